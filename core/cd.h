@@ -1,5 +1,7 @@
 /*
- * CD addressing: LBA <-> MSF <-> BCD (reference/mmc.md §1).
+ * CD basics shared by the writer, the emulator and the image code:
+ * addressing (LBA <-> MSF <-> BCD, reference/mmc.md §1) and the raw
+ * sector types of IDiscFormat2RawCD (reference/imapi2.md §5).
  *
  * Program-area addresses map with the 150-frame offset (00:02:00 = LBA 0);
  * lead-in addresses (M >= 90) wrap around the 100-minute frame counter, so
@@ -14,6 +16,25 @@
 #define CD_FRAMES_PER_MINUTE (60 * CD_FRAMES_PER_SECOND)
 #define CD_PREGAP_FRAMES 150
 #define CD_LEADIN_WRAP 450150	/* 100 minutes of frames + the 150-frame offset */
+
+#define CD_MAIN_SIZE 2352	/* main channel of one sector */
+#define CD_DATA_SIZE 2048	/* Mode 1 user data */
+
+/*
+ * IMAPI_FORMAT2_RAW_CD_DATA_SECTOR_TYPE; the values equal the MMC write
+ * parameters page "data block type" the drive is given for each.
+ */
+enum cd_sector_type {
+	CD_SECTOR_PQ = 1,	/* 2352 + 16-byte P-Q (2368) */
+	CD_SECTOR_COOKED = 2,	/* 2352 + 96-byte P-W, R-W packed (2448) */
+	CD_SECTOR_RAW = 3,	/* 2352 + 96-byte raw interleaved P-W (2448) */
+};
+
+static inline unsigned
+cd_sector_type_size(enum cd_sector_type t)
+{
+	return t == CD_SECTOR_PQ ? 2368 : 2448;
+}
 
 struct cd_msf {
 	uint8_t m;
