@@ -1,0 +1,66 @@
+/*
+ * The emulated MMC CD recorder (DESIGN §4, reference/mmc.md).
+ *
+ * A drive whose state lives in a directory, so several processes can open
+ * it at once the way several can open /dev/sr0: each command runs under a
+ * lock on the directory and sees the state the previous command left,
+ * whoever sent it. Exclusive access (the emulated O_EXCL) is an OFD lock
+ * on DIR/excl, with the holder's record in DIR/owner.
+ *
+ * Files in DIR:  drive.state  the persistent drive and media state (text)
+ *                drive.lock   serialises commands between processes
+ *                excl, owner  exclusive access and who has it
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "mmc.h"
+#include "result.h"
+
+struct emu_drive;
+
+/* Fault and capability switches for tests (-o emu_fault=...). */
+enum emu_fault {
+	EMU_FAULT_NO_RW = 1 << 0,	/* no R-W sub-channel: only data block type 1 in RAW */
+	EMU_FAULT_NO_RAW = 1 << 1,	/* no RAW write type at all */
+	EMU_FAULT_NOT_READY = 1 << 2,	/* TEST UNIT READY and media commands: becoming ready */
+};
+
+struct emu_config {
+	const char *media;	/* NULL keeps DIR's disc; else a fresh one of this kind */
+	unsigned speed;		/* pacing, N x real time; 0 = unlimited */
+	unsigned faults;	/* enum emu_fault bits */
+};
+
+/* Media kinds: "cdr74", "cdr80", "cdrw80", "cdrom", "none". */
+bool emu_media_kind_valid(const char *kind);
+
+/*
+ * Parses one emu_fault value ("no_rw", "no_raw", "not_ready", or several
+ * joined with '+') into @faults. 0 or -EINVAL.
+ */
+int emu_fault_parse(const char *value, unsigned *faults);
+
+/*
+ * Opens the drive in @dir, creating the directory and a blank 80-minute
+ * CD-R if needed. *@out is owned by the caller: emu_drive_close().
+ */
+int emu_drive_open(const char *dir, const struct emu_config *cfg, struct emu_drive **out,
+		   struct burn_error *err);
+
+/* Closes the handle; drops its exclusive access and medium-removal lock. */
+void emu_drive_close(struct emu_drive *d);
+
+/*
+ * Executes @cmd like a drive: always returns 0, with cmd->status GOOD or
+ * CHECK CONDITION and sense; or -errno if the state directory failed.
+ * Thread-safe.
+ */
+int emu_drive_exec(struct emu_drive *d, struct mmc_cmd *cmd);
+
+/* Exclusive access; see burn_transport_ops.lock/unlock/owner. */
+int emu_drive_lock(struct emu_drive *d, const char *client_name, struct burn_error *err);
+void emu_drive_unlock(struct emu_drive *d);
+int emu_drive_owner(struct emu_drive *d, char *buf, size_t size);

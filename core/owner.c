@@ -1,0 +1,112 @@
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "owner.h"
+
+int
+owner_publish(const char *path, const struct owner_record *rec)
+{
+	char tmp[4096], line[128];
+	int fd, len, ret = 0;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.%d.%lu", path, (int)getpid(), rec->token) >=
+	    (int)sizeof(tmp))
+		return -ENAMETOOLONG;
+	len = snprintf(line, sizeof(line), "%d\t%lu\t%s\n", (int)rec->pid, rec->token, rec->name);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -errno;
+	if (write(fd, line, (size_t)len) != len)
+		ret = errno ? -errno : -EIO;
+	if (close(fd) < 0 && !ret)
+		ret = -errno;
+	if (!ret && rename(tmp, path) < 0)
+		ret = -errno;
+	if (ret)
+		unlink(tmp);
+	return ret;
+}
+
+int
+owner_read(const char *path, struct owner_record *rec)
+{
+	char line[160], *p, *end;
+	ssize_t n;
+	int fd;
+
+	memset(rec, 0, sizeof(*rec));
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, line, sizeof(line) - 1);
+	close(fd);
+	if (n <= 0)
+		return -EPROTO;
+	line[n] = '\0';
+	rec->pid = (pid_t)strtol(line, &p, 10);
+	if (p == line || *p != '\t' || rec->pid <= 0)
+		return -EPROTO;
+	rec->token = strtoul(p + 1, &p, 10);
+	if (*p != '\t')
+		return -EPROTO;
+	p++;
+	end = strchr(p, '\n');
+	if (!end || (size_t)(end - p) >= sizeof(rec->name))
+		return -EPROTO;
+	memcpy(rec->name, p, (size_t)(end - p));
+	rec->name[end - p] = '\0';
+	return 0;
+}
+
+void
+owner_withdraw(const char *path, pid_t pid, unsigned long token)
+{
+	struct owner_record rec;
+
+	if (owner_read(path, &rec) == 0 && rec.pid == pid && rec.token == token)
+		unlink(path);
+}
+
+bool
+owner_pid_alive(pid_t pid)
+{
+	return pid > 0 && (kill(pid, 0) == 0 || errno == EPERM);
+}
+
+int
+owner_describe(const struct owner_record *rec, char *buf, size_t size)
+{
+	char path[64], comm[32] = "?";
+	int fd;
+
+	if (rec->name[0])
+		return snprintf(buf, size, "%s", rec->name);
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)rec->pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		ssize_t n = read(fd, comm, sizeof(comm) - 1);
+
+		if (n > 0) {
+			comm[n] = '\0';
+			comm[strcspn(comm, "\n")] = '\0';
+		}
+		close(fd);
+	}
+	return snprintf(buf, size, "pid %d (%s)", (int)rec->pid, comm);
+}
+
+unsigned long
+owner_new_token(void)
+{
+	static atomic_ulong next = 1;
+
+	return atomic_fetch_add(&next, 1);
+}

@@ -1,0 +1,497 @@
+#include "config.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "client-name.h"
+#include "parse.h"
+#include "rawcd.h"
+
+struct rawcd {
+	pthread_mutex_t mu;
+	struct recorder *rec;
+	enum rawcd_state state;
+	char client_name[BURN_CLIENT_NAME_MAX + 1];
+	enum cd_sector_type sector_type;
+	long lead_in_sectors;
+	long write_speed;	/* sectors/s, -1 = max */
+	bool pure_cav;
+	bool bufe_disabled;
+	bool simulate;
+	bool prevented;		/* we sent PREVENT MEDIUM REMOVAL */
+	int32_t nwa;		/* where the drive expects the first WRITE */
+};
+
+static const char *const state_names[] = { "idle", "prepared", "writing", "finishing" };
+static const char *const action_names[] = { "idle", "preparing", "writing", "finishing" };
+
+const char *
+rawcd_state_name(enum rawcd_state s)
+{
+	return (unsigned)s <= RAWCD_FINISHING ? state_names[s] : "unknown";
+}
+
+const char *
+rawcd_action_name(enum rawcd_action a)
+{
+	return (unsigned)a <= RAWCD_ACTION_FINISHING ? action_names[a] : "unknown";
+}
+
+int
+rawcd_create(struct recorder *rec, struct rawcd **out, struct burn_error *err)
+{
+	struct rawcd *w = calloc(1, sizeof(*w));
+
+	if (!w)
+		return burn_error_set(err, BURN_E_OUTOFMEMORY, "no memory for the writer");
+	pthread_mutex_init(&w->mu, NULL);
+	w->rec = rec;
+	w->sector_type = CD_SECTOR_COOKED;	/* IMAPI's default */
+	w->lead_in_sectors = RAWCD_DEFAULT_LEAD_IN;
+	w->write_speed = -1;
+	*out = w;
+	return 0;
+}
+
+static void
+release_locked(struct rawcd *w)
+{
+	if (w->prevented)
+		recorder_prevent(w->rec, false, NULL);
+	w->prevented = false;
+	recorder_release(w->rec, NULL);
+	w->state = RAWCD_IDLE;
+}
+
+void
+rawcd_destroy(struct rawcd *w)
+{
+	if (!w)
+		return;
+	if (w->state != RAWCD_IDLE)
+		release_locked(w);
+	pthread_mutex_destroy(&w->mu);
+	free(w);
+}
+
+enum rawcd_state
+rawcd_state(struct rawcd *w)
+{
+	enum rawcd_state s;
+
+	pthread_mutex_lock(&w->mu);
+	s = w->state;
+	pthread_mutex_unlock(&w->mu);
+	return s;
+}
+
+static bool
+writing(const struct rawcd *w)
+{
+	return w->state == RAWCD_WRITING || w->state == RAWCD_FINISHING;
+}
+
+static int
+refuse_while_writing(const struct rawcd *w, const char *what, struct burn_error *err)
+{
+	if (writing(w))
+		return burn_error_set(err, BURN_E_WRITE_IN_PROGRESS,
+				      "%s cannot change while a write is in progress", what);
+	return 0;
+}
+
+int
+rawcd_set_client_name(struct rawcd *w, const char *buf, size_t len, struct burn_error *err)
+{
+	size_t n;
+	int ret = burn_client_name_check(buf, len, &n, err);
+
+	if (ret < 0)
+		return ret;
+	pthread_mutex_lock(&w->mu);
+	ret = refuse_while_writing(w, "the client name", err);
+	if (ret == 0 && w->state == RAWCD_PREPARED)
+		ret = burn_error_set(err, BURN_E_MEDIA_IS_PREPARED,
+				     "the client name cannot change while the media is prepared "
+				     "(it names the exclusive owner); release it first");
+	if (ret == 0) {
+		memcpy(w->client_name, buf, n);
+		w->client_name[n] = '\0';
+	}
+	pthread_mutex_unlock(&w->mu);
+	return ret;
+}
+
+int
+rawcd_client_name(struct rawcd *w, char *buf, size_t size)
+{
+	int n;
+
+	pthread_mutex_lock(&w->mu);
+	n = snprintf(buf, size, "%s", w->client_name);
+	pthread_mutex_unlock(&w->mu);
+	return n;
+}
+
+int
+rawcd_supported_sector_types(struct rawcd *w, unsigned *mask, struct burn_error *err)
+{
+	struct mmc_config cfg;
+	int ret = recorder_get_configuration(w->rec, 0, &cfg, err);
+
+	if (ret < 0)
+		return ret;
+	/*
+	 * CD Mastering's RAW bit means raw writing with P-Q (type 1); its R-W
+	 * bit adds the 96-byte P-W forms. Probing with MODE SELECT would be
+	 * more exact but changes the drive's state, and reads must not.
+	 */
+	*mask = 0;
+	if (cfg.mastering && cfg.raw) {
+		*mask |= 1u << CD_SECTOR_PQ;
+		if (cfg.rw_subcode)
+			*mask |= 1u << CD_SECTOR_COOKED | 1u << CD_SECTOR_RAW;
+	}
+	return 0;
+}
+
+static int
+check_sector_type_supported(struct rawcd *w, enum cd_sector_type t, struct burn_error *err)
+{
+	unsigned mask;
+	int ret = rawcd_supported_sector_types(w, &mask, err);
+
+	if (ret < 0)
+		return ret;
+	if (!(mask & (1u << t)))
+		return burn_error_set(err, BURN_E_DATA_BLOCK_TYPE_NOT_SUPPORTED,
+				      "%s does not write raw sectors of type %s (data block type %d)%s",
+				      recorder_device(w->rec), burn_sector_type_name(t), (int)t,
+				      mask ? "" : "; it has no raw writing at all");
+	return 0;
+}
+
+int
+rawcd_set_sector_type(struct rawcd *w, enum cd_sector_type t, struct burn_error *err)
+{
+	int ret;
+
+	pthread_mutex_lock(&w->mu);
+	ret = refuse_while_writing(w, "sector_type", err);
+	if (ret == 0)
+		ret = check_sector_type_supported(w, t, err);
+	if (ret == 0)
+		w->sector_type = t;
+	pthread_mutex_unlock(&w->mu);
+	return ret;
+}
+
+enum cd_sector_type
+rawcd_sector_type(struct rawcd *w)
+{
+	enum cd_sector_type t;
+
+	pthread_mutex_lock(&w->mu);
+	t = w->sector_type;
+	pthread_mutex_unlock(&w->mu);
+	return t;
+}
+
+/* One setter body for the plain properties. */
+#define RAWCD_PROPERTY(name, field, type, label)                                  \
+	int rawcd_set_##name(struct rawcd *w, type v, struct burn_error *err)     \
+	{                                                                         \
+		int ret;                                                          \
+		pthread_mutex_lock(&w->mu);                                       \
+		ret = refuse_while_writing(w, label, err);                        \
+		if (ret == 0)                                                     \
+			w->field = v;                                             \
+		pthread_mutex_unlock(&w->mu);                                     \
+		return ret;                                                       \
+	}                                                                         \
+	type rawcd_##name(struct rawcd *w)                                        \
+	{                                                                         \
+		type v;                                                           \
+		pthread_mutex_lock(&w->mu);                                       \
+		v = w->field;                                                     \
+		pthread_mutex_unlock(&w->mu);                                     \
+		return v;                                                         \
+	}
+
+RAWCD_PROPERTY(lead_in_sectors, lead_in_sectors, long, "lead_in_sectors")
+RAWCD_PROPERTY(write_speed, write_speed, long, "write_speed")
+RAWCD_PROPERTY(pure_cav, pure_cav, bool, "pure_cav")
+RAWCD_PROPERTY(bufe_disabled, bufe_disabled, bool, "buffer_underrun_free_disabled")
+RAWCD_PROPERTY(simulate, simulate, bool, "simulate")
+
+int
+rawcd_current_write_speed(struct rawcd *w, long *sectors_per_s, struct burn_error *err)
+{
+	struct mmc_page2a p;
+	int ret = recorder_page2a(w->rec, &p, err);
+
+	if (ret < 0)
+		return ret;
+	*sectors_per_s = (long)mmc_kbs_to_sectors(p.current_write_kbs);
+	return 0;
+}
+
+/* ---- PrepareMedia ---- */
+
+static int
+check_media(struct rawcd *w, struct recorder_media *m, struct burn_error *err)
+{
+	int ret = recorder_media(w->rec, m, err);
+
+	if (ret < 0)
+		return ret;
+	if (!m->present)
+		return burn_error_set(err, BURN_E_MEDIA_NO_MEDIA,
+				      "there is no disc in %s; insert a blank CD-R or CD-RW",
+				      recorder_device(w->rec));
+	if (m->profile != MMC_PROFILE_CDR && m->profile != MMC_PROFILE_CDRW)
+		return burn_error_set(err, BURN_E_MEDIA_IS_NOT_SUPPORTED,
+				      "the disc is %s (profile %04Xh); raw writing needs a blank CD-R or CD-RW",
+				      m->type, m->profile);
+	if (!m->blank)
+		return burn_error_set(err, BURN_E_MEDIA_IS_NOT_BLANK,
+				      "the %s is not blank (%s)%s", m->type,
+				      m->status == MMC_DISC_COMPLETE ? "it holds a closed session"
+								     : "it holds an open session",
+				      m->erasable ? "; blank it first with: echo blank > ctl" : "");
+	if (!m->have_next_session || !m->have_leadout)
+		return burn_error_set(err, BURN_E_UNEXPECTED_RESPONSE_FROM_DEVICE,
+				      "the drive gives no lead-in start or lead-out limit for the blank disc");
+	return 0;
+}
+
+static int
+check_recorder(struct rawcd *w, struct burn_error *err)
+{
+	struct mmc_config cfg;
+	int ret = recorder_get_configuration(w->rec, 0, &cfg, err);
+
+	if (ret < 0)
+		return ret;
+	if (!cfg.mastering || !cfg.raw)
+		return burn_error_set(err, BURN_E_RECORDER_NOT_SUPPORTED,
+				      "%s cannot write in RAW mode (its CD Mastering feature lacks the RAW bit)",
+				      recorder_device(w->rec));
+	if (w->simulate && !cfg.test_write)
+		return burn_error_set(err, BURN_E_RECORDER_NOT_SUPPORTED,
+				      "%s cannot simulate (no Test Write); set simulate to 0",
+				      recorder_device(w->rec));
+	return check_sector_type_supported(w, w->sector_type, err);
+}
+
+static void
+build_page05_sense(struct mmc_cmd *cmd, void *buf, uint16_t len, void *arg)
+{
+	(void)arg;
+	mmc_build_mode_sense10(cmd, 0x05, 0, buf, len);
+}
+
+static int
+set_write_parameters(struct rawcd *w, struct burn_error *err)
+{
+	struct mmc_page05 want = {
+		.bufe = !w->bufe_disabled,
+		.test_write = w->simulate,
+		.write_type = 3,
+		.multi_session = 0,
+		.track_mode = 0,
+		.data_block_type = (uint8_t)w->sector_type,
+		.session_format = 0,
+		.audio_pause = 150,
+	};
+	struct mmc_page05 got;
+	uint8_t cur[256], list[MMC_MODE_HEADER_LEN + MMC_PAGE05_LEN];
+	struct mmc_cmd cmd;
+	size_t off, len;
+	int n, ret;
+
+	n = recorder_read_reply(w->rec, build_page05_sense, NULL, cur, sizeof(cur), err);
+	if (n < 0)
+		return n;
+	off = mmc_mode_first_page(cur, (size_t)n);
+	if (!off || (cur[off] & 0x3f) != 0x05)
+		return burn_error_set(err, BURN_E_RECORDER_NOT_SUPPORTED,
+				      "%s has no write parameters page (05h)", recorder_device(w->rec));
+	len = mmc_build_page05(&want, cur + off, (size_t)n - off, list);
+	mmc_build_mode_select10(&cmd, list, (uint16_t)len);
+	ret = recorder_exec(w->rec, &cmd, err);
+	if (ret < 0) {
+		if (err && err->result == BURN_E_UNEXPECTED_RESPONSE_FROM_DEVICE)
+			return burn_error_set(err, BURN_E_DATA_BLOCK_TYPE_NOT_SUPPORTED,
+					      "%s refused RAW writing with data block type %d (%s): %s",
+					      recorder_device(w->rec), (int)w->sector_type,
+					      burn_sector_type_name(w->sector_type), err->reason);
+		return ret;
+	}
+	/* some drives adjust what they are given without a word: read it back */
+	n = recorder_read_reply(w->rec, build_page05_sense, NULL, cur, sizeof(cur), err);
+	if (n < 0)
+		return n;
+	if (mmc_parse_page05(cur, (size_t)n, &got) < 0 || got.write_type != 3 ||
+	    got.data_block_type != want.data_block_type || got.test_write != want.test_write)
+		return burn_error_set(err, BURN_E_DATA_BLOCK_TYPE_NOT_SUPPORTED,
+				      "%s accepted RAW writing with data block type %d but did not keep it",
+				      recorder_device(w->rec), (int)w->sector_type);
+	return 0;
+}
+
+static int
+set_speed(struct rawcd *w, struct burn_error *err)
+{
+	uint16_t kbs = w->write_speed < 0 ? 0xffff
+					  : (uint16_t)mmc_sectors_to_kbs((uint32_t)w->write_speed);
+	struct mmc_cmd cmd;
+	int ret;
+
+	mmc_build_set_cd_speed(&cmd, 0xffff, kbs, w->pure_cav ? 1 : 0);
+	ret = recorder_exec(w->rec, &cmd, err);
+	if (ret < 0 && w->pure_cav) {
+		/* IMAPI falls back from CAV when the drive cannot (S_IMAPI_ROTATIONADJUSTED) */
+		mmc_build_set_cd_speed(&cmd, 0xffff, kbs, 0);
+		ret = recorder_exec(w->rec, &cmd, err);
+	}
+	return ret;
+}
+
+static void
+build_track_info(struct mmc_cmd *cmd, void *buf, uint16_t len, void *arg)
+{
+	(void)arg;
+	mmc_build_read_track_info(cmd, 1, 0xff, buf, len);
+}
+
+static int
+read_nwa(struct rawcd *w, const struct recorder_media *m, struct burn_error *err)
+{
+	struct mmc_track_info ti;
+	uint8_t buf[64];
+	int n = recorder_read_reply(w->rec, build_track_info, NULL, buf, sizeof(buf), err);
+
+	if (n < 0)
+		return n;
+	if (mmc_parse_track_info(buf, (size_t)n, &ti) < 0 || !ti.nwa_valid)
+		return burn_error_set(err, BURN_E_UNEXPECTED_RESPONSE_FROM_DEVICE,
+				      "READ TRACK INFORMATION gives no next writable address");
+	/*
+	 * In RAW mode the drive expects the lead-in start (mmc.md §6.2);
+	 * cdrecord distrusts values above -4500 and uses the disc's own.
+	 */
+	w->nwa = ti.nwa < -4500 ? ti.nwa : m->start_of_next_session;
+	return 0;
+}
+
+static int
+prepare_locked(struct rawcd *w, struct burn_error *err)
+{
+	struct recorder_media m;
+	long need;
+	int ret;
+
+	if (writing(w))
+		return burn_error_set(err, BURN_E_WRITE_IN_PROGRESS,
+				      "a write is in progress; cancel it first");
+	if (w->state == RAWCD_PREPARED)
+		return burn_error_set(err, BURN_E_MEDIA_IS_PREPARED,
+				      "the media is already prepared; release it first");
+	if (!w->client_name[0])
+		return burn_error_set(err, BURN_E_CLIENT_NAME_IS_NOT_VALID,
+				      "no client name is set; write one to client_name first");
+	ret = recorder_acquire(w->rec, w->client_name, err);
+	if (ret < 0)
+		return ret;
+	ret = check_media(w, &m, err);
+	if (ret < 0)
+		goto out_release;
+	ret = check_recorder(w, err);
+	if (ret < 0)
+		goto out_release;
+	need = -(long)m.start_of_next_session;
+	if (w->lead_in_sectors < need) {
+		struct cd_msf at = cd_lba_to_msf(m.start_of_next_session);
+
+		ret = burn_error_set(err, BURN_E_STREAM_LEADIN_TOO_SHORT,
+				     "lead_in_sectors is %ld but this disc's lead-in starts at LBA %d (%02u:%02u:%02u): at least %ld are needed",
+				     w->lead_in_sectors, (int)m.start_of_next_session, at.m, at.s,
+				     at.f, need);
+		goto out_release;
+	}
+	ret = set_write_parameters(w, err);
+	if (ret < 0)
+		goto out_release;
+	ret = set_speed(w, err);
+	if (ret < 0)
+		goto out_release;
+	ret = read_nwa(w, &m, err);
+	if (ret < 0)
+		goto out_release;
+	ret = recorder_prevent(w->rec, true, err);
+	if (ret < 0)
+		goto out_release;
+	w->prevented = true;
+	w->state = RAWCD_PREPARED;
+	return 0;
+out_release:
+	recorder_release(w->rec, NULL);
+	return ret;
+}
+
+int
+rawcd_prepare(struct rawcd *w, struct burn_error *err)
+{
+	int ret;
+
+	pthread_mutex_lock(&w->mu);
+	ret = prepare_locked(w, err);
+	pthread_mutex_unlock(&w->mu);
+	return ret;
+}
+
+int
+rawcd_release(struct rawcd *w, struct burn_error *err)
+{
+	int ret = 0;
+
+	pthread_mutex_lock(&w->mu);
+	if (writing(w))
+		ret = burn_error_set(err, BURN_E_WRITE_IN_PROGRESS,
+				     "a write is in progress; cancel it first");
+	else if (w->state != RAWCD_PREPARED)
+		ret = burn_error_set(err, BURN_E_MEDIA_IS_NOT_PREPARED,
+				     "the media is not prepared; nothing to release");
+	else
+		release_locked(w);
+	pthread_mutex_unlock(&w->mu);
+	return ret;
+}
+
+int
+rawcd_cancel(struct rawcd *w, struct burn_error *err)
+{
+	int ret = 0;
+
+	pthread_mutex_lock(&w->mu);
+	if (!writing(w))
+		ret = burn_error_set(err, BURN_E_WRITE_NOT_IN_PROGRESS,
+				     "no write is in progress; nothing to cancel");
+	pthread_mutex_unlock(&w->mu);
+	return ret;
+}
+
+void
+rawcd_progress(struct rawcd *w, struct rawcd_progress *p)
+{
+	memset(p, 0, sizeof(*p));
+	pthread_mutex_lock(&w->mu);
+	p->action = RAWCD_ACTION_IDLE;
+	if (w->state == RAWCD_PREPARED)
+		p->start_lba = w->nwa;
+	pthread_mutex_unlock(&w->mu);
+}

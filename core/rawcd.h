@@ -1,0 +1,109 @@
+/*
+ * The raw disc-at-once writer (IDiscFormat2RawCD's part): its properties,
+ * and the idle <-> prepared <-> writing state machine with PrepareMedia,
+ * ReleaseMedia and CancelWrite semantics (DESIGN §2, §2.1, §2.2).
+ *
+ * Deliberate difference from IMAPI (DESIGN §2): the write parameters are
+ * requests that may be set at any time and apply at the next prepare;
+ * while a write runs they are refused with WRITE_IN_PROGRESS.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cd.h"
+#include "recorder.h"
+#include "result.h"
+
+enum rawcd_state {
+	RAWCD_IDLE,
+	RAWCD_PREPARED,
+	RAWCD_WRITING,
+	RAWCD_FINISHING,
+};
+
+/* IMAPI_FORMAT2_RAW_CD_WRITE_ACTION, plus "idle" when nothing runs. */
+enum rawcd_action {
+	RAWCD_ACTION_IDLE,
+	RAWCD_ACTION_PREPARING,
+	RAWCD_ACTION_WRITING,
+	RAWCD_ACTION_FINISHING,
+};
+
+#define RAWCD_DEFAULT_LEAD_IN 22650	/* WriteMedia: the stream starts at MSF 95:00:00 */
+
+struct rawcd;
+
+/*
+ * Creates a writer on @rec, which it borrows (the recorder must outlive
+ * it). Free with rawcd_destroy(), which also releases prepared media.
+ */
+int rawcd_create(struct recorder *rec, struct rawcd **out, struct burn_error *err);
+void rawcd_destroy(struct rawcd *w);
+
+const char *rawcd_state_name(enum rawcd_state s);
+const char *rawcd_action_name(enum rawcd_action a);
+enum rawcd_state rawcd_state(struct rawcd *w);
+
+/*
+ * ClientName: validates @len bytes at @buf (one trailing newline allowed)
+ * per DESIGN §2.1: validity, then WRITE_IN_PROGRESS, then
+ * MEDIA_IS_PREPARED. A failed call leaves the old name.
+ */
+int rawcd_set_client_name(struct rawcd *w, const char *buf, size_t len, struct burn_error *err);
+/* Copies the name ("" when unset) into @buf; returns its length. */
+int rawcd_client_name(struct rawcd *w, char *buf, size_t size);
+
+/* Bit (1 << type) for each sector type the recorder can write in RAW mode. */
+int rawcd_supported_sector_types(struct rawcd *w, unsigned *mask, struct burn_error *err);
+
+int rawcd_set_sector_type(struct rawcd *w, enum cd_sector_type t, struct burn_error *err);
+enum cd_sector_type rawcd_sector_type(struct rawcd *w);
+
+int rawcd_set_lead_in_sectors(struct rawcd *w, long n, struct burn_error *err);
+long rawcd_lead_in_sectors(struct rawcd *w);
+
+/* Sectors per second; -1 = the fastest the media allows. */
+int rawcd_set_write_speed(struct rawcd *w, long sectors_per_s, struct burn_error *err);
+long rawcd_write_speed(struct rawcd *w);
+
+int rawcd_set_pure_cav(struct rawcd *w, bool on, struct burn_error *err);
+bool rawcd_pure_cav(struct rawcd *w);
+
+int rawcd_set_bufe_disabled(struct rawcd *w, bool on, struct burn_error *err);
+bool rawcd_bufe_disabled(struct rawcd *w);
+
+int rawcd_set_simulate(struct rawcd *w, bool on, struct burn_error *err);
+bool rawcd_simulate(struct rawcd *w);
+
+/* The drive's current write speed in sectors per second. */
+int rawcd_current_write_speed(struct rawcd *w, long *sectors_per_s, struct burn_error *err);
+
+/*
+ * PrepareMedia: takes exclusive access under the client name, checks the
+ * media (present, CD-R/RW, blank), the recorder (RAW with the sector type)
+ * and the lead-in length, and sets the write parameters. On failure
+ * nothing stays held.
+ */
+int rawcd_prepare(struct rawcd *w, struct burn_error *err);
+
+/* ReleaseMedia: allows removal again and drops exclusive access. */
+int rawcd_release(struct rawcd *w, struct burn_error *err);
+
+/* CancelWrite: WRITE_NOT_IN_PROGRESS unless a write runs. */
+int rawcd_cancel(struct rawcd *w, struct burn_error *err);
+
+struct rawcd_progress {
+	enum rawcd_action action;
+	int32_t start_lba;
+	uint32_t sector_count;
+	int32_t last_written_lba;
+	uint32_t elapsed_s;
+	uint32_t remaining_s;
+	uint64_t buffer_used;
+	uint64_t buffer_total;
+};
+
+void rawcd_progress(struct rawcd *w, struct rawcd_progress *p);

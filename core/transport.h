@@ -1,0 +1,72 @@
+/*
+ * The seam between burnfs and a drive: "execute this CDB, give me data and
+ * sense", plus exclusive access. Two backends fill the ops table: the
+ * libcdio one for real drives (transport-cdio.c) and the emulated recorder
+ * (transport-emu.c). Everything above this seam is the same for both.
+ */
+#pragma once
+
+#include <stddef.h>
+
+#include "mmc.h"
+#include "result.h"
+
+struct burn_transport;
+
+struct burn_transport_ops {
+	const char *name;
+	/*
+	 * Runs @cmd. Returns 0 when the device answered (cmd->status says
+	 * GOOD or CHECK CONDITION, with sense), or -errno when the command
+	 * could not be delivered (-ETIMEDOUT for a timeout); transport
+	 * failures are never dressed up as sense data.
+	 */
+	int (*exec)(struct burn_transport *t, struct mmc_cmd *cmd);
+	/*
+	 * Takes the device exclusively and publishes @client_name ("" for
+	 * none) as its holder. -EBUSY with E_IMAPI_RECORDER_LOCKED naming
+	 * the holder when someone else has it.
+	 */
+	int (*lock)(struct burn_transport *t, const char *client_name, struct burn_error *err);
+	/* Drops what lock() took. */
+	void (*unlock)(struct burn_transport *t);
+	/*
+	 * Who holds the device: "" when free, a burnfs client name, or
+	 * "pid N (comm)" for a program that published no name. Returns the
+	 * string length or -errno.
+	 */
+	int (*owner)(struct burn_transport *t, char *buf, size_t size);
+	/* Closes the device and frees @t. */
+	void (*destroy)(struct burn_transport *t);
+};
+
+/* Backends embed this as their first member. */
+struct burn_transport {
+	const struct burn_transport_ops *ops;
+	char device[256];	/* what the user named: "/dev/sr0", "emu:DIR" */
+};
+
+/* The emulated recorder's settings (DESIGN §1 -o emu_*). */
+struct emu_options {
+	const char *media;	/* NULL: keep what DIR holds; else insert a blank disc of this kind */
+	unsigned speed;		/* N x real time; 0 = as fast as possible */
+	unsigned faults;	/* enum emu_fault bits, for tests */
+};
+
+/*
+ * Opens the emulated recorder whose state lives in directory @dir
+ * (created, with a blank 80-minute CD-R, when absent). On success *@out
+ * owns the handle; free it with ops->destroy.
+ */
+int burn_transport_open_emu(const char *dir, const struct emu_options *opts,
+			    struct burn_transport **out, struct burn_error *err);
+
+/* Opens a real drive through libcdio. Same ownership as above. */
+int burn_transport_open_cdio(const char *device, struct burn_transport **out,
+			     struct burn_error *err);
+
+/*
+ * Opens @spec: "emu:DIR" or a device path. @emu may be NULL for defaults.
+ */
+int burn_transport_open(const char *spec, const struct emu_options *emu,
+			struct burn_transport **out, struct burn_error *err);
