@@ -472,6 +472,56 @@ rawcd_release(struct rawcd *w, struct burn_error *err)
 	return ret;
 }
 
+static int
+blank_locked(struct rawcd *w, bool full, struct burn_error *err)
+{
+	struct recorder_media m;
+	struct mmc_cmd cmd;
+	int ret;
+
+	if (writing(w))
+		return burn_error_set(err, BURN_E_WRITE_IN_PROGRESS,
+				      "a write is in progress; cancel it first");
+	if (w->state == RAWCD_PREPARED)
+		return burn_error_set(err, BURN_E_MEDIA_IS_PREPARED,
+				      "the media is prepared for writing; release it first");
+	if (!w->client_name[0])
+		return burn_error_set(err, BURN_E_CLIENT_NAME_IS_NOT_VALID,
+				      "no client name is set; write one to client_name first");
+	ret = recorder_acquire(w->rec, w->client_name, err);
+	if (ret < 0)
+		return ret;
+	ret = recorder_media(w->rec, &m, err);
+	if (ret < 0)
+		goto out_release;
+	if (!m.present) {
+		ret = burn_error_set(err, BURN_E_MEDIA_NO_MEDIA, "there is no disc in %s",
+				     recorder_device(w->rec));
+		goto out_release;
+	}
+	if (m.profile != MMC_PROFILE_CDRW) {
+		ret = burn_error_set(err, BURN_E_MEDIA_IS_NOT_SUPPORTED,
+				     "only a CD-RW can be blanked; the disc is %s", m.type);
+		goto out_release;
+	}
+	mmc_build_blank(&cmd, full ? 0 : 1, false);
+	ret = recorder_exec(w->rec, &cmd, err);
+out_release:
+	recorder_release(w->rec, NULL);
+	return ret;
+}
+
+int
+rawcd_blank(struct rawcd *w, bool full, struct burn_error *err)
+{
+	int ret;
+
+	pthread_mutex_lock(&w->mu);
+	ret = blank_locked(w, full, err);
+	pthread_mutex_unlock(&w->mu);
+	return ret;
+}
+
 int
 rawcd_cancel(struct rawcd *w, struct burn_error *err)
 {

@@ -92,6 +92,13 @@ int rawcd_prepare(struct rawcd *w, struct burn_error *err);
 /* ReleaseMedia: allows removal again and drops exclusive access. */
 int rawcd_release(struct rawcd *w, struct burn_error *err);
 
+/*
+ * Blanks a CD-RW (IDiscFormat2Erase's job; `ctl blank`): minimal erases
+ * the TOC/PMA and pregap, full the whole disc. Needs the client name and
+ * exclusive access like PrepareMedia, and idle state.
+ */
+int rawcd_blank(struct rawcd *w, bool full, struct burn_error *err);
+
 /* CancelWrite: WRITE_NOT_IN_PROGRESS unless a write runs. */
 int rawcd_cancel(struct rawcd *w, struct burn_error *err);
 

@@ -59,6 +59,7 @@ burn_transport_open_emu(const char *dir, const struct emu_options *opts,
 {
 	struct emu_config cfg = { 0 };
 	struct emu_transport *et;
+	char *abs;
 	int ret;
 
 	if (opts) {
@@ -75,7 +76,10 @@ burn_transport_open_emu(const char *dir, const struct emu_options *opts,
 		return ret;
 	}
 	et->base.ops = &emu_ops;
-	snprintf(et->base.device, sizeof(et->base.device), "emu:%s", dir);
+	/* the daemon leaves its working directory: name the drive absolutely */
+	abs = realpath(dir, NULL);
+	snprintf(et->base.device, sizeof(et->base.device), "emu:%s", abs ? abs : dir);
+	free(abs);
 	*out = &et->base;
 	return 0;
 }

@@ -1,0 +1,58 @@
+/*
+ * The FUSE layer's shared state and its table of nodes (DESIGN §2). No MMC
+ * here: every value comes from core/ (recorder, rawcd), every failure is a
+ * struct burn_error turned into an errno once, in ops.c.
+ */
+#pragma once
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/stat.h>
+
+#include "lasterr.h"
+#include "rawcd.h"
+#include "recorder.h"
+#include "strbuf.h"
+
+struct fs_ctx {
+	struct recorder *rec;
+	struct rawcd *w;
+	struct lasterr *le;
+	time_t mount_time;
+	uid_t uid;
+	gid_t gid;
+	pthread_mutex_t sink_mu;
+	bool sink_open;		/* a track.raw writer is open */
+};
+
+enum fs_node_kind {
+	FS_NODE_DIR,
+	FS_NODE_ATTR,	/* sysfs-style value file */
+	FS_NODE_CTL,	/* write-only verbs */
+	FS_NODE_SINK,	/* track.raw */
+};
+
+/* In `status`: one "path: value" line from the node's first line. */
+#define FS_NODE_IN_STATUS 0x01
+
+struct fs_node {
+	const char *path;	/* "/client_name" */
+	enum fs_node_kind kind;
+	mode_t mode;		/* permission bits shown by ls -l */
+	unsigned flags;
+	/* Renders the value, ending in '\n'. NULL for write-only nodes. */
+	int (*show)(struct fs_ctx *ctx, pid_t tgid, struct strbuf *out, struct burn_error *err);
+	/* Stores one write(2). NULL for read-only nodes. */
+	int (*store)(struct fs_ctx *ctx, const char *buf, size_t len, struct burn_error *err);
+};
+
+/* The node at @path, or NULL. */
+const struct fs_node *fs_node_find(const char *path);
+
+/* The nodes directly inside directory @dir ("/" or "/media"), in order. */
+size_t fs_node_children(const char *dir, const struct fs_node **out, size_t max);
+
+/* Renders @node for process @tgid into @out; 0 or -errno with @err set. */
+int fs_node_show(struct fs_ctx *ctx, const struct fs_node *node, pid_t tgid, struct strbuf *out,
+		 struct burn_error *err);

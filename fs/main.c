@@ -1,0 +1,302 @@
+/*
+ * burnfs: a CD recorder as files (DESIGN §1).
+ *
+ * Like sshfs, everything that can fail is done before the mount: options
+ * are checked, the recorder is opened and probed, and only then is the
+ * filesystem mounted and the process daemonized, so setup errors reach
+ * the terminal with a non-zero exit.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <fuse.h>
+#include <fuse_lowlevel.h>
+
+#include "client-name.h"
+#include "emu/emu.h"
+#include "fs.h"
+#include "ops.h"
+
+#define EXIT_USAGE 2
+
+struct burnfs_opts {
+	char *client_name;	/* owned (fuse_opt allocates it) */
+	char *emu_media;	/* owned */
+	const char *device;	/* points into argv */
+	unsigned emu_speed;
+	unsigned emu_faults;
+	bool emu_opts_given;
+	int show_help;
+	int show_version;
+	int bad;
+};
+
+enum {
+	KEY_HELP,
+	KEY_VERSION,
+	KEY_EMU_SPEED,
+	KEY_EMU_FAULT,
+	KEY_EMU_MEDIA,
+};
+
+#define BURNFS_OPT(t, p) { t, offsetof(struct burnfs_opts, p), 1 }
+
+static const struct fuse_opt burnfs_opt_spec[] = {
+	BURNFS_OPT("client_name=%s", client_name),
+	FUSE_OPT_KEY("emu_media=", KEY_EMU_MEDIA),
+	FUSE_OPT_KEY("emu_speed=", KEY_EMU_SPEED),
+	FUSE_OPT_KEY("emu_fault=", KEY_EMU_FAULT),
+	FUSE_OPT_KEY("-h", KEY_HELP),
+	FUSE_OPT_KEY("--help", KEY_HELP),
+	FUSE_OPT_KEY("-V", KEY_VERSION),
+	FUSE_OPT_KEY("--version", KEY_VERSION),
+	/* fstab noise that mount(8) passes on */
+	FUSE_OPT_KEY("defaults", FUSE_OPT_KEY_DISCARD),
+	FUSE_OPT_KEY("auto", FUSE_OPT_KEY_DISCARD),
+	FUSE_OPT_KEY("noauto", FUSE_OPT_KEY_DISCARD),
+	FUSE_OPT_KEY("user", FUSE_OPT_KEY_DISCARD),
+	FUSE_OPT_KEY("nouser", FUSE_OPT_KEY_DISCARD),
+	FUSE_OPT_KEY("users", FUSE_OPT_KEY_DISCARD),
+	FUSE_OPT_KEY("_netdev", FUSE_OPT_KEY_DISCARD),
+	FUSE_OPT_KEY("nofail", FUSE_OPT_KEY_DISCARD),
+	FUSE_OPT_END
+};
+
+static void
+usage(const char *prog)
+{
+	printf("usage: %s [-f] [-d] [-o OPT[,OPT...]] DEVICE MOUNTPOINT\n"
+	       "\n"
+	       "Presents a CD recorder as files (see burnfs(1)).\n"
+	       "\n"
+	       "DEVICE is a recorder such as /dev/sr0, or emu:DIR for the emulated\n"
+	       "recorder whose disc lives in directory DIR (created with a blank\n"
+	       "80-minute CD-R when absent).\n"
+	       "\n"
+	       "burnfs options:\n"
+	       "    -f                     stay in the foreground\n"
+	       "    -d                     debug output (implies -f)\n"
+	       "    -h, --help             this help, then libfuse's options\n"
+	       "    -V, --version          print the version\n"
+	       "    -o client_name=NAME    initial client name (1-63 of A-Z a-z 0-9 space , - . : ; _)\n"
+	       "    -o emu_media=KIND      emulated disc: cdr74 cdr80 cdrw80 cdrom none\n"
+	       "    -o emu_speed=N         emulated drive paced at N x real time (0 = unlimited)\n"
+	       "    -o emu_fault=F[+F...]  emulated faults for tests: no_rw no_raw not_ready\n"
+	       "\n", prog);
+}
+
+static int
+opt_proc(void *data, const char *arg, int key, struct fuse_args *outargs)
+{
+	struct burnfs_opts *o = data;
+	const char *val = strchr(arg, '=');
+	char *end;
+
+	switch (key) {
+	case FUSE_OPT_KEY_NONOPT:
+		if (!o->device) {
+			o->device = arg;
+			return 0;
+		}
+		return 1;	/* the mountpoint, for fuse_parse_cmdline() */
+	case KEY_HELP:
+		o->show_help = 1;
+		return 0;
+	case KEY_VERSION:
+		o->show_version = 1;
+		return 0;
+	case KEY_EMU_MEDIA:
+		o->emu_opts_given = true;
+		if (!emu_media_kind_valid(val + 1)) {
+			fprintf(stderr, "burnfs: emu_media=%s: expected cdr74, cdr80, cdrw80, cdrom or none\n",
+				val + 1);
+			o->bad = 1;
+			return -1;
+		}
+		free(o->emu_media);
+		o->emu_media = strdup(val + 1);
+		return 0;
+	case KEY_EMU_SPEED:
+		o->emu_opts_given = true;
+		errno = 0;
+		o->emu_speed = (unsigned)strtoul(val + 1, &end, 10);
+		if (!val[1] || *end || errno || o->emu_speed > 64) {
+			fprintf(stderr, "burnfs: emu_speed=%s: expected a whole number from 0 (unlimited) to 64\n",
+				val + 1);
+			o->bad = 1;
+			return -1;
+		}
+		return 0;
+	case KEY_EMU_FAULT:
+		o->emu_opts_given = true;
+		if (emu_fault_parse(val + 1, &o->emu_faults) < 0) {
+			fprintf(stderr, "burnfs: emu_fault=%s: expected no_rw, no_raw or not_ready, joined with +\n",
+				val + 1);
+			o->bad = 1;
+			return -1;
+		}
+		return 0;
+	default:
+		return 1;	/* libfuse's own options: fuse_new() checks them */
+	}
+}
+
+/* fsname=burnfs:DEVICE for mount(8) and df, with fuse_opt's commas escaped. */
+static int
+add_fsname(struct fuse_args *args, const char *device)
+{
+	char opt[PATH_MAX + 32], *p = opt;
+	int ret;
+
+	p += snprintf(opt, sizeof(opt), "-ofsname=burnfs:");
+	for (const char *s = device; *s && p < opt + sizeof(opt) - 3; s++) {
+		if (*s == ',' || *s == '\\')
+			*p++ = '\\';
+		*p++ = *s;
+	}
+	*p = '\0';
+	ret = fuse_opt_add_arg(args, opt);
+	if (ret == 0)
+		ret = fuse_opt_add_arg(args, "-osubtype=burnfs");
+	return ret;
+}
+
+static int
+open_recorder(struct fs_ctx *ctx, const struct burnfs_opts *o)
+{
+	struct emu_options emu = {
+		.media = o->emu_media,
+		.speed = o->emu_speed,
+		.faults = o->emu_faults,
+	};
+	struct burn_transport *t;
+	struct burn_error e;
+	char line[BURN_REASON_MAX + 128];
+
+	if (burn_transport_open(o->device, &emu, &t, &e) < 0 ||
+	    recorder_open(t, &ctx->rec, &e) < 0 || rawcd_create(ctx->rec, &ctx->w, &e) < 0)
+		goto fail;
+	if (o->client_name &&
+	    rawcd_set_client_name(ctx->w, o->client_name, strlen(o->client_name), &e) < 0)
+		goto fail;
+	return 0;
+fail:
+	burn_error_format(&e, line, sizeof(line));
+	fprintf(stderr, "burnfs: %s\n", line);
+	return -1;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct fuse_args args = FUSE_ARGS_INIT(argc, argv);
+	struct burnfs_opts o = { 0 };
+	struct fuse_cmdline_opts cmd = { 0 };
+	struct fuse_loop_config *loop_cfg = NULL;
+	struct fs_ctx ctx = { 0 };
+	struct fuse *fuse = NULL;
+	int ret = EXIT_USAGE;
+
+	if (fuse_opt_parse(&args, &o, burnfs_opt_spec, opt_proc) < 0) {
+		if (!o.bad)
+			fprintf(stderr, "burnfs: cannot parse the command line\n");
+		goto out_args;
+	}
+	if (o.show_help) {
+		usage(argv[0]);
+		printf("libfuse options:\n");
+		fuse_lib_help(&args);
+		ret = EXIT_SUCCESS;
+		goto out_args;
+	}
+	if (o.show_version) {
+		printf("burnfs %s\nlibfuse %s (FUSE_USE_VERSION %d)\n", BURNFS_VERSION,
+		       fuse_pkgversion(), FUSE_USE_VERSION);
+		ret = EXIT_SUCCESS;
+		goto out_args;
+	}
+	if (fuse_parse_cmdline(&args, &cmd) != 0)
+		goto out_args;
+	if (!o.device || !cmd.mountpoint) {
+		fprintf(stderr, "burnfs: %s\nusage: %s [-f] [-d] [-o OPT[,OPT...]] DEVICE MOUNTPOINT (try --help)\n",
+			!o.device ? "no DEVICE given (a device such as /dev/sr0, or emu:DIR)"
+				  : "no MOUNTPOINT given", argv[0]);
+		goto out_cmd;
+	}
+	if (o.emu_opts_given && strncmp(o.device, "emu:", 4) != 0) {
+		fprintf(stderr, "burnfs: emu_media, emu_speed and emu_fault apply only to an emulated recorder (emu:DIR), not %s\n",
+			o.device);
+		goto out_cmd;
+	}
+	if (o.client_name) {
+		struct burn_error e;
+		char line[BURN_REASON_MAX + 128];
+
+		if (burn_client_name_check(o.client_name, strlen(o.client_name), NULL, &e) < 0) {
+			burn_error_format(&e, line, sizeof(line));
+			fprintf(stderr, "burnfs: client_name=%s: %s\n", o.client_name, line);
+			goto out_cmd;
+		}
+	}
+	if (add_fsname(&args, o.device) != 0)
+		goto out_cmd;
+	/* fuse_new() rejects unknown options: do it before touching the device */
+	fuse = fuse_new(&args, &burnfs_ops, sizeof(burnfs_ops), &ctx);
+	if (!fuse)
+		goto out_cmd;
+	ret = EXIT_FAILURE;
+	ctx.le = lasterr_create();
+	ctx.mount_time = time(NULL);
+	ctx.uid = getuid();
+	ctx.gid = getgid();
+	pthread_mutex_init(&ctx.sink_mu, NULL);
+	if (!ctx.le) {
+		fprintf(stderr, "burnfs: out of memory\n");
+		goto out_fuse;
+	}
+	if (open_recorder(&ctx, &o) < 0)
+		goto out_fuse;
+	if (fuse_mount(fuse, cmd.mountpoint) != 0)
+		goto out_fuse;
+	if (fuse_set_signal_handlers(fuse_get_session(fuse)) != 0)
+		goto out_unmount;
+	if (fuse_daemonize(cmd.foreground) != 0)
+		goto out_signals;
+	if (cmd.singlethread) {
+		ret = fuse_loop(fuse);
+	} else {
+		loop_cfg = fuse_loop_cfg_create();
+		if (!loop_cfg)
+			goto out_signals;
+		fuse_loop_cfg_set_clone_fd(loop_cfg, (unsigned)cmd.clone_fd);
+		fuse_loop_cfg_set_max_threads(loop_cfg, cmd.max_threads);
+		ret = fuse_loop_mt(fuse, loop_cfg);
+	}
+	ret = ret == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+out_signals:
+	fuse_remove_signal_handlers(fuse_get_session(fuse));
+out_unmount:
+	fuse_unmount(fuse);
+out_fuse:
+	fuse_destroy(fuse);
+	fuse_loop_cfg_destroy(loop_cfg);
+	rawcd_destroy(ctx.w);
+	recorder_close(ctx.rec);
+	lasterr_destroy(ctx.le);
+	pthread_mutex_destroy(&ctx.sink_mu);
+out_cmd:
+	free(cmd.mountpoint);
+out_args:
+	fuse_opt_free_args(&args);
+	free(o.client_name);
+	free(o.emu_media);
+	return ret;
+}

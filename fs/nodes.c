@@ -1,0 +1,576 @@
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "fs.h"
+#include "parse.h"
+
+/* ---- the writer's properties ---- */
+
+static int
+show_client_name(struct fs_ctx *ctx, pid_t tgid, struct strbuf *out, struct burn_error *err)
+{
+	char name[64];
+
+	rawcd_client_name(ctx->w, name, sizeof(name));
+	strbuf_printf(out, "%s\n", name);
+	return 0;
+}
+
+static int
+store_client_name(struct fs_ctx *ctx, const char *buf, size_t len, struct burn_error *err)
+{
+	return rawcd_set_client_name(ctx->w, buf, len, err);
+}
+
+static int
+show_exclusive_owner(struct fs_ctx *ctx, pid_t tgid, struct strbuf *out, struct burn_error *err)
+{
+	char owner[128];
+	int ret = recorder_owner(ctx->rec, owner, sizeof(owner), err);
+
+	if (ret < 0)
+		return ret;
+	strbuf_printf(out, "%s\n", owner);
+	return 0;
+}
+
+static int
+show_sector_type(struct fs_ctx *ctx, pid_t tgid, struct strbuf *out, struct burn_error *err)
+{
+	strbuf_printf(out, "%s\n", burn_sector_type_name(rawcd_sector_type(ctx->w)));
+	return 0;
+}
+
+static int
+store_sector_type(struct fs_ctx *ctx, const char *buf, size_t len, struct burn_error *err)
+{
+	enum cd_sector_type t;
+	int ret = burn_parse_sector_type(buf, len, &t, err);
+
+	return ret < 0 ? ret : rawcd_set_sector_type(ctx->w, t, err);
+}
+
+static int
+show_supported_sector_types(struct fs_ctx *ctx, pid_t tgid, struct strbuf *out,
+			    struct burn_error *err)
+{
+	const char *sep = "";
+	unsigned mask;
+	int ret = rawcd_supported_sector_types(ctx->w, &mask, err);
+
+	if (ret < 0)
+		return ret;
+	for (int t = CD_SECTOR_PQ; t <= CD_SECTOR_RAW; t++) {
+		if (mask & (1u << t)) {
+			strbuf_printf(out, "%s%s", sep, burn_sector_type_name((enum cd_sector_type)t));
+			sep = " ";
+		}
+	}
+	strbuf_add(out, "\n", 1);
+	return 0;
+}
+
+static int
+show_lead_in_sectors(struct fs_ctx *ctx, pid_t tgid, struct strbuf *out, struct burn_error *err)
+{
+	strbuf_printf(out, "%ld\n", rawcd_lead_in_sectors(ctx->w));
+	return 0;
+}
+
+/* The lead-in a stream can have: at most the 100-minute address space. */
+#define LEAD_IN_MAX (CD_LEADIN_WRAP - CD_PREGAP_FRAMES)
+
+static int
+store_lead_in_sectors(struct fs_ctx *ctx, const char *buf, size_t len, struct burn_error *err)
+{
+	long v;
+	int ret = burn_parse_long(buf, len, 0, LEAD_IN_MAX, &v, err);
+
+	return ret < 0 ? ret : rawcd_set_lead_in_sectors(ctx->w, v, err);
+}
+
+static int
+show_write_speed(struct fs_ctx *ctx, pid_t tgid, struct strbuf *out, struct burn_error *err)
+{
+	long v = rawcd_write_speed(ctx->w);
+
+	if (v < 0)
+		strbuf_printf(out, "max\n");
+	else
+		strbuf_printf(out, "%ld\n", v);
+	return 0;
+}
+
+static int
+store_write_speed(struct fs_ctx *ctx, const char *buf, size_t len, struct burn_error *err)
+{
+	long v;
+	int ret = burn_parse_speed(buf, len, &v, err);
+
+	return ret < 0 ? ret : rawcd_set_write_speed(ctx->w, v, err);
+}
+
+static int
+show_current_write_speed(struct fs_ctx *ctx, pid_t tgid, struct strbuf *out,
+			 struct burn_error *err)
+{
+	long v;
+	int ret = rawcd_current_write_speed(ctx->w, &v, err);
+
+	if (ret < 0)
+		return ret;
+	strbuf_printf(out, "%ld\n", v);
+	return 0;
+}
+
+static int
+show_supported_write_speeds(struct fs_ctx *ctx, pid_t tgid, struct strbuf *out,
+			    struct burn_error *err)
+{
+	uint16_t kbs[MMC_MAX_SPEEDS];
+	int n = recorder_write_speeds(ctx->rec, kbs, MMC_MAX_SPEEDS, err);
+
+	if (n < 0)
+		return n;
+	for (int i = 0; i < n; i++)
+		strbuf_printf(out, "%s%u", i ? " " : "", mmc_kbs_to_sectors(kbs[i]));
+	strbuf_add(out, "\n", 1);
+	return 0;
+}
+
+#define BOOL_PROPERTY(name, getter, setter)                                                     \
+	static int show_##name(struct fs_ctx *ctx, pid_t tgid, struct strbuf *out,               \
+			       struct burn_error *err)                                           \
+	{                                                                                        \
+		strbuf_printf(out, "%d\n", getter(ctx->w) ? 1 : 0);                              \
+		return 0;                                                                        \
+	}                                                                                        \
+	static int store_##name(struct fs_ctx *ctx, const char *buf, size_t len,                 \
+				struct burn_error *err)                                          \
+	{                                                                                        \
+		bool v;                                                                          \
+		int ret = burn_parse_bool(buf, len, &v, err);                                    \
+		return ret < 0 ? ret : setter(ctx->w, v, err);                                   \
+	}
+
+BOOL_PROPERTY(pure_cav, rawcd_pure_cav, rawcd_set_pure_cav)
+BOOL_PROPERTY(bufe_disabled, rawcd_bufe_disabled, rawcd_set_bufe_disabled)
+BOOL_PROPERTY(simulate, rawcd_simulate, rawcd_set_simulate)
+
+static int
+show_state(struct fs_ctx *ctx, pid_t tgid, struct strbuf *out, struct burn_error *err)
+{
+	strbuf_printf(out, "%s\n", rawcd_state_name(rawcd_state(ctx->w)));
+	return 0;
+}
+
+static int
+show_progress(struct fs_ctx *ctx, pid_t tgid, struct strbuf *out, struct burn_error *err)
+{
+	struct rawcd_progress p;
+
+	rawcd_progress(ctx->w, &p);
+	strbuf_printf(out,
+		      "action %s\nstart_lba %d\nsector_count %u\nlast_written_lba %d\n"
+		      "elapsed_s %u\nremaining_s %u\nbuffer_used %llu\nbuffer_total %llu\n",
+		      rawcd_action_name(p.action), (int)p.start_lba, p.sector_count,
+		      (int)p.last_written_lba, p.elapsed_s, p.remaining_s,
+		      (unsigned long long)p.buffer_used, (unsigned long long)p.buffer_total);
+	return 0;
+}
+
+static int
+show_last_error(struct fs_ctx *ctx, pid_t tgid, struct strbuf *out, struct burn_error *err)
+{
+	struct burn_error e;
+	char line[BURN_REASON_MAX + 128];
+
+	lasterr_get(ctx->le, tgid, &e);
+	if (e.result == BURN_S_OK) {
+		strbuf_add(out, "\n", 1);
+		return 0;
+	}
+	burn_error_format(&e, line, sizeof(line));
+	strbuf_printf(out, "%s\n", line);
+	return 0;
+}
+
+/* ---- ctl ---- */
+
+static bool
+word_is(const char *w, size_t n, const char *s)
+{
+	return strlen(s) == n && memcmp(w, s, n) == 0;
+}
+
+static int
+store_ctl(struct fs_ctx *ctx, const char *buf, size_t len, struct burn_error *err)
+{
+	char line[64];
+	const char *verb, *arg;
+	size_t vlen, alen;
+	int ret = burn_parse_word(buf, len, line, sizeof(line), err);
+
+	if (ret < 0)
+		goto bad;
+	verb = line + strspn(line, " ");
+	vlen = strcspn(verb, " ");
+	arg = verb + vlen + strspn(verb + vlen, " ");
+	alen = strcspn(arg, " ");
+	if (arg[alen + strspn(arg + alen, " ")] != '\0')
+		goto bad;
+	if (word_is(verb, vlen, "blank")) {
+		if (alen == 0 || word_is(arg, alen, "minimal"))
+			return rawcd_blank(ctx->w, false, err);
+		if (word_is(arg, alen, "full"))
+			return rawcd_blank(ctx->w, true, err);
+		goto bad;
+	}
+	if (alen != 0)
+		goto bad;
+	if (word_is(verb, vlen, "prepare"))
+		return rawcd_prepare(ctx->w, err);
+	if (word_is(verb, vlen, "release"))
+		return rawcd_release(ctx->w, err);
+	if (word_is(verb, vlen, "cancel"))
+		return rawcd_cancel(ctx->w, err);
+	if (word_is(verb, vlen, "eject") || word_is(verb, vlen, "load")) {
+		if (rawcd_state(ctx->w) != RAWCD_IDLE)
+			return burn_error_set(err, BURN_E_MEDIA_IS_PREPARED,
+					      "the media is prepared for writing; release it first");
+		return word_is(verb, vlen, "eject") ? recorder_eject(ctx->rec, err)
+						    : recorder_load(ctx->rec, err);
+	}
+bad:
+	return burn_error_set(err, BURN_E_INVALIDARG,
+			      "unknown command; expected one of: prepare, release, cancel, eject, load, blank [minimal|full]");
+}
+
+/* ---- media/ ---- */
+
+static int
+get_media(struct fs_ctx *ctx, struct recorder_media *m, bool need_present, struct burn_error *err)
+{
+	int ret = recorder_media(ctx->rec, m, err);
+
+	if (ret < 0)
+		return ret;
+	if (need_present && !m->present)
+		return burn_error_set(err, BURN_E_MEDIA_NO_MEDIA, "there is no disc in %s",
+				      recorder_device(ctx->rec));
+	return 0;
+}
+
+static int
+show_media_type(struct fs_ctx *ctx, pid_t tgid, struct strbuf *out, struct burn_error *err)
+{
+	struct recorder_media m;
+	int ret = get_media(ctx, &m, false, err);
+
+	if (ret < 0)
+		return ret;
+	strbuf_printf(out, "%s\n", m.type);
+	return 0;
+}
+
+static int
+show_media_blank(struct fs_ctx *ctx, pid_t tgid, struct strbuf *out, struct burn_error *err)
+{
+	struct recorder_media m;
+	int ret = get_media(ctx, &m, true, err);
+
+	if (ret < 0)
+		return ret;
+	strbuf_printf(out, "%d\n", m.blank ? 1 : 0);
+	return 0;
+}
+
+static int
+show_media_start_of_next_session(struct fs_ctx *ctx, pid_t tgid, struct strbuf *out,
+				 struct burn_error *err)
+{
+	struct recorder_media m;
+	int ret = get_media(ctx, &m, true, err);
+
+	if (ret < 0)
+		return ret;
+	if (m.have_next_session)
+		strbuf_printf(out, "%d\n", (int)m.start_of_next_session);
+	else
+		strbuf_printf(out, "none\n");
+	return 0;
+}
+
+static int
+show_media_last_leadout(struct fs_ctx *ctx, pid_t tgid, struct strbuf *out,
+			struct burn_error *err)
+{
+	struct recorder_media m;
+	int ret = get_media(ctx, &m, true, err);
+
+	if (ret < 0)
+		return ret;
+	if (m.have_leadout)
+		strbuf_printf(out, "%d\n", (int)m.last_possible_leadout);
+	else
+		strbuf_printf(out, "none\n");
+	return 0;
+}
+
+/* ---- recorder/ ---- */
+
+static int
+show_vendor_id(struct fs_ctx *ctx, pid_t tgid, struct strbuf *out, struct burn_error *err)
+{
+	strbuf_printf(out, "%s\n", recorder_identity(ctx->rec)->vendor);
+	return 0;
+}
+
+static int
+show_product_id(struct fs_ctx *ctx, pid_t tgid, struct strbuf *out, struct burn_error *err)
+{
+	strbuf_printf(out, "%s\n", recorder_identity(ctx->rec)->product);
+	return 0;
+}
+
+static int
+show_product_revision(struct fs_ctx *ctx, pid_t tgid, struct strbuf *out, struct burn_error *err)
+{
+	strbuf_printf(out, "%s\n", recorder_identity(ctx->rec)->revision);
+	return 0;
+}
+
+static int
+show_profiles_of(struct fs_ctx *ctx, struct strbuf *out, bool current_only,
+		 struct burn_error *err)
+{
+	struct mmc_config cfg;
+	int ret = recorder_get_configuration(ctx->rec, 0, &cfg, err);
+
+	if (ret < 0)
+		return ret;
+	for (size_t i = 0; i < cfg.n_profiles; i++) {
+		const char *name = mmc_profile_name(cfg.profiles[i].code);
+
+		if (current_only && !cfg.profiles[i].current)
+			continue;
+		strbuf_printf(out, "0x%04X %s\n", cfg.profiles[i].code, name ? name : "unknown");
+	}
+	return 0;
+}
+
+static int
+show_profiles(struct fs_ctx *ctx, pid_t tgid, struct strbuf *out, struct burn_error *err)
+{
+	return show_profiles_of(ctx, out, false, err);
+}
+
+static int
+show_current_profiles(struct fs_ctx *ctx, pid_t tgid, struct strbuf *out, struct burn_error *err)
+{
+	return show_profiles_of(ctx, out, true, err);
+}
+
+static int
+show_features_of(struct fs_ctx *ctx, struct strbuf *out, bool current_only,
+		 struct burn_error *err)
+{
+	struct mmc_config cfg;
+	int ret = recorder_get_configuration(ctx->rec, current_only ? 1 : 0, &cfg, err);
+
+	if (ret < 0)
+		return ret;
+	for (size_t i = 0; i < cfg.n_features; i++) {
+		const char *name = mmc_feature_name(cfg.features[i].code);
+
+		if (current_only && !cfg.features[i].current)
+			continue;
+		strbuf_printf(out, "0x%04X %s\n", cfg.features[i].code, name ? name : "unknown");
+	}
+	return 0;
+}
+
+static int
+show_features(struct fs_ctx *ctx, pid_t tgid, struct strbuf *out, struct burn_error *err)
+{
+	return show_features_of(ctx, out, false, err);
+}
+
+static int
+show_current_features(struct fs_ctx *ctx, pid_t tgid, struct strbuf *out, struct burn_error *err)
+{
+	return show_features_of(ctx, out, true, err);
+}
+
+static const char *
+mode_page_name(uint8_t page)
+{
+	switch (page) {
+	case 0x01: return "read-write-error-recovery";
+	case 0x05: return "write-parameters";
+	case 0x08: return "caching";
+	case 0x0d: return "cd-device-parameters";
+	case 0x0e: return "cd-audio-control";
+	case 0x1a: return "power-condition";
+	case 0x1c: return "informational-exceptions";
+	case 0x1d: return "timeout-and-protect";
+	case 0x2a: return "capabilities";
+	default: return "unknown";
+	}
+}
+
+static int
+show_mode_pages(struct fs_ctx *ctx, pid_t tgid, struct strbuf *out, struct burn_error *err)
+{
+	uint8_t pages[64];
+	int n = recorder_mode_pages(ctx->rec, pages, sizeof(pages), err);
+
+	if (n < 0)
+		return n;
+	for (int i = 0; i < n; i++)
+		strbuf_printf(out, "0x%02X %s\n", pages[i], mode_page_name(pages[i]));
+	return 0;
+}
+
+static int
+show_can_load_media(struct fs_ctx *ctx, pid_t tgid, struct strbuf *out, struct burn_error *err)
+{
+	int ret = recorder_can_load_media(ctx->rec, err);
+
+	if (ret < 0)
+		return ret;
+	strbuf_printf(out, "%d\n", ret);
+	return 0;
+}
+
+static int
+show_device(struct fs_ctx *ctx, pid_t tgid, struct strbuf *out, struct burn_error *err)
+{
+	strbuf_printf(out, "%s\n", recorder_device(ctx->rec));
+	return 0;
+}
+
+static int show_status(struct fs_ctx *ctx, pid_t tgid, struct strbuf *out, struct burn_error *err);
+
+#define RW (S_IRUSR | S_IWUSR | S_IRGRP | S_IROTH)
+#define RO (S_IRUSR | S_IRGRP | S_IROTH)
+#define WO (S_IWUSR)
+#define DIR_MODE (S_IRWXU | S_IRGRP | S_IXGRP | S_IROTH | S_IXOTH)
+#define ST FS_NODE_IN_STATUS
+
+static const struct fs_node nodes[] = {
+	{ "/", FS_NODE_DIR, DIR_MODE, 0, NULL, NULL },
+	{ "/client_name", FS_NODE_ATTR, RW, ST, show_client_name, store_client_name },
+	{ "/exclusive_owner", FS_NODE_ATTR, RO, ST, show_exclusive_owner, NULL },
+	{ "/track.raw", FS_NODE_SINK, WO, 0, NULL, NULL },
+	{ "/sector_type", FS_NODE_ATTR, RW, ST, show_sector_type, store_sector_type },
+	{ "/supported_sector_types", FS_NODE_ATTR, RO, ST, show_supported_sector_types, NULL },
+	{ "/lead_in_sectors", FS_NODE_ATTR, RW, ST, show_lead_in_sectors, store_lead_in_sectors },
+	{ "/write_speed", FS_NODE_ATTR, RW, ST, show_write_speed, store_write_speed },
+	{ "/current_write_speed", FS_NODE_ATTR, RO, ST, show_current_write_speed, NULL },
+	{ "/supported_write_speeds", FS_NODE_ATTR, RO, ST, show_supported_write_speeds, NULL },
+	{ "/pure_cav", FS_NODE_ATTR, RW, ST, show_pure_cav, store_pure_cav },
+	{ "/buffer_underrun_free_disabled", FS_NODE_ATTR, RW, ST, show_bufe_disabled,
+	  store_bufe_disabled },
+	{ "/simulate", FS_NODE_ATTR, RW, ST, show_simulate, store_simulate },
+	{ "/state", FS_NODE_ATTR, RO, ST, show_state, NULL },
+	{ "/progress", FS_NODE_ATTR, RO, 0, show_progress, NULL },
+	{ "/status", FS_NODE_ATTR, RO, 0, show_status, NULL },
+	{ "/last_error", FS_NODE_ATTR, RO, ST, show_last_error, NULL },
+	{ "/ctl", FS_NODE_CTL, WO, 0, NULL, store_ctl },
+	{ "/media", FS_NODE_DIR, DIR_MODE, 0, NULL, NULL },
+	{ "/media/type", FS_NODE_ATTR, RO, ST, show_media_type, NULL },
+	{ "/media/blank", FS_NODE_ATTR, RO, ST, show_media_blank, NULL },
+	/* a CD-R/RW's own "blank" report is what the heuristics would find */
+	{ "/media/heuristically_blank", FS_NODE_ATTR, RO, ST, show_media_blank, NULL },
+	{ "/media/start_of_next_session", FS_NODE_ATTR, RO, ST, show_media_start_of_next_session,
+	  NULL },
+	{ "/media/last_possible_start_of_leadout", FS_NODE_ATTR, RO, ST, show_media_last_leadout,
+	  NULL },
+	{ "/recorder", FS_NODE_DIR, DIR_MODE, 0, NULL, NULL },
+	{ "/recorder/vendor_id", FS_NODE_ATTR, RO, ST, show_vendor_id, NULL },
+	{ "/recorder/product_id", FS_NODE_ATTR, RO, ST, show_product_id, NULL },
+	{ "/recorder/product_revision", FS_NODE_ATTR, RO, ST, show_product_revision, NULL },
+	{ "/recorder/profiles", FS_NODE_ATTR, RO, 0, show_profiles, NULL },
+	{ "/recorder/current_profiles", FS_NODE_ATTR, RO, 0, show_current_profiles, NULL },
+	{ "/recorder/features", FS_NODE_ATTR, RO, 0, show_features, NULL },
+	{ "/recorder/current_features", FS_NODE_ATTR, RO, 0, show_current_features, NULL },
+	{ "/recorder/mode_pages", FS_NODE_ATTR, RO, 0, show_mode_pages, NULL },
+	{ "/recorder/can_load_media", FS_NODE_ATTR, RO, ST, show_can_load_media, NULL },
+	{ "/recorder/device", FS_NODE_ATTR, RO, ST, show_device, NULL },
+	{ "/burn", FS_NODE_DIR, DIR_MODE, 0, NULL, NULL },
+};
+
+#define N_NODES (sizeof(nodes) / sizeof(nodes[0]))
+
+/*
+ * Every single-valued file as "path: value", for scripts. A value that
+ * cannot be had right now (no disc) is left empty rather than failing the
+ * whole file.
+ */
+static int
+show_status(struct fs_ctx *ctx, pid_t tgid, struct strbuf *out, struct burn_error *err)
+{
+	struct strbuf one;
+
+	strbuf_init(&one);
+	for (size_t i = 0; i < N_NODES; i++) {
+		struct burn_error ignored;
+
+		if (!(nodes[i].flags & FS_NODE_IN_STATUS))
+			continue;
+		strbuf_reset(&one);
+		if (nodes[i].show(ctx, tgid, &one, &ignored) < 0 || one.err)
+			strbuf_reset(&one);
+		strbuf_printf(out, "%s: %.*s\n", nodes[i].path + 1,
+			      (int)(one.len ? strcspn(one.data, "\n") : 0), one.len ? one.data : "");
+	}
+	strbuf_free(&one);
+	return 0;
+}
+
+const struct fs_node *
+fs_node_find(const char *path)
+{
+	for (size_t i = 0; i < N_NODES; i++)
+		if (strcmp(nodes[i].path, path) == 0)
+			return &nodes[i];
+	return NULL;
+}
+
+size_t
+fs_node_children(const char *dir, const struct fs_node **out, size_t max)
+{
+	size_t dlen = strcmp(dir, "/") == 0 ? 0 : strlen(dir), n = 0;
+
+	for (size_t i = 0; i < N_NODES; i++) {
+		const char *p = nodes[i].path;
+
+		if (strcmp(p, "/") == 0 || strncmp(p, dir, dlen) != 0 || p[dlen] != '/')
+			continue;
+		if (strchr(p + dlen + 1, '/') || !p[dlen + 1])
+			continue;
+		if (n < max)
+			out[n] = &nodes[i];
+		n++;
+	}
+	return n;
+}
+
+int
+fs_node_show(struct fs_ctx *ctx, const struct fs_node *node, pid_t tgid, struct strbuf *out,
+	     struct burn_error *err)
+{
+	int ret;
+
+	if (!node->show)
+		return burn_error_set(err, BURN_E_ACCESSDENIED, "%s is write-only", node->path + 1);
+	ret = node->show(ctx, tgid, out, err);
+	if (ret == 0 && out->err)
+		ret = burn_error_set(err, BURN_E_OUTOFMEMORY, "no memory to render %s",
+				     node->path + 1);
+	return ret;
+}

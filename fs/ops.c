@@ -1,0 +1,557 @@
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+
+#include <fuse.h>
+
+#include "fs.h"
+#include "ops.h"
+
+/* What an open file of ours holds. */
+struct fs_handle {
+	const struct fs_node *node;
+	struct strbuf content;	/* a read open's snapshot, rendered once like sysfs does */
+	bool sink;
+	bool prepared_here;	/* this open did PrepareMedia and releases on close */
+};
+
+static struct fs_ctx *
+ctx_get(void)
+{
+	return fuse_get_context()->private_data;
+}
+
+static pid_t
+caller(void)
+{
+	return lasterr_tgid(fuse_get_context()->pid);
+}
+
+/*
+ * The one place a core failure becomes an errno for FUSE (DESIGN §3): the
+ * result table decides, and last_error gets the reason.
+ */
+static int
+fail(struct fs_ctx *ctx, const struct burn_error *e)
+{
+	int err = burn_result_info(e->result)->err;
+
+	lasterr_set(ctx->le, caller(), e);
+	if (err == 0 || err == ENOSYS)
+		err = EIO;
+	return -err;
+}
+
+static int fail_with(struct fs_ctx *ctx, enum burn_result r, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int
+fail_with(struct fs_ctx *ctx, enum burn_result r, const char *fmt, ...)
+{
+	struct burn_error e;
+	va_list ap;
+
+	burn_error_set(&e, r, "%s", "");
+	va_start(ap, fmt);
+	vsnprintf(e.reason, sizeof(e.reason), fmt, ap);
+	va_end(ap);
+	return fail(ctx, &e);
+}
+
+static const char *
+name_of(const char *path)
+{
+	return path[0] == '/' && path[1] ? path + 1 : path;
+}
+
+static bool
+in_burn_dir(const char *path)
+{
+	return strncmp(path, "/burn/", 6) == 0;
+}
+
+static int
+fs_getattr(const char *path, struct stat *st, struct fuse_file_info *fi)
+{
+	struct fs_ctx *ctx = ctx_get();
+	const struct fs_node *node = fs_node_find(path);
+
+	memset(st, 0, sizeof(*st));
+	if (!node)
+		return -ENOENT;
+	st->st_uid = ctx->uid;
+	st->st_gid = ctx->gid;
+	st->st_atime = st->st_mtime = st->st_ctime = ctx->mount_time;
+	if (node->kind == FS_NODE_DIR) {
+		st->st_mode = S_IFDIR | node->mode;
+		st->st_nlink = 2;
+		return 0;
+	}
+	st->st_mode = S_IFREG | node->mode;
+	st->st_nlink = 1;
+	st->st_blksize = 4096;
+	if (node->show) {
+		/* the size a reader would get now, so cat, less and file managers see it */
+		struct strbuf sb;
+		struct burn_error ignored;
+
+		strbuf_init(&sb);
+		if (fs_node_show(ctx, node, caller(), &sb, &ignored) == 0)
+			st->st_size = (off_t)sb.len;
+		strbuf_free(&sb);
+	}
+	return 0;
+}
+
+static int
+fs_access(const char *path, int mask)
+{
+	const struct fs_node *node = fs_node_find(path);
+
+	if (!node)
+		return -ENOENT;
+	if (node->kind == FS_NODE_DIR)
+		return (mask & W_OK) && strcmp(path, "/burn") != 0 ? -EACCES : 0;
+	if ((mask & X_OK) || ((mask & R_OK) && !node->show) ||
+	    ((mask & W_OK) && !node->store && node->kind != FS_NODE_SINK))
+		return -EACCES;
+	return 0;
+}
+
+static int
+fs_readdir(const char *path, void *buf, fuse_fill_dir_t filler, off_t off,
+	   struct fuse_file_info *fi, enum fuse_readdir_flags flags)
+{
+	const struct fs_node *node = fs_node_find(path);
+	const struct fs_node *kids[64];
+	size_t n;
+
+	if (!node)
+		return -ENOENT;
+	if (node->kind != FS_NODE_DIR)
+		return -ENOTDIR;
+	filler(buf, ".", NULL, 0, 0);
+	filler(buf, "..", NULL, 0, 0);
+	n = fs_node_children(path, kids, 64);
+	for (size_t i = 0; i < n && i < 64; i++)
+		filler(buf, strrchr(kids[i]->path, '/') + 1, NULL, 0, 0);
+	return 0;
+}
+
+static int
+open_sink(struct fs_ctx *ctx, struct fs_handle *h, int accmode)
+{
+	struct burn_error e;
+	int ret = 0;
+
+	if (accmode != O_WRONLY)
+		return fail_with(ctx, BURN_E_ACCESSDENIED,
+				 "%s is write-only: open it for writing alone (O_WRONLY)", "track.raw");
+	pthread_mutex_lock(&ctx->sink_mu);
+	if (ctx->sink_open) {
+		burn_error_set(&e, BURN_E_WRITE_IN_PROGRESS,
+			       "track.raw is already open by another writer");
+		ret = fail(ctx, &e);
+		goto out;
+	}
+	if (rawcd_state(ctx->w) == RAWCD_IDLE) {
+		if (rawcd_prepare(ctx->w, &e) < 0) {
+			ret = fail(ctx, &e);
+			goto out;
+		}
+		h->prepared_here = true;
+	}
+	ctx->sink_open = true;
+	h->sink = true;
+out:
+	pthread_mutex_unlock(&ctx->sink_mu);
+	return ret;
+}
+
+static int
+fs_open(const char *path, struct fuse_file_info *fi)
+{
+	struct fs_ctx *ctx = ctx_get();
+	const struct fs_node *node = fs_node_find(path);
+	int accmode = fi->flags & O_ACCMODE;
+	bool rd = accmode != O_WRONLY, wr = accmode != O_RDONLY;
+	struct fs_handle *h;
+	struct burn_error e;
+	int ret;
+
+	if (!node)
+		return -ENOENT;
+	if (node->kind == FS_NODE_DIR)
+		return -EISDIR;
+	if (rd && !node->show && node->kind != FS_NODE_SINK)
+		return fail_with(ctx, BURN_E_ACCESSDENIED, "%s is write-only", name_of(path));
+	if (wr && !node->store && node->kind != FS_NODE_SINK)
+		return fail_with(ctx, BURN_E_ACCESSDENIED, "%s is read-only", name_of(path));
+	h = calloc(1, sizeof(*h));
+	if (!h)
+		return fail_with(ctx, BURN_E_OUTOFMEMORY, "no memory to open %s", name_of(path));
+	h->node = node;
+	strbuf_init(&h->content);
+	if (node->kind == FS_NODE_SINK) {
+		ret = open_sink(ctx, h, accmode);
+		if (ret < 0)
+			goto out_free;
+		fi->nonseekable = 1;
+	} else if (rd) {
+		ret = fs_node_show(ctx, node, caller(), &h->content, &e);
+		if (ret < 0) {
+			ret = fail(ctx, &e);
+			goto out_free;
+		}
+	}
+	/* values are live: never let the page cache answer for us */
+	fi->direct_io = 1;
+	fi->fh = (uintptr_t)h;
+	return 0;
+out_free:
+	strbuf_free(&h->content);
+	free(h);
+	return ret;
+}
+
+static int
+fs_read(const char *path, char *buf, size_t size, off_t off, struct fuse_file_info *fi)
+{
+	struct fs_handle *h = (struct fs_handle *)(uintptr_t)fi->fh;
+
+	if (!h || off < 0)
+		return -EINVAL;
+	if ((size_t)off >= h->content.len)
+		return 0;
+	if (size > h->content.len - (size_t)off)
+		size = h->content.len - (size_t)off;
+	memcpy(buf, h->content.data + off, size);
+	return (int)size;
+}
+
+/* A value is one write of at most a page, like sysfs's store(). */
+#define STORE_MAX 4096
+
+static int
+fs_write(const char *path, const char *buf, size_t size, off_t off, struct fuse_file_info *fi)
+{
+	struct fs_ctx *ctx = ctx_get();
+	struct fs_handle *h = (struct fs_handle *)(uintptr_t)fi->fh;
+	struct burn_error e;
+
+	if (!h)
+		return -EBADF;
+	if (h->sink)
+		return fail_with(ctx, BURN_E_RECORDER_NOT_SUPPORTED,
+				 "streaming sectors into %s is not available in this version of burnfs; the media stays prepared until the file is closed",
+				 "track.raw");
+	if (size > STORE_MAX) {
+		burn_error_set(&e, BURN_E_INVALIDARG,
+			       "a value is written in one write(2) of at most %d bytes; this one has %zu",
+			       STORE_MAX, size);
+		return fail(ctx, &e);
+	}
+	/* any offset stores the value: `>>` appends in shell terms, we store (DESIGN §2) */
+	if (h->node->store(ctx, buf, size, &e) < 0)
+		return fail(ctx, &e);
+	return (int)size;
+}
+
+static int
+fs_release(const char *path, struct fuse_file_info *fi)
+{
+	struct fs_ctx *ctx = ctx_get();
+	struct fs_handle *h = (struct fs_handle *)(uintptr_t)fi->fh;
+
+	if (!h)
+		return 0;
+	if (h->sink) {
+		pthread_mutex_lock(&ctx->sink_mu);
+		if (h->prepared_here && rawcd_state(ctx->w) == RAWCD_PREPARED) {
+			struct burn_error e;
+
+			/* nothing can report this failure; last_error keeps it */
+			if (rawcd_release(ctx->w, &e) < 0)
+				lasterr_set(ctx->le, caller(), &e);
+		}
+		ctx->sink_open = false;
+		pthread_mutex_unlock(&ctx->sink_mu);
+	}
+	strbuf_free(&h->content);
+	free(h);
+	return 0;
+}
+
+static int
+fs_flush(const char *path, struct fuse_file_info *fi)
+{
+	return 0;
+}
+
+static int
+fs_fsync(const char *path, int datasync, struct fuse_file_info *fi)
+{
+	return 0;
+}
+
+static int
+fs_fsyncdir(const char *path, int datasync, struct fuse_file_info *fi)
+{
+	return 0;
+}
+
+/* Attribute files are always readable; a burn's progress will add wake-ups. */
+static int
+fs_poll(const char *path, struct fuse_file_info *fi, struct fuse_pollhandle *ph,
+	unsigned *reventsp)
+{
+	struct fs_handle *h = (struct fs_handle *)(uintptr_t)fi->fh;
+
+	if (ph)
+		fuse_pollhandle_destroy(ph);
+	*reventsp = h && h->sink ? POLLOUT | POLLWRNORM : POLLIN | POLLRDNORM;
+	return 0;
+}
+
+static int
+fs_truncate(const char *path, off_t size, struct fuse_file_info *fi)
+{
+	struct fs_ctx *ctx = ctx_get();
+	const struct fs_node *node = fs_node_find(path);
+
+	if (!node)
+		return -ENOENT;
+	if (node->kind == FS_NODE_DIR)
+		return -EISDIR;
+	if (!node->store && node->kind != FS_NODE_SINK)
+		return fail_with(ctx, BURN_E_ACCESSDENIED, "%s is read-only", name_of(path));
+	if (size != 0)
+		return fail_with(ctx, BURN_E_INVALIDARG,
+				 "%s can only be truncated to 0 (which does nothing)", name_of(path));
+	return 0;
+}
+
+/* chmod, chown and utimens succeed and change nothing: copiers send them. */
+static int
+fs_chmod(const char *path, mode_t mode, struct fuse_file_info *fi)
+{
+	return fs_node_find(path) ? 0 : -ENOENT;
+}
+
+static int
+fs_chown(const char *path, uid_t uid, gid_t gid, struct fuse_file_info *fi)
+{
+	return fs_node_find(path) ? 0 : -ENOENT;
+}
+
+static int
+fs_utimens(const char *path, const struct timespec tv[2], struct fuse_file_info *fi)
+{
+	return fs_node_find(path) ? 0 : -ENOENT;
+}
+
+static int
+refuse_fixed(const char *path, const char *what)
+{
+	struct fs_ctx *ctx = ctx_get();
+	char reason[160];
+
+	if (!fs_node_find(path))
+		return -ENOENT;
+	snprintf(reason, sizeof(reason), "%s is part of the fixed tree and cannot be %s",
+		 name_of(path), what);
+	return fail_with(ctx, BURN_E_NOT_SUPPORTED, "%s", reason);
+}
+
+static int
+fs_unlink(const char *path)
+{
+	return refuse_fixed(path, "removed");
+}
+
+static int
+fs_rmdir(const char *path)
+{
+	return refuse_fixed(path, "removed");
+}
+
+static int
+fs_rename(const char *from, const char *to, unsigned int flags)
+{
+	return refuse_fixed(from, "renamed");
+}
+
+static int
+refuse_new(const char *path)
+{
+	struct fs_ctx *ctx = ctx_get();
+
+	if (fs_node_find(path))
+		return -EEXIST;
+	if (in_burn_dir(path))
+		return fail_with(ctx, BURN_E_RECORDER_NOT_SUPPORTED,
+				 "burn jobs (%s) need the raw writing engine, which this version of burnfs does not have yet",
+				 name_of(path));
+	return fail_with(ctx, BURN_E_ACCESSDENIED,
+			 "%s cannot be created: the tree is fixed (drop files into burn/)",
+			 name_of(path));
+}
+
+static int
+fs_create(const char *path, mode_t mode, struct fuse_file_info *fi)
+{
+	return refuse_new(path);
+}
+
+static int
+fs_mknod(const char *path, mode_t mode, dev_t rdev)
+{
+	return refuse_new(path);
+}
+
+static int
+fs_mkdir(const char *path, mode_t mode)
+{
+	return refuse_new(path);
+}
+
+static int
+fs_symlink(const char *target, const char *path)
+{
+	return refuse_new(path);
+}
+
+static int
+fs_link(const char *from, const char *to)
+{
+	return refuse_new(to);
+}
+
+static int
+fs_statfs(const char *path, struct statvfs *sv)
+{
+	struct fs_ctx *ctx = ctx_get();
+	struct recorder_media m;
+
+	memset(sv, 0, sizeof(*sv));
+	sv->f_bsize = sv->f_frsize = CD_DATA_SIZE;
+	sv->f_namemax = 255;
+	/* the room on a blank disc, in 2048-byte data sectors after the pregap */
+	if (recorder_media(ctx->rec, &m, NULL) == 0 && m.present && m.blank && m.have_leadout &&
+	    m.last_possible_leadout > 0)
+		sv->f_blocks = sv->f_bfree = sv->f_bavail = (fsblkcnt_t)m.last_possible_leadout;
+	return 0;
+}
+
+/* No extended attributes; answered so that ENOSYS never reaches the kernel. */
+static int
+fs_getxattr(const char *path, const char *name, char *value, size_t size)
+{
+	return fs_node_find(path) ? -ENODATA : -ENOENT;
+}
+
+static int
+fs_listxattr(const char *path, char *list, size_t size)
+{
+	return fs_node_find(path) ? 0 : -ENOENT;
+}
+
+static int
+fs_setxattr(const char *path, const char *name, const char *value, size_t size, int flags)
+{
+	return fs_node_find(path) ? -ENOTSUP : -ENOENT;
+}
+
+static int
+fs_removexattr(const char *path, const char *name)
+{
+	return fs_node_find(path) ? -ENODATA : -ENOENT;
+}
+
+static int
+fs_fallocate(const char *path, int mode, off_t off, off_t len, struct fuse_file_info *fi)
+{
+	return -EOPNOTSUPP;
+}
+
+static ssize_t
+fs_copy_file_range(const char *in, struct fuse_file_info *fi_in, off_t off_in, const char *out,
+		   struct fuse_file_info *fi_out, off_t off_out, size_t len, int flags)
+{
+	return -EOPNOTSUPP;	/* the kernel falls back to plain reads and writes */
+}
+
+static int
+fs_ioctl(const char *path, unsigned int cmd, void *arg, struct fuse_file_info *fi,
+	 unsigned int flags, void *data)
+{
+	return -ENOTTY;
+}
+
+static off_t
+fs_lseek(const char *path, off_t off, int whence, struct fuse_file_info *fi)
+{
+	struct fs_handle *h = (struct fs_handle *)(uintptr_t)fi->fh;
+
+	if (!h || h->sink)
+		return -ESPIPE;
+	if (whence == SEEK_DATA)
+		return off < (off_t)h->content.len ? off : -ENXIO;
+	if (whence == SEEK_HOLE)
+		return off <= (off_t)h->content.len ? (off_t)h->content.len : -ENXIO;
+	return -EINVAL;
+}
+
+static void *
+fs_init(struct fuse_conn_info *conn, struct fuse_config *cfg)
+{
+	/* every value is live: no attribute, entry or negative caching */
+	cfg->attr_timeout = 0;
+	cfg->entry_timeout = 0;
+	cfg->negative_timeout = 0;
+	cfg->direct_io = 1;
+	return ctx_get();
+}
+
+const struct fuse_operations burnfs_ops = {
+	.init = fs_init,
+	.getattr = fs_getattr,
+	.access = fs_access,
+	.readdir = fs_readdir,
+	.open = fs_open,
+	.read = fs_read,
+	.write = fs_write,
+	.release = fs_release,
+	.flush = fs_flush,
+	.fsync = fs_fsync,
+	.fsyncdir = fs_fsyncdir,
+	.poll = fs_poll,
+	.truncate = fs_truncate,
+	.chmod = fs_chmod,
+	.chown = fs_chown,
+	.utimens = fs_utimens,
+	.unlink = fs_unlink,
+	.rmdir = fs_rmdir,
+	.rename = fs_rename,
+	.create = fs_create,
+	.mknod = fs_mknod,
+	.mkdir = fs_mkdir,
+	.symlink = fs_symlink,
+	.link = fs_link,
+	.statfs = fs_statfs,
+	.getxattr = fs_getxattr,
+	.listxattr = fs_listxattr,
+	.setxattr = fs_setxattr,
+	.removexattr = fs_removexattr,
+	.fallocate = fs_fallocate,
+	.copy_file_range = fs_copy_file_range,
+	.ioctl = fs_ioctl,
+	.lseek = fs_lseek,
+};

@@ -1,0 +1,18 @@
+/* A growable text buffer for rendering attribute files. */
+#pragma once
+
+#include <stdarg.h>
+#include <stddef.h>
+
+struct strbuf {
+	char *data;	/* NUL-terminated; owned by the strbuf */
+	size_t len;
+	size_t cap;
+	int err;	/* -ENOMEM once an append failed; later appends are no-ops */
+};
+
+void strbuf_init(struct strbuf *sb);
+void strbuf_free(struct strbuf *sb);
+void strbuf_reset(struct strbuf *sb);
+void strbuf_printf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void strbuf_add(struct strbuf *sb, const char *s, size_t n);
