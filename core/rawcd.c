@@ -324,11 +324,15 @@ set_write_parameters(struct rawcd *w, struct burn_error *err)
 	mmc_build_mode_select10(&cmd, list, (uint16_t)len);
 	ret = recorder_exec(w->rec, &cmd, err);
 	if (ret < 0) {
-		if (err && err->result == BURN_E_UNEXPECTED_RESPONSE_FROM_DEVICE)
+		if (err && err->result == BURN_E_UNEXPECTED_RESPONSE_FROM_DEVICE) {
+			char why[BURN_REASON_MAX];
+
+			snprintf(why, sizeof(why), "%s", err->reason);
 			return burn_error_set(err, BURN_E_DATA_BLOCK_TYPE_NOT_SUPPORTED,
 					      "%s refused RAW writing with data block type %d (%s): %s",
 					      recorder_device(w->rec), (int)w->sector_type,
-					      burn_sector_type_name(w->sector_type), err->reason);
+					      burn_sector_type_name(w->sector_type), why);
+		}
 		return ret;
 	}
 	/* some drives adjust what they are given without a word: read it back */

@@ -161,8 +161,17 @@ recorder_open(struct burn_transport *t, struct recorder **out, struct burn_error
 	memset(buf, 0, sizeof(buf));
 	mmc_build_inquiry(&cmd, buf, sizeof(buf));
 	ret = recorder_exec(r, &cmd, err);
-	if (ret < 0)
+	if (ret < 0) {
+		if (err && err->result == BURN_E_FAIL) {
+			char why[BURN_REASON_MAX];
+
+			snprintf(why, sizeof(why), "%s", err->reason);
+			ret = burn_error_set(err, BURN_E_NO_RECORDER_SPECIFIED,
+					     "%s does not answer SCSI commands (is it a CD/DVD drive?); %s",
+					     t->device, why);
+		}
 		goto out_close;
+	}
 	if (mmc_parse_inquiry(buf, cmd.xfer, &r->inq) < 0) {
 		ret = burn_error_set(err, BURN_E_UNEXPECTED_RESPONSE_FROM_DEVICE,
 				     "%s answered INQUIRY with %zu bytes; at least 36 are needed",

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include <cdio/cdio.h>
+#include <cdio/logging.h>
 #include <cdio/mmc.h>
 
 #include "owner.h"
@@ -255,6 +256,8 @@ burn_transport_open_cdio(const char *device, struct burn_transport **out, struct
 	mkdir(run_dir, 0755);
 	snprintf(ct->owner_path, sizeof(ct->owner_path), "%s/%u-%u.owner", run_dir,
 		 major(sb.st_rdev), minor(sb.st_rdev));
+	/* our own messages say what failed; libcdio's warnings would only repeat it */
+	cdio_loglevel_default = CDIO_LOG_ERROR;
 	ct->cdio = cdio_open_am(device, DRIVER_DEVICE, "MMC_RDWR");
 	if (!ct->cdio) {
 		int e = errno;

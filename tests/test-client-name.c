@@ -1,0 +1,130 @@
+/* The client-name validator (DESIGN §2.1) over every byte and length. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "client-name.h"
+#include "harness.h"
+
+static const char allowed[] =
+	"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz ,-.:;_";
+
+/* Every byte value, alone and in the middle of a valid name. */
+START_TEST(every_byte)
+{
+	unsigned char c = (unsigned char)_i;
+	bool want = c != 0 && strchr(allowed, c) != NULL;
+	char name[3] = { 'a', (char)c, 'b' };
+	struct burn_error e;
+	size_t n = 99;
+	int ret;
+
+	ck_assert_int_eq(burn_client_name_char_ok(c), want);
+	ret = burn_client_name_check(name, 3, &n, &e);
+	if (want) {
+		ck_assert_int_eq(ret, 0);
+		ck_assert_uint_eq(n, 3);
+	} else {
+		ck_assert_int_eq(ret, -EINVAL);
+		ck_assert_int_eq(e.result, BURN_E_CLIENT_NAME_IS_NOT_VALID);
+		ck_assert_msg(strstr(e.reason, "at position 2 is not allowed") != NULL, "%s",
+			      e.reason);
+		ck_assert_uint_eq(n, 99);
+	}
+}
+END_TEST
+
+START_TEST(lengths)
+{
+	char buf[80];
+	struct burn_error e;
+	size_t n;
+
+	memset(buf, 'x', sizeof(buf));
+	for (size_t len = 0; len <= 70; len++) {
+		int ret = burn_client_name_check(buf, len, &n, &e);
+
+		if (len >= 1 && len <= 63) {
+			ck_assert_int_eq(ret, 0);
+			ck_assert_uint_eq(n, len);
+		} else {
+			ck_assert_int_eq(ret, -EINVAL);
+			ck_assert_int_eq(e.result, BURN_E_CLIENT_NAME_IS_NOT_VALID);
+		}
+	}
+	ck_assert_int_eq(burn_client_name_check(buf, 64, &n, &e), -EINVAL);
+	ck_assert_str_eq(e.reason, "the name is 64 bytes long; at most 63 are allowed");
+	ck_assert_int_eq(burn_client_name_check(buf, 0, &n, &e), -EINVAL);
+	ck_assert_str_eq(e.reason, "the name is empty; it needs 1 to 63 characters");
+}
+END_TEST
+
+START_TEST(newlines)
+{
+	struct burn_error e;
+	char buf[80];
+	size_t n;
+
+	/* one trailing newline is what echo adds: stripped */
+	ck_assert_int_eq(burn_client_name_check("MyBurner\n", 9, &n, &e), 0);
+	ck_assert_uint_eq(n, 8);
+	memset(buf, 'y', 63);
+	buf[63] = '\n';
+	ck_assert_int_eq(burn_client_name_check(buf, 64, &n, &e), 0);
+	ck_assert_uint_eq(n, 63);
+	/* "\n" alone is the empty name */
+	ck_assert_int_eq(burn_client_name_check("\n", 1, &n, &e), -EINVAL);
+	ck_assert_str_eq(e.reason, "the name is empty; it needs 1 to 63 characters");
+	/* a second newline is a character like any other */
+	ck_assert_int_eq(burn_client_name_check("x\n\n", 3, &n, &e), -EINVAL);
+	ck_assert_str_eq(e.reason,
+			 "byte 0x0A at position 2 is not allowed; allowed: A-Z a-z 0-9 space , - . : ; _");
+	ck_assert_int_eq(burn_client_name_check("two\nlines\n", 10, &n, &e), -EINVAL);
+	ck_assert_str_eq(e.reason,
+			 "byte 0x0A at position 4 is not allowed; allowed: A-Z a-z 0-9 space , - . : ; _");
+}
+END_TEST
+
+START_TEST(messages)
+{
+	struct burn_error e;
+	size_t n;
+
+	ck_assert_int_eq(burn_client_name_check("a/b", 3, &n, &e), -EINVAL);
+	ck_assert_str_eq(e.reason,
+			 "character '/' at position 2 is not allowed; allowed: A-Z a-z 0-9 space , - . : ; _");
+	ck_assert_int_eq(burn_client_name_check("tab\tx", 5, &n, &e), -EINVAL);
+	ck_assert_str_eq(e.reason,
+			 "byte 0x09 at position 4 is not allowed; allowed: A-Z a-z 0-9 space , - . : ; _");
+	ck_assert_int_eq(burn_client_name_check("\xc3\xa9", 2, &n, &e), -EINVAL);
+	ck_assert_str_eq(e.reason,
+			 "byte 0xC3 at position 1 is not allowed; allowed: A-Z a-z 0-9 space , - . : ; _");
+	ck_assert_int_eq(burn_client_name_check("a\0b", 3, &n, &e), -EINVAL);
+	ck_assert_str_eq(e.reason,
+			 "byte 0x00 at position 2 is not allowed; allowed: A-Z a-z 0-9 space , - . : ; _");
+	/* the full set of punctuation is fine */
+	ck_assert_int_eq(burn_client_name_check("A z,0-9.x:y;_ ", 14, &n, &e), 0);
+}
+END_TEST
+
+static Suite *
+client_name_suite(void)
+{
+	Suite *s = suite_create("client_name");
+	TCase *tc = tcase_create("validate");
+
+	tcase_add_loop_test(tc, every_byte, 0, 256);
+	tcase_add_test(tc, lengths);
+	tcase_add_test(tc, newlines);
+	tcase_add_test(tc, messages);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	return test_run_suite(client_name_suite());
+}

@@ -1,0 +1,448 @@
+/*
+ * The recorder (IDiscRecorder2) and the raw writer's state machine
+ * (IDiscFormat2RawCD), over the emulated recorder through the transport
+ * seam: the same code paths a real drive takes.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "emu/emu.h"
+#include "harness.h"
+#include "rawcd.h"
+#include "recorder.h"
+#include "transport.h"
+
+static char *dir;
+
+static void
+setup(void)
+{
+	dir = test_mkdtemp("rec");
+}
+
+static void
+teardown(void)
+{
+	test_rmtree(dir);
+	free(dir);
+	dir = NULL;
+}
+
+struct rig {
+	struct recorder *rec;
+	struct rawcd *w;
+};
+
+static struct rig
+rig_open(const char *media, unsigned faults)
+{
+	struct emu_options opts = { .media = media, .faults = faults };
+	struct burn_transport *t;
+	struct burn_error e;
+	char spec[4200];
+	struct rig r;
+
+	snprintf(spec, sizeof(spec), "emu:%s", dir);
+	ck_assert_msg(burn_transport_open(spec, &opts, &t, &e) == 0, "%s", e.reason);
+	ck_assert_msg(recorder_open(t, &r.rec, &e) == 0, "%s", e.reason);
+	ck_assert_int_eq(rawcd_create(r.rec, &r.w, &e), 0);
+	return r;
+}
+
+static void
+rig_close(struct rig *r)
+{
+	rawcd_destroy(r->w);
+	recorder_close(r->rec);
+}
+
+static void
+set_name(struct rig *r, const char *name)
+{
+	struct burn_error e;
+
+	ck_assert_int_eq(rawcd_set_client_name(r->w, name, strlen(name), &e), 0);
+}
+
+#define ck_assert_fails(expr, want_errno, want_result, e) \
+	do { \
+		ck_assert_errno(expr, want_errno); \
+		ck_assert_msg((e).result == (want_result), "%s: result %s, reason: %s", #expr, \
+			      burn_result_info((e).result)->name, (e).reason); \
+	} while (0)
+
+static void
+owner_is(struct rig *r, const char *want)
+{
+	struct burn_error e;
+	char owner[128];
+
+	ck_assert_int_ge(recorder_owner(r->rec, owner, sizeof(owner), &e), 0);
+	ck_assert_str_eq(owner, want);
+}
+
+START_TEST(identity_and_media)
+{
+	struct rig r = rig_open("cdr80", 0);
+	struct recorder_media m;
+	struct burn_error e;
+	uint16_t kbs[16];
+	uint8_t pages[8];
+
+	ck_assert_str_eq(recorder_identity(r.rec)->vendor, "BURNFS");
+	ck_assert_msg(strncmp(recorder_device(r.rec), "emu:/", 5) == 0, "%s",
+		      recorder_device(r.rec));
+	ck_assert_int_eq(recorder_media(r.rec, &m, &e), 0);
+	ck_assert(m.present && m.blank && !m.erasable);
+	ck_assert_str_eq(m.type, "cdr");
+	ck_assert_int_eq(m.start_of_next_session, -11634);
+	ck_assert_int_eq(m.last_possible_leadout, 359849);
+	ck_assert_int_eq(recorder_write_speeds(r.rec, kbs, 16, &e), 6);
+	ck_assert_int_eq(recorder_mode_pages(r.rec, pages, 8, &e), 3);
+	ck_assert_int_eq(recorder_can_load_media(r.rec, &e), 1);
+	rig_close(&r);
+
+	r = rig_open("none", 0);
+	ck_assert_int_eq(recorder_media(r.rec, &m, &e), 0);
+	ck_assert(!m.present);
+	ck_assert_str_eq(m.type, "none");
+	rig_close(&r);
+
+	r = rig_open("cdrom", 0);
+	ck_assert_int_eq(recorder_media(r.rec, &m, &e), 0);
+	ck_assert(m.present && !m.blank && !m.have_next_session && !m.have_leadout);
+	ck_assert_str_eq(m.type, "cdrom");
+	rig_close(&r);
+}
+END_TEST
+
+START_TEST(prepare_and_release)
+{
+	struct rig r = rig_open("cdr80", 0);
+	struct rig other = rig_open(NULL, 0);
+	struct burn_error e;
+	struct rawcd_progress p;
+
+	ck_assert_int_eq(rawcd_state(r.w), RAWCD_IDLE);
+	ck_assert_fails(rawcd_prepare(r.w, &e), EINVAL, BURN_E_CLIENT_NAME_IS_NOT_VALID, e);
+	ck_assert_str_eq(e.reason, "no client name is set; write one to client_name first");
+	set_name(&r, "Unit Test");
+	ck_assert_int_eq(rawcd_prepare(r.w, &e), 0);
+	ck_assert_int_eq(rawcd_state(r.w), RAWCD_PREPARED);
+	owner_is(&r, "Unit Test");
+	owner_is(&other, "Unit Test");
+	ck_assert_uint_eq(recorder_lock_count(r.rec), 1);
+	rawcd_progress(r.w, &p);
+	ck_assert_int_eq(p.start_lba, -11634);
+	/* while prepared */
+	ck_assert_fails(rawcd_set_client_name(r.w, "New", 3, &e), EBUSY, BURN_E_MEDIA_IS_PREPARED, e);
+	ck_assert_fails(rawcd_set_client_name(r.w, "a/b", 3, &e), EINVAL,
+			BURN_E_CLIENT_NAME_IS_NOT_VALID, e);	/* validity is checked first */
+	ck_assert_fails(rawcd_prepare(r.w, &e), EBUSY, BURN_E_MEDIA_IS_PREPARED, e);
+	ck_assert_fails(rawcd_prepare(other.w, &e), EINVAL, BURN_E_CLIENT_NAME_IS_NOT_VALID, e);
+	set_name(&other, "Other");
+	ck_assert_fails(rawcd_prepare(other.w, &e), EBUSY, BURN_E_RECORDER_LOCKED, e);
+	ck_assert_msg(strstr(e.reason, "held exclusively by Unit Test") != NULL, "%s", e.reason);
+	ck_assert_fails(recorder_eject(other.rec, &e), EBUSY, BURN_E_RECORDER_LOCKED, e);
+	ck_assert_fails(rawcd_cancel(r.w, &e), EINVAL, BURN_E_WRITE_NOT_IN_PROGRESS, e);
+	/* removal is prevented while prepared */
+	ck_assert_fails(recorder_eject(r.rec, &e), EBUSY, BURN_E_RECORDER_LOCKED, e);
+	ck_assert_msg(strstr(e.reason, "medium removal prevented") != NULL, "%s", e.reason);
+	ck_assert_int_eq(rawcd_release(r.w, &e), 0);
+	ck_assert_int_eq(rawcd_state(r.w), RAWCD_IDLE);
+	owner_is(&r, "");
+	owner_is(&other, "");
+	ck_assert_fails(rawcd_release(r.w, &e), EINVAL, BURN_E_MEDIA_IS_NOT_PREPARED, e);
+	/* the other client can have it now */
+	ck_assert_int_eq(rawcd_prepare(other.w, &e), 0);
+	owner_is(&r, "Other");
+	ck_assert_int_eq(rawcd_release(other.w, &e), 0);
+	ck_assert_int_eq(recorder_eject(r.rec, &e), 0);
+	rig_close(&other);
+	rig_close(&r);
+}
+END_TEST
+
+START_TEST(prepare_media_errors)
+{
+	struct rig r = rig_open("none", 0);
+	struct burn_error e;
+
+	set_name(&r, "T");
+	ck_assert_fails(rawcd_prepare(r.w, &e), ENOMEDIUM, BURN_E_MEDIA_NO_MEDIA, e);
+	owner_is(&r, "");	/* nothing stays held after a failure */
+	ck_assert_uint_eq(recorder_lock_count(r.rec), 0);
+	rig_close(&r);
+
+	r = rig_open("cdrom", 0);
+	set_name(&r, "T");
+	ck_assert_fails(rawcd_prepare(r.w, &e), EMEDIUMTYPE, BURN_E_MEDIA_IS_NOT_SUPPORTED, e);
+	ck_assert_str_eq(e.reason,
+			 "the disc is cdrom (profile 0008h); raw writing needs a blank CD-R or CD-RW");
+	owner_is(&r, "");
+	rig_close(&r);
+
+	r = rig_open("cdr80", EMU_FAULT_NOT_READY);
+	set_name(&r, "T");
+	ck_assert_fails(rawcd_prepare(r.w, &e), EAGAIN, BURN_E_MEDIA_BECOMING_READY, e);
+	rig_close(&r);
+
+	r = rig_open("cdr80", EMU_FAULT_NO_RAW);
+	set_name(&r, "T");
+	ck_assert_fails(rawcd_prepare(r.w, &e), EOPNOTSUPP, BURN_E_RECORDER_NOT_SUPPORTED, e);
+	rig_close(&r);
+}
+END_TEST
+
+START_TEST(not_blank)
+{
+	struct rig r = rig_open("cdr80", 0);
+	struct burn_error e;
+	char *path, *cmd;
+
+	rig_close(&r);
+	/* a CD-R that holds a closed session, as the emulator stores one */
+	ck_assert_int_gt(asprintf(&path, "%s/drive.state", dir), 0);
+	ck_assert_int_gt(asprintf(&cmd, "sed -i 's/^disc blank$/disc complete/' '%s'", path), 0);
+	ck_assert_int_eq(system(cmd), 0);
+	r = rig_open(NULL, 0);
+	set_name(&r, "T");
+	ck_assert_fails(rawcd_prepare(r.w, &e), EROFS, BURN_E_MEDIA_IS_NOT_BLANK, e);
+	ck_assert_str_eq(e.reason, "the cdr is not blank (it holds a closed session)");
+	rig_close(&r);
+	free(cmd);
+	free(path);
+}
+END_TEST
+
+START_TEST(lead_in)
+{
+	struct rig r = rig_open("cdr80", 0);
+	struct burn_error e;
+
+	set_name(&r, "T");
+	ck_assert_int_eq(rawcd_set_lead_in_sectors(r.w, 100, &e), 0);
+	ck_assert_fails(rawcd_prepare(r.w, &e), EINVAL, BURN_E_STREAM_LEADIN_TOO_SHORT, e);
+	ck_assert_str_eq(e.reason,
+			 "lead_in_sectors is 100 but this disc's lead-in starts at LBA -11634 (97:26:66): at least 11634 are needed");
+	ck_assert_int_eq(rawcd_set_lead_in_sectors(r.w, 11633, &e), 0);
+	ck_assert_fails(rawcd_prepare(r.w, &e), EINVAL, BURN_E_STREAM_LEADIN_TOO_SHORT, e);
+	ck_assert_int_eq(rawcd_set_lead_in_sectors(r.w, 11634, &e), 0);
+	ck_assert_int_eq(rawcd_prepare(r.w, &e), 0);
+	ck_assert_int_eq(rawcd_release(r.w, &e), 0);
+	rig_close(&r);
+}
+END_TEST
+
+START_TEST(sector_types)
+{
+	struct rig r = rig_open("cdr80", 0);
+	struct burn_error e;
+	unsigned mask;
+
+	ck_assert_int_eq(rawcd_sector_type(r.w), CD_SECTOR_COOKED);
+	ck_assert_int_eq(rawcd_supported_sector_types(r.w, &mask, &e), 0);
+	ck_assert_uint_eq(mask, 1u << 1 | 1u << 2 | 1u << 3);
+	set_name(&r, "T");
+	for (int t = CD_SECTOR_PQ; t <= CD_SECTOR_RAW; t++) {
+		ck_assert_int_eq(rawcd_set_sector_type(r.w, (enum cd_sector_type)t, &e), 0);
+		ck_assert_int_eq(rawcd_prepare(r.w, &e), 0);
+		ck_assert_int_eq(rawcd_release(r.w, &e), 0);
+	}
+	rig_close(&r);
+
+	r = rig_open("cdr80", EMU_FAULT_NO_RW);
+	ck_assert_int_eq(rawcd_supported_sector_types(r.w, &mask, &e), 0);
+	ck_assert_uint_eq(mask, 1u << 1);
+	ck_assert_fails(rawcd_set_sector_type(r.w, CD_SECTOR_RAW, &e), EOPNOTSUPP,
+			BURN_E_DATA_BLOCK_TYPE_NOT_SUPPORTED, e);
+	ck_assert_msg(strstr(e.reason, "does not write raw sectors of type raw (data block type 3)"),
+		      "%s", e.reason);
+	ck_assert_int_eq(rawcd_sector_type(r.w), CD_SECTOR_COOKED);	/* unchanged */
+	/* the default is not writable on this drive: prepare says so */
+	set_name(&r, "T");
+	ck_assert_fails(rawcd_prepare(r.w, &e), EOPNOTSUPP, BURN_E_DATA_BLOCK_TYPE_NOT_SUPPORTED, e);
+	ck_assert_int_eq(rawcd_set_sector_type(r.w, CD_SECTOR_PQ, &e), 0);
+	ck_assert_int_eq(rawcd_prepare(r.w, &e), 0);
+	ck_assert_int_eq(rawcd_release(r.w, &e), 0);
+	rig_close(&r);
+}
+END_TEST
+
+START_TEST(speed)
+{
+	struct rig r = rig_open("cdr80", 0);
+	struct burn_error e;
+	long v;
+
+	ck_assert_int_eq(rawcd_current_write_speed(r.w, &v, &e), 0);
+	ck_assert_int_eq(v, 3600);
+	set_name(&r, "T");
+	ck_assert_int_eq(rawcd_set_write_speed(r.w, 700, &e), 0);	/* between 8x and 16x */
+	ck_assert_int_eq(rawcd_prepare(r.w, &e), 0);
+	ck_assert_int_eq(rawcd_current_write_speed(r.w, &v, &e), 0);
+	ck_assert_int_eq(v, 600);	/* the drive snapped it down to 8x */
+	ck_assert_int_eq(rawcd_release(r.w, &e), 0);
+	ck_assert_int_eq(rawcd_set_write_speed(r.w, -1, &e), 0);
+	ck_assert_int_eq(rawcd_set_pure_cav(r.w, true, &e), 0);
+	ck_assert_int_eq(rawcd_prepare(r.w, &e), 0);
+	ck_assert_int_eq(rawcd_current_write_speed(r.w, &v, &e), 0);
+	ck_assert_int_eq(v, 3600);
+	ck_assert_int_eq(rawcd_release(r.w, &e), 0);
+	rig_close(&r);
+}
+END_TEST
+
+START_TEST(nesting)
+{
+	struct rig r = rig_open("cdr80", 0);
+	struct rig other = rig_open(NULL, 0);
+	struct burn_error e;
+
+	ck_assert_int_eq(recorder_acquire(r.rec, "Nested", &e), 0);
+	ck_assert_int_eq(recorder_acquire(r.rec, "Nested", &e), 0);
+	ck_assert_uint_eq(recorder_lock_count(r.rec), 2);
+	ck_assert_int_eq(recorder_release(r.rec, &e), 0);
+	owner_is(&other, "Nested");
+	ck_assert_int_eq(recorder_release(r.rec, &e), 0);
+	owner_is(&other, "");
+	ck_assert_fails(recorder_release(r.rec, &e), EIO, BURN_E_FAIL, e);
+	/* prepare nests on an acquire already held */
+	ck_assert_int_eq(recorder_acquire(r.rec, "Outer", &e), 0);
+	set_name(&r, "Inner");
+	ck_assert_int_eq(rawcd_prepare(r.w, &e), 0);
+	ck_assert_uint_eq(recorder_lock_count(r.rec), 2);
+	owner_is(&other, "Outer");
+	ck_assert_int_eq(rawcd_release(r.w, &e), 0);
+	ck_assert_uint_eq(recorder_lock_count(r.rec), 1);
+	ck_assert_int_eq(recorder_release(r.rec, &e), 0);
+	rig_close(&other);
+	rig_close(&r);
+}
+END_TEST
+
+START_TEST(tray)
+{
+	struct rig r = rig_open("cdr80", 0);
+	struct rig other = rig_open(NULL, 0);
+	struct recorder_media m;
+	struct burn_error e;
+
+	ck_assert_int_eq(recorder_eject(r.rec, &e), 0);
+	ck_assert_int_eq(recorder_media(other.rec, &m, &e), 0);	/* sees it through a unit attention */
+	ck_assert(!m.present);
+	set_name(&other, "T");
+	ck_assert_fails(rawcd_prepare(other.w, &e), ENOMEDIUM, BURN_E_MEDIA_NO_MEDIA, e);
+	ck_assert_int_eq(recorder_load(other.rec, &e), 0);
+	ck_assert_int_eq(recorder_media(r.rec, &m, &e), 0);
+	ck_assert(m.present && m.blank);
+	rig_close(&other);
+	rig_close(&r);
+}
+END_TEST
+
+START_TEST(blank)
+{
+	struct rig r = rig_open("cdr80", 0);
+	struct burn_error e;
+
+	ck_assert_fails(rawcd_blank(r.w, false, &e), EINVAL, BURN_E_CLIENT_NAME_IS_NOT_VALID, e);
+	set_name(&r, "T");
+	ck_assert_fails(rawcd_blank(r.w, false, &e), EMEDIUMTYPE, BURN_E_MEDIA_IS_NOT_SUPPORTED, e);
+	ck_assert_str_eq(e.reason, "only a CD-RW can be blanked; the disc is cdr");
+	rig_close(&r);
+	r = rig_open("cdrw80", 0);
+	set_name(&r, "T");
+	ck_assert_int_eq(rawcd_blank(r.w, false, &e), 0);
+	ck_assert_int_eq(rawcd_blank(r.w, true, &e), 0);
+	ck_assert_int_eq(rawcd_prepare(r.w, &e), 0);
+	ck_assert_fails(rawcd_blank(r.w, true, &e), EBUSY, BURN_E_MEDIA_IS_PREPARED, e);
+	ck_assert_int_eq(rawcd_release(r.w, &e), 0);
+	rig_close(&r);
+}
+END_TEST
+
+START_TEST(properties)
+{
+	struct rig r = rig_open("cdr80", 0);
+	struct burn_error e;
+	char name[64];
+
+	ck_assert_int_eq(rawcd_client_name(r.w, name, sizeof(name)), 0);
+	ck_assert_str_eq(name, "");
+	set_name(&r, "Keep");
+	ck_assert_fails(rawcd_set_client_name(r.w, "", 0, &e), EINVAL,
+			BURN_E_CLIENT_NAME_IS_NOT_VALID, e);
+	rawcd_client_name(r.w, name, sizeof(name));
+	ck_assert_str_eq(name, "Keep");
+	ck_assert_int_eq(rawcd_set_simulate(r.w, true, &e), 0);
+	ck_assert(rawcd_simulate(r.w));
+	ck_assert_int_eq(rawcd_set_bufe_disabled(r.w, true, &e), 0);
+	ck_assert(rawcd_bufe_disabled(r.w));
+	ck_assert_int_eq(rawcd_lead_in_sectors(r.w), RAWCD_DEFAULT_LEAD_IN);
+	ck_assert_int_eq(rawcd_write_speed(r.w), -1);
+	/* simulate and BUFE reach the drive at prepare */
+	ck_assert_int_eq(rawcd_prepare(r.w, &e), 0);
+	ck_assert_int_eq(rawcd_release(r.w, &e), 0);
+	ck_assert_str_eq(rawcd_state_name(RAWCD_FINISHING), "finishing");
+	ck_assert_str_eq(rawcd_action_name(RAWCD_ACTION_PREPARING), "preparing");
+	rig_close(&r);
+}
+END_TEST
+
+START_TEST(open_errors)
+{
+	struct burn_transport *t;
+	struct burn_error e;
+
+	ck_assert_int_eq(burn_transport_open("", NULL, &t, &e), -ENODEV);
+	ck_assert_int_eq(e.result, BURN_E_NO_RECORDER_SPECIFIED);
+	ck_assert_int_eq(burn_transport_open("/nonexistent/sr9", NULL, &t, &e), -ENODEV);
+	ck_assert_str_eq(e.reason, "cannot open /nonexistent/sr9: No such file or directory");
+	/* a character device that is no drive: refused at the first command */
+	if (burn_transport_open("/dev/null", NULL, &t, &e) == 0) {
+		struct recorder *rec;
+
+		ck_assert_int_eq(recorder_open(t, &rec, &e), -ENODEV);
+		ck_assert_int_eq(e.result, BURN_E_NO_RECORDER_SPECIFIED);
+		ck_assert_msg(strstr(e.reason, "/dev/null does not answer SCSI commands"), "%s",
+			      e.reason);
+	}
+	ck_assert_int_eq(burn_transport_open("emu:/proc/burnfs-cannot-be-here", NULL, &t, &e),
+			 -ENODEV);
+}
+END_TEST
+
+static Suite *
+recorder_suite(void)
+{
+	Suite *s = suite_create("recorder");
+	TCase *tc = tcase_create("emulated");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, identity_and_media);
+	tcase_add_test(tc, prepare_and_release);
+	tcase_add_test(tc, prepare_media_errors);
+	tcase_add_test(tc, not_blank);
+	tcase_add_test(tc, lead_in);
+	tcase_add_test(tc, sector_types);
+	tcase_add_test(tc, speed);
+	tcase_add_test(tc, nesting);
+	tcase_add_test(tc, tray);
+	tcase_add_test(tc, blank);
+	tcase_add_test(tc, properties);
+	tcase_add_test(tc, open_errors);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	return test_run_suite(recorder_suite());
+}
