@@ -1,0 +1,1054 @@
+/*
+ * The mount suite: the real burnfs daemon on a real FUSE mount in a
+ * temporary directory, talking to an emulated recorder, checked with real
+ * syscalls and exact errnos (style habit 11). Exits 77 (skip) only when
+ * FUSE cannot be used on this machine at all.
+ */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/vfs.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "harness.h"
+
+#define FUSE_SUPER_MAGIC 0x65735546
+
+static const char *burnfs_bin;
+
+struct mount {
+	char *mnt;
+	char *log;
+	pid_t pid;
+};
+
+static char *top;		/* per-test scratch directory */
+static char *disc;		/* the emulated recorder's directory */
+static struct mount m1, m2;
+
+static char *
+path_in(const char *base, const char *rel)
+{
+	char *p;
+
+	ck_assert_int_gt(asprintf(&p, "%s/%s", base, rel), 0);
+	return p;
+}
+
+static void
+sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+static bool
+is_fuse_mount(const char *path)
+{
+	struct statfs sf;
+
+	return statfs(path, &sf) == 0 && (unsigned long)sf.f_type == FUSE_SUPER_MAGIC;
+}
+
+static char *
+slurp(const char *path)
+{
+	static char buf[8192];
+	ssize_t n;
+	int fd = open(path, O_RDONLY);
+
+	buf[0] = '\0';
+	if (fd < 0)
+		return buf;
+	n = read(fd, buf, sizeof(buf) - 1);
+	buf[n > 0 ? n : 0] = '\0';
+	close(fd);
+	return buf;
+}
+
+/*
+ * Starts `burnfs -f [-o OPTS] DEVICE MNT` and waits until the mount is up
+ * or the daemon has died. Waiting is bounded but not an assertion on
+ * speed: a slow machine only waits longer.
+ */
+static int
+mount_start(struct mount *m, const char *name, const char *device, const char *opts)
+{
+	int status;
+
+	m->mnt = path_in(top, name);
+	ck_assert_int_eq(mkdir(m->mnt, 0755), 0);
+	ck_assert_int_gt(asprintf(&m->log, "%s/%s.log", top, name), 0);
+	m->pid = fork();
+	ck_assert_int_ge(m->pid, 0);
+	if (m->pid == 0) {
+		int fd = open(m->log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+		dup2(fd, 1);
+		dup2(fd, 2);
+		if (opts)
+			execl(burnfs_bin, "burnfs", "-f", "-o", opts, device, m->mnt, (char *)NULL);
+		else
+			execl(burnfs_bin, "burnfs", "-f", device, m->mnt, (char *)NULL);
+		_exit(127);
+	}
+	for (int i = 0; i < 3000; i++) {
+		if (is_fuse_mount(m->mnt))
+			return 0;
+		if (waitpid(m->pid, &status, WNOHANG) == m->pid) {
+			m->pid = 0;
+			return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+		}
+		sleep_ms(10);
+	}
+	ck_abort_msg("burnfs did not mount %s; its log: %s", m->mnt, slurp(m->log));
+	return -1;
+}
+
+static void
+mount_stop(struct mount *m)
+{
+	int status;
+
+	if (!m->mnt)
+		return;
+	if (m->pid > 0) {
+		if (umount2(m->mnt, 0) < 0) {
+			char cmd[4200];
+
+			snprintf(cmd, sizeof(cmd), "fusermount3 -u '%s' 2>/dev/null", m->mnt);
+			if (system(cmd) != 0)
+				umount2(m->mnt, MNT_DETACH);
+		}
+		ck_assert_int_eq(waitpid(m->pid, &status, 0), m->pid);
+		ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+			      "burnfs exited with status %d; its log: %s", status, slurp(m->log));
+		/* a clean run says nothing (style habit 13) */
+		ck_assert_msg(slurp(m->log)[0] == '\0', "burnfs printed: %s", slurp(m->log));
+	}
+	free(m->mnt);
+	free(m->log);
+	memset(m, 0, sizeof(*m));
+}
+
+static void
+setup_dirs(void)
+{
+	top = test_mkdtemp("mount");
+	disc = path_in(top, "disc");
+}
+
+static void
+teardown_all(void)
+{
+	mount_stop(&m2);
+	mount_stop(&m1);
+	test_rmtree(top);
+	free(top);
+	free(disc);
+	top = disc = NULL;
+}
+
+static void
+start_with(const char *opts)
+{
+	char dev[4200];
+
+	setup_dirs();
+	snprintf(dev, sizeof(dev), "emu:%s", disc);
+	ck_assert_int_eq(mount_start(&m1, "mnt", dev, opts), 0);
+}
+
+static void
+setup_default(void)
+{
+	start_with(NULL);
+}
+
+/* ---- file helpers: one open, one write, like echo ---- */
+
+static char *
+at(const struct mount *m, const char *rel)
+{
+	static char buf[4][4300];
+	static int n;
+
+	n = (n + 1) % 4;
+	snprintf(buf[n], sizeof(buf[n]), "%s/%s", m->mnt, rel);
+	return buf[n];
+}
+
+/* Writes @len bytes in one write(2); returns 0 or -errno. */
+static int
+put_len(const char *path, const char *data, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_TRUNC), ret = 0;
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, data, len);
+	if (n < 0)
+		ret = -errno;
+	else if ((size_t)n != len)
+		ret = -EIO;
+	if (close(fd) < 0 && ret == 0)
+		ret = -errno;
+	return ret;
+}
+
+static int
+put(const char *path, const char *data)
+{
+	return put_len(path, data, strlen(data));
+}
+
+/* Reads a whole file; NULL-free result, errno in *err (0 on success). */
+static char *
+get_err(const char *path, int *err)
+{
+	static char buf[4][8192];
+	static int n;
+	size_t off = 0;
+	ssize_t r;
+	int fd;
+
+	n = (n + 1) % 4;
+	buf[n][0] = '\0';
+	*err = 0;
+	fd = open(path, O_RDONLY);
+	if (fd < 0) {
+		*err = errno;
+		return buf[n];
+	}
+	while (off < sizeof(buf[n]) - 1 &&
+	       (r = read(fd, buf[n] + off, sizeof(buf[n]) - 1 - off)) > 0)
+		off += (size_t)r;
+	if (r < 0)
+		*err = errno;
+	buf[n][off] = '\0';
+	close(fd);
+	return buf[n];
+}
+
+static char *
+get(const char *path)
+{
+	int err;
+	char *s = get_err(path, &err);
+
+	ck_assert_msg(err == 0, "reading %s: %s", path, strerror(err));
+	return s;
+}
+
+static void
+last_error_starts(const struct mount *m, const char *prefix)
+{
+	const char *le = get(at(m, "last_error"));
+
+	ck_assert_msg(strncmp(le, prefix, strlen(prefix)) == 0, "last_error is \"%s\", expected \"%s...\"",
+		      le, prefix);
+}
+
+#define E_NAME "E_IMAPI_DF2RAW_CLIENT_NAME_IS_NOT_VALID 0xC0AA0604"
+
+/* ---- acceptance item 2: client_name ---- */
+
+START_TEST(client_name_roundtrip)
+{
+	ck_assert_str_eq(get(at(&m1, "client_name")), "\n");
+	ck_assert_int_eq(put(at(&m1, "client_name"), "MyBurner\n"), 0);
+	ck_assert_str_eq(get(at(&m1, "client_name")), "MyBurner\n");
+	/* without a newline, and stored again through O_APPEND at an offset */
+	ck_assert_int_eq(put(at(&m1, "client_name"), "Other"), 0);
+	ck_assert_str_eq(get(at(&m1, "client_name")), "Other\n");
+	{
+		int fd = open(at(&m1, "client_name"), O_WRONLY | O_APPEND);
+
+		ck_assert_int_ge(fd, 0);
+		ck_assert_int_eq(write(fd, "Appended\n", 9), 9);
+		close(fd);
+	}
+	ck_assert_str_eq(get(at(&m1, "client_name")), "Appended\n");
+}
+END_TEST
+
+static const struct {
+	const char *value;
+	size_t len;
+	const char *reason;
+} bad_names[] = {
+	{ "\n", 1, "the name is empty; it needs 1 to 63 characters" },
+	{ "0123456789012345678901234567890123456789012345678901234567890123\n", 65,
+	  "the name is 64 bytes long; at most 63 are allowed" },
+	{ "a/b\n", 4, "character '/' at position 2 is not allowed" },
+	{ "tab\tx\n", 6, "byte 0x09 at position 4 is not allowed" },
+	{ "\xc3\xa9\n", 3, "byte 0xC3 at position 1 is not allowed" },
+	{ "two\nlines\n", 10, "byte 0x0A at position 4 is not allowed" },
+	{ "nul\0byte\n", 9, "byte 0x00 at position 4 is not allowed" },
+};
+
+START_TEST(client_name_invalid)
+{
+	char want[256];
+
+	ck_assert_int_eq(put(at(&m1, "client_name"), "Keep\n"), 0);
+	ck_assert_int_eq(put_len(at(&m1, "client_name"), bad_names[_i].value, bad_names[_i].len),
+			 -EINVAL);
+	ck_assert_str_eq(get(at(&m1, "client_name")), "Keep\n");
+	snprintf(want, sizeof(want), E_NAME ": %s", bad_names[_i].reason);
+	last_error_starts(&m1, want);
+}
+END_TEST
+
+START_TEST(client_name_63_allowed)
+{
+	const char *name = "Az09 ,-.:;_ Az09 ,-.:;_ Az09 ,-.:;_ Az09 ,-.:;_ Az09 ,-.:;_ Azz";
+	char want[80];
+
+	ck_assert_uint_eq(strlen(name), 63);
+	ck_assert_int_eq(put(at(&m1, "client_name"), name), 0);
+	snprintf(want, sizeof(want), "%s\n", name);
+	ck_assert_str_eq(get(at(&m1, "client_name")), want);
+}
+END_TEST
+
+/* As a user types it: bash's builtin echo reports the error itself. */
+START_TEST(client_name_shell)
+{
+	char *script = path_in(top, "typed.sh"), cmd[4300];
+	FILE *f = fopen(script, "w");
+
+	ck_assert_ptr_nonnull(f);
+	fprintf(f, "set -e\ncd '%s'\n"
+		   "echo MyBurner > client_name\n"
+		   "test \"$(cat client_name)\" = MyBurner\n"
+		   "if echo a/b > client_name 2>'%s/echo.err'; then exit 2; fi\n"
+		   "grep -q 'write error: Invalid argument' '%s/echo.err'\n"
+		   "test \"$(cat client_name)\" = MyBurner\n"
+		   "grep -q '^" E_NAME ": ' last_error\n",
+		m1.mnt, top, top);
+	fclose(f);
+	snprintf(cmd, sizeof(cmd), "bash '%s'", script);
+	ck_assert_int_eq(system(cmd), 0);
+	free(script);
+}
+END_TEST
+
+/* ---- acceptance item 3: prepare, owner, release ---- */
+
+START_TEST(prepare_owner_release)
+{
+	ck_assert_str_eq(get(at(&m1, "exclusive_owner")), "\n");
+	ck_assert_int_eq(put(at(&m1, "client_name"), "MyBurner\n"), 0);
+	ck_assert_int_eq(put(at(&m1, "ctl"), "prepare\n"), 0);
+	ck_assert_str_eq(get(at(&m1, "exclusive_owner")), "MyBurner\n");
+	ck_assert_str_eq(get(at(&m1, "state")), "prepared\n");
+	ck_assert_int_eq(put(at(&m1, "client_name"), "Other\n"), -EBUSY);
+	last_error_starts(&m1, "E_IMAPI_DF2RAW_MEDIA_IS_PREPARED 0xC0AA0603: ");
+	ck_assert_str_eq(get(at(&m1, "client_name")), "MyBurner\n");
+	ck_assert_int_eq(put(at(&m1, "ctl"), "prepare\n"), -EBUSY);
+	last_error_starts(&m1, "E_IMAPI_DF2RAW_MEDIA_IS_PREPARED 0xC0AA0603: ");
+	ck_assert_int_eq(put(at(&m1, "ctl"), "eject\n"), -EBUSY);
+	ck_assert_int_eq(put(at(&m1, "ctl"), "release\n"), 0);
+	ck_assert_str_eq(get(at(&m1, "exclusive_owner")), "\n");
+	ck_assert_str_eq(get(at(&m1, "state")), "idle\n");
+	ck_assert_int_eq(put(at(&m1, "ctl"), "release\n"), -EINVAL);
+	last_error_starts(&m1, "E_IMAPI_DF2RAW_MEDIA_IS_NOT_PREPARED 0xC0AA0602: ");
+	ck_assert_int_eq(put(at(&m1, "client_name"), "Other\n"), 0);
+}
+END_TEST
+
+START_TEST(prepare_without_name)
+{
+	ck_assert_int_eq(put(at(&m1, "ctl"), "prepare\n"), -EINVAL);
+	last_error_starts(&m1, E_NAME ": no client name is set");
+	ck_assert_str_eq(get(at(&m1, "state")), "idle\n");
+}
+END_TEST
+
+START_TEST(prepare_no_media)
+{
+	ck_assert_int_eq(put(at(&m1, "client_name"), "T\n"), 0);
+	ck_assert_int_eq(put(at(&m1, "ctl"), "prepare\n"), -ENOMEDIUM);
+	last_error_starts(&m1, "E_IMAPI_RECORDER_MEDIA_NO_MEDIA 0xC0AA0202: ");
+	ck_assert_str_eq(get(at(&m1, "media/type")), "none\n");
+	{
+		int err;
+
+		get_err(at(&m1, "media/blank"), &err);
+		ck_assert_int_eq(err, ENOMEDIUM);
+	}
+	ck_assert_str_eq(get(at(&m1, "exclusive_owner")), "\n");
+}
+END_TEST
+
+START_TEST(prepare_cdrom)
+{
+	ck_assert_int_eq(put(at(&m1, "client_name"), "T\n"), 0);
+	ck_assert_int_eq(put(at(&m1, "ctl"), "prepare\n"), -EMEDIUMTYPE);
+	last_error_starts(&m1, "E_IMAPI_DF2RAW_MEDIA_IS_NOT_SUPPORTED 0xC0AA0607: ");
+	ck_assert_str_eq(get(at(&m1, "media/type")), "cdrom\n");
+	ck_assert_str_eq(get(at(&m1, "media/blank")), "0\n");
+	ck_assert_str_eq(get(at(&m1, "media/start_of_next_session")), "none\n");
+}
+END_TEST
+
+START_TEST(prepare_leadin_too_short)
+{
+	ck_assert_int_eq(put(at(&m1, "client_name"), "T\n"), 0);
+	ck_assert_int_eq(put(at(&m1, "lead_in_sectors"), "100\n"), 0);
+	ck_assert_int_eq(put(at(&m1, "ctl"), "prepare\n"), -EINVAL);
+	last_error_starts(&m1,
+			  "E_IMAPI_DF2RAW_STREAM_LEADIN_TOO_SHORT 0xC0AA060F: lead_in_sectors is 100");
+}
+END_TEST
+
+/* ---- acceptance item 4: two mounts, one owner ---- */
+
+START_TEST(two_mounts_one_owner)
+{
+	char dev[4200];
+
+	snprintf(dev, sizeof(dev), "emu:%s", disc);
+	ck_assert_int_eq(mount_start(&m2, "mnt2", dev, "client_name=Second"), 0);
+	ck_assert_int_eq(put(at(&m1, "client_name"), "First\n"), 0);
+	ck_assert_int_eq(put(at(&m1, "ctl"), "prepare\n"), 0);
+	ck_assert_str_eq(get(at(&m2, "exclusive_owner")), "First\n");
+	ck_assert_int_eq(put(at(&m2, "ctl"), "prepare\n"), -EBUSY);
+	last_error_starts(&m2, "E_IMAPI_RECORDER_LOCKED 0xC0AA0210: ");
+	ck_assert_msg(strstr(get(at(&m2, "last_error")), "held exclusively by First") != NULL,
+		      "%s", get(at(&m2, "last_error")));
+	ck_assert_int_eq(put(at(&m2, "ctl"), "eject\n"), -EBUSY);
+	last_error_starts(&m2, "E_IMAPI_RECORDER_LOCKED 0xC0AA0210: ");
+	ck_assert_int_eq(put(at(&m1, "ctl"), "release\n"), 0);
+	ck_assert_str_eq(get(at(&m1, "exclusive_owner")), "\n");
+	ck_assert_str_eq(get(at(&m2, "exclusive_owner")), "\n");
+	ck_assert_int_eq(put(at(&m2, "ctl"), "prepare\n"), 0);
+	ck_assert_str_eq(get(at(&m1, "exclusive_owner")), "Second\n");
+	ck_assert_int_eq(put(at(&m2, "ctl"), "release\n"), 0);
+}
+END_TEST
+
+/* ---- acceptance item 5: the tree ---- */
+
+static const struct {
+	const char *path;
+	mode_t mode;
+} tree[] = {
+	{ "client_name", 0644 }, { "exclusive_owner", 0444 }, { "track.raw", 0200 },
+	{ "sector_type", 0644 }, { "supported_sector_types", 0444 },
+	{ "lead_in_sectors", 0644 }, { "write_speed", 0644 }, { "current_write_speed", 0444 },
+	{ "supported_write_speeds", 0444 }, { "pure_cav", 0644 },
+	{ "buffer_underrun_free_disabled", 0644 }, { "simulate", 0644 }, { "state", 0444 },
+	{ "progress", 0444 }, { "status", 0444 }, { "last_error", 0444 }, { "ctl", 0200 },
+	{ "media", 040755 }, { "media/type", 0444 }, { "media/blank", 0444 },
+	{ "media/heuristically_blank", 0444 }, { "media/start_of_next_session", 0444 },
+	{ "media/last_possible_start_of_leadout", 0444 }, { "recorder", 040755 },
+	{ "recorder/vendor_id", 0444 }, { "recorder/product_id", 0444 },
+	{ "recorder/product_revision", 0444 }, { "recorder/profiles", 0444 },
+	{ "recorder/current_profiles", 0444 }, { "recorder/features", 0444 },
+	{ "recorder/current_features", 0444 }, { "recorder/mode_pages", 0444 },
+	{ "recorder/can_load_media", 0444 }, { "recorder/device", 0444 }, { "burn", 040755 },
+};
+
+START_TEST(tree_modes_and_sizes)
+{
+	struct stat st;
+	size_t listed = 0;
+	struct dirent *de;
+	DIR *d;
+
+	for (size_t i = 0; i < sizeof(tree) / sizeof(tree[0]); i++) {
+		ck_assert_msg(stat(at(&m1, tree[i].path), &st) == 0, "%s: %s", tree[i].path,
+			      strerror(errno));
+		if (tree[i].mode & 040000) {
+			ck_assert_msg(S_ISDIR(st.st_mode), "%s is not a directory", tree[i].path);
+			ck_assert_uint_eq(st.st_mode & 07777, tree[i].mode & 07777);
+			continue;
+		}
+		ck_assert_msg(S_ISREG(st.st_mode), "%s is not a file", tree[i].path);
+		ck_assert_msg((st.st_mode & 07777) == tree[i].mode, "%s has mode %o, expected %o",
+			      tree[i].path, st.st_mode & 07777, tree[i].mode);
+		/* what stat says is what a read gives */
+		if (tree[i].mode & 0444)
+			ck_assert_msg((size_t)st.st_size == strlen(get(at(&m1, tree[i].path))),
+				      "%s: size %lld, content %zu bytes", tree[i].path,
+				      (long long)st.st_size, strlen(get(at(&m1, tree[i].path))));
+	}
+	d = opendir(m1.mnt);
+	ck_assert_ptr_nonnull(d);
+	while ((de = readdir(d)))
+		if (de->d_name[0] != '.')
+			listed++;
+	closedir(d);
+	ck_assert_uint_eq(listed, 20);	/* the top level of the table above */
+}
+END_TEST
+
+START_TEST(values)
+{
+	ck_assert_str_eq(get(at(&m1, "sector_type")), "cooked\n");
+	ck_assert_str_eq(get(at(&m1, "supported_sector_types")), "pq cooked raw\n");
+	ck_assert_str_eq(get(at(&m1, "lead_in_sectors")), "22650\n");
+	ck_assert_str_eq(get(at(&m1, "write_speed")), "max\n");
+	ck_assert_str_eq(get(at(&m1, "current_write_speed")), "3600\n");
+	ck_assert_str_eq(get(at(&m1, "supported_write_speeds")), "300 600 1200 1800 2400 3600\n");
+	ck_assert_str_eq(get(at(&m1, "pure_cav")), "0\n");
+	ck_assert_str_eq(get(at(&m1, "buffer_underrun_free_disabled")), "0\n");
+	ck_assert_str_eq(get(at(&m1, "simulate")), "0\n");
+	ck_assert_str_eq(get(at(&m1, "state")), "idle\n");
+	ck_assert_str_eq(get(at(&m1, "last_error")), "\n");
+	ck_assert_str_eq(get(at(&m1, "media/type")), "cdr\n");
+	ck_assert_str_eq(get(at(&m1, "media/blank")), "1\n");
+	ck_assert_str_eq(get(at(&m1, "media/heuristically_blank")), "1\n");
+	ck_assert_str_eq(get(at(&m1, "media/start_of_next_session")), "-11634\n");
+	ck_assert_str_eq(get(at(&m1, "media/last_possible_start_of_leadout")), "359849\n");
+	ck_assert_str_eq(get(at(&m1, "recorder/vendor_id")), "BURNFS\n");
+	ck_assert_str_eq(get(at(&m1, "recorder/product_id")), "Emulated CD-RW\n");
+	ck_assert_str_eq(get(at(&m1, "recorder/product_revision")), "1.0\n");
+	ck_assert_str_eq(get(at(&m1, "recorder/profiles")),
+			 "0x000A cd-rw\n0x0009 cd-r\n0x0008 cd-rom\n");
+	ck_assert_str_eq(get(at(&m1, "recorder/current_profiles")), "0x0009 cd-r\n");
+	ck_assert_ptr_nonnull(strstr(get(at(&m1, "recorder/features")), "0x002E cd-mastering\n"));
+	ck_assert_ptr_nonnull(strstr(get(at(&m1, "recorder/current_features")), "0x002E cd-mastering\n"));
+	ck_assert_str_eq(get(at(&m1, "recorder/mode_pages")),
+			 "0x01 read-write-error-recovery\n0x05 write-parameters\n0x2A capabilities\n");
+	ck_assert_str_eq(get(at(&m1, "recorder/can_load_media")), "1\n");
+	ck_assert_msg(strncmp(get(at(&m1, "recorder/device")), "emu:/", 5) == 0, "%s",
+		      get(at(&m1, "recorder/device")));
+	ck_assert_str_eq(get(at(&m1, "progress")),
+			 "action idle\nstart_lba 0\nsector_count 0\nlast_written_lba 0\n"
+			 "elapsed_s 0\nremaining_s 0\nbuffer_used 0\nbuffer_total 0\n");
+}
+END_TEST
+
+START_TEST(status_has_every_property)
+{
+	static const char *const keys[] = {
+		"client_name", "exclusive_owner", "sector_type", "supported_sector_types",
+		"lead_in_sectors", "write_speed", "current_write_speed", "supported_write_speeds",
+		"pure_cav", "buffer_underrun_free_disabled", "simulate", "state", "last_error",
+		"media/type", "media/blank", "media/heuristically_blank",
+		"media/start_of_next_session", "media/last_possible_start_of_leadout",
+		"recorder/vendor_id", "recorder/product_id", "recorder/product_revision",
+		"recorder/can_load_media", "recorder/device",
+	};
+	const char *status;
+
+	ck_assert_int_eq(put(at(&m1, "client_name"), "Stat\n"), 0);
+	status = get(at(&m1, "status"));
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		char want[128];
+
+		snprintf(want, sizeof(want), "%s%s: ", i ? "\n" : "", keys[i]);
+		ck_assert_msg(strstr(status, want) != NULL, "status lacks %s:\n%s", keys[i], status);
+	}
+	ck_assert_msg(strncmp(status, "client_name: Stat\n", 18) == 0, "%s", status);
+	ck_assert_ptr_nonnull(strstr(status, "\nmedia/last_possible_start_of_leadout: 359849\n"));
+}
+END_TEST
+
+START_TEST(fixed_nodes)
+{
+	ck_assert_int_eq(unlink(at(&m1, "client_name")), -1);
+	ck_assert_int_eq(errno, EPERM);
+	last_error_starts(&m1, "HRESULT_FROM_WIN32(ERROR_NOT_SUPPORTED) 0x80070032: client_name is part of the fixed tree");
+	ck_assert_int_eq(rename(at(&m1, "state"), at(&m1, "state2")), -1);
+	ck_assert_int_eq(errno, EPERM);
+	ck_assert_int_eq(rmdir(at(&m1, "media")), -1);
+	ck_assert_int_eq(errno, EPERM);
+	ck_assert_int_eq(mkdir(at(&m1, "newdir"), 0755), -1);
+	ck_assert_int_eq(errno, EACCES);
+	ck_assert_int_eq(open(at(&m1, "newfile"), O_WRONLY | O_CREAT | O_EXCL, 0644), -1);
+	ck_assert_int_eq(errno, EACCES);
+	last_error_starts(&m1, "E_ACCESSDENIED 0x80070005: newfile cannot be created");
+	ck_assert_int_eq(open(at(&m1, "nonexistent"), O_RDONLY), -1);
+	ck_assert_int_eq(errno, ENOENT);
+	/* the shell's view */
+	{
+		char cmd[4400];
+
+		snprintf(cmd, sizeof(cmd), "rm '%s' 2>&1 | grep -q 'Operation not permitted'",
+			 at(&m1, "client_name"));
+		ck_assert_int_eq(system(cmd), 0);
+	}
+}
+END_TEST
+
+/* ---- sysfs conventions (DESIGN §2) ---- */
+
+START_TEST(sysfs_conventions)
+{
+	struct timespec times[2] = { { 0, UTIME_NOW }, { 0, UTIME_NOW } };
+	int fd;
+
+	ck_assert_int_eq(put(at(&m1, "client_name"), "Conv\n"), 0);
+	/* truncate to 0 and O_TRUNC change nothing */
+	ck_assert_int_eq(truncate(at(&m1, "client_name"), 0), 0);
+	ck_assert_str_eq(get(at(&m1, "client_name")), "Conv\n");
+	ck_assert_int_eq(truncate(at(&m1, "client_name"), 5), -1);
+	ck_assert_int_eq(errno, EINVAL);
+	last_error_starts(&m1, "E_INVALIDARG 0x80070057: client_name can only be truncated to 0");
+	ck_assert_int_eq(truncate(at(&m1, "state"), 0), -1);
+	ck_assert_int_eq(errno, EACCES);
+	/* what copiers send after the data */
+	ck_assert_int_eq(chmod(at(&m1, "client_name"), 0600), 0);
+	ck_assert_int_eq(utimensat(AT_FDCWD, at(&m1, "client_name"), times, 0), 0);
+	fd = open(at(&m1, "client_name"), O_WRONLY);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(fsync(fd), 0);
+	ck_assert_int_eq(fdatasync(fd), 0);
+	close(fd);
+	ck_assert_str_eq(get(at(&m1, "client_name")), "Conv\n");
+	/* read-only and write-only files refuse the other direction */
+	ck_assert_int_eq(open(at(&m1, "exclusive_owner"), O_WRONLY), -1);
+	ck_assert_int_eq(errno, EACCES);
+	last_error_starts(&m1, "E_ACCESSDENIED 0x80070005: exclusive_owner is read-only");
+	ck_assert_int_eq(open(at(&m1, "ctl"), O_RDONLY), -1);
+	ck_assert_int_eq(errno, EACCES);
+	ck_assert_int_eq(access(at(&m1, "state"), W_OK), -1);
+	ck_assert_int_eq(access(at(&m1, "client_name"), R_OK | W_OK), 0);
+	/* reads are consistent snapshots and have no side effects */
+	ck_assert_str_eq(get(at(&m1, "media/type")), "cdr\n");
+	ck_assert_str_eq(get(at(&m1, "media/type")), "cdr\n");
+	/* a partial read at an offset */
+	fd = open(at(&m1, "lead_in_sectors"), O_RDONLY);
+	{
+		char b[8] = { 0 };
+
+		ck_assert_int_eq(pread(fd, b, 3, 2), 3);
+		ck_assert_str_eq(b, "650");
+	}
+	close(fd);
+	/* a value longer than a page is refused whole */
+	{
+		static char big[5000];
+
+		memset(big, 'a', sizeof(big));
+		ck_assert_int_eq(put_len(at(&m1, "client_name"), big, sizeof(big)), -EINVAL);
+		ck_assert_str_eq(get(at(&m1, "client_name")), "Conv\n");
+	}
+}
+END_TEST
+
+/* Every attribute's invalid values, with errno and last_error. */
+static const struct {
+	const char *file;
+	const char *value;
+	int err;
+	const char *last_error;
+} bad_values[] = {
+	{ "sector_type", "foo\n", EINVAL, "E_INVALIDARG 0x80070057: expected pq, cooked or raw (or 1, 2, 3)" },
+	{ "sector_type", "4\n", EINVAL, "E_INVALIDARG 0x80070057: expected pq, cooked or raw" },
+	{ "lead_in_sectors", "-1\n", EINVAL, "E_INVALIDARG 0x80070057: expected an integer from 0 to 450000" },
+	{ "lead_in_sectors", "12x\n", EINVAL, "E_INVALIDARG 0x80070057: expected an integer" },
+	{ "lead_in_sectors", "450001\n", EINVAL, "E_INVALIDARG 0x80070057: expected an integer" },
+	{ "write_speed", "0\n", EINVAL, "E_INVALIDARG 0x80070057: expected max, sectors per second" },
+	{ "write_speed", "fast\n", EINVAL, "E_INVALIDARG 0x80070057: expected max" },
+	{ "write_speed", "0x\n", EINVAL, "E_INVALIDARG 0x80070057: expected max" },
+	{ "pure_cav", "2\n", EINVAL, "E_INVALIDARG 0x80070057: expected 0 or 1" },
+	{ "buffer_underrun_free_disabled", "yes\n", EINVAL, "E_INVALIDARG 0x80070057: expected 0 or 1" },
+	{ "simulate", "\n", EINVAL, "E_INVALIDARG 0x80070057: expected 0 or 1" },
+	{ "ctl", "frobnicate\n", EINVAL, "E_INVALIDARG 0x80070057: unknown command" },
+	{ "ctl", "prepare now\n", EINVAL, "E_INVALIDARG 0x80070057: unknown command" },
+	{ "ctl", "blank half\n", EINVAL, "E_INVALIDARG 0x80070057: unknown command" },
+	{ "ctl", "release\n", EINVAL, "E_IMAPI_DF2RAW_MEDIA_IS_NOT_PREPARED 0xC0AA0602: " },
+	{ "ctl", "cancel\n", EINVAL, "E_IMAPI_DF2RAW_WRITE_NOT_IN_PROGRESS 0xC0AA0601: " },
+	{ "ctl", "blank\n", EINVAL, E_NAME ": no client name is set" },
+};
+
+START_TEST(attribute_bad_values)
+{
+	char before[256];
+
+	if (strcmp(bad_values[_i].file, "ctl") != 0)
+		snprintf(before, sizeof(before), "%s", get(at(&m1, bad_values[_i].file)));
+	ck_assert_int_eq(put(at(&m1, bad_values[_i].file), bad_values[_i].value),
+			 -bad_values[_i].err);
+	last_error_starts(&m1, bad_values[_i].last_error);
+	if (strcmp(bad_values[_i].file, "ctl") != 0)
+		ck_assert_str_eq(get(at(&m1, bad_values[_i].file)), before);
+}
+END_TEST
+
+START_TEST(attribute_good_values)
+{
+	ck_assert_int_eq(put(at(&m1, "sector_type"), "pq\n"), 0);
+	ck_assert_str_eq(get(at(&m1, "sector_type")), "pq\n");
+	ck_assert_int_eq(put(at(&m1, "sector_type"), "3"), 0);
+	ck_assert_str_eq(get(at(&m1, "sector_type")), "raw\n");
+	ck_assert_int_eq(put(at(&m1, "lead_in_sectors"), "11634\n"), 0);
+	ck_assert_str_eq(get(at(&m1, "lead_in_sectors")), "11634\n");
+	ck_assert_int_eq(put(at(&m1, "write_speed"), "8x\n"), 0);
+	ck_assert_str_eq(get(at(&m1, "write_speed")), "600\n");
+	ck_assert_int_eq(put(at(&m1, "write_speed"), "max\n"), 0);
+	ck_assert_str_eq(get(at(&m1, "write_speed")), "max\n");
+	ck_assert_int_eq(put(at(&m1, "pure_cav"), "1\n"), 0);
+	ck_assert_str_eq(get(at(&m1, "pure_cav")), "1\n");
+	ck_assert_int_eq(put(at(&m1, "buffer_underrun_free_disabled"), "1\n"), 0);
+	ck_assert_str_eq(get(at(&m1, "buffer_underrun_free_disabled")), "1\n");
+	ck_assert_int_eq(put(at(&m1, "simulate"), "1\n"), 0);
+	ck_assert_str_eq(get(at(&m1, "simulate")), "1\n");
+	/* they apply at the next prepare */
+	ck_assert_int_eq(put(at(&m1, "client_name"), "Good\n"), 0);
+	ck_assert_int_eq(put(at(&m1, "write_speed"), "4x\n"), 0);
+	ck_assert_int_eq(put(at(&m1, "ctl"), "prepare\n"), 0);
+	ck_assert_str_eq(get(at(&m1, "current_write_speed")), "300\n");
+	ck_assert_int_eq(put(at(&m1, "ctl"), "release\n"), 0);
+}
+END_TEST
+
+START_TEST(sector_type_unsupported)
+{
+	ck_assert_str_eq(get(at(&m1, "supported_sector_types")), "pq\n");
+	ck_assert_int_eq(put(at(&m1, "sector_type"), "raw\n"), -EOPNOTSUPP);
+	last_error_starts(&m1, "E_IMAPI_DF2RAW_DATA_BLOCK_TYPE_NOT_SUPPORTED 0xC0AA060E: ");
+	ck_assert_str_eq(get(at(&m1, "sector_type")), "cooked\n");
+	ck_assert_int_eq(put(at(&m1, "sector_type"), "pq\n"), 0);
+}
+END_TEST
+
+START_TEST(becoming_ready)
+{
+	int err;
+
+	ck_assert_int_eq(put(at(&m1, "client_name"), "T\n"), 0);
+	ck_assert_int_eq(put(at(&m1, "ctl"), "prepare\n"), -EAGAIN);
+	last_error_starts(&m1, "E_IMAPI_RECORDER_MEDIA_BECOMING_READY 0xC0AA0205: ");
+	get_err(at(&m1, "media/type"), &err);
+	ck_assert_int_eq(err, EAGAIN);
+}
+END_TEST
+
+START_TEST(recorder_without_raw)
+{
+	ck_assert_str_eq(get(at(&m1, "supported_sector_types")), "\n");
+	ck_assert_int_eq(put(at(&m1, "client_name"), "T\n"), 0);
+	ck_assert_int_eq(put(at(&m1, "ctl"), "prepare\n"), -EOPNOTSUPP);
+	last_error_starts(&m1, "E_IMAPI_DF2RAW_RECORDER_NOT_SUPPORTED 0xC0AA0610: ");
+}
+END_TEST
+
+START_TEST(not_blank)
+{
+	ck_assert_int_eq(put(at(&m1, "client_name"), "T\n"), 0);
+	ck_assert_int_eq(put(at(&m1, "ctl"), "blank\n"), -EMEDIUMTYPE);
+	last_error_starts(&m1, "E_IMAPI_DF2RAW_MEDIA_IS_NOT_SUPPORTED 0xC0AA0607: only a CD-RW");
+}
+END_TEST
+
+START_TEST(blank_cdrw)
+{
+	ck_assert_str_eq(get(at(&m1, "media/type")), "cdrw\n");
+	ck_assert_int_eq(put(at(&m1, "client_name"), "T\n"), 0);
+	ck_assert_int_eq(put(at(&m1, "ctl"), "blank\n"), 0);
+	ck_assert_int_eq(put(at(&m1, "ctl"), "blank full\n"), 0);
+	ck_assert_int_eq(put(at(&m1, "ctl"), "blank minimal\n"), 0);
+	ck_assert_str_eq(get(at(&m1, "media/blank")), "1\n");
+}
+END_TEST
+
+START_TEST(eject_load)
+{
+	int err;
+
+	ck_assert_int_eq(put(at(&m1, "ctl"), "eject\n"), 0);
+	ck_assert_str_eq(get(at(&m1, "media/type")), "none\n");
+	get_err(at(&m1, "media/blank"), &err);
+	ck_assert_int_eq(err, ENOMEDIUM);
+	last_error_starts(&m1, "E_IMAPI_RECORDER_MEDIA_NO_MEDIA 0xC0AA0202: ");
+	ck_assert_ptr_nonnull(strstr(get(at(&m1, "status")), "\nmedia/blank: \n"));
+	ck_assert_int_eq(put(at(&m1, "ctl"), "load\n"), 0);
+	ck_assert_str_eq(get(at(&m1, "media/type")), "cdr\n");
+}
+END_TEST
+
+/* ---- the sink and burn/ before raw writing exists ---- */
+
+START_TEST(track_raw_open)
+{
+	int fd, fd2;
+
+	ck_assert_int_eq(open(at(&m1, "track.raw"), O_WRONLY), -1);
+	ck_assert_int_eq(errno, EINVAL);
+	last_error_starts(&m1, E_NAME ": no client name is set");
+	ck_assert_int_eq(put(at(&m1, "client_name"), "Sink\n"), 0);
+	ck_assert_int_eq(open(at(&m1, "track.raw"), O_RDONLY), -1);
+	ck_assert_int_eq(errno, EACCES);
+	ck_assert_int_eq(open(at(&m1, "track.raw"), O_RDWR), -1);
+	ck_assert_int_eq(errno, EACCES);
+	fd = open(at(&m1, "track.raw"), O_WRONLY | O_TRUNC);
+	ck_assert_int_ge(fd, 0);
+	/* open = PrepareMedia under the client name */
+	ck_assert_str_eq(get(at(&m1, "state")), "prepared\n");
+	ck_assert_str_eq(get(at(&m1, "exclusive_owner")), "Sink\n");
+	ck_assert_int_eq(put(at(&m1, "client_name"), "Other\n"), -EBUSY);
+	fd2 = open(at(&m1, "track.raw"), O_WRONLY);
+	ck_assert_int_eq(fd2, -1);
+	ck_assert_int_eq(errno, EBUSY);
+	last_error_starts(&m1, "E_IMAPI_DF2RAW_WRITE_IN_PROGRESS 0xC0AA0600: ");
+	ck_assert_int_eq(write(fd, "x", 1), -1);
+	ck_assert_int_eq(errno, EOPNOTSUPP);
+	last_error_starts(&m1, "E_IMAPI_DF2RAW_RECORDER_NOT_SUPPORTED 0xC0AA0610: streaming sectors");
+	ck_assert_int_eq(close(fd), 0);
+	/* the last close releases what the open prepared */
+	ck_assert_str_eq(get(at(&m1, "state")), "idle\n");
+	ck_assert_str_eq(get(at(&m1, "exclusive_owner")), "\n");
+	/* after ctl prepare, open and close leave it prepared */
+	ck_assert_int_eq(put(at(&m1, "ctl"), "prepare\n"), 0);
+	fd = open(at(&m1, "track.raw"), O_WRONLY);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	ck_assert_str_eq(get(at(&m1, "state")), "prepared\n");
+	ck_assert_int_eq(put(at(&m1, "ctl"), "release\n"), 0);
+}
+END_TEST
+
+START_TEST(burn_dir)
+{
+	struct dirent *de;
+	int n = 0;
+	DIR *d;
+
+	ck_assert_int_eq(open(at(&m1, "burn/disc.iso"), O_WRONLY | O_CREAT | O_EXCL, 0644), -1);
+	ck_assert_int_eq(errno, EOPNOTSUPP);
+	last_error_starts(&m1, "E_IMAPI_DF2RAW_RECORDER_NOT_SUPPORTED 0xC0AA0610: burn jobs");
+	d = opendir(at(&m1, "burn"));
+	ck_assert_ptr_nonnull(d);
+	while ((de = readdir(d)))
+		if (de->d_name[0] != '.')
+			n++;
+	closedir(d);
+	ck_assert_int_eq(n, 0);
+}
+END_TEST
+
+START_TEST(statfs_capacity)
+{
+	struct statvfs sv;
+
+	ck_assert_int_eq(statvfs(m1.mnt, &sv), 0);
+	ck_assert_uint_eq(sv.f_frsize, 2048);
+	ck_assert_uint_eq(sv.f_blocks, 359849);
+	ck_assert_uint_eq(sv.f_bavail, 359849);
+}
+END_TEST
+
+/* last_error belongs to the calling process, with the mount's as fallback. */
+START_TEST(last_error_per_process)
+{
+	int status;
+	pid_t pid;
+
+	ck_assert_int_eq(put(at(&m1, "pure_cav"), "7\n"), -EINVAL);
+	last_error_starts(&m1, "E_INVALIDARG 0x80070057: expected 0 or 1");
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		/* no failure of its own yet: the mount's last one */
+		if (strncmp(get(at(&m1, "last_error")), "E_INVALIDARG", 12) != 0)
+			_exit(1);
+		if (put(at(&m1, "ctl"), "release\n") != -EINVAL)
+			_exit(2);
+		if (strncmp(get(at(&m1, "last_error")), "E_IMAPI_DF2RAW_MEDIA_IS_NOT_PREPARED", 36) != 0)
+			_exit(3);
+		_exit(0);
+	}
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert_int_eq(WEXITSTATUS(status), 0);
+	/* this process keeps its own */
+	last_error_starts(&m1, "E_INVALIDARG 0x80070057: expected 0 or 1");
+}
+END_TEST
+
+START_TEST(initial_client_name)
+{
+	ck_assert_str_eq(get(at(&m1, "client_name")), "Initial Name\n");
+}
+END_TEST
+
+/* ---- the command line ---- */
+
+static int
+run_burnfs(const char *args, char *out, size_t size)
+{
+	char cmd[8192];
+	FILE *p;
+	size_t n;
+	int status;
+
+	snprintf(cmd, sizeof(cmd), "'%s' %s 2>&1", burnfs_bin, args);
+	p = popen(cmd, "r");
+	ck_assert_ptr_nonnull(p);
+	n = fread(out, 1, size - 1, p);
+	out[n] = '\0';
+	status = pclose(p);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+START_TEST(command_line)
+{
+	char out[16384], args[8192], *mnt = path_in(top, "cl");
+
+	ck_assert_int_eq(mkdir(mnt, 0755), 0);
+	ck_assert_int_eq(run_burnfs("--version", out, sizeof(out)), 0);
+	ck_assert_msg(strncmp(out, "burnfs " BURNFS_VERSION "\n", strlen("burnfs " BURNFS_VERSION) + 1) == 0, "%s", out);
+	ck_assert_int_eq(run_burnfs("--help", out, sizeof(out)), 0);
+	ck_assert_ptr_nonnull(strstr(out, "usage: "));
+	ck_assert_ptr_nonnull(strstr(out, "emu_media=KIND"));
+	snprintf(args, sizeof(args), "-o no_such_option emu:%s/x '%s'", top, mnt);
+	ck_assert_int_ne(run_burnfs(args, out, sizeof(out)), 0);
+	ck_assert_ptr_nonnull(strstr(out, "unknown option"));
+	snprintf(args, sizeof(args), "emu:%s/x", top);
+	ck_assert_int_ne(run_burnfs(args, out, sizeof(out)), 0);
+	ck_assert_ptr_nonnull(strstr(out, "no MOUNTPOINT given"));
+	ck_assert_int_ne(run_burnfs("", out, sizeof(out)), 0);
+	ck_assert_ptr_nonnull(strstr(out, "no DEVICE given"));
+	snprintf(args, sizeof(args), "/nonexistent/sr7 '%s'", mnt);
+	ck_assert_int_eq(run_burnfs(args, out, sizeof(out)), 1);
+	ck_assert_ptr_nonnull(strstr(out, "cannot open /nonexistent/sr7: No such file or directory"));
+	snprintf(args, sizeof(args), "/dev/null '%s'", mnt);
+	ck_assert_int_eq(run_burnfs(args, out, sizeof(out)), 1);
+	ck_assert_ptr_nonnull(strstr(out, "does not answer SCSI commands"));
+	snprintf(args, sizeof(args), "-o client_name=a/b emu:%s/x '%s'", top, mnt);
+	ck_assert_int_ne(run_burnfs(args, out, sizeof(out)), 0);
+	ck_assert_ptr_nonnull(strstr(out, E_NAME));
+	snprintf(args, sizeof(args), "-o emu_media=floppy emu:%s/x '%s'", top, mnt);
+	ck_assert_int_ne(run_burnfs(args, out, sizeof(out)), 0);
+	ck_assert_ptr_nonnull(strstr(out, "emu_media=floppy"));
+	snprintf(args, sizeof(args), "-o emu_speed=fast emu:%s/x '%s'", top, mnt);
+	ck_assert_int_ne(run_burnfs(args, out, sizeof(out)), 0);
+	snprintf(args, sizeof(args), "-o emu_fault=meteor emu:%s/x '%s'", top, mnt);
+	ck_assert_int_ne(run_burnfs(args, out, sizeof(out)), 0);
+	snprintf(args, sizeof(args), "-o emu_media=cdr74 /dev/null '%s'", mnt);
+	ck_assert_int_ne(run_burnfs(args, out, sizeof(out)), 0);
+	ck_assert_ptr_nonnull(strstr(out, "apply only to an emulated recorder"));
+	/* nothing was mounted by any of these */
+	ck_assert(!is_fuse_mount(mnt));
+	free(mnt);
+}
+END_TEST
+
+/* The daemon detaches once the mount is up, and unmounting ends it. */
+START_TEST(daemonizes)
+{
+	char out[4096], args[8192], *mnt = path_in(top, "bg");
+	int status;
+
+	ck_assert_int_eq(mkdir(mnt, 0755), 0);
+	snprintf(args, sizeof(args), "-o client_name=Bg emu:%s '%s'", disc, mnt);
+	ck_assert_int_eq(run_burnfs(args, out, sizeof(out)), 0);
+	ck_assert_msg(is_fuse_mount(mnt), "not mounted after burnfs returned: %s", out);
+	ck_assert_str_eq(get(path_in(mnt, "client_name")), "Bg\n");
+	snprintf(args, sizeof(args), "fusermount3 -u '%s' || umount '%s'", mnt, mnt);
+	status = system(args);
+	ck_assert_int_eq(status, 0);
+	free(mnt);
+}
+END_TEST
+
+/* ---- suite ---- */
+
+static TCase *
+tcase(Suite *s, const char *name, void (*setup)(void))
+{
+	TCase *tc = tcase_create(name);
+
+	tcase_add_checked_fixture(tc, setup, teardown_all);
+	tcase_set_timeout(tc, 120);
+	suite_add_tcase(s, tc);
+	return tc;
+}
+
+static void setup_none(void) { start_with("emu_media=none"); }
+static void setup_cdrom(void) { start_with("emu_media=cdrom"); }
+static void setup_cdrw(void) { start_with("emu_media=cdrw80"); }
+static void setup_no_rw(void) { start_with("emu_media=cdr80,emu_fault=no_rw"); }
+static void setup_no_raw(void) { start_with("emu_fault=no_raw"); }
+static void setup_not_ready(void) { start_with("emu_fault=not_ready"); }
+static void setup_named(void) { start_with("client_name=Initial Name"); }
+static void setup_bare(void) { setup_dirs(); }
+
+static Suite *
+mount_suite(void)
+{
+	Suite *s = suite_create("mount");
+	TCase *tc;
+
+	tc = tcase(s, "cdr80", setup_default);
+	tcase_add_test(tc, client_name_roundtrip);
+	tcase_add_loop_test(tc, client_name_invalid, 0, sizeof(bad_names) / sizeof(bad_names[0]));
+	tcase_add_test(tc, client_name_63_allowed);
+	tcase_add_test(tc, client_name_shell);
+	tcase_add_test(tc, prepare_owner_release);
+	tcase_add_test(tc, prepare_without_name);
+	tcase_add_test(tc, prepare_leadin_too_short);
+	tcase_add_test(tc, two_mounts_one_owner);
+	tcase_add_test(tc, tree_modes_and_sizes);
+	tcase_add_test(tc, values);
+	tcase_add_test(tc, status_has_every_property);
+	tcase_add_test(tc, fixed_nodes);
+	tcase_add_test(tc, sysfs_conventions);
+	tcase_add_loop_test(tc, attribute_bad_values, 0,
+			    sizeof(bad_values) / sizeof(bad_values[0]));
+	tcase_add_test(tc, attribute_good_values);
+	tcase_add_test(tc, not_blank);
+	tcase_add_test(tc, eject_load);
+	tcase_add_test(tc, track_raw_open);
+	tcase_add_test(tc, burn_dir);
+	tcase_add_test(tc, statfs_capacity);
+	tcase_add_test(tc, last_error_per_process);
+	tcase_add_test(tcase(s, "none", setup_none), prepare_no_media);
+	tcase_add_test(tcase(s, "cdrom", setup_cdrom), prepare_cdrom);
+	tcase_add_test(tcase(s, "cdrw80", setup_cdrw), blank_cdrw);
+	tcase_add_test(tcase(s, "no_rw", setup_no_rw), sector_type_unsupported);
+	tcase_add_test(tcase(s, "no_raw", setup_no_raw), recorder_without_raw);
+	tcase_add_test(tcase(s, "not_ready", setup_not_ready), becoming_ready);
+	tcase_add_test(tcase(s, "named", setup_named), initial_client_name);
+	tc = tcase(s, "command_line", setup_bare);
+	tcase_add_test(tc, command_line);
+	tcase_add_test(tc, daemonizes);
+	return s;
+}
+
+/* FUSE is usable when /dev/fuse opens and we may mount (root, or fusermount3). */
+static bool
+fuse_available(void)
+{
+	int fd = open("/dev/fuse", O_RDWR);
+
+	if (fd < 0)
+		return false;
+	close(fd);
+	return geteuid() == 0 || system("command -v fusermount3 >/dev/null 2>&1") == 0;
+}
+
+int
+main(void)
+{
+	burnfs_bin = getenv("BURNFS");
+	if (!burnfs_bin || !*burnfs_bin) {
+		fprintf(stderr, "BURNFS must name the burnfs binary (meson sets it)\n");
+		return 99;
+	}
+	if (!fuse_available()) {
+		printf("1..0 # SKIP FUSE is not available here (/dev/fuse cannot be opened)\n");
+		return 77;
+	}
+	signal(SIGPIPE, SIG_IGN);
+	return test_run_suite(mount_suite());
+}
