@@ -1037,9 +1037,33 @@ fuse_available(void)
 	return geteuid() == 0 || system("command -v fusermount3 >/dev/null 2>&1") == 0;
 }
 
+/*
+ * A failed assertion ends a test before its teardown unmounts: whatever is
+ * still mounted under the run's directory is unmounted here, which also
+ * ends the daemons serving it.
+ */
+static void
+unmount_leftovers(const char *base)
+{
+	char line[8192], mnt[4096];
+	size_t blen = strlen(base);
+	FILE *f = fopen("/proc/self/mounts", "r");
+
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%*s %4095s", mnt) == 1 && strncmp(mnt, base, blen) == 0 &&
+		    mnt[blen] == '/')
+			umount2(mnt, MNT_DETACH);
+	fclose(f);
+}
+
 int
 main(void)
 {
+	char *base;
+	int ret;
+
 	burnfs_bin = getenv("BURNFS");
 	if (!burnfs_bin || !*burnfs_bin) {
 		fprintf(stderr, "BURNFS must name the burnfs binary (meson sets it)\n");
@@ -1050,5 +1074,16 @@ main(void)
 		return 77;
 	}
 	signal(SIGPIPE, SIG_IGN);
-	return test_run_suite(mount_suite());
+	if (asprintf(&base, "%s/burnfs-mountsuite-XXXXXX",
+		     getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp") < 0 ||
+	    !mkdtemp(base)) {
+		perror("burnfs mount suite: mkdtemp");
+		return 99;
+	}
+	setenv("TMPDIR", base, 1);
+	ret = test_run_suite(mount_suite());
+	unmount_leftovers(base);
+	test_rmtree(base);
+	free(base);
+	return ret;
 }
