@@ -392,13 +392,13 @@ read_nwa(struct rawcd *w, const struct recorder_media *m, struct burn_error *err
 	return 0;
 }
 
+/*
+ * What PrepareMedia and blanking both start with: an idle writer with a
+ * client name takes exclusive access under that name. The caller releases.
+ */
 static int
-prepare_locked(struct rawcd *w, struct burn_error *err)
+begin_exclusive(struct rawcd *w, struct burn_error *err)
 {
-	struct recorder_media m;
-	long need;
-	int ret;
-
 	if (writing(w))
 		return burn_error_set(err, BURN_E_WRITE_IN_PROGRESS,
 				      "a write is in progress; cancel it first");
@@ -408,7 +408,17 @@ prepare_locked(struct rawcd *w, struct burn_error *err)
 	if (!w->client_name[0])
 		return burn_error_set(err, BURN_E_CLIENT_NAME_IS_NOT_VALID,
 				      "no client name is set; write one to client_name first");
-	ret = recorder_acquire(w->rec, w->client_name, err);
+	return recorder_acquire(w->rec, w->client_name, err);
+}
+
+static int
+prepare_locked(struct rawcd *w, struct burn_error *err)
+{
+	struct recorder_media m;
+	long need;
+	int ret;
+
+	ret = begin_exclusive(w, err);
 	if (ret < 0)
 		return ret;
 	ret = check_media(w, &m, err);
@@ -483,16 +493,7 @@ blank_locked(struct rawcd *w, bool full, struct burn_error *err)
 	struct mmc_cmd cmd;
 	int ret;
 
-	if (writing(w))
-		return burn_error_set(err, BURN_E_WRITE_IN_PROGRESS,
-				      "a write is in progress; cancel it first");
-	if (w->state == RAWCD_PREPARED)
-		return burn_error_set(err, BURN_E_MEDIA_IS_PREPARED,
-				      "the media is prepared for writing; release it first");
-	if (!w->client_name[0])
-		return burn_error_set(err, BURN_E_CLIENT_NAME_IS_NOT_VALID,
-				      "no client name is set; write one to client_name first");
-	ret = recorder_acquire(w->rec, w->client_name, err);
+	ret = begin_exclusive(w, err);
 	if (ret < 0)
 		return ret;
 	ret = recorder_media(w->rec, &m, err);

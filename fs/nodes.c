@@ -343,66 +343,58 @@ show_product_revision(struct fs_ctx *ctx, pid_t tgid, struct strbuf *out, struct
 	return 0;
 }
 
-static int
-show_profiles_of(struct fs_ctx *ctx, struct strbuf *out, bool current_only,
-		 struct burn_error *err)
+/* One "0xCODE name" line per profile or feature. */
+static void
+print_codes(struct strbuf *out, const struct mmc_code *codes, size_t n, bool current_only,
+	    const char *(*name_of)(uint16_t))
 {
-	struct mmc_config cfg;
-	int ret = recorder_get_configuration(ctx->rec, 0, &cfg, err);
+	for (size_t i = 0; i < n; i++) {
+		const char *name = name_of(codes[i].code);
 
-	if (ret < 0)
-		return ret;
-	for (size_t i = 0; i < cfg.n_profiles; i++) {
-		const char *name = mmc_profile_name(cfg.profiles[i].code);
-
-		if (current_only && !cfg.profiles[i].current)
+		if (current_only && !codes[i].current)
 			continue;
-		strbuf_printf(out, "0x%04X %s\n", cfg.profiles[i].code, name ? name : "unknown");
+		strbuf_printf(out, "0x%04X %s\n", codes[i].code, name ? name : "unknown");
 	}
-	return 0;
 }
 
 static int
-show_profiles(struct fs_ctx *ctx, pid_t tgid, struct strbuf *out, struct burn_error *err)
-{
-	return show_profiles_of(ctx, out, false, err);
-}
-
-static int
-show_current_profiles(struct fs_ctx *ctx, pid_t tgid, struct strbuf *out, struct burn_error *err)
-{
-	return show_profiles_of(ctx, out, true, err);
-}
-
-static int
-show_features_of(struct fs_ctx *ctx, struct strbuf *out, bool current_only,
-		 struct burn_error *err)
+show_config(struct fs_ctx *ctx, struct strbuf *out, bool features, bool current_only,
+	    struct burn_error *err)
 {
 	struct mmc_config cfg;
 	int ret = recorder_get_configuration(ctx->rec, current_only ? 1 : 0, &cfg, err);
 
 	if (ret < 0)
 		return ret;
-	for (size_t i = 0; i < cfg.n_features; i++) {
-		const char *name = mmc_feature_name(cfg.features[i].code);
-
-		if (current_only && !cfg.features[i].current)
-			continue;
-		strbuf_printf(out, "0x%04X %s\n", cfg.features[i].code, name ? name : "unknown");
-	}
+	if (features)
+		print_codes(out, cfg.features, cfg.n_features, current_only, mmc_feature_name);
+	else
+		print_codes(out, cfg.profiles, cfg.n_profiles, current_only, mmc_profile_name);
 	return 0;
+}
+
+static int
+show_profiles(struct fs_ctx *ctx, pid_t tgid, struct strbuf *out, struct burn_error *err)
+{
+	return show_config(ctx, out, false, false, err);
+}
+
+static int
+show_current_profiles(struct fs_ctx *ctx, pid_t tgid, struct strbuf *out, struct burn_error *err)
+{
+	return show_config(ctx, out, false, true, err);
 }
 
 static int
 show_features(struct fs_ctx *ctx, pid_t tgid, struct strbuf *out, struct burn_error *err)
 {
-	return show_features_of(ctx, out, false, err);
+	return show_config(ctx, out, true, false, err);
 }
 
 static int
 show_current_features(struct fs_ctx *ctx, pid_t tgid, struct strbuf *out, struct burn_error *err)
 {
-	return show_features_of(ctx, out, true, err);
+	return show_config(ctx, out, true, true, err);
 }
 
 static const char *

@@ -309,6 +309,23 @@ START_TEST(mode_pages)
 	ck_assert_uint_eq(pages[0], 0x01);
 	ck_assert_uint_eq(pages[1], 0x05);
 	ck_assert_uint_eq(pages[2], 0x2a);
+	/* page 2Ah can be sent back unchanged, not changed */
+	{
+		uint8_t list[128];
+		size_t off, plen;
+
+		mmc_build_mode_sense10(&cmd, 0x2a, 0, buf, sizeof(buf));
+		good(d, &cmd);
+		off = mmc_mode_first_page(buf, cmd.xfer);
+		plen = (size_t)buf[off + 1] + 2;
+		memset(list, 0, MMC_MODE_HEADER_LEN);
+		memcpy(list + MMC_MODE_HEADER_LEN, buf + off, plen);
+		mmc_build_mode_select10(&cmd, list, (uint16_t)(MMC_MODE_HEADER_LEN + plen));
+		good(d, &cmd);
+		list[MMC_MODE_HEADER_LEN + 12] ^= 0x01;	/* the buffer size */
+		mmc_build_mode_select10(&cmd, list, (uint16_t)(MMC_MODE_HEADER_LEN + plen));
+		expect(d, &cmd, 5, 0x26, 0);
+	}
 	/* saved values are not kept: 5/39/00 */
 	mmc_build_mode_sense10(&cmd, 0x05, 3, buf, sizeof(buf));
 	expect(d, &cmd, 5, 0x39, 0);

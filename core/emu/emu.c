@@ -738,6 +738,22 @@ cmd_mode_select(struct emu_drive *d, struct mmc_cmd *cmd)
 		fail(d, cmd, 0x05, 0x1a, 0x00);
 		return;
 	}
+	if ((b[off] & 0x80) == 0 && ((b[off] & 0x3f) == 0x2a || (b[off] & 0x3f) == 0x01)) {
+		/*
+		 * Pages with no changeable field: sending back the current
+		 * values is fine, changing any of them is refused (SPC).
+		 */
+		uint8_t cur[128];
+		size_t n = (b[off] & 0x3f) == 0x2a ? page_2a(d, cur) : page_01(cur);
+
+		if (plen != n || memcmp(cur + 2, b + off + 2, n - 2) != 0) {
+			fail(d, cmd, 0x05, 0x26, 0x00);
+			return;
+		}
+		cmd->xfer = len;
+		cmd->status = MMC_STATUS_GOOD;
+		return;
+	}
 	if ((b[off] & 0x80) || (b[off] & 0x3f) != 0x05 ||
 	    (plen != MMC_PAGE05_LEN && plen != MMC_PAGE05_LEN + 4) ||
 	    !page05_acceptable(d, b + off)) {
