@@ -1,0 +1,282 @@
+/*
+ * Mode 1 sector coding. The parity follows directly from the check
+ * equations of ECMA-130 Annex A (reference/mmc.md §11.3): a codeword
+ * v_0..v_{n+1} must satisfy sum(v_i) = 0 and sum(a^(n+1-i) v_i) = 0.
+ * With S0 = sum of the n data symbols and H = sum(a^(n-1-i) v_i) (Horner),
+ * the two parity symbols solve
+ *	v_n + v_{n+1} = S0,  a*v_n + v_{n+1} = a^2*H
+ * so v_n = (S0 + a^2 H) / (a + 1) and v_{n+1} = S0 + v_n.
+ */
+#include "config.h"
+
+#include <pthread.h>
+#include <string.h>
+
+#include "cd-sector.h"
+
+#define EDC_POLY_REFLECTED 0xd8018001u
+#define GF_POLY 0x11d
+#define SCRAMBLE_LEN (CD_MAIN_SIZE - CD_SCRAMBLE_OFFSET)
+
+/* Words of 2 bytes from byte 12 on: P covers 0..1117+parity, Q 0..1169. */
+#define P_COLUMNS 43
+#define P_DATA 24
+#define Q_DIAGONALS 26
+#define Q_DATA 43
+#define Q_WORDS 1118
+
+static uint32_t edc_table[4][256];
+static uint8_t gf_mul_a[256];	/* x * a */
+static uint8_t gf_mul_a2[256];	/* x * a^2 */
+static uint8_t gf_div_a1[256];	/* x / (a + 1) */
+static uint8_t scramble_table[SCRAMBLE_LEN];
+static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
+
+static const uint8_t sync_pattern[CD_SYNC_SIZE] = {
+	0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x00,
+};
+
+static uint8_t
+gf_mul_slow(uint8_t a, uint8_t b)
+{
+	unsigned r = 0, x = a;
+
+	while (b) {
+		if (b & 1)
+			r ^= x;
+		x <<= 1;
+		if (x & 0x100)
+			x ^= GF_POLY;
+		b >>= 1;
+	}
+	return (uint8_t)r;
+}
+
+static void
+tables_init(void)
+{
+	unsigned reg = 1;
+
+	for (unsigned i = 0; i < 256; i++) {
+		uint32_t c = i;
+
+		for (int k = 0; k < 8; k++)
+			c = (c >> 1) ^ ((c & 1) ? EDC_POLY_REFLECTED : 0);
+		edc_table[0][i] = c;
+	}
+	for (unsigned i = 0; i < 256; i++)
+		for (int t = 1; t < 4; t++)
+			edc_table[t][i] = (edc_table[t - 1][i] >> 8) ^
+				edc_table[0][edc_table[t - 1][i] & 0xff];
+
+	/* a + 1 = 3; its inverse is found by search, 256 tries at most */
+	uint8_t inv3 = 0;
+
+	for (unsigned i = 1; i < 256; i++)
+		if (gf_mul_slow((uint8_t)i, 3) == 1)
+			inv3 = (uint8_t)i;
+	for (unsigned i = 0; i < 256; i++) {
+		gf_mul_a[i] = gf_mul_slow((uint8_t)i, 2);
+		gf_mul_a2[i] = gf_mul_slow((uint8_t)i, 4);
+		gf_div_a1[i] = gf_mul_slow((uint8_t)i, inv3);
+	}
+
+	for (unsigned i = 0; i < SCRAMBLE_LEN; i++) {
+		uint8_t byte = 0;
+
+		for (int bit = 0; bit < 8; bit++) {
+			byte |= (uint8_t)((reg & 1) << bit);
+			reg = (reg >> 1) | (((reg ^ (reg >> 1)) & 1) << 14);
+		}
+		scramble_table[i] = byte;
+	}
+}
+
+static inline void
+tables_ready(void)
+{
+	pthread_once(&tables_once, tables_init);
+}
+
+uint32_t
+cd_edc(const uint8_t *buf, size_t len)
+{
+	uint32_t crc = 0;
+
+	tables_ready();
+	while (len >= 4) {
+		crc ^= (uint32_t)buf[0] | (uint32_t)buf[1] << 8 |
+			(uint32_t)buf[2] << 16 | (uint32_t)buf[3] << 24;
+		crc = edc_table[3][crc & 0xff] ^ edc_table[2][(crc >> 8) & 0xff] ^
+			edc_table[1][(crc >> 16) & 0xff] ^ edc_table[0][crc >> 24];
+		buf += 4;
+		len -= 4;
+	}
+	while (len--)
+		crc = (crc >> 8) ^ edc_table[0][(crc ^ *buf++) & 0xff];
+	return crc;
+}
+
+bool
+cd_sector_has_sync(const uint8_t *sector)
+{
+	return memcmp(sector, sync_pattern, CD_SYNC_SIZE) == 0;
+}
+
+/* P parity: 43 columns per byte plane, 24 data words each, stride 43 words. */
+static void
+ecc_p(uint8_t *sector)
+{
+	const uint8_t *base = sector + CD_HEADER_OFFSET;
+	uint8_t *p = sector + CD_ECC_P_OFFSET;
+
+	for (unsigned c = 0; c < P_COLUMNS; c++) {
+		for (unsigned b = 0; b < 2; b++) {
+			const uint8_t *v = base + 2 * c + b;
+			uint8_t s0 = 0, h = 0, pa;
+
+			for (unsigned r = 0; r < P_DATA; r++) {
+				uint8_t x = v[2 * P_COLUMNS * r];
+
+				s0 ^= x;
+				h = gf_mul_a[h] ^ x;
+			}
+			pa = gf_div_a1[s0 ^ gf_mul_a2[h]];
+			p[2 * c + b] = pa;
+			p[2 * P_COLUMNS + 2 * c + b] = s0 ^ pa;
+		}
+	}
+}
+
+/* Q parity: 26 diagonals per byte plane over words (44 i + 43 d) mod 1118. */
+static void
+ecc_q(uint8_t *sector)
+{
+	const uint8_t *base = sector + CD_HEADER_OFFSET;
+	uint8_t *q = sector + CD_ECC_Q_OFFSET;
+
+	for (unsigned d = 0; d < Q_DIAGONALS; d++) {
+		uint8_t s0[2] = { 0, 0 }, h[2] = { 0, 0 };
+		unsigned w = 43 * d;
+
+		for (unsigned i = 0; i < Q_DATA; i++) {
+			uint8_t x0 = base[2 * w], x1 = base[2 * w + 1];
+
+			s0[0] ^= x0;
+			s0[1] ^= x1;
+			h[0] = gf_mul_a[h[0]] ^ x0;
+			h[1] = gf_mul_a[h[1]] ^ x1;
+			w += 44;
+			if (w >= Q_WORDS)
+				w -= Q_WORDS;
+		}
+		for (unsigned b = 0; b < 2; b++) {
+			uint8_t qa = gf_div_a1[s0[b] ^ gf_mul_a2[h[b]]];
+
+			q[2 * d + b] = qa;
+			q[2 * Q_DIAGONALS + 2 * d + b] = s0[b] ^ qa;
+		}
+	}
+}
+
+void
+cd_sector_compute_ecc(uint8_t *sector)
+{
+	tables_ready();
+	ecc_p(sector);
+	ecc_q(sector);
+}
+
+static void
+write_header(uint8_t *sector, int32_t lba, uint8_t mode)
+{
+	struct cd_msf msf = cd_lba_to_msf(lba);
+
+	sector[12] = cd_to_bcd(msf.m);
+	sector[13] = cd_to_bcd(msf.s);
+	sector[14] = cd_to_bcd(msf.f);
+	sector[15] = mode;
+}
+
+void
+cd_sector_encode_mode1(uint8_t *sector, int32_t lba, const uint8_t *data)
+{
+	uint32_t edc;
+
+	tables_ready();
+	memcpy(sector, sync_pattern, CD_SYNC_SIZE);
+	write_header(sector, lba, 1);
+	if (!data)
+		memset(sector + CD_MODE1_DATA_OFFSET, 0, CD_DATA_SIZE);
+	else if (data != sector + CD_MODE1_DATA_OFFSET)
+		memcpy(sector + CD_MODE1_DATA_OFFSET, data, CD_DATA_SIZE);
+	edc = cd_edc(sector, CD_EDC_OFFSET);
+	sector[CD_EDC_OFFSET + 0] = (uint8_t)edc;
+	sector[CD_EDC_OFFSET + 1] = (uint8_t)(edc >> 8);
+	sector[CD_EDC_OFFSET + 2] = (uint8_t)(edc >> 16);
+	sector[CD_EDC_OFFSET + 3] = (uint8_t)(edc >> 24);
+	memset(sector + CD_EDC_OFFSET + 4, 0, 8);
+	ecc_p(sector);
+	ecc_q(sector);
+}
+
+void
+cd_sector_scramble(uint8_t *sector)
+{
+	uint8_t *s = sector + CD_SCRAMBLE_OFFSET;
+
+	tables_ready();
+	for (unsigned i = 0; i < SCRAMBLE_LEN; i++)
+		s[i] ^= scramble_table[i];
+}
+
+void
+cd_scrambler_sequence(uint8_t *out, size_t len)
+{
+	tables_ready();
+	if (len > SCRAMBLE_LEN)
+		len = SCRAMBLE_LEN;
+	memcpy(out, scramble_table, len);
+}
+
+unsigned
+cd_sector_check_mode1(const uint8_t *sector, const int32_t *expected_lba)
+{
+	uint8_t parity[CD_MAIN_SIZE];
+	unsigned damage = 0;
+	uint32_t edc;
+
+	tables_ready();
+	if (!cd_sector_has_sync(sector))
+		damage |= CD_DAMAGE_SYNC;
+	if (sector[15] != 1 || !cd_bcd_valid(sector[12]) || !cd_bcd_valid(sector[13]) ||
+	    !cd_bcd_valid(sector[14]))
+		damage |= CD_DAMAGE_HEADER;
+	else if (expected_lba) {
+		int32_t lba = cd_msf_to_lba((uint8_t)cd_from_bcd(sector[12]),
+			(uint8_t)cd_from_bcd(sector[13]), (uint8_t)cd_from_bcd(sector[14]));
+
+		if (lba != *expected_lba)
+			damage |= CD_DAMAGE_ADDRESS;
+	}
+	edc = cd_edc(sector, CD_EDC_OFFSET);
+	if (sector[CD_EDC_OFFSET] != (uint8_t)edc ||
+	    sector[CD_EDC_OFFSET + 1] != (uint8_t)(edc >> 8) ||
+	    sector[CD_EDC_OFFSET + 2] != (uint8_t)(edc >> 16) ||
+	    sector[CD_EDC_OFFSET + 3] != (uint8_t)(edc >> 24))
+		damage |= CD_DAMAGE_EDC;
+
+	/* recompute the parity on a copy; P feeds Q, so Q needs P's stored bytes */
+	memcpy(parity, sector, CD_MAIN_SIZE);
+	ecc_p(parity);
+	if (memcmp(parity + CD_ECC_P_OFFSET, sector + CD_ECC_P_OFFSET,
+		   CD_ECC_Q_OFFSET - CD_ECC_P_OFFSET) != 0)
+		damage |= CD_DAMAGE_ECC;
+	memcpy(parity + CD_ECC_P_OFFSET, sector + CD_ECC_P_OFFSET,
+	       CD_ECC_Q_OFFSET - CD_ECC_P_OFFSET);
+	ecc_q(parity);
+	if (memcmp(parity + CD_ECC_Q_OFFSET, sector + CD_ECC_Q_OFFSET,
+		   CD_MAIN_SIZE - CD_ECC_Q_OFFSET) != 0)
+		damage |= CD_DAMAGE_ECC;
+	return damage;
+}
