@@ -12,10 +12,12 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <libgen.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "cd-sector.h"
@@ -148,6 +150,29 @@ parse_options(int argc, char **argv, const char *cmd, const char *allowed, struc
 	return optind;
 }
 
+static bool
+ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+
+	return n > m && strcasecmp(s + n - m, suffix) == 0;
+}
+
+/* One .cue, one .iso, or .wav files only: anything else is a usage error. */
+static void
+check_inputs(int n, char **inputs)
+{
+	for (int i = 0; i < n; i++) {
+		if (ends_with(inputs[i], ".wav"))
+			continue;
+		if (!ends_with(inputs[i], ".cue") && !ends_with(inputs[i], ".iso"))
+			usage_error("'%s' is not a .cue, .iso or .wav file", inputs[i]);
+		if (n > 1)
+			usage_error("give one .cue, one .iso, or one or more .wav files, not '%s' "
+				    "with others", inputs[i]);
+	}
+}
+
 static int
 write_all(int fd, const uint8_t *buf, size_t len)
 {
@@ -179,6 +204,7 @@ cmd_make(int argc, char **argv)
 	first = parse_options(argc, argv, "make", "tlOo", &o);
 	if (first >= argc)
 		usage_error("%s: no INPUT given", "make");
+	check_inputs(argc - first, argv + first);
 	if (!o.output && isatty(STDOUT_FILENO))
 		usage_error("%s: refusing to write a raw stream to a terminal; use -o FILE or "
 			    "redirect stdout", "make");
@@ -249,6 +275,7 @@ cmd_toc(int argc, char **argv)
 	first = parse_options(argc, argv, "toc", "O", &o);
 	if (first >= argc)
 		usage_error("%s: no INPUT given", "toc");
+	check_inputs(argc - first, argv + first);
 	ret = image_disc_open(&disc, (const char *const *)argv + first, (size_t)(argc - first),
 			      o.flags, &err);
 	if (ret < 0) {
