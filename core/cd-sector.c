@@ -25,10 +25,9 @@
 #define Q_DATA 43
 #define Q_WORDS 1118
 
-static uint32_t edc_table[4][256];
-static uint8_t gf_mul_a[256];	/* x * a */
-static uint8_t gf_mul_a2[256];	/* x * a^2 */
-static uint8_t gf_div_a1[256];	/* x / (a + 1) */
+static uint32_t edc_table[8][256];
+static uint16_t q_gather[43][26];	/* byte offset from 12 of Q symbol i of diagonal d */
+static uint8_t gf_inv_a1;	/* 1 / (a + 1) */
 static uint8_t scramble_table[SCRAMBLE_LEN];
 static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
 
@@ -65,21 +64,18 @@ tables_init(void)
 		edc_table[0][i] = c;
 	}
 	for (unsigned i = 0; i < 256; i++)
-		for (int t = 1; t < 4; t++)
+		for (int t = 1; t < 8; t++)
 			edc_table[t][i] = (edc_table[t - 1][i] >> 8) ^
 				edc_table[0][edc_table[t - 1][i] & 0xff];
 
-	/* a + 1 = 3; its inverse is found by search, 256 tries at most */
-	uint8_t inv3 = 0;
+	for (unsigned d = 0; d < Q_DIAGONALS; d++)
+		for (unsigned i = 0; i < Q_DATA; i++)
+			q_gather[i][d] = (uint16_t)(2 * ((44 * i + 43 * d) % Q_WORDS));
 
+	/* a + 1 = 3; its inverse is found by search, 256 tries at most */
 	for (unsigned i = 1; i < 256; i++)
 		if (gf_mul_slow((uint8_t)i, 3) == 1)
-			inv3 = (uint8_t)i;
-	for (unsigned i = 0; i < 256; i++) {
-		gf_mul_a[i] = gf_mul_slow((uint8_t)i, 2);
-		gf_mul_a2[i] = gf_mul_slow((uint8_t)i, 4);
-		gf_div_a1[i] = gf_mul_slow((uint8_t)i, inv3);
-	}
+			gf_inv_a1 = (uint8_t)i;
 
 	for (unsigned i = 0; i < SCRAMBLE_LEN; i++) {
 		uint8_t byte = 0;
@@ -104,13 +100,19 @@ cd_edc(const uint8_t *buf, size_t len)
 	uint32_t crc = 0;
 
 	tables_ready();
-	while (len >= 4) {
-		crc ^= (uint32_t)buf[0] | (uint32_t)buf[1] << 8 |
-			(uint32_t)buf[2] << 16 | (uint32_t)buf[3] << 24;
-		crc = edc_table[3][crc & 0xff] ^ edc_table[2][(crc >> 8) & 0xff] ^
-			edc_table[1][(crc >> 16) & 0xff] ^ edc_table[0][crc >> 24];
-		buf += 4;
-		len -= 4;
+	/* slicing by 8: eight table lookups per 8 input bytes, no chain per byte */
+	while (len >= 8) {
+		uint32_t lo = crc ^ ((uint32_t)buf[0] | (uint32_t)buf[1] << 8 |
+				     (uint32_t)buf[2] << 16 | (uint32_t)buf[3] << 24);
+		uint32_t hi = (uint32_t)buf[4] | (uint32_t)buf[5] << 8 |
+			      (uint32_t)buf[6] << 16 | (uint32_t)buf[7] << 24;
+
+		crc = edc_table[7][lo & 0xff] ^ edc_table[6][(lo >> 8) & 0xff] ^
+		      edc_table[5][(lo >> 16) & 0xff] ^ edc_table[4][lo >> 24] ^
+		      edc_table[3][hi & 0xff] ^ edc_table[2][(hi >> 8) & 0xff] ^
+		      edc_table[1][(hi >> 16) & 0xff] ^ edc_table[0][hi >> 24];
+		buf += 8;
+		len -= 8;
 	}
 	while (len--)
 		crc = (crc >> 8) ^ edc_table[0][(crc ^ *buf++) & 0xff];
@@ -123,60 +125,98 @@ cd_sector_has_sync(const uint8_t *sector)
 	return memcmp(sector, sync_pattern, CD_SYNC_SIZE) == 0;
 }
 
-/* P parity: 43 columns per byte plane, 24 data words each, stride 43 words. */
+/*
+ * GF(2^8) arithmetic on 8 symbols at once in a 64-bit word (the lanes never
+ * mix, so byte order does not matter): times a, and times a constant.
+ */
+#define LANE_LOW7 0x7f7f7f7f7f7f7f7full
+#define LANE_HIGH 0x8080808080808080ull
+
+static inline uint64_t
+swar_mul_a(uint64_t x)
+{
+	return ((x & LANE_LOW7) << 1) ^ (((x & LANE_HIGH) >> 7) * (GF_POLY & 0xff));
+}
+
+static inline uint64_t
+swar_mul_const(uint64_t x, uint8_t c)
+{
+	uint64_t r = 0;
+
+	for (; c; c >>= 1) {
+		if (c & 1)
+			r ^= x;
+		x = swar_mul_a(x);
+	}
+	return r;
+}
+
+/*
+ * Parity of @n_words lanes-words of codewords whose @rows data symbols sit
+ * at rows[r] (each row n_words * 8 bytes, lane j = codeword j): the first
+ * parity symbols to @p0, the second to @p1, @len bytes each.
+ */
+static inline void
+rspc_parity(const uint64_t *rows, unsigned n_rows, unsigned n_words, uint8_t *p0,
+	    uint8_t *p1, size_t len)
+{
+	uint64_t s0[11] = { 0 }, h[11] = { 0 }, out0[11], out1[11];
+
+	for (unsigned r = 0; r < n_rows; r++) {
+		const uint64_t *row = rows + (size_t)r * n_words;
+
+		for (unsigned w = 0; w < n_words; w++) {
+			s0[w] ^= row[w];
+			h[w] = swar_mul_a(h[w]) ^ row[w];
+		}
+	}
+	for (unsigned w = 0; w < n_words; w++) {
+		uint64_t a2h = swar_mul_a(swar_mul_a(h[w]));
+
+		out0[w] = swar_mul_const(s0[w] ^ a2h, gf_inv_a1);
+		out1[w] = s0[w] ^ out0[w];
+	}
+	memcpy(p0, out0, len);
+	memcpy(p1, out1, len);
+}
+
+/*
+ * P parity: the 26 x 43 word matrix from byte 12 has column c = codeword c,
+ * so each row of 86 bytes holds one symbol of all 86 P codewords.
+ */
 static void
 ecc_p(uint8_t *sector)
 {
-	const uint8_t *base = sector + CD_HEADER_OFFSET;
-	uint8_t *p = sector + CD_ECC_P_OFFSET;
+	uint64_t rows[P_DATA][11];
 
-	for (unsigned c = 0; c < P_COLUMNS; c++) {
-		for (unsigned b = 0; b < 2; b++) {
-			const uint8_t *v = base + 2 * c + b;
-			uint8_t s0 = 0, h = 0, pa;
-
-			for (unsigned r = 0; r < P_DATA; r++) {
-				uint8_t x = v[2 * P_COLUMNS * r];
-
-				s0 ^= x;
-				h = gf_mul_a[h] ^ x;
-			}
-			pa = gf_div_a1[s0 ^ gf_mul_a2[h]];
-			p[2 * c + b] = pa;
-			p[2 * P_COLUMNS + 2 * c + b] = s0 ^ pa;
-		}
+	for (unsigned r = 0; r < P_DATA; r++) {
+		memcpy(rows[r], sector + CD_HEADER_OFFSET + 2 * P_COLUMNS * r, 2 * P_COLUMNS);
+		memset((uint8_t *)rows[r] + 2 * P_COLUMNS, 0, sizeof(rows[r]) - 2 * P_COLUMNS);
 	}
+	rspc_parity(&rows[0][0], P_DATA, 11, sector + CD_ECC_P_OFFSET,
+		    sector + CD_ECC_P_OFFSET + 2 * P_COLUMNS, 2 * P_COLUMNS);
 }
 
-/* Q parity: 26 diagonals per byte plane over words (44 i + 43 d) mod 1118. */
+/*
+ * Q parity: symbol i of diagonal d is word (44 i + 43 d) mod 1118; gather
+ * symbol i of all 52 codewords into one row, then code them together.
+ */
 static void
 ecc_q(uint8_t *sector)
 {
 	const uint8_t *base = sector + CD_HEADER_OFFSET;
-	uint8_t *q = sector + CD_ECC_Q_OFFSET;
+	uint64_t rows[Q_DATA][7];
 
-	for (unsigned d = 0; d < Q_DIAGONALS; d++) {
-		uint8_t s0[2] = { 0, 0 }, h[2] = { 0, 0 };
-		unsigned w = 43 * d;
+	for (unsigned i = 0; i < Q_DATA; i++) {
+		uint8_t *dst = (uint8_t *)rows[i];
 
-		for (unsigned i = 0; i < Q_DATA; i++) {
-			uint8_t x0 = base[2 * w], x1 = base[2 * w + 1];
-
-			s0[0] ^= x0;
-			s0[1] ^= x1;
-			h[0] = gf_mul_a[h[0]] ^ x0;
-			h[1] = gf_mul_a[h[1]] ^ x1;
-			w += 44;
-			if (w >= Q_WORDS)
-				w -= Q_WORDS;
-		}
-		for (unsigned b = 0; b < 2; b++) {
-			uint8_t qa = gf_div_a1[s0[b] ^ gf_mul_a2[h[b]]];
-
-			q[2 * d + b] = qa;
-			q[2 * Q_DIAGONALS + 2 * d + b] = s0[b] ^ qa;
-		}
+		for (unsigned d = 0; d < Q_DIAGONALS; d++)
+			memcpy(dst + 2 * d, base + q_gather[i][d], 2);
 	}
+	for (unsigned i = 0; i < Q_DATA; i++)
+		memset((uint8_t *)rows[i] + 2 * Q_DIAGONALS, 0, sizeof(rows[i]) - 2 * Q_DIAGONALS);
+	rspc_parity(&rows[0][0], Q_DATA, 7, sector + CD_ECC_Q_OFFSET,
+		    sector + CD_ECC_Q_OFFSET + 2 * Q_DIAGONALS, 2 * Q_DIAGONALS);
 }
 
 void
@@ -224,9 +264,18 @@ void
 cd_sector_scramble(uint8_t *sector)
 {
 	uint8_t *s = sector + CD_SCRAMBLE_OFFSET;
+	unsigned i = 0;
 
 	tables_ready();
-	for (unsigned i = 0; i < SCRAMBLE_LEN; i++)
+	for (; i + 8 <= SCRAMBLE_LEN; i += 8) {
+		uint64_t a, b;
+
+		memcpy(&a, s + i, 8);
+		memcpy(&b, scramble_table + i, 8);
+		a ^= b;
+		memcpy(s + i, &a, 8);
+	}
+	for (; i < SCRAMBLE_LEN; i++)
 		s[i] ^= scramble_table[i];
 }
 
