@@ -1,0 +1,331 @@
+/*
+ * Mode 1 sector coding. The parity follows directly from the check
+ * equations of ECMA-130 Annex A (reference/mmc.md §11.3): a codeword
+ * v_0..v_{n+1} must satisfy sum(v_i) = 0 and sum(a^(n+1-i) v_i) = 0.
+ * With S0 = sum of the n data symbols and H = sum(a^(n-1-i) v_i) (Horner),
+ * the two parity symbols solve
+ *	v_n + v_{n+1} = S0,  a*v_n + v_{n+1} = a^2*H
+ * so v_n = (S0 + a^2 H) / (a + 1) and v_{n+1} = S0 + v_n.
+ */
+#include "config.h"
+
+#include <pthread.h>
+#include <string.h>
+
+#include "cd-sector.h"
+
+#define EDC_POLY_REFLECTED 0xd8018001u
+#define GF_POLY 0x11d
+#define SCRAMBLE_LEN (CD_MAIN_SIZE - CD_SCRAMBLE_OFFSET)
+
+/* Words of 2 bytes from byte 12 on: P covers 0..1117+parity, Q 0..1169. */
+#define P_COLUMNS 43
+#define P_DATA 24
+#define Q_DIAGONALS 26
+#define Q_DATA 43
+#define Q_WORDS 1118
+
+static uint32_t edc_table[8][256];
+static uint16_t q_gather[43][26];	/* byte offset from 12 of Q symbol i of diagonal d */
+static uint8_t gf_inv_a1;	/* 1 / (a + 1) */
+static uint8_t scramble_table[SCRAMBLE_LEN];
+static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
+
+static const uint8_t sync_pattern[CD_SYNC_SIZE] = {
+	0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x00,
+};
+
+static uint8_t
+gf_mul_slow(uint8_t a, uint8_t b)
+{
+	unsigned r = 0, x = a;
+
+	while (b) {
+		if (b & 1)
+			r ^= x;
+		x <<= 1;
+		if (x & 0x100)
+			x ^= GF_POLY;
+		b >>= 1;
+	}
+	return (uint8_t)r;
+}
+
+static void
+tables_init(void)
+{
+	unsigned reg = 1;
+
+	for (unsigned i = 0; i < 256; i++) {
+		uint32_t c = i;
+
+		for (int k = 0; k < 8; k++)
+			c = (c >> 1) ^ ((c & 1) ? EDC_POLY_REFLECTED : 0);
+		edc_table[0][i] = c;
+	}
+	for (unsigned i = 0; i < 256; i++)
+		for (int t = 1; t < 8; t++)
+			edc_table[t][i] = (edc_table[t - 1][i] >> 8) ^
+				edc_table[0][edc_table[t - 1][i] & 0xff];
+
+	for (unsigned d = 0; d < Q_DIAGONALS; d++)
+		for (unsigned i = 0; i < Q_DATA; i++)
+			q_gather[i][d] = (uint16_t)(2 * ((44 * i + 43 * d) % Q_WORDS));
+
+	/* a + 1 = 3; its inverse is found by search, 256 tries at most */
+	for (unsigned i = 1; i < 256; i++)
+		if (gf_mul_slow((uint8_t)i, 3) == 1)
+			gf_inv_a1 = (uint8_t)i;
+
+	for (unsigned i = 0; i < SCRAMBLE_LEN; i++) {
+		uint8_t byte = 0;
+
+		for (int bit = 0; bit < 8; bit++) {
+			byte |= (uint8_t)((reg & 1) << bit);
+			reg = (reg >> 1) | (((reg ^ (reg >> 1)) & 1) << 14);
+		}
+		scramble_table[i] = byte;
+	}
+}
+
+static inline void
+tables_ready(void)
+{
+	pthread_once(&tables_once, tables_init);
+}
+
+uint32_t
+cd_edc(const uint8_t *buf, size_t len)
+{
+	uint32_t crc = 0;
+
+	tables_ready();
+	/* slicing by 8: eight table lookups per 8 input bytes, no chain per byte */
+	while (len >= 8) {
+		uint32_t lo = crc ^ ((uint32_t)buf[0] | (uint32_t)buf[1] << 8 |
+				     (uint32_t)buf[2] << 16 | (uint32_t)buf[3] << 24);
+		uint32_t hi = (uint32_t)buf[4] | (uint32_t)buf[5] << 8 |
+			      (uint32_t)buf[6] << 16 | (uint32_t)buf[7] << 24;
+
+		crc = edc_table[7][lo & 0xff] ^ edc_table[6][(lo >> 8) & 0xff] ^
+		      edc_table[5][(lo >> 16) & 0xff] ^ edc_table[4][lo >> 24] ^
+		      edc_table[3][hi & 0xff] ^ edc_table[2][(hi >> 8) & 0xff] ^
+		      edc_table[1][(hi >> 16) & 0xff] ^ edc_table[0][hi >> 24];
+		buf += 8;
+		len -= 8;
+	}
+	while (len--)
+		crc = (crc >> 8) ^ edc_table[0][(crc ^ *buf++) & 0xff];
+	return crc;
+}
+
+bool
+cd_sector_has_sync(const uint8_t *sector)
+{
+	return memcmp(sector, sync_pattern, CD_SYNC_SIZE) == 0;
+}
+
+/*
+ * GF(2^8) arithmetic on 8 symbols at once in a 64-bit word (the lanes never
+ * mix, so byte order does not matter): times a, and times a constant.
+ */
+#define LANE_LOW7 0x7f7f7f7f7f7f7f7full
+#define LANE_HIGH 0x8080808080808080ull
+
+static inline uint64_t
+swar_mul_a(uint64_t x)
+{
+	return ((x & LANE_LOW7) << 1) ^ (((x & LANE_HIGH) >> 7) * (GF_POLY & 0xff));
+}
+
+static inline uint64_t
+swar_mul_const(uint64_t x, uint8_t c)
+{
+	uint64_t r = 0;
+
+	for (; c; c >>= 1) {
+		if (c & 1)
+			r ^= x;
+		x = swar_mul_a(x);
+	}
+	return r;
+}
+
+/*
+ * Parity of @n_words lanes-words of codewords whose @rows data symbols sit
+ * at rows[r] (each row n_words * 8 bytes, lane j = codeword j): the first
+ * parity symbols to @p0, the second to @p1, @len bytes each.
+ */
+static inline void
+rspc_parity(const uint64_t *rows, unsigned n_rows, unsigned n_words, uint8_t *p0,
+	    uint8_t *p1, size_t len)
+{
+	uint64_t s0[11] = { 0 }, h[11] = { 0 }, out0[11], out1[11];
+
+	for (unsigned r = 0; r < n_rows; r++) {
+		const uint64_t *row = rows + (size_t)r * n_words;
+
+		for (unsigned w = 0; w < n_words; w++) {
+			s0[w] ^= row[w];
+			h[w] = swar_mul_a(h[w]) ^ row[w];
+		}
+	}
+	for (unsigned w = 0; w < n_words; w++) {
+		uint64_t a2h = swar_mul_a(swar_mul_a(h[w]));
+
+		out0[w] = swar_mul_const(s0[w] ^ a2h, gf_inv_a1);
+		out1[w] = s0[w] ^ out0[w];
+	}
+	memcpy(p0, out0, len);
+	memcpy(p1, out1, len);
+}
+
+/*
+ * P parity: the 26 x 43 word matrix from byte 12 has column c = codeword c,
+ * so each row of 86 bytes holds one symbol of all 86 P codewords.
+ */
+static void
+ecc_p(uint8_t *sector)
+{
+	uint64_t rows[P_DATA][11];
+
+	for (unsigned r = 0; r < P_DATA; r++) {
+		memcpy(rows[r], sector + CD_HEADER_OFFSET + 2 * P_COLUMNS * r, 2 * P_COLUMNS);
+		memset((uint8_t *)rows[r] + 2 * P_COLUMNS, 0, sizeof(rows[r]) - 2 * P_COLUMNS);
+	}
+	rspc_parity(&rows[0][0], P_DATA, 11, sector + CD_ECC_P_OFFSET,
+		    sector + CD_ECC_P_OFFSET + 2 * P_COLUMNS, 2 * P_COLUMNS);
+}
+
+/*
+ * Q parity: symbol i of diagonal d is word (44 i + 43 d) mod 1118; gather
+ * symbol i of all 52 codewords into one row, then code them together.
+ */
+static void
+ecc_q(uint8_t *sector)
+{
+	const uint8_t *base = sector + CD_HEADER_OFFSET;
+	uint64_t rows[Q_DATA][7];
+
+	for (unsigned i = 0; i < Q_DATA; i++) {
+		uint8_t *dst = (uint8_t *)rows[i];
+
+		for (unsigned d = 0; d < Q_DIAGONALS; d++)
+			memcpy(dst + 2 * d, base + q_gather[i][d], 2);
+	}
+	for (unsigned i = 0; i < Q_DATA; i++)
+		memset((uint8_t *)rows[i] + 2 * Q_DIAGONALS, 0, sizeof(rows[i]) - 2 * Q_DIAGONALS);
+	rspc_parity(&rows[0][0], Q_DATA, 7, sector + CD_ECC_Q_OFFSET,
+		    sector + CD_ECC_Q_OFFSET + 2 * Q_DIAGONALS, 2 * Q_DIAGONALS);
+}
+
+void
+cd_sector_compute_ecc(uint8_t *sector)
+{
+	tables_ready();
+	ecc_p(sector);
+	ecc_q(sector);
+}
+
+static void
+write_header(uint8_t *sector, int32_t lba, uint8_t mode)
+{
+	struct cd_msf msf = cd_lba_to_msf(lba);
+
+	sector[12] = cd_to_bcd(msf.m);
+	sector[13] = cd_to_bcd(msf.s);
+	sector[14] = cd_to_bcd(msf.f);
+	sector[15] = mode;
+}
+
+void
+cd_sector_encode_mode1(uint8_t *sector, int32_t lba, const uint8_t *data)
+{
+	uint32_t edc;
+
+	tables_ready();
+	memcpy(sector, sync_pattern, CD_SYNC_SIZE);
+	write_header(sector, lba, 1);
+	if (!data)
+		memset(sector + CD_MODE1_DATA_OFFSET, 0, CD_DATA_SIZE);
+	else if (data != sector + CD_MODE1_DATA_OFFSET)
+		memcpy(sector + CD_MODE1_DATA_OFFSET, data, CD_DATA_SIZE);
+	edc = cd_edc(sector, CD_EDC_OFFSET);
+	sector[CD_EDC_OFFSET + 0] = (uint8_t)edc;
+	sector[CD_EDC_OFFSET + 1] = (uint8_t)(edc >> 8);
+	sector[CD_EDC_OFFSET + 2] = (uint8_t)(edc >> 16);
+	sector[CD_EDC_OFFSET + 3] = (uint8_t)(edc >> 24);
+	memset(sector + CD_EDC_OFFSET + 4, 0, 8);
+	ecc_p(sector);
+	ecc_q(sector);
+}
+
+void
+cd_sector_scramble(uint8_t *sector)
+{
+	uint8_t *s = sector + CD_SCRAMBLE_OFFSET;
+	unsigned i = 0;
+
+	tables_ready();
+	for (; i + 8 <= SCRAMBLE_LEN; i += 8) {
+		uint64_t a, b;
+
+		memcpy(&a, s + i, 8);
+		memcpy(&b, scramble_table + i, 8);
+		a ^= b;
+		memcpy(s + i, &a, 8);
+	}
+	for (; i < SCRAMBLE_LEN; i++)
+		s[i] ^= scramble_table[i];
+}
+
+void
+cd_scrambler_sequence(uint8_t *out, size_t len)
+{
+	tables_ready();
+	if (len > SCRAMBLE_LEN)
+		len = SCRAMBLE_LEN;
+	memcpy(out, scramble_table, len);
+}
+
+unsigned
+cd_sector_check_mode1(const uint8_t *sector, const int32_t *expected_lba)
+{
+	uint8_t parity[CD_MAIN_SIZE];
+	unsigned damage = 0;
+	uint32_t edc;
+
+	tables_ready();
+	if (!cd_sector_has_sync(sector))
+		damage |= CD_DAMAGE_SYNC;
+	if (sector[15] != 1 || !cd_bcd_valid(sector[12]) || !cd_bcd_valid(sector[13]) ||
+	    !cd_bcd_valid(sector[14]))
+		damage |= CD_DAMAGE_HEADER;
+	else if (expected_lba) {
+		int32_t lba = cd_msf_to_lba((uint8_t)cd_from_bcd(sector[12]),
+			(uint8_t)cd_from_bcd(sector[13]), (uint8_t)cd_from_bcd(sector[14]));
+
+		if (lba != *expected_lba)
+			damage |= CD_DAMAGE_ADDRESS;
+	}
+	edc = cd_edc(sector, CD_EDC_OFFSET);
+	if (sector[CD_EDC_OFFSET] != (uint8_t)edc ||
+	    sector[CD_EDC_OFFSET + 1] != (uint8_t)(edc >> 8) ||
+	    sector[CD_EDC_OFFSET + 2] != (uint8_t)(edc >> 16) ||
+	    sector[CD_EDC_OFFSET + 3] != (uint8_t)(edc >> 24))
+		damage |= CD_DAMAGE_EDC;
+
+	/* recompute the parity on a copy; P feeds Q, so Q needs P's stored bytes */
+	memcpy(parity, sector, CD_MAIN_SIZE);
+	ecc_p(parity);
+	if (memcmp(parity + CD_ECC_P_OFFSET, sector + CD_ECC_P_OFFSET,
+		   CD_ECC_Q_OFFSET - CD_ECC_P_OFFSET) != 0)
+		damage |= CD_DAMAGE_ECC;
+	memcpy(parity + CD_ECC_P_OFFSET, sector + CD_ECC_P_OFFSET,
+	       CD_ECC_Q_OFFSET - CD_ECC_P_OFFSET);
+	ecc_q(parity);
+	if (memcmp(parity + CD_ECC_Q_OFFSET, sector + CD_ECC_Q_OFFSET,
+		   CD_MAIN_SIZE - CD_ECC_Q_OFFSET) != 0)
+		damage |= CD_DAMAGE_ECC;
+	return damage;
+}

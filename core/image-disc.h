@@ -1,0 +1,96 @@
+/*
+ * A disc to encode: tracks, indexes, gaps, MCN and ISRC, described by a cue
+ * sheet, one ISO 9660 image or one or more WAV files, laid out on the CD
+ * address line and validated (reference/mmc.md §9, imapi2.md §9).
+ *
+ * struct image_toc is plain data shared with the decoder: what a lead-in
+ * says plus what the program area's Q frames say (indexes, MCN, ISRC).
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "cd.h"
+
+#define IMAGE_MAX_TRACKS 99
+#define IMAGE_MAX_INDEX 99
+#define IMAGE_MIN_TRACK_SECTORS 300		/* 4 s */
+#define IMAGE_LEADOUT_SECTORS 6750		/* 90 s */
+#define IMAGE_DEFAULT_LEAD_IN 22650		/* stream starts at 95:00:00 */
+#define IMAGE_MAX_LEAD_IN 45150			/* lead-in addresses stay >= 90:00:00 */
+#define IMAGE_LAST_LEADOUT_80MIN 359849		/* 79:59:74 */
+#define IMAGE_LAST_SECTOR_OVERBURN 404849	/* 89:59:74, end of lead-out */
+#define IMAGE_TEXT_MAX 80
+
+/* A precise reason for a failure, in words, naming the file and the rule. */
+struct image_error {
+	char msg[512];
+};
+
+struct image_toc_track {
+	uint8_t control;		/* SUBQ_CONTROL_* bits; DATA set for Mode 1 */
+	int32_t pregap_lba;		/* index 00 start; == start_lba without a pregap */
+	int32_t start_lba;		/* index 01 */
+	int32_t end_lba;		/* next track's pregap_lba, or the lead-out */
+	unsigned index_count;		/* highest index >= 1 */
+	int32_t index_lba[IMAGE_MAX_INDEX + 1];	/* [1..index_count]; [0] = pregap_lba */
+	char isrc[13];			/* "" when none */
+	char title[IMAGE_TEXT_MAX + 1];
+	char performer[IMAGE_TEXT_MAX + 1];
+};
+
+struct image_toc {
+	unsigned first_track;		/* 1..99; 0 while unknown */
+	unsigned last_track;
+	int32_t leadout_lba;
+	char mcn[14];			/* "" when none */
+	char title[IMAGE_TEXT_MAX + 1];
+	char performer[IMAGE_TEXT_MAX + 1];
+	struct image_toc_track track[IMAGE_MAX_TRACKS + 1];	/* by number; [0] unused */
+};
+
+static inline bool
+image_toc_track_is_data(const struct image_toc_track *t)
+{
+	return (t->control & 0x4) != 0;
+}
+
+/* Flags for image_disc_open(). */
+enum image_disc_flags {
+	IMAGE_DISC_OVERBURN = 1 << 0,	/* allow a lead-out past 79:59:74 (up to 89:59:74 end) */
+};
+
+struct image_disc;
+
+/*
+ * Builds and validates the disc described by @inputs: one path ending in
+ * .cue, one ending in .iso, or one or more ending in .wav (case-insensitive).
+ * Input files are checked (existence, length, headers) but not read whole;
+ * the encoder reads them later. On success stores a new disc in *@out,
+ * owned by the caller (image_disc_destroy()), and returns 0. On failure
+ * returns -errno (-EINVAL for input that breaks a rule, -ENOENT etc. for
+ * files, -ENOMEM) and writes the reason to @err (may be NULL).
+ */
+int image_disc_open(struct image_disc **out, const char *const *inputs, size_t n_inputs,
+		    unsigned flags, struct image_error *err);
+
+/* Frees @disc and everything it owns; NULL is allowed. */
+void image_disc_destroy(struct image_disc *disc);
+
+/* The TOC the disc will carry; owned by @disc, valid until it is destroyed. */
+const struct image_toc *image_disc_toc(const struct image_disc *disc);
+
+/*
+ * Checks a 13-digit MCN/UPC-EAN string: digits only and a valid EAN-13 check
+ * digit. Returns 0, or -EINVAL with the reason in @err.
+ */
+int image_mcn_check(const char *mcn, struct image_error *err);
+
+/*
+ * Writes @toc as the line-oriented text of `burnfs-image toc` to @f
+ * (format documented in contrib/burnfs-image.md). Returns 0 or -EIO.
+ */
+int image_toc_print(const struct image_toc *toc, FILE *f);

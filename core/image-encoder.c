@@ -1,0 +1,374 @@
+#include "config.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cd-sector.h"
+#include "image-encoder.h"
+#include "image-internal.h"
+#include "subchannel.h"
+
+#define FILE_BUFFER_SIZE (256 * 1024)
+#define TOC_REPEAT 3
+#define LEADOUT_P_QUIET 150
+#define LEADOUT_P_HALF_PERIOD 19
+
+struct toc_entry {
+	uint8_t control;
+	uint8_t point;
+	uint8_t pfield[3];
+};
+
+struct image_encoder {
+	const struct image_disc *disc;
+	enum cd_sector_type type;
+	unsigned sector_size;
+	int32_t first_lba;		/* -lead_in_sectors */
+	int32_t end_lba;		/* one past the last lead-out sector */
+	int32_t lba;			/* next sector */
+	unsigned track;			/* current track number */
+
+	struct toc_entry toc[IMAGE_MAX_TRACKS + 3];
+	unsigned n_toc;
+
+	FILE *fp;
+	int fp_file;			/* index of the open file, -1 = none */
+	uint64_t fp_pos;		/* where the next fread lands */
+	char *fp_buffer;
+
+	uint8_t pending[2448];		/* a sector cut by image_encoder_read() */
+	unsigned pending_off, pending_len;
+};
+
+void
+image_encoder_destroy(struct image_encoder *enc)
+{
+	if (!enc)
+		return;
+	if (enc->fp)
+		fclose(enc->fp);
+	free(enc->fp_buffer);
+	free(enc);
+}
+
+uint64_t
+image_encoder_total_sectors(const struct image_encoder *enc)
+{
+	return (uint64_t)(enc->end_lba - enc->first_lba);
+}
+
+static void
+toc_add(struct image_encoder *enc, uint8_t control, uint8_t point, uint8_t p0, uint8_t p1,
+	uint8_t p2)
+{
+	struct toc_entry *e = &enc->toc[enc->n_toc++];
+
+	e->control = control;
+	e->point = point;
+	e->pfield[0] = p0;
+	e->pfield[1] = p1;
+	e->pfield[2] = p2;
+}
+
+int
+image_encoder_create(struct image_encoder **out, const struct image_disc *disc,
+		     enum cd_sector_type type, unsigned lead_in_sectors,
+		     struct image_error *err)
+{
+	const struct image_toc *toc = &disc->toc;
+	struct image_encoder *enc;
+	struct cd_msf msf;
+	unsigned min_lead_in;
+
+	*out = NULL;
+	if (type != CD_SECTOR_PQ && type != CD_SECTOR_COOKED && type != CD_SECTOR_RAW) {
+		image_error_set(err, "sector type %d is not 1 (pq), 2 (cooked) or 3 (raw)", type);
+		return -EINVAL;
+	}
+	min_lead_in = CD_PREGAP_FRAMES +
+		TOC_REPEAT * (3 + toc->last_track - toc->first_track + 1);
+	if (lead_in_sectors < min_lead_in || lead_in_sectors > IMAGE_MAX_LEAD_IN) {
+		image_error_set(err, "lead-in of %u sectors: this disc needs %u to %u (150 for "
+				"the pre-gap, 3 per TOC entry)", lead_in_sectors, min_lead_in,
+				IMAGE_MAX_LEAD_IN);
+		return -EINVAL;
+	}
+	enc = calloc(1, sizeof(*enc));
+	if (!enc)
+		goto out_nomem;
+	enc->fp_buffer = malloc(FILE_BUFFER_SIZE);
+	if (!enc->fp_buffer)
+		goto out_nomem;
+	enc->disc = disc;
+	enc->type = type;
+	enc->sector_size = cd_sector_type_size(type);
+	enc->first_lba = -(int32_t)lead_in_sectors;
+	enc->lba = enc->first_lba;
+	enc->end_lba = toc->leadout_lba + IMAGE_LEADOUT_SECTORS;
+	enc->track = toc->first_track;
+	enc->fp_file = -1;
+
+	/* A0, A1, A2 first, as on pressed discs, then the tracks */
+	toc_add(enc, toc->track[toc->first_track].control, SUBQ_POINT_FIRST_TRACK,
+		cd_to_bcd(toc->first_track), 0, 0);
+	toc_add(enc, toc->track[toc->last_track].control, SUBQ_POINT_LAST_TRACK,
+		cd_to_bcd(toc->last_track), 0, 0);
+	msf = cd_lba_to_msf(toc->leadout_lba);
+	toc_add(enc, toc->track[toc->last_track].control, SUBQ_POINT_LEADOUT,
+		cd_to_bcd(msf.m), cd_to_bcd(msf.s), cd_to_bcd(msf.f));
+	for (unsigned n = toc->first_track; n <= toc->last_track; n++) {
+		msf = cd_lba_to_msf(toc->track[n].start_lba);
+		toc_add(enc, toc->track[n].control, subq_point_track(n), cd_to_bcd(msf.m),
+			cd_to_bcd(msf.s), cd_to_bcd(msf.f));
+	}
+	*out = enc;
+	return 0;
+
+out_nomem:
+	image_encoder_destroy(enc);
+	image_error_set(err, "out of memory");
+	return -ENOMEM;
+}
+
+static void
+silent_sector(uint8_t *main, int32_t lba, bool data)
+{
+	if (!data) {
+		memset(main, 0, CD_MAIN_SIZE);
+		return;
+	}
+	cd_sector_encode_mode1(main, lba, NULL);
+	cd_sector_scramble(main);
+}
+
+/* Reads @len bytes at @offset of file @idx into @buf; short reads are errors. */
+static int
+file_read(struct image_encoder *enc, unsigned idx, uint64_t offset, uint8_t *buf, size_t len,
+	  struct image_error *err)
+{
+	const struct image_file *f = &enc->disc->files[idx];
+
+	if (enc->fp_file != (int)idx) {
+		if (enc->fp)
+			fclose(enc->fp);
+		enc->fp_file = -1;
+		enc->fp = fopen(f->path, "rb");
+		if (!enc->fp) {
+			int e = errno;
+
+			image_error_set(err, "%s: %s", f->path, strerror(e));
+			return -e;
+		}
+		setvbuf(enc->fp, enc->fp_buffer, _IOFBF, FILE_BUFFER_SIZE);
+		enc->fp_file = (int)idx;
+		enc->fp_pos = 0;
+	}
+	if (enc->fp_pos != offset) {
+		if (fseeko(enc->fp, (off_t)offset, SEEK_SET) < 0) {
+			int e = errno;
+
+			image_error_set(err, "%s: seek: %s", f->path, strerror(e));
+			return -e;
+		}
+		enc->fp_pos = offset;
+	}
+	if (fread(buf, 1, len, enc->fp) != len) {
+		image_error_set(err, "%s: %s at byte %" PRIu64, f->path,
+				ferror(enc->fp) ? "read error" : "file became shorter", offset);
+		return ferror(enc->fp) ? -EIO : -EINVAL;
+	}
+	enc->fp_pos += len;
+	return 0;
+}
+
+/* Sector @i (0-based) of the file part of track @n into @main, encoded. */
+static int
+file_sector(struct image_encoder *enc, unsigned n, uint32_t i, int32_t lba, uint8_t *main,
+	    struct image_error *err)
+{
+	const struct image_track_src *src = &enc->disc->src[n];
+	unsigned size = image_kind_sector_size(src->kind);
+	uint64_t at = (uint64_t)i * size;
+	size_t len = size;
+	int ret;
+
+	if (at + len > src->file_bytes)
+		len = (size_t)(src->file_bytes - at);
+	switch (src->kind) {
+	case IMAGE_TRACK_AUDIO:
+		ret = file_read(enc, src->file, src->file_offset + at, main, len, err);
+		if (ret < 0)
+			return ret;
+		memset(main + len, 0, CD_MAIN_SIZE - len);
+		if (enc->disc->files[src->file].format == IMAGE_FILE_MOTOROLA)
+			for (unsigned k = 0; k < CD_MAIN_SIZE; k += 2) {
+				uint8_t t = main[k];
+
+				main[k] = main[k + 1];
+				main[k + 1] = t;
+			}
+		return 0;
+	case IMAGE_TRACK_MODE1_2048:
+		ret = file_read(enc, src->file, src->file_offset + at,
+				main + CD_MODE1_DATA_OFFSET, CD_DATA_SIZE, err);
+		if (ret < 0)
+			return ret;
+		break;
+	case IMAGE_TRACK_MODE1_2352: {
+		uint32_t edc;
+
+		ret = file_read(enc, src->file, src->file_offset + at, main, CD_MAIN_SIZE, err);
+		if (ret < 0)
+			return ret;
+		edc = cd_edc(main, CD_EDC_OFFSET);
+		if (!cd_sector_has_sync(main) || main[15] != 1 ||
+		    memcmp(main + CD_EDC_OFFSET, (uint8_t[4]){ (uint8_t)edc, (uint8_t)(edc >> 8),
+			   (uint8_t)(edc >> 16), (uint8_t)(edc >> 24) }, 4) != 0) {
+			image_error_set(err, "%s: sector %" PRIu32 " of track %u (byte %" PRIu64
+					") is not a valid Mode 1 sector (sync, mode byte or EDC)",
+					enc->disc->files[src->file].path, i, n,
+					src->file_offset + at);
+			return -EINVAL;
+		}
+		break;
+	}
+	}
+	/* the header is rewritten for the sector's real address */
+	cd_sector_encode_mode1(main, lba, main + CD_MODE1_DATA_OFFSET);
+	cd_sector_scramble(main);
+	return 0;
+}
+
+/* True when @lba or @lba + 1 starts an index, a track or the lead-out. */
+static bool
+near_boundary(const struct image_toc_track *t, int32_t lba)
+{
+	if (lba + 1 == t->end_lba)
+		return true;
+	for (unsigned i = 0; i <= t->index_count; i++)
+		if (lba == t->index_lba[i] || lba + 1 == t->index_lba[i])
+			return true;
+	return false;
+}
+
+static int
+program_sector(struct image_encoder *enc, int32_t lba, uint8_t *main, uint8_t *q, bool *p,
+	       struct image_error *err)
+{
+	const struct image_toc *toc = &enc->disc->toc;
+	const struct image_toc_track *t;
+	const struct image_track_src *src;
+	unsigned n, index = 0;
+	int32_t base, pos, rel;
+	bool data;
+	int ret;
+
+	while (lba >= toc->track[enc->track].end_lba && enc->track < toc->last_track)
+		enc->track++;
+	n = enc->track;
+	t = &toc->track[n];
+	src = &enc->disc->src[n];
+	data = image_toc_track_is_data(t);
+
+	base = n == toc->first_track ? 0 : t->pregap_lba;
+	pos = lba - base;
+	if (pos < 0 || pos < (int32_t)src->pregap_silent ||
+	    pos >= (int32_t)(src->pregap_silent + src->file_sectors)) {
+		silent_sector(main, lba, data);
+	} else {
+		ret = file_sector(enc, n, (uint32_t)(pos - (int32_t)src->pregap_silent), lba,
+				  main, err);
+		if (ret < 0)
+			return ret;
+	}
+
+	if (lba >= t->start_lba)
+		for (index = t->index_count; index > 1 && t->index_lba[index] > lba; index--)
+			;
+	rel = lba < t->start_lba ? t->start_lba - lba : lba - t->start_lba;
+	*p = index == 0;
+	if (toc->mcn[0] && lba % 100 == 99 && !near_boundary(t, lba))
+		subq_build_mcn(q, t->control, toc->mcn, lba);
+	else if (t->isrc[0] && index >= 1 && lba % 100 == 49 && !near_boundary(t, lba))
+		subq_build_isrc(q, t->control, t->isrc, lba);
+	else
+		subq_build_position(q, t->control, n, index, rel, lba);
+	return 0;
+}
+
+int
+image_encoder_next_sector(struct image_encoder *enc, uint8_t *out, struct image_error *err)
+{
+	const struct image_toc *toc = &enc->disc->toc;
+	uint8_t *main = out, q[SUBQ_SIZE];
+	int32_t lba = enc->lba;
+	bool p = false;
+	int ret;
+
+	if (lba >= enc->end_lba)
+		return 0;
+	if (lba < -CD_PREGAP_FRAMES) {
+		const struct toc_entry *e =
+			&enc->toc[((lba - enc->first_lba) / TOC_REPEAT) % (int32_t)enc->n_toc];
+
+		silent_sector(main, lba, image_toc_track_is_data(&toc->track[toc->first_track]));
+		subq_build_toc(q, e->control, e->point, lba, e->pfield);
+	} else if (lba < toc->leadout_lba) {
+		ret = program_sector(enc, lba, main, q, &p, err);
+		if (ret < 0)
+			return ret;
+	} else {
+		const struct image_toc_track *last = &toc->track[toc->last_track];
+		int32_t rel = lba - toc->leadout_lba;
+
+		silent_sector(main, lba, image_toc_track_is_data(last));
+		subq_build_position(q, last->control, SUBQ_TNO_LEADOUT, 1, rel, lba);
+		p = rel >= LEADOUT_P_QUIET &&
+		    ((rel - LEADOUT_P_QUIET) / LEADOUT_P_HALF_PERIOD) % 2 == 0;
+	}
+	subchannel_encode(enc->type, out + CD_MAIN_SIZE, q, p);
+	enc->lba++;
+	return 1;
+}
+
+ssize_t
+image_encoder_read(struct image_encoder *enc, void *buf, size_t len, struct image_error *err)
+{
+	uint8_t *dst = buf;
+	size_t done = 0;
+	int ret;
+
+	while (done < len) {
+		size_t n;
+
+		if (enc->pending_off < enc->pending_len) {
+			n = enc->pending_len - enc->pending_off;
+			if (n > len - done)
+				n = len - done;
+			memcpy(dst + done, enc->pending + enc->pending_off, n);
+			enc->pending_off += (unsigned)n;
+			done += n;
+			continue;
+		}
+		if (len - done >= enc->sector_size) {
+			ret = image_encoder_next_sector(enc, dst + done, err);
+			if (ret < 0)
+				return ret;
+			if (ret == 0)
+				break;
+			done += enc->sector_size;
+			continue;
+		}
+		ret = image_encoder_next_sector(enc, enc->pending, err);
+		if (ret < 0)
+			return ret;
+		if (ret == 0)
+			break;
+		enc->pending_off = 0;
+		enc->pending_len = enc->sector_size;
+	}
+	return (ssize_t)done;
+}

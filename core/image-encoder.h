@@ -1,0 +1,61 @@
+/*
+ * The raw stream encoder (the IRawCDImageCreator role, data tracks too):
+ * turns a struct image_disc into the IMAPI raw stream of DESIGN §2.2,
+ * sector by sector, pull-style, with bounded memory.
+ *
+ * Stream sector 0 is at LBA -lead_in_sectors. Layout: lead-in (TOC in Q:
+ * A0, A1, A2, then each track, every entry 3 times in a row, cycling;
+ * running time = the sector's absolute lead-in MSF; main channel zeros for
+ * an audio first track, else Mode 1 zero sectors with header MSF LBA+450150,
+ * scrambled), track 1's 150-sector pre-gap, the tracks, a 6750-sector
+ * lead-out. Q position frames carry CRC; an MCN frame replaces the position
+ * frame at LBA % 100 == 99 and an ISRC frame at LBA % 100 == 49 inside the
+ * track's index >= 1 (never on the first or last sector of an index, so
+ * every index change is seen on its first sector). P is 1 in index 00, 0 in
+ * the lead-in, and in the lead-out 0 for 150 sectors then 19 on / 19 off.
+ * Audio is written as read, little-endian; data sectors are fully encoded
+ * and scrambled. The 16-byte P-Q form carries the inverted CRC. R-W is zero
+ * (no CD-TEXT).
+ */
+#pragma once
+
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "cd.h"
+#include "image-disc.h"
+
+struct image_encoder;
+
+/*
+ * Creates an encoder for @disc, which it borrows: @disc must outlive the
+ * encoder. @lead_in_sectors must be at least 150 plus 3 sectors per TOC
+ * entry and at most IMAGE_MAX_LEAD_IN. On success stores the encoder in
+ * *@out (caller frees it with image_encoder_destroy()) and returns 0; else
+ * -EINVAL / -ENOMEM with the reason in @err.
+ */
+int image_encoder_create(struct image_encoder **out, const struct image_disc *disc,
+			 enum cd_sector_type type, unsigned lead_in_sectors,
+			 struct image_error *err);
+
+/* Closes the input files and frees @enc; NULL is allowed. */
+void image_encoder_destroy(struct image_encoder *enc);
+
+/* Sectors in the whole stream: lead-in + 150 + program area + 6750. */
+uint64_t image_encoder_total_sectors(const struct image_encoder *enc);
+
+/*
+ * Writes the next sector (cd_sector_type_size() bytes) to @out. Returns 1,
+ * 0 at the end of the stream, or -errno when an input file cannot be read
+ * or lies (reason in @err).
+ */
+int image_encoder_next_sector(struct image_encoder *enc, uint8_t *out,
+			      struct image_error *err);
+
+/*
+ * Fills @buf with up to @len bytes of the stream, cutting sectors anywhere.
+ * Returns the number of bytes (less than @len only at the end), 0 at the
+ * end, or -errno with the reason in @err.
+ */
+ssize_t image_encoder_read(struct image_encoder *enc, void *buf, size_t len,
+			   struct image_error *err);

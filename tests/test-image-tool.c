@@ -1,0 +1,567 @@
+/*
+ * burnfs-image through the real binary ($BURNFS_IMAGE): the acceptance
+ * round trips of issue 3 (ISO and audio cue/bin, every sector type, read
+ * back by cd-info and iso-info) and every bad input with its message and
+ * exit status. Tests that need genisoimage, cd-info or iso-info skip those
+ * steps with a note when the program is missing.
+ */
+#include "config.h"
+
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "harness.h"
+#include "image-fixtures.h"
+
+static const char *const type_names[] = { "pq", "cooked", "raw" };
+
+static const char *
+tool(void)
+{
+	const char *b = getenv("BURNFS_IMAGE");
+
+	ck_assert_msg(b && *b, "BURNFS_IMAGE is not set (run through meson test)");
+	return b;
+}
+
+static bool
+have_program(const char *name)
+{
+	char cmd[256];
+
+	snprintf(cmd, sizeof(cmd), "command -v %s >/dev/null 2>&1", name);
+	if (system(cmd) == 0)
+		return true;
+	printf("# %s not installed: skipping the steps that need it\n", name);
+	return false;
+}
+
+/* Reads a whole file into a NUL-terminated malloc'ed string. */
+static char *
+slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf;
+	long n;
+
+	ck_assert_msg(f != NULL, "%s: %s", path, strerror(errno));
+	ck_assert_int_eq(fseek(f, 0, SEEK_END), 0);
+	n = ftell(f);
+	ck_assert_int_ge(n, 0);
+	rewind(f);
+	buf = malloc((size_t)n + 1);
+	ck_assert_ptr_nonnull(buf);
+	ck_assert_uint_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
+	buf[n] = '\0';
+	fclose(f);
+	if (len)
+		*len = (size_t)n;
+	return buf;
+}
+
+/*
+ * Runs a shell command line in @dir with stdout to out.txt and stderr to
+ * err.txt; returns the exit status; *@err and *@out get the texts (malloc'ed)
+ * when not NULL.
+ */
+__attribute__((format(printf, 4, 5)))
+static int
+run(const char *dir, char **out, char **err, const char *fmt, ...)
+{
+	char *cmd, *full, *p;
+	va_list ap;
+	int status;
+
+	va_start(ap, fmt);
+	ck_assert_int_gt(vasprintf(&cmd, fmt, ap), 0);
+	va_end(ap);
+	ck_assert_int_gt(asprintf(&full, "cd '%s' && { %s ; } >out.txt 2>err.txt", dir, cmd), 0);
+	status = system(full);
+	ck_assert_msg(status != -1 && WIFEXITED(status), "%s: did not exit", cmd);
+	p = fx_path(dir, "err.txt");
+	if (err)
+		*err = slurp(p, NULL);
+	free(p);
+	p = fx_path(dir, "out.txt");
+	if (out)
+		*out = slurp(p, NULL);
+	free(p);
+	free(full);
+	free(cmd);
+	return WEXITSTATUS(status);
+}
+
+/* Runs and expects exit status @want and @needle in stderr. */
+#define expect_fail(dir, want, needle, ...) \
+	do { \
+		char *e_; \
+		int s_ = run(dir, NULL, &e_, __VA_ARGS__); \
+		ck_assert_msg(s_ == (want), "exit %d, want %d; stderr: %s", s_, want, e_); \
+		ck_assert_msg(strstr(e_, needle) != NULL, "stderr lacks '%s': %s", needle, e_); \
+		ck_assert_msg(strchr(e_, '\n') != NULL, "no line: %s", e_); \
+		free(e_); \
+	} while (0)
+
+/* The 2048-byte user data of every sector of a 2352-byte .bin, to @iso. */
+static void
+user_data(const char *bin, const char *iso)
+{
+	size_t len;
+	char *b = slurp(bin, &len);
+	FILE *f = fopen(iso, "wb");
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(len % 2352, 0);
+	for (size_t i = 0; i < len; i += 2352)
+		ck_assert_uint_eq(fwrite(b + i + 16, 1, 2048, f), 2048);
+	ck_assert_int_eq(fclose(f), 0);
+	free(b);
+}
+
+static void
+assert_same_file(const char *a, const char *b)
+{
+	size_t la, lb;
+	char *x = slurp(a, &la), *y = slurp(b, &lb);
+
+	ck_assert_msg(la == lb, "%s is %zu bytes, %s %zu", a, la, b, lb);
+	ck_assert_msg(memcmp(x, y, la) == 0, "%s and %s differ", a, b);
+	free(x);
+	free(y);
+}
+
+START_TEST(iso_round_trip)
+{
+	const char *t = type_names[_i];
+	char *dir = test_mkdtemp("tool"), *out, *out2, *err, *p1, *p2;
+	int st;
+
+	if (!have_program("genisoimage")) {
+		test_rmtree(dir);
+		free(dir);
+		return;
+	}
+	ck_assert_int_eq(run(dir, NULL, NULL, "mkdir -p src/sub && "
+			     "head -c 1000000 /dev/urandom > src/one.dat && "
+			     "head -c 2500000 /dev/urandom > src/two.dat && "
+			     "head -c 777 /dev/urandom > src/sub/three.txt && "
+			     "echo hello > src/readme.txt && "
+			     "genisoimage -quiet -r -J -V BURNFS_TEST -o disc.iso src"), 0);
+
+	ck_assert_int_eq(run(dir, &out, &err, "'%s' make --sector-type %s disc.iso | "
+			     "'%s' extract --sector-type %s - out.cue", tool(), t, tool(), t), 0);
+	ck_assert_str_eq(err, "");
+	free(out);
+	free(err);
+	p1 = fx_path(dir, "out.bin");
+	p2 = fx_path(dir, "user.iso");
+	user_data(p1, p2);
+	free(p1);
+	p1 = fx_path(dir, "disc.iso");
+	assert_same_file(p2, p1);
+	free(p1);
+	free(p2);
+
+	/* the TOC read back equals the one encoded */
+	ck_assert_int_eq(run(dir, &out, NULL, "'%s' toc disc.iso", tool()), 0);
+	ck_assert_int_eq(run(dir, &out2, NULL, "'%s' toc out.cue", tool()), 0);
+	ck_assert_str_eq(out, out2);
+	ck_assert_ptr_nonnull(strstr(out, "track 1 data control 0x4 start 0 "));
+	free(out2);
+
+	/* MODE1/2352 input: the extracted cue/bin encodes to the same stream */
+	ck_assert_int_eq(run(dir, NULL, NULL, "'%s' make --sector-type %s -o s1 disc.iso && "
+			     "'%s' make --sector-type %s -o s2 out.cue && cmp s1 s2", tool(), t,
+			     tool(), t), 0);
+
+	if (have_program("cd-info")) {
+		char *lo = strstr(out, "leadout "), want[64];
+		int lba = -1;
+
+		ck_assert_ptr_nonnull(lo);
+		ck_assert_int_eq(sscanf(lo, "leadout %d", &lba), 1);
+		st = run(dir, &out2, NULL, "cd-info --no-device-info --quiet --iso9660 "
+			 "--cue-file out.cue");
+		ck_assert_msg(st == 0, "cd-info: %s", out2);
+		ck_assert_ptr_nonnull(strstr(out2, "CD-ROM Track List (1 - 1)"));
+		ck_assert_ptr_nonnull(strstr(out2, "  1: 00:02:00  000000 data"));
+		snprintf(want, sizeof(want), "170: %02d:%02d:%02d  %06d leadout",
+			 (lba + 150) / 4500, ((lba + 150) / 75) % 60, (lba + 150) % 75, lba);
+		ck_assert_msg(strstr(out2, want) != NULL, "no '%s' in %s", want, out2);
+		ck_assert_ptr_nonnull(strstr(out2, "two.dat"));
+		ck_assert_ptr_nonnull(strstr(out2, "BURNFS_TEST"));
+		free(out2);
+	}
+	if (have_program("iso-info")) {
+		st = run(dir, &out2, NULL, "iso-info --no-header -l -i user.iso");
+		ck_assert_msg(st == 0, "iso-info: %s", out2);
+		ck_assert_ptr_nonnull(strstr(out2, "one.dat"));
+		ck_assert_ptr_nonnull(strstr(out2, "three.txt"));
+		ck_assert_ptr_nonnull(strstr(out2, "readme.txt"));
+		free(out2);
+	}
+	free(out);
+	test_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
+START_TEST(audio_round_trip)
+{
+	const char *t = type_names[_i];
+	char *dir = test_mkdtemp("tool"), *cue = fx_make_audio_cue(dir);
+	char *out, *out2, *err, *a, *b;
+	int st;
+
+	ck_assert_int_eq(run(dir, NULL, &err, "'%s' make --sector-type %s --lead-in-sectors 11634"
+			     " audio.cue > stream.raw && '%s' extract --sector-type %s "
+			     "--lead-in-sectors 11634 stream.raw out.cue", tool(), t, tool(), t), 0);
+	ck_assert_str_eq(err, "");
+	free(err);
+	a = fx_path(dir, "audio.bin");
+	b = fx_path(dir, "out.bin");
+	assert_same_file(a, b);		/* samples identical */
+	free(a);
+	free(b);
+
+	ck_assert_int_eq(run(dir, &out, NULL, "'%s' toc audio.cue", tool()), 0);
+	ck_assert_int_eq(run(dir, &out2, NULL, "'%s' toc out.cue", tool()), 0);
+	ck_assert_str_eq(out, out2);
+	ck_assert_ptr_nonnull(strstr(out, "mcn " FX_MCN "\n"));
+	ck_assert_ptr_nonnull(strstr(out, "track 2 audio control 0x0 start 1150 msf 00:17:25 "
+				     "pregap 150 length 800 isrc " FX_ISRC "\n"));
+	ck_assert_ptr_nonnull(strstr(out, "index 2 0 1000\n"));
+	ck_assert_ptr_nonnull(strstr(out, "index 3 2 2250\n"));
+	free(out2);
+	free(out);
+	out = slurp((a = fx_path(dir, "out.cue")), NULL);
+	ck_assert_ptr_nonnull(strstr(out, "CATALOG " FX_MCN "\n"));
+	ck_assert_ptr_nonnull(strstr(out, "ISRC " FX_ISRC "\n"));
+	ck_assert_ptr_nonnull(strstr(out, "INDEX 00 00:13:25\n"));
+	free(out);
+	free(a);
+
+	if (have_program("cd-info")) {
+		st = run(dir, &out, NULL, "cd-info --no-device-info --quiet --no-analyze "
+			 "--cue-file out.cue");
+		ck_assert_msg(st == 0, "cd-info: %s", out);
+		ck_assert_ptr_nonnull(strstr(out, "CD-ROM Track List (1 - 3)"));
+		ck_assert_ptr_nonnull(strstr(out, "  1: 00:02:00  000000 audio"));
+		ck_assert_ptr_nonnull(strstr(out, "  2: 00:17:25  001150 audio"));
+		ck_assert_ptr_nonnull(strstr(out, "  3: 00:28:00  001950 audio  false  yes"));
+		ck_assert_ptr_nonnull(strstr(out, "170: 00:36:00  002550 leadout"));
+		ck_assert_ptr_nonnull(strstr(out, "Media Catalog Number (MCN): " FX_MCN "\n"));
+		free(out);
+	}
+	test_rmtree(dir);
+	free(cue);
+	free(dir);
+}
+END_TEST
+
+START_TEST(wav_round_trip)
+{
+	char *dir = test_mkdtemp("tool"), *w = fx_path(dir, "song.wav");
+
+	fx_make_wav(w, 1, 2, 44100, 16, 500 * 2352);
+	ck_assert_int_eq(run(dir, NULL, NULL, "'%s' make -o s.raw song.wav song.wav && "
+			     "'%s' extract s.raw out.cue && "
+			     "grep -q 'INDEX 00 00:06:50' out.cue && "
+			     "test $(stat -c %%s out.bin) = %d", tool(), tool(), 1150 * 2352), 0);
+	test_rmtree(dir);
+	free(w);
+	free(dir);
+}
+END_TEST
+
+START_TEST(bad_inputs)
+{
+	char *dir = test_mkdtemp("tool"), *p;
+	const char *b = tool();
+	char text[4096];
+	int n;
+
+	/* a cue pointing at a missing file */
+	p = fx_path(dir, "missing.cue");
+	fx_write_text(p, "FILE \"nothere.bin\" BINARY\nTRACK 01 AUDIO\nINDEX 01 00:00:00\n");
+	free(p);
+	expect_fail(dir, 1, "missing.cue:1: FILE ", "'%s' make -o x missing.cue", b);
+	expect_fail(dir, 1, "nothere.bin: No such file or directory",
+		    "'%s' make -o x missing.cue", b);
+	ck_assert_int_ne(access("x", F_OK), 0);
+
+	/* a cue pointing at a short file */
+	ck_assert_int_eq(run(dir, NULL, NULL, "head -c %d /dev/zero > short.bin", 1000 * 2352), 0);
+	p = fx_path(dir, "short.cue");
+	fx_write_text(p, "FILE \"short.bin\" BINARY\nTRACK 01 AUDIO\nINDEX 01 00:00:00\n"
+		      "TRACK 02 AUDIO\nINDEX 01 00:20:00\n");
+	free(p);
+	expect_fail(dir, 1, "short.bin: file is too short for short.cue: track 2 starts at "
+		    "00:20:00, past its end (2352000 bytes)", "'%s' toc short.cue", b);
+	p = fx_path(dir, "short2.cue");
+	fx_write_text(p, "FILE \"short.bin\" BINARY\nTRACK 01 AUDIO\nINDEX 01 00:00:00\n"
+		      "INDEX 02 00:14:00\n");
+	free(p);
+	expect_fail(dir, 1, "short.bin: file is too short for short2.cue: track 1 INDEX 02 at "
+		    "00:14:00 is at byte 2469600 but the file holds 2352000 bytes",
+		    "'%s' toc short2.cue", b);
+
+	/* a data track that is not whole sectors */
+	ck_assert_int_eq(run(dir, NULL, NULL, "head -c %d /dev/zero > odd.bin", 400 * 2048 + 5), 0);
+	p = fx_path(dir, "odd.cue");
+	fx_write_text(p, "FILE \"odd.bin\" BINARY\nTRACK 01 MODE1/2048\nINDEX 01 00:00:00\n");
+	free(p);
+	expect_fail(dir, 1, "not a whole number of 2048-byte sectors", "'%s' toc odd.cue", b);
+
+	/* WAVs that are not 16-bit stereo 44.1 kHz PCM */
+	p = fx_path(dir, "mono.wav");
+	fx_make_wav(p, 1, 1, 44100, 16, 100000);
+	free(p);
+	expect_fail(dir, 1, "mono.wav: WAV must be 16-bit stereo 44.1 kHz PCM, this is format 1, "
+		    "1 channel(s), 44100 Hz, 16-bit", "'%s' make -o x mono.wav", b);
+	p = fx_path(dir, "8bit.wav");
+	fx_make_wav(p, 1, 2, 44100, 8, 100000);
+	free(p);
+	expect_fail(dir, 1, "8bit.wav: WAV must be 16-bit stereo 44.1 kHz PCM", "'%s' toc 8bit.wav",
+		    b);
+	p = fx_path(dir, "48k.wav");
+	fx_make_wav(p, 1, 2, 48000, 16, 100000);
+	free(p);
+	expect_fail(dir, 1, "48000 Hz", "'%s' toc 48k.wav", b);
+	p = fx_path(dir, "float.wav");
+	fx_make_wav(p, 3, 2, 44100, 16, 100000);
+	free(p);
+	expect_fail(dir, 1, "this is format 3", "'%s' toc float.wav", b);
+	p = fx_path(dir, "good.wav");
+	fx_make_wav(p, 1, 2, 44100, 16, 100000);
+	free(p);
+	ck_assert_int_eq(run(dir, NULL, NULL, "head -c 1000 good.wav > cut.wav"), 0);
+	expect_fail(dir, 1, "cut.wav: WAV data chunk announces 100000 bytes but the file holds "
+		    "only 956", "'%s' toc cut.wav", b);
+	p = fx_path(dir, "text.wav");
+	fx_write_text(p, "hello\n");
+	free(p);
+	expect_fail(dir, 1, "text.wav: not a WAV file", "'%s' toc text.wav", b);
+
+	/* an ISO whose volume size disagrees with its length */
+	p = fx_path(dir, "lie.iso");
+	fx_make_iso(p, 300, 400);
+	free(p);
+	expect_fail(dir, 1, "lie.iso: ISO volume size in the primary volume descriptor is 400 "
+		    "sectors (819200 bytes) but the file is 614400 bytes", "'%s' make -o x lie.iso",
+		    b);
+	p = fx_path(dir, "nopvd.iso");
+	fx_write_text(p, "not an iso\n");
+	free(p);
+	expect_fail(dir, 1, "nopvd.iso: no ISO 9660 primary volume descriptor",
+		    "'%s' toc nopvd.iso", b);
+
+	/* a track shorter than 4 s */
+	ck_assert_int_eq(run(dir, NULL, NULL, "head -c %d /dev/zero > tiny.bin", 299 * 2352), 0);
+	p = fx_path(dir, "tiny.cue");
+	fx_write_text(p, "FILE \"tiny.bin\" BINARY\nTRACK 01 AUDIO\nINDEX 01 00:00:00\n");
+	free(p);
+	expect_fail(dir, 1, "track 1 is 299 sectors long; a track needs at least 300 sectors "
+		    "(4 seconds)", "'%s' toc tiny.cue", b);
+	p = fx_path(dir, "tiny.iso");
+	fx_make_iso(p, 200, 200);
+	free(p);
+	expect_fail(dir, 1, "track 1 is 200 sectors long", "'%s' toc tiny.iso", b);
+
+	/* more than 99 tracks */
+	ck_assert_int_eq(run(dir, NULL, NULL, "head -c %d /dev/zero > many.bin",
+			     100 * 300 * 2352), 0);
+	n = snprintf(text, sizeof(text), "FILE \"many.bin\" BINARY\n");
+	for (int t = 1; t <= 100; t++)
+		n += snprintf(text + n, sizeof(text) - (size_t)n,
+			      "TRACK %02d AUDIO\nINDEX 01 %02d:%02d:00\n", t, (t - 1) * 4 / 60,
+			      (t - 1) * 4 % 60);
+	p = fx_path(dir, "many.cue");
+	fx_write_text(p, text);
+	free(p);
+	expect_fail(dir, 1, "many.cue:200: track 100: a CD holds at most 99 tracks",
+		    "'%s' toc many.cue", b);
+
+	/* longer than 80 minutes, allowed with --overburn up to the address limit */
+	ck_assert_int_eq(run(dir, NULL, NULL, "truncate -s %lld long.bin && "
+			     "truncate -s %lld huge.bin", 359900LL * 2352, 400000LL * 2352), 0);
+	p = fx_path(dir, "long.cue");
+	fx_write_text(p, "FILE \"long.bin\" BINARY\nTRACK 01 AUDIO\nINDEX 01 00:00:00\n");
+	free(p);
+	expect_fail(dir, 1, "disc is too long: lead-out at 80:00:50 (LBA 359900) is past "
+		    "79:59:74, the end of an 80-minute CD-R (use --overburn to allow it)",
+		    "'%s' make -o x long.cue", b);
+	ck_assert_int_eq(run(dir, NULL, NULL, "'%s' toc --overburn long.cue", b), 0);
+	p = fx_path(dir, "huge.cue");
+	fx_write_text(p, "FILE \"huge.bin\" BINARY\nTRACK 01 AUDIO\nINDEX 01 00:00:00\n");
+	free(p);
+	expect_fail(dir, 1, "would end past 89:59:74", "'%s' toc --overburn huge.cue", b);
+
+	/* cue rules */
+	p = fx_path(dir, "cat.cue");
+	fx_write_text(p, "CATALOG 0123456789013\nFILE \"tiny.bin\" BINARY\n");
+	free(p);
+	expect_fail(dir, 1, "cat.cue:1: catalog number 0123456789013 has a wrong check digit "
+		    "(expected 2)", "'%s' toc cat.cue", b);
+	p = fx_path(dir, "mode2.cue");
+	fx_write_text(p, "FILE \"tiny.bin\" BINARY\nTRACK 01 MODE2/2352\n");
+	free(p);
+	expect_fail(dir, 1, "mode2.cue:2: track mode MODE2/2352 is not supported",
+		    "'%s' toc mode2.cue", b);
+	p = fx_path(dir, "isrc.cue");
+	fx_write_text(p, "FILE \"long.bin\" BINARY\nTRACK 01 AUDIO\nISRC US-XX\n");
+	free(p);
+	expect_fail(dir, 1, "isrc.cue:3: ISRC 'US-XX' is not CCOOOYYSSSSS", "'%s' toc isrc.cue",
+		    b);
+	p = fx_path(dir, "order.cue");
+	fx_write_text(p, "FILE \"long.bin\" BINARY\nTRACK 02 AUDIO\n");
+	free(p);
+	expect_fail(dir, 1, "order.cue:2: track 02 is out of sequence", "'%s' toc order.cue", b);
+	p = fx_path(dir, "bad2352.cue");
+	fx_write_text(p, "FILE \"tiny.iso\" BINARY\nTRACK 01 MODE1/2352\nINDEX 01 00:00:00\n");
+	free(p);
+	ck_assert_int_eq(run(dir, NULL, NULL, "cat tiny.iso tiny.iso > tiny2.iso"), 0);
+	p = fx_path(dir, "bad2352.cue");
+	fx_write_text(p, "FILE \"tiny2.iso\" BINARY\nTRACK 01 MODE1/2352\nINDEX 01 00:00:00\n");
+	free(p);
+	ck_assert_int_eq(run(dir, NULL, NULL, "head -c %d tiny2.iso > t2352.bin", 300 * 2352), 0);
+	fx_write_text((p = fx_path(dir, "bad2352.cue")),
+		      "FILE \"t2352.bin\" BINARY\nTRACK 01 MODE1/2352\nINDEX 01 00:00:00\n");
+	free(p);
+	expect_fail(dir, 1, "t2352.bin: sector 0 of track 1 (byte 0) is not a valid Mode 1 sector",
+		    "'%s' make -o x bad2352.cue", b);
+	ck_assert_int_ne(access("x", F_OK), 0);
+
+	test_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
+START_TEST(usage_errors)
+{
+	char *dir = test_mkdtemp("tool"), *out, *p;
+	const char *b = tool();
+
+	p = fx_path(dir, "d.iso");
+	fx_make_iso(p, 300, 300);
+	free(p);
+	expect_fail(dir, 2, "no command given", "'%s'", b);
+	expect_fail(dir, 2, "unknown command 'burn'", "'%s' burn d.iso", b);
+	expect_fail(dir, 2, "unknown option '--fast'", "'%s' make --fast d.iso", b);
+	expect_fail(dir, 2, "--sector-type must be pq, cooked or raw, not 'big'",
+		    "'%s' make --sector-type big d.iso", b);
+	expect_fail(dir, 2, "--lead-in-sectors must be a number of sectors from 0 to 45150, not "
+		    "'many'", "'%s' make --lead-in-sectors many d.iso", b);
+	expect_fail(dir, 2, "--lead-in-sectors must be", "'%s' make --lead-in-sectors 50000 d.iso",
+		    b);
+	expect_fail(dir, 2, "lead-in of 100 sectors: this disc needs 162 to 45150",
+		    "'%s' make --lead-in-sectors 100 -o x d.iso", b);
+	expect_fail(dir, 2, "make: no INPUT given", "'%s' make", b);
+	expect_fail(dir, 2, "option '--sector-type' needs a value", "'%s' make --sector-type", b);
+	expect_fail(dir, 2, "not for this command: '--overburn'", "'%s' extract --overburn - a.cue",
+		    b);
+	expect_fail(dir, 2, "extract: needs STREAM and OUT.cue", "'%s' extract -", b);
+	expect_fail(dir, 2, "the output name must end in .cue", "'%s' extract - out.bin", b);
+	expect_fail(dir, 2, "give one .cue, one .iso, or one or more .wav files",
+		    "'%s' toc d.iso d.iso", b);
+	expect_fail(dir, 2, "'d.txt' is not a .cue, .iso or .wav file", "'%s' toc d.txt", b);
+	ck_assert_int_eq(run(dir, &out, NULL, "'%s' --help", b), 0);
+	ck_assert_ptr_nonnull(strstr(out, "Usage: burnfs-image make"));
+	ck_assert_ptr_nonnull(strstr(out, "Exit status"));
+	free(out);
+	ck_assert_int_eq(run(dir, &out, NULL, "'%s' toc --help", b), 0);
+	ck_assert_ptr_nonnull(strstr(out, "Usage:"));
+	free(out);
+	ck_assert_int_eq(run(dir, &out, NULL, "'%s' --version", b), 0);
+	ck_assert_str_eq(out, "burnfs-image " BURNFS_VERSION "\n");
+	free(out);
+	test_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
+START_TEST(extract_damaged_streams)
+{
+	char *dir = test_mkdtemp("tool"), *p;
+	const char *b = tool();
+	long long at;
+
+	p = fx_path(dir, "d.iso");
+	fx_make_iso(p, 300, 300);
+	free(p);
+	ck_assert_int_eq(run(dir, NULL, NULL, "'%s' make --lead-in-sectors 1000 -o s.raw d.iso",
+			     b), 0);
+	/* LBA 100 is stream sector 1100; flip a user-data byte */
+	at = 1100LL * 2448 + 700;
+	ck_assert_int_eq(run(dir, NULL, NULL, "cp s.raw bad.raw && printf '\\377' | "
+			     "dd of=bad.raw bs=1 seek=%lld conv=notrunc status=none", at), 0);
+	expect_fail(dir, 1, "bad.raw: LBA 100 (00:03:25): bad-EDC bad-ECC",
+		    "'%s' extract --lead-in-sectors 1000 bad.raw out.cue", b);
+	expect_fail(dir, 1, "damaged: 0 bad Q CRC, 1 bad data sectors (1 EDC, 1 ECC)",
+		    "'%s' extract --lead-in-sectors 1000 bad.raw out.cue", b);
+	/* a Q CRC */
+	at = 1200LL * 2448 + 2352 + 20;
+	ck_assert_int_eq(run(dir, NULL, NULL, "cp s.raw badq.raw && printf '\\100' | "
+			     "dd of=badq.raw bs=1 seek=%lld conv=notrunc status=none", at), 0);
+	expect_fail(dir, 1, "LBA 200 (00:04:50): bad-Q-CRC",
+		    "'%s' extract --lead-in-sectors 1000 badq.raw out.cue", b);
+	/* truncated streams */
+	ck_assert_int_eq(run(dir, NULL, NULL, "head -c %lld s.raw > cut.raw", 5000LL * 2448), 0);
+	expect_fail(dir, 1, "cut.raw: the stream ends at LBA 3999, before the end of its lead-out "
+		    "(LBA 7049)", "'%s' extract --lead-in-sectors 1000 cut.raw out.cue", b);
+	ck_assert_int_eq(run(dir, NULL, NULL, "head -c %lld s.raw > mid.raw",
+			     5000LL * 2448 + 77), 0);
+	expect_fail(dir, 1, "ends in the middle of a 2448-byte sector",
+		    "'%s' extract --lead-in-sectors 1000 mid.raw out.cue", b);
+	ck_assert_int_eq(run(dir, NULL, NULL, "head -c %lld s.raw > lead.raw", 500LL * 2448), 0);
+	expect_fail(dir, 1, "lead.raw: the stream ends at LBA -501, before the end of its lead-out",
+		    "'%s' extract --lead-in-sectors 1000 lead.raw out.cue", b);
+	ck_assert_int_eq(run(dir, NULL, NULL, "head -c %lld s.raw > few.raw", 5LL * 2448), 0);
+	expect_fail(dir, 1, "few.raw: no TOC: the stream ended inside the lead-in",
+		    "'%s' extract --lead-in-sectors 1000 few.raw out.cue", b);
+	/* zeros: no valid Q at all, so the lead-in ends without a TOC */
+	ck_assert_int_eq(run(dir, NULL, NULL, "head -c %lld /dev/zero > zero.raw",
+			     1200LL * 2448), 0);
+	expect_fail(dir, 1, "zero.raw: the lead-in is not a TOC: the lead-in ended at LBA -151 "
+		    "without a complete TOC", "'%s' extract --lead-in-sectors 1000 zero.raw out.cue",
+		    b);
+	/* the wrong sector type */
+	expect_fail(dir, 1, "the lead-in is not a TOC",
+		    "'%s' extract --sector-type pq --lead-in-sectors 1000 s.raw out.cue", b);
+	expect_fail(dir, 1, "missing.raw: No such file", "'%s' extract missing.raw out.cue", b);
+	test_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
+static Suite *
+tool_suite(void)
+{
+	Suite *s = suite_create("burnfs-image");
+	TCase *tc = tcase_create("round-trip");
+
+	tcase_set_timeout(tc, 600);
+	tcase_add_loop_test(tc, iso_round_trip, 0, 3);
+	tcase_add_loop_test(tc, audio_round_trip, 0, 3);
+	tcase_add_test(tc, wav_round_trip);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("errors");
+	tcase_set_timeout(tc, 600);
+	tcase_add_test(tc, bad_inputs);
+	tcase_add_test(tc, usage_errors);
+	tcase_add_test(tc, extract_damaged_streams);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	return test_run_suite(tool_suite());
+}

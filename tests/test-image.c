@@ -1,0 +1,674 @@
+/*
+ * core/image-*: the encoder's whole output checked sector by sector with
+ * the independent code of cd-verify.c, the decoder fed the same stream, and
+ * the decoder's damage reports.
+ */
+#include "config.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cd-verify.h"
+#include "harness.h"
+#include "image-decoder.h"
+#include "image-disc.h"
+#include "image-encoder.h"
+#include "image-fixtures.h"
+
+#define CHUNK 1000	/* odd on purpose: sectors are cut anywhere */
+
+struct run {
+	enum cd_sector_type type;
+	unsigned lead_in;
+	unsigned leadin_sample;		/* verify every Nth lead-in sector */
+	const struct image_toc *toc;
+	int src_fd;
+	unsigned src_unit;		/* 2048 (ISO) or 2352 (audio .bin) */
+	struct image_decoder *dec;
+	struct image_sector *info;
+	uint64_t sectors, mcn_frames, isrc_frames, toc_events;
+};
+
+/* Check's ck_assert_* talk to the runner on every call: too slow per sector. */
+#define CHECK(cond, ...) \
+	do { \
+		if (!(cond)) \
+			ck_abort_msg(__VA_ARGS__); \
+	} while (0)
+
+static unsigned
+bcd(unsigned v)
+{
+	return (v / 10) << 4 | (v % 10);
+}
+
+static void
+check_msf(const uint8_t *f, int32_t lba)
+{
+	int32_t frames = lba >= -150 ? lba + 150 : lba + 450150;
+
+	CHECK(f[0] == bcd((unsigned)frames / 4500) &&
+		      f[1] == bcd(((unsigned)frames / 75) % 60) && f[2] == bcd((unsigned)frames % 75),
+		      "LBA %d: MSF %02x:%02x:%02x", lba, f[0], f[1], f[2]);
+}
+
+/* Expected main channel of a silent (or lead-in/out) sector, unscrambled. */
+static void
+check_silent(const uint8_t *main, int32_t lba, bool data)
+{
+	if (!data) {
+		for (int i = 0; i < 2352; i++)
+			CHECK(main[i] == 0, "LBA %d: audio silence byte %d", lba, i);
+		return;
+	}
+	CHECK(verify_mode1(main, lba) == NULL, "LBA %d: %s", lba, verify_mode1(main, lba));
+	for (int i = 16; i < 2064; i++)
+		CHECK((main[i]) == (0), "LBA %d: main[i] == 0", lba);
+}
+
+static const struct image_toc_track *
+track_at(const struct image_toc *toc, int32_t lba, unsigned *n_out)
+{
+	unsigned n = toc->first_track;
+
+	while (n < toc->last_track && lba >= toc->track[n].end_lba)
+		n++;
+	*n_out = n;
+	return &toc->track[n];
+}
+
+static void
+check_sector(struct run *r, int32_t lba, const uint8_t *sector)
+{
+	const struct image_toc *toc = r->toc;
+	unsigned size = cd_sector_type_size(r->type), n_entries = 3 + toc->last_track;
+	uint8_t q[12], main[2352];
+	bool p;
+
+	verify_extract_q(sector + 2352, size - 2352, q, &p);
+	CHECK(verify_q_crc(q), "LBA %d: Q CRC", lba);
+	if (r->type != CD_SECTOR_PQ)
+		for (int i = 0; i < 96; i++)
+			CHECK((sector[2352 + i] & 0x3f) == (0), "LBA %d: sector[2352 + i] & 0x3f == 0", lba);
+	memcpy(main, sector, sizeof(main));
+
+	if (lba < -150) {
+		unsigned k = (unsigned)((lba + (int32_t)r->lead_in) / 3) % n_entries;
+		unsigned want = k == 0 ? 0xa0 : k == 1 ? 0xa1 : k == 2 ? 0xa2 : bcd(k - 2);
+		bool data = image_toc_track_is_data(&toc->track[toc->first_track]);
+
+		CHECK((q[0] & 0x0f) == (1), "LBA %d: q[0] & 0x0f == 1", lba);
+		CHECK((q[1]) == (0), "LBA %d: q[1] == 0", lba);
+		CHECK((q[2]) == (want), "LBA %d: q[2] == want", lba);
+		CHECK(!p, "LBA %d: !p", lba);
+		check_msf(q + 3, lba);
+		if (k >= 3)
+			check_msf(q + 7, toc->track[k - 2].start_lba);
+		else if (k == 2)
+			check_msf(q + 7, toc->leadout_lba);
+		else
+			CHECK((q[7]) == (bcd(k == 0 ? toc->first_track : toc->last_track)), "LBA %d: q[7] == bcd(k == 0 ? toc->first_track : toc->last_track)", lba);
+		if (data)
+			verify_descramble(main);
+		if (r->leadin_sample <= 1 || (lba + (int32_t)r->lead_in) % (int32_t)r->leadin_sample == 0)
+			check_silent(main, lba, data);
+	} else if (lba < toc->leadout_lba) {
+		unsigned n, index = 0;
+		const struct image_toc_track *t = track_at(toc, lba, &n);
+		bool data = image_toc_track_is_data(t);
+
+		if (lba >= t->start_lba)
+			for (index = t->index_count; index > 1 && t->index_lba[index] > lba; index--)
+				;
+		CHECK((q[0] >> 4) == (t->control), "LBA %d: q[0] >> 4 == t->control", lba);
+		switch (q[0] & 0x0f) {
+		case 1:
+			CHECK(q[1] == bcd(n) && q[2] == bcd(index),
+				      "LBA %d: TNO %02x INDEX %02x, want %u/%u", lba, q[1], q[2], n,
+				      index);
+			check_msf(q + 7, lba);
+			break;
+		case 2:
+			CHECK((lba % 100) == (99), "LBA %d: lba %% 100 == 99", lba);
+			CHECK(strcmp(toc->mcn, FX_MCN) == 0, "LBA %d: string toc->mcn", lba);
+			CHECK((q[1]) == (0x01), "LBA %d: q[1] == 0x01", lba);
+			r->mcn_frames++;
+			break;
+		case 3:
+			CHECK((lba % 100) == (49), "LBA %d: lba %% 100 == 49", lba);
+			CHECK(strcmp(t->isrc, FX_ISRC) == 0, "LBA %d: string t->isrc", lba);
+			CHECK((index) >= (1), "LBA %d: index >= 1", lba);
+			r->isrc_frames++;
+			break;
+		default:
+			ck_abort_msg("LBA %d: ADR %u", lba, q[0] & 0x0f);
+		}
+		CHECK(p == (index == 0), "LBA %d: P %d in index %u", lba, p, index);
+		if (data)
+			verify_descramble(main);
+		if (lba < 0) {
+			check_silent(main, lba, data);
+		} else {
+			uint8_t want[2352];
+			uint8_t *got = data ? main + 16 : main;
+
+			ck_assert_int_eq(pread(r->src_fd, want, r->src_unit,
+					       (off_t)lba * r->src_unit), (ssize_t)r->src_unit);
+			if (data)
+				CHECK(verify_mode1(main, lba) == NULL, "LBA %d: %s", lba,
+					      verify_mode1(main, lba));
+			CHECK(memcmp(got, want, r->src_unit) == 0, "LBA %d: content", lba);
+		}
+	} else {
+		const struct image_toc_track *last = &toc->track[toc->last_track];
+		bool data = image_toc_track_is_data(last);
+		int32_t rel = lba - toc->leadout_lba;
+
+		CHECK((q[0]) == ((uint8_t)(last->control << 4 | 1)), "LBA %d: q[0] == (uint8_t)(last->control << 4 | 1)", lba);
+		CHECK((q[1]) == (0xaa), "LBA %d: q[1] == 0xaa", lba);
+		CHECK((q[2]) == (0x01), "LBA %d: q[2] == 0x01", lba);
+		check_msf(q + 7, lba);
+		CHECK((q[5]) == (bcd((unsigned)rel % 75)), "LBA %d: q[5] == bcd((unsigned)rel %% 75)", lba);
+		if (rel < 150)
+			CHECK(!p, "LBA %d: !p", lba);
+		if (data)
+			verify_descramble(main);
+		if (rel % 50 == 0 || rel == 6749)
+			check_silent(main, lba, data);
+	}
+
+	/* the decoder on the same sector */
+	CHECK((image_decoder_feed(r->dec, sector, r->info)) == (0), "LBA %d: image_decoder_feed(r->dec, sector, r->info) == 0", lba);
+	CHECK((r->info->lba) == (lba), "LBA %d: r->info->lba == lba", lba);
+	CHECK(r->info->damage == 0, "LBA %d: decoder damage %#x", lba, r->info->damage);
+	CHECK(memcmp(r->info->main, main, 2352) == 0, "LBA %d: memory r->info->main", lba);
+	CHECK(r->info->q_ok, "LBA %d: r->info->q_ok", lba);
+	CHECK((r->info->p) == (p), "LBA %d: r->info->p == p", lba);
+	if (r->info->events & IMAGE_EVENT_TOC_COMPLETE)
+		r->toc_events++;
+}
+
+static void
+compare_toc(const struct image_toc *a, const struct image_toc *b)
+{
+	ck_assert_uint_eq(a->first_track, b->first_track);
+	ck_assert_uint_eq(a->last_track, b->last_track);
+	ck_assert_int_eq(a->leadout_lba, b->leadout_lba);
+	ck_assert_str_eq(a->mcn, b->mcn);
+	for (unsigned n = a->first_track; n <= a->last_track; n++) {
+		const struct image_toc_track *x = &a->track[n], *y = &b->track[n];
+
+		ck_assert_uint_eq(x->control, y->control);
+		ck_assert_int_eq(x->start_lba, y->start_lba);
+		ck_assert_int_eq(x->pregap_lba, y->pregap_lba);
+		ck_assert_int_eq(x->end_lba, y->end_lba);
+		ck_assert_uint_eq(x->index_count, y->index_count);
+		for (unsigned i = 0; i <= x->index_count; i++)
+			ck_assert_int_eq(x->index_lba[i], y->index_lba[i]);
+		ck_assert_str_eq(x->isrc, y->isrc);
+	}
+}
+
+/* Encodes @disc and checks every sector; the decoder must give back its TOC. */
+static void
+encode_and_verify(const struct image_disc *disc, const char *src, unsigned unit,
+		  enum cd_sector_type type, unsigned lead_in, unsigned sample)
+{
+	struct image_encoder *enc;
+	struct image_error err;
+	struct run r = { .type = type, .lead_in = lead_in, .leadin_sample = sample,
+			 .toc = image_disc_toc(disc), .src_unit = unit };
+	unsigned size = cd_sector_type_size(type), have = 0;
+	uint8_t chunk[CHUNK], sector[2448];
+	int32_t lba = -(int32_t)lead_in;
+	ssize_t n;
+
+	r.src_fd = open(src, O_RDONLY);
+	ck_assert_int_ge(r.src_fd, 0);
+	r.info = malloc(sizeof(*r.info));
+	ck_assert_ptr_nonnull(r.info);
+	ck_assert_ok(image_decoder_create(&r.dec, type, lead_in));
+	ck_assert_msg(image_encoder_create(&enc, disc, type, lead_in, &err) == 0, "%s", err.msg);
+	while ((n = image_encoder_read(enc, chunk, sizeof(chunk), &err)) > 0) {
+		for (ssize_t i = 0; i < n;) {
+			size_t take = size - have < (size_t)(n - i) ? size - have : (size_t)(n - i);
+
+			memcpy(sector + have, chunk + i, take);
+			have += (unsigned)take;
+			i += (ssize_t)take;
+			if (have == size) {
+				check_sector(&r, lba++, sector);
+				r.sectors++;
+				have = 0;
+			}
+		}
+	}
+	ck_assert_msg(n == 0, "encoder: %s", err.msg);
+	ck_assert_uint_eq(have, 0);
+	ck_assert_uint_eq(r.sectors, image_encoder_total_sectors(enc));
+	ck_assert_int_eq(lba, r.toc->leadout_lba + 6750);
+	ck_assert_uint_eq(r.toc_events, 1);
+	ck_assert(image_decoder_complete(r.dec));
+	ck_assert_ptr_null(image_decoder_toc_error(r.dec));
+	ck_assert_ptr_nonnull(image_decoder_toc(r.dec));
+	compare_toc(image_decoder_toc(r.dec), r.toc);
+	ck_assert_uint_eq(image_decoder_expected_sectors(r.dec), r.sectors);
+	ck_assert_uint_eq(image_decoder_stats(r.dec)->q_crc_errors, 0);
+	ck_assert_uint_eq(image_decoder_stats(r.dec)->data_errors, 0);
+	ck_assert_uint_eq(image_decoder_stats(r.dec)->address_errors, 0);
+	if (r.toc->mcn[0])
+		ck_assert_uint_gt(r.mcn_frames, 20);
+	for (unsigned t = r.toc->first_track; t <= r.toc->last_track; t++)
+		if (r.toc->track[t].isrc[0])
+			ck_assert_uint_gt(r.isrc_frames, 5);
+	image_encoder_destroy(enc);
+	image_decoder_destroy(r.dec);
+	free(r.info);
+	close(r.src_fd);
+}
+
+static struct image_disc *
+open_one(const char *path, unsigned flags)
+{
+	struct image_disc *disc;
+	struct image_error err;
+	int ret = image_disc_open(&disc, &path, 1, flags, &err);
+
+	ck_assert_msg(ret == 0, "%s: %s", path, err.msg);
+	return disc;
+}
+
+START_TEST(audio_cue_layout)
+{
+	char *dir = test_mkdtemp("img"), *cue = fx_make_audio_cue(dir);
+	struct image_disc *disc = open_one(cue, 0);
+	const struct image_toc *toc = image_disc_toc(disc);
+
+	ck_assert_uint_eq(toc->first_track, 1);
+	ck_assert_uint_eq(toc->last_track, 3);
+	ck_assert_str_eq(toc->mcn, FX_MCN);
+	ck_assert_str_eq(toc->title, "Test Album");
+	ck_assert_str_eq(toc->track[1].title, "One");
+	ck_assert_int_eq(toc->track[1].pregap_lba, -150);
+	ck_assert_int_eq(toc->track[1].start_lba, 0);
+	ck_assert_int_eq(toc->track[1].end_lba, FX_T1_SECTORS);
+	ck_assert_int_eq(toc->track[2].pregap_lba, FX_T1_SECTORS);
+	ck_assert_int_eq(toc->track[2].start_lba, FX_T1_SECTORS + FX_T2_PREGAP);
+	ck_assert_str_eq(toc->track[2].isrc, FX_ISRC);
+	ck_assert_int_eq(toc->track[3].start_lba, FX_T1_SECTORS + FX_T2_PREGAP + FX_T2_SECTORS);
+	ck_assert_int_eq(toc->track[3].pregap_lba, toc->track[3].start_lba);
+	ck_assert_uint_eq(toc->track[3].index_count, 2);
+	ck_assert_int_eq(toc->track[3].index_lba[2], toc->track[3].start_lba + FX_T3_INDEX2);
+	ck_assert_uint_eq(toc->track[3].control, 0x2);
+	ck_assert_int_eq(toc->leadout_lba, FX_AUDIO_SECTORS);
+	image_disc_destroy(disc);
+	test_rmtree(dir);
+	free(cue);
+	free(dir);
+}
+END_TEST
+
+/* Loop over the three sector types. */
+START_TEST(audio_cue_every_sector)
+{
+	char *dir = test_mkdtemp("img"), *cue = fx_make_audio_cue(dir);
+	char *bin = fx_path(dir, "audio.bin");
+	struct image_disc *disc = open_one(cue, 0);
+
+	encode_and_verify(disc, bin, 2352, (enum cd_sector_type)(_i + 1), 400, 1);
+	image_disc_destroy(disc);
+	test_rmtree(dir);
+	free(bin);
+	free(cue);
+	free(dir);
+}
+END_TEST
+
+START_TEST(iso_every_sector)
+{
+	char *dir = test_mkdtemp("img"), *iso = fx_path(dir, "data.iso");
+	struct image_disc *disc;
+
+	fx_make_iso(iso, 400, 400);
+	disc = open_one(iso, 0);
+	ck_assert_uint_eq(image_disc_toc(disc)->track[1].control, 0x4);
+	ck_assert_int_eq(image_disc_toc(disc)->leadout_lba, 400);
+	encode_and_verify(disc, iso, 2048, (enum cd_sector_type)(_i + 1), 250, 1);
+	image_disc_destroy(disc);
+	test_rmtree(dir);
+	free(iso);
+	free(dir);
+}
+END_TEST
+
+/* The default 22650-sector lead-in, sampled in the lead-in. */
+START_TEST(iso_default_lead_in)
+{
+	char *dir = test_mkdtemp("img"), *iso = fx_path(dir, "data.iso");
+	struct image_disc *disc;
+
+	fx_make_iso(iso, 320, 320);
+	disc = open_one(iso, 0);
+	encode_and_verify(disc, iso, 2048, CD_SECTOR_COOKED, IMAGE_DEFAULT_LEAD_IN, 97);
+	image_disc_destroy(disc);
+	test_rmtree(dir);
+	free(iso);
+	free(dir);
+}
+END_TEST
+
+START_TEST(wav_inputs)
+{
+	char *dir = test_mkdtemp("img"), *w1 = fx_path(dir, "a.wav"), *w2 = fx_path(dir, "b.wav");
+	const char *in[2] = { w1, w2 };
+	struct image_disc *disc;
+	struct image_error err;
+	const struct image_toc *toc;
+
+	fx_make_wav(w1, 1, 2, 44100, 16, 400 * 2352);
+	fx_make_wav(w2, 1, 2, 44100, 16, 350 * 2352 + 1000);	/* padded to a sector */
+	ck_assert_int_eq(image_disc_open(&disc, in, 2, 0, &err), 0);
+	toc = image_disc_toc(disc);
+	ck_assert_uint_eq(toc->last_track, 2);
+	ck_assert_int_eq(toc->track[2].pregap_lba, 400);
+	ck_assert_int_eq(toc->track[2].start_lba, 550);
+	ck_assert_int_eq(toc->leadout_lba, 550 + 351);
+	{
+		struct image_encoder *enc;
+		struct image_decoder *dec;
+		struct image_sector *s = malloc(sizeof(*s));
+		uint8_t sector[2448];
+		int ret;
+
+		ck_assert_ok(image_encoder_create(&enc, disc, CD_SECTOR_RAW, 200, &err));
+		ck_assert_ok(image_decoder_create(&dec, CD_SECTOR_RAW, 200));
+		while ((ret = image_encoder_next_sector(enc, sector, &err)) == 1) {
+			ck_assert_int_eq(image_decoder_feed(dec, sector, s), 0);
+			ck_assert_uint_eq(s->damage, 0);
+			if (s->lba >= 0 && s->lba < 400)
+				ck_assert_uint_eq(s->main[7], fx_audio_byte((uint64_t)s->lba * 2352 + 7));
+			if (s->lba >= 550 && s->lba < 550 + 350)
+				ck_assert_uint_eq(s->main[9], fx_audio_byte((uint64_t)(s->lba - 550) *
+									    2352 + 9));
+			if (s->lba == 550 + 350) {
+				ck_assert_uint_eq(s->main[999], fx_audio_byte(350 * 2352 + 999));
+				ck_assert_uint_eq(s->main[1000], 0);
+			}
+		}
+		ck_assert_int_eq(ret, 0);
+		compare_toc(image_decoder_toc(dec), toc);
+		free(s);
+		image_decoder_destroy(dec);
+		image_encoder_destroy(enc);
+	}
+	image_disc_destroy(disc);
+	test_rmtree(dir);
+	free(w1);
+	free(w2);
+	free(dir);
+}
+END_TEST
+
+/* A data track from an ISO then audio from a .bin, through one cue. */
+START_TEST(mixed_cue)
+{
+	char *dir = test_mkdtemp("img"), *cue = fx_make_audio_cue(dir);
+	char *iso = fx_path(dir, "data.iso"), *mixed = fx_path(dir, "mixed.cue");
+	struct image_disc *disc;
+
+	fx_make_iso(iso, 500, 500);
+	fx_write_text(mixed, "FILE \"data.iso\" BINARY\n"
+		      "TRACK 01 MODE1/2048\n INDEX 01 00:00:00\n POSTGAP 00:02:00\n"
+		      "FILE \"audio.bin\" BINARY\n"
+		      "TRACK 02 AUDIO\n PREGAP 00:02:00\n INDEX 01 00:00:00\n");
+	disc = open_one(mixed, 0);
+	ck_assert_int_eq(image_disc_toc(disc)->track[1].end_lba, 650);
+	ck_assert_int_eq(image_disc_toc(disc)->track[2].pregap_lba, 650);
+	ck_assert_int_eq(image_disc_toc(disc)->track[2].start_lba, 800);
+	{
+		struct image_encoder *enc;
+		struct image_decoder *dec;
+		struct image_sector *s = malloc(sizeof(*s));
+		struct image_error err;
+		uint8_t sector[2368];
+		unsigned data = 0;
+		int ret;
+
+		ck_assert_ok(image_encoder_create(&enc, disc, CD_SECTOR_PQ, 300, &err));
+		ck_assert_ok(image_decoder_create(&dec, CD_SECTOR_PQ, 300));
+		while ((ret = image_encoder_next_sector(enc, sector, &err)) == 1) {
+			ck_assert_int_eq(image_decoder_feed(dec, sector, s), 0);
+			ck_assert_msg(s->damage == 0, "LBA %d damage %#x", s->lba, s->damage);
+			data += s->data;
+			if (s->lba < 650)
+				ck_assert(s->data);
+			else
+				ck_assert(!s->data);
+			if (s->lba >= 0 && s->lba < 500 && s->lba != 16)	/* 16: the PVD */
+				ck_assert_uint_eq(s->main[16 + 5],
+						  fx_iso_byte((uint64_t)s->lba * 2048 + 5));
+		}
+		ck_assert_int_eq(ret, 0);
+		ck_assert_uint_eq(data, 150 + 150 + 650);
+		compare_toc(image_decoder_toc(dec), image_disc_toc(disc));
+		free(s);
+		image_decoder_destroy(dec);
+		image_encoder_destroy(enc);
+	}
+	image_disc_destroy(disc);
+	test_rmtree(dir);
+	free(iso);
+	free(mixed);
+	free(cue);
+	free(dir);
+}
+END_TEST
+
+/* Encodes the fake ISO into memory-bounded steps, damaging chosen sectors. */
+static void
+decode_damaged(enum cd_sector_type type, void (*damage)(int32_t lba, uint8_t *sector),
+	       unsigned decoder_lead_in, struct image_decoder **out_dec)
+{
+	char *dir = test_mkdtemp("img"), *iso = fx_path(dir, "data.iso");
+	struct image_encoder *enc;
+	struct image_decoder *dec;
+	struct image_disc *disc;
+	struct image_error err;
+	struct image_sector *s = malloc(sizeof(*s));
+	uint8_t sector[2448];
+	int32_t lba = -300;
+
+	fx_make_iso(iso, 300, 300);
+	disc = open_one(iso, 0);
+	ck_assert_ok(image_encoder_create(&enc, disc, type, 300, &err));
+	ck_assert_ok(image_decoder_create(&dec, type, decoder_lead_in));
+	while (image_encoder_next_sector(enc, sector, &err) == 1) {
+		damage(lba++, sector);
+		image_decoder_feed(dec, sector, s);
+	}
+	image_encoder_destroy(enc);
+	image_disc_destroy(disc);
+	free(s);
+	test_rmtree(dir);
+	free(iso);
+	free(dir);
+	*out_dec = dec;
+}
+
+static void
+damage_some(int32_t lba, uint8_t *sector)
+{
+	if (lba == 100)
+		sector[500] ^= 0x04;		/* user data: EDC and ECC */
+	if (lba == 120)
+		sector[2352 + 3] ^= 0x01;	/* Q in the 16-byte form */
+	if (lba == 130)
+		sector[2300] ^= 0xff;		/* Q parity only */
+}
+
+START_TEST(decoder_reports_damage)
+{
+	struct image_decoder *dec;
+	const struct image_decoder_stats *st;
+
+	decode_damaged(CD_SECTOR_PQ, damage_some, 300, &dec);
+	st = image_decoder_stats(dec);
+	ck_assert_uint_eq(st->q_crc_errors, 1);
+	ck_assert_int_eq(st->first_q_crc_lba, 120);
+	ck_assert_uint_eq(st->data_errors, 2);
+	ck_assert_uint_eq(st->edc_errors, 1);
+	ck_assert_uint_eq(st->ecc_errors, 2);
+	ck_assert_int_eq(st->first_data_error_lba, 100);
+	ck_assert_uint_eq(st->address_errors, 0);
+	ck_assert(image_decoder_complete(dec));
+	image_decoder_destroy(dec);
+}
+END_TEST
+
+static void
+damage_none(int32_t lba, uint8_t *sector)
+{
+}
+
+/*
+ * A decoder told the wrong lead-in length sees every address off by 10,
+ * from the first data sector header on.
+ */
+START_TEST(decoder_wrong_lead_in)
+{
+	struct image_decoder *dec;
+	const struct image_decoder_stats *st;
+
+	decode_damaged(CD_SECTOR_COOKED, damage_none, 290, &dec);
+	st = image_decoder_stats(dec);
+	ck_assert_uint_gt(st->address_errors, 1000);
+	ck_assert_int_eq(st->first_address_error_lba, -290);
+	image_decoder_destroy(dec);
+}
+END_TEST
+
+/* Lead-in frames that are position frames of track 1: not a TOC. */
+START_TEST(decoder_rejects_lead_in_without_toc)
+{
+	struct image_decoder *dec;
+	struct image_sector *s = malloc(sizeof(*s));
+	uint8_t sector[2448] = { 0 }, q[12];
+
+	ck_assert_ok(image_decoder_create(&dec, CD_SECTOR_RAW, 500));
+	subq_build_position(q, 0, 1, 1, 0, -500);
+	subchannel_encode(CD_SECTOR_RAW, sector + 2352, q, false);
+	ck_assert_int_eq(image_decoder_feed(dec, sector, s), -EBADMSG);
+	ck_assert(s->events & IMAGE_EVENT_TOC_BAD);
+	ck_assert_ptr_nonnull(strstr(image_decoder_toc_error(dec), "not a TOC entry"));
+	ck_assert_ptr_null(image_decoder_toc(dec));
+	ck_assert_uint_eq(image_decoder_expected_sectors(dec), 0);
+	/* later sectors decode without repeating the error */
+	ck_assert_int_eq(image_decoder_feed(dec, sector, s), 0);
+	image_decoder_destroy(dec);
+
+	/* a stream that starts in the pre-gap has no TOC at all */
+	ck_assert_ok(image_decoder_create(&dec, CD_SECTOR_RAW, 150));
+	subq_build_position(q, 0, 1, 0, 150, -150);
+	subchannel_encode(CD_SECTOR_RAW, sector + 2352, q, true);
+	ck_assert_int_eq(image_decoder_feed(dec, sector, s), -EBADMSG);
+	ck_assert_ptr_nonnull(strstr(image_decoder_toc_error(dec), "without a complete TOC"));
+	image_decoder_destroy(dec);
+	free(s);
+}
+END_TEST
+
+START_TEST(decoder_feed_at_order)
+{
+	struct image_decoder *dec;
+	struct image_sector *s = malloc(sizeof(*s));
+	uint8_t sector[2368] = { 0 }, q[12];
+	const uint8_t pf[3] = { 1, 0, 0 };
+
+	ck_assert_ok(image_decoder_create(&dec, CD_SECTOR_PQ, 22650));
+	subq_build_toc(q, 0, 0xa0, -11634, pf);
+	subchannel_encode(CD_SECTOR_PQ, sector + 2352, q, false);
+	/* the emulator starts at the media's lead-in, not at the stream's */
+	ck_assert_int_eq(image_decoder_feed_at(dec, -11634, sector, s), 0);
+	ck_assert_int_eq(s->lba, -11634);
+	ck_assert_uint_eq(s->region, IMAGE_REGION_LEADIN);
+	ck_assert_uint_eq(s->damage, 0);
+	ck_assert_int_eq(image_decoder_feed_at(dec, -11634, sector, s), -EINVAL);
+	ck_assert_uint_eq(image_decoder_stats(dec)->address_errors, 1);
+	ck_assert_int_eq(image_decoder_feed(dec, sector, s), 0);
+	ck_assert_int_eq(s->lba, -11633);
+	image_decoder_destroy(dec);
+	free(s);
+}
+END_TEST
+
+START_TEST(encoder_lead_in_limits)
+{
+	char *dir = test_mkdtemp("img"), *iso = fx_path(dir, "data.iso");
+	struct image_encoder *enc;
+	struct image_disc *disc;
+	struct image_error err;
+
+	fx_make_iso(iso, 300, 300);
+	disc = open_one(iso, 0);
+	ck_assert_int_eq(image_encoder_create(&enc, disc, CD_SECTOR_PQ, 161, &err), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err.msg, "needs 162 to 45150"));
+	ck_assert_int_eq(image_encoder_create(&enc, disc, CD_SECTOR_PQ, 45151, &err), -EINVAL);
+	ck_assert_int_eq(image_encoder_create(&enc, disc, (enum cd_sector_type)4, 1000, &err),
+			 -EINVAL);
+	ck_assert_ok(image_encoder_create(&enc, disc, CD_SECTOR_PQ, 162, &err));
+	ck_assert_uint_eq(image_encoder_total_sectors(enc), 162 + 300 + 6750);
+	image_encoder_destroy(enc);
+	image_disc_destroy(disc);
+	test_rmtree(dir);
+	free(iso);
+	free(dir);
+}
+END_TEST
+
+START_TEST(mcn_check_digit)
+{
+	struct image_error err;
+
+	ck_assert_int_eq(image_mcn_check("0123456789012", &err), 0);
+	ck_assert_int_eq(image_mcn_check("4006381333931", &err), 0);
+	ck_assert_int_eq(image_mcn_check("0123456789013", &err), -EINVAL);
+	ck_assert_str_eq(err.msg, "catalog number 0123456789013 has a wrong check digit "
+			 "(expected 2)");
+	ck_assert_int_eq(image_mcn_check("12345", &err), -EINVAL);
+}
+END_TEST
+
+static Suite *
+image_suite(void)
+{
+	Suite *s = suite_create("image");
+	TCase *tc = tcase_create("encode");
+
+	tcase_set_timeout(tc, 600);
+	tcase_add_test(tc, audio_cue_layout);
+	tcase_add_loop_test(tc, audio_cue_every_sector, 0, 3);
+	tcase_add_loop_test(tc, iso_every_sector, 0, 3);
+	tcase_add_test(tc, iso_default_lead_in);
+	tcase_add_test(tc, wav_inputs);
+	tcase_add_test(tc, mixed_cue);
+	tcase_add_test(tc, encoder_lead_in_limits);
+	tcase_add_test(tc, mcn_check_digit);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("decode");
+	tcase_set_timeout(tc, 600);
+	tcase_add_test(tc, decoder_reports_damage);
+	tcase_add_test(tc, decoder_wrong_lead_in);
+	tcase_add_test(tc, decoder_rejects_lead_in_without_toc);
+	tcase_add_test(tc, decoder_feed_at_order);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	return test_run_suite(image_suite());
+}
