@@ -9,6 +9,7 @@
 #include "client-name.h"
 #include "parse.h"
 #include "rawcd.h"
+#include "stream.h"
 
 struct rawcd {
 	pthread_mutex_t mu;
@@ -23,6 +24,13 @@ struct rawcd {
 	bool simulate;
 	bool prevented;		/* we sent PREVENT MEDIUM REMOVAL */
 	int32_t nwa;		/* where the drive expects the first WRITE */
+	int32_t last_leadout;	/* the prepared media's last possible lead-out */
+	struct burn_stream *stream;	/* while writing */
+	bool have_last_burn;
+	struct burn_error last_burn;
+	void (*notify)(void *ctx);
+	void *notify_ctx;
+	unsigned long generation;	/* progress changes; atomic */
 };
 
 static const char *const state_names[] = { "idle", "prepared", "writing", "finishing" };
@@ -71,6 +79,12 @@ rawcd_destroy(struct rawcd *w)
 {
 	if (!w)
 		return;
+	if (w->stream) {
+		burn_stream_cancel(w->stream);
+		burn_stream_finish(w->stream, NULL);
+		burn_stream_destroy(w->stream);
+		w->stream = NULL;
+	}
 	if (w->state != RAWCD_IDLE)
 		release_locked(w);
 	pthread_mutex_destroy(&w->mu);
@@ -450,6 +464,7 @@ prepare_locked(struct rawcd *w, struct burn_error *err)
 	if (ret < 0)
 		goto out_release;
 	w->prevented = true;
+	w->last_leadout = m.last_possible_leadout;
 	w->state = RAWCD_PREPARED;
 	return 0;
 out_release:
@@ -533,11 +548,162 @@ rawcd_cancel(struct rawcd *w, struct burn_error *err)
 	int ret = 0;
 
 	pthread_mutex_lock(&w->mu);
-	if (!writing(w))
+	if (!writing(w) || !w->stream)
 		ret = burn_error_set(err, BURN_E_WRITE_NOT_IN_PROGRESS,
 				     "no write is in progress; nothing to cancel");
+	else
+		burn_stream_cancel(w->stream);
 	pthread_mutex_unlock(&w->mu);
 	return ret;
+}
+
+static void
+progress_changed(void *ctx)
+{
+	struct rawcd *w = ctx;
+	void (*fn)(void *);
+	void *fn_ctx;
+
+	/*
+	 * No lock here: this runs from the engine and from paths that hold
+	 * w->mu; the callback is set once before the writer is used.
+	 */
+	__atomic_add_fetch(&w->generation, 1, __ATOMIC_SEQ_CST);
+	fn = w->notify;
+	fn_ctx = w->notify_ctx;
+	if (fn)
+		fn(fn_ctx);
+}
+
+void
+rawcd_set_notify(struct rawcd *w, void (*fn)(void *ctx), void *ctx)
+{
+	w->notify = fn;
+	w->notify_ctx = ctx;
+}
+
+unsigned long
+rawcd_progress_generation(struct rawcd *w)
+{
+	return __atomic_load_n(&w->generation, __ATOMIC_SEQ_CST);
+}
+
+/* Starts the engine on prepared media. Lock held. */
+static int
+begin_write_locked(struct rawcd *w, struct burn_error *err)
+{
+	struct burn_stream_params p = {
+		.rec = w->rec,
+		.type = w->sector_type,
+		.lead_in_sectors = w->lead_in_sectors,
+		.nwa = w->nwa,
+		.last_leadout = w->last_leadout,
+		.notify = progress_changed,
+		.notify_ctx = w,
+	};
+	int ret;
+
+	if (w->state == RAWCD_IDLE)
+		return burn_error_set(err, BURN_E_MEDIA_IS_NOT_PREPARED,
+				      "the media is not prepared; open track.raw or write prepare to ctl first");
+	if (w->state == RAWCD_FINISHING)
+		return burn_error_set(err, BURN_E_WRITE_IN_PROGRESS,
+				      "the previous write is still finishing");
+	ret = burn_stream_start(&p, &w->stream, err);
+	if (ret < 0)
+		return ret;
+	w->state = RAWCD_WRITING;
+	return 0;
+}
+
+ssize_t
+rawcd_write(struct rawcd *w, const void *buf, size_t len, struct burn_error *err)
+{
+	struct burn_stream *s;
+	bool started = false;
+	int ret = 0;
+
+	pthread_mutex_lock(&w->mu);
+	if (w->state != RAWCD_WRITING) {
+		ret = begin_write_locked(w, err);
+		started = ret == 0;
+	}
+	s = w->stream;
+	pthread_mutex_unlock(&w->mu);
+	if (started)
+		progress_changed(w);
+	if (ret < 0)
+		return ret;
+	/* only the sink writes, one writer at a time: the stream stays ours */
+	return burn_stream_write(s, buf, len, err);
+}
+
+int
+rawcd_flush(struct rawcd *w, struct burn_error *err)
+{
+	struct burn_stream *s;
+	int ret;
+
+	pthread_mutex_lock(&w->mu);
+	s = w->state == RAWCD_WRITING ? w->stream : NULL;
+	pthread_mutex_unlock(&w->mu);
+	if (!s)
+		return 0;
+	/* the sink has one writer at a time: s cannot end under us */
+	if (burn_stream_complete(s))
+		return rawcd_end_write(w, err);
+	ret = burn_stream_drain(s, err);
+	return ret;
+}
+
+int
+rawcd_end_write(struct rawcd *w, struct burn_error *err)
+{
+	struct burn_stream *s;
+	struct burn_error e;
+	uint64_t written;
+	int ret;
+
+	pthread_mutex_lock(&w->mu);
+	if (w->state != RAWCD_WRITING || !w->stream) {
+		pthread_mutex_unlock(&w->mu);
+		return 0;
+	}
+	s = w->stream;
+	w->state = RAWCD_FINISHING;
+	pthread_mutex_unlock(&w->mu);
+	progress_changed(w);
+
+	ret = burn_stream_finish(s, &e);
+	written = burn_stream_written(s);
+
+	pthread_mutex_lock(&w->mu);
+	w->stream = NULL;
+	release_locked(w);
+	if (ret == 0)
+		burn_error_set(&e, BURN_S_OK, "complete: %llu sectors written from LBA %d",
+			       (unsigned long long)written, (int)w->nwa);
+	w->last_burn = e;
+	w->have_last_burn = true;
+	pthread_mutex_unlock(&w->mu);
+	burn_stream_destroy(s);
+	progress_changed(w);
+	if (ret < 0 && err)
+		*err = e;
+	return ret;
+}
+
+bool
+rawcd_last_burn(struct rawcd *w, struct burn_error *e)
+{
+	bool have;
+
+	pthread_mutex_lock(&w->mu);
+	have = w->have_last_burn;
+	if (have)
+		*e = w->last_burn;
+	pthread_mutex_unlock(&w->mu);
+	return have;
 }
 
 void
@@ -546,7 +712,9 @@ rawcd_progress(struct rawcd *w, struct rawcd_progress *p)
 	memset(p, 0, sizeof(*p));
 	pthread_mutex_lock(&w->mu);
 	p->action = RAWCD_ACTION_IDLE;
-	if (w->state == RAWCD_PREPARED)
+	if (w->stream)
+		burn_stream_progress(w->stream, p);
+	else if (w->state == RAWCD_PREPARED)
 		p->start_lba = w->nwa;
 	pthread_mutex_unlock(&w->mu);
 }

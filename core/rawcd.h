@@ -99,8 +99,48 @@ int rawcd_release(struct rawcd *w, struct burn_error *err);
  */
 int rawcd_blank(struct rawcd *w, bool full, struct burn_error *err);
 
+/*
+ * WriteMedia2, pushed: the first call on prepared media starts the write
+ * (state writing); every call hands over @len bytes of the IMAPI raw stream
+ * (any size, cut into sectors here). Blocks while the FIFO is full. Returns
+ * @len or -errno: MEDIA_IS_NOT_PREPARED when idle, the stream's or the
+ * drive's failure, REQUEST_CANCELLED after ctl cancel.
+ */
+ssize_t rawcd_write(struct rawcd *w, const void *buf, size_t len, struct burn_error *err);
+
+/*
+ * A writer closed its descriptor (FUSE flush): when the stream is complete
+ * this ends the write like rawcd_end_write(), so the closing process learns
+ * the outcome; otherwise more may come through another descriptor, and it
+ * only waits until everything so far reached the drive. Returns the
+ * failure, if any.
+ */
+int rawcd_flush(struct rawcd *w, struct burn_error *err);
+
+/*
+ * Ends the stream (the sink's last close): flush, SYNCHRONIZE CACHE, poll
+ * until ready, ReleaseMedia. The outcome (0, or an incomplete, cancelled or
+ * failed burn) is returned and kept for rawcd_last_burn(). Without a
+ * running write it only releases media this path prepared: nothing.
+ */
+int rawcd_end_write(struct rawcd *w, struct burn_error *err);
+
+/*
+ * The outcome of the last burn: false when there was none; else *@e holds
+ * BURN_S_OK with a summary, or the failure.
+ */
+bool rawcd_last_burn(struct rawcd *w, struct burn_error *e);
+
 /* CancelWrite: WRITE_NOT_IN_PROGRESS unless a write runs. */
 int rawcd_cancel(struct rawcd *w, struct burn_error *err);
+
+/*
+ * Registers @fn to be called (from any thread; it must not call back into
+ * the writer's setters) when progress changes. Call it once, before the
+ * writer is shared between threads. The generation grows with each change.
+ */
+void rawcd_set_notify(struct rawcd *w, void (*fn)(void *ctx), void *ctx);
+unsigned long rawcd_progress_generation(struct rawcd *w);
 
 struct rawcd_progress {
 	enum rawcd_action action;

@@ -15,6 +15,10 @@
 #include "recorder.h"
 #include "strbuf.h"
 
+#define FS_MAX_POLLS 64
+
+struct fuse_pollhandle;
+
 struct fs_ctx {
 	struct recorder *rec;
 	struct rawcd *w;
@@ -24,6 +28,9 @@ struct fs_ctx {
 	gid_t gid;
 	pthread_mutex_t sink_mu;
 	bool sink_open;		/* a track.raw writer is open */
+	pthread_mutex_t poll_mu;
+	size_t n_polls;
+	struct fuse_pollhandle *polls[FS_MAX_POLLS];	/* poll()s waiting for progress */
 };
 
 enum fs_node_kind {
@@ -35,6 +42,8 @@ enum fs_node_kind {
 
 /* In `status`: one "path: value" line from the node's first line. */
 #define FS_NODE_IN_STATUS 0x01
+/* Changes with a burn: poll() waits for the change. */
+#define FS_NODE_POLLABLE 0x02
 
 struct fs_node {
 	const char *path;	/* "/client_name" */

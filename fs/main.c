@@ -258,12 +258,14 @@ main(int argc, char *argv[])
 	ctx.uid = getuid();
 	ctx.gid = getgid();
 	pthread_mutex_init(&ctx.sink_mu, NULL);
+	pthread_mutex_init(&ctx.poll_mu, NULL);
 	if (!ctx.le) {
 		fprintf(stderr, "burnfs: out of memory\n");
 		goto out_fuse;
 	}
 	if (open_recorder(&ctx, &o) < 0)
 		goto out_fuse;
+	rawcd_set_notify(ctx.w, fs_progress_changed, &ctx);
 	if (fuse_mount(fuse, cmd.mountpoint) != 0)
 		goto out_fuse;
 	if (fuse_set_signal_handlers(fuse_get_session(fuse)) != 0)
@@ -286,9 +288,14 @@ out_signals:
 out_unmount:
 	fuse_unmount(fuse);
 out_fuse:
+	/* poll handles belong to the session: drop them before it goes */
+	if (ctx.w)
+		rawcd_set_notify(ctx.w, NULL, NULL);
+	fs_polls_drop(&ctx);
 	fuse_destroy(fuse);
 	fuse_loop_cfg_destroy(loop_cfg);
 	rawcd_destroy(ctx.w);
+	pthread_mutex_destroy(&ctx.poll_mu);
 	recorder_close(ctx.rec);
 	lasterr_destroy(ctx.le);
 	pthread_mutex_destroy(&ctx.sink_mu);

@@ -452,6 +452,7 @@ static int show_status(struct fs_ctx *ctx, pid_t tgid, struct strbuf *out, struc
 #define WO (S_IWUSR)
 #define DIR_MODE (S_IRWXU | S_IRGRP | S_IXGRP | S_IROTH | S_IXOTH)
 #define ST FS_NODE_IN_STATUS
+#define PL FS_NODE_POLLABLE
 
 static const struct fs_node nodes[] = {
 	{ "/", FS_NODE_DIR, DIR_MODE, 0, NULL, NULL },
@@ -468,9 +469,9 @@ static const struct fs_node nodes[] = {
 	{ "/buffer_underrun_free_disabled", FS_NODE_ATTR, RW, ST, show_bufe_disabled,
 	  store_bufe_disabled },
 	{ "/simulate", FS_NODE_ATTR, RW, ST, show_simulate, store_simulate },
-	{ "/state", FS_NODE_ATTR, RO, ST, show_state, NULL },
-	{ "/progress", FS_NODE_ATTR, RO, 0, show_progress, NULL },
-	{ "/status", FS_NODE_ATTR, RO, 0, show_status, NULL },
+	{ "/state", FS_NODE_ATTR, RO, ST | PL, show_state, NULL },
+	{ "/progress", FS_NODE_ATTR, RO, PL, show_progress, NULL },
+	{ "/status", FS_NODE_ATTR, RO, PL, show_status, NULL },
 	{ "/last_error", FS_NODE_ATTR, RO, ST, show_last_error, NULL },
 	{ "/ctl", FS_NODE_CTL, WO, 0, NULL, store_ctl },
 	{ "/media", FS_NODE_DIR, DIR_MODE, 0, NULL, NULL },

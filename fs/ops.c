@@ -20,6 +20,8 @@ struct fs_handle {
 	struct strbuf content;	/* a read open's snapshot, rendered once like sysfs does */
 	bool sink;
 	bool prepared_here;	/* this open did PrepareMedia and releases on close */
+	off_t offset;		/* the sink's stream position */
+	unsigned long generation;	/* progress generation the content shows */
 };
 
 static struct fs_ctx *
@@ -46,6 +48,18 @@ fail(struct fs_ctx *ctx, const struct burn_error *e)
 	lasterr_set(ctx->le, caller(), e);
 	if (err == 0 || err == ENOSYS)
 		err = EIO;
+	return -err;
+}
+
+/*
+ * For the one refusal whose errno is not the result's: a non-sequential
+ * sink write is ESPIPE by the contract (DESIGN §2.2), with the IMAPI
+ * reason still recorded.
+ */
+static int
+fail_as(struct fs_ctx *ctx, const struct burn_error *e, int err)
+{
+	lasterr_set(ctx->le, caller(), e);
 	return -err;
 }
 
@@ -205,6 +219,7 @@ fs_open(const char *path, struct fuse_file_info *fi)
 			goto out_free;
 		fi->nonseekable = 1;
 	} else if (rd) {
+		h->generation = rawcd_progress_generation(ctx->w);
 		ret = fs_node_show(ctx, node, caller(), &h->content, &e);
 		if (ret < 0) {
 			ret = fail(ctx, &e);
@@ -224,10 +239,28 @@ out_free:
 static int
 fs_read(const char *path, char *buf, size_t size, off_t off, struct fuse_file_info *fi)
 {
+	struct fs_ctx *ctx = ctx_get();
 	struct fs_handle *h = (struct fs_handle *)(uintptr_t)fi->fh;
 
 	if (!h || off < 0)
 		return -EINVAL;
+	if (off == 0 && h->content.len > 0) {
+		/*
+		 * Reading from the start again renders anew, like sysfs after a
+		 * seek to 0: a watcher polls, then preads at 0.
+		 */
+		struct strbuf fresh;
+		struct burn_error e;
+
+		strbuf_init(&fresh);
+		h->generation = rawcd_progress_generation(ctx->w);
+		if (fs_node_show(ctx, h->node, caller(), &fresh, &e) < 0) {
+			strbuf_free(&fresh);
+			return fail(ctx, &e);
+		}
+		strbuf_free(&h->content);
+		h->content = fresh;
+	}
 	if ((size_t)off >= h->content.len)
 		return 0;
 	if (size > h->content.len - (size_t)off)
@@ -248,10 +281,25 @@ fs_write(const char *path, const char *buf, size_t size, off_t off, struct fuse_
 
 	if (!h)
 		return -EBADF;
-	if (h->sink)
-		return fail_with(ctx, BURN_E_RECORDER_NOT_SUPPORTED,
-				 "streaming sectors into %s is not available in this version of burnfs; the media stays prepared until the file is closed",
-				 "track.raw");
+	if (h->sink) {
+		ssize_t n;
+
+		/*
+		 * Writes must follow each other (DESIGN §2.2); with O_APPEND the
+		 * kernel passes the current size, which for the sink is 0.
+		 */
+		if (off != h->offset && !(fi->flags & O_APPEND)) {
+			burn_error_set(&e, BURN_E_STREAM_NOT_SUPPORTED,
+				       "writes to %s must be sequential: this one is at offset %lld, the stream is at %lld",
+				       name_of(path), (long long)off, (long long)h->offset);
+			return fail_as(ctx, &e, ESPIPE);
+		}
+		n = rawcd_write(ctx->w, buf, size, &e);
+		if (n < 0)
+			return fail(ctx, &e);
+		h->offset += (off_t)n;
+		return (int)n;
+	}
 	if (size > STORE_MAX) {
 		burn_error_set(&e, BURN_E_INVALIDARG,
 			       "a value is written in one write(2) of at most %d bytes; this one has %zu",
@@ -273,11 +321,17 @@ fs_release(const char *path, struct fuse_file_info *fi)
 	if (!h)
 		return 0;
 	if (h->sink) {
-		pthread_mutex_lock(&ctx->sink_mu);
-		if (h->prepared_here && rawcd_state(ctx->w) == RAWCD_PREPARED) {
-			struct burn_error e;
+		struct burn_error e;
 
-			/* nothing can report this failure; last_error keeps it */
+		pthread_mutex_lock(&ctx->sink_mu);
+		/*
+		 * The last close ends the stream. Nothing can report a failure
+		 * from here: the mount's last_error and status keep it.
+		 */
+		if (rawcd_state(ctx->w) == RAWCD_WRITING) {
+			if (rawcd_end_write(ctx->w, &e) < 0)
+				lasterr_set(ctx->le, caller(), &e);
+		} else if (h->prepared_here && rawcd_state(ctx->w) == RAWCD_PREPARED) {
 			if (rawcd_release(ctx->w, &e) < 0)
 				lasterr_set(ctx->le, caller(), &e);
 		}
@@ -289,10 +343,26 @@ fs_release(const char *path, struct fuse_file_info *fi)
 	return 0;
 }
 
+/*
+ * close(2) of a sink descriptor: the one place a burn's outcome can still
+ * reach the writer (cat and /bin/echo report flush errors). A complete
+ * stream is finished here, so the writer's close returns when the disc is.
+ */
 static int
 fs_flush(const char *path, struct fuse_file_info *fi)
 {
-	return 0;
+	struct fs_ctx *ctx = ctx_get();
+	struct fs_handle *h = (struct fs_handle *)(uintptr_t)fi->fh;
+	struct burn_error e;
+	int ret = 0;
+
+	if (!h || !h->sink)
+		return 0;
+	pthread_mutex_lock(&ctx->sink_mu);
+	if (rawcd_flush(ctx->w, &e) < 0)
+		ret = fail(ctx, &e);
+	pthread_mutex_unlock(&ctx->sink_mu);
+	return ret;
 }
 
 static int
@@ -307,17 +377,70 @@ fs_fsyncdir(const char *path, int datasync, struct fuse_file_info *fi)
 	return 0;
 }
 
-/* Attribute files are always readable; a burn's progress will add wake-ups. */
+/*
+ * Files that change with a burn (progress, state, status) are pollable:
+ * poll() waits until they differ from what this descriptor last read, then
+ * reports POLLIN|POLLPRI; the watcher preads from 0 to get the new value.
+ * Other attribute files are always readable.
+ */
 static int
 fs_poll(const char *path, struct fuse_file_info *fi, struct fuse_pollhandle *ph,
 	unsigned *reventsp)
 {
+	struct fs_ctx *ctx = ctx_get();
 	struct fs_handle *h = (struct fs_handle *)(uintptr_t)fi->fh;
 
-	if (ph)
-		fuse_pollhandle_destroy(ph);
-	*reventsp = h && h->sink ? POLLOUT | POLLWRNORM : POLLIN | POLLRDNORM;
+	if (!h || h->sink || !(h->node->flags & FS_NODE_POLLABLE)) {
+		if (ph)
+			fuse_pollhandle_destroy(ph);
+		*reventsp = h && h->sink ? POLLOUT | POLLWRNORM : POLLIN | POLLRDNORM;
+		return 0;
+	}
+	pthread_mutex_lock(&ctx->poll_mu);
+	if (rawcd_progress_generation(ctx->w) != h->generation) {
+		*reventsp = POLLIN | POLLRDNORM | POLLPRI;
+		if (ph)
+			fuse_pollhandle_destroy(ph);
+	} else {
+		*reventsp = 0;
+		if (ph) {
+			if (ctx->n_polls == FS_MAX_POLLS) {
+				/* full: wake the oldest now, a spurious wake-up is harmless */
+				fuse_notify_poll(ctx->polls[0]);
+				fuse_pollhandle_destroy(ctx->polls[0]);
+				memmove(ctx->polls, ctx->polls + 1,
+					(FS_MAX_POLLS - 1) * sizeof(ctx->polls[0]));
+				ctx->n_polls--;
+			}
+			ctx->polls[ctx->n_polls++] = ph;
+		}
+	}
+	pthread_mutex_unlock(&ctx->poll_mu);
 	return 0;
+}
+
+void
+fs_progress_changed(void *arg)
+{
+	struct fs_ctx *ctx = arg;
+
+	pthread_mutex_lock(&ctx->poll_mu);
+	for (size_t i = 0; i < ctx->n_polls; i++) {
+		fuse_notify_poll(ctx->polls[i]);
+		fuse_pollhandle_destroy(ctx->polls[i]);
+	}
+	ctx->n_polls = 0;
+	pthread_mutex_unlock(&ctx->poll_mu);
+}
+
+void
+fs_polls_drop(struct fs_ctx *ctx)
+{
+	pthread_mutex_lock(&ctx->poll_mu);
+	for (size_t i = 0; i < ctx->n_polls; i++)
+		fuse_pollhandle_destroy(ctx->polls[i]);
+	ctx->n_polls = 0;
+	pthread_mutex_unlock(&ctx->poll_mu);
 }
 
 static int
