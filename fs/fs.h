@@ -16,6 +16,15 @@
 #include "strbuf.h"
 
 #define FS_MAX_POLLS 64
+#define FS_MAX_JOBS 64
+
+/* A file in burn/: listed with the bytes it took until unlinked. */
+struct fs_job {
+	char name[256];
+	off_t size;
+	time_t mtime;
+	bool active;	/* its sink is open */
+};
 
 struct fuse_pollhandle;
 
@@ -26,8 +35,12 @@ struct fs_ctx {
 	time_t mount_time;
 	uid_t uid;
 	gid_t gid;
-	pthread_mutex_t sink_mu;
-	bool sink_open;		/* a track.raw writer is open */
+	pthread_mutex_t sink_mu;	/* sink lifecycle: open, flush, release */
+	bool sink_open;		/* a sink (track.raw or a burn/ job) is open */
+	char sink_name[300];	/* which, for messages */
+	pthread_mutex_t jobs_mu;
+	size_t n_jobs;
+	struct fs_job *jobs[FS_MAX_JOBS];
 	pthread_mutex_t poll_mu;
 	size_t n_polls;
 	struct fuse_pollhandle *polls[FS_MAX_POLLS];	/* poll()s waiting for progress */

@@ -24,6 +24,7 @@
 #include "emu/emu.h"
 #include "fs.h"
 #include "ops.h"
+#include "sink.h"
 
 #define EXIT_USAGE 2
 
@@ -259,6 +260,7 @@ main(int argc, char *argv[])
 	ctx.gid = getgid();
 	pthread_mutex_init(&ctx.sink_mu, NULL);
 	pthread_mutex_init(&ctx.poll_mu, NULL);
+	pthread_mutex_init(&ctx.jobs_mu, NULL);
 	if (!ctx.le) {
 		fprintf(stderr, "burnfs: out of memory\n");
 		goto out_fuse;
@@ -295,6 +297,8 @@ out_fuse:
 	fuse_destroy(fuse);
 	fuse_loop_cfg_destroy(loop_cfg);
 	rawcd_destroy(ctx.w);
+	fs_jobs_free(&ctx);
+	pthread_mutex_destroy(&ctx.jobs_mu);
 	pthread_mutex_destroy(&ctx.poll_mu);
 	recorder_close(ctx.rec);
 	lasterr_destroy(ctx.le);

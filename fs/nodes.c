@@ -522,6 +522,18 @@ show_status(struct fs_ctx *ctx, pid_t tgid, struct strbuf *out, struct burn_erro
 			      (int)(one.len ? strcspn(one.data, "\n") : 0), one.len ? one.data : "");
 	}
 	strbuf_free(&one);
+	{
+		struct burn_error last;
+		char line[BURN_REASON_MAX + 128];
+
+		/* the outcome of the last burn stays readable (DESIGN §2.2) */
+		if (rawcd_last_burn(ctx->w, &last)) {
+			burn_error_format(&last, line, sizeof(line));
+			strbuf_printf(out, "last_burn: %s\n", line);
+		} else {
+			strbuf_printf(out, "last_burn: none\n");
+		}
+	}
 	return 0;
 }
 

@@ -13,14 +13,13 @@
 
 #include "fs.h"
 #include "ops.h"
+#include "sink.h"
 
 /* What an open file of ours holds. */
 struct fs_handle {
 	const struct fs_node *node;
 	struct strbuf content;	/* a read open's snapshot, rendered once like sysfs does */
-	bool sink;
-	bool prepared_here;	/* this open did PrepareMedia and releases on close */
-	off_t offset;		/* the sink's stream position */
+	struct fs_sink *sink;	/* track.raw or a burn/ job */
 	unsigned long generation;	/* progress generation the content shows */
 };
 
@@ -98,10 +97,10 @@ fs_getattr(const char *path, struct stat *st, struct fuse_file_info *fi)
 	const struct fs_node *node = fs_node_find(path);
 
 	memset(st, 0, sizeof(*st));
-	if (!node)
-		return -ENOENT;
 	st->st_uid = ctx->uid;
 	st->st_gid = ctx->gid;
+	if (!node)
+		return in_burn_dir(path) ? fs_jobs_stat(ctx, path + 6, st) : -ENOENT;
 	st->st_atime = st->st_mtime = st->st_ctime = ctx->mount_time;
 	if (node->kind == FS_NODE_DIR) {
 		st->st_mode = S_IFDIR | node->mode;
@@ -128,7 +127,10 @@ static int
 fs_access(const char *path, int mask)
 {
 	const struct fs_node *node = fs_node_find(path);
+	struct stat st;
 
+	if (!node && in_burn_dir(path) && fs_jobs_stat(ctx_get(), path + 6, &st) == 0)
+		return (mask & (R_OK | X_OK)) ? -EACCES : 0;
 	if (!node)
 		return -ENOENT;
 	if (node->kind == FS_NODE_DIR)
@@ -137,6 +139,19 @@ fs_access(const char *path, int mask)
 	    ((mask & W_OK) && !node->store && node->kind != FS_NODE_SINK))
 		return -EACCES;
 	return 0;
+}
+
+struct fill_arg {
+	void *buf;
+	fuse_fill_dir_t filler;
+};
+
+static void
+fill_one(void *arg, const char *name)
+{
+	struct fill_arg *a = arg;
+
+	a->filler(a->buf, name, NULL, 0, 0);
 }
 
 static int
@@ -156,37 +171,27 @@ fs_readdir(const char *path, void *buf, fuse_fill_dir_t filler, off_t off,
 	n = fs_node_children(path, kids, 64);
 	for (size_t i = 0; i < n && i < 64; i++)
 		filler(buf, strrchr(kids[i]->path, '/') + 1, NULL, 0, 0);
+	if (strcmp(path, "/burn") == 0) {
+		struct fill_arg a = { buf, filler };
+
+		fs_jobs_each(ctx_get(), fill_one, &a);
+	}
 	return 0;
 }
 
+/* track.raw and burn/ jobs: write-only, opened alone (DESIGN §2.2). */
 static int
-open_sink(struct fs_ctx *ctx, struct fs_handle *h, int accmode)
+open_sink(struct fs_ctx *ctx, struct fs_handle *h, const char *job_name, int accmode)
 {
 	struct burn_error e;
-	int ret = 0;
 
 	if (accmode != O_WRONLY)
 		return fail_with(ctx, BURN_E_ACCESSDENIED,
-				 "%s is write-only: open it for writing alone (O_WRONLY)", "track.raw");
-	pthread_mutex_lock(&ctx->sink_mu);
-	if (ctx->sink_open) {
-		burn_error_set(&e, BURN_E_WRITE_IN_PROGRESS,
-			       "track.raw is already open by another writer");
-		ret = fail(ctx, &e);
-		goto out;
-	}
-	if (rawcd_state(ctx->w) == RAWCD_IDLE) {
-		if (rawcd_prepare(ctx->w, &e) < 0) {
-			ret = fail(ctx, &e);
-			goto out;
-		}
-		h->prepared_here = true;
-	}
-	ctx->sink_open = true;
-	h->sink = true;
-out:
-	pthread_mutex_unlock(&ctx->sink_mu);
-	return ret;
+				 "%s is write-only: open it for writing alone (O_WRONLY)",
+				 job_name ? job_name : "track.raw");
+	if (fs_sink_open(ctx, job_name, &h->sink, &e) < 0)
+		return fail(ctx, &e);
+	return 0;
 }
 
 static int
@@ -200,8 +205,15 @@ fs_open(const char *path, struct fuse_file_info *fi)
 	struct burn_error e;
 	int ret;
 
-	if (!node)
+	if (!node) {
+		struct stat st;
+
+		if (in_burn_dir(path) && fs_jobs_stat(ctx, path + 6, &st) == 0)
+			return fail_with(ctx, BURN_E_ACCESSDENIED,
+					 "%s is a finished burn job: it cannot be read or written again (remove it to burn another file of that name)",
+					 name_of(path));
 		return -ENOENT;
+	}
 	if (node->kind == FS_NODE_DIR)
 		return -EISDIR;
 	if (rd && !node->show && node->kind != FS_NODE_SINK)
@@ -214,7 +226,7 @@ fs_open(const char *path, struct fuse_file_info *fi)
 	h->node = node;
 	strbuf_init(&h->content);
 	if (node->kind == FS_NODE_SINK) {
-		ret = open_sink(ctx, h, accmode);
+		ret = open_sink(ctx, h, NULL, accmode);
 		if (ret < 0)
 			goto out_free;
 		fi->nonseekable = 1;
@@ -282,22 +294,12 @@ fs_write(const char *path, const char *buf, size_t size, off_t off, struct fuse_
 	if (!h)
 		return -EBADF;
 	if (h->sink) {
-		ssize_t n;
+		int err_override = 0;
+		ssize_t n = fs_sink_write(ctx, h->sink, buf, size, off, fi->flags & O_APPEND, &e,
+					  &err_override);
 
-		/*
-		 * Writes must follow each other (DESIGN §2.2); with O_APPEND the
-		 * kernel passes the current size, which for the sink is 0.
-		 */
-		if (off != h->offset && !(fi->flags & O_APPEND)) {
-			burn_error_set(&e, BURN_E_STREAM_NOT_SUPPORTED,
-				       "writes to %s must be sequential: this one is at offset %lld, the stream is at %lld",
-				       name_of(path), (long long)off, (long long)h->offset);
-			return fail_as(ctx, &e, ESPIPE);
-		}
-		n = rawcd_write(ctx->w, buf, size, &e);
 		if (n < 0)
-			return fail(ctx, &e);
-		h->offset += (off_t)n;
+			return err_override ? fail_as(ctx, &e, err_override) : fail(ctx, &e);
 		return (int)n;
 	}
 	if (size > STORE_MAX) {
@@ -323,20 +325,12 @@ fs_release(const char *path, struct fuse_file_info *fi)
 	if (h->sink) {
 		struct burn_error e;
 
-		pthread_mutex_lock(&ctx->sink_mu);
 		/*
 		 * The last close ends the stream. Nothing can report a failure
 		 * from here: the mount's last_error and status keep it.
 		 */
-		if (rawcd_state(ctx->w) == RAWCD_WRITING) {
-			if (rawcd_end_write(ctx->w, &e) < 0)
-				lasterr_set(ctx->le, caller(), &e);
-		} else if (h->prepared_here && rawcd_state(ctx->w) == RAWCD_PREPARED) {
-			if (rawcd_release(ctx->w, &e) < 0)
-				lasterr_set(ctx->le, caller(), &e);
-		}
-		ctx->sink_open = false;
-		pthread_mutex_unlock(&ctx->sink_mu);
+		if (fs_sink_release(ctx, h->sink, &e) < 0)
+			lasterr_set(ctx->le, caller(), &e);
 	}
 	strbuf_free(&h->content);
 	free(h);
@@ -358,10 +352,8 @@ fs_flush(const char *path, struct fuse_file_info *fi)
 
 	if (!h || !h->sink)
 		return 0;
-	pthread_mutex_lock(&ctx->sink_mu);
-	if (rawcd_flush(ctx->w, &e) < 0)
+	if (fs_sink_flush(ctx, h->sink, &e) < 0)
 		ret = fail(ctx, &e);
-	pthread_mutex_unlock(&ctx->sink_mu);
 	return ret;
 }
 
@@ -461,23 +453,32 @@ fs_truncate(const char *path, off_t size, struct fuse_file_info *fi)
 	return 0;
 }
 
+static bool
+exists(const char *path)
+{
+	struct stat st;
+
+	return fs_node_find(path) ||
+	       (in_burn_dir(path) && fs_jobs_stat(ctx_get(), path + 6, &st) == 0);
+}
+
 /* chmod, chown and utimens succeed and change nothing: copiers send them. */
 static int
 fs_chmod(const char *path, mode_t mode, struct fuse_file_info *fi)
 {
-	return fs_node_find(path) ? 0 : -ENOENT;
+	return exists(path) ? 0 : -ENOENT;
 }
 
 static int
 fs_chown(const char *path, uid_t uid, gid_t gid, struct fuse_file_info *fi)
 {
-	return fs_node_find(path) ? 0 : -ENOENT;
+	return exists(path) ? 0 : -ENOENT;
 }
 
 static int
 fs_utimens(const char *path, const struct timespec tv[2], struct fuse_file_info *fi)
 {
-	return fs_node_find(path) ? 0 : -ENOENT;
+	return exists(path) ? 0 : -ENOENT;
 }
 
 static int
@@ -496,6 +497,14 @@ refuse_fixed(const char *path, const char *what)
 static int
 fs_unlink(const char *path)
 {
+	struct fs_ctx *ctx = ctx_get();
+	struct burn_error e;
+	int ret;
+
+	if (in_burn_dir(path)) {
+		ret = fs_jobs_unlink(ctx, path + 6, &e);
+		return ret == -ENOENT ? ret : ret < 0 ? fail(ctx, &e) : 0;
+	}
 	return refuse_fixed(path, "removed");
 }
 
@@ -519,18 +528,38 @@ refuse_new(const char *path)
 	if (fs_node_find(path))
 		return -EEXIST;
 	if (in_burn_dir(path))
-		return fail_with(ctx, BURN_E_RECORDER_NOT_SUPPORTED,
-				 "burn jobs (%s) need the raw writing engine, which this version of burnfs does not have yet",
+		return fail_with(ctx, BURN_E_ACCESSDENIED,
+				 "%s cannot be created: burn/ takes plain files, one burn job each",
 				 name_of(path));
 	return fail_with(ctx, BURN_E_ACCESSDENIED,
 			 "%s cannot be created: the tree is fixed (drop files into burn/)",
 			 name_of(path));
 }
 
+/* A file created in burn/ is a burn job (cp, GIO and KIO create with O_EXCL). */
 static int
 fs_create(const char *path, mode_t mode, struct fuse_file_info *fi)
 {
-	return refuse_new(path);
+	struct fs_ctx *ctx = ctx_get();
+	struct fs_handle *h;
+	int ret;
+
+	if (!in_burn_dir(path) || strchr(path + 6, '/') || !path[6])
+		return refuse_new(path);
+	h = calloc(1, sizeof(*h));
+	if (!h)
+		return fail_with(ctx, BURN_E_OUTOFMEMORY, "no memory to open %s", name_of(path));
+	h->node = fs_node_find("/burn");
+	strbuf_init(&h->content);
+	ret = open_sink(ctx, h, path + 6, fi->flags & O_ACCMODE);
+	if (ret < 0) {
+		free(h);
+		return ret;
+	}
+	fi->direct_io = 1;
+	fi->nonseekable = 1;
+	fi->fh = (uintptr_t)h;
+	return 0;
 }
 
 static int
@@ -577,25 +606,25 @@ fs_statfs(const char *path, struct statvfs *sv)
 static int
 fs_getxattr(const char *path, const char *name, char *value, size_t size)
 {
-	return fs_node_find(path) ? -ENODATA : -ENOENT;
+	return exists(path) ? -ENODATA : -ENOENT;
 }
 
 static int
 fs_listxattr(const char *path, char *list, size_t size)
 {
-	return fs_node_find(path) ? 0 : -ENOENT;
+	return exists(path) ? 0 : -ENOENT;
 }
 
 static int
 fs_setxattr(const char *path, const char *name, const char *value, size_t size, int flags)
 {
-	return fs_node_find(path) ? -ENOTSUP : -ENOENT;
+	return exists(path) ? -ENOTSUP : -ENOENT;
 }
 
 static int
 fs_removexattr(const char *path, const char *name)
 {
-	return fs_node_find(path) ? -ENODATA : -ENOENT;
+	return exists(path) ? -ENODATA : -ENOENT;
 }
 
 static int
@@ -640,6 +669,8 @@ fs_init(struct fuse_conn_info *conn, struct fuse_config *cfg)
 	cfg->entry_timeout = 0;
 	cfg->negative_timeout = 0;
 	cfg->direct_io = 1;
+	/* unlink of an open job is ours to refuse, not libfuse's to hide by renaming */
+	cfg->hard_remove = 1;
 	return ctx_get();
 }
 

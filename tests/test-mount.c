@@ -801,13 +801,16 @@ START_TEST(track_raw_open)
 	ck_assert_int_eq(fd2, -1);
 	ck_assert_int_eq(errno, EBUSY);
 	last_error_starts(&m1, "E_IMAPI_DF2RAW_WRITE_IN_PROGRESS 0xC0AA0600: ");
-	ck_assert_int_eq(write(fd, "x", 1), -1);
-	ck_assert_int_eq(errno, EOPNOTSUPP);
-	last_error_starts(&m1, "E_IMAPI_DF2RAW_RECORDER_NOT_SUPPORTED 0xC0AA0610: streaming sectors");
+	/* a stream that ends before its lead-in gave a TOC burns nothing */
+	ck_assert_int_eq(write(fd, "x", 1), 1);
+	ck_assert_str_eq(get(at(&m1, "state")), "writing\n");
 	ck_assert_int_eq(close(fd), 0);
-	/* the last close releases what the open prepared */
+	/* the last close ended the write and released what the open prepared */
 	ck_assert_str_eq(get(at(&m1, "state")), "idle\n");
 	ck_assert_str_eq(get(at(&m1, "exclusive_owner")), "\n");
+	ck_assert_str_eq(get(at(&m1, "media/blank")), "1\n");
+	ck_assert_ptr_nonnull(strstr(get(at(&m1, "status")),
+				     "\nlast_burn: E_IMAPI_DF2RAW_STREAM_NOT_SUPPORTED 0xC0AA060D: incomplete: the stream ended in the middle of a sector"));
 	/* after ctl prepare, open and close leave it prepared */
 	ck_assert_int_eq(put(at(&m1, "ctl"), "prepare\n"), 0);
 	fd = open(at(&m1, "track.raw"), O_WRONLY);
@@ -820,20 +823,53 @@ END_TEST
 
 START_TEST(burn_dir)
 {
+	struct stat st;
 	struct dirent *de;
-	int n = 0;
+	int n = 0, fd;
 	DIR *d;
 
 	ck_assert_int_eq(open(at(&m1, "burn/disc.iso"), O_WRONLY | O_CREAT | O_EXCL, 0644), -1);
-	ck_assert_int_eq(errno, EOPNOTSUPP);
-	last_error_starts(&m1, "E_IMAPI_DF2RAW_RECORDER_NOT_SUPPORTED 0xC0AA0610: burn jobs");
+	ck_assert_int_eq(errno, EINVAL);
+	last_error_starts(&m1, E_NAME ": no client name is set");
+	ck_assert_int_eq(stat(at(&m1, "burn/disc.iso"), &st), -1);	/* nothing left behind */
+	ck_assert_int_eq(put(at(&m1, "client_name"), "Drop\n"), 0);
+	fd = open(at(&m1, "burn/stream.bin"), O_WRONLY | O_CREAT | O_EXCL, 0644);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_str_eq(get(at(&m1, "exclusive_owner")), "Drop\n");
+	/* one burn at a time */
+	ck_assert_int_eq(open(at(&m1, "burn/other.bin"), O_WRONLY | O_CREAT | O_EXCL, 0644), -1);
+	ck_assert_int_eq(errno, EBUSY);
+	last_error_starts(&m1, "E_IMAPI_DF2RAW_WRITE_IN_PROGRESS 0xC0AA0600: ");
+	ck_assert_int_eq(open(at(&m1, "track.raw"), O_WRONLY), -1);
+	ck_assert_int_eq(errno, EBUSY);
+	ck_assert_int_eq(write(fd, "abc", 3), 3);
+	ck_assert_int_eq(unlink(at(&m1, "burn/stream.bin")), -1);
+	ck_assert_int_eq(errno, EBUSY);
+	ck_assert_int_eq(close(fd), 0);
+	/* listed after close with the bytes it took; chmod/utimens are fine */
+	ck_assert_int_eq(stat(at(&m1, "burn/stream.bin"), &st), 0);
+	ck_assert(S_ISREG(st.st_mode));
+	ck_assert_int_eq(st.st_size, 3);
+	ck_assert_int_eq(chmod(at(&m1, "burn/stream.bin"), 0600), 0);
+	ck_assert_int_eq(utimensat(AT_FDCWD, at(&m1, "burn/stream.bin"), NULL, 0), 0);
 	d = opendir(at(&m1, "burn"));
 	ck_assert_ptr_nonnull(d);
 	while ((de = readdir(d)))
-		if (de->d_name[0] != '.')
+		if (de->d_name[0] != '.') {
+			ck_assert_str_eq(de->d_name, "stream.bin");
 			n++;
+		}
 	closedir(d);
-	ck_assert_int_eq(n, 0);
+	ck_assert_int_eq(n, 1);
+	ck_assert_int_eq(open(at(&m1, "burn/stream.bin"), O_WRONLY | O_TRUNC), -1);
+	ck_assert_int_eq(errno, EACCES);
+	ck_assert_int_eq(mkdir(at(&m1, "burn/sub"), 0755), -1);
+	ck_assert_int_eq(errno, EACCES);
+	ck_assert_int_eq(unlink(at(&m1, "burn/stream.bin")), 0);
+	ck_assert_int_eq(stat(at(&m1, "burn/stream.bin"), &st), -1);
+	ck_assert_int_eq(errno, ENOENT);
+	ck_assert_int_eq(rmdir(at(&m1, "burn")), -1);
+	ck_assert_int_eq(errno, EPERM);
 }
 END_TEST
 

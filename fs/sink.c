@@ -1,0 +1,224 @@
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "sink.h"
+
+struct fs_sink {
+	struct fs_job *job;	/* the burn/ entry, NULL for track.raw */
+	bool prepared_here;	/* this open did PrepareMedia */
+	off_t offset;		/* bytes taken so far */
+};
+
+static struct fs_job *
+job_find(struct fs_ctx *ctx, const char *name)
+{
+	for (size_t i = 0; i < ctx->n_jobs; i++)
+		if (strcmp(ctx->jobs[i]->name, name) == 0)
+			return ctx->jobs[i];
+	return NULL;
+}
+
+int
+fs_sink_open(struct fs_ctx *ctx, const char *job_name, struct fs_sink **out,
+	     struct burn_error *err)
+{
+	struct fs_sink *s;
+	int ret = 0;
+
+	pthread_mutex_lock(&ctx->sink_mu);
+	if (ctx->sink_open) {
+		ret = burn_error_set(err, BURN_E_WRITE_IN_PROGRESS,
+				     "another writer has %s open; one burn at a time",
+				     ctx->sink_name);
+		goto out;
+	}
+	pthread_mutex_lock(&ctx->jobs_mu);
+	if (job_name) {
+		if (strlen(job_name) >= sizeof(((struct fs_job *)0)->name)) {
+			ret = burn_error_set(err, BURN_E_INVALIDARG, "the job name is too long");
+			goto out_jobs;
+		}
+		if (job_find(ctx, job_name)) {
+			ret = burn_error_set(err, BURN_E_INVALIDARG,
+					     "burn/%s is a finished job; remove it first", job_name);
+			goto out_jobs;
+		}
+		if (ctx->n_jobs == FS_MAX_JOBS) {
+			ret = burn_error_set(err, BURN_E_OUTOFMEMORY,
+					     "burn/ holds %d finished jobs; remove some first",
+					     FS_MAX_JOBS);
+			goto out_jobs;
+		}
+	}
+	pthread_mutex_unlock(&ctx->jobs_mu);
+	s = calloc(1, sizeof(*s));
+	if (!s) {
+		ret = burn_error_set(err, BURN_E_OUTOFMEMORY, "no memory for a sink");
+		goto out;
+	}
+	if (rawcd_state(ctx->w) == RAWCD_IDLE) {
+		ret = rawcd_prepare(ctx->w, err);
+		if (ret < 0) {
+			free(s);
+			goto out;
+		}
+		s->prepared_here = true;
+	}
+	if (job_name) {
+		struct fs_job *j = calloc(1, sizeof(*j));
+
+		if (!j) {
+			if (s->prepared_here)
+				rawcd_release(ctx->w, NULL);
+			free(s);
+			ret = burn_error_set(err, BURN_E_OUTOFMEMORY, "no memory for a job");
+			goto out;
+		}
+		snprintf(j->name, sizeof(j->name), "%s", job_name);
+		j->active = true;
+		j->mtime = time(NULL);
+		s->job = j;
+		/* nobody else adds jobs: the sink is ours, so the slot is still free */
+		pthread_mutex_lock(&ctx->jobs_mu);
+		ctx->jobs[ctx->n_jobs++] = j;
+		pthread_mutex_unlock(&ctx->jobs_mu);
+	}
+	snprintf(ctx->sink_name, sizeof(ctx->sink_name), "%s%s", job_name ? "burn/" : "track.raw",
+		 job_name ? job_name : "");
+	ctx->sink_open = true;
+	*out = s;
+	goto out;
+out_jobs:
+	pthread_mutex_unlock(&ctx->jobs_mu);
+out:
+	pthread_mutex_unlock(&ctx->sink_mu);
+	return ret;
+}
+
+ssize_t
+fs_sink_write(struct fs_ctx *ctx, struct fs_sink *s, const char *buf, size_t size, off_t off,
+	      bool append, struct burn_error *err, int *errno_override)
+{
+	ssize_t n;
+
+	/*
+	 * Writes must follow each other (DESIGN §2.2); with O_APPEND the
+	 * kernel passes the file size, which is ours to ignore.
+	 */
+	if (off != s->offset && !append) {
+		*errno_override = ESPIPE;
+		return burn_error_set(err, BURN_E_STREAM_NOT_SUPPORTED,
+				      "writes must be sequential: this one is at offset %lld, the stream is at %lld",
+				      (long long)off, (long long)s->offset);
+	}
+	n = rawcd_write(ctx->w, buf, size, err);
+	if (n < 0)
+		return n;
+	s->offset += (off_t)n;
+	if (s->job) {
+		pthread_mutex_lock(&ctx->jobs_mu);
+		s->job->size = s->offset;
+		s->job->mtime = time(NULL);
+		pthread_mutex_unlock(&ctx->jobs_mu);
+	}
+	return n;
+}
+
+int
+fs_sink_flush(struct fs_ctx *ctx, struct fs_sink *s, struct burn_error *err)
+{
+	int ret;
+
+	pthread_mutex_lock(&ctx->sink_mu);
+	ret = rawcd_flush(ctx->w, err);
+	pthread_mutex_unlock(&ctx->sink_mu);
+	return ret;
+}
+
+int
+fs_sink_release(struct fs_ctx *ctx, struct fs_sink *s, struct burn_error *err)
+{
+	int ret = 0;
+
+	pthread_mutex_lock(&ctx->sink_mu);
+	if (rawcd_state(ctx->w) == RAWCD_WRITING)
+		ret = rawcd_end_write(ctx->w, err);
+	else if (s->prepared_here && rawcd_state(ctx->w) == RAWCD_PREPARED)
+		ret = rawcd_release(ctx->w, err);
+	if (s->job) {
+		pthread_mutex_lock(&ctx->jobs_mu);
+		s->job->active = false;
+		pthread_mutex_unlock(&ctx->jobs_mu);
+	}
+	ctx->sink_open = false;
+	pthread_mutex_unlock(&ctx->sink_mu);
+	free(s);
+	return ret;
+}
+
+int
+fs_jobs_stat(struct fs_ctx *ctx, const char *name, struct stat *st)
+{
+	struct fs_job *j;
+	int ret = -ENOENT;
+
+	pthread_mutex_lock(&ctx->jobs_mu);
+	j = job_find(ctx, name);
+	if (j) {
+		st->st_mode = S_IFREG | 0644;
+		st->st_nlink = 1;
+		st->st_size = j->size;
+		st->st_atime = st->st_mtime = st->st_ctime = j->mtime;
+		ret = 0;
+	}
+	pthread_mutex_unlock(&ctx->jobs_mu);
+	return ret;
+}
+
+void
+fs_jobs_each(struct fs_ctx *ctx, void (*fn)(void *arg, const char *name), void *arg)
+{
+	pthread_mutex_lock(&ctx->jobs_mu);
+	for (size_t i = 0; i < ctx->n_jobs; i++)
+		fn(arg, ctx->jobs[i]->name);
+	pthread_mutex_unlock(&ctx->jobs_mu);
+}
+
+int
+fs_jobs_unlink(struct fs_ctx *ctx, const char *name, struct burn_error *err)
+{
+	struct fs_job *j;
+	int ret = 0;
+
+	pthread_mutex_lock(&ctx->jobs_mu);
+	j = job_find(ctx, name);
+	if (!j) {
+		ret = -ENOENT;
+	} else if (j->active) {
+		ret = burn_error_set(err, BURN_E_WRITE_IN_PROGRESS,
+				     "burn/%s is being burned; it can be removed when it is done", name);
+	} else {
+		size_t i = 0;
+
+		while (ctx->jobs[i] != j)
+			i++;
+		memmove(ctx->jobs + i, ctx->jobs + i + 1, (ctx->n_jobs - i - 1) * sizeof(*ctx->jobs));
+		ctx->n_jobs--;
+		free(j);
+	}
+	pthread_mutex_unlock(&ctx->jobs_mu);
+	return ret;
+}
+
+void
+fs_jobs_free(struct fs_ctx *ctx)
+{
+	for (size_t i = 0; i < ctx->n_jobs; i++)
+		free(ctx->jobs[i]);
+	ctx->n_jobs = 0;
+}
