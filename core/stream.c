@@ -19,6 +19,10 @@
 /* 26 sectors of 2448 bytes keep each WRITE(10) under 64 KiB, like cdrdao. */
 #define CHUNK_MAX_BYTES 65536
 
+/* Lead-in sectors after which a stream without valid Q / a TOC is refused. */
+#define LEADIN_NO_Q_LIMIT 150
+#define LEADIN_TOC_LIMIT 1000
+
 /* How often progress wakes pollers while the data flows. */
 #define NOTIFY_INTERVAL_NS 100000000L
 
@@ -40,6 +44,7 @@ struct burn_stream {
 	uint64_t received;		/* whole sectors taken from the stream */
 	uint64_t skipped;		/* ... of which before the drive's NWA */
 	struct image_decoder *dec;	/* until the TOC is known */
+	uint64_t q_good;		/* lead-in sectors with a valid Q so far */
 	bool toc_ready;
 	uint64_t expected;		/* sectors the TOC declares, lead-in included */
 	int32_t leadout_lba;
@@ -272,6 +277,27 @@ inspect_locked(struct burn_stream *s, const uint8_t *sector, int32_t lba)
 		s->dec = NULL;
 		pthread_cond_broadcast(&s->cond);
 		ret = 0;
+		goto out;
+	}
+	if (out->q_ok)
+		s->q_good++;
+	/*
+	 * A lead-in repeats its whole TOC every 3 x (tracks + 3) sectors, at
+	 * most 306: a stream that shows no valid Q at all, or no complete TOC
+	 * after a few cycles, is not a raw stream, however long its lead-in.
+	 */
+	if (s->received + 1 >= LEADIN_NO_Q_LIMIT && s->q_good == 0) {
+		burn_error_set(&e, BURN_E_STREAM_NOT_SUPPORTED,
+			       "the stream is not a raw CD stream: none of its first %d sectors has a valid Q sub-channel (is sector_type %s right?)",
+			       LEADIN_NO_Q_LIMIT, s->sector_size == 2368 ? "pq" : "cooked/raw");
+		ret = fail_locked(s, &e);
+		goto out;
+	}
+	if (s->received + 1 >= LEADIN_TOC_LIMIT) {
+		burn_error_set(&e, BURN_E_STREAM_NOT_SUPPORTED,
+			       "the stream's lead-in gives no complete table of contents in its first %d sectors",
+			       LEADIN_TOC_LIMIT);
+		ret = fail_locked(s, &e);
 		goto out;
 	}
 	if (lba >= -CD_PREGAP_FRAMES) {

@@ -873,6 +873,113 @@ START_TEST(burn_dir)
 }
 END_TEST
 
+/* ---- stream refusals before anything is burned (issue 4, item 4) ---- */
+
+static int
+stream_into(const char *path, const char *src_cmd)
+{
+	char *cmd;
+	int status;
+
+	ck_assert_int_gt(asprintf(&cmd, "%s > '%s' 2>/dev/null", src_cmd, path), 0);
+	status = system(cmd);
+	free(cmd);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+START_TEST(random_bytes_refused)
+{
+	char *rnd = path_in(top, "random.bin"), cmd[4400];
+	int fd, n;
+	static char buf[65536];
+
+	ck_assert_int_eq(put(at(&m1, "client_name"), "Rand\n"), 0);
+	snprintf(cmd, sizeof(cmd), "head -c 2000000 /dev/urandom > '%s'", rnd);
+	ck_assert_int_eq(system(cmd), 0);
+	fd = open(at(&m1, "track.raw"), O_WRONLY);
+	ck_assert_int_ge(fd, 0);
+	{
+		int in = open(rnd, O_RDONLY);
+		ssize_t r;
+
+		n = 0;
+		while ((r = read(in, buf, sizeof(buf))) > 0) {
+			if (write(fd, buf, (size_t)r) < 0) {
+				n = errno;
+				break;
+			}
+		}
+		close(in);
+	}
+	ck_assert_int_eq(n, EINVAL);
+	last_error_starts(&m1, "E_IMAPI_DF2RAW_STREAM_NOT_SUPPORTED 0xC0AA060D: the stream is not a raw CD stream");
+	/* every later write fails the same, and close reports it too */
+	ck_assert_int_eq(write(fd, buf, 10), -1);
+	ck_assert_int_eq(errno, EINVAL);
+	ck_assert_int_eq(close(fd), -1);
+	ck_assert_int_eq(errno, EINVAL);
+	ck_assert_str_eq(get(at(&m1, "state")), "idle\n");
+	ck_assert_str_eq(get(at(&m1, "media/blank")), "1\n");
+	free(rnd);
+}
+END_TEST
+
+START_TEST(toc_too_long_refused)
+{
+	const char *image = getenv("BURNFS_IMAGE");
+	char *wav = path_in(top, "long.wav"), cmd[8800];
+	/* 81 minutes of silence, as a sparse file: the TOC alone decides */
+	uint32_t n = 81u * 60 * 176400;
+	uint8_t hdr[44] = "RIFF\0\0\0\0WAVEfmt \x10\0\0\0\x01\0\x02\0\x44\xac\0\0\x10\xb1\x02\0\x04\0\x10\0data";
+	FILE *f;
+
+	ck_assert_ptr_nonnull(image);
+	hdr[4] = (uint8_t)(n + 36);
+	hdr[5] = (uint8_t)((n + 36) >> 8);
+	hdr[6] = (uint8_t)((n + 36) >> 16);
+	hdr[7] = (uint8_t)((n + 36) >> 24);
+	hdr[40] = (uint8_t)n;
+	hdr[41] = (uint8_t)(n >> 8);
+	hdr[42] = (uint8_t)(n >> 16);
+	hdr[43] = (uint8_t)(n >> 24);
+	f = fopen(wav, "w");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fwrite(hdr, 1, sizeof(hdr), f), sizeof(hdr));
+	ck_assert_int_eq(ftruncate(fileno(f), (off_t)sizeof(hdr) + n), 0);
+	fclose(f);
+	ck_assert_int_eq(put(at(&m1, "client_name"), "Long\n"), 0);
+	snprintf(cmd, sizeof(cmd), "'%s' make --overburn '%s'", image, wav);
+	ck_assert_int_ne(stream_into(at(&m1, "track.raw"), cmd), 0);
+	last_error_starts(&m1, "E_IMAPI_DF2RAW_NOT_ENOUGH_SPACE 0xC0AA0609: the stream's TOC puts the lead-out at LBA 364500");
+	ck_assert_str_eq(get(at(&m1, "media/blank")), "1\n");	/* nothing was burned */
+	ck_assert_str_eq(get(at(&m1, "state")), "idle\n");
+	free(wav);
+}
+END_TEST
+
+START_TEST(sink_refusals)
+{
+	int fd;
+
+	ck_assert_int_eq(put(at(&m1, "client_name"), "Seq\n"), 0);
+	ck_assert_int_eq(put(at(&m1, "lead_in_sectors"), "100\n"), 0);
+	ck_assert_int_eq(open(at(&m1, "track.raw"), O_WRONLY), -1);
+	ck_assert_int_eq(errno, EINVAL);
+	last_error_starts(&m1, "E_IMAPI_DF2RAW_STREAM_LEADIN_TOO_SHORT 0xC0AA060F: lead_in_sectors is 100");
+	ck_assert_int_eq(put(at(&m1, "lead_in_sectors"), "22650\n"), 0);
+	fd = open(at(&m1, "track.raw"), O_WRONLY);
+	ck_assert_int_ge(fd, 0);
+	/* the sink is not seekable: positioned writes are refused */
+	ck_assert_int_eq(pwrite(fd, "abc", 3, 4096), -1);
+	ck_assert_int_eq(errno, ESPIPE);
+	ck_assert_int_eq(lseek(fd, 100, SEEK_SET), -1);
+	ck_assert_int_eq(errno, ESPIPE);
+	ck_assert_int_eq(put(at(&m1, "ctl"), "release\n"), -EBUSY);
+	close(fd);
+	ck_assert_str_eq(get(at(&m1, "state")), "idle\n");
+}
+END_TEST
+
 START_TEST(statfs_capacity)
 {
 	struct statvfs sv;
@@ -1046,6 +1153,9 @@ mount_suite(void)
 	tcase_add_test(tc, eject_load);
 	tcase_add_test(tc, track_raw_open);
 	tcase_add_test(tc, burn_dir);
+	tcase_add_test(tc, random_bytes_refused);
+	tcase_add_test(tc, toc_too_long_refused);
+	tcase_add_test(tc, sink_refusals);
 	tcase_add_test(tc, statfs_capacity);
 	tcase_add_test(tc, last_error_per_process);
 	tcase_add_test(tcase(s, "none", setup_none), prepare_no_media);
