@@ -233,8 +233,19 @@ store_ctl(struct fs_ctx *ctx, const char *buf, size_t len, struct burn_error *er
 		goto bad;
 	if (word_is(verb, vlen, "prepare"))
 		return rawcd_prepare(ctx->w, err);
-	if (word_is(verb, vlen, "release"))
+	if (word_is(verb, vlen, "release")) {
+		bool busy;
+
+		/* an open sink is a write session: its last close releases */
+		pthread_mutex_lock(&ctx->sink_mu);
+		busy = ctx->sink_open;
+		pthread_mutex_unlock(&ctx->sink_mu);
+		if (busy)
+			return burn_error_set(err, BURN_E_WRITE_IN_PROGRESS,
+					      "%s is open for writing; closing it releases the media",
+					      ctx->sink_name);
 		return rawcd_release(ctx->w, err);
+	}
 	if (word_is(verb, vlen, "cancel"))
 		return rawcd_cancel(ctx->w, err);
 	if (word_is(verb, vlen, "eject") || word_is(verb, vlen, "load")) {
