@@ -326,8 +326,22 @@ report_sector(const char *stream, const struct image_sector *s, uint64_t *report
 		strcat(what, " bad-EDC");
 	if (s->damage & CD_DAMAGE_ECC)
 		strcat(what, " bad-ECC");
+	if (s->damage & IMAGE_DAMAGE_CDTEXT_CRC)
+		strcat(what, " bad-CD-TEXT-CRC");
 	fprintf(stderr, "burnfs-image: %s: LBA %d (%02u:%02u:%02u):%s\n", stream, s->lba,
 		msf.m, msf.s, msf.f, what);
+}
+
+/* A cue TITLE/PERFORMER line; a double quote cannot be written inside one. */
+static void
+cue_text(FILE *f, const char *indent, const char *cmd, const char *text)
+{
+	if (!text[0])
+		return;
+	fprintf(f, "%s%s \"", indent, cmd);
+	for (const char *p = text; *p; p++)
+		fputc(*p == '"' ? '\'' : *p, f);
+	fputs("\"\n", f);
 }
 
 static int
@@ -347,6 +361,8 @@ write_cue(const char *cue_path, const char *bin_path, const struct image_toc *to
 	fprintf(f, "REM written by burnfs-image %s\n", BURNFS_VERSION);
 	if (toc->mcn[0])
 		fprintf(f, "CATALOG %s\n", toc->mcn);
+	cue_text(f, "", "PERFORMER", toc->performer);
+	cue_text(f, "", "TITLE", toc->title);
 	fprintf(f, "FILE \"%s\" BINARY\n", basename(bin_copy));
 	for (unsigned n = toc->first_track; n <= toc->last_track; n++) {
 		const struct image_toc_track *t = &toc->track[n];
@@ -360,6 +376,8 @@ write_cue(const char *cue_path, const char *bin_path, const struct image_toc *to
 				fprintf(f, "    FLAGS%s%s%s\n", flags & 0x2 ? " DCP" : "",
 					flags & 0x8 ? " 4CH" : "", flags & 0x1 ? " PRE" : "");
 		}
+		cue_text(f, "    ", "TITLE", t->title);
+		cue_text(f, "    ", "PERFORMER", t->performer);
 		if (t->isrc[0])
 			fprintf(f, "    ISRC %s\n", t->isrc);
 		/* track 1's first 150 sectors are not in the .bin: it starts at LBA 0 */
@@ -478,11 +496,12 @@ cmd_extract(int argc, char **argv)
 			toc->leadout_lba + IMAGE_LEADOUT_SECTORS - 1);
 		goto out_close;
 	}
-	if (st->q_crc_errors || st->data_errors || st->address_errors) {
+	if (st->q_crc_errors || st->data_errors || st->address_errors || st->cdtext_crc_errors) {
 		fprintf(stderr, "burnfs-image: %s: damaged: %" PRIu64 " bad Q CRC, %" PRIu64
 			" bad data sectors (%" PRIu64 " EDC, %" PRIu64 " ECC), %" PRIu64
-			" wrong addresses\n", stream, st->q_crc_errors, st->data_errors,
-			st->edc_errors, st->ecc_errors, st->address_errors);
+			" wrong addresses, %" PRIu64 " bad CD-TEXT\n", stream, st->q_crc_errors,
+			st->data_errors, st->edc_errors, st->ecc_errors, st->address_errors,
+			st->cdtext_crc_errors);
 		goto out_close;
 	}
 	status = 0;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cd-sector.h"
+#include "image-cdtext.h"
 #include "image-decoder.h"
 
 #define ADR_MODE5 5	/* multi-session pointers; tolerated in the lead-in */
@@ -30,6 +31,10 @@ struct image_decoder {
 	bool toc_complete;
 	bool toc_bad;
 	char toc_error[256];
+
+	uint8_t cdtext[CDTEXT_MAX_PACKS][CDTEXT_PACK_SIZE];
+	bool cdtext_have[CDTEXT_MAX_PACKS];
+	bool cdtext_parsed;
 
 	/* program area */
 	unsigned cur_track, cur_index;
@@ -58,6 +63,7 @@ image_decoder_create(struct image_decoder **out, enum cd_sector_type type,
 	dec->first_lba = -(int32_t)lead_in_sectors;
 	dec->next_lba = dec->first_lba;
 	dec->stats.first_q_crc_lba = INT32_MIN;
+	dec->stats.first_cdtext_crc_lba = INT32_MIN;
 	dec->stats.first_data_error_lba = INT32_MIN;
 	dec->stats.first_address_error_lba = INT32_MIN;
 	*out = dec;
@@ -245,6 +251,30 @@ out_conflict:
 		 s->lba, q.point);
 }
 
+/* CD-TEXT packs in R-W (bits 5-0 of the 96 P-W bytes), block 0 kept by sequence number. */
+static void
+leadin_cdtext(struct image_decoder *dec, const uint8_t *sub, struct image_sector *s)
+{
+	for (unsigned k = 0; k < 4; k++) {
+		const uint8_t *rw = sub + 24 * k;
+		uint8_t pack[CDTEXT_PACK_SIZE];
+		unsigned any = 0;
+
+		for (unsigned i = 0; i < 24; i++)
+			any |= rw[i] & 0x3f;
+		if (!any)
+			continue;
+		if (!image_cdtext_from_symbols(rw, pack)) {
+			s->damage |= IMAGE_DAMAGE_CDTEXT_CRC;
+			continue;
+		}
+		if ((pack[3] & 0x70) == 0 && !dec->cdtext_have[pack[2]]) {
+			memcpy(dec->cdtext[pack[2]], pack, CDTEXT_PACK_SIZE);
+			dec->cdtext_have[pack[2]] = true;
+		}
+	}
+}
+
 static void
 program_q(struct image_decoder *dec, struct image_sector *s)
 {
@@ -321,6 +351,10 @@ count_damage(struct image_decoder *dec, const struct image_sector *s)
 		if (!st->data_errors++)
 			st->first_data_error_lba = s->lba;
 	}
+	if (s->damage & IMAGE_DAMAGE_CDTEXT_CRC) {
+		if (!st->cdtext_crc_errors++)
+			st->first_cdtext_crc_lba = s->lba;
+	}
 	if (s->damage & CD_DAMAGE_EDC)
 		st->edc_errors++;
 	if (s->damage & CD_DAMAGE_ECC)
@@ -348,6 +382,8 @@ decode(struct image_decoder *dec, int32_t lba, const uint8_t *sector, struct ima
 		s->region = IMAGE_REGION_LEADIN;
 		if (s->q_ok)
 			leadin_q(dec, s);
+		if (dec->type != CD_SECTOR_PQ)
+			leadin_cdtext(dec, sector + CD_MAIN_SIZE, s);
 		data = cd_sector_has_sync(sector);
 	} else {
 		if (!dec->toc_complete)
@@ -356,6 +392,11 @@ decode(struct image_decoder *dec, int32_t lba, const uint8_t *sector, struct ima
 				 dec->seen_first ? "" : "no A0 ",
 				 dec->seen_last ? "" : "no A1 ",
 				 dec->seen_leadout ? "tracks missing" : "no A2");
+		if (dec->toc_complete && !dec->toc_bad && !dec->cdtext_parsed) {
+			image_cdtext_parse((const uint8_t (*)[CDTEXT_PACK_SIZE])dec->cdtext,
+					   dec->cdtext_have, &dec->toc);
+			dec->cdtext_parsed = true;
+		}
 		s->region = dec->toc_complete && lba >= dec->toc.leadout_lba ?
 			IMAGE_REGION_LEADOUT : IMAGE_REGION_PROGRAM;
 		s->track = dec->cur_track;

@@ -7,7 +7,8 @@
  *    track, each track's start and mode, and the lead-out, hence the nominal
  *    stream length image_decoder_expected_sectors()),
  *  - follows TNO/INDEX in the program area (IMAGE_EVENT_TRACK/INDEX) and
- *    records pre-gaps, indexes, MCN and ISRC into the same struct image_toc,
+ *    records pre-gaps, indexes, MCN and ISRC into the same struct image_toc
+ *    (and CD-TEXT titles/performers from the lead-in R-W, when present),
  *  - returns the 2352-byte main channel with data sectors descrambled and
  *    their sync, header address, EDC and P/Q parity checked,
  *  - notices the lead-out (IMAGE_EVENT_LEADOUT) and its nominal end,
@@ -40,6 +41,7 @@ enum image_damage {
 	IMAGE_DAMAGE_Q_CRC = 1 << 8,		/* Q CRC wrong: Q ignored for this sector */
 	IMAGE_DAMAGE_Q_ADDRESS = 1 << 9,	/* Q time != LBA, or TNO/INDEX went backwards */
 	IMAGE_DAMAGE_Q_FORMAT = 1 << 10,	/* good CRC but fields invalid for the region */
+	IMAGE_DAMAGE_CDTEXT_CRC = 1 << 11,	/* a CD-TEXT pack in the lead-in R-W is damaged */
 };
 
 enum image_event {
@@ -73,9 +75,11 @@ struct image_decoder_stats {
 	uint64_t edc_errors;
 	uint64_t ecc_errors;
 	uint64_t address_errors;	/* Q or header address, or non-monotonic feed */
+	uint64_t cdtext_crc_errors;	/* sectors with a damaged CD-TEXT pack */
 	int32_t first_q_crc_lba;	/* INT32_MIN when none */
 	int32_t first_data_error_lba;
 	int32_t first_address_error_lba;
+	int32_t first_cdtext_crc_lba;
 };
 
 struct image_decoder;

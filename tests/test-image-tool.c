@@ -244,6 +244,15 @@ START_TEST(audio_round_trip)
 	ck_assert_ptr_nonnull(strstr(out, "CATALOG " FX_MCN "\n"));
 	ck_assert_ptr_nonnull(strstr(out, "ISRC " FX_ISRC "\n"));
 	ck_assert_ptr_nonnull(strstr(out, "INDEX 00 00:13:25\n"));
+	/* CD-TEXT rides in the lead-in R-W of raw streams only */
+	if (_i == 2) {
+		ck_assert_ptr_nonnull(strstr(out, "PERFORMER \"Test Performer\"\nTITLE \"Test Album\"\n"
+					     "FILE \"out.bin\" BINARY\n  TRACK 01 AUDIO\n    TITLE \"One\"\n"));
+		ck_assert_ptr_nonnull(strstr(out, "    TITLE \"A rather long title for the third "
+					     "track, over 12 bytes\"\n    PERFORMER \"Someone Else\"\n"));
+	} else {
+		ck_assert_ptr_null(strstr(out, "TITLE"));
+	}
 	free(out);
 	free(a);
 
@@ -284,7 +293,7 @@ START_TEST(bad_inputs)
 {
 	char *dir = test_mkdtemp("tool"), *p;
 	const char *b = tool();
-	char text[4096];
+	char text[8192];
 	int n;
 
 	/* a cue pointing at a missing file */
@@ -387,6 +396,20 @@ START_TEST(bad_inputs)
 	free(p);
 	expect_fail(dir, 1, "many.cue:200: track 100: a CD holds at most 99 tracks",
 		    "'%s' toc many.cue", b);
+
+	/* CD-TEXT beyond 256 packs: raw refuses, cooked has no CD-TEXT and works */
+	n = snprintf(text, sizeof(text), "FILE \"many.bin\" BINARY\n");
+	for (int t = 1; t <= 60; t++)
+		n += snprintf(text + n, sizeof(text) - (size_t)n,
+			      "TRACK %02d AUDIO\nTITLE \"%060d\"\nINDEX 01 %02d:%02d:00\n", t, t,
+			      (t - 1) * 4 / 60, (t - 1) * 4 % 60);
+	p = fx_path(dir, "text.cue");
+	fx_write_text(p, text);
+	free(p);
+	expect_fail(dir, 1, "CD-TEXT needs more than 256 packs of 12 characters",
+		    "'%s' make --sector-type raw -o x text.cue", b);
+	ck_assert_int_eq(run(dir, NULL, NULL, "'%s' make --sector-type cooked text.cue | wc -c",
+			     b), 0);
 
 	/* longer than 80 minutes, allowed with --overburn up to the address limit */
 	ck_assert_int_eq(run(dir, NULL, NULL, "truncate -s %lld long.bin && "
@@ -503,7 +526,7 @@ START_TEST(extract_damaged_streams)
 			     "dd of=bad.raw bs=1 seek=%lld conv=notrunc status=none", at), 0);
 	expect_fail(dir, 1, "bad.raw: LBA 100 (00:03:25): bad-EDC bad-ECC",
 		    "'%s' extract --lead-in-sectors 1000 bad.raw out.cue", b);
-	expect_fail(dir, 1, "damaged: 0 bad Q CRC, 1 bad data sectors (1 EDC, 1 ECC)",
+	expect_fail(dir, 1, "damaged: 0 bad Q CRC, 1 bad data sectors (1 EDC, 1 ECC), 0 wrong addresses",
 		    "'%s' extract --lead-in-sectors 1000 bad.raw out.cue", b);
 	/* a Q CRC */
 	at = 1200LL * 2448 + 2352 + 20;
