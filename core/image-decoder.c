@@ -12,6 +12,8 @@
 #include "image-decoder.h"
 
 #define ADR_MODE5 5	/* multi-session pointers; tolerated in the lead-in */
+/* A TOC repeats within 3 * (3 + 99) sectors; twice that without one valid entry is no TOC. */
+#define LEADIN_NO_TOC_LIMIT 612
 
 struct image_decoder {
 	enum cd_sector_type type;
@@ -30,6 +32,7 @@ struct image_decoder {
 	int32_t point_lba[IMAGE_MAX_TRACKS + 1];
 	bool toc_complete;
 	bool toc_bad;
+	unsigned leadin_without_entry;	/* lead-in sectors since the last valid TOC entry */
 	char toc_error[256];
 
 	uint8_t cdtext[CDTEXT_MAX_PACKS][CDTEXT_PACK_SIZE];
@@ -382,6 +385,11 @@ decode(struct image_decoder *dec, int32_t lba, const uint8_t *sector, struct ima
 		s->region = IMAGE_REGION_LEADIN;
 		if (s->q_ok)
 			leadin_q(dec, s);
+		if (s->q_ok && !(s->damage & IMAGE_DAMAGE_Q_FORMAT))
+			dec->leadin_without_entry = 0;
+		else if (++dec->leadin_without_entry == LEADIN_NO_TOC_LIMIT && !dec->toc_complete)
+			toc_fail(dec, "no valid TOC entry in the %d lead-in sectors up to LBA %d",
+				 LEADIN_NO_TOC_LIMIT, lba);
 		if (dec->type != CD_SECTOR_PQ)
 			leadin_cdtext(dec, sector + CD_MAIN_SIZE, s);
 		data = cd_sector_has_sync(sector);

@@ -15,7 +15,9 @@
  *  - and counts damage: bad Q CRC, bad data sectors, Q or header addresses
  *    that disagree with the sector's LBA or go backwards, and a lead-in that
  *    is not a TOC (the feed returns -EBADMSG once; image_decoder_toc_error()
- *    says why).
+ *    says why): a lead-in Q frame with a good CRC that is not a TOC entry,
+ *    entries that contradict each other, 612 lead-in sectors in a row
+ *    without a valid entry, or a lead-in that ends before the TOC is whole.
  * Memory is bounded (one decoder is about 70 KB); nothing is buffered.
  * The small pure helpers the emulator needs per sector are
  * subchannel_extract_q(), subchannel_to_raw96() (subchannel.h) and

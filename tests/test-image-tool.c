@@ -551,8 +551,13 @@ START_TEST(extract_damaged_streams)
 	/* zeros: no valid Q at all, so the lead-in ends without a TOC */
 	ck_assert_int_eq(run(dir, NULL, NULL, "head -c %lld /dev/zero > zero.raw",
 			     1200LL * 2448), 0);
-	expect_fail(dir, 1, "zero.raw: the lead-in is not a TOC: the lead-in ended at LBA -151 "
-		    "without a complete TOC", "'%s' extract --lead-in-sectors 1000 zero.raw out.cue",
+	expect_fail(dir, 1, "zero.raw: the lead-in is not a TOC: no valid TOC entry in the 612 "
+		    "lead-in sectors up to LBA -389",
+		    "'%s' extract --lead-in-sectors 1000 zero.raw out.cue", b);
+	ck_assert_int_eq(run(dir, NULL, NULL, "head -c %lld /dev/zero > zero2.raw",
+			     400LL * 2448), 0);
+	expect_fail(dir, 1, "zero2.raw: the lead-in is not a TOC: the lead-in ended at LBA -151 "
+		    "without a complete TOC", "'%s' extract --lead-in-sectors 400 zero2.raw out.cue",
 		    b);
 	/* the wrong sector type */
 	expect_fail(dir, 1, "the lead-in is not a TOC",

@@ -650,6 +650,17 @@ START_TEST(decoder_rejects_lead_in_without_toc)
 	ck_assert_int_eq(image_decoder_feed(dec, sector, s), 0);
 	image_decoder_destroy(dec);
 
+	/* a lead-in of zeros (no valid Q at all) is rejected after 612 sectors */
+	ck_assert_ok(image_decoder_create(&dec, CD_SECTOR_RAW, 22650));
+	memset(sector, 0, sizeof(sector));
+	for (int i = 0; i < 611; i++)
+		ck_assert_int_eq(image_decoder_feed(dec, sector, s), 0);
+	ck_assert_int_eq(image_decoder_feed(dec, sector, s), -EBADMSG);
+	ck_assert_str_eq(image_decoder_toc_error(dec), "no valid TOC entry in the 612 lead-in "
+			 "sectors up to LBA -22039");
+	ck_assert_uint_eq(image_decoder_stats(dec)->q_crc_errors, 612);
+	image_decoder_destroy(dec);
+
 	/* a stream that starts in the pre-gap has no TOC at all */
 	ck_assert_ok(image_decoder_create(&dec, CD_SECTOR_RAW, 150));
 	subq_build_position(q, 0, 1, 0, 150, -150);
