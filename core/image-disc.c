@@ -806,7 +806,8 @@ disc_from_wavs(struct image_disc *disc, const char *const *paths, size_t n,
 
 /* Places every track on the address line and checks the length rules. */
 static int
-disc_layout(struct image_disc *disc, unsigned flags, struct image_error *err)
+disc_layout(struct image_disc *disc, const char *input, unsigned flags,
+	    struct image_error *err)
 {
 	struct image_toc *toc = &disc->toc;
 	int32_t lba = 0;
@@ -827,8 +828,11 @@ disc_layout(struct image_disc *disc, unsigned flags, struct image_error *err)
 		lba += (int32_t)(src->pregap_silent + src->file_sectors + src->postgap);
 		t->end_lba = lba;
 		if (t->end_lba - t->start_lba < IMAGE_MIN_TRACK_SECTORS) {
-			image_error_set(err, "track %u is %d sectors long; a track needs at least "
-					"300 sectors (4 seconds)", n, t->end_lba - t->start_lba);
+			image_error_set(err, "%s: track %u is %d sectors long; a track needs at "
+					"least 300 sectors (4 seconds)",
+					has_suffix(input, ".wav") ? disc->files[src->file].path :
+					input, n,
+					t->end_lba - t->start_lba);
 			return -EINVAL;
 		}
 		if (lba > IMAGE_LAST_SECTOR_OVERBURN)
@@ -837,14 +841,14 @@ disc_layout(struct image_disc *disc, unsigned flags, struct image_error *err)
 	toc->leadout_lba = lba;
 	msf_text(msf, sizeof(msf), lba + CD_PREGAP_FRAMES);
 	if (lba + IMAGE_LEADOUT_SECTORS - 1 > IMAGE_LAST_SECTOR_OVERBURN) {
-		image_error_set(err, "disc is too long: lead-out at %s (LBA %d) would end past "
-				"89:59:74, the end of the CD address range", msf, lba);
+		image_error_set(err, "%s: disc is too long: lead-out at %s (LBA %d) would end past "
+				"89:59:74, the end of the CD address range", input, msf, lba);
 		return -EINVAL;
 	}
 	if (lba > IMAGE_LAST_LEADOUT_80MIN && !(flags & IMAGE_DISC_OVERBURN)) {
-		image_error_set(err, "disc is too long: lead-out at %s (LBA %d) is past 79:59:74, "
-				"the end of an 80-minute CD-R (use --overburn to allow it)",
-				msf, lba);
+		image_error_set(err, "%s: disc is too long: lead-out at %s (LBA %d) is past "
+				"79:59:74, the end of an 80-minute CD-R (use --overburn to allow it)",
+				input, msf, lba);
 		return -EINVAL;
 	}
 	return 0;
@@ -888,7 +892,7 @@ image_disc_open(struct image_disc **out, const char *const *inputs, size_t n_inp
 	if (ret == -ENOMEM)
 		image_error_set(err, "out of memory");
 	if (ret >= 0)
-		ret = disc_layout(disc, flags, err);
+		ret = disc_layout(disc, inputs[0], flags, err);
 	if (ret < 0) {
 		image_disc_destroy(disc);
 		return ret;

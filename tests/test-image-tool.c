@@ -376,12 +376,20 @@ START_TEST(bad_inputs)
 	p = fx_path(dir, "tiny.cue");
 	fx_write_text(p, "FILE \"tiny.bin\" BINARY\nTRACK 01 AUDIO\nINDEX 01 00:00:00\n");
 	free(p);
-	expect_fail(dir, 1, "track 1 is 299 sectors long; a track needs at least 300 sectors "
-		    "(4 seconds)", "'%s' toc tiny.cue", b);
+	expect_fail(dir, 1, "tiny.cue: track 1 is 299 sectors long; a track needs at least 300 "
+		    "sectors (4 seconds)", "'%s' toc tiny.cue", b);
 	p = fx_path(dir, "tiny.iso");
 	fx_make_iso(p, 200, 200);
 	free(p);
-	expect_fail(dir, 1, "track 1 is 200 sectors long", "'%s' toc tiny.iso", b);
+	expect_fail(dir, 1, "tiny.iso: track 1 is 200 sectors long", "'%s' toc tiny.iso", b);
+	p = fx_path(dir, "short.wav");
+	fx_make_wav(p, 1, 2, 44100, 16, 299 * 2352);
+	free(p);
+	p = fx_path(dir, "ok.wav");
+	fx_make_wav(p, 1, 2, 44100, 16, 300 * 2352);
+	free(p);
+	expect_fail(dir, 1, "short.wav: track 2 is 299 sectors long", "'%s' toc ok.wav short.wav",
+		    b);
 
 	/* more than 99 tracks */
 	ck_assert_int_eq(run(dir, NULL, NULL, "head -c %d /dev/zero > many.bin",
@@ -417,14 +425,15 @@ START_TEST(bad_inputs)
 	p = fx_path(dir, "long.cue");
 	fx_write_text(p, "FILE \"long.bin\" BINARY\nTRACK 01 AUDIO\nINDEX 01 00:00:00\n");
 	free(p);
-	expect_fail(dir, 1, "disc is too long: lead-out at 80:00:50 (LBA 359900) is past "
+	expect_fail(dir, 1, "long.cue: disc is too long: lead-out at 80:00:50 (LBA 359900) is past "
 		    "79:59:74, the end of an 80-minute CD-R (use --overburn to allow it)",
 		    "'%s' make -o x long.cue", b);
 	ck_assert_int_eq(run(dir, NULL, NULL, "'%s' toc --overburn long.cue", b), 0);
 	p = fx_path(dir, "huge.cue");
 	fx_write_text(p, "FILE \"huge.bin\" BINARY\nTRACK 01 AUDIO\nINDEX 01 00:00:00\n");
 	free(p);
-	expect_fail(dir, 1, "would end past 89:59:74", "'%s' toc --overburn huge.cue", b);
+	expect_fail(dir, 1, "huge.cue: disc is too long: lead-out at 88:55:25 (LBA 400000) would "
+		    "end past 89:59:74", "'%s' toc --overburn huge.cue", b);
 
 	/* cue rules */
 	p = fx_path(dir, "cat.cue");
