@@ -82,8 +82,8 @@ parse_lead_in(const char *s)
 	errno = 0;
 	v = strtoul(s, &end, 10);
 	if (errno || end == s || *end || s[0] == '-' || v > IMAGE_MAX_LEAD_IN)
-		usage_error("--lead-in-sectors must be a number of sectors from 0 to 45150, "
-			    "not '%s'", s);
+		usage_error("--lead-in-sectors must be a number of sectors from 0 to 45150, not '%s'",
+			s);
 	return (unsigned)v;
 }
 
@@ -168,8 +168,8 @@ check_inputs(int n, char **inputs)
 		if (!ends_with(inputs[i], ".cue") && !ends_with(inputs[i], ".iso"))
 			usage_error("'%s' is not a .cue, .iso or .wav file", inputs[i]);
 		if (n > 1)
-			usage_error("give one .cue, one .iso, or one or more .wav files, not '%s' "
-				    "with others", inputs[i]);
+			usage_error("give one .cue, one .iso, or one or more .wav files, not '%s' with others",
+				inputs[i]);
 	}
 }
 
@@ -206,8 +206,8 @@ cmd_make(int argc, char **argv)
 		usage_error("%s: no INPUT given", "make");
 	check_inputs(argc - first, argv + first);
 	if (!o.output && isatty(STDOUT_FILENO))
-		usage_error("%s: refusing to write a raw stream to a terminal; use -o FILE or "
-			    "redirect stdout", "make");
+		usage_error("%s: refusing to write a raw stream to a terminal; use -o FILE or redirect stdout",
+			"make");
 	ret = image_disc_open(&disc, (const char *const *)argv + first, (size_t)(argc - first),
 			      o.flags, &err);
 	if (ret < 0) {
@@ -308,8 +308,8 @@ report_sector(const char *stream, const struct image_sector *s, uint64_t *report
 		return;
 	if (++*reported > MAX_REPORTED) {
 		if (*reported == MAX_REPORTED + 1)
-			fprintf(stderr, "burnfs-image: %s: more damaged sectors; only counts from "
-				"here on\n", stream);
+			fprintf(stderr, "burnfs-image: %s: more damaged sectors; only counts from here on\n",
+				stream);
 		return;
 	}
 	if (s->damage & IMAGE_DAMAGE_Q_CRC)
@@ -454,8 +454,8 @@ cmd_extract(int argc, char **argv)
 		if (s->region == IMAGE_REGION_PROGRAM && s->lba >= 0 && toc &&
 		    s->lba < toc->leadout_lba) {
 			if ((uint64_t)s->lba != written) {
-				fprintf(stderr, "burnfs-image: %s: internal error: LBA %d out of "
-					"order\n", stream, s->lba);
+				fprintf(stderr, "burnfs-image: %s: internal error: LBA %d out of order\n",
+					stream, s->lba);
 				goto out_close;
 			}
 			ret = write_all(bin_fd, s->main, CD_MAIN_SIZE);
@@ -475,12 +475,13 @@ cmd_extract(int argc, char **argv)
 	toc = image_decoder_toc(dec);
 	if (!toc) {
 		fprintf(stderr, "burnfs-image: %s: no TOC: the stream %s\n", stream,
-			image_decoder_stats(dec)->sectors ? "ended inside the lead-in" : "is empty");
+			image_decoder_stats(dec)->sectors ? "ended inside the lead-in" :
+			"is empty");
 		goto out_close;
 	}
 	if (n && n != size && !image_decoder_complete(dec)) {
-		fprintf(stderr, "burnfs-image: %s: the stream ends in the middle of a %u-byte "
-			"sector\n", stream, size);
+		fprintf(stderr, "burnfs-image: %s: the stream ends in the middle of a %u-byte sector\n",
+			stream, size);
 		goto out_close;
 	}
 	ret = write_cue(cue, bin, toc);
@@ -490,8 +491,8 @@ cmd_extract(int argc, char **argv)
 	}
 	st = image_decoder_stats(dec);
 	if (!image_decoder_complete(dec)) {
-		fprintf(stderr, "burnfs-image: %s: the stream ends at LBA %d, before the end of "
-			"its lead-out (LBA %d)\n", stream,
+		fprintf(stderr, "burnfs-image: %s: the stream ends at LBA %d, before the end of its lead-out (LBA %d)\n",
+			stream,
 			(int32_t)(st->sectors) - (int32_t)o.lead_in - 1,
 			toc->leadout_lba + IMAGE_LEADOUT_SECTORS - 1);
 		goto out_close;

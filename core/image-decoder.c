@@ -163,8 +163,8 @@ toc_finish(struct image_decoder *dec)
 		struct image_toc_track *t = &toc->track[n];
 
 		if (dec->point_lba[n] <= prev || dec->point_lba[n] < 0) {
-			toc_fail(dec, "lead-in TOC: track %u starts at LBA %d, not after the "
-				 "previous track", n, dec->point_lba[n]);
+			toc_fail(dec, "lead-in TOC: track %u starts at LBA %d, not after the previous track",
+				n, dec->point_lba[n]);
 			return;
 		}
 		prev = dec->point_lba[n];
@@ -196,14 +196,14 @@ leadin_q(struct image_decoder *dec, struct image_sector *s)
 		if (q.adr == ADR_MODE5)
 			return;
 		s->damage |= IMAGE_DAMAGE_Q_FORMAT;
-		toc_fail(dec, "lead-in sector at LBA %d carries a Q frame that is not a TOC entry "
-			 "(ADR %u)", s->lba, q.adr);
+		toc_fail(dec, "lead-in sector at LBA %d carries a Q frame that is not a TOC entry (ADR %u)",
+			s->lba, q.adr);
 		return;
 	}
 	if (q.tno != SUBQ_TNO_LEADIN) {
 		s->damage |= IMAGE_DAMAGE_Q_FORMAT;
-		toc_fail(dec, "lead-in sector at LBA %d carries a Q frame of track %02x, not a "
-			 "TOC entry", s->lba, s->q[1]);
+		toc_fail(dec, "lead-in sector at LBA %d carries a Q frame of track %02x, not a TOC entry",
+			s->lba, s->q[1]);
 		return;
 	}
 	switch (q.point) {
@@ -395,8 +395,8 @@ decode(struct image_decoder *dec, int32_t lba, const uint8_t *sector, struct ima
 		data = cd_sector_has_sync(sector);
 	} else {
 		if (!dec->toc_complete)
-			toc_fail(dec, "the lead-in ended at LBA %d without a complete TOC "
-				 "(%s%s%s)", lba - 1,
+			toc_fail(dec, "the lead-in ended at LBA %d without a complete TOC (%s%s%s)",
+				lba - 1,
 				 dec->seen_first ? "" : "no A0 ",
 				 dec->seen_last ? "" : "no A1 ",
 				 dec->seen_leadout ? "tracks missing" : "no A2");

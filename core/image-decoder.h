@@ -47,9 +47,9 @@ enum image_damage {
 };
 
 enum image_event {
-	IMAGE_EVENT_TOC_COMPLETE = 1 << 0,	/* every TOC entry seen; image_decoder_toc() set */
+	IMAGE_EVENT_TOC_COMPLETE = 1 << 0,	/* all TOC entries seen: image_decoder_toc() */
 	IMAGE_EVENT_TOC_BAD = 1 << 1,		/* the lead-in is not a (consistent) TOC */
-	IMAGE_EVENT_TRACK = 1 << 2,		/* first sector of a track (pre-gap or index 01) */
+	IMAGE_EVENT_TRACK = 1 << 2,		/* first sector of a track (pre-gap or 01) */
 	IMAGE_EVENT_INDEX = 1 << 3,		/* first sector of an index */
 	IMAGE_EVENT_LEADOUT = 1 << 4,		/* first lead-out sector */
 	IMAGE_EVENT_END = 1 << 5,		/* last sector of the 6750-sector lead-out */
@@ -59,12 +59,12 @@ enum image_event {
 struct image_sector {
 	int32_t lba;
 	enum image_region region;
-	unsigned track;		/* 0 in the lead-in, 1..99, SUBQ_TNO_LEADOUT in the lead-out */
+	unsigned track;		/* 0 lead-in, 1..99, SUBQ_TNO_LEADOUT in the lead-out */
 	unsigned index;
 	bool data;		/* a Mode 1 sector: main is descrambled */
 	bool p;
 	bool q_ok;		/* Q CRC good */
-	uint8_t q[SUBQ_SIZE];	/* the Q frame as read (16-byte form normalized to inverted CRC) */
+	uint8_t q[SUBQ_SIZE];	/* Q as read (a 16-byte form's CRC made inverted) */
 	unsigned damage;	/* enum cd_sector_damage | enum image_damage; 0 = good */
 	unsigned events;	/* enum image_event */
 	uint8_t main[CD_MAIN_SIZE];

@@ -96,8 +96,8 @@ image_encoder_create(struct image_encoder **out, const struct image_disc *disc,
 	min_lead_in = CD_PREGAP_FRAMES +
 		TOC_REPEAT * (3 + toc->last_track - toc->first_track + 1);
 	if (lead_in_sectors < min_lead_in || lead_in_sectors > IMAGE_MAX_LEAD_IN) {
-		image_error_set(err, "lead-in of %u sectors: this disc needs %u to %u (150 for "
-				"the pre-gap, 3 per TOC entry)", lead_in_sectors, min_lead_in,
+		image_error_set(err, "lead-in of %u sectors: this disc needs %u to %u (150 for the pre-gap, 3 per TOC entry)",
+			lead_in_sectors, min_lead_in,
 				IMAGE_MAX_LEAD_IN);
 		return -EINVAL;
 	}
