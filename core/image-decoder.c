@@ -20,6 +20,7 @@ struct image_decoder {
 	unsigned sector_size;
 	int32_t first_lba;
 	int32_t next_lba;
+	int32_t first_fed_lba;
 	bool started;
 
 	/* lead-in collection */
@@ -102,7 +103,8 @@ image_decoder_expected_sectors(const struct image_decoder *dec)
 {
 	if (!image_decoder_toc(dec))
 		return 0;
-	return (uint64_t)(dec->toc.leadout_lba + IMAGE_LEADOUT_SECTORS - dec->first_lba);
+	return (uint64_t)(dec->toc.leadout_lba + IMAGE_LEADOUT_SECTORS -
+			  (dec->started ? dec->first_fed_lba : dec->first_lba));
 }
 
 bool
@@ -462,6 +464,8 @@ image_decoder_feed_at(struct image_decoder *dec, int32_t lba, const uint8_t *sec
 			dec->stats.first_address_error_lba = lba;
 		return -EINVAL;
 	}
+	if (!dec->started)
+		dec->first_fed_lba = lba;
 	dec->started = true;
 	dec->next_lba = lba + 1;
 	return decode(dec, lba, sector, out);

@@ -129,8 +129,9 @@ const char *image_decoder_toc_error(const struct image_decoder *dec);
 const struct image_decoder_stats *image_decoder_stats(const struct image_decoder *dec);
 
 /*
- * Sectors a complete stream has: lead-in + 150 + program area + 6750 lead-out,
- * or 0 while the TOC is unknown.
+ * Sectors a complete stream has from the first sector fed (or from
+ * -lead_in_sectors before any) to the end of the 6750-sector lead-out, or 0
+ * while the TOC is unknown.
  */
 uint64_t image_decoder_expected_sectors(const struct image_decoder *dec);
 

@@ -692,6 +692,35 @@ START_TEST(decoder_feed_at_order)
 	ck_assert_int_eq(image_decoder_feed(dec, sector, s), 0);
 	ck_assert_int_eq(s->lba, -11633);
 	image_decoder_destroy(dec);
+
+	/* the expected length counts from the first sector fed */
+	{
+		char *dir = test_mkdtemp("img"), *iso = fx_path(dir, "data.iso");
+		struct image_encoder *enc;
+		struct image_disc *disc;
+		struct image_error err;
+		uint8_t sec[2368];
+		int32_t lba = -22650;
+
+		fx_make_iso(iso, 300, 300);
+		disc = open_one(iso, 0);
+		ck_assert_ok(image_encoder_create(&enc, disc, CD_SECTOR_PQ, 22650, &err));
+		ck_assert_ok(image_decoder_create(&dec, CD_SECTOR_PQ, 22650));
+		while (image_encoder_next_sector(enc, sec, &err) == 1) {
+			if (lba >= -11634)
+				ck_assert_int_eq(image_decoder_feed_at(dec, lba, sec, s), 0);
+			lba++;
+		}
+		ck_assert(image_decoder_complete(dec));
+		ck_assert_uint_eq(image_decoder_expected_sectors(dec), 11634 + 300 + 6750);
+		ck_assert_uint_eq(image_decoder_stats(dec)->sectors, 11634 + 300 + 6750);
+		image_decoder_destroy(dec);
+		image_encoder_destroy(enc);
+		image_disc_destroy(disc);
+		test_rmtree(dir);
+		free(iso);
+		free(dir);
+	}
 	free(s);
 }
 END_TEST
