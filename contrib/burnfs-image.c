@@ -82,8 +82,8 @@ parse_lead_in(const char *s)
 	errno = 0;
 	v = strtoul(s, &end, 10);
 	if (errno || end == s || *end || s[0] == '-' || v > IMAGE_MAX_LEAD_IN)
-		usage_error("--lead-in-sectors must be a number of sectors from 0 to 45150, "
-			    "not '%s'", s);
+		usage_error("--lead-in-sectors must be a number of sectors from 0 to 45150, not '%s'",
+			s);
 	return (unsigned)v;
 }
 
@@ -168,8 +168,8 @@ check_inputs(int n, char **inputs)
 		if (!ends_with(inputs[i], ".cue") && !ends_with(inputs[i], ".iso"))
 			usage_error("'%s' is not a .cue, .iso or .wav file", inputs[i]);
 		if (n > 1)
-			usage_error("give one .cue, one .iso, or one or more .wav files, not '%s' "
-				    "with others", inputs[i]);
+			usage_error("give one .cue, one .iso, or one or more .wav files, not '%s' with others",
+				inputs[i]);
 	}
 }
 
@@ -206,8 +206,8 @@ cmd_make(int argc, char **argv)
 		usage_error("%s: no INPUT given", "make");
 	check_inputs(argc - first, argv + first);
 	if (!o.output && isatty(STDOUT_FILENO))
-		usage_error("%s: refusing to write a raw stream to a terminal; use -o FILE or "
-			    "redirect stdout", "make");
+		usage_error("%s: refusing to write a raw stream to a terminal; use -o FILE or redirect stdout",
+			"make");
 	ret = image_disc_open(&disc, (const char *const *)argv + first, (size_t)(argc - first),
 			      o.flags, &err);
 	if (ret < 0) {
@@ -308,8 +308,8 @@ report_sector(const char *stream, const struct image_sector *s, uint64_t *report
 		return;
 	if (++*reported > MAX_REPORTED) {
 		if (*reported == MAX_REPORTED + 1)
-			fprintf(stderr, "burnfs-image: %s: more damaged sectors; only counts from "
-				"here on\n", stream);
+			fprintf(stderr, "burnfs-image: %s: more damaged sectors; only counts from here on\n",
+				stream);
 		return;
 	}
 	if (s->damage & IMAGE_DAMAGE_Q_CRC)
@@ -326,8 +326,22 @@ report_sector(const char *stream, const struct image_sector *s, uint64_t *report
 		strcat(what, " bad-EDC");
 	if (s->damage & CD_DAMAGE_ECC)
 		strcat(what, " bad-ECC");
+	if (s->damage & IMAGE_DAMAGE_CDTEXT_CRC)
+		strcat(what, " bad-CD-TEXT-CRC");
 	fprintf(stderr, "burnfs-image: %s: LBA %d (%02u:%02u:%02u):%s\n", stream, s->lba,
 		msf.m, msf.s, msf.f, what);
+}
+
+/* A cue TITLE/PERFORMER line; a double quote cannot be written inside one. */
+static void
+cue_text(FILE *f, const char *indent, const char *cmd, const char *text)
+{
+	if (!text[0])
+		return;
+	fprintf(f, "%s%s \"", indent, cmd);
+	for (const char *p = text; *p; p++)
+		fputc(*p == '"' ? '\'' : *p, f);
+	fputs("\"\n", f);
 }
 
 static int
@@ -347,6 +361,8 @@ write_cue(const char *cue_path, const char *bin_path, const struct image_toc *to
 	fprintf(f, "REM written by burnfs-image %s\n", BURNFS_VERSION);
 	if (toc->mcn[0])
 		fprintf(f, "CATALOG %s\n", toc->mcn);
+	cue_text(f, "", "PERFORMER", toc->performer);
+	cue_text(f, "", "TITLE", toc->title);
 	fprintf(f, "FILE \"%s\" BINARY\n", basename(bin_copy));
 	for (unsigned n = toc->first_track; n <= toc->last_track; n++) {
 		const struct image_toc_track *t = &toc->track[n];
@@ -360,6 +376,8 @@ write_cue(const char *cue_path, const char *bin_path, const struct image_toc *to
 				fprintf(f, "    FLAGS%s%s%s\n", flags & 0x2 ? " DCP" : "",
 					flags & 0x8 ? " 4CH" : "", flags & 0x1 ? " PRE" : "");
 		}
+		cue_text(f, "    ", "TITLE", t->title);
+		cue_text(f, "    ", "PERFORMER", t->performer);
 		if (t->isrc[0])
 			fprintf(f, "    ISRC %s\n", t->isrc);
 		/* track 1's first 150 sectors are not in the .bin: it starts at LBA 0 */
@@ -436,8 +454,8 @@ cmd_extract(int argc, char **argv)
 		if (s->region == IMAGE_REGION_PROGRAM && s->lba >= 0 && toc &&
 		    s->lba < toc->leadout_lba) {
 			if ((uint64_t)s->lba != written) {
-				fprintf(stderr, "burnfs-image: %s: internal error: LBA %d out of "
-					"order\n", stream, s->lba);
+				fprintf(stderr, "burnfs-image: %s: internal error: LBA %d out of order\n",
+					stream, s->lba);
 				goto out_close;
 			}
 			ret = write_all(bin_fd, s->main, CD_MAIN_SIZE);
@@ -457,12 +475,13 @@ cmd_extract(int argc, char **argv)
 	toc = image_decoder_toc(dec);
 	if (!toc) {
 		fprintf(stderr, "burnfs-image: %s: no TOC: the stream %s\n", stream,
-			image_decoder_stats(dec)->sectors ? "ended inside the lead-in" : "is empty");
+			image_decoder_stats(dec)->sectors ? "ended inside the lead-in" :
+			"is empty");
 		goto out_close;
 	}
 	if (n && n != size && !image_decoder_complete(dec)) {
-		fprintf(stderr, "burnfs-image: %s: the stream ends in the middle of a %u-byte "
-			"sector\n", stream, size);
+		fprintf(stderr, "burnfs-image: %s: the stream ends in the middle of a %u-byte sector\n",
+			stream, size);
 		goto out_close;
 	}
 	ret = write_cue(cue, bin, toc);
@@ -472,17 +491,18 @@ cmd_extract(int argc, char **argv)
 	}
 	st = image_decoder_stats(dec);
 	if (!image_decoder_complete(dec)) {
-		fprintf(stderr, "burnfs-image: %s: the stream ends at LBA %d, before the end of "
-			"its lead-out (LBA %d)\n", stream,
+		fprintf(stderr, "burnfs-image: %s: the stream ends at LBA %d, before the end of its lead-out (LBA %d)\n",
+			stream,
 			(int32_t)(st->sectors) - (int32_t)o.lead_in - 1,
 			toc->leadout_lba + IMAGE_LEADOUT_SECTORS - 1);
 		goto out_close;
 	}
-	if (st->q_crc_errors || st->data_errors || st->address_errors) {
+	if (st->q_crc_errors || st->data_errors || st->address_errors || st->cdtext_crc_errors) {
 		fprintf(stderr, "burnfs-image: %s: damaged: %" PRIu64 " bad Q CRC, %" PRIu64
 			" bad data sectors (%" PRIu64 " EDC, %" PRIu64 " ECC), %" PRIu64
-			" wrong addresses\n", stream, st->q_crc_errors, st->data_errors,
-			st->edc_errors, st->ecc_errors, st->address_errors);
+			" wrong addresses, %" PRIu64 " bad CD-TEXT\n", stream, st->q_crc_errors,
+			st->data_errors, st->edc_errors, st->ecc_errors, st->address_errors,
+			st->cdtext_crc_errors);
 		goto out_close;
 	}
 	status = 0;

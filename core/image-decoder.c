@@ -8,15 +8,19 @@
 #include <string.h>
 
 #include "cd-sector.h"
+#include "image-cdtext.h"
 #include "image-decoder.h"
 
 #define ADR_MODE5 5	/* multi-session pointers; tolerated in the lead-in */
+/* A TOC repeats within 3 * (3 + 99) sectors; twice that without one valid entry is no TOC. */
+#define LEADIN_NO_TOC_LIMIT 612
 
 struct image_decoder {
 	enum cd_sector_type type;
 	unsigned sector_size;
 	int32_t first_lba;
 	int32_t next_lba;
+	int32_t first_fed_lba;
 	bool started;
 
 	/* lead-in collection */
@@ -29,7 +33,12 @@ struct image_decoder {
 	int32_t point_lba[IMAGE_MAX_TRACKS + 1];
 	bool toc_complete;
 	bool toc_bad;
+	unsigned leadin_without_entry;	/* lead-in sectors since the last valid TOC entry */
 	char toc_error[256];
+
+	uint8_t cdtext[CDTEXT_MAX_PACKS][CDTEXT_PACK_SIZE];
+	bool cdtext_have[CDTEXT_MAX_PACKS];
+	bool cdtext_parsed;
 
 	/* program area */
 	unsigned cur_track, cur_index;
@@ -58,6 +67,7 @@ image_decoder_create(struct image_decoder **out, enum cd_sector_type type,
 	dec->first_lba = -(int32_t)lead_in_sectors;
 	dec->next_lba = dec->first_lba;
 	dec->stats.first_q_crc_lba = INT32_MIN;
+	dec->stats.first_cdtext_crc_lba = INT32_MIN;
 	dec->stats.first_data_error_lba = INT32_MIN;
 	dec->stats.first_address_error_lba = INT32_MIN;
 	*out = dec;
@@ -93,7 +103,8 @@ image_decoder_expected_sectors(const struct image_decoder *dec)
 {
 	if (!image_decoder_toc(dec))
 		return 0;
-	return (uint64_t)(dec->toc.leadout_lba + IMAGE_LEADOUT_SECTORS - dec->first_lba);
+	return (uint64_t)(dec->toc.leadout_lba + IMAGE_LEADOUT_SECTORS -
+			  (dec->started ? dec->first_fed_lba : dec->first_lba));
 }
 
 bool
@@ -154,8 +165,8 @@ toc_finish(struct image_decoder *dec)
 		struct image_toc_track *t = &toc->track[n];
 
 		if (dec->point_lba[n] <= prev || dec->point_lba[n] < 0) {
-			toc_fail(dec, "lead-in TOC: track %u starts at LBA %d, not after the "
-				 "previous track", n, dec->point_lba[n]);
+			toc_fail(dec, "lead-in TOC: track %u starts at LBA %d, not after the previous track",
+				n, dec->point_lba[n]);
 			return;
 		}
 		prev = dec->point_lba[n];
@@ -187,14 +198,14 @@ leadin_q(struct image_decoder *dec, struct image_sector *s)
 		if (q.adr == ADR_MODE5)
 			return;
 		s->damage |= IMAGE_DAMAGE_Q_FORMAT;
-		toc_fail(dec, "lead-in sector at LBA %d carries a Q frame that is not a TOC entry "
-			 "(ADR %u)", s->lba, q.adr);
+		toc_fail(dec, "lead-in sector at LBA %d carries a Q frame that is not a TOC entry (ADR %u)",
+			s->lba, q.adr);
 		return;
 	}
 	if (q.tno != SUBQ_TNO_LEADIN) {
 		s->damage |= IMAGE_DAMAGE_Q_FORMAT;
-		toc_fail(dec, "lead-in sector at LBA %d carries a Q frame of track %02x, not a "
-			 "TOC entry", s->lba, s->q[1]);
+		toc_fail(dec, "lead-in sector at LBA %d carries a Q frame of track %02x, not a TOC entry",
+			s->lba, s->q[1]);
 		return;
 	}
 	switch (q.point) {
@@ -243,6 +254,30 @@ leadin_q(struct image_decoder *dec, struct image_sector *s)
 out_conflict:
 	toc_fail(dec, "lead-in sector at LBA %d: TOC entry %02X disagrees with an earlier one",
 		 s->lba, q.point);
+}
+
+/* CD-TEXT packs in R-W (bits 5-0 of the 96 P-W bytes), block 0 kept by sequence number. */
+static void
+leadin_cdtext(struct image_decoder *dec, const uint8_t *sub, struct image_sector *s)
+{
+	for (unsigned k = 0; k < 4; k++) {
+		const uint8_t *rw = sub + 24 * k;
+		uint8_t pack[CDTEXT_PACK_SIZE];
+		unsigned any = 0;
+
+		for (unsigned i = 0; i < 24; i++)
+			any |= rw[i] & 0x3f;
+		if (!any)
+			continue;
+		if (!image_cdtext_from_symbols(rw, pack)) {
+			s->damage |= IMAGE_DAMAGE_CDTEXT_CRC;
+			continue;
+		}
+		if ((pack[3] & 0x70) == 0 && !dec->cdtext_have[pack[2]]) {
+			memcpy(dec->cdtext[pack[2]], pack, CDTEXT_PACK_SIZE);
+			dec->cdtext_have[pack[2]] = true;
+		}
+	}
 }
 
 static void
@@ -321,6 +356,10 @@ count_damage(struct image_decoder *dec, const struct image_sector *s)
 		if (!st->data_errors++)
 			st->first_data_error_lba = s->lba;
 	}
+	if (s->damage & IMAGE_DAMAGE_CDTEXT_CRC) {
+		if (!st->cdtext_crc_errors++)
+			st->first_cdtext_crc_lba = s->lba;
+	}
 	if (s->damage & CD_DAMAGE_EDC)
 		st->edc_errors++;
 	if (s->damage & CD_DAMAGE_ECC)
@@ -348,14 +387,26 @@ decode(struct image_decoder *dec, int32_t lba, const uint8_t *sector, struct ima
 		s->region = IMAGE_REGION_LEADIN;
 		if (s->q_ok)
 			leadin_q(dec, s);
+		if (s->q_ok && !(s->damage & IMAGE_DAMAGE_Q_FORMAT))
+			dec->leadin_without_entry = 0;
+		else if (++dec->leadin_without_entry == LEADIN_NO_TOC_LIMIT && !dec->toc_complete)
+			toc_fail(dec, "no valid TOC entry in the %d lead-in sectors up to LBA %d",
+				 LEADIN_NO_TOC_LIMIT, lba);
+		if (dec->type != CD_SECTOR_PQ)
+			leadin_cdtext(dec, sector + CD_MAIN_SIZE, s);
 		data = cd_sector_has_sync(sector);
 	} else {
 		if (!dec->toc_complete)
-			toc_fail(dec, "the lead-in ended at LBA %d without a complete TOC "
-				 "(%s%s%s)", lba - 1,
+			toc_fail(dec, "the lead-in ended at LBA %d without a complete TOC (%s%s%s)",
+				lba - 1,
 				 dec->seen_first ? "" : "no A0 ",
 				 dec->seen_last ? "" : "no A1 ",
 				 dec->seen_leadout ? "tracks missing" : "no A2");
+		if (dec->toc_complete && !dec->toc_bad && !dec->cdtext_parsed) {
+			image_cdtext_parse((const uint8_t (*)[CDTEXT_PACK_SIZE])dec->cdtext,
+					   dec->cdtext_have, &dec->toc);
+			dec->cdtext_parsed = true;
+		}
 		s->region = dec->toc_complete && lba >= dec->toc.leadout_lba ?
 			IMAGE_REGION_LEADOUT : IMAGE_REGION_PROGRAM;
 		s->track = dec->cur_track;
@@ -413,6 +464,8 @@ image_decoder_feed_at(struct image_decoder *dec, int32_t lba, const uint8_t *sec
 			dec->stats.first_address_error_lba = lba;
 		return -EINVAL;
 	}
+	if (!dec->started)
+		dec->first_fed_lba = lba;
 	dec->started = true;
 	dec->next_lba = lba + 1;
 	return decode(dec, lba, sector, out);

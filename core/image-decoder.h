@@ -7,14 +7,17 @@
  *    track, each track's start and mode, and the lead-out, hence the nominal
  *    stream length image_decoder_expected_sectors()),
  *  - follows TNO/INDEX in the program area (IMAGE_EVENT_TRACK/INDEX) and
- *    records pre-gaps, indexes, MCN and ISRC into the same struct image_toc,
+ *    records pre-gaps, indexes, MCN and ISRC into the same struct image_toc
+ *    (and CD-TEXT titles/performers from the lead-in R-W, when present),
  *  - returns the 2352-byte main channel with data sectors descrambled and
  *    their sync, header address, EDC and P/Q parity checked,
  *  - notices the lead-out (IMAGE_EVENT_LEADOUT) and its nominal end,
  *  - and counts damage: bad Q CRC, bad data sectors, Q or header addresses
  *    that disagree with the sector's LBA or go backwards, and a lead-in that
  *    is not a TOC (the feed returns -EBADMSG once; image_decoder_toc_error()
- *    says why).
+ *    says why): a lead-in Q frame with a good CRC that is not a TOC entry,
+ *    entries that contradict each other, 612 lead-in sectors in a row
+ *    without a valid entry, or a lead-in that ends before the TOC is whole.
  * Memory is bounded (one decoder is about 70 KB); nothing is buffered.
  * The small pure helpers the emulator needs per sector are
  * subchannel_extract_q(), subchannel_to_raw96() (subchannel.h) and
@@ -40,12 +43,13 @@ enum image_damage {
 	IMAGE_DAMAGE_Q_CRC = 1 << 8,		/* Q CRC wrong: Q ignored for this sector */
 	IMAGE_DAMAGE_Q_ADDRESS = 1 << 9,	/* Q time != LBA, or TNO/INDEX went backwards */
 	IMAGE_DAMAGE_Q_FORMAT = 1 << 10,	/* good CRC but fields invalid for the region */
+	IMAGE_DAMAGE_CDTEXT_CRC = 1 << 11,	/* a CD-TEXT pack in the lead-in R-W is damaged */
 };
 
 enum image_event {
-	IMAGE_EVENT_TOC_COMPLETE = 1 << 0,	/* every TOC entry seen; image_decoder_toc() set */
+	IMAGE_EVENT_TOC_COMPLETE = 1 << 0,	/* all TOC entries seen: image_decoder_toc() */
 	IMAGE_EVENT_TOC_BAD = 1 << 1,		/* the lead-in is not a (consistent) TOC */
-	IMAGE_EVENT_TRACK = 1 << 2,		/* first sector of a track (pre-gap or index 01) */
+	IMAGE_EVENT_TRACK = 1 << 2,		/* first sector of a track (pre-gap or 01) */
 	IMAGE_EVENT_INDEX = 1 << 3,		/* first sector of an index */
 	IMAGE_EVENT_LEADOUT = 1 << 4,		/* first lead-out sector */
 	IMAGE_EVENT_END = 1 << 5,		/* last sector of the 6750-sector lead-out */
@@ -55,12 +59,12 @@ enum image_event {
 struct image_sector {
 	int32_t lba;
 	enum image_region region;
-	unsigned track;		/* 0 in the lead-in, 1..99, SUBQ_TNO_LEADOUT in the lead-out */
+	unsigned track;		/* 0 lead-in, 1..99, SUBQ_TNO_LEADOUT in the lead-out */
 	unsigned index;
 	bool data;		/* a Mode 1 sector: main is descrambled */
 	bool p;
 	bool q_ok;		/* Q CRC good */
-	uint8_t q[SUBQ_SIZE];	/* the Q frame as read (16-byte form normalized to inverted CRC) */
+	uint8_t q[SUBQ_SIZE];	/* Q as read (a 16-byte form's CRC made inverted) */
 	unsigned damage;	/* enum cd_sector_damage | enum image_damage; 0 = good */
 	unsigned events;	/* enum image_event */
 	uint8_t main[CD_MAIN_SIZE];
@@ -73,9 +77,11 @@ struct image_decoder_stats {
 	uint64_t edc_errors;
 	uint64_t ecc_errors;
 	uint64_t address_errors;	/* Q or header address, or non-monotonic feed */
+	uint64_t cdtext_crc_errors;	/* sectors with a damaged CD-TEXT pack */
 	int32_t first_q_crc_lba;	/* INT32_MIN when none */
 	int32_t first_data_error_lba;
 	int32_t first_address_error_lba;
+	int32_t first_cdtext_crc_lba;
 };
 
 struct image_decoder;
@@ -123,8 +129,9 @@ const char *image_decoder_toc_error(const struct image_decoder *dec);
 const struct image_decoder_stats *image_decoder_stats(const struct image_decoder *dec);
 
 /*
- * Sectors a complete stream has: lead-in + 150 + program area + 6750 lead-out,
- * or 0 while the TOC is unknown.
+ * Sectors a complete stream has from the first sector fed (or from
+ * -lead_in_sectors before any) to the end of the 6750-sector lead-out, or 0
+ * while the TOC is unknown.
  */
 uint64_t image_decoder_expected_sectors(const struct image_decoder *dec);
 

@@ -191,8 +191,7 @@ wav_probe(struct image_file *f, struct image_error *err)
 			if (tag == 0xfffe && len >= 40)
 				tag = rd_le16(fmt + 24);
 			if (tag != 1 || channels != 2 || rate != 44100 || bits != 16) {
-				image_error_set(err, "%s: WAV must be 16-bit stereo 44.1 kHz PCM, "
-						"this is format %u, %u channel(s), %u Hz, %u-bit",
+				image_error_set(err, "%s: WAV must be 16-bit stereo 44.1 kHz PCM, this is format %u, %u channel(s), %u Hz, %u-bit",
 						f->path, tag, channels, rate, bits);
 				goto out_close;
 			}
@@ -255,8 +254,7 @@ iso_probe(struct image_file *f, struct image_error *err)
 		goto out_close;
 	}
 	if (volume * CD_DATA_SIZE != size) {
-		image_error_set(err, "%s: ISO volume size in the primary volume descriptor is "
-				"%" PRIu64 " sectors (%" PRIu64 " bytes) but the file is %" PRIu64
+		image_error_set(err, "%s: ISO volume size in the primary volume descriptor is %" PRIu64 " sectors (%" PRIu64 " bytes) but the file is %" PRIu64
 				" bytes", f->path, volume, volume * CD_DATA_SIZE, size);
 		ret = -EINVAL;
 		goto out_close;
@@ -456,8 +454,8 @@ cue_track_cmd(struct cue_state *st, char *rest)
 	else if (!strcasecmp(mode, "MODE1/2352"))
 		t->kind = IMAGE_TRACK_MODE1_2352;
 	else
-		return cue_fail(st, "track mode %s is not supported (AUDIO, MODE1/2048, "
-				"MODE1/2352)", mode);
+		return cue_fail(st, "track mode %s is not supported (AUDIO, MODE1/2048, MODE1/2352)",
+			mode);
 	st->track = (unsigned)n;
 	st->n_tracks++;
 	return 0;
@@ -522,8 +520,8 @@ cue_line(struct image_disc *disc, struct cue_state *st, char *line)
 				clean[n++] = (char)toupper((unsigned char)*p);
 		clean[n] = '\0';
 		if (!subq_isrc_valid(clean))
-			return cue_fail(st, "ISRC '%s' is not CCOOOYYSSSSS (5 letters or digits, "
-					"7 digits)", arg);
+			return cue_fail(st, "ISRC '%s' is not CCOOOYYSSSSS (5 letters or digits, 7 digits)",
+				arg);
 		if (t->kind != IMAGE_TRACK_AUDIO)
 			return cue_fail(st, "%s is for audio tracks only", "ISRC");
 		memcpy(disc->toc.track[st->track].isrc, clean, SUBQ_ISRC_LEN + 1);
@@ -634,8 +632,8 @@ cue_finish(struct image_disc *disc, struct cue_state *st)
 			for (unsigned i = 2; i <= IMAGE_MAX_INDEX && prev->index[i] >= 0; i++)
 				prev_last = prev->index[i];
 			if (cue_track_begin(t) <= prev_last) {
-				image_error_set(st->err, "%s:%u: track %u starts before track %u "
-						"ends", st->cue_path, t->line, n, n - 1);
+				image_error_set(st->err, "%s:%u: track %u starts before track %u ends",
+					st->cue_path, t->line, n, n - 1);
 				return -EINVAL;
 			}
 		} else {
@@ -650,9 +648,8 @@ cue_finish(struct image_disc *disc, struct cue_state *st)
 			at = byte_begin + (uint64_t)(t->index[i] - cue_track_begin(t)) * size;
 			if (at >= f->data_length) {
 				msf_text(msf, sizeof(msf), t->index[i]);
-				image_error_set(st->err, "%s: file is too short for %s: track %u "
-						"INDEX %02u at %s is at byte %" PRIu64 " but the file "
-						"holds %" PRIu64 " bytes", f->path, st->cue_path, n, i,
+				image_error_set(st->err, "%s: file is too short for %s: track %u INDEX %02u at %s is at byte %" PRIu64 " but the file holds %" PRIu64 " bytes",
+					f->path, st->cue_path, n, i,
 						msf, at, f->data_length);
 				return -EINVAL;
 			}
@@ -664,14 +661,14 @@ cue_finish(struct image_disc *disc, struct cue_state *st)
 			byte_end = f->data_length;
 		if (byte_end > f->data_length) {
 			msf_text(msf, sizeof(msf), cue_track_begin(next));
-			image_error_set(st->err, "%s: file is too short for %s: track %u starts at "
-					"%s, past its end (%" PRIu64 " bytes)", f->path,
+			image_error_set(st->err, "%s: file is too short for %s: track %u starts at %s, past its end (%" PRIu64 " bytes)",
+				f->path,
 					st->cue_path, n + 1, msf, f->data_length);
 			return -EINVAL;
 		}
 		if (t->kind != IMAGE_TRACK_AUDIO && (byte_end - byte_begin) % size) {
-			image_error_set(st->err, "%s: track %u of %s is %" PRIu64 " bytes, not a "
-					"whole number of %u-byte sectors", f->path, n,
+			image_error_set(st->err, "%s: track %u of %s is %" PRIu64 " bytes, not a whole number of %u-byte sectors",
+				f->path, n,
 					st->cue_path, byte_end - byte_begin, size);
 			return -EINVAL;
 		}
@@ -806,7 +803,8 @@ disc_from_wavs(struct image_disc *disc, const char *const *paths, size_t n,
 
 /* Places every track on the address line and checks the length rules. */
 static int
-disc_layout(struct image_disc *disc, unsigned flags, struct image_error *err)
+disc_layout(struct image_disc *disc, const char *input, unsigned flags,
+	    struct image_error *err)
 {
 	struct image_toc *toc = &disc->toc;
 	int32_t lba = 0;
@@ -827,8 +825,10 @@ disc_layout(struct image_disc *disc, unsigned flags, struct image_error *err)
 		lba += (int32_t)(src->pregap_silent + src->file_sectors + src->postgap);
 		t->end_lba = lba;
 		if (t->end_lba - t->start_lba < IMAGE_MIN_TRACK_SECTORS) {
-			image_error_set(err, "track %u is %d sectors long; a track needs at least "
-					"300 sectors (4 seconds)", n, t->end_lba - t->start_lba);
+			image_error_set(err, "%s: track %u is %d sectors long; a track needs at least 300 sectors (4 seconds)",
+					has_suffix(input, ".wav") ? disc->files[src->file].path :
+					input, n,
+					t->end_lba - t->start_lba);
 			return -EINVAL;
 		}
 		if (lba > IMAGE_LAST_SECTOR_OVERBURN)
@@ -837,14 +837,13 @@ disc_layout(struct image_disc *disc, unsigned flags, struct image_error *err)
 	toc->leadout_lba = lba;
 	msf_text(msf, sizeof(msf), lba + CD_PREGAP_FRAMES);
 	if (lba + IMAGE_LEADOUT_SECTORS - 1 > IMAGE_LAST_SECTOR_OVERBURN) {
-		image_error_set(err, "disc is too long: lead-out at %s (LBA %d) would end past "
-				"89:59:74, the end of the CD address range", msf, lba);
+		image_error_set(err, "%s: disc is too long: lead-out at %s (LBA %d) would end past 89:59:74, the end of the CD address range",
+			input, msf, lba);
 		return -EINVAL;
 	}
 	if (lba > IMAGE_LAST_LEADOUT_80MIN && !(flags & IMAGE_DISC_OVERBURN)) {
-		image_error_set(err, "disc is too long: lead-out at %s (LBA %d) is past 79:59:74, "
-				"the end of an 80-minute CD-R (use --overburn to allow it)",
-				msf, lba);
+		image_error_set(err, "%s: disc is too long: lead-out at %s (LBA %d) is past 79:59:74, the end of an 80-minute CD-R (use --overburn to allow it)",
+				input, msf, lba);
 		return -EINVAL;
 	}
 	return 0;
@@ -888,7 +887,7 @@ image_disc_open(struct image_disc **out, const char *const *inputs, size_t n_inp
 	if (ret == -ENOMEM)
 		image_error_set(err, "out of memory");
 	if (ret >= 0)
-		ret = disc_layout(disc, flags, err);
+		ret = disc_layout(disc, inputs[0], flags, err);
 	if (ret < 0) {
 		image_disc_destroy(disc);
 		return ret;
@@ -909,8 +908,8 @@ image_toc_print(const struct image_toc *toc, FILE *f)
 		const struct image_toc_track *t = &toc->track[n];
 
 		msf_text(msf, sizeof(msf), t->start_lba + CD_PREGAP_FRAMES);
-		fprintf(f, "track %u %s control 0x%x start %d msf %s pregap %d length %d "
-			"isrc %s\n", n, image_toc_track_is_data(t) ? "data" : "audio",
+		fprintf(f, "track %u %s control 0x%x start %d msf %s pregap %d length %d isrc %s\n",
+			n, image_toc_track_is_data(t) ? "data" : "audio",
 			t->control, t->start_lba, msf, t->start_lba - t->pregap_lba,
 			t->end_lba - t->start_lba, t->isrc[0] ? t->isrc : "-");
 		if (t->pregap_lba < t->start_lba)

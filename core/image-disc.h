@@ -60,7 +60,7 @@ image_toc_track_is_data(const struct image_toc_track *t)
 
 /* Flags for image_disc_open(). */
 enum image_disc_flags {
-	IMAGE_DISC_OVERBURN = 1 << 0,	/* allow a lead-out past 79:59:74 (up to 89:59:74 end) */
+	IMAGE_DISC_OVERBURN = 1 << 0,	/* lead-out may pass 79:59:74, end by 89:59:74 */
 };
 
 struct image_disc;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cd-sector.h"
+#include "image-cdtext.h"
 #include "image-encoder.h"
 #include "image-internal.h"
 #include "subchannel.h"
@@ -34,6 +35,9 @@ struct image_encoder {
 	struct toc_entry toc[IMAGE_MAX_TRACKS + 3];
 	unsigned n_toc;
 
+	uint8_t (*cdtext)[CDTEXT_PACK_SIZE];	/* raw only; NULL without text */
+	unsigned n_cdtext;
+
 	FILE *fp;
 	int fp_file;			/* index of the open file, -1 = none */
 	uint64_t fp_pos;		/* where the next fread lands */
@@ -51,6 +55,7 @@ image_encoder_destroy(struct image_encoder *enc)
 	if (enc->fp)
 		fclose(enc->fp);
 	free(enc->fp_buffer);
+	free(enc->cdtext);
 	free(enc);
 }
 
@@ -91,8 +96,8 @@ image_encoder_create(struct image_encoder **out, const struct image_disc *disc,
 	min_lead_in = CD_PREGAP_FRAMES +
 		TOC_REPEAT * (3 + toc->last_track - toc->first_track + 1);
 	if (lead_in_sectors < min_lead_in || lead_in_sectors > IMAGE_MAX_LEAD_IN) {
-		image_error_set(err, "lead-in of %u sectors: this disc needs %u to %u (150 for "
-				"the pre-gap, 3 per TOC entry)", lead_in_sectors, min_lead_in,
+		image_error_set(err, "lead-in of %u sectors: this disc needs %u to %u (150 for the pre-gap, 3 per TOC entry)",
+			lead_in_sectors, min_lead_in,
 				IMAGE_MAX_LEAD_IN);
 		return -EINVAL;
 	}
@@ -123,6 +128,19 @@ image_encoder_create(struct image_encoder **out, const struct image_disc *disc,
 		msf = cd_lba_to_msf(toc->track[n].start_lba);
 		toc_add(enc, toc->track[n].control, subq_point_track(n), cd_to_bcd(msf.m),
 			cd_to_bcd(msf.s), cd_to_bcd(msf.f));
+	}
+	if (type == CD_SECTOR_RAW) {
+		int n;
+
+		enc->cdtext = malloc(CDTEXT_MAX_PACKS * CDTEXT_PACK_SIZE);
+		if (!enc->cdtext)
+			goto out_nomem;
+		n = image_cdtext_build(toc, &enc->cdtext[0][0], err);
+		if (n < 0) {
+			image_encoder_destroy(enc);
+			return n;
+		}
+		enc->n_cdtext = (unsigned)n;
 	}
 	*out = enc;
 	return 0;
@@ -330,6 +348,16 @@ image_encoder_next_sector(struct image_encoder *enc, uint8_t *out, struct image_
 		    ((rel - LEADOUT_P_QUIET) / LEADOUT_P_HALF_PERIOD) % 2 == 0;
 	}
 	subchannel_encode(enc->type, out + CD_MAIN_SIZE, q, p);
+	if (lba < -CD_PREGAP_FRAMES && enc->n_cdtext) {
+		unsigned first = (unsigned)(lba - enc->first_lba) * 4;
+		uint8_t rw[24];
+
+		for (unsigned k = 0; k < 4; k++) {
+			image_cdtext_to_symbols(enc->cdtext[(first + k) % enc->n_cdtext], rw);
+			for (unsigned i = 0; i < 24; i++)
+				out[CD_MAIN_SIZE + 24 * k + i] |= rw[i];
+		}
+	}
 	enc->lba++;
 	return 1;
 }

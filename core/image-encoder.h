@@ -14,8 +14,9 @@
  * every index change is seen on its first sector). P is 1 in index 00, 0 in
  * the lead-in, and in the lead-out 0 for 150 sectors then 19 on / 19 off.
  * Audio is written as read, little-endian; data sectors are fully encoded
- * and scrambled. The 16-byte P-Q form carries the inverted CRC. R-W is zero
- * (no CD-TEXT).
+ * and scrambled. The 16-byte P-Q form carries the inverted CRC. R-W is zero,
+ * except in the lead-in of a CD_SECTOR_RAW stream whose disc has titles or
+ * performers: CD-TEXT packs there, four per sector, cycling (image-cdtext.h).
  */
 #pragma once
 
@@ -32,7 +33,7 @@ struct image_encoder;
  * encoder. @lead_in_sectors must be at least 150 plus 3 sectors per TOC
  * entry and at most IMAGE_MAX_LEAD_IN. On success stores the encoder in
  * *@out (caller frees it with image_encoder_destroy()) and returns 0; else
- * -EINVAL / -ENOMEM with the reason in @err.
+ * -EINVAL / -E2BIG (CD-TEXT over 256 packs) / -ENOMEM with the reason in @err.
  */
 int image_encoder_create(struct image_encoder **out, const struct image_disc *disc,
 			 enum cd_sector_type type, unsigned lead_in_sectors,

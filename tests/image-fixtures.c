@@ -83,6 +83,8 @@ fx_make_audio_cue(const char *dir)
 		 "    INDEX 00 %s\n"
 		 "    INDEX 01 %s\n"
 		 "  TRACK 03 AUDIO\n"
+		 "    TITLE \"A rather long title for the third track, over 12 bytes\"\n"
+		 "    PERFORMER \"Someone Else\"\n"
 		 "    FLAGS DCP\n"
 		 "    INDEX 01 %s\n"
 		 "    INDEX 02 %s\n", a, b, c, d);

@@ -244,6 +244,15 @@ START_TEST(audio_round_trip)
 	ck_assert_ptr_nonnull(strstr(out, "CATALOG " FX_MCN "\n"));
 	ck_assert_ptr_nonnull(strstr(out, "ISRC " FX_ISRC "\n"));
 	ck_assert_ptr_nonnull(strstr(out, "INDEX 00 00:13:25\n"));
+	/* CD-TEXT rides in the lead-in R-W of raw streams only */
+	if (_i == 2) {
+		ck_assert_ptr_nonnull(strstr(out, "PERFORMER \"Test Performer\"\nTITLE \"Test Album\"\n"
+					     "FILE \"out.bin\" BINARY\n  TRACK 01 AUDIO\n    TITLE \"One\"\n"));
+		ck_assert_ptr_nonnull(strstr(out, "    TITLE \"A rather long title for the third "
+					     "track, over 12 bytes\"\n    PERFORMER \"Someone Else\"\n"));
+	} else {
+		ck_assert_ptr_null(strstr(out, "TITLE"));
+	}
 	free(out);
 	free(a);
 
@@ -284,7 +293,7 @@ START_TEST(bad_inputs)
 {
 	char *dir = test_mkdtemp("tool"), *p;
 	const char *b = tool();
-	char text[4096];
+	char text[8192];
 	int n;
 
 	/* a cue pointing at a missing file */
@@ -367,12 +376,20 @@ START_TEST(bad_inputs)
 	p = fx_path(dir, "tiny.cue");
 	fx_write_text(p, "FILE \"tiny.bin\" BINARY\nTRACK 01 AUDIO\nINDEX 01 00:00:00\n");
 	free(p);
-	expect_fail(dir, 1, "track 1 is 299 sectors long; a track needs at least 300 sectors "
-		    "(4 seconds)", "'%s' toc tiny.cue", b);
+	expect_fail(dir, 1, "tiny.cue: track 1 is 299 sectors long; a track needs at least 300 "
+		    "sectors (4 seconds)", "'%s' toc tiny.cue", b);
 	p = fx_path(dir, "tiny.iso");
 	fx_make_iso(p, 200, 200);
 	free(p);
-	expect_fail(dir, 1, "track 1 is 200 sectors long", "'%s' toc tiny.iso", b);
+	expect_fail(dir, 1, "tiny.iso: track 1 is 200 sectors long", "'%s' toc tiny.iso", b);
+	p = fx_path(dir, "short.wav");
+	fx_make_wav(p, 1, 2, 44100, 16, 299 * 2352);
+	free(p);
+	p = fx_path(dir, "ok.wav");
+	fx_make_wav(p, 1, 2, 44100, 16, 300 * 2352);
+	free(p);
+	expect_fail(dir, 1, "short.wav: track 2 is 299 sectors long", "'%s' toc ok.wav short.wav",
+		    b);
 
 	/* more than 99 tracks */
 	ck_assert_int_eq(run(dir, NULL, NULL, "head -c %d /dev/zero > many.bin",
@@ -388,20 +405,35 @@ START_TEST(bad_inputs)
 	expect_fail(dir, 1, "many.cue:200: track 100: a CD holds at most 99 tracks",
 		    "'%s' toc many.cue", b);
 
+	/* CD-TEXT beyond 256 packs: raw refuses, cooked has no CD-TEXT and works */
+	n = snprintf(text, sizeof(text), "FILE \"many.bin\" BINARY\n");
+	for (int t = 1; t <= 60; t++)
+		n += snprintf(text + n, sizeof(text) - (size_t)n,
+			      "TRACK %02d AUDIO\nTITLE \"%060d\"\nINDEX 01 %02d:%02d:00\n", t, t,
+			      (t - 1) * 4 / 60, (t - 1) * 4 % 60);
+	p = fx_path(dir, "text.cue");
+	fx_write_text(p, text);
+	free(p);
+	expect_fail(dir, 1, "CD-TEXT needs more than 256 packs of 12 characters",
+		    "'%s' make --sector-type raw -o x text.cue", b);
+	ck_assert_int_eq(run(dir, NULL, NULL, "'%s' make --sector-type cooked text.cue | wc -c",
+			     b), 0);
+
 	/* longer than 80 minutes, allowed with --overburn up to the address limit */
 	ck_assert_int_eq(run(dir, NULL, NULL, "truncate -s %lld long.bin && "
 			     "truncate -s %lld huge.bin", 359900LL * 2352, 400000LL * 2352), 0);
 	p = fx_path(dir, "long.cue");
 	fx_write_text(p, "FILE \"long.bin\" BINARY\nTRACK 01 AUDIO\nINDEX 01 00:00:00\n");
 	free(p);
-	expect_fail(dir, 1, "disc is too long: lead-out at 80:00:50 (LBA 359900) is past "
+	expect_fail(dir, 1, "long.cue: disc is too long: lead-out at 80:00:50 (LBA 359900) is past "
 		    "79:59:74, the end of an 80-minute CD-R (use --overburn to allow it)",
 		    "'%s' make -o x long.cue", b);
 	ck_assert_int_eq(run(dir, NULL, NULL, "'%s' toc --overburn long.cue", b), 0);
 	p = fx_path(dir, "huge.cue");
 	fx_write_text(p, "FILE \"huge.bin\" BINARY\nTRACK 01 AUDIO\nINDEX 01 00:00:00\n");
 	free(p);
-	expect_fail(dir, 1, "would end past 89:59:74", "'%s' toc --overburn huge.cue", b);
+	expect_fail(dir, 1, "huge.cue: disc is too long: lead-out at 88:55:25 (LBA 400000) would "
+		    "end past 89:59:74", "'%s' toc --overburn huge.cue", b);
 
 	/* cue rules */
 	p = fx_path(dir, "cat.cue");
@@ -503,7 +535,7 @@ START_TEST(extract_damaged_streams)
 			     "dd of=bad.raw bs=1 seek=%lld conv=notrunc status=none", at), 0);
 	expect_fail(dir, 1, "bad.raw: LBA 100 (00:03:25): bad-EDC bad-ECC",
 		    "'%s' extract --lead-in-sectors 1000 bad.raw out.cue", b);
-	expect_fail(dir, 1, "damaged: 0 bad Q CRC, 1 bad data sectors (1 EDC, 1 ECC)",
+	expect_fail(dir, 1, "damaged: 0 bad Q CRC, 1 bad data sectors (1 EDC, 1 ECC), 0 wrong addresses",
 		    "'%s' extract --lead-in-sectors 1000 bad.raw out.cue", b);
 	/* a Q CRC */
 	at = 1200LL * 2448 + 2352 + 20;
@@ -528,8 +560,13 @@ START_TEST(extract_damaged_streams)
 	/* zeros: no valid Q at all, so the lead-in ends without a TOC */
 	ck_assert_int_eq(run(dir, NULL, NULL, "head -c %lld /dev/zero > zero.raw",
 			     1200LL * 2448), 0);
-	expect_fail(dir, 1, "zero.raw: the lead-in is not a TOC: the lead-in ended at LBA -151 "
-		    "without a complete TOC", "'%s' extract --lead-in-sectors 1000 zero.raw out.cue",
+	expect_fail(dir, 1, "zero.raw: the lead-in is not a TOC: no valid TOC entry in the 612 "
+		    "lead-in sectors up to LBA -389",
+		    "'%s' extract --lead-in-sectors 1000 zero.raw out.cue", b);
+	ck_assert_int_eq(run(dir, NULL, NULL, "head -c %lld /dev/zero > zero2.raw",
+			     400LL * 2448), 0);
+	expect_fail(dir, 1, "zero2.raw: the lead-in is not a TOC: the lead-in ended at LBA -151 "
+		    "without a complete TOC", "'%s' extract --lead-in-sectors 400 zero2.raw out.cue",
 		    b);
 	/* the wrong sector type */
 	expect_fail(dir, 1, "the lead-in is not a TOC",

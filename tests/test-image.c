@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <cdio/cdtext.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,7 +31,22 @@ struct run {
 	struct image_decoder *dec;
 	struct image_sector *info;
 	uint64_t sectors, mcn_frames, isrc_frames, toc_events;
+	bool has_text;			/* the disc has titles/performers */
+	uint8_t packs[256][18];		/* CD-TEXT packs seen, by sequence number */
+	bool have[256];
+	unsigned n_packs_seen;
 };
+
+/* Gathers an 18-byte pack from 24 symbols, bit by bit, independent of core/. */
+static bool
+pack_from_symbols(const uint8_t *rw, uint8_t *pack)
+{
+	memset(pack, 0, 18);
+	for (unsigned bit = 0; bit < 144; bit++)
+		if (rw[bit / 6] & (0x20 >> (bit % 6)))
+			pack[bit / 8] |= (uint8_t)(0x80 >> (bit % 8));
+	return verify_crc16(pack, 18) == 0x1d0f;
+}
 
 /* Check's ck_assert_* talk to the runner on every call: too slow per sector. */
 #define CHECK(cond, ...) \
@@ -90,9 +106,25 @@ check_sector(struct run *r, int32_t lba, const uint8_t *sector)
 
 	verify_extract_q(sector + 2352, size - 2352, q, &p);
 	CHECK(verify_q_crc(q), "LBA %d: Q CRC", lba);
-	if (r->type != CD_SECTOR_PQ)
+	if (r->type == CD_SECTOR_RAW && r->has_text && lba < -150) {
+		for (unsigned k = 0; k < 4; k++) {
+			uint8_t pack[18];
+
+			CHECK(pack_from_symbols(sector + 2352 + 24 * k, pack),
+			      "LBA %d: CD-TEXT pack %u CRC", lba, k);
+			if (!r->have[pack[2]]) {
+				r->have[pack[2]] = true;
+				memcpy(r->packs[pack[2]], pack, 18);
+				r->n_packs_seen++;
+			} else {
+				CHECK(memcmp(r->packs[pack[2]], pack, 18) == 0,
+				      "LBA %d: CD-TEXT pack %u changed", lba, pack[2]);
+			}
+		}
+	} else if (r->type != CD_SECTOR_PQ) {
 		for (int i = 0; i < 96; i++)
-			CHECK((sector[2352 + i] & 0x3f) == (0), "LBA %d: sector[2352 + i] & 0x3f == 0", lba);
+			CHECK((sector[2352 + i] & 0x3f) == 0, "LBA %d: R-W byte %d", lba, i);
+	}
 	memcpy(main, sector, sizeof(main));
 
 	if (lba < -150) {
@@ -192,6 +224,46 @@ check_sector(struct run *r, int32_t lba, const uint8_t *sector)
 }
 
 static void
+compare_text(const struct image_toc *a, const struct image_toc *b)
+{
+	ck_assert_str_eq(a->title, b->title);
+	ck_assert_str_eq(a->performer, b->performer);
+	for (unsigned n = a->first_track; n <= a->last_track; n++) {
+		ck_assert_str_eq(a->track[n].title, b->track[n].title);
+		ck_assert_str_eq(a->track[n].performer, b->track[n].performer);
+	}
+}
+
+/* libcdio's own CD-TEXT parser must read the packs the encoder wrote. */
+static void
+check_cdtext_with_libcdio(struct run *r)
+{
+	uint8_t buf[256 * 18];
+	unsigned n = 0;
+	cdtext_t *ct;
+
+	while (n < 256 && r->have[n]) {
+		memcpy(buf + 18 * n, r->packs[n], 18);
+		n++;
+	}
+	ck_assert_uint_eq(n, r->n_packs_seen);
+	ck_assert_uint_ge(n, 4);
+	ct = cdtext_init();
+	ck_assert_ptr_nonnull(ct);
+	ck_assert_int_eq(cdtext_data_init(ct, buf, 18 * n), 0);
+	for (unsigned t = 0; t <= r->toc->last_track; t++) {
+		const char *want_title = t ? r->toc->track[t].title : r->toc->title;
+		const char *want_perf = t ? r->toc->track[t].performer : r->toc->performer;
+		const char *title = cdtext_get_const(ct, CDTEXT_FIELD_TITLE, (track_t)t);
+		const char *perf = cdtext_get_const(ct, CDTEXT_FIELD_PERFORMER, (track_t)t);
+
+		ck_assert_str_eq(title ? title : "", want_title);
+		ck_assert_str_eq(perf ? perf : "", want_perf);
+	}
+	cdtext_destroy(ct);
+}
+
+static void
 compare_toc(const struct image_toc *a, const struct image_toc *b)
 {
 	ck_assert_uint_eq(a->first_track, b->first_track);
@@ -221,11 +293,15 @@ encode_and_verify(const struct image_disc *disc, const char *src, unsigned unit,
 	struct image_error err;
 	struct run r = { .type = type, .lead_in = lead_in, .leadin_sample = sample,
 			 .toc = image_disc_toc(disc), .src_unit = unit };
+	const struct image_toc *dt = image_disc_toc(disc);
 	unsigned size = cd_sector_type_size(type), have = 0;
 	uint8_t chunk[CHUNK], sector[2448];
 	int32_t lba = -(int32_t)lead_in;
 	ssize_t n;
 
+	r.has_text = dt->title[0] || dt->performer[0];
+	for (unsigned t = dt->first_track; t <= dt->last_track; t++)
+		r.has_text |= dt->track[t].title[0] || dt->track[t].performer[0];
 	r.src_fd = open(src, O_RDONLY);
 	ck_assert_int_ge(r.src_fd, 0);
 	r.info = malloc(sizeof(*r.info));
@@ -255,10 +331,15 @@ encode_and_verify(const struct image_disc *disc, const char *src, unsigned unit,
 	ck_assert_ptr_null(image_decoder_toc_error(r.dec));
 	ck_assert_ptr_nonnull(image_decoder_toc(r.dec));
 	compare_toc(image_decoder_toc(r.dec), r.toc);
+	if (type == CD_SECTOR_RAW && r.has_text) {
+		check_cdtext_with_libcdio(&r);
+		compare_text(image_decoder_toc(r.dec), r.toc);
+	}
 	ck_assert_uint_eq(image_decoder_expected_sectors(r.dec), r.sectors);
 	ck_assert_uint_eq(image_decoder_stats(r.dec)->q_crc_errors, 0);
 	ck_assert_uint_eq(image_decoder_stats(r.dec)->data_errors, 0);
 	ck_assert_uint_eq(image_decoder_stats(r.dec)->address_errors, 0);
+	ck_assert_uint_eq(image_decoder_stats(r.dec)->cdtext_crc_errors, 0);
 	if (r.toc->mcn[0])
 		ck_assert_uint_gt(r.mcn_frames, 20);
 	for (unsigned t = r.toc->first_track; t <= r.toc->last_track; t++)
@@ -569,6 +650,17 @@ START_TEST(decoder_rejects_lead_in_without_toc)
 	ck_assert_int_eq(image_decoder_feed(dec, sector, s), 0);
 	image_decoder_destroy(dec);
 
+	/* a lead-in of zeros (no valid Q at all) is rejected after 612 sectors */
+	ck_assert_ok(image_decoder_create(&dec, CD_SECTOR_RAW, 22650));
+	memset(sector, 0, sizeof(sector));
+	for (int i = 0; i < 611; i++)
+		ck_assert_int_eq(image_decoder_feed(dec, sector, s), 0);
+	ck_assert_int_eq(image_decoder_feed(dec, sector, s), -EBADMSG);
+	ck_assert_str_eq(image_decoder_toc_error(dec), "no valid TOC entry in the 612 lead-in "
+			 "sectors up to LBA -22039");
+	ck_assert_uint_eq(image_decoder_stats(dec)->q_crc_errors, 612);
+	image_decoder_destroy(dec);
+
 	/* a stream that starts in the pre-gap has no TOC at all */
 	ck_assert_ok(image_decoder_create(&dec, CD_SECTOR_RAW, 150));
 	subq_build_position(q, 0, 1, 0, 150, -150);
@@ -600,6 +692,35 @@ START_TEST(decoder_feed_at_order)
 	ck_assert_int_eq(image_decoder_feed(dec, sector, s), 0);
 	ck_assert_int_eq(s->lba, -11633);
 	image_decoder_destroy(dec);
+
+	/* the expected length counts from the first sector fed */
+	{
+		char *dir = test_mkdtemp("img"), *iso = fx_path(dir, "data.iso");
+		struct image_encoder *enc;
+		struct image_disc *disc;
+		struct image_error err;
+		uint8_t sec[2368];
+		int32_t lba = -22650;
+
+		fx_make_iso(iso, 300, 300);
+		disc = open_one(iso, 0);
+		ck_assert_ok(image_encoder_create(&enc, disc, CD_SECTOR_PQ, 22650, &err));
+		ck_assert_ok(image_decoder_create(&dec, CD_SECTOR_PQ, 22650));
+		while (image_encoder_next_sector(enc, sec, &err) == 1) {
+			if (lba >= -11634)
+				ck_assert_int_eq(image_decoder_feed_at(dec, lba, sec, s), 0);
+			lba++;
+		}
+		ck_assert(image_decoder_complete(dec));
+		ck_assert_uint_eq(image_decoder_expected_sectors(dec), 11634 + 300 + 6750);
+		ck_assert_uint_eq(image_decoder_stats(dec)->sectors, 11634 + 300 + 6750);
+		image_decoder_destroy(dec);
+		image_encoder_destroy(enc);
+		image_disc_destroy(disc);
+		test_rmtree(dir);
+		free(iso);
+		free(dir);
+	}
 	free(s);
 }
 END_TEST

@@ -1,0 +1,202 @@
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "image-cdtext.h"
+#include "image-internal.h"
+#include "subchannel.h"
+
+#define SIZE_INFO_PACKS 3
+#define LANGUAGE_ENGLISH 0x09
+
+struct pack_writer {
+	uint8_t *packs;
+	int n;
+};
+
+static void
+pack_finish(uint8_t *pack)
+{
+	uint16_t crc = (uint16_t)~subq_crc16(pack, 16);
+
+	pack[16] = (uint8_t)(crc >> 8);
+	pack[17] = (uint8_t)crc;
+}
+
+static const char *
+text_of(const struct image_toc *toc, unsigned type, unsigned track)
+{
+	if (type == CDTEXT_PACK_TITLE)
+		return track ? toc->track[track].title : toc->title;
+	return track ? toc->track[track].performer : toc->performer;
+}
+
+/* Packs of one type: the album's string then each track's, NUL-terminated. */
+static int
+build_type(const struct image_toc *toc, unsigned type, struct pack_writer *w)
+{
+	unsigned track = 0, pos = 0, fill = 0, seq_first = (unsigned)w->n;
+	bool any = false;
+	uint8_t *pack = NULL;
+
+	for (unsigned t = 0; t <= toc->last_track; t++)
+		if (t == 0 || t >= toc->first_track)
+			any |= text_of(toc, type, t)[0] != '\0';
+	if (!any)
+		return 0;
+	for (;;) {
+		const char *s = text_of(toc, type, track);
+		size_t len = strlen(s) + 1;
+
+		while (pos < len) {
+			if (!pack || fill == 12) {
+				if (pack)
+					pack_finish(pack);
+				if (w->n >= CDTEXT_MAX_PACKS - SIZE_INFO_PACKS)
+					return -E2BIG;
+				pack = w->packs + (size_t)w->n * CDTEXT_PACK_SIZE;
+				memset(pack, 0, CDTEXT_PACK_SIZE);
+				pack[0] = (uint8_t)type;
+				pack[1] = (uint8_t)track;
+				pack[2] = (uint8_t)w->n;
+				pack[3] = (uint8_t)(pos > 15 ? 15 : pos);
+				w->n++;
+				fill = 0;
+			}
+			pack[4 + fill++] = (uint8_t)s[pos++];
+		}
+		pos = 0;
+		track = track ? track + 1 : toc->first_track;
+		if (track > toc->last_track)
+			break;
+	}
+	pack_finish(pack);
+	(void)seq_first;
+	return 0;
+}
+
+int
+image_cdtext_build(const struct image_toc *toc, uint8_t *packs, struct image_error *err)
+{
+	struct pack_writer w = { .packs = packs };
+	unsigned counts[16] = { 0 };
+	uint8_t info[SIZE_INFO_PACKS * 12];
+
+	if (build_type(toc, CDTEXT_PACK_TITLE, &w) < 0 ||
+	    build_type(toc, CDTEXT_PACK_PERFORMER, &w) < 0) {
+		image_error_set(err, "CD-TEXT needs more than %d packs of 12 characters",
+				CDTEXT_MAX_PACKS);
+		return -E2BIG;
+	}
+	if (w.n == 0)
+		return 0;
+	for (int i = 0; i < w.n; i++)
+		counts[packs[i * CDTEXT_PACK_SIZE] & 0x0f]++;
+	counts[CDTEXT_PACK_SIZE_INFO & 0x0f] = SIZE_INFO_PACKS;
+
+	memset(info, 0, sizeof(info));
+	info[0] = 0x00;		/* ISO 8859-1 */
+	info[1] = (uint8_t)toc->first_track;
+	info[2] = (uint8_t)toc->last_track;
+	info[3] = 0x00;		/* no copyright flags */
+	for (int i = 0; i < 16; i++)
+		info[4 + i] = (uint8_t)counts[i];
+	info[20] = (uint8_t)(w.n + SIZE_INFO_PACKS - 1);	/* last sequence number, block 0 */
+	info[28] = LANGUAGE_ENGLISH;
+	for (int k = 0; k < SIZE_INFO_PACKS; k++) {
+		uint8_t *pack = packs + (size_t)(w.n + k) * CDTEXT_PACK_SIZE;
+
+		pack[0] = CDTEXT_PACK_SIZE_INFO;
+		pack[1] = (uint8_t)k;
+		pack[2] = (uint8_t)(w.n + k);
+		pack[3] = 0;
+		memcpy(pack + 4, info + 12 * k, 12);
+		pack_finish(pack);
+	}
+	return w.n + SIZE_INFO_PACKS;
+}
+
+void
+image_cdtext_to_symbols(const uint8_t *pack, uint8_t *rw)
+{
+	for (int g = 0; g < 6; g++) {
+		const uint8_t *b = pack + 3 * g;
+
+		rw[4 * g + 0] = b[0] >> 2;
+		rw[4 * g + 1] = (uint8_t)(((b[0] & 0x03) << 4) | b[1] >> 4);
+		rw[4 * g + 2] = (uint8_t)(((b[1] & 0x0f) << 2) | b[2] >> 6);
+		rw[4 * g + 3] = b[2] & 0x3f;
+	}
+}
+
+bool
+image_cdtext_from_symbols(const uint8_t *rw, uint8_t *pack)
+{
+	for (int g = 0; g < 6; g++) {
+		const uint8_t *s = rw + 4 * g;
+
+		pack[3 * g + 0] = (uint8_t)((s[0] & 0x3f) << 2 | (s[1] & 0x3f) >> 4);
+		pack[3 * g + 1] = (uint8_t)((s[1] & 0x0f) << 4 | (s[2] & 0x3f) >> 2);
+		pack[3 * g + 2] = (uint8_t)((s[2] & 0x03) << 6 | (s[3] & 0x3f));
+	}
+	return subq_crc16(pack, CDTEXT_PACK_SIZE) == SUBQ_CRC_RESIDUE;
+}
+
+static char *
+text_slot(struct image_toc *toc, unsigned type, unsigned track)
+{
+	if (track && (track < toc->first_track || track > toc->last_track))
+		return NULL;
+	if (type == CDTEXT_PACK_TITLE)
+		return track ? toc->track[track].title : toc->title;
+	return track ? toc->track[track].performer : toc->performer;
+}
+
+void
+image_cdtext_parse(const uint8_t (*packs)[CDTEXT_PACK_SIZE], const bool *have,
+		   struct image_toc *toc)
+{
+	static const unsigned types[] = { CDTEXT_PACK_TITLE, CDTEXT_PACK_PERFORMER };
+	unsigned n = 0;
+
+	/* all of block 0, from sequence 0 to its last size information pack */
+	while (n < CDTEXT_MAX_PACKS && have[n])
+		n++;
+	if (n < SIZE_INFO_PACKS || packs[n - 1][0] != CDTEXT_PACK_SIZE_INFO ||
+	    packs[n - 1][1] != SIZE_INFO_PACKS - 1 || packs[n - 2][4 + 8] != n - 1)
+		return;
+	for (unsigned k = 0; k < 2; k++) {
+		char buf[IMAGE_TEXT_MAX + 1];
+		unsigned track = 0, len = 0;
+		bool started = false;
+
+		for (unsigned i = 0; i < n && track <= toc->last_track; i++) {
+			const uint8_t *p = packs[i];
+
+			if (p[0] != types[k] || (p[3] & 0x70))	/* block 0 only */
+				continue;
+			if (!started) {
+				if (p[3] & 0x0f)	/* the first pack must start a string */
+					break;
+				track = p[1] & 0x7f;
+				started = true;
+			}
+			for (unsigned j = 0; j < 12 && track <= toc->last_track; j++) {
+				char *slot;
+
+				if (p[4 + j] != 0) {
+					if (len < IMAGE_TEXT_MAX)
+						buf[len++] = (char)p[4 + j];
+					continue;
+				}
+				buf[len] = '\0';
+				slot = text_slot(toc, types[k], track);
+				if (slot)
+					memcpy(slot, buf, len + 1);
+				len = 0;
+				track = track ? track + 1 : toc->first_track;
+			}
+		}
+	}
+}
