@@ -1,0 +1,350 @@
+/*
+ * What every mount-suite binary shares: starting the real daemon on a
+ * temporary mountpoint against an emulated recorder, stopping it and
+ * checking it exited cleanly and quietly, file helpers that do one open
+ * and one write like echo, and a main() that skips (77) only without FUSE
+ * and unmounts whatever a failed test left behind.
+ */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "harness.h"
+#include "mount-harness.h"
+
+#define FUSE_SUPER_MAGIC 0x65735546
+
+const char *burnfs_bin;
+
+char *top;
+char *disc;
+struct mount m1, m2;
+
+char *
+path_in(const char *base, const char *rel)
+{
+	char *p;
+
+	ck_assert_int_gt(asprintf(&p, "%s/%s", base, rel), 0);
+	return p;
+}
+
+void
+sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+bool
+is_fuse_mount(const char *path)
+{
+	struct statfs sf;
+
+	return statfs(path, &sf) == 0 && (unsigned long)sf.f_type == FUSE_SUPER_MAGIC;
+}
+
+char *
+slurp(const char *path)
+{
+	static char buf[8192];
+	ssize_t n;
+	int fd = open(path, O_RDONLY);
+
+	buf[0] = '\0';
+	if (fd < 0)
+		return buf;
+	n = read(fd, buf, sizeof(buf) - 1);
+	buf[n > 0 ? n : 0] = '\0';
+	close(fd);
+	return buf;
+}
+
+/*
+ * Starts `burnfs -f [-o OPTS] DEVICE MNT` and waits until the mount is up
+ * or the daemon has died. Waiting is bounded but not an assertion on
+ * speed: a slow machine only waits longer.
+ */
+int
+mount_start(struct mount *m, const char *name, const char *device, const char *opts)
+{
+	int status;
+
+	m->mnt = path_in(top, name);
+	ck_assert_int_eq(mkdir(m->mnt, 0755), 0);
+	ck_assert_int_gt(asprintf(&m->log, "%s/%s.log", top, name), 0);
+	m->pid = fork();
+	ck_assert_int_ge(m->pid, 0);
+	if (m->pid == 0) {
+		int fd = open(m->log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+		dup2(fd, 1);
+		dup2(fd, 2);
+		if (opts)
+			execl(burnfs_bin, "burnfs", "-f", "-o", opts, device, m->mnt, (char *)NULL);
+		else
+			execl(burnfs_bin, "burnfs", "-f", device, m->mnt, (char *)NULL);
+		_exit(127);
+	}
+	for (int i = 0; i < 3000; i++) {
+		if (is_fuse_mount(m->mnt))
+			return 0;
+		if (waitpid(m->pid, &status, WNOHANG) == m->pid) {
+			m->pid = 0;
+			return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+		}
+		sleep_ms(10);
+	}
+	ck_abort_msg("burnfs did not mount %s; its log: %s", m->mnt, slurp(m->log));
+	return -1;
+}
+
+void
+mount_stop(struct mount *m)
+{
+	int status;
+
+	if (!m->mnt)
+		return;
+	if (m->pid > 0) {
+		if (umount2(m->mnt, 0) < 0) {
+			char cmd[4200];
+
+			snprintf(cmd, sizeof(cmd), "fusermount3 -u '%s' 2>/dev/null", m->mnt);
+			if (system(cmd) != 0)
+				umount2(m->mnt, MNT_DETACH);
+		}
+		ck_assert_int_eq(waitpid(m->pid, &status, 0), m->pid);
+		ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+			      "burnfs exited with status %d; its log: %s", status, slurp(m->log));
+		/* a clean run says nothing (style habit 13) */
+		ck_assert_msg(slurp(m->log)[0] == '\0', "burnfs printed: %s", slurp(m->log));
+	}
+	free(m->mnt);
+	free(m->log);
+	memset(m, 0, sizeof(*m));
+}
+
+void
+setup_dirs(void)
+{
+	top = test_mkdtemp("mount");
+	disc = path_in(top, "disc");
+}
+
+void
+teardown_all(void)
+{
+	mount_stop(&m2);
+	mount_stop(&m1);
+	test_rmtree(top);
+	free(top);
+	free(disc);
+	top = disc = NULL;
+}
+
+void
+start_with(const char *opts)
+{
+	char dev[4200];
+
+	setup_dirs();
+	snprintf(dev, sizeof(dev), "emu:%s", disc);
+	ck_assert_int_eq(mount_start(&m1, "mnt", dev, opts), 0);
+}
+
+void
+setup_default(void)
+{
+	start_with(NULL);
+}
+
+/* ---- file helpers: one open, one write, like echo ---- */
+
+char *
+at(const struct mount *m, const char *rel)
+{
+	static char buf[4][4300];
+	static int n;
+
+	n = (n + 1) % 4;
+	snprintf(buf[n], sizeof(buf[n]), "%s/%s", m->mnt, rel);
+	return buf[n];
+}
+
+/* Writes @len bytes in one write(2); returns 0 or -errno. */
+int
+put_len(const char *path, const char *data, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_TRUNC), ret = 0;
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, data, len);
+	if (n < 0)
+		ret = -errno;
+	else if ((size_t)n != len)
+		ret = -EIO;
+	if (close(fd) < 0 && ret == 0)
+		ret = -errno;
+	return ret;
+}
+
+int
+put(const char *path, const char *data)
+{
+	return put_len(path, data, strlen(data));
+}
+
+/* Reads a whole file; NULL-free result, errno in *err (0 on success). */
+char *
+get_err(const char *path, int *err)
+{
+	static char buf[4][8192];
+	static int n;
+	size_t off = 0;
+	ssize_t r;
+	int fd;
+
+	n = (n + 1) % 4;
+	buf[n][0] = '\0';
+	*err = 0;
+	fd = open(path, O_RDONLY);
+	if (fd < 0) {
+		*err = errno;
+		return buf[n];
+	}
+	while (off < sizeof(buf[n]) - 1 &&
+	       (r = read(fd, buf[n] + off, sizeof(buf[n]) - 1 - off)) > 0)
+		off += (size_t)r;
+	if (r < 0)
+		*err = errno;
+	buf[n][off] = '\0';
+	close(fd);
+	return buf[n];
+}
+
+char *
+get(const char *path)
+{
+	int err;
+	char *s = get_err(path, &err);
+
+	ck_assert_msg(err == 0, "reading %s: %s", path, strerror(err));
+	return s;
+}
+
+void
+last_error_starts(const struct mount *m, const char *prefix)
+{
+	const char *le = get(at(m, "last_error"));
+
+	ck_assert_msg(strncmp(le, prefix, strlen(prefix)) == 0, "last_error is \"%s\", expected \"%s...\"",
+		      le, prefix);
+}
+
+void
+wait_state(const struct mount *m, const char *want)
+{
+	char buf[64], wanted[64];
+	int fd = open(at(m, "state"), O_RDONLY);
+
+	ck_assert_int_ge(fd, 0);
+	snprintf(wanted, sizeof(wanted), "%s\n", want);
+	/*
+	 * The last close's RELEASE reaches burnfs after close(2) returned:
+	 * the state file is pollable, so wait for it to change rather than
+	 * sleep. The bound only stops a broken build from hanging the suite.
+	 */
+	for (int i = 0; i < 600; i++) {
+		struct pollfd pfd = { .fd = fd, .events = POLLPRI | POLLIN };
+		ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
+
+		ck_assert_int_ge(n, 0);
+		buf[n] = '\0';
+		if (strcmp(buf, wanted) == 0)
+			break;
+		poll(&pfd, 1, 100);
+	}
+	close(fd);
+	ck_assert_str_eq(get(at(m, "state")), wanted);
+}
+
+/* FUSE is usable when /dev/fuse opens and we may mount (root, or fusermount3). */
+static bool
+fuse_available(void)
+{
+	int fd = open("/dev/fuse", O_RDWR);
+
+	if (fd < 0)
+		return false;
+	close(fd);
+	return geteuid() == 0 || system("command -v fusermount3 >/dev/null 2>&1") == 0;
+}
+
+/*
+ * A failed assertion ends a test before its teardown unmounts: whatever is
+ * still mounted under the run's directory is unmounted here, which also
+ * ends the daemons serving it.
+ */
+static void
+unmount_leftovers(const char *base)
+{
+	char line[8192], mnt[4096];
+	size_t blen = strlen(base);
+	FILE *f = fopen("/proc/self/mounts", "r");
+
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%*s %4095s", mnt) == 1 && strncmp(mnt, base, blen) == 0 &&
+		    mnt[blen] == '/')
+			umount2(mnt, MNT_DETACH);
+	fclose(f);
+}
+
+int
+mount_suite_main(Suite *suite)
+{
+	char *base;
+	int ret;
+
+	burnfs_bin = getenv("BURNFS");
+	if (!burnfs_bin || !*burnfs_bin) {
+		fprintf(stderr, "BURNFS must name the burnfs binary (meson sets it)\n");
+		return 99;
+	}
+	if (!fuse_available()) {
+		printf("1..0 # SKIP FUSE is not available here (/dev/fuse cannot be opened)\n");
+		return 77;
+	}
+	signal(SIGPIPE, SIG_IGN);
+	if (asprintf(&base, "%s/burnfs-mountsuite-XXXXXX",
+		     getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp") < 0 ||
+	    !mkdtemp(base)) {
+		perror("burnfs mount suite: mkdtemp");
+		return 99;
+	}
+	setenv("TMPDIR", base, 1);
+	ret = test_run_suite(suite);
+	unmount_leftovers(base);
+	test_rmtree(base);
+	free(base);
+	return ret;
+}
