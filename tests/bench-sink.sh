@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Benchmark (not a test): throughput of a raw stream written with dd into
+# track.raw of an emulated recorder at unlimited speed, next to the same dd
+# into a plain file on the same filesystem. Prints figures; asserts nothing.
+# usage: bench-sink.sh BURNFS BURNFS_IMAGE [MB of audio, default 200]
+set -eu
+burnfs=$1
+image=$2
+mb=${3:-${BENCH_MB:-200}}
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/burnfs-bench.XXXXXX")
+mnt="$work/mnt"
+cleanup() {
+	mountpoint -q "$mnt" 2>/dev/null && { fusermount3 -u "$mnt" 2>/dev/null || umount -l "$mnt"; }
+	rm -rf "$work"
+}
+trap cleanup EXIT
+mkdir "$mnt"
+
+# an audio disc of $mb MB of samples: the encoder is not what is measured
+python3 - "$work/in.wav" "$mb" <<'PY'
+import struct, sys
+n = int(sys.argv[2]) * 1000000 // 2352 * 2352
+with open(sys.argv[1], 'wb') as f:
+    f.write(b'RIFF' + struct.pack('<I', 36 + n) + b'WAVEfmt ' +
+            struct.pack('<IHHIIHH', 16, 1, 2, 44100, 176400, 4, 16) + b'data' + struct.pack('<I', n))
+    chunk = bytes(range(256)) * 4096
+    left = n
+    while left:
+        f.write(chunk[:min(left, len(chunk))])
+        left -= min(left, len(chunk))
+PY
+"$image" make -o "$work/stream.raw" "$work/in.wav"
+size=$(stat -c %s "$work/stream.raw")
+
+rate() { python3 -c "import sys; print('%.0f' % ($size / 1e6 / float(sys.argv[1])))" "$1"; }
+timed() {
+	local t0 t1
+	t0=$(date +%s.%N)
+	"$@"
+	t1=$(date +%s.%N)
+	python3 -c "print(float('$t1') - float('$t0'))"
+}
+
+"$burnfs" -o client_name=Bench emu:"$work/disc" "$mnt"
+sync
+t_file=$(timed dd if="$work/stream.raw" of="$work/copy.raw" bs=1M status=none conv=fsync)
+t_sink=$(timed dd if="$work/stream.raw" of="$mnt/track.raw" bs=1M status=none)
+grep '^last_burn' "$mnt/status"
+
+printf 'stream: %d MB (%s)\n' $((size / 1000000)) "$(basename "$work")/stream.raw"
+printf 'dd bs=1M into a file:      %6s MB/s (%.2f s)\n' "$(rate "$t_file")" "$t_file"
+printf 'dd bs=1M into track.raw:   %6s MB/s (%.2f s)\n' "$(rate "$t_sink")" "$t_sink"

@@ -1,0 +1,639 @@
+/*
+ * The burn suite: raw disc-at-once writing through the real daemon on a
+ * real FUSE mount into the emulated recorder, and the discs that come out
+ * (issue 4's acceptance). Streams are made with burnfs-image; discs are
+ * read back with libcdio's cd-info and iso-info and compared byte for byte.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "harness.h"
+#include "mount-harness.h"
+
+static const char *image_bin;	/* $BURNFS_IMAGE */
+
+/* ---- inputs ---- */
+
+static bool
+have(const char *program)
+{
+	char cmd[256];
+
+	snprintf(cmd, sizeof(cmd), "command -v %s >/dev/null 2>&1", program);
+	return system(cmd) == 0;
+}
+
+static int
+sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int
+sh(const char *fmt, ...)
+{
+	va_list ap;
+	char *cmd;
+	int status;
+
+	va_start(ap, fmt);
+	ck_assert_int_gt(vasprintf(&cmd, fmt, ap), 0);
+	va_end(ap);
+	status = system(cmd);
+	free(cmd);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/* A data ISO of a few MB with several files, made with genisoimage. */
+static char *
+make_iso(void)
+{
+	char *src = path_in(top, "isosrc"), *iso = path_in(top, "disc.iso");
+
+	ck_assert_int_eq(mkdir(src, 0755), 0);
+	ck_assert_int_eq(sh("cd '%s' && head -c 1500000 /dev/urandom > one.dat && "
+			    "head -c 700001 /dev/urandom > two.dat && echo hello > three.txt && "
+			    "mkdir sub && head -c 333333 /dev/urandom > sub/four.dat", src), 0);
+	ck_assert_int_eq(sh("genisoimage -quiet -R -J -V BURNFS_TEST -o '%s' '%s'", iso, src), 0);
+	free(src);
+	return iso;
+}
+
+/* A 16-bit stereo 44.1 kHz WAV of @seconds with a recognisable ramp. */
+static char *
+make_wav(const char *name, unsigned seconds)
+{
+	char *wav = path_in(top, name);
+	uint32_t n = seconds * 176400u;
+	uint8_t hdr[44] = "RIFF\0\0\0\0WAVEfmt \x10\0\0\0\x01\0\x02\0\x44\xac\0\0\x10\xb1\x02\0\x04\0\x10\0data";
+	FILE *f = fopen(wav, "wb");
+
+	ck_assert_ptr_nonnull(f);
+	for (int i = 0; i < 4; i++) {
+		hdr[4 + i] = (uint8_t)((n + 36) >> (8 * i));
+		hdr[40 + i] = (uint8_t)(n >> (8 * i));
+	}
+	ck_assert_uint_eq(fwrite(hdr, 1, sizeof(hdr), f), sizeof(hdr));
+	for (uint32_t i = 0; i < n; i++)
+		fputc((int)((i * 7 + i / 4093) & 0xff), f);
+	fclose(f);
+	return wav;
+}
+
+/* Sets sector_type and makes the stream of @input into a file. */
+static char *
+make_stream(const char *input, const char *type, const char *extra)
+{
+	char *raw;
+
+	ck_assert_int_gt(asprintf(&raw, "%s/%s-%s.raw", top, strrchr(input, '/') + 1, type), 0);
+	ck_assert_int_eq(sh("'%s' make --sector-type %s %s -o '%s' '%s'", image_bin, type,
+			    extra ? extra : "", raw, input), 0);
+	return raw;
+}
+
+/* ---- the disc that came out ---- */
+
+static char *
+disc_file(const char *name)
+{
+	return path_in(disc, name);
+}
+
+/* cd-info reads the cue; its output must contain @want. */
+static void
+cd_info_shows(const char *want)
+{
+	char *cue = disc_file("disc.cue"), *out = path_in(top, "cd-info.out");
+
+	ck_assert_int_eq(sh("cd-info --no-device-info --no-cddb --cue-file '%s' > '%s' 2>&1", cue,
+			    out), 0);
+	ck_assert_msg(strstr(slurp(out), want) != NULL, "cd-info lacks \"%s\":\n%s", want,
+		      slurp(out));
+	free(cue);
+	free(out);
+}
+
+/* The Mode 1 user data of disc.bin's first track equals @iso byte for byte. */
+static void
+data_track_equals(const char *iso)
+{
+	char *bin = disc_file("disc.bin");
+	FILE *b = fopen(bin, "rb"), *i = fopen(iso, "rb");
+	uint8_t sector[2352], want[2048];
+	size_t n, sectors = 0;
+
+	ck_assert_ptr_nonnull(b);
+	ck_assert_ptr_nonnull(i);
+	while ((n = fread(want, 1, sizeof(want), i)) > 0) {
+		ck_assert_uint_eq(fread(sector, 1, sizeof(sector), b), sizeof(sector));
+		ck_assert_msg(memcmp(sector + 16, want, n) == 0, "sector %zu differs", sectors);
+		sectors++;
+	}
+	fclose(b);
+	fclose(i);
+	free(bin);
+}
+
+/* disc.bin starts with the WAV's samples, byte for byte. */
+static void
+audio_equals(const char *wav)
+{
+	char *bin = disc_file("disc.bin");
+	int ret = sh("cmp -n $(( $(stat -c %%s '%s') - 44 )) -i 44:0 '%s' '%s'", wav, wav, bin);
+
+	ck_assert_msg(ret == 0, "disc.bin does not hold the samples of %s", wav);
+	free(bin);
+}
+
+static void
+burned_ok(void)
+{
+	wait_state(&m1, "idle");
+	ck_assert_msg(strstr(get(at(&m1, "status")), "\nlast_burn: S_OK 0x00000000: complete") != NULL,
+		      "%s", get(at(&m1, "status")));
+	ck_assert_str_eq(get(at(&m1, "media/blank")), "0\n");
+	ck_assert_str_eq(get(at(&m1, "exclusive_owner")), "\n");
+}
+
+static void
+name_it(void)
+{
+	ck_assert_int_eq(put(at(&m1, "client_name"), "Burn Test\n"), 0);
+}
+
+/* ---- item 1: cat a stream into track.raw ---- */
+
+static const char *const types[] = { "pq", "cooked", "raw" };
+
+START_TEST(iso_into_track_raw)
+{
+	char *iso, *raw;
+
+	if (!have("genisoimage") || !have("cd-info") || !have("iso-info")) {
+		printf("# SKIP genisoimage or libcdio-utils missing\n");
+		return;
+	}
+	iso = make_iso();
+	raw = make_stream(iso, types[_i], NULL);
+	name_it();
+	ck_assert_int_eq(put(at(&m1, "sector_type"), types[_i]), 0);
+	ck_assert_int_eq(sh("cat '%s' > '%s'", raw, at(&m1, "track.raw")), 0);
+	burned_ok();
+	cd_info_shows("  1: 00:02:00  000000 data");
+	data_track_equals(iso);
+	ck_assert_int_eq(sh("iso-info -i '%s' -l 2>/dev/null | grep -q four.dat", iso), 0);
+	{
+		/* iso-info reads the burned data track too, through a plain ISO cut from it */
+		char *cut = path_in(top, "cut.iso"), *bin = disc_file("disc.bin");
+
+		ck_assert_int_eq(sh("python3 -c \"import sys; d=open('%s','rb').read(); "
+				    "open('%s','wb').write(b''.join(d[i*2352+16:i*2352+2064] for i in range(len(d)//2352)))\"",
+				    bin, cut), 0);
+		ck_assert_int_eq(sh("iso-info -i '%s' -l 2>/dev/null | grep -q four.dat", cut), 0);
+		free(cut);
+		free(bin);
+	}
+	free(raw);
+	free(iso);
+}
+END_TEST
+
+START_TEST(audio_into_track_raw)
+{
+	char *wav = make_wav("song.wav", 6), *raw = make_stream(wav, "cooked", NULL);
+
+	name_it();
+	ck_assert_int_eq(sh("cat '%s' > '%s'", raw, at(&m1, "track.raw")), 0);
+	burned_ok();
+	cd_info_shows("  1: 00:02:00  000000 audio");
+	audio_equals(wav);
+	free(raw);
+	free(wav);
+}
+END_TEST
+
+/* ---- item 2: file managers and odd writers ---- */
+
+START_TEST(cp_iso_into_burn)
+{
+	char *iso;
+
+	if (!have("genisoimage")) {
+		printf("# SKIP genisoimage missing\n");
+		return;
+	}
+	iso = make_iso();
+	name_it();
+	ck_assert_int_eq(sh("cp '%s' '%s/'", iso, at(&m1, "burn")), 0);
+	burned_ok();
+	data_track_equals(iso);
+	{
+		struct stat st, ist;
+
+		ck_assert_int_eq(stat(at(&m1, "burn/disc.iso"), &st), 0);
+		ck_assert_int_eq(stat(iso, &ist), 0);
+		ck_assert_int_eq(st.st_size, ist.st_size);
+	}
+	free(iso);
+}
+END_TEST
+
+START_TEST(gio_copy_iso_into_burn)
+{
+	char *iso;
+
+	if (!have("genisoimage") || !have("gio")) {
+		printf("# SKIP genisoimage or gio missing\n");
+		return;
+	}
+	iso = make_iso();
+	name_it();
+	ck_assert_int_eq(sh("gio copy '%s' '%s/' 2>&1", iso, at(&m1, "burn")), 0);
+	burned_ok();
+	data_track_equals(iso);
+	free(iso);
+}
+END_TEST
+
+START_TEST(cp_wav_into_burn)
+{
+	char *wav = make_wav("song.wav", 5);
+
+	name_it();
+	ck_assert_int_eq(sh("cp '%s' '%s/'", wav, at(&m1, "burn")), 0);
+	burned_ok();
+	cd_info_shows(" audio");
+	audio_equals(wav);
+	free(wav);
+}
+END_TEST
+
+/*
+ * Writes of any size: the stream's first part one byte per write(2) (a
+ * whole stream that way would take FUSE half an hour), the rest in an odd
+ * size that never matches a sector, through the same descriptor.
+ */
+START_TEST(dd_odd_sizes)
+{
+	char *wav = make_wav("odd.wav", 4), *raw = make_stream(wav, "pq", NULL);
+
+	name_it();
+	ck_assert_int_eq(put(at(&m1, "sector_type"), "pq"), 0);
+	ck_assert_int_eq(sh("{ dd bs=1 count=12345 status=none; dd bs=4093 status=none; } < '%s' > '%s'",
+			    raw, at(&m1, "track.raw")), 0);
+	burned_ok();
+	audio_equals(wav);
+	free(raw);
+	free(wav);
+}
+END_TEST
+
+/* ---- item 3: while a write runs ---- */
+
+/* Streams @raw into track.raw from a child; returns its pid. */
+static pid_t
+stream_in_background(const char *raw, const char *status_file)
+{
+	pid_t pid = fork();
+
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		int in = open(raw, O_RDONLY), out = open(at(&m1, "track.raw"), O_WRONLY);
+		static char buf[131072];
+		ssize_t n;
+		FILE *f;
+		int err = 0;
+
+		if (in < 0 || out < 0)
+			_exit(100);
+		while ((n = read(in, buf, sizeof(buf))) > 0)
+			if (write(out, buf, (size_t)n) != n) {
+				err = errno;
+				break;
+			}
+		if (!err && close(out) < 0)
+			err = errno;
+		f = fopen(status_file, "w");
+		if (f) {
+			fprintf(f, "%s\n", err ? strerror(err) : "ok");
+			fclose(f);
+		}
+		_exit(err ? 1 : 0);
+	}
+	return pid;
+}
+
+static long
+progress_value(const char *key)
+{
+	const char *p = strstr(get(at(&m1, "progress")), key);
+
+	ck_assert_ptr_nonnull(p);
+	return strtol(p + strlen(key) + 1, NULL, 10);
+}
+
+START_TEST(while_writing)
+{
+	char *wav = make_wav("long.wav", 20), *raw = make_stream(wav, "cooked", NULL);
+	char *result = path_in(top, "writer.result");
+	struct pollfd pfd;
+	pid_t writer;
+	int status, fd;
+	long first;
+	char buf[512];
+
+	name_it();
+	writer = stream_in_background(raw, result);
+	wait_state(&m1, "writing");
+	ck_assert_int_eq(put(at(&m1, "client_name"), "Other\n"), -EBUSY);
+	last_error_starts(&m1, "E_IMAPI_DF2RAW_WRITE_IN_PROGRESS 0xC0AA0600: ");
+	ck_assert_int_eq(open(at(&m1, "track.raw"), O_WRONLY), -1);
+	ck_assert_int_eq(errno, EBUSY);
+	ck_assert_int_eq(open(at(&m1, "burn/x.iso"), O_WRONLY | O_CREAT | O_EXCL, 0644), -1);
+	ck_assert_int_eq(errno, EBUSY);
+	ck_assert_int_eq(put(at(&m1, "sector_type"), "pq\n"), -EBUSY);
+	ck_assert_str_eq(get(at(&m1, "exclusive_owner")), "Burn Test\n");
+	/* progress moves, and poll() wakes on it */
+	fd = open(at(&m1, "progress"), O_RDONLY);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_gt(pread(fd, buf, sizeof(buf) - 1, 0), 0);
+	first = progress_value("last_written_lba");
+	pfd = (struct pollfd){ .fd = fd, .events = POLLPRI | POLLIN };
+	ck_assert_int_eq(poll(&pfd, 1, 60000), 1);
+	ck_assert_int_gt(pread(fd, buf, sizeof(buf) - 1, 0), 0);
+	close(fd);
+	while (strcmp(get(at(&m1, "state")), "writing\n") == 0 &&
+	       progress_value("last_written_lba") == first)
+		sleep_ms(20);
+	ck_assert(strstr(get(at(&m1, "progress")), "action writing") ||
+		  strcmp(get(at(&m1, "state")), "writing\n") != 0);
+	ck_assert_int_eq(waitpid(writer, &status, 0), writer);
+	ck_assert_int_eq(WEXITSTATUS(status), 0);
+	burned_ok();
+	free(result);
+	free(raw);
+	free(wav);
+}
+END_TEST
+
+/* ---- item 4: cancel, kill, refusals ---- */
+
+START_TEST(cancel_paced_write)
+{
+	char *wav = make_wav("long.wav", 10), *raw = make_stream(wav, "cooked", NULL);
+	char *result = path_in(top, "writer.result");
+	pid_t writer;
+	int status;
+
+	name_it();
+	writer = stream_in_background(raw, result);
+	wait_state(&m1, "writing");
+	ck_assert_int_eq(put(at(&m1, "ctl"), "cancel\n"), 0);
+	ck_assert_int_eq(waitpid(writer, &status, 0), writer);
+	ck_assert_int_ne(WEXITSTATUS(status), 0);
+	ck_assert_str_eq(slurp(result), "Operation canceled\n");
+	wait_state(&m1, "idle");
+	ck_assert_ptr_nonnull(strstr(get(at(&m1, "status")),
+				     "\nlast_burn: E_IMAPI_REQUEST_CANCELLED 0xC0AA0002: "));
+	free(result);
+	free(raw);
+	free(wav);
+}
+END_TEST
+
+START_TEST(killed_writer)
+{
+	char *wav = make_wav("long.wav", 10), *raw = make_stream(wav, "cooked", NULL);
+	char *result = path_in(top, "writer.result");
+	pid_t writer;
+	int status;
+
+	name_it();
+	writer = stream_in_background(raw, result);
+	wait_state(&m1, "writing");
+	kill(writer, SIGKILL);
+	ck_assert_int_eq(waitpid(writer, &status, 0), writer);
+	wait_state(&m1, "idle");
+	ck_assert_ptr_nonnull(strstr(get(at(&m1, "status")),
+				     "\nlast_burn: E_IMAPI_DF2RAW_STREAM_NOT_SUPPORTED 0xC0AA060D: incomplete"));
+	/* the mount is usable: a CD-R that was written to is no longer blank */
+	ck_assert_str_eq(get(at(&m1, "media/blank")), "0\n");
+	ck_assert_int_eq(open(at(&m1, "track.raw"), O_WRONLY), -1);
+	ck_assert_int_eq(errno, EROFS);
+	last_error_starts(&m1, "E_IMAPI_DF2RAW_MEDIA_IS_NOT_BLANK 0xC0AA0606: ");
+	free(result);
+	free(raw);
+	free(wav);
+}
+END_TEST
+
+START_TEST(not_blank_after_burn)
+{
+	char *wav = make_wav("s.wav", 4), *raw = make_stream(wav, "cooked", NULL);
+
+	name_it();
+	ck_assert_int_eq(sh("cat '%s' > '%s'", raw, at(&m1, "track.raw")), 0);
+	burned_ok();
+	ck_assert_int_eq(open(at(&m1, "track.raw"), O_WRONLY), -1);
+	ck_assert_int_eq(errno, EROFS);
+	last_error_starts(&m1, "E_IMAPI_DF2RAW_MEDIA_IS_NOT_BLANK 0xC0AA0606: ");
+	free(raw);
+	free(wav);
+}
+END_TEST
+
+START_TEST(mid_sector_incomplete)
+{
+	char *wav = make_wav("s.wav", 4), *raw = make_stream(wav, "cooked", NULL);
+
+	name_it();
+	ck_assert_int_eq(sh("head -c $(( $(stat -c %%s '%s') - 1000 )) '%s' > '%s'", raw, raw,
+			    at(&m1, "track.raw")), 0);
+	wait_state(&m1, "idle");
+	ck_assert_ptr_nonnull(strstr(get(at(&m1, "status")),
+				     "\nlast_burn: E_IMAPI_DF2RAW_STREAM_NOT_SUPPORTED 0xC0AA060D: incomplete: the stream ended in the middle of a sector"));
+	free(raw);
+	free(wav);
+}
+END_TEST
+
+START_TEST(write_error_in_words)
+{
+	char *wav = make_wav("s.wav", 4), *raw = make_stream(wav, "cooked", NULL);
+
+	name_it();
+	ck_assert_int_ne(sh("cat '%s' > '%s' 2>/dev/null", raw, at(&m1, "track.raw")), 0);
+	wait_state(&m1, "idle");
+	ck_assert_ptr_nonnull(strstr(get(at(&m1, "last_error")), "E_IMAPI_UNEXPECTED_RESPONSE_FROM_DEVICE 0xC0AA0301: "));
+	ck_assert_ptr_nonnull(strstr(get(at(&m1, "last_error")), "[3 0C 00] Medium error: write error"));
+	free(raw);
+	free(wav);
+}
+END_TEST
+
+/* ---- item 5: underruns, CD-RW ---- */
+
+/* Writes the first @first bytes, pauses @pause_ms, writes the rest. */
+static int
+stream_with_pause(const char *raw, size_t first, long pause_ms, int *err_out)
+{
+	int in = open(raw, O_RDONLY), out = open(at(&m1, "track.raw"), O_WRONLY);
+	static char buf[65536];
+	size_t done = 0;
+	bool paused = false;
+	ssize_t n;
+
+	ck_assert_int_ge(in, 0);
+	ck_assert_int_ge(out, 0);
+	*err_out = 0;
+	while ((n = read(in, buf, sizeof(buf))) > 0) {
+		if (!paused && done >= first) {
+			sleep_ms(pause_ms);
+			paused = true;
+		}
+		if (write(out, buf, (size_t)n) != n) {
+			*err_out = errno;
+			break;
+		}
+		done += (size_t)n;
+	}
+	close(in);
+	if (close(out) < 0 && !*err_out)
+		*err_out = errno;
+	return *err_out ? -1 : 0;
+}
+
+START_TEST(underrun_without_bufe)
+{
+	char *wav = make_wav("s.wav", 4), *raw = make_stream(wav, "cooked", "--lead-in-sectors 11634");
+	int err;
+
+	name_it();
+	ck_assert_int_eq(put(at(&m1, "lead_in_sectors"), "11634\n"), 0);
+	ck_assert_int_eq(put(at(&m1, "buffer_underrun_free_disabled"), "1\n"), 0);
+	/* past the FIFO and the drive buffer: the pause starves the drive */
+	ck_assert_int_eq(stream_with_pause(raw, 4000 * 2448, 3000, &err), -1);
+	ck_assert_int_eq(err, EIO);
+	wait_state(&m1, "idle");
+	ck_assert_ptr_nonnull(strstr(get(at(&m1, "status")), "\nlast_burn: E_IMAPI_LOSS_OF_STREAMING 0xC0AA0300: "));
+	ck_assert_str_eq(get(at(&m1, "media/blank")), "0\n");	/* the CD-R is ruined */
+	free(raw);
+	free(wav);
+}
+END_TEST
+
+START_TEST(underrun_with_bufe)
+{
+	char *wav = make_wav("s.wav", 4), *raw = make_stream(wav, "cooked", "--lead-in-sectors 11634");
+	int err;
+
+	name_it();
+	ck_assert_int_eq(put(at(&m1, "lead_in_sectors"), "11634\n"), 0);
+	ck_assert_int_eq(stream_with_pause(raw, 4000 * 2448, 3000, &err), 0);
+	burned_ok();
+	audio_equals(wav);
+	free(raw);
+	free(wav);
+}
+END_TEST
+
+START_TEST(cdrw_rewrite)
+{
+	char *wav = make_wav("s.wav", 4), *raw = make_stream(wav, "cooked", NULL);
+
+	name_it();
+	ck_assert_int_eq(sh("cat '%s' > '%s'", raw, at(&m1, "track.raw")), 0);
+	burned_ok();
+	ck_assert_int_eq(put(at(&m1, "ctl"), "blank\n"), 0);
+	ck_assert_str_eq(get(at(&m1, "media/blank")), "1\n");
+	ck_assert_int_eq(sh("cat '%s' > '%s'", raw, at(&m1, "track.raw")), 0);
+	burned_ok();
+	audio_equals(wav);
+	free(raw);
+	free(wav);
+}
+END_TEST
+
+START_TEST(statfs_after_burn)
+{
+	char *wav = make_wav("s.wav", 4), *raw = make_stream(wav, "cooked", NULL);
+	struct statvfs sv;
+
+	ck_assert_int_eq(statvfs(m1.mnt, &sv), 0);
+	ck_assert_uint_eq(sv.f_bavail, 359849);
+	name_it();
+	ck_assert_int_eq(sh("cat '%s' > '%s'", raw, at(&m1, "track.raw")), 0);
+	burned_ok();
+	ck_assert_int_eq(statvfs(m1.mnt, &sv), 0);
+	ck_assert_uint_eq(sv.f_bavail, 0);
+	ck_assert_str_eq(get(at(&m1, "media/start_of_next_session")), "none\n");
+	free(raw);
+	free(wav);
+}
+END_TEST
+
+static TCase *
+tcase(Suite *s, const char *name, void (*setup)(void))
+{
+	TCase *tc = tcase_create(name);
+
+	tcase_add_checked_fixture(tc, setup, teardown_all);
+	tcase_set_timeout(tc, 300);
+	suite_add_tcase(s, tc);
+	return tc;
+}
+
+static void setup_paced(void) { start_with("emu_speed=16"); }
+static void setup_fast_paced(void) { start_with("emu_speed=64"); }
+static void setup_write_error(void) { start_with("emu_fault=write_error@100"); }
+static void setup_cdrw(void) { start_with("emu_media=cdrw80"); }
+
+static Suite *
+burn_suite(void)
+{
+	Suite *s = suite_create("burn");
+	TCase *tc = tcase(s, "unpaced", setup_default);
+
+	tcase_add_loop_test(tc, iso_into_track_raw, 0, 3);
+	tcase_add_test(tc, audio_into_track_raw);
+	tcase_add_test(tc, cp_iso_into_burn);
+	tcase_add_test(tc, gio_copy_iso_into_burn);
+	tcase_add_test(tc, cp_wav_into_burn);
+	tcase_add_test(tc, dd_odd_sizes);
+	tcase_add_test(tc, not_blank_after_burn);
+	tcase_add_test(tc, mid_sector_incomplete);
+	tcase_add_test(tc, statfs_after_burn);
+	tc = tcase(s, "paced", setup_paced);
+	tcase_add_test(tc, while_writing);
+	tcase_add_test(tc, cancel_paced_write);
+	tcase_add_test(tc, killed_writer);
+	tc = tcase(s, "underrun", setup_fast_paced);
+	tcase_add_test(tc, underrun_without_bufe);
+	tcase_add_test(tc, underrun_with_bufe);
+	tcase_add_test(tcase(s, "write_error", setup_write_error), write_error_in_words);
+	tcase_add_test(tcase(s, "cdrw", setup_cdrw), cdrw_rewrite);
+	return s;
+}
+
+int
+main(void)
+{
+	image_bin = getenv("BURNFS_IMAGE");
+	if (!image_bin || !*image_bin) {
+		fprintf(stderr, "BURNFS_IMAGE must name the burnfs-image binary (meson sets it)\n");
+		return 99;
+	}
+	return mount_suite_main(burn_suite());
+}
