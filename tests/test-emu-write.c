@@ -519,7 +519,8 @@ make_iso(void)
 	file = fx_path(src, "payload.dat");
 	f = fopen(file, "wb");
 	ck_assert_ptr_nonnull(f);
-	for (unsigned i = 0; i < 200; i++) {	/* 800 KB: a track longer than the 4 s minimum */
+	/* 800 KB: a track longer than the 4 s minimum */
+	for (unsigned i = 0; i < 200; i++) {
 		for (size_t j = 0; j < sizeof(block); j++)
 			block[j] = fx_iso_byte((uint64_t)i * sizeof(block) + j);
 		ck_assert_uint_eq(fwrite(block, 1, sizeof(block), f), sizeof(block));

@@ -496,7 +496,7 @@ good(struct mmc_cmd *cmd)
 static bool
 medium_present(const struct emu_drive *d)
 {
-	return !d->st.tray_open && d->st.media->profile != MMC_PROFILE_NONE;
+	return !d->st.tray_open && !d->st.medium_gone && d->st.media->profile != MMC_PROFILE_NONE;
 }
 
 /* 2/3A/0x for a missing medium; false if one is there. */
@@ -684,7 +684,8 @@ buffer_burned_raw(const struct emu_state *st, int64_t now)
 {
 	if (!st->buf_burning || !st->buf_rate || now <= st->buf_since_ns)
 		return st->buf_burned;
-	return st->buf_burned + (uint64_t)((now - st->buf_since_ns) / 1000) * st->buf_rate / 1000000;
+	return st->buf_burned +
+	       (uint64_t)((now - st->buf_since_ns) / 1000) * st->buf_rate / 1000000;
 }
 
 static uint64_t
@@ -1410,7 +1411,8 @@ cmd_request_sense(struct emu_drive *d, struct mmc_cmd *cmd)
 	else if (busy_now(d))
 		busy_sense(d, r);
 	else if (!medium_present(d))
-		mmc_sense_build(r, 0x02, 0x3a, d->st.tray_open ? 0x02 : 0x01);
+		mmc_sense_build(r, 0x02, 0x3a, d->st.tray_open ? 0x02 :
+				d->st.medium_gone ? 0x00 : 0x01);
 	else
 		mmc_sense_build(r, 0x00, 0x00, 0x00);
 	d->have_sense = false;

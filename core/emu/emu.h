@@ -33,9 +33,12 @@ enum emu_fault {
 	EMU_FAULT_NO_RW = 1 << 0,	/* no R-W sub-channel: only data block type 1 in RAW */
 	EMU_FAULT_NO_RAW = 1 << 1,	/* no RAW write type at all */
 	EMU_FAULT_NOT_READY = 1 << 2,	/* TEST UNIT READY and media commands: becoming ready */
-	EMU_FAULT_WRITE_ERROR = 1 << 3,	/* the WRITE covering write_error_lba: 3/0C/00, disc ruined */
-	EMU_FAULT_REMOVED = 1 << 4,	/* medium gone when a WRITE reaches removed_lba: 2/3A/00 */
-	EMU_FAULT_UNIT_ATTENTION = 1 << 5,	/* 6/29/00 once after a WRITE reaches the LBA */
+	/* the WRITE covering write_error_lba fails 3/0C/00: the disc is ruined */
+	EMU_FAULT_WRITE_ERROR = 1 << 3,
+	/* the medium vanishes when a WRITE reaches removed_lba: 2/3A/00 until a load */
+	EMU_FAULT_REMOVED = 1 << 4,
+	/* one 6/29/00 (reset) to the next command after a WRITE reaches unit_attention_lba */
+	EMU_FAULT_UNIT_ATTENTION = 1 << 5,
 };
 
 struct emu_config {
