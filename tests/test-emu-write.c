@@ -693,6 +693,9 @@ START_TEST(refusals)
 	expect(d, &cmd, 5, 0x24, 0);
 	mmc_build_write10(&cmd, NWA_CDR80, 2, s.buf, 2 * 2368);
 	expect(d, &cmd, 5, 0x24, 0);
+	/* a WRITE of no blocks writes nothing */
+	mmc_build_write10(&cmd, NWA_CDR80, 0, NULL, 0);
+	good(d, &cmd);
 	ck_assert_int_eq(disc_status(d), MMC_DISC_EMPTY);
 	/* WRITE(12) at the NWA starts the session */
 	memset(&cmd, 0, sizeof(cmd));

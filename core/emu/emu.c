@@ -1071,6 +1071,10 @@ cmd_write(struct emu_drive *d, struct mmc_cmd *cmd)
 			fail(d, cmd, 0x05, 0x21, 0x02);
 			return;
 		}
+		if (!blocks) {
+			good(cmd);	/* nothing written: the disc stays blank */
+			return;
+		}
 		ret = session_begin(d, (enum cd_sector_type)dbt, nwa);
 		if (ret < 0) {
 			fail(d, cmd, 0x03, 0x0c, 0x00);
