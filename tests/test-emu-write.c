@@ -124,6 +124,7 @@ struct stream {
 	int32_t lba;		/* of the next sector */
 	int32_t end;		/* one past the last sector */
 	uint8_t *buf;		/* CHUNK sectors */
+	bool plain_crc;		/* 16-byte P-Q with the CRC not inverted, as cdrdao sends it */
 };
 
 static void
@@ -186,9 +187,13 @@ stream_write(struct emu_drive *d, struct stream *s, int32_t until)
 		uint16_t n = 0;
 
 		while (n < CHUNK && s->lba < until) {
-			ck_assert_int_eq(image_encoder_next_sector(s->enc,
-								   s->buf + (size_t)n * s->size,
-								   &err), 1);
+			uint8_t *sector = s->buf + (size_t)n * s->size;
+
+			ck_assert_int_eq(image_encoder_next_sector(s->enc, sector, &err), 1);
+			if (s->plain_crc) {
+				sector[CD_MAIN_SIZE + 10] ^= 0xff;
+				sector[CD_MAIN_SIZE + 11] ^= 0xff;
+			}
 			n++;
 			s->lba++;
 		}
@@ -257,6 +262,8 @@ burn(struct emu_drive *d, const char *input, enum cd_sector_type type, int32_t n
      struct stream *s)
 {
 	stream_open(s, input, type);
+	/* the 16-byte form once with each CRC form: drives accept both (mmc.md §10.4) */
+	s->plain_crc = type == CD_SECTOR_PQ && !immed;
 	select_raw(d, type, true, false);
 	stream_skip_to(s, nwa);
 	stream_write(d, s, s->end);
