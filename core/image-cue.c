@@ -20,7 +20,6 @@ image_toc_write_cue(FILE *f, const char *bin_name, const struct image_toc *toc)
 {
 	char msf[16];
 
-	fprintf(f, "REM written by burnfs %s\n", BURNFS_VERSION);
 	if (toc->mcn[0])
 		fprintf(f, "CATALOG %s\n", toc->mcn);
 	fprintf(f, "FILE \"%s\" BINARY\n", bin_name);

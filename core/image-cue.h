@@ -12,6 +12,8 @@
 /*
  * Writes the cue sheet of @toc to @f (the caller's, left open), naming
  * @bin_name (used as given: pass a base name) as the single BINARY file.
+ * It writes no REM line: a caller that wants one ("REM written by ...")
+ * prints it first.
  * Track 1's first 150 sectors are not in the .bin, so its INDEX 00 is left
  * out; the other tracks' pre-gaps become INDEX 00. Returns 0 or -EIO.
  */

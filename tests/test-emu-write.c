@@ -354,7 +354,7 @@ static void
 check_cd_info(unsigned tracks, bool data)
 {
 	char *cue = fx_path(dir, "disc.cue"), *cmdline, line[512], want[64];
-	bool found = false, mode1 = false;
+	bool found = false, iso = false;
 	FILE *p;
 
 	if (system("command -v cd-info >/dev/null 2>&1") != 0) {
@@ -369,12 +369,12 @@ check_cd_info(unsigned tracks, bool data)
 	while (fgets(line, sizeof(line), p)) {
 		if (strstr(line, want))
 			found = true;
-		if (strstr(line, "data"))
-			mode1 = true;
+		if (strstr(line, "CD-ROM with ISO 9660 filesystem"))
+			iso = true;
 	}
 	ck_assert_int_eq(pclose(p), 0);
 	ck_assert_msg(found, "cd-info did not list %u tracks", tracks);
-	ck_assert(!data || mode1);
+	ck_assert(iso == data);
 	free(cmdline);
 	free(cue);
 }
@@ -504,6 +504,41 @@ check_read_cd(struct emu_drive *d, int32_t leadout, bool data)
 	expect(d, &cmd, 5, 0x21, 0);
 	build_read_cd(&cmd, 0, leadout - 1, 2, 0xf8, 0, got, sizeof(got));
 	expect(d, &cmd, 5, 0x21, 0);
+}
+
+/* disc.cue of the audio fixture: what the Q sub-channel carried, in cue words */
+static void
+check_audio_cue(void)
+{
+	static const char *const want[] = {
+		"CATALOG " FX_MCN "\n",
+		"FILE \"disc.bin\" BINARY\n",
+		"  TRACK 01 AUDIO\n",
+		"    INDEX 01 00:00:00\n",
+		"  TRACK 02 AUDIO\n",
+		"    ISRC " FX_ISRC "\n",
+		"    INDEX 00 00:13:25\n",
+		"    INDEX 01 00:15:25\n",
+		"  TRACK 03 AUDIO\n",
+		"    FLAGS DCP\n",
+		"    INDEX 01 00:26:00\n",
+		"    INDEX 02 00:30:00\n",
+	};
+	char *cue = fx_path(dir, "disc.cue"), line[256];
+	FILE *f = fopen(cue, "r");
+	size_t i = 0;
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_ptr_nonnull(fgets(line, sizeof(line), f));
+	ck_assert(strncmp(line, "REM ", 4) == 0);
+	while (fgets(line, sizeof(line), f)) {
+		ck_assert_uint_lt(i, sizeof(want) / sizeof(want[0]));
+		ck_assert_str_eq(line, want[i]);
+		i++;
+	}
+	ck_assert_uint_eq(i, sizeof(want) / sizeof(want[0]));
+	fclose(f);
+	free(cue);
 }
 
 static const enum cd_sector_type types[] = { CD_SECTOR_PQ, CD_SECTOR_COOKED, CD_SECTOR_RAW };
@@ -646,6 +681,7 @@ START_TEST(record_audio)
 		ck_assert_msg(memcmp(disc, in, sizeof(in)) == 0, "LBA %d differs", lba);
 	}
 	fclose(f);
+	check_audio_cue();
 	check_cd_info(3, false);
 	check_read_cd(d, toc->leadout_lba, false);
 	/* READ CD user data of audio: 2352 bytes; READ(10) of audio: illegal mode */

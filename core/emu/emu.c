@@ -817,6 +817,7 @@ rec_finalize(struct emu_drive *d, const struct image_toc *toc)
 		ret = -errno;
 		goto out;
 	}
+	fprintf(f, "REM recorded by the burnfs %s emulated recorder\n", BURNFS_VERSION);
 	ret = image_toc_write_cue(f, "disc.bin", toc);
 	if (fclose(f) != 0 && ret == 0)
 		ret = -EIO;
