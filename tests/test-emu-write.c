@@ -124,7 +124,7 @@ struct stream {
 	int32_t lba;		/* of the next sector */
 	int32_t end;		/* one past the last sector */
 	uint8_t *buf;		/* CHUNK sectors */
-	bool plain_crc;		/* 16-byte P-Q with the CRC not inverted, as cdrdao sends it */
+	bool plain_crc;		/* 16-byte P-Q, CRC not inverted (as cdrdao sends it) */
 };
 
 static void
@@ -955,6 +955,53 @@ START_TEST(writer_died)
 }
 END_TEST
 
+/*
+ * A session whose pid now names another process (pid reuse, a reboot) is
+ * stale too: DIR/drive.state gets a different start time for the owner.
+ */
+START_TEST(writer_pid_reused)
+{
+	char *cue = fx_make_audio_cue(work), *state = fx_path(dir, "drive.state");
+	struct emu_drive *a = drive_open("cdr80"), *b = drive_open(NULL);
+	char text[4096], *line, *last;
+	struct mmc_cmd cmd;
+	struct stream s;
+	size_t n;
+	FILE *f;
+
+	stream_open(&s, cue, CD_SECTOR_RAW);
+	select_raw(a, CD_SECTOR_RAW, true, false);
+	stream_skip_to(&s, NWA_CDR80);
+	stream_write(a, &s, NWA_CDR80 + 100);
+	mmc_build_test_unit_ready(&cmd);
+	expect(b, &cmd, 2, 0x04, 0x08);
+	f = fopen(state, "r+");
+	ck_assert_ptr_nonnull(f);
+	n = fread(text, 1, sizeof(text) - 1, f);
+	text[n] = '\0';
+	line = strstr(text, "\nsession ");
+	ck_assert_ptr_nonnull(line);
+	last = strchr(line + 1, '\n');
+	ck_assert_ptr_nonnull(last);
+	while (last[-1] != ' ')
+		last--;
+	last[0] = last[0] == '7' ? '8' : '7';	/* another start time */
+	rewind(f);
+	ck_assert_uint_eq(fwrite(text, 1, n, f), n);
+	ck_assert_int_eq(fclose(f), 0);
+	check_ruined(b);
+	/* the old writer has lost its session */
+	stream_take(&s, 1);
+	mmc_build_write10(&cmd, NWA_CDR80 + 100, 1, s.buf, 2448);
+	expect(a, &cmd, 5, 0x21, 0x02);
+	stream_close(&s);
+	emu_drive_close(a);
+	emu_drive_close(b);
+	free(state);
+	free(cue);
+}
+END_TEST
+
 START_TEST(other_handle_waits)
 {
 	char *cue = fx_make_audio_cue(work);
@@ -1244,6 +1291,7 @@ emu_write_suite(void)
 	tcase_add_test(tc, incomplete_stream);
 	tcase_add_test(tc, closed_without_sync);
 	tcase_add_test(tc, writer_died);
+	tcase_add_test(tc, writer_pid_reused);
 	tcase_add_test(tc, other_handle_waits);
 	tcase_add_loop_test(tc, underrun, 0, 2);
 	tcase_add_test(tc, paced_sync_immed);

@@ -147,6 +147,7 @@ struct emu_state {
 	bool medium_gone;		/* removed@LBA fault: 2/3A/00 until the next load */
 	/* the RAW recording session; session[0] == '\0' when none is open */
 	char session[48];		/* "pid.token" of the recording handle */
+	unsigned long long session_started;	/* that process's start time (pid reuse) */
 	bool session_test;		/* Test Write: everything checked, nothing recorded */
 	int32_t session_next;		/* the only LBA the next WRITE may start at */
 	uint32_t session_block;		/* bytes per block (2368 or 2448) */
@@ -262,9 +263,9 @@ state_save(struct emu_drive *d)
 		disc_state_names[d->st.disc], d->st.generation,
 		d->st.prevent[0] ? d->st.prevent : "-", d->st.write_kbs, d->st.rotation, hex,
 		d->st.medium_gone);
-	fprintf(f, "session %s %d %d %u\nbuffer %llu %llu %lld %d %u\nbusy %lld %lld %u\n",
+	fprintf(f, "session %s %d %d %u %llu\nbuffer %llu %llu %lld %d %u\nbusy %lld %lld %u\n",
 		d->st.session[0] ? d->st.session : "-", d->st.session_test, d->st.session_next,
-		d->st.session_block, (unsigned long long)d->st.buf_written,
+		d->st.session_block, d->st.session_started, (unsigned long long)d->st.buf_written,
 		(unsigned long long)d->st.buf_burned, (long long)d->st.buf_since_ns,
 		d->st.buf_burning, d->st.buf_rate, (long long)d->st.busy_start_ns,
 		(long long)d->st.busy_until_ns, d->st.busy_ascq);
@@ -343,9 +344,11 @@ state_parse_line(struct emu_state *st, const char *key, const char *val)
 		char id[48];
 		int test, next;
 		unsigned block;
+		unsigned long long started = 0;
 
-		if (sscanf(val, "%47s %d %d %u", id, &test, &next, &block) != 4)
+		if (sscanf(val, "%47s %d %d %u %llu", id, &test, &next, &block, &started) < 4)
 			return -EPROTO;
+		st->session_started = started;
 		snprintf(st->session, sizeof(st->session), "%s", strcmp(id, "-") ? id : "");
 		st->session_test = test != 0;
 		st->session_next = next;
@@ -569,6 +572,8 @@ raw_dbt_supported(const struct emu_drive *d, uint8_t dbt)
 /* CD-RW blanking at 1x (paced): minimal (PMA, TOC, pre-gap) and full */
 #define BLANK_MINIMAL_S 30
 #define BLANK_FULL_S 120
+/* no operation keeps the drive busy longer: a full blank at 1x, with room */
+#define BUSY_MAX_NS (2 * BLANK_FULL_S * NS_PER_S)
 
 static int64_t
 now_ns(void)
@@ -636,6 +641,33 @@ disc_files_remove(const struct emu_drive *d)
 	dir_unlink(d, "disc.toc");
 	dir_unlink(d, "disc.bin");
 	dir_unlink(d, "disc.sub");
+}
+
+/*
+ * When process @pid started (clock ticks since boot, /proc/PID/stat field
+ * 22), or 0 when unknown: with the pid it names a process even across pid
+ * reuse and reboots.
+ */
+static unsigned long long
+process_start_time(pid_t pid)
+{
+	char path[64], buf[1024], *p;
+	unsigned long long start = 0;
+	size_t n;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	p = strrchr(buf, ')');	/* the command name may hold anything */
+	if (!p || sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d "
+			 "%*d %*d %*d %*d %llu", &start) != 1)
+		return 0;
+	return start;
 }
 
 static bool
@@ -886,7 +918,7 @@ session_reap(struct emu_drive *d)
 	if (!d->st.session[0] || session_mine(d))
 		return;
 	pid = (pid_t)strtol(d->st.session, NULL, 10);
-	if (owner_pid_alive(pid))
+	if (owner_pid_alive(pid) && process_start_time(pid) == d->st.session_started)
 		return;
 	if (!d->st.session_test)
 		d->st.disc = DISC_INCOMPLETE;
@@ -929,6 +961,7 @@ session_begin(struct emu_drive *d, enum cd_sector_type type, int32_t nwa)
 		d->st.disc = DISC_INCOMPLETE;	/* from the first sector on, a CD-R is used */
 	}
 	handle_id(d, d->st.session, sizeof(d->st.session));
+	d->st.session_started = process_start_time(getpid());
 	d->st.session_test = test;
 	d->st.session_next = nwa;
 	d->st.session_block = cd_sector_type_size(type);
@@ -1145,9 +1178,12 @@ busy_start(struct emu_drive *d, uint8_t ascq, int64_t ns)
 static bool
 busy_now(struct emu_drive *d)
 {
+	int64_t now = now_ns();
+
 	if (!d->st.busy_until_ns)
 		return false;
-	if (now_ns() < d->st.busy_until_ns)
+	/* longer than any operation lasts: a deadline from before a reboot */
+	if (now < d->st.busy_until_ns && d->st.busy_until_ns - now <= BUSY_MAX_NS)
 		return true;
 	d->st.busy_start_ns = d->st.busy_until_ns = 0;
 	d->st.busy_ascq = 0;
