@@ -66,6 +66,9 @@ burn_transport_open_emu(const char *dir, const struct emu_options *opts,
 		cfg.media = opts->media;
 		cfg.speed = opts->speed;
 		cfg.faults = opts->faults;
+		cfg.write_error_lba = opts->write_error_lba;
+		cfg.removed_lba = opts->removed_lba;
+		cfg.unit_attention_lba = opts->unit_attention_lba;
 	}
 	et = calloc(1, sizeof(*et));
 	if (!et)

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "mmc.h"
 #include "result.h"
@@ -51,6 +52,9 @@ struct emu_options {
 	const char *media;	/* NULL: keep what DIR holds; else insert a blank disc of this kind */
 	unsigned speed;		/* N x real time; 0 = as fast as possible */
 	unsigned faults;	/* enum emu_fault bits, for tests */
+	int32_t write_error_lba;	/* the LBAs of the @LBA faults (emu_fault_parse) */
+	int32_t removed_lba;
+	int32_t unit_attention_lba;
 };
 
 /*

@@ -33,7 +33,7 @@ struct burnfs_opts {
 	char *emu_media;	/* owned */
 	const char *device;	/* points into argv */
 	unsigned emu_speed;
-	unsigned emu_faults;
+	struct emu_config emu_faults;	/* faults and their LBAs only */
 	bool emu_opts_given;
 	int show_help;
 	int show_version;
@@ -91,6 +91,7 @@ usage(const char *prog)
 	       "    -o emu_media=KIND      emulated disc: cdr74 cdr80 cdrw80 cdrom none\n"
 	       "    -o emu_speed=N         emulated drive paced at N x real time (0 = unlimited)\n"
 	       "    -o emu_fault=F[+F...]  emulated faults for tests: no_rw no_raw not_ready\n"
+	       "                           write_error@LBA removed@LBA unit_attention@LBA\n"
 	       "\n", prog);
 }
 
@@ -139,7 +140,7 @@ opt_proc(void *data, const char *arg, int key, struct fuse_args *outargs)
 	case KEY_EMU_FAULT:
 		o->emu_opts_given = true;
 		if (emu_fault_parse(val + 1, &o->emu_faults) < 0) {
-			fprintf(stderr, "burnfs: emu_fault=%s: expected no_rw, no_raw or not_ready, joined with +\n",
+			fprintf(stderr, "burnfs: emu_fault=%s: expected no_rw, no_raw, not_ready, write_error@LBA, removed@LBA or unit_attention@LBA, joined with +\n",
 				val + 1);
 			o->bad = 1;
 			return -1;
@@ -176,7 +177,10 @@ open_recorder(struct fs_ctx *ctx, const struct burnfs_opts *o)
 	struct emu_options emu = {
 		.media = o->emu_media,
 		.speed = o->emu_speed,
-		.faults = o->emu_faults,
+		.faults = o->emu_faults.faults,
+		.write_error_lba = o->emu_faults.write_error_lba,
+		.removed_lba = o->emu_faults.removed_lba,
+		.unit_attention_lba = o->emu_faults.unit_attention_lba,
 	};
 	struct burn_transport *t;
 	struct burn_error e;

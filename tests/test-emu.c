@@ -658,15 +658,15 @@ START_TEST(bad_options)
 	struct emu_config cfg = { .media = "floppy" };
 	struct emu_drive *d = NULL;
 	struct burn_error e;
-	unsigned faults = 0;
+	struct emu_config fcfg = { 0 };
 
 	ck_assert_int_eq(emu_drive_open(dir, &cfg, &d, &e), -EINVAL);
 	ck_assert_str_eq(e.reason, "emu_media=floppy: expected cdr74, cdr80, cdrw80, cdrom or none");
 	ck_assert_int_lt(emu_drive_open("", NULL, &d, &e), 0);
 	ck_assert_int_eq(e.result, BURN_E_NO_RECORDER_SPECIFIED);
-	ck_assert_int_eq(emu_fault_parse("no_rw+not_ready", &faults), 0);
-	ck_assert_uint_eq(faults, EMU_FAULT_NO_RW | EMU_FAULT_NOT_READY);
-	ck_assert_int_eq(emu_fault_parse("no_rw+bogus", &faults), -EINVAL);
+	ck_assert_int_eq(emu_fault_parse("no_rw+not_ready", &fcfg), 0);
+	ck_assert_uint_eq(fcfg.faults, EMU_FAULT_NO_RW | EMU_FAULT_NOT_READY);
+	ck_assert_int_eq(emu_fault_parse("no_rw+bogus", &fcfg), -EINVAL);
 }
 END_TEST
 

@@ -8,11 +8,16 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "cd-sector.h"
 #include "cd.h"
 #include "emu.h"
+#include "image-cue.h"
+#include "image-decoder.h"
 #include "owner.h"
+#include "subchannel.h"
 
 /* ---- the media an emulated drive can hold ---- */
 
@@ -68,28 +73,51 @@ emu_media_kind_valid(const char *kind)
 }
 
 int
-emu_fault_parse(const char *value, unsigned *faults)
+emu_fault_parse(const char *value, struct emu_config *cfg)
 {
 	static const struct {
 		const char *name;
 		unsigned bit;
+		bool has_lba;
 	} names[] = {
-		{ "no_rw", EMU_FAULT_NO_RW },
-		{ "no_raw", EMU_FAULT_NO_RAW },
-		{ "not_ready", EMU_FAULT_NOT_READY },
+		{ "no_rw", EMU_FAULT_NO_RW, false },
+		{ "no_raw", EMU_FAULT_NO_RAW, false },
+		{ "not_ready", EMU_FAULT_NOT_READY, false },
+		{ "write_error", EMU_FAULT_WRITE_ERROR, true },
+		{ "removed", EMU_FAULT_REMOVED, true },
+		{ "unit_attention", EMU_FAULT_UNIT_ATTENTION, true },
 	};
 	const char *p = value;
 
 	while (*p) {
-		size_t len = strcspn(p, "+");
+		size_t len = strcspn(p, "+"), name_len = strcspn(p, "+@");
+		long lba = 0;
 		size_t i;
 
 		for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-			if (strlen(names[i].name) == len && strncmp(names[i].name, p, len) == 0)
+			if (strlen(names[i].name) == name_len &&
+			    strncmp(names[i].name, p, name_len) == 0)
 				break;
 		if (i == sizeof(names) / sizeof(names[0]))
 			return -EINVAL;
-		*faults |= names[i].bit;
+		if (names[i].has_lba != (name_len < len))
+			return -EINVAL;
+		if (names[i].has_lba) {
+			char *end;
+
+			errno = 0;
+			lba = strtol(p + name_len + 1, &end, 10);
+			if (end == p + name_len + 1 || end != p + len || errno ||
+			    lba < -IMAGE_MAX_LEAD_IN || lba > IMAGE_LAST_SECTOR_OVERBURN)
+				return -EINVAL;
+		}
+		cfg->faults |= names[i].bit;
+		if (names[i].bit == EMU_FAULT_WRITE_ERROR)
+			cfg->write_error_lba = (int32_t)lba;
+		else if (names[i].bit == EMU_FAULT_REMOVED)
+			cfg->removed_lba = (int32_t)lba;
+		else if (names[i].bit == EMU_FAULT_UNIT_ATTENTION)
+			cfg->unit_attention_lba = (int32_t)lba;
 		p += len;
 		if (*p == '+')
 			p++;
@@ -116,6 +144,33 @@ struct emu_state {
 	uint16_t write_kbs;		/* selected write speed */
 	uint8_t rotation;		/* 0 CLV, 1 CAV */
 	uint8_t page05[MMC_PAGE05_LEN];
+	bool medium_gone;		/* removed@LBA fault: 2/3A/00 until the next load */
+	/* the RAW recording session; session[0] == '\0' when none is open */
+	char session[48];		/* "pid.token" of the recording handle */
+	unsigned long long session_started;	/* that process's start time (pid reuse) */
+	bool session_test;		/* Test Write: everything checked, nothing recorded */
+	int32_t session_next;		/* the only LBA the next WRITE may start at */
+	uint32_t session_block;		/* bytes per block (2368 or 2448) */
+	/* the drive buffer (pacing): sectors accepted, burned by buf_since_ns */
+	uint64_t buf_written;
+	uint64_t buf_burned;
+	int64_t buf_since_ns;		/* CLOCK_MONOTONIC, shared by all processes */
+	bool buf_burning;		/* the laser is on: the buffer drains at buf_rate */
+	uint32_t buf_rate;		/* sectors per second; 0 = unpaced */
+	/* a long operation started with IMMED: 2/04/busy_ascq until busy_until_ns */
+	int64_t busy_start_ns;
+	int64_t busy_until_ns;
+	uint8_t busy_ascq;		/* 07 BLANK, 08 SYNCHRONIZE CACHE */
+};
+
+/* One handle's recording: the stream decoder and the files it fills. */
+struct emu_rec {
+	struct image_decoder *dec;
+	enum cd_sector_type type;
+	int bin_fd;		/* DIR/rec.bin, -1 in Test Write */
+	int sub_fd;		/* DIR/rec.sub */
+	int32_t bin_sectors;	/* program-area sectors recorded, from LBA 0 */
+	struct image_sector sector;
 };
 
 struct emu_drive {
@@ -136,6 +191,9 @@ struct emu_drive {
 	bool have_sense;
 	bool holds_excl;
 	char client_name[64];
+	struct emu_rec *rec;	/* while this handle records; NULL otherwise */
+	bool reset_pending;	/* unit_attention@LBA fired: 6/29/00 to the next command */
+	bool reset_fired;
 };
 
 static void
@@ -200,10 +258,17 @@ state_save(struct emu_drive *d)
 		goto out;
 	}
 	fprintf(f, "burnfs-emu 1\nmedia %s\ntray %s\ndisc %s\ngeneration %lu\nprevent %s\n"
-		   "write_kbs %u\nrotation %u\npage05 %s\n",
+		   "write_kbs %u\nrotation %u\npage05 %s\ngone %d\n",
 		d->st.media->name, d->st.tray_open ? "open" : "closed",
 		disc_state_names[d->st.disc], d->st.generation,
-		d->st.prevent[0] ? d->st.prevent : "-", d->st.write_kbs, d->st.rotation, hex);
+		d->st.prevent[0] ? d->st.prevent : "-", d->st.write_kbs, d->st.rotation, hex,
+		d->st.medium_gone);
+	fprintf(f, "session %s %d %d %u %llu\nbuffer %llu %llu %lld %d %u\nbusy %lld %lld %u\n",
+		d->st.session[0] ? d->st.session : "-", d->st.session_test, d->st.session_next,
+		d->st.session_block, d->st.session_started, (unsigned long long)d->st.buf_written,
+		(unsigned long long)d->st.buf_burned, (long long)d->st.buf_since_ns,
+		d->st.buf_burning, d->st.buf_rate, (long long)d->st.busy_start_ns,
+		(long long)d->st.busy_until_ns, d->st.busy_ascq);
 	if (fclose(f) != 0) {
 		f = NULL;
 		ret = -errno;
@@ -269,6 +334,52 @@ state_parse_line(struct emu_state *st, const char *key, const char *val)
 				return -EPROTO;
 			st->page05[i] = (uint8_t)b;
 		}
+		return 0;
+	}
+	if (strcmp(key, "gone") == 0) {
+		st->medium_gone = strtoul(val, NULL, 10) != 0;
+		return 0;
+	}
+	if (strcmp(key, "session") == 0) {
+		char id[48];
+		int test, next;
+		unsigned block;
+		unsigned long long started = 0;
+
+		if (sscanf(val, "%47s %d %d %u %llu", id, &test, &next, &block, &started) < 4)
+			return -EPROTO;
+		st->session_started = started;
+		snprintf(st->session, sizeof(st->session), "%s", strcmp(id, "-") ? id : "");
+		st->session_test = test != 0;
+		st->session_next = next;
+		st->session_block = block;
+		return 0;
+	}
+	if (strcmp(key, "buffer") == 0) {
+		unsigned long long written, burned;
+		long long since;
+		int burning;
+		unsigned rate;
+
+		if (sscanf(val, "%llu %llu %lld %d %u", &written, &burned, &since, &burning,
+			   &rate) != 5)
+			return -EPROTO;
+		st->buf_written = written;
+		st->buf_burned = burned;
+		st->buf_since_ns = since;
+		st->buf_burning = burning != 0;
+		st->buf_rate = rate;
+		return 0;
+	}
+	if (strcmp(key, "busy") == 0) {
+		long long start, until;
+		unsigned ascq;
+
+		if (sscanf(val, "%lld %lld %u", &start, &until, &ascq) != 3)
+			return -EPROTO;
+		st->busy_start_ns = start;
+		st->busy_until_ns = until;
+		st->busy_ascq = (uint8_t)ascq;
 		return 0;
 	}
 	return 0;	/* unknown keys: a newer burnfs wrote them; keep going */
@@ -388,7 +499,7 @@ good(struct mmc_cmd *cmd)
 static bool
 medium_present(const struct emu_drive *d)
 {
-	return !d->st.tray_open && d->st.media->profile != MMC_PROFILE_NONE;
+	return !d->st.tray_open && !d->st.medium_gone && d->st.media->profile != MMC_PROFILE_NONE;
 }
 
 /* 2/3A/0x for a missing medium; false if one is there. */
@@ -397,6 +508,10 @@ check_medium(struct emu_drive *d, struct mmc_cmd *cmd)
 {
 	if (d->cfg.faults & EMU_FAULT_NOT_READY) {
 		fail(d, cmd, 0x02, 0x04, 0x01);
+		return false;
+	}
+	if (d->st.medium_gone) {
+		fail(d, cmd, 0x02, 0x3a, 0x00);
 		return false;
 	}
 	if (medium_present(d))
@@ -450,6 +565,861 @@ raw_dbt_supported(const struct emu_drive *d, uint8_t dbt)
 	return (dbt == 2 || dbt == 3) && !(d->cfg.faults & EMU_FAULT_NO_RW);
 }
 
+/* ---- recording (RAW disc-at-once), the drive buffer, the recorded disc ---- */
+
+#define EMU_OP_WRITE_12 0xaa
+#define NS_PER_S 1000000000LL
+/* CD-RW blanking at 1x (paced): minimal (PMA, TOC, pre-gap) and full */
+#define BLANK_MINIMAL_S 30
+#define BLANK_FULL_S 120
+/* no operation keeps the drive busy longer: a full blank at 1x, with room */
+#define BUSY_MAX_NS (2 * BLANK_FULL_S * NS_PER_S)
+
+static int64_t
+now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * NS_PER_S + ts.tv_nsec;
+}
+
+static void
+sleep_ns(int64_t ns)
+{
+	struct timespec ts = { .tv_sec = ns / NS_PER_S, .tv_nsec = ns % NS_PER_S };
+
+	if (ns <= 0)
+		return;
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+static int32_t
+media_leadin_lba(const struct emu_media *m)
+{
+	return cd_msf_to_lba(m->leadin.m, m->leadin.s, m->leadin.f);
+}
+
+static void
+dir_unlink(const struct emu_drive *d, const char *name)
+{
+	char *p = dir_path(d, name);
+
+	if (p)
+		unlink(p);
+	free(p);
+}
+
+static int
+dir_rename(const struct emu_drive *d, const char *from, const char *to)
+{
+	char *a = dir_path(d, from), *b = dir_path(d, to);
+	int ret = 0;
+
+	if (!a || !b)
+		ret = -ENOMEM;
+	else if (rename(a, b) < 0)
+		ret = -errno;
+	free(a);
+	free(b);
+	return ret;
+}
+
+static void
+rec_files_remove(const struct emu_drive *d)
+{
+	dir_unlink(d, "rec.bin");
+	dir_unlink(d, "rec.sub");
+}
+
+/* The recorded disc goes: the cue first, so a half-removed disc never looks whole. */
+static void
+disc_files_remove(const struct emu_drive *d)
+{
+	dir_unlink(d, "disc.cue");
+	dir_unlink(d, "disc.toc");
+	dir_unlink(d, "disc.bin");
+	dir_unlink(d, "disc.sub");
+}
+
+/*
+ * When process @pid started (clock ticks since boot, /proc/PID/stat field
+ * 22), or 0 when unknown: with the pid it names a process even across pid
+ * reuse and reboots.
+ */
+static unsigned long long
+process_start_time(pid_t pid)
+{
+	char path[64], buf[1024], *p;
+	unsigned long long start = 0;
+	size_t n;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	p = strrchr(buf, ')');	/* the command name may hold anything */
+	if (!p || sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d "
+			 "%*d %*d %*d %*d %llu", &start) != 1)
+		return 0;
+	return start;
+}
+
+static bool
+session_mine(const struct emu_drive *d)
+{
+	char id[48];
+
+	handle_id(d, id, sizeof(id));
+	return d->st.session[0] && strcmp(d->st.session, id) == 0;
+}
+
+/* A session held by another handle (that is still alive: see session_reap()). */
+static bool
+session_foreign(const struct emu_drive *d)
+{
+	return d->st.session[0] && !session_mine(d);
+}
+
+static void
+rec_free(struct emu_drive *d)
+{
+	if (!d->rec)
+		return;
+	image_decoder_destroy(d->rec->dec);
+	if (d->rec->bin_fd >= 0)
+		close(d->rec->bin_fd);
+	if (d->rec->sub_fd >= 0)
+		close(d->rec->sub_fd);
+	free(d->rec);
+	d->rec = NULL;
+}
+
+static void
+buffer_reset(struct emu_state *st)
+{
+	st->buf_written = 0;
+	st->buf_burned = 0;
+	st->buf_since_ns = 0;
+	st->buf_burning = false;
+	st->buf_rate = 0;
+}
+
+/* Sectors burned by @now, not limited to what the buffer held (an underrun shows as more). */
+static uint64_t
+buffer_burned_raw(const struct emu_state *st, int64_t now)
+{
+	if (!st->buf_burning || !st->buf_rate || now <= st->buf_since_ns)
+		return st->buf_burned;
+	return st->buf_burned +
+	       (uint64_t)((now - st->buf_since_ns) / 1000) * st->buf_rate / 1000000;
+}
+
+static uint64_t
+buffer_fill(const struct emu_state *st, int64_t now)
+{
+	uint64_t burned = buffer_burned_raw(st, now);
+
+	if (!st->buf_rate)
+		return 0;	/* unpaced: the drive burns as fast as data comes */
+	return burned >= st->buf_written ? 0 : st->buf_written - burned;
+}
+
+static uint64_t
+buffer_capacity(uint32_t block)
+{
+	return (uint64_t)DRIVE_BUFFER_KB * 1024 / (block ? block : CD_MAIN_SIZE);
+}
+
+/* Time the drive still needs to burn what its buffer holds, from @now. */
+static int64_t
+buffer_drain_ns(const struct emu_state *st, int64_t now)
+{
+	uint64_t fill = buffer_fill(st, now);
+
+	if (!st->buf_rate || !fill)
+		return 0;
+	return (int64_t)(fill * (uint64_t)NS_PER_S / st->buf_rate);
+}
+
+/* The TOC of a disc as READ TOC and READ TRACK INFORMATION give it. */
+struct emu_toc_track {
+	uint8_t control;
+	int32_t pregap;
+	int32_t start;
+	int32_t end;
+};
+
+struct emu_toc {
+	unsigned first;
+	unsigned last;
+	int32_t leadout;
+	struct emu_toc_track t[IMAGE_MAX_TRACKS + 1];
+};
+
+static int
+toc_save(const struct emu_drive *d, const char *name, const struct image_toc *toc)
+{
+	char *path = dir_path(d, name);
+	FILE *f;
+	int ret = 0;
+
+	if (!path)
+		return -ENOMEM;
+	f = fopen(path, "we");
+	if (!f) {
+		ret = -errno;
+		goto out;
+	}
+	fprintf(f, "burnfs-toc 1\nfirst %u\nlast %u\nleadout %d\n", toc->first_track,
+		toc->last_track, toc->leadout_lba);
+	for (unsigned n = toc->first_track; n <= toc->last_track; n++)
+		fprintf(f, "track %u %u %d %d %d\n", n, toc->track[n].control,
+			toc->track[n].pregap_lba, toc->track[n].start_lba, toc->track[n].end_lba);
+	if (fclose(f) != 0)
+		ret = -EIO;
+out:
+	free(path);
+	return ret;
+}
+
+/* The TOC of the disc in the drive: the pressed one, or the one recorded. */
+static int
+toc_load(const struct emu_drive *d, struct emu_toc *toc)
+{
+	char *path, line[128];
+	FILE *f;
+	int ret = 0;
+
+	memset(toc, 0, sizeof(*toc));
+	if (d->st.media->profile == MMC_PROFILE_CDROM) {
+		toc->first = toc->last = 1;
+		toc->leadout = CDROM_LEADOUT;
+		toc->t[1] = (struct emu_toc_track){ SUBQ_CONTROL_DATA, 0, 0, CDROM_LEADOUT };
+		return 0;
+	}
+	path = dir_path(d, "disc.toc");
+	if (!path)
+		return -ENOMEM;
+	f = fopen(path, "re");
+	free(path);
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned n, control;
+		int pregap, start, end;
+
+		if (sscanf(line, "first %u", &n) == 1)
+			toc->first = n;
+		else if (sscanf(line, "last %u", &n) == 1)
+			toc->last = n;
+		else if (sscanf(line, "leadout %d", &start) == 1)
+			toc->leadout = start;
+		else if (sscanf(line, "track %u %u %d %d %d", &n, &control, &pregap, &start,
+				&end) == 5 && n >= 1 && n <= IMAGE_MAX_TRACKS)
+			toc->t[n] = (struct emu_toc_track){ (uint8_t)control, pregap, start, end };
+	}
+	fclose(f);
+	if (toc->first < 1 || toc->last < toc->first || toc->last > IMAGE_MAX_TRACKS ||
+	    toc->leadout <= 0)
+		ret = -EPROTO;
+	return ret;
+}
+
+/* Moves a finished recording into place as disc.bin/.sub/.toc/.cue. */
+static int
+rec_finalize(struct emu_drive *d, const struct image_toc *toc)
+{
+	char *path = dir_path(d, "disc.cue.tmp");
+	FILE *f = NULL;
+	int ret;
+
+	if (!path)
+		return -ENOMEM;
+	ret = toc_save(d, "disc.toc.tmp", toc);
+	if (ret < 0)
+		goto out;
+	f = fopen(path, "we");
+	if (!f) {
+		ret = -errno;
+		goto out;
+	}
+	fprintf(f, "REM recorded by the burnfs %s emulated recorder\n", BURNFS_VERSION);
+	ret = image_toc_write_cue(f, "disc.bin", toc);
+	if (fclose(f) != 0 && ret == 0)
+		ret = -EIO;
+	if (ret < 0)
+		goto out;
+	ret = dir_rename(d, "rec.bin", "disc.bin");
+	if (ret == 0)
+		ret = dir_rename(d, "rec.sub", "disc.sub");
+	if (ret == 0)
+		ret = dir_rename(d, "disc.toc.tmp", "disc.toc");
+	if (ret == 0)
+		ret = dir_rename(d, "disc.cue.tmp", "disc.cue");
+out:
+	if (ret < 0) {
+		dir_unlink(d, "disc.cue.tmp");
+		dir_unlink(d, "disc.toc.tmp");
+		disc_files_remove(d);
+	}
+	free(path);
+	return ret;
+}
+
+/*
+ * Ends this handle's session. With @finish (SYNCHRONIZE CACHE) a stream
+ * that reached the end of its lead-out makes a complete disc; anything
+ * else leaves a recorded CD-R ruined (incomplete). Test Write leaves the
+ * disc as it was.
+ */
+static void
+session_end(struct emu_drive *d, bool finish)
+{
+	struct emu_rec *rec = d->rec;
+	const struct image_toc *toc = rec ? image_decoder_toc(rec->dec) : NULL;
+
+	if (!d->st.session_test) {
+		bool whole = finish && rec && toc && image_decoder_complete(rec->dec) &&
+			     rec->bin_sectors == toc->leadout_lba;
+
+		if (rec && rec->bin_fd >= 0) {
+			close(rec->bin_fd);
+			close(rec->sub_fd);
+			rec->bin_fd = rec->sub_fd = -1;
+		}
+		if (whole && rec_finalize(d, toc) == 0) {
+			d->st.disc = DISC_COMPLETE;
+		} else {
+			d->st.disc = DISC_INCOMPLETE;
+			rec_files_remove(d);
+		}
+	}
+	d->st.session[0] = '\0';
+	d->st.session_next = 0;
+	d->st.session_block = 0;
+	rec_free(d);
+	d->dirty = true;
+}
+
+/* A session whose handle's process died ends as a ruined disc (like a power cut). */
+static void
+session_reap(struct emu_drive *d)
+{
+	pid_t pid;
+
+	if (d->rec && !session_mine(d))
+		rec_free(d);	/* the disc was changed under this handle's session */
+	if (!d->st.session[0] || session_mine(d))
+		return;
+	pid = (pid_t)strtol(d->st.session, NULL, 10);
+	if (owner_pid_alive(pid) && process_start_time(pid) == d->st.session_started)
+		return;
+	if (!d->st.session_test)
+		d->st.disc = DISC_INCOMPLETE;
+	rec_files_remove(d);
+	d->st.session[0] = '\0';
+	buffer_reset(&d->st);
+	d->dirty = true;
+}
+
+static int
+session_begin(struct emu_drive *d, enum cd_sector_type type, int32_t nwa)
+{
+	struct emu_rec *rec = calloc(1, sizeof(*rec));
+	char *bin = NULL, *sub = NULL;
+	bool test = d->st.page05[2] & 0x10;
+	int ret;
+
+	if (!rec)
+		return -ENOMEM;
+	rec->bin_fd = rec->sub_fd = -1;
+	rec->type = type;
+	ret = image_decoder_create(&rec->dec, type, (unsigned)-nwa);
+	if (ret < 0)
+		goto out_free;
+	if (!test) {
+		bin = dir_path(d, "rec.bin");
+		sub = dir_path(d, "rec.sub");
+		if (!bin || !sub) {
+			ret = -ENOMEM;
+			goto out_free;
+		}
+		disc_files_remove(d);
+		rec->bin_fd = open(bin, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		if (rec->bin_fd >= 0)
+			rec->sub_fd = open(sub, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		if (rec->bin_fd < 0 || rec->sub_fd < 0) {
+			ret = -errno;
+			goto out_free;
+		}
+		d->st.disc = DISC_INCOMPLETE;	/* from the first sector on, a CD-R is used */
+	}
+	handle_id(d, d->st.session, sizeof(d->st.session));
+	d->st.session_started = process_start_time(getpid());
+	d->st.session_test = test;
+	d->st.session_next = nwa;
+	d->st.session_block = cd_sector_type_size(type);
+	buffer_reset(&d->st);
+	d->st.buf_rate = d->cfg.speed * CD_FRAMES_PER_SECOND;
+	d->dirty = true;
+	d->rec = rec;
+	rec = NULL;
+	ret = 0;
+out_free:
+	if (rec) {
+		d->rec = rec;
+		rec_free(d);
+		rec_files_remove(d);
+	}
+	free(bin);
+	free(sub);
+	return ret;
+}
+
+static int
+write_all(int fd, const void *buf, size_t len)
+{
+	const uint8_t *p = buf;
+
+	while (len) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* Decodes one written sector and records its program-area part. */
+static int
+rec_sector(struct emu_drive *d, int32_t lba, const uint8_t *sector)
+{
+	struct emu_rec *rec = d->rec;
+	struct image_sector *s = &rec->sector;
+	const struct image_toc *toc;
+	uint8_t raw96[SUBCHANNEL_PW_SIZE];
+	int ret;
+
+	ret = image_decoder_feed_at(rec->dec, lba, sector, s);
+	if (ret == -EINVAL)
+		return ret;	/* cannot happen: WRITE addresses are checked sequential */
+	if (rec->bin_fd < 0)
+		return 0;
+	toc = image_decoder_toc(rec->dec);
+	if (s->region != IMAGE_REGION_PROGRAM || lba < 0 || !toc || lba >= toc->leadout_lba ||
+	    lba != rec->bin_sectors)
+		return 0;
+	subchannel_to_raw96(rec->type, sector + CD_MAIN_SIZE, raw96);
+	ret = write_all(rec->bin_fd, s->main, CD_MAIN_SIZE);
+	if (ret == 0)
+		ret = write_all(rec->sub_fd, raw96, sizeof(raw96));
+	if (ret == 0)
+		rec->bin_sectors++;
+	return ret;
+}
+
+/* Pacing: the drive burns from its buffer at buf_rate; false after an underrun. */
+static bool
+buffer_accept(struct emu_drive *d, uint32_t blocks)
+{
+	struct emu_state *st = &d->st;
+	uint64_t cap = buffer_capacity(st->session_block), fill;
+	int64_t now;
+
+	if (!st->buf_rate)
+		return true;
+	now = now_ns();
+	if (st->buf_burning && buffer_burned_raw(st, now) >= st->buf_written) {
+		/* the buffer ran empty before this data came */
+		if (!(st->page05[2] & 0x40))
+			return false;	/* BUFE off: loss of streaming */
+		st->buf_burning = false;	/* BUFE: pause, resume when refilled */
+		st->buf_burned = st->buf_written;
+	}
+	fill = buffer_fill(st, now);
+	if (!st->buf_burning && fill + blocks >= cap) {
+		/* the laser starts once the buffer is full */
+		st->buf_burning = true;
+		st->buf_since_ns = now;
+	}
+	if (st->buf_burning && fill + blocks > cap) {
+		/* a full buffer: the WRITE waits for room, as drives do */
+		uint64_t need = fill + blocks - cap;
+
+		sleep_ns((int64_t)(need * (uint64_t)NS_PER_S / st->buf_rate) + 1);
+	}
+	st->buf_written += blocks;
+	d->dirty = true;
+	return true;
+}
+
+static bool
+range_reaches(int32_t lba, uint32_t blocks, int32_t at)
+{
+	return (int64_t)lba + blocks > at;
+}
+
+static void
+cmd_write(struct emu_drive *d, struct mmc_cmd *cmd)
+{
+	bool w12 = cmd->cdb[0] == EMU_OP_WRITE_12;
+	int32_t lba = (int32_t)mmc_get32(cmd->cdb + 2);
+	uint32_t blocks = w12 ? mmc_get32(cmd->cdb + 6) : mmc_get16(cmd->cdb + 7);
+	uint8_t wt = d->st.page05[2] & 0x0f, dbt = d->st.page05[4] & 0x0f;
+	const uint8_t *data = cmd->buf;
+	uint32_t block;
+	int ret;
+
+	if (!check_medium(d, cmd))
+		return;
+	if (!d->st.media->writable) {
+		fail(d, cmd, 0x05, 0x30, 0x05);
+		return;
+	}
+	/* only RAW disc-at-once recording is modelled */
+	if (wt != 3 || dbt < 1 || dbt > 3 || !raw_dbt_supported(d, dbt)) {
+		fail(d, cmd, 0x05, 0x2c, 0x00);
+		return;
+	}
+	block = cd_sector_type_size((enum cd_sector_type)dbt);
+	if (cmd->dir != MMC_DIR_OUT || (uint64_t)blocks * block != cmd->len ||
+	    (blocks && !data)) {
+		fail(d, cmd, 0x05, 0x24, 0x00);
+		return;
+	}
+	if (!session_mine(d)) {
+		int32_t nwa = media_leadin_lba(d->st.media);
+
+		/* a CD-R records once; a used CD-RW must be blanked first */
+		if (d->st.disc != DISC_BLANK || lba != nwa) {
+			fail(d, cmd, 0x05, 0x21, 0x02);
+			return;
+		}
+		if (!blocks) {
+			good(cmd);	/* nothing written: the disc stays blank */
+			return;
+		}
+		ret = session_begin(d, (enum cd_sector_type)dbt, nwa);
+		if (ret < 0) {
+			fail(d, cmd, 0x03, 0x0c, 0x00);
+			return;
+		}
+	} else if (lba != d->st.session_next) {
+		fail(d, cmd, 0x05, 0x21, 0x02);
+		return;
+	} else if (block != d->st.session_block) {
+		/* page 05 changed in the middle of the stream */
+		fail(d, cmd, 0x05, 0x2c, 0x00);
+		return;
+	}
+	if (!blocks) {
+		good(cmd);
+		return;
+	}
+	if ((d->cfg.faults & EMU_FAULT_WRITE_ERROR) && lba <= d->cfg.write_error_lba &&
+	    range_reaches(lba, blocks, d->cfg.write_error_lba)) {
+		session_end(d, false);
+		fail(d, cmd, 0x03, 0x0c, 0x00);
+		return;
+	}
+	if ((d->cfg.faults & EMU_FAULT_REMOVED) && range_reaches(lba, blocks, d->cfg.removed_lba)) {
+		session_end(d, false);
+		d->st.medium_gone = true;
+		d->dirty = true;
+		fail(d, cmd, 0x02, 0x3a, 0x00);
+		return;
+	}
+	if (!buffer_accept(d, blocks)) {
+		session_end(d, false);
+		fail(d, cmd, 0x03, 0x0c, 0x09);
+		return;
+	}
+	for (uint32_t i = 0; i < blocks; i++) {
+		ret = rec_sector(d, lba + (int32_t)i, data + (size_t)i * block);
+		if (ret < 0) {
+			session_end(d, false);
+			fail(d, cmd, 0x03, 0x0c, 0x00);
+			return;
+		}
+	}
+	d->st.session_next = lba + (int32_t)blocks;
+	d->dirty = true;
+	if ((d->cfg.faults & EMU_FAULT_UNIT_ATTENTION) && !d->reset_fired &&
+	    range_reaches(lba, blocks, d->cfg.unit_attention_lba)) {
+		d->reset_fired = true;
+		d->reset_pending = true;
+	}
+	cmd->xfer = cmd->len;
+	cmd->status = MMC_STATUS_GOOD;
+}
+
+static void
+busy_start(struct emu_drive *d, uint8_t ascq, int64_t ns)
+{
+	int64_t now = now_ns();
+
+	d->st.busy_start_ns = now;
+	d->st.busy_until_ns = now + ns;
+	d->st.busy_ascq = ascq;
+	d->dirty = true;
+}
+
+/* True while an IMMED operation runs; clears it once it is over. */
+static bool
+busy_now(struct emu_drive *d)
+{
+	int64_t now = now_ns();
+
+	if (!d->st.busy_until_ns)
+		return false;
+	/* longer than any operation lasts: a deadline from before a reboot */
+	if (now < d->st.busy_until_ns && d->st.busy_until_ns - now <= BUSY_MAX_NS)
+		return true;
+	d->st.busy_start_ns = d->st.busy_until_ns = 0;
+	d->st.busy_ascq = 0;
+	d->dirty = true;
+	return false;
+}
+
+/* NOT READY, long operation in progress, with its progress in the sense-key specific bytes. */
+static void
+busy_sense(const struct emu_drive *d, uint8_t *sense)
+{
+	int64_t span = d->st.busy_until_ns - d->st.busy_start_ns;
+	int64_t done = now_ns() - d->st.busy_start_ns;
+	uint32_t progress = span > 0 ? (uint32_t)(done * 65536 / span) : 0;
+
+	if (progress > 65535)
+		progress = 65535;
+	mmc_sense_build(sense, 0x02, 0x04, d->st.busy_ascq);
+	sense[15] = 0x80;
+	mmc_put16(sense + 16, (uint16_t)progress);
+}
+
+static void
+fail_busy(struct emu_drive *d, struct mmc_cmd *cmd)
+{
+	fail(d, cmd, 0x02, 0x04, 0x08);
+	if (busy_now(d)) {
+		busy_sense(d, d->sense);
+		memcpy(cmd->sense, d->sense, cmd->sense_len);
+	}
+}
+
+static bool
+disc_recorded(const struct emu_drive *d)
+{
+	return d->st.disc == DISC_COMPLETE && d->st.media->profile != MMC_PROFILE_NONE;
+}
+
+/* Reads sector @lba of the recorded disc's main channel (2352) and/or sub-channel (96). */
+static int
+disc_read_sector(struct emu_drive *d, int32_t lba, uint8_t *main, uint8_t *raw96)
+{
+	char *path;
+	int fd, ret = 0;
+	ssize_t n;
+
+	if (d->st.media->profile == MMC_PROFILE_CDROM) {
+		/* the pressed disc: Mode 1 sectors of zeros */
+		if (main)
+			cd_sector_encode_mode1(main, lba, NULL);
+		if (raw96) {
+			uint8_t q[SUBQ_SIZE];
+
+			subq_build_position(q, SUBQ_CONTROL_DATA, 1, 1, lba, lba);
+			subchannel_encode(CD_SECTOR_RAW, raw96, q, false);
+		}
+		return 0;
+	}
+	for (int i = 0; i < 2; i++) {
+		uint8_t *out = i == 0 ? main : raw96;
+		size_t size = i == 0 ? CD_MAIN_SIZE : SUBCHANNEL_PW_SIZE;
+
+		if (!out)
+			continue;
+		path = dir_path(d, i == 0 ? "disc.bin" : "disc.sub");
+		if (!path)
+			return -ENOMEM;
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		free(path);
+		if (fd < 0)
+			return -errno;
+		n = pread(fd, out, size, (off_t)lba * (off_t)size);
+		if (n != (ssize_t)size)
+			ret = n < 0 ? -errno : -EIO;
+		close(fd);
+		if (ret < 0)
+			return ret;
+	}
+	return 0;
+}
+
+/* The track holding @lba (its pre-gap included), or 0. */
+static unsigned
+toc_track_of(const struct emu_toc *toc, int32_t lba)
+{
+	for (unsigned n = toc->first; n <= toc->last; n++)
+		if (lba >= toc->t[n].pregap && lba < toc->t[n].end)
+			return n;
+	if (lba >= 0 && lba < toc->t[toc->first].start)
+		return toc->first;
+	return 0;
+}
+
+/* Common checks of READ(10) and READ CD; false when @cmd was answered. */
+static bool
+read_prepare(struct emu_drive *d, struct mmc_cmd *cmd, int32_t lba, uint32_t blocks,
+	     struct emu_toc *toc)
+{
+	if (!check_medium(d, cmd))
+		return false;
+	if (!disc_recorded(d) || toc_load(d, toc) < 0) {
+		/* nothing readable: a blank or ruined disc */
+		fail(d, cmd, 0x05, 0x21, 0x00);
+		return false;
+	}
+	if (lba < 0 || (int64_t)lba + blocks > toc->leadout) {
+		fail(d, cmd, 0x05, 0x21, 0x00);
+		return false;
+	}
+	return true;
+}
+
+static void
+cmd_read10(struct emu_drive *d, struct mmc_cmd *cmd)
+{
+	int32_t lba = (int32_t)mmc_get32(cmd->cdb + 2);
+	uint32_t blocks = mmc_get16(cmd->cdb + 7);
+	uint8_t *out = cmd->buf, sector[CD_MAIN_SIZE];
+	struct emu_toc toc;
+	size_t n = 0;
+
+	if (!read_prepare(d, cmd, lba, blocks, &toc))
+		return;
+	for (uint32_t i = 0; i < blocks; i++) {
+		unsigned t = toc_track_of(&toc, lba + (int32_t)i);
+
+		if (!t || !(toc.t[t].control & SUBQ_CONTROL_DATA)) {
+			fail(d, cmd, 0x05, 0x64, 0x00);
+			return;
+		}
+	}
+	for (uint32_t i = 0; i < blocks && out && n + CD_DATA_SIZE <= cmd->len; i++) {
+		if (disc_read_sector(d, lba + (int32_t)i, sector, NULL) < 0) {
+			fail(d, cmd, 0x03, 0x11, 0x00);
+			return;
+		}
+		memcpy(out + n, sector + 16, CD_DATA_SIZE);
+		n += CD_DATA_SIZE;
+	}
+	cmd->xfer = n;
+	cmd->status = MMC_STATUS_GOOD;
+}
+
+/* Bytes of one sector READ CD returns for selection @b9 (main channel only). */
+static size_t
+read_cd_main(const uint8_t *sector, bool data, uint8_t b9, uint8_t *out)
+{
+	size_t n = 0;
+
+	if (!data) {
+		if (b9 & 0xf8) {
+			memcpy(out, sector, CD_MAIN_SIZE);
+			n = CD_MAIN_SIZE;
+		}
+		return n;
+	}
+	if (b9 & 0x80) {
+		memcpy(out + n, sector, 12);
+		n += 12;
+	}
+	if (b9 & 0x20) {	/* header codes 01 (header) or 11 (all): Mode 1 has no sub-header */
+		memcpy(out + n, sector + 12, 4);
+		n += 4;
+	}
+	if (b9 & 0x10) {
+		memcpy(out + n, sector + 16, CD_DATA_SIZE);
+		n += CD_DATA_SIZE;
+	}
+	if (b9 & 0x08) {
+		memcpy(out + n, sector + 16 + CD_DATA_SIZE, CD_MAIN_SIZE - 16 - CD_DATA_SIZE);
+		n += CD_MAIN_SIZE - 16 - CD_DATA_SIZE;
+	}
+	return n;
+}
+
+static void
+cmd_read_cd(struct emu_drive *d, struct mmc_cmd *cmd)
+{
+	uint8_t expected = (cmd->cdb[1] >> 2) & 0x07, b9 = cmd->cdb[9], sub = cmd->cdb[10] & 0x07;
+	int32_t lba = (int32_t)mmc_get32(cmd->cdb + 2);
+	uint32_t blocks = (uint32_t)cmd->cdb[6] << 16 | (uint32_t)cmd->cdb[7] << 8 | cmd->cdb[8];
+	uint8_t sector[CD_MAIN_SIZE], raw96[SUBCHANNEL_PW_SIZE], one[CD_MAIN_SIZE + 96];
+	uint8_t *out = cmd->buf;
+	struct emu_toc toc;
+	size_t n = 0;
+
+	if ((b9 & 0x06) || (sub != 0 && sub != 1 && sub != 2) || expected > 5 ||
+	    (b9 & 0x60) == 0x40) {
+		/* C2 error bits, R-W de-interleaved, sub-header only: not offered */
+		fail(d, cmd, 0x05, 0x24, 0x00);
+		return;
+	}
+	if (!read_prepare(d, cmd, lba, blocks, &toc))
+		return;
+	for (uint32_t i = 0; i < blocks; i++) {
+		unsigned t = toc_track_of(&toc, lba + (int32_t)i);
+		bool data = t && (toc.t[t].control & SUBQ_CONTROL_DATA);
+
+		if (expected != 0 && expected != (data ? 2 : 1)) {
+			fail(d, cmd, 0x05, 0x64, 0x00);
+			return;
+		}
+	}
+	for (uint32_t i = 0; i < blocks; i++) {
+		int32_t at = lba + (int32_t)i;
+		unsigned t = toc_track_of(&toc, at);
+		bool data = t && (toc.t[t].control & SUBQ_CONTROL_DATA);
+		size_t len;
+
+		if (disc_read_sector(d, at, sector, sub ? raw96 : NULL) < 0) {
+			fail(d, cmd, 0x03, 0x11, 0x00);
+			return;
+		}
+		len = read_cd_main(sector, data, b9, one);
+		if (sub == 1) {
+			memcpy(one + len, raw96, SUBCHANNEL_PW_SIZE);
+			len += SUBCHANNEL_PW_SIZE;
+		} else if (sub == 2) {
+			uint8_t q[SUBQ_SIZE];
+			bool p = false;
+
+			subchannel_extract_q(CD_SECTOR_RAW, raw96, q, &p);
+			memcpy(one + len, q, SUBQ_SIZE);
+			memset(one + len + SUBQ_SIZE, 0, 4);
+			one[len + 15] = p ? 0x80 : 0x00;
+			len += SUBCHANNEL_PQ_SIZE;
+		}
+		if (!out || n + len > cmd->len)
+			break;
+		memcpy(out + n, one, len);
+		n += len;
+	}
+	cmd->xfer = n;
+	cmd->status = MMC_STATUS_GOOD;
+}
+
 /* ---- the commands ---- */
 
 static void
@@ -479,8 +1449,11 @@ cmd_request_sense(struct emu_drive *d, struct mmc_cmd *cmd)
 
 	if (d->have_sense)
 		memcpy(r, d->sense, sizeof(r));
+	else if (busy_now(d))
+		busy_sense(d, r);
 	else if (!medium_present(d))
-		mmc_sense_build(r, 0x02, 0x3a, d->st.tray_open ? 0x02 : 0x01);
+		mmc_sense_build(r, 0x02, 0x3a, d->st.tray_open ? 0x02 :
+				d->st.medium_gone ? 0x00 : 0x01);
 	else
 		mmc_sense_build(r, 0x00, 0x00, 0x00);
 	d->have_sense = false;
@@ -795,6 +1768,15 @@ cmd_read_disc_info(struct emu_drive *d, struct mmc_cmd *cmd)
 	r[5] = 1;
 	r[6] = 1;
 	r[7] = 0x20;	/* unrestricted use */
+	if (disc_recorded(d)) {
+		struct emu_toc toc;
+
+		if (toc_load(d, &toc) == 0) {
+			r[3] = (uint8_t)toc.first;
+			r[5] = (uint8_t)toc.first;
+			r[6] = (uint8_t)toc.last;
+		}
+	}
 	if (d->st.disc == DISC_BLANK) {
 		put_msf(r + 16, m->leadin);
 		put_msf(r + 20, m->leadout);
@@ -820,7 +1802,8 @@ toc_entry(uint8_t *p, uint8_t track, uint8_t adr_ctl, int32_t lba, bool msf)
 static void
 cmd_read_toc(struct emu_drive *d, struct mmc_cmd *cmd)
 {
-	uint8_t r[64] = { 0 };
+	uint8_t r[4 + 11 * (3 + IMAGE_MAX_TRACKS)] = { 0 };
+	struct emu_toc toc;
 	uint8_t format = cmd->cdb[2] & 0x0f;
 	bool msf = cmd->cdb[1] & 0x02;
 	const struct emu_media *m = d->st.media;
@@ -851,47 +1834,59 @@ cmd_read_toc(struct emu_drive *d, struct mmc_cmd *cmd)
 		send_in(cmd, r, 28, mmc_get16(cmd->cdb + 7));
 		return;
 	}
-	if (d->st.disc != DISC_COMPLETE || m->profile != MMC_PROFILE_CDROM) {
-		/* nothing recorded yet: no table of contents to give */
+	if (!disc_recorded(d) || toc_load(d, &toc) < 0) {
+		/* nothing recorded (or a ruined recording): no table of contents to give */
 		fail(d, cmd, 0x05, 0x24, 0x00);
 		return;
 	}
+	r[2] = (uint8_t)toc.first;
+	r[3] = (uint8_t)toc.last;
+	n = 4;
 	switch (format) {
-	case 0:
-		r[2] = 1;
-		r[3] = 1;
-		if (cmd->cdb[6] > 1 && cmd->cdb[6] != 0xaa) {
+	case 0: {
+		uint8_t from = cmd->cdb[6];
+
+		if (from > toc.last && from != 0xaa) {
 			fail(d, cmd, 0x05, 0x24, 0x00);
 			return;
 		}
-		n = 4;
-		if (cmd->cdb[6] <= 1) {
-			toc_entry(r + n, 1, 0x14, 0, msf);
+		for (unsigned t = toc.first; from != 0xaa && t <= toc.last; t++) {
+			if (t < from)
+				continue;
+			toc_entry(r + n, (uint8_t)t, (uint8_t)(0x10 | toc.t[t].control),
+				  toc.t[t].start, msf);
 			n += 8;
 		}
-		toc_entry(r + n, 0xaa, 0x14, CDROM_LEADOUT, msf);
+		toc_entry(r + n, 0xaa, (uint8_t)(0x10 | toc.t[toc.last].control), toc.leadout,
+			  msf);
 		n += 8;
 		break;
+	}
 	case 1:
 		r[2] = 1;
 		r[3] = 1;
-		toc_entry(r + 4, 1, 0x14, 0, msf);
-		n = 12;
+		toc_entry(r + n, (uint8_t)toc.first, (uint8_t)(0x10 | toc.t[toc.first].control),
+			  toc.t[toc.first].start, msf);
+		n += 8;
 		break;
 	case 2: {
-		static const uint8_t points[] = { 0xa0, 0xa1, 0xa2, 0x01 };
+		/* A0 A1 A2 then the tracks; M/S/F binary whatever the MSF bit (mmc.md §6.3) */
+		unsigned count = 3 + toc.last - toc.first + 1;
 
 		r[2] = 1;
 		r[3] = 1;
-		n = 4;
-		for (size_t i = 0; i < sizeof(points); i++, n += 11) {
-			struct cd_msf at = cd_lba_to_msf(points[i] == 0xa2 ? CDROM_LEADOUT : 0);
+		for (unsigned i = 0; i < count; i++, n += 11) {
+			unsigned t = i < 3 ? (i == 0 ? toc.first : toc.last) : toc.first + i - 3;
+			uint8_t point = i == 0 ? 0xa0 : i == 1 ? 0xa1 : i == 2 ? 0xa2
+					: (uint8_t)t;
+			struct cd_msf at = cd_lba_to_msf(i == 2 ? toc.leadout : toc.t[t].start);
 
+			memset(r + n, 0, 11);
 			r[n] = 1;
-			r[n + 1] = 0x14;
-			r[n + 3] = points[i];
-			if (points[i] == 0xa0 || points[i] == 0xa1) {
-				r[n + 8] = 1;
+			r[n + 1] = (uint8_t)(0x10 | toc.t[t].control);
+			r[n + 3] = point;
+			if (i < 2) {
+				r[n + 8] = (uint8_t)t;	/* PSEC 00: CD-DA or CD-ROM */
 			} else {
 				r[n + 8] = at.m;
 				r[n + 9] = at.s;
@@ -915,12 +1910,14 @@ cmd_read_track_info(struct emu_drive *d, struct mmc_cmd *cmd)
 	uint8_t type = cmd->cdb[1] & 0x03;
 	uint32_t value = mmc_get32(cmd->cdb + 2);
 	const struct emu_media *m = d->st.media;
+	struct emu_toc toc;
 	int32_t leadin, leadout;
 
 	if (!check_medium(d, cmd))
 		return;
-	if (type == 3 || (type == 1 && value != 1 && value != 0xff) ||
-	    (type == 2 && value != 1)) {
+	if (type == 3 || (type == 2 && value != 1) ||
+	    (type == 1 && d->st.disc == DISC_BLANK && value != 1 && value != 0xff) ||
+	    (type == 1 && d->st.disc != DISC_BLANK && (value < 1 || value > IMAGE_MAX_TRACKS))) {
 		fail(d, cmd, 0x05, 0x24, 0x00);
 		return;
 	}
@@ -941,11 +1938,25 @@ cmd_read_track_info(struct emu_drive *d, struct mmc_cmd *cmd)
 		mmc_put32(r + 12, (uint32_t)nwa);
 		mmc_put32(r + 16, (uint32_t)(leadout - nwa));
 		mmc_put32(r + 24, (uint32_t)(leadout - nwa));
+	} else if (disc_recorded(d) && toc_load(d, &toc) == 0) {
+		unsigned t = type == 1 ? value : type == 0 ? toc_track_of(&toc, (int32_t)value) : 1;
+		const struct emu_toc_track *tr;
+
+		if (t < toc.first || t > toc.last) {
+			fail(d, cmd, 0x05, 0x24, 0x00);
+			return;
+		}
+		tr = &toc.t[t];
+		r[2] = (uint8_t)t;
+		r[5] = tr->control;
+		r[6] = (tr->control & SUBQ_CONTROL_DATA) ? 0x01 : 0x0f;
+		mmc_put32(r + 8, (uint32_t)tr->start);
+		mmc_put32(r + 24, (uint32_t)(tr->end - tr->start));
+		mmc_put32(r + 28, (uint32_t)(tr->end - 1));
 	} else {
-		r[5] = 0x04;
-		r[6] = 0x01;
-		mmc_put32(r + 24, CDROM_LEADOUT);
-		mmc_put32(r + 28, CDROM_LEADOUT - 1);
+		/* a ruined recording: one damaged track, nothing writable */
+		r[5] = 0x20 | 0x04;
+		r[6] = 0x0f;
 	}
 	send_in(cmd, r, sizeof(r), mmc_get16(cmd->cdb + 7));
 }
@@ -1030,13 +2041,17 @@ cmd_start_stop(struct emu_drive *d, struct mmc_cmd *cmd)
 			fail(d, cmd, 0x05, 0x53, 0x02);
 			return;
 		}
+		if (session_mine(d))
+			session_end(d, false);	/* ejected in the middle of a recording */
 		if (!d->st.tray_open) {
 			d->st.tray_open = true;
 			d->st.generation++;
 			d->dirty = true;
 		}
-	} else if (d->st.tray_open) {
+	} else if (d->st.tray_open || d->st.medium_gone) {
+		/* a load: the tray closes, a vanished medium is back */
 		d->st.tray_open = false;
+		d->st.medium_gone = false;
 		d->st.generation++;
 		d->dirty = true;
 	}
@@ -1072,6 +2087,8 @@ static void
 cmd_blank(struct emu_drive *d, struct mmc_cmd *cmd)
 {
 	uint8_t type = cmd->cdb[1] & 0x07;
+	bool immed = cmd->cdb[1] & 0x10;
+	int64_t ns;
 
 	if (!check_medium(d, cmd))
 		return;
@@ -1083,27 +2100,89 @@ cmd_blank(struct emu_drive *d, struct mmc_cmd *cmd)
 		fail(d, cmd, 0x05, 0x24, 0x00);
 		return;
 	}
+	if (session_mine(d)) {
+		fail(d, cmd, 0x05, 0x2c, 0x00);
+		return;
+	}
+	disc_files_remove(d);
+	rec_files_remove(d);
 	d->st.disc = DISC_BLANK;
 	d->dirty = true;
+	if (d->cfg.speed) {
+		/* paced: blanking takes its time, 1x = BLANK_*_S seconds */
+		ns = (type == 0 ? BLANK_FULL_S : BLANK_MINIMAL_S) * NS_PER_S / d->cfg.speed;
+		if (immed)
+			busy_start(d, 0x07, ns);
+		else
+			sleep_ns(ns);
+	}
 	good(cmd);
 }
 
 static void
 cmd_synchronize_cache(struct emu_drive *d, struct mmc_cmd *cmd)
 {
-	if (check_medium(d, cmd))
-		good(cmd);
+	bool immed = cmd->cdb[1] & 0x02;
+	int64_t now, drain = 0;
+
+	if (!check_medium(d, cmd))
+		return;
+	if (session_mine(d)) {
+		now = now_ns();
+		if (d->st.buf_rate && !d->st.buf_burning) {
+			/* the laser starts now for what the buffer holds */
+			d->st.buf_burning = true;
+			d->st.buf_since_ns = now;
+		}
+		drain = buffer_drain_ns(&d->st, now);
+		session_end(d, true);
+		buffer_reset(&d->st);
+		if (drain > 0) {
+			if (immed)
+				busy_start(d, 0x08, drain);
+			else
+				sleep_ns(drain);
+		}
+	}
+	good(cmd);
 }
 
 static void
 cmd_read_buffer_capacity(struct emu_drive *d, struct mmc_cmd *cmd)
 {
 	uint8_t r[12] = { 0 };
+	uint32_t total = DRIVE_BUFFER_KB * 1024, used = 0;
 
+	if (d->st.session[0])
+		used = (uint32_t)(buffer_fill(&d->st, now_ns()) * d->st.session_block);
+	if (used > total)
+		used = total;
 	mmc_put16(r, 10);
-	mmc_put32(r + 4, DRIVE_BUFFER_KB * 1024);
-	mmc_put32(r + 8, DRIVE_BUFFER_KB * 1024);
+	mmc_put32(r + 4, total);
+	mmc_put32(r + 8, total - used);
 	send_in(cmd, r, sizeof(r), mmc_get16(cmd->cdb + 7));
+}
+
+/* Commands another handle's recording (or an IMMED operation) holds off with 2/04/0x. */
+static bool
+held_while_busy(uint8_t op)
+{
+	switch (op) {
+	case MMC_TEST_UNIT_READY:
+	case MMC_READ_DISC_INFO:
+	case MMC_READ_TRACK_INFO:
+	case MMC_READ_TOC:
+	case MMC_WRITE_10:
+	case EMU_OP_WRITE_12:
+	case MMC_BLANK:
+	case MMC_START_STOP_UNIT:
+	case MMC_SYNCHRONIZE_CACHE:
+	case MMC_READ_10:
+	case MMC_READ_CD:
+		return true;
+	default:
+		return false;
+	}
 }
 
 /* Commands that a pending unit attention does not interrupt (SPC/MMC). */
@@ -1121,9 +2200,19 @@ dispatch(struct emu_drive *d, struct mmc_cmd *cmd)
 
 	if (op != MMC_REQUEST_SENSE)
 		d->have_sense = false;
+	session_reap(d);
 	if (!passes_unit_attention(op) && d->generation_seen != d->st.generation) {
 		d->generation_seen = d->st.generation;
 		fail(d, cmd, 0x06, 0x28, 0x00);
+		return;
+	}
+	if (!passes_unit_attention(op) && d->reset_pending) {
+		d->reset_pending = false;
+		fail(d, cmd, 0x06, 0x29, 0x00);
+		return;
+	}
+	if (held_while_busy(op) && (session_foreign(d) || busy_now(d))) {
+		fail_busy(d, cmd);
 		return;
 	}
 	switch (op) {
@@ -1144,6 +2233,10 @@ dispatch(struct emu_drive *d, struct mmc_cmd *cmd)
 	case MMC_BLANK: cmd_blank(d, cmd); break;
 	case MMC_GET_PERFORMANCE: cmd_get_performance(d, cmd); break;
 	case MMC_SET_CD_SPEED: cmd_set_cd_speed(d, cmd); break;
+	case MMC_WRITE_10: cmd_write(d, cmd); break;
+	case EMU_OP_WRITE_12: cmd_write(d, cmd); break;
+	case MMC_READ_10: cmd_read10(d, cmd); break;
+	case MMC_READ_CD: cmd_read_cd(d, cmd); break;
 	default: fail(d, cmd, 0x05, 0x20, 0x00); break;
 	}
 }
@@ -1217,6 +2310,8 @@ open_locked(struct emu_drive *d, void *arg)
 			return;	/* emu_drive_open() checked the name */
 
 		memcpy(prevent, d->st.prevent, sizeof(prevent));
+		disc_files_remove(d);
+		rec_files_remove(d);
 		state_default(&d->st, m);
 		d->st.generation = gen + 1;
 		memcpy(d->st.prevent, prevent, sizeof(prevent));
@@ -1305,6 +2400,10 @@ close_locked(struct emu_drive *d, void *arg)
 		d->st.prevent[0] = '\0';
 		d->dirty = true;
 	}
+	/* a stream that never got its SYNCHRONIZE CACHE: a ruined disc */
+	if (session_mine(d))
+		session_end(d, false);
+	rec_free(d);
 }
 
 void
@@ -1320,6 +2419,7 @@ emu_drive_close(struct emu_drive *d)
 		close(d->lock_fd);
 	if (d->excl_fd >= 0)
 		close(d->excl_fd);
+	rec_free(d);
 	pthread_mutex_destroy(&d->mu);
 	free(d->dir);
 	free(d);

@@ -10,11 +10,18 @@
  * Files in DIR:  drive.state  the persistent drive and media state (text)
  *                drive.lock   serialises commands between processes
  *                excl, owner  exclusive access and who has it
+ *                rec.bin, rec.sub  the recording in progress (program area so far)
+ *                disc.cue, disc.bin, disc.sub, disc.toc  a completely recorded disc:
+ *                             2352-byte sectors from LBA 0 (data descrambled), the
+ *                             96-byte raw P-W of each, the TOC for READ TOC
+ *
+ * Only RAW (write type 3) disc-at-once recording is modelled; see README.
  */
 #pragma once
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "mmc.h"
 #include "result.h"
@@ -26,22 +33,33 @@ enum emu_fault {
 	EMU_FAULT_NO_RW = 1 << 0,	/* no R-W sub-channel: only data block type 1 in RAW */
 	EMU_FAULT_NO_RAW = 1 << 1,	/* no RAW write type at all */
 	EMU_FAULT_NOT_READY = 1 << 2,	/* TEST UNIT READY and media commands: becoming ready */
+	/* the WRITE covering write_error_lba fails 3/0C/00: the disc is ruined */
+	EMU_FAULT_WRITE_ERROR = 1 << 3,
+	/* the medium vanishes when a WRITE reaches removed_lba: 2/3A/00 until a load */
+	EMU_FAULT_REMOVED = 1 << 4,
+	/* one 6/29/00 (reset) to the next command after a WRITE reaches unit_attention_lba */
+	EMU_FAULT_UNIT_ATTENTION = 1 << 5,
 };
 
 struct emu_config {
 	const char *media;	/* NULL keeps DIR's disc; else a fresh one of this kind */
-	unsigned speed;		/* pacing, N x real time; 0 = unlimited */
+	unsigned speed;		/* pacing, N x real time (N x 75 sectors/s); 0 = unlimited */
 	unsigned faults;	/* enum emu_fault bits */
+	int32_t write_error_lba;	/* with EMU_FAULT_WRITE_ERROR */
+	int32_t removed_lba;		/* with EMU_FAULT_REMOVED */
+	int32_t unit_attention_lba;	/* with EMU_FAULT_UNIT_ATTENTION */
 };
 
 /* Media kinds: "cdr74", "cdr80", "cdrw80", "cdrom", "none". */
 bool emu_media_kind_valid(const char *kind);
 
 /*
- * Parses one emu_fault value ("no_rw", "no_raw", "not_ready", or several
- * joined with '+') into @faults. 0 or -EINVAL.
+ * Parses one emu_fault value into @cfg (faults and the fault LBAs; other
+ * fields untouched, earlier faults kept): "no_rw", "no_raw", "not_ready",
+ * "write_error@LBA", "removed@LBA", "unit_attention@LBA" (LBA a decimal
+ * integer, may be negative), or several joined with '+'. 0 or -EINVAL.
  */
-int emu_fault_parse(const char *value, unsigned *faults);
+int emu_fault_parse(const char *value, struct emu_config *cfg);
 
 /*
  * Opens the drive in @dir, creating the directory and a blank 80-minute
