@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "cd-sector.h"
+#include "image-cue.h"
 #include "image-decoder.h"
 #include "image-disc.h"
 #include "image-encoder.h"
@@ -291,12 +292,6 @@ cmd_toc(int argc, char **argv)
 	return 0;
 }
 
-static void
-msf_text(char *buf, size_t size, int32_t frames)
-{
-	snprintf(buf, size, "%02d:%02d:%02d", frames / CD_FRAMES_PER_MINUTE,
-		 (frames / CD_FRAMES_PER_SECOND) % 60, frames % CD_FRAMES_PER_SECOND);
-}
 
 static void
 report_sector(const char *stream, const struct image_sector *s, uint64_t *reported)
@@ -333,21 +328,11 @@ report_sector(const char *stream, const struct image_sector *s, uint64_t *report
 }
 
 /* A cue TITLE/PERFORMER line; a double quote cannot be written inside one. */
-static void
-cue_text(FILE *f, const char *indent, const char *cmd, const char *text)
-{
-	if (!text[0])
-		return;
-	fprintf(f, "%s%s \"", indent, cmd);
-	for (const char *p = text; *p; p++)
-		fputc(*p == '"' ? '\'' : *p, f);
-	fputs("\"\n", f);
-}
 
 static int
 write_cue(const char *cue_path, const char *bin_path, const struct image_toc *toc)
 {
-	char *bin_copy = strdup(bin_path), msf[16];
+	char *bin_copy = strdup(bin_path);
 	FILE *f;
 	int ret = 0;
 
@@ -359,38 +344,8 @@ write_cue(const char *cue_path, const char *bin_path, const struct image_toc *to
 		goto out_free;
 	}
 	fprintf(f, "REM written by burnfs-image %s\n", BURNFS_VERSION);
-	if (toc->mcn[0])
-		fprintf(f, "CATALOG %s\n", toc->mcn);
-	cue_text(f, "", "PERFORMER", toc->performer);
-	cue_text(f, "", "TITLE", toc->title);
-	fprintf(f, "FILE \"%s\" BINARY\n", basename(bin_copy));
-	for (unsigned n = toc->first_track; n <= toc->last_track; n++) {
-		const struct image_toc_track *t = &toc->track[n];
-
-		fprintf(f, "  TRACK %02u %s\n", n, image_toc_track_is_data(t) ? "MODE1/2352" :
-			"AUDIO");
-		if (!image_toc_track_is_data(t)) {
-			unsigned flags = t->control;
-
-			if (flags & 0xb)
-				fprintf(f, "    FLAGS%s%s%s\n", flags & 0x2 ? " DCP" : "",
-					flags & 0x8 ? " 4CH" : "", flags & 0x1 ? " PRE" : "");
-		}
-		cue_text(f, "    ", "TITLE", t->title);
-		cue_text(f, "    ", "PERFORMER", t->performer);
-		if (t->isrc[0])
-			fprintf(f, "    ISRC %s\n", t->isrc);
-		/* track 1's first 150 sectors are not in the .bin: it starts at LBA 0 */
-		if (t->pregap_lba < t->start_lba && t->start_lba > 0) {
-			msf_text(msf, sizeof(msf), t->pregap_lba < 0 ? 0 : t->pregap_lba);
-			fprintf(f, "    INDEX 00 %s\n", msf);
-		}
-		for (unsigned i = 1; i <= t->index_count; i++) {
-			msf_text(msf, sizeof(msf), t->index_lba[i]);
-			fprintf(f, "    INDEX %02u %s\n", i, msf);
-		}
-	}
-	if (fclose(f) != 0)
+	ret = image_toc_write_cue(f, basename(bin_copy), toc);
+	if (fclose(f) != 0 && ret == 0)
 		ret = -errno;
 out_free:
 	free(bin_copy);

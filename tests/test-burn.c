@@ -423,6 +423,9 @@ START_TEST(killed_writer)
 	name_it();
 	writer = stream_in_background(raw, result);
 	wait_state(&m1, "writing");
+	/* until the drive has taken sectors: before that the disc is still blank */
+	while (progress_value("last_written_lba") < progress_value("start_lba"))
+		sleep_ms(20);
 	kill(writer, SIGKILL);
 	ck_assert_int_eq(waitpid(writer, &status, 0), writer);
 	wait_state(&m1, "idle");
