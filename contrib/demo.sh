@@ -26,7 +26,8 @@ trap cleanup EXIT
 say() { printf '\n\033[1m$ %s\033[0m\n' "$*"; }
 run() { say "$*"; eval "$@"; }
 
-run "'$burnfs' emu:'$work/disc' '$mnt'"
+# emu_speed=24 paces the emulated drive like a 24x burner, so progress can be watched
+run "'$burnfs' -o emu_speed=24 emu:'$work/disc' '$mnt'"
 cd "$mnt"
 run "ls -l"
 run "head recorder/vendor_id recorder/product_id recorder/product_revision recorder/device"
@@ -57,6 +58,27 @@ run "echo release > ctl"
 run "cat state"
 run "cat exclusive_owner"
 run "cat status"
+
+# --- a burn: a small data CD dropped into burn/, as a file manager would ---
+iso="$work/demo.iso"
+mkdir "$work/files"
+echo "burned by the burnfs demo" > "$work/files/README.txt"
+head -c 3000000 /dev/urandom > "$work/files/random.dat"
+say "genisoimage -quiet -R -J -V BURNFS_DEMO -o demo.iso files/"
+genisoimage -quiet -R -J -V BURNFS_DEMO -o "$iso" "$work/files"
+say "cp demo.iso burn/   # while it runs: progress"
+cp "$iso" burn/ &
+copier=$!
+while [ "$(cat state)" = idle ] && kill -0 $copier 2>/dev/null; do sleep 0.1; done
+while [ "$(cat state)" != idle ]; do
+	tr '\n' ' ' < progress; echo
+	sleep 1
+done
+wait $copier
+run "ls -l burn/"
+run "grep -e '^state:' -e '^last_burn:' -e '^media/' status"
+run "ls -l '$work/disc'"
+run "cd-info --no-device-info --no-cddb --cue-file '$work/disc/disc.cue' | sed -n '/CD-ROM Track List/,/^$/p'"
 
 cd /
 run "fusermount3 -u '$mnt' || umount '$mnt'"
