@@ -34,7 +34,7 @@ struct burn_job {
 	unsigned lead_in;
 	ssize_t (*sink)(void *ctx, const void *buf, size_t len, struct burn_error *err);
 	void *sink_ctx;
-	uint8_t *chunk;			/* the encoder thread's output, BURN_JOB_CHUNK_SIZE */
+	uint8_t *chunk;			/* the encoder thread's output (BURN_JOB_CHUNK_SIZE) */
 
 	pthread_mutex_t lock;
 	pthread_cond_t data_cond;	/* the reader's wait: bytes, end of input, failure */
@@ -118,6 +118,18 @@ fail_image_locked(struct burn_job *job, int ret, const struct image_error *ie)
 	return fail_set_locked(job, BURN_E_STREAM_NOT_SUPPORTED, "%s", ie->msg);
 }
 
+/*
+ * More input than the PVD declares: image_disc_open() refuses such a file,
+ * so a job does too, rather than burn a disc without the rest.
+ */
+static int
+fail_iso_too_long_locked(struct burn_job *job)
+{
+	return fail_set_locked(job, BURN_E_STREAM_NOT_SUPPORTED,
+			       "%s: the input goes on past the %" PRIu64 " bytes its ISO 9660 primary volume descriptor declares",
+			       job->name, job->declared);
+}
+
 /* The job's failure into @err; returns its -errno. */
 static int
 failure_locked(struct burn_job *job, struct burn_error *err)
@@ -174,9 +186,9 @@ job_source_read(void *ctx, uint64_t offset, void *buf, size_t len)
 
 	pthread_mutex_lock(&job->lock);
 	if (offset < job->base) {
-		ret = fail_set_locked(job, BURN_E_FAIL, "internal bug: %s: the encoder read byte "
-				      "%" PRIu64 " after byte %" PRIu64, job->name, offset,
-				      job->base);
+		ret = fail_set_locked(job, BURN_E_FAIL,
+				      "internal bug: %s: the encoder read byte %" PRIu64 " after byte %" PRIu64,
+				      job->name, offset, job->base);
 		goto out_unlock;
 	}
 	while (done < len && !job->ret) {
@@ -277,8 +289,7 @@ job_open_locked(struct burn_job *job, unsigned flags)
 		job->need = need;
 		if (need > job->size)
 			return fail_set_locked(job, BURN_E_STREAM_NOT_SUPPORTED,
-					       "%s: the header runs to byte %zu; a burn job holds "
-					       "at most %zu bytes before the track's data",
+					       "%s: the header runs to byte %zu; a burn job holds at most %zu bytes before the track's data",
 					       job->name, need, job->size);
 		return 0;
 	}
@@ -287,10 +298,7 @@ job_open_locked(struct burn_job *job, unsigned flags)
 	job->declared = image_disc_stream_end(job->disc);
 	if (job->used > job->declared) {
 		if (job->kind == BURN_JOB_ISO)
-			return fail_set_locked(job, BURN_E_STREAM_NOT_SUPPORTED,
-					       "%s: the input goes on past the %" PRIu64 " bytes "
-					       "its ISO 9660 primary volume descriptor declares",
-					       job->name, job->declared);
+			return fail_iso_too_long_locked(job);
 		job->used = (size_t)job->declared;	/* a WAV's later chunks */
 	}
 	ret = image_encoder_create(&job->enc, job->disc, job->type, job->lead_in, &ie);
@@ -326,8 +334,7 @@ burn_job_create(const char *name, enum burn_job_kind kind, enum cd_sector_type t
 	if (kind != BURN_JOB_RAW && (lead_in_sectors < ONE_TRACK_MIN_LEAD_IN ||
 				     lead_in_sectors > IMAGE_MAX_LEAD_IN))
 		return burn_error_set(err, BURN_E_INVALIDARG,
-				      "%s: a lead-in of %u sectors cannot be burned as a one-track "
-				      "disc; it needs %u to %u (150 for the pre-gap, 3 per TOC entry)",
+				      "%s: a lead-in of %u sectors cannot be burned as a one-track disc; it needs %u to %u (150 for the pre-gap, 3 per TOC entry)",
 				      name, lead_in_sectors, ONE_TRACK_MIN_LEAD_IN,
 				      IMAGE_MAX_LEAD_IN);
 	job = calloc(1, sizeof(*job));
@@ -438,10 +445,7 @@ burn_job_write(struct burn_job *job, const void *buf, size_t len, struct burn_er
 
 			if (job->accepted >= job->declared) {
 				if (job->kind == BURN_JOB_ISO) {
-					fail_set_locked(job, BURN_E_STREAM_NOT_SUPPORTED,
-							"%s: the input goes on past the %" PRIu64
-							" bytes its ISO 9660 primary volume descriptor "
-							"declares", job->name, job->declared);
+					fail_iso_too_long_locked(job);
 					break;
 				}
 				/* a WAV's chunks after its data: not part of the disc */
@@ -497,8 +501,8 @@ burn_job_finish(struct burn_job *job, struct burn_error *err)
 		job->thread_started = false;
 	}
 	if (!job->ret && job->kind != BURN_JOB_RAW && !job->stream_done)
-		fail_set_locked(job, BURN_E_FAIL, "internal bug: %s: the burn job ended without "
-				"its stream", job->name);
+		fail_set_locked(job, BURN_E_FAIL,
+				"internal bug: %s: the burn job ended without its stream", job->name);
 	job->finished = true;
 	if (job->ret)
 		ret = failure_locked(job, err);

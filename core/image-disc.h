@@ -62,7 +62,7 @@ image_toc_track_is_data(const struct image_toc_track *t)
 /* Flags for image_disc_open() and image_disc_open_stream(). */
 enum image_disc_flags {
 	IMAGE_DISC_OVERBURN = 1 << 0,	/* allow a lead-out past 79:59:74 (up to 89:59:74 end) */
-	IMAGE_DISC_INPUT_ENDED = 1 << 1,	/* stream: @head is the whole input */
+	IMAGE_DISC_INPUT_ENDED = 1 << 1, /* image_disc_open_stream(): @head is the whole input */
 };
 
 /*
