@@ -104,9 +104,10 @@ int image_disc_open(struct image_disc **out, const char *const *inputs, size_t n
  * not kept): the same rules and messages, naming the input @name (copied).
  * The encoder reads the track through @src (copied; src->ctx is borrowed).
  * Returns -EAGAIN with *@need = the number of bytes, counted from the start
- * of the input, that @head must hold before the disc can be known (ISO: up
- * to the end of the primary volume descriptor, 34816; WAV: up to the start
- * of its data chunk). Pass IMAGE_DISC_INPUT_ENDED in @flags when @head is
+ * of the input, that @head must hold for the next try (ISO: 34816, the end
+ * of the primary volume descriptor; WAV: the next chunk header, so a WAV
+ * asks again, one chunk at a time, until it reaches the start of its data
+ * chunk; *@need is always more than @head_len). Pass IMAGE_DISC_INPUT_ENDED in @flags when @head is
  * the whole input: a short input then fails as image_disc_open() fails on
  * the same file, and the input's length is checked against its header.
  * Without it, the input's length is not checked here: the encoder fails
