@@ -181,7 +181,10 @@ sink_push(void *ctx, const void *buf, size_t len, struct burn_error *err)
 		memcpy(s->kept + s->kept_len, buf, len);
 		s->kept_len += len;
 	}
+	pthread_mutex_lock(&s->lock);
 	s->bytes += len;
+	pthread_cond_broadcast(&s->cond);
+	pthread_mutex_unlock(&s->lock);
 	return (ssize_t)len;
 }
 
@@ -346,6 +349,7 @@ chunk_len(enum chunking c, size_t at)
 static void
 push_all(struct burn_job *job, const uint8_t *data, size_t len, enum chunking c)
 {
+	uint64_t before = burn_job_bytes(job);
 	struct burn_error err;
 	size_t at = 0;
 
@@ -362,7 +366,7 @@ push_all(struct burn_job *job, const uint8_t *data, size_t len, enum chunking c)
 		if (at < len && at % 4093 == 0 && burn_job_input_complete(job))
 			ck_abort_msg("input complete after %zu of %zu bytes", at, len);
 	}
-	ck_assert_uint_eq(burn_job_bytes(job), len);
+	ck_assert_uint_eq(burn_job_bytes(job), before + len);
 }
 
 /* The whole job: @path in, the reference stream out, decoded. */
@@ -461,6 +465,75 @@ START_TEST(default_lead_in)
 	burn_and_compare(wav, BURN_JOB_WAV, CD_SECTOR_COOKED, IMAGE_DEFAULT_LEAD_IN, CHUNK_4093);
 	fx_make_iso(iso, 700, 700);
 	burn_and_compare(iso, BURN_JOB_ISO, CD_SECTOR_PQ, IMAGE_DEFAULT_LEAD_IN, CHUNK_1000000);
+	test_rmtree(dir);
+	free(iso);
+	free(wav);
+	free(dir);
+}
+END_TEST
+
+/* Waits until the sink has taken @n bytes (a test that hangs here fails by timeout). */
+static void
+sink_wait_bytes(struct sink *s, uint64_t n)
+{
+	pthread_mutex_lock(&s->lock);
+	while (s->bytes < n)
+		pthread_cond_wait(&s->cond, &s->lock);
+	pthread_mutex_unlock(&s->lock);
+}
+
+/*
+ * Nothing is spooled: with only the header in, the lead-in with its TOC
+ * and the stream up to the first track byte not yet written go out; the
+ * rest follows the input.
+ */
+static void
+lead_in_before_track(const char *path, enum burn_job_kind kind, size_t header,
+		     uint32_t first_missing_sector)
+{
+	const unsigned size = cd_sector_type_size(CD_SECTOR_RAW);
+	struct burn_job *job;
+	struct burn_error err;
+	struct sink s;
+	uint64_t ready;
+	uint8_t *data;
+	size_t len;
+
+	data = slurp(path, &len);
+	sink_init(&s, CD_SECTOR_RAW);
+	sink_expect(&s, path, CD_SECTOR_RAW, TEST_LEAD_IN);
+	ck_assert_ok(burn_job_create(strrchr(path, '/') + 1, kind, CD_SECTOR_RAW, TEST_LEAD_IN,
+				     sink_push, &s, &job, &err));
+	ck_assert_int_eq(burn_job_write(job, data, header, &err), (ssize_t)header);
+	/* every whole chunk before the sector the input lacks */
+	ready = (uint64_t)(TEST_LEAD_IN + first_missing_sector) * size / BURN_JOB_CHUNK_SIZE *
+		BURN_JOB_CHUNK_SIZE;
+	sink_wait_bytes(&s, ready);
+	ck_assert_uint_eq(burn_job_bytes(job), header);
+	ck_assert(!burn_job_input_complete(job));
+	ck_assert_uint_eq(s.toc_events, 1);
+	ck_assert_int_eq(image_decoder_toc(s.dec)->leadout_lba,
+			 image_disc_toc(s.ref_disc)->leadout_lba);
+	push_all(job, data + header, len - header, CHUNK_4093);
+	ck_assert_msg(burn_job_finish(job, &err) == 0, "%s", err.reason);
+	ck_assert_msg(s.mismatch[0] == 0, "%s", s.mismatch);
+	ck_assert(image_decoder_complete(s.dec));
+	ck_assert_uint_eq(s.damaged, 0);
+	burn_job_destroy(job);
+	sink_fini(&s);
+	free(data);
+}
+
+START_TEST(lead_in_goes_first)
+{
+	char *dir = test_mkdtemp("job"), *wav = make_wav(dir, "song.wav", 1, 2, 44100, 16, 0);
+	char *iso = fx_path(dir, "disc.iso");
+
+	fx_make_iso(iso, 700, 700);
+	/* the PVD is sector 16: sectors 0..16 are in, 17 is the first missing */
+	lead_in_before_track(iso, BURN_JOB_ISO, 17 * 2048, 17);
+	/* RIFF, fmt, LIST and the data chunk's header: no audio yet */
+	lead_in_before_track(wav, BURN_JOB_WAV, 12 + 24 + 22 + 8, 0);
 	test_rmtree(dir);
 	free(iso);
 	free(wav);
@@ -904,6 +977,7 @@ burn_job_suite(void)
 	tcase_add_loop_test(tc, iso_streams_like_the_file, 0, 9);
 	tcase_add_loop_test(tc, wav_streams_like_the_file, 0, 9);
 	tcase_add_test(tc, default_lead_in);
+	tcase_add_test(tc, lead_in_goes_first);
 	tcase_add_test(tc, raw_passes_through);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("errors");
