@@ -137,52 +137,94 @@ rd_le16(const uint8_t *p)
 	return (uint16_t)(p[0] | p[1] << 8);
 }
 
+#define IMAGE_SIZE_UNKNOWN UINT64_MAX
+
 /*
- * Finds the PCM data of a WAV file; rejects anything but 16-bit stereo
- * 44.1 kHz PCM and a data chunk the file does not hold.
+ * The bytes a header probe looks at: an open file, or the first bytes of a
+ * stream that is still arriving. Borrowed by the probe; nothing is kept.
+ */
+struct probe_input {
+	const char *name;	/* for messages */
+	int fd;			/* a file, or -1 for a stream */
+	const uint8_t *head;	/* stream: the bytes so far */
+	size_t head_len;
+	uint64_t size;		/* whole input; IMAGE_SIZE_UNKNOWN while a stream goes on */
+	uint64_t need;		/* after -EAGAIN: bytes the stream must hold first */
+};
+
+/*
+ * Reads @len bytes at @pos into @buf. Returns 0; -ENODATA when the input
+ * ends before them; -EAGAIN, with @in->need set, when a stream has not
+ * delivered them yet; or -errno with the reason in @err.
  */
 static int
-wav_probe(struct image_file *f, struct image_error *err)
+probe_read(struct probe_input *in, uint64_t pos, void *buf, size_t len, struct image_error *err)
+{
+	ssize_t n;
+
+	if (in->fd >= 0) {
+		n = pread(in->fd, buf, len, (off_t)pos);
+		if (n < 0) {
+			int e = errno;
+
+			image_error_set(err, "%s: %s", in->name, strerror(e));
+			return -e;
+		}
+		return (size_t)n == len ? 0 : -ENODATA;
+	}
+	if (pos <= in->head_len && len <= in->head_len - pos) {
+		memcpy(buf, in->head + pos, len);
+		return 0;
+	}
+	if (in->size != IMAGE_SIZE_UNKNOWN)
+		return -ENODATA;
+	in->need = pos + len;
+	return -EAGAIN;
+}
+
+/*
+ * Finds the PCM data of a WAV; rejects anything but 16-bit stereo 44.1 kHz
+ * PCM, and (when the input's size is known) a data chunk it does not hold.
+ */
+static int
+wav_parse(struct image_file *f, struct probe_input *in, struct image_error *err)
 {
 	uint8_t hdr[12], ck[8], fmt[40];
-	uint64_t size, pos = 12;
+	uint64_t pos = 12;
 	bool have_fmt = false;
-	int ret = -EINVAL;
-	FILE *fp;
+	int ret;
 
-	ret = file_size(f->path, &size, err);
+	ret = probe_read(in, 0, hdr, sizeof(hdr), err);
+	if (ret == -ENODATA || (!ret && (memcmp(hdr, "RIFF", 4) || memcmp(hdr + 8, "WAVE", 4)))) {
+		image_error_set(err, "%s: not a WAV file (no RIFF/WAVE header)", in->name);
+		return -EINVAL;
+	}
 	if (ret < 0)
 		return ret;
-	fp = fopen(f->path, "rb");
-	if (!fp) {
-		ret = -errno;
-		image_error_set(err, "%s: %s", f->path, strerror(-ret));
-		return ret;
-	}
-	ret = -EINVAL;
-	if (fread(hdr, 1, sizeof(hdr), fp) != sizeof(hdr) || memcmp(hdr, "RIFF", 4) ||
-	    memcmp(hdr + 8, "WAVE", 4)) {
-		image_error_set(err, "%s: not a WAV file (no RIFF/WAVE header)", f->path);
-		goto out_close;
-	}
 	for (;;) {
 		uint64_t len;
 
-		if (fseeko(fp, (off_t)pos, SEEK_SET) < 0 || fread(ck, 1, 8, fp) != 8) {
-			image_error_set(err, "%s: WAV file has no %s chunk", f->path,
+		ret = probe_read(in, pos, ck, sizeof(ck), err);
+		if (ret == -ENODATA) {
+			image_error_set(err, "%s: WAV file has no %s chunk", in->name,
 					have_fmt ? "data" : "fmt");
-			goto out_close;
+			return -EINVAL;
 		}
+		if (ret < 0)
+			return ret;
 		len = rd_le32(ck + 4);
 		if (!memcmp(ck, "fmt ", 4)) {
 			size_t n = len < sizeof(fmt) ? (size_t)len : sizeof(fmt);
 			unsigned tag, channels, rate, bits;
 
 			memset(fmt, 0, sizeof(fmt));
-			if (len < 16 || fread(fmt, 1, n, fp) != n) {
-				image_error_set(err, "%s: WAV fmt chunk is truncated", f->path);
-				goto out_close;
+			ret = len < 16 ? -ENODATA : probe_read(in, pos + 8, fmt, n, err);
+			if (ret == -ENODATA) {
+				image_error_set(err, "%s: WAV fmt chunk is truncated", in->name);
+				return -EINVAL;
 			}
+			if (ret < 0)
+				return ret;
 			tag = rd_le16(fmt);
 			channels = rd_le16(fmt + 2);
 			rate = rd_le32(fmt + 4);
@@ -192,79 +234,101 @@ wav_probe(struct image_file *f, struct image_error *err)
 				tag = rd_le16(fmt + 24);
 			if (tag != 1 || channels != 2 || rate != 44100 || bits != 16) {
 				image_error_set(err, "%s: WAV must be 16-bit stereo 44.1 kHz PCM, this is format %u, %u channel(s), %u Hz, %u-bit",
-						f->path, tag, channels, rate, bits);
-				goto out_close;
+						in->name, tag, channels, rate, bits);
+				return -EINVAL;
 			}
 			have_fmt = true;
 		} else if (!memcmp(ck, "data", 4)) {
 			if (!have_fmt) {
 				image_error_set(err, "%s: WAV data chunk comes before its fmt chunk",
-						f->path);
-				goto out_close;
+						in->name);
+				return -EINVAL;
 			}
 			f->data_offset = pos + 8;
-			if (len > size - f->data_offset) {
+			if (in->size != IMAGE_SIZE_UNKNOWN && len > in->size - f->data_offset) {
 				image_error_set(err, "%s: WAV data chunk announces %" PRIu64
 						" bytes but the file holds only %" PRIu64,
-						f->path, len, size - f->data_offset);
-				goto out_close;
+						in->name, len, in->size - f->data_offset);
+				return -EINVAL;
 			}
 			f->data_length = len;
-			ret = 0;
-			goto out_close;
+			return 0;
 		}
 		pos += 8 + len + (len & 1);
 	}
-out_close:
-	fclose(fp);
-	return ret;
 }
 
-/* Checks that @path is an ISO 9660 image whose PVD volume size is its length. */
+/*
+ * Checks that the input is an ISO 9660 image with 2048-byte blocks and
+ * takes its length from the PVD's volume size; when the input's size is
+ * known, the two must agree.
+ */
 static int
-iso_probe(struct image_file *f, struct image_error *err)
+iso_parse(struct image_file *f, struct probe_input *in, struct image_error *err)
 {
 	uint8_t pvd[2048];
-	uint64_t size, volume;
+	uint64_t volume;
 	unsigned block;
-	int ret, fd;
+	int ret;
 
-	ret = file_size(f->path, &size, err);
+	ret = probe_read(in, ISO_PVD_OFFSET, pvd, sizeof(pvd), err);
+	if (ret == -ENODATA || (!ret && (pvd[0] != 1 || memcmp(pvd + 1, "CD001", 5) != 0))) {
+		image_error_set(err, "%s: no ISO 9660 primary volume descriptor at sector 16",
+				in->name);
+		return -EINVAL;
+	}
 	if (ret < 0)
 		return ret;
-	fd = open(f->path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		ret = -errno;
-		image_error_set(err, "%s: %s", f->path, strerror(-ret));
-		return ret;
-	}
-	if (pread(fd, pvd, sizeof(pvd), ISO_PVD_OFFSET) != (ssize_t)sizeof(pvd) ||
-	    pvd[0] != 1 || memcmp(pvd + 1, "CD001", 5) != 0) {
-		image_error_set(err, "%s: no ISO 9660 primary volume descriptor at sector 16",
-				f->path);
-		ret = -EINVAL;
-		goto out_close;
-	}
 	volume = rd_le32(pvd + 80);
 	block = rd_le16(pvd + 128);
 	if (block != CD_DATA_SIZE) {
 		image_error_set(err, "%s: ISO logical block size is %u, a CD needs 2048",
-				f->path, block);
-		ret = -EINVAL;
-		goto out_close;
+				in->name, block);
+		return -EINVAL;
 	}
-	if (volume * CD_DATA_SIZE != size) {
-		image_error_set(err, "%s: ISO volume size in the primary volume descriptor is %" PRIu64 " sectors (%" PRIu64 " bytes) but the file is %" PRIu64
-				" bytes", f->path, volume, volume * CD_DATA_SIZE, size);
-		ret = -EINVAL;
-		goto out_close;
+	if (in->size != IMAGE_SIZE_UNKNOWN && volume * CD_DATA_SIZE != in->size) {
+		image_error_set(err, "%s: ISO volume size in the primary volume descriptor is %" PRIu64 " sectors (%" PRIu64 " bytes) but the file is %" PRIu64 " bytes",
+				in->name, volume, volume * CD_DATA_SIZE, in->size);
+		return -EINVAL;
 	}
 	f->data_offset = 0;
-	f->data_length = size;
-	ret = 0;
-out_close:
-	close(fd);
+	f->data_length = volume * CD_DATA_SIZE;
+	return 0;
+}
+
+/* Runs @parse on the file at @f->path. */
+static int
+file_probe(struct image_file *f,
+	   int (*parse)(struct image_file *f, struct probe_input *in, struct image_error *err),
+	   struct image_error *err)
+{
+	struct probe_input in = { .name = f->path };
+	int ret;
+
+	ret = file_size(f->path, &in.size, err);
+	if (ret < 0)
+		return ret;
+	in.fd = open(f->path, O_RDONLY | O_CLOEXEC);
+	if (in.fd < 0) {
+		ret = -errno;
+		image_error_set(err, "%s: %s", f->path, strerror(-ret));
+		return ret;
+	}
+	ret = parse(f, &in, err);
+	close(in.fd);
 	return ret;
+}
+
+static int
+wav_probe(struct image_file *f, struct image_error *err)
+{
+	return file_probe(f, wav_parse, err);
+}
+
+static int
+iso_probe(struct image_file *f, struct image_error *err)
+{
+	return file_probe(f, iso_parse, err);
 }
 
 /* ---- cue sheets ---- */
@@ -744,18 +808,12 @@ out_close:
 	return ret;
 }
 
-static int
-disc_from_iso(struct image_disc *disc, const char *path, struct image_error *err)
+/* Track 1 of @disc: all of file 0 as Mode 1 data (probed already). */
+static void
+iso_track(struct image_disc *disc)
 {
 	struct image_track_src *src = &disc->src[1];
-	int ret;
 
-	ret = disc_add_file(disc, path, IMAGE_FILE_BINARY);
-	if (ret < 0)
-		return ret;
-	ret = iso_probe(&disc->files[0], err);
-	if (ret < 0)
-		return ret;
 	src->kind = IMAGE_TRACK_MODE1_2048;
 	src->file = 0;
 	src->file_offset = 0;
@@ -764,7 +822,38 @@ disc_from_iso(struct image_disc *disc, const char *path, struct image_error *err
 	disc->toc.track[1].control = SUBQ_CONTROL_DATA;
 	disc->toc.track[1].index_count = 1;
 	disc->toc.first_track = disc->toc.last_track = 1;
+}
+
+static int
+disc_from_iso(struct image_disc *disc, const char *path, struct image_error *err)
+{
+	int ret;
+
+	ret = disc_add_file(disc, path, IMAGE_FILE_BINARY);
+	if (ret < 0)
+		return ret;
+	ret = iso_probe(&disc->files[0], err);
+	if (ret < 0)
+		return ret;
+	iso_track(disc);
 	return 0;
+}
+
+/* Track @i + 1 of @disc: the PCM data of file @i (probed already). */
+static void
+wav_track(struct image_disc *disc, size_t i)
+{
+	struct image_track_src *src = &disc->src[i + 1];
+
+	src->kind = IMAGE_TRACK_AUDIO;
+	src->file = (unsigned)i;
+	src->file_offset = disc->files[i].data_offset;
+	src->file_bytes = disc->files[i].data_length;
+	src->file_sectors = (uint32_t)((src->file_bytes + CD_MAIN_SIZE - 1) / CD_MAIN_SIZE);
+	/* IMAPI's default: a 2-second silent gap between tracks */
+	src->pregap_silent = i ? CD_PREGAP_FRAMES : 0;
+	disc->toc.track[i + 1].control = 0;
+	disc->toc.track[i + 1].index_count = 1;
 }
 
 static int
@@ -778,23 +867,13 @@ disc_from_wavs(struct image_disc *disc, const char *const *paths, size_t n,
 		return -EINVAL;
 	}
 	for (size_t i = 0; i < n; i++) {
-		struct image_track_src *src = &disc->src[i + 1];
-
 		ret = disc_add_file(disc, paths[i], IMAGE_FILE_WAVE);
 		if (ret < 0)
 			return ret;
 		ret = wav_probe(&disc->files[i], err);
 		if (ret < 0)
 			return ret;
-		src->kind = IMAGE_TRACK_AUDIO;
-		src->file = (unsigned)i;
-		src->file_offset = disc->files[i].data_offset;
-		src->file_bytes = disc->files[i].data_length;
-		src->file_sectors = (uint32_t)((src->file_bytes + CD_MAIN_SIZE - 1) / CD_MAIN_SIZE);
-		/* IMAPI's default: a 2-second silent gap between tracks */
-		src->pregap_silent = i ? CD_PREGAP_FRAMES : 0;
-		disc->toc.track[i + 1].control = 0;
-		disc->toc.track[i + 1].index_count = 1;
+		wav_track(disc, i);
 	}
 	disc->toc.first_track = 1;
 	disc->toc.last_track = (unsigned)n;
@@ -894,6 +973,70 @@ image_disc_open(struct image_disc **out, const char *const *inputs, size_t n_inp
 	}
 	*out = disc;
 	return 0;
+}
+
+int
+image_disc_open_stream(struct image_disc **out, enum image_stream_kind kind, const char *name,
+		       const uint8_t *head, size_t head_len, size_t *need,
+		       const struct image_source *src, unsigned flags, struct image_error *err)
+{
+	struct probe_input in = { .name = name, .fd = -1, .head = head, .head_len = head_len,
+				  .size = IMAGE_SIZE_UNKNOWN };
+	struct image_disc *disc;
+	int ret;
+
+	*out = NULL;
+	*need = 0;
+	if ((kind != IMAGE_STREAM_ISO && kind != IMAGE_STREAM_WAV) || !src || !src->read) {
+		image_error_set(err, "%s: a stream needs a kind (ISO or WAV) and a source", name);
+		return -EINVAL;
+	}
+	if (flags & IMAGE_DISC_INPUT_ENDED)
+		in.size = head_len;
+	disc = calloc(1, sizeof(*disc));
+	if (!disc) {
+		image_error_set(err, "out of memory");
+		return -ENOMEM;
+	}
+	ret = disc_add_file(disc, name, kind == IMAGE_STREAM_ISO ? IMAGE_FILE_BINARY
+							      : IMAGE_FILE_WAVE);
+	if (ret < 0) {
+		image_error_set(err, "out of memory");
+		goto out_destroy;
+	}
+	disc->files[0].source = *src;
+	if (kind == IMAGE_STREAM_ISO)
+		ret = iso_parse(&disc->files[0], &in, err);
+	else
+		ret = wav_parse(&disc->files[0], &in, err);
+	if (ret == -EAGAIN) {
+		*need = in.need > SIZE_MAX ? SIZE_MAX : (size_t)in.need;
+		goto out_destroy;
+	}
+	if (ret < 0)
+		goto out_destroy;
+	if (kind == IMAGE_STREAM_ISO)
+		iso_track(disc);
+	else
+		wav_track(disc, 0);
+	disc->toc.first_track = disc->toc.last_track = 1;
+	ret = disc_layout(disc, name, flags, err);
+	if (ret < 0)
+		goto out_destroy;
+	*out = disc;
+	return 0;
+
+out_destroy:
+	image_disc_destroy(disc);
+	return ret;
+}
+
+uint64_t
+image_disc_stream_end(const struct image_disc *disc)
+{
+	const struct image_file *f = &disc->files[0];
+
+	return f->data_offset + f->data_length;
 }
 
 int

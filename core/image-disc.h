@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #include "cd.h"
 
@@ -58,9 +59,29 @@ image_toc_track_is_data(const struct image_toc_track *t)
 	return (t->control & 0x4) != 0;
 }
 
-/* Flags for image_disc_open(). */
+/* Flags for image_disc_open() and image_disc_open_stream(). */
 enum image_disc_flags {
-	IMAGE_DISC_OVERBURN = 1 << 0,	/* lead-out may pass 79:59:74, end by 89:59:74 */
+	IMAGE_DISC_OVERBURN = 1 << 0,	/* allow a lead-out past 79:59:74 (up to 89:59:74 end) */
+	IMAGE_DISC_INPUT_ENDED = 1 << 1, /* image_disc_open_stream(): @head is the whole input */
+};
+
+/*
+ * Where a streamed track's bytes come from (a file still arriving). read()
+ * copies the @len input bytes at @offset into @buf, blocking until they
+ * are there; it returns @len, fewer only where the input ends, or -errno.
+ * Offsets only grow: a call never asks for bytes before the end of the
+ * previous one. @ctx is the caller's; it must outlive every encoder of the
+ * disc.
+ */
+struct image_source {
+	ssize_t (*read)(void *ctx, uint64_t offset, void *buf, size_t len);
+	void *ctx;
+};
+
+/* What a stream holds: a whole .iso or a whole .wav file. */
+enum image_stream_kind {
+	IMAGE_STREAM_ISO,
+	IMAGE_STREAM_WAV,
 };
 
 struct image_disc;
@@ -76,6 +97,37 @@ struct image_disc;
  */
 int image_disc_open(struct image_disc **out, const char *const *inputs, size_t n_inputs,
 		    unsigned flags, struct image_error *err);
+
+/*
+ * Builds the one-track disc image_disc_open() builds from a whole .iso or
+ * .wav, from the first @head_len bytes of that file at @head (only read,
+ * not kept): the same rules and messages, naming the input @name (copied).
+ * The encoder reads the track through @src (copied; src->ctx is borrowed).
+ * Returns -EAGAIN with *@need = the number of bytes, counted from the start
+ * of the input, that @head must hold for the next try (ISO: 34816, the end
+ * of the primary volume descriptor; WAV: the next chunk header, so a WAV
+ * asks again, one chunk at a time, until it reaches the start of its data
+ * chunk; *@need is always more than @head_len). Pass IMAGE_DISC_INPUT_ENDED in @flags when @head is
+ * the whole input: a short input then fails as image_disc_open() fails on
+ * the same file, and the input's length is checked against its header.
+ * Without it, the input's length is not checked here: the encoder fails
+ * with -ENODATA ("the input ended after N of M bytes") when the source
+ * ends before the bytes its header declares. On success stores a new disc
+ * in *@out, owned by the caller (image_disc_destroy()), and returns 0;
+ * otherwise -EINVAL (a rule is broken) or -ENOMEM with the reason in @err
+ * (may be NULL).
+ */
+int image_disc_open_stream(struct image_disc **out, enum image_stream_kind kind,
+			   const char *name, const uint8_t *head, size_t head_len, size_t *need,
+			   const struct image_source *src, unsigned flags,
+			   struct image_error *err);
+
+/*
+ * The input bytes a disc from image_disc_open_stream() is made of: its
+ * header and its track (a WAV's later chunks are not part of it). Bytes
+ * after this end are not read by the encoder.
+ */
+uint64_t image_disc_stream_end(const struct image_disc *disc);
 
 /* Frees @disc and everything it owns; NULL is allowed. */
 void image_disc_destroy(struct image_disc *disc);

@@ -162,6 +162,28 @@ silent_sector(uint8_t *main, int32_t lba, bool data)
 	cd_sector_scramble(main);
 }
 
+/*
+ * Reads @len bytes at @offset of a streamed file through its source; an
+ * input that ends before them fails with -ENODATA.
+ */
+static int
+source_read(const struct image_file *f, uint64_t offset, uint8_t *buf, size_t len,
+	    struct image_error *err)
+{
+	ssize_t n = f->source.read(f->source.ctx, offset, buf, len);
+
+	if (n < 0) {
+		image_error_set(err, "%s: %s", f->path, strerror((int)-n));
+		return (int)n;
+	}
+	if ((size_t)n < len) {
+		image_error_set(err, "%s: the input ended after %" PRIu64 " of %" PRIu64 " bytes",
+				f->path, offset + (uint64_t)n, f->data_offset + f->data_length);
+		return -ENODATA;
+	}
+	return 0;
+}
+
 /* Reads @len bytes at @offset of file @idx into @buf; short reads are errors. */
 static int
 file_read(struct image_encoder *enc, unsigned idx, uint64_t offset, uint8_t *buf, size_t len,
@@ -169,6 +191,8 @@ file_read(struct image_encoder *enc, unsigned idx, uint64_t offset, uint8_t *buf
 {
 	const struct image_file *f = &enc->disc->files[idx];
 
+	if (f->source.read)
+		return source_read(f, offset, buf, len, err);
 	if (enc->fp_file != (int)idx) {
 		if (enc->fp)
 			fclose(enc->fp);

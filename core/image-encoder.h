@@ -48,7 +48,9 @@ uint64_t image_encoder_total_sectors(const struct image_encoder *enc);
 /*
  * Writes the next sector (cd_sector_type_size() bytes) to @out. Returns 1,
  * 0 at the end of the stream, or -errno when an input file cannot be read
- * or lies (reason in @err).
+ * or lies (reason in @err). A streamed input (image_disc_open_stream()) is
+ * read through its source, in order, and may block there; one that ends
+ * before the bytes its header declares gives -ENODATA.
  */
 int image_encoder_next_sector(struct image_encoder *enc, uint8_t *out,
 			      struct image_error *err);

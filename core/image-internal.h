@@ -21,7 +21,8 @@ enum image_track_kind {
 };
 
 struct image_file {
-	char *path;
+	char *path;			/* a file, or a stream's name for messages */
+	struct image_source source;	/* read != NULL: the bytes come from here, not @path */
 	enum image_file_format format;
 	uint64_t data_offset;	/* where sector 0 starts (WAV: data chunk) */
 	uint64_t data_length;	/* bytes of sector data */

@@ -7,6 +7,7 @@
 
 #include <cdio/cdtext.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -749,6 +750,206 @@ START_TEST(encoder_lead_in_limits)
 }
 END_TEST
 
+/* A source over a whole file in memory; @limit cuts it short. */
+struct mem_source {
+	const uint8_t *data;
+	uint64_t len, next;
+	bool backwards;		/* a read started before the previous one ended */
+};
+
+static ssize_t
+mem_source_read(void *ctx, uint64_t offset, void *buf, size_t len)
+{
+	struct mem_source *m = ctx;
+
+	if (offset < m->next)
+		m->backwards = true;
+	if (offset >= m->len)
+		return 0;
+	if (len > m->len - offset)
+		len = (size_t)(m->len - offset);
+	memcpy(buf, m->data + offset, len);
+	m->next = offset + len;
+	return (ssize_t)len;
+}
+
+static uint8_t *
+slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	uint8_t *buf;
+	long n;
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(fseek(f, 0, SEEK_END), 0);
+	n = ftell(f);
+	ck_assert_int_ge(n, 0);
+	rewind(f);
+	buf = malloc((size_t)n + 1);
+	ck_assert_ptr_nonnull(buf);
+	ck_assert_uint_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	*len = (size_t)n;
+	return buf;
+}
+
+/* Opens a stream disc from the fewest bytes it asks for, as a burn job would. */
+static int
+open_stream_growing(struct image_disc **disc, enum image_stream_kind kind, const char *name,
+		    const uint8_t *data, size_t len, const struct image_source *src,
+		    size_t *last_need, struct image_error *err)
+{
+	size_t have = 0, need = 0;
+	int ret;
+
+	while ((ret = image_disc_open_stream(disc, kind, name, data, have, &need, src, 0, err)) ==
+	       -EAGAIN) {
+		ck_assert_ptr_null(*disc);
+		ck_assert_uint_gt(need, have);
+		ck_assert_uint_le(need, len);
+		*last_need = need;
+		have = need;
+	}
+	return ret;
+}
+
+/* The same disc and, byte for byte, the same stream as from the file. */
+static void
+check_stream_equals_file(const char *path, enum image_stream_kind kind, size_t want_need)
+{
+	struct mem_source m = { 0 };
+	struct image_source src = { mem_source_read, &m };
+	struct image_disc *file_disc = open_one(path, 0), *disc = NULL;
+	struct image_encoder *a, *b;
+	struct image_error err;
+	uint8_t x[5000], y[5000];
+	size_t len, need = 0;
+	ssize_t n, k;
+
+	m.data = slurp(path, &len);
+	m.len = len;
+	ck_assert_msg(open_stream_growing(&disc, kind, "in", m.data, len, &src, &need,
+					  &err) == 0, "%s", err.msg);
+	ck_assert_uint_eq(need, want_need);
+	compare_toc(image_disc_toc(disc), image_disc_toc(file_disc));
+	ck_assert_ok(image_encoder_create(&a, file_disc, CD_SECTOR_PQ, 200, &err));
+	ck_assert_ok(image_encoder_create(&b, disc, CD_SECTOR_PQ, 200, &err));
+	do {
+		n = image_encoder_read(a, x, sizeof(x), &err);
+		k = image_encoder_read(b, y, sizeof(y), &err);
+		ck_assert_int_eq(n, k);
+		ck_assert_int_ge(n, 0);
+		ck_assert(memcmp(x, y, (size_t)n) == 0);
+	} while (n > 0);
+	ck_assert(!m.backwards);
+	image_encoder_destroy(a);
+	image_encoder_destroy(b);
+
+	/* the same input cut short: the encoder says how much came */
+	m.len = image_disc_stream_end(disc) - 1000;
+	m.next = 0;
+	ck_assert_ok(image_encoder_create(&b, disc, CD_SECTOR_PQ, 200, &err));
+	while ((n = image_encoder_read(b, y, sizeof(y), &err)) > 0)
+		;
+	ck_assert_int_eq(n, -ENODATA);
+	snprintf((char *)x, sizeof(x), "in: the input ended after %llu of %llu bytes",
+		 (unsigned long long)m.len, (unsigned long long)image_disc_stream_end(disc));
+	ck_assert_str_eq(err.msg, (char *)x);
+	image_encoder_destroy(b);
+	image_disc_destroy(disc);
+	image_disc_destroy(file_disc);
+	free((void *)m.data);
+}
+
+START_TEST(stream_disc_iso)
+{
+	char *dir = test_mkdtemp("img"), *iso = fx_path(dir, "data.iso");
+
+	fx_make_iso(iso, 400, 400);
+	check_stream_equals_file(iso, IMAGE_STREAM_ISO, 17 * 2048);
+	test_rmtree(dir);
+	free(iso);
+	free(dir);
+}
+END_TEST
+
+START_TEST(stream_disc_wav)
+{
+	char *dir = test_mkdtemp("img"), *wav = fx_path(dir, "a.wav");
+
+	fx_make_wav(wav, 1, 2, 44100, 16, 350 * 2352 + 1001);
+	check_stream_equals_file(wav, IMAGE_STREAM_WAV, 44);
+	test_rmtree(dir);
+	free(wav);
+	free(dir);
+}
+END_TEST
+
+/* Rules and messages of image_disc_open(), from the first bytes only. */
+START_TEST(stream_disc_rules)
+{
+	char *dir = test_mkdtemp("img"), *path = fx_path(dir, "x");
+	struct mem_source m = { 0 };
+	struct image_source src = { mem_source_read, &m };
+	struct image_disc *disc;
+	struct image_error err;
+	size_t len, need;
+	uint8_t *data;
+
+	fx_make_wav(path, 1, 1, 22050, 8, 400 * 2352);
+	data = slurp(path, &len);
+	ck_assert_int_eq(open_stream_growing(&disc, IMAGE_STREAM_WAV, "song.wav", data, len,
+					     &src, &need, &err), -EINVAL);
+	ck_assert_str_eq(err.msg, "song.wav: WAV must be 16-bit stereo 44.1 kHz PCM, this is "
+			 "format 1, 1 channel(s), 22050 Hz, 8-bit");
+	free(data);
+
+	fx_make_wav(path, 1, 2, 44100, 16, 299 * 2352);
+	data = slurp(path, &len);
+	ck_assert_int_eq(open_stream_growing(&disc, IMAGE_STREAM_WAV, "song.wav", data, len,
+					     &src, &need, &err), -EINVAL);
+	ck_assert_str_eq(err.msg, "song.wav: track 1 is 299 sectors long; a track needs at least 300 "
+			 "sectors (4 seconds)");
+	/* the whole input, known to be the whole input: the file's checks */
+	ck_assert_int_eq(image_disc_open_stream(&disc, IMAGE_STREAM_WAV, "song.wav", data, 30,
+						&need, &src, IMAGE_DISC_INPUT_ENDED, &err),
+			 -EINVAL);
+	ck_assert_str_eq(err.msg, "song.wav: WAV fmt chunk is truncated");
+	ck_assert_int_eq(image_disc_open_stream(&disc, IMAGE_STREAM_WAV, "song.wav", data, 100,
+						&need, &src, IMAGE_DISC_INPUT_ENDED, &err),
+			 -EINVAL);
+	ck_assert_str_eq(err.msg, "song.wav: WAV data chunk announces 703248 bytes but the file "
+			 "holds only 56");
+	free(data);
+
+	fx_make_iso(path, 400, 400);
+	data = slurp(path, &len);
+	ck_assert_int_eq(image_disc_open_stream(&disc, IMAGE_STREAM_ISO, "disc.iso", data, 2048,
+						&need, &src, 0, &err), -EAGAIN);
+	ck_assert_uint_eq(need, 34816);
+	ck_assert_int_eq(image_disc_open_stream(&disc, IMAGE_STREAM_ISO, "disc.iso", data,
+						34815, &need, &src, IMAGE_DISC_INPUT_ENDED,
+						&err), -EINVAL);
+	ck_assert_str_eq(err.msg, "disc.iso: no ISO 9660 primary volume descriptor at sector 16");
+	data[16 * 2048 + 1] = 'X';
+	ck_assert_int_eq(image_disc_open_stream(&disc, IMAGE_STREAM_ISO, "disc.iso", data,
+						34816, &need, &src, 0, &err), -EINVAL);
+	ck_assert_str_eq(err.msg, "disc.iso: no ISO 9660 primary volume descriptor at sector 16");
+	free(data);
+
+	/* a lead-out one sector past 79:59:74 */
+	fx_make_iso(path, 17, 359850);
+	data = slurp(path, &len);
+	ck_assert_int_eq(image_disc_open_stream(&disc, IMAGE_STREAM_ISO, "disc.iso", data, len,
+						&need, &src, 0, &err), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err.msg, "disc is too long: lead-out at 80:00:00 (LBA 359850)"));
+	free(data);
+	test_rmtree(dir);
+	free(path);
+	free(dir);
+}
+END_TEST
+
 START_TEST(mcn_check_digit)
 {
 	struct image_error err;
@@ -777,6 +978,9 @@ image_suite(void)
 	tcase_add_test(tc, mixed_cue);
 	tcase_add_test(tc, encoder_lead_in_limits);
 	tcase_add_test(tc, mcn_check_digit);
+	tcase_add_test(tc, stream_disc_iso);
+	tcase_add_test(tc, stream_disc_wav);
+	tcase_add_test(tc, stream_disc_rules);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("decode");
 	tcase_set_timeout(tc, 600);
