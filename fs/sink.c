@@ -6,13 +6,22 @@
 #include <string.h>
 #include <time.h>
 
+#include "burn-job.h"
 #include "sink.h"
 
 struct fs_sink {
 	struct fs_job *job;	/* the burn/ entry, NULL for track.raw */
+	struct burn_job *engine;	/* NAME.iso / NAME.wav: encodes as the file arrives */
 	bool prepared_here;	/* this open did PrepareMedia */
 	off_t offset;		/* bytes taken so far */
 };
+
+/* Where a burn job's encoder puts the raw stream: the raw writer. */
+static ssize_t
+engine_sink(void *ctx, const void *buf, size_t len, struct burn_error *err)
+{
+	return rawcd_write(ctx, buf, len, err);
+}
 
 static struct fs_job *
 job_find(struct fs_ctx *ctx, const char *name)
@@ -70,13 +79,20 @@ fs_sink_open(struct fs_ctx *ctx, const char *job_name, struct fs_sink **out,
 		s->prepared_here = true;
 	}
 	if (job_name) {
+		enum burn_job_kind kind = burn_job_kind_for_name(job_name);
 		struct fs_job *j = calloc(1, sizeof(*j));
 
-		if (!j) {
+		if (!j)
+			ret = burn_error_set(err, BURN_E_OUTOFMEMORY, "no memory for a job");
+		else if (kind != BURN_JOB_RAW)
+			ret = burn_job_create(job_name, kind, rawcd_sector_type(ctx->w),
+					      (unsigned)rawcd_lead_in_sectors(ctx->w), engine_sink, ctx->w,
+					      &s->engine, err);
+		if (ret < 0) {
 			if (s->prepared_here)
 				rawcd_release(ctx->w, NULL);
+			free(j);
 			free(s);
-			ret = burn_error_set(err, BURN_E_OUTOFMEMORY, "no memory for a job");
 			goto out;
 		}
 		snprintf(j->name, sizeof(j->name), "%s", job_name);
@@ -116,7 +132,8 @@ fs_sink_write(struct fs_ctx *ctx, struct fs_sink *s, const char *buf, size_t siz
 				      "writes must be sequential: this one is at offset %lld, the stream is at %lld",
 				      (long long)off, (long long)s->offset);
 	}
-	n = rawcd_write(ctx->w, buf, size, err);
+	n = s->engine ? burn_job_write(s->engine, buf, size, err)
+		      : rawcd_write(ctx->w, buf, size, err);
 	if (n < 0)
 		return n;
 	s->offset += (off_t)n;
@@ -132,10 +149,17 @@ fs_sink_write(struct fs_ctx *ctx, struct fs_sink *s, const char *buf, size_t siz
 int
 fs_sink_flush(struct fs_ctx *ctx, struct fs_sink *s, struct burn_error *err)
 {
-	int ret;
+	int ret = 0;
 
 	pthread_mutex_lock(&ctx->sink_mu);
-	ret = rawcd_flush(ctx->w, err);
+	/*
+	 * A job whose file has fully arrived: let its encoder write the rest
+	 * (the lead-out), then the complete stream ends in rawcd_flush().
+	 */
+	if (s->engine && burn_job_input_complete(s->engine))
+		ret = burn_job_finish(s->engine, err);
+	if (ret == 0)
+		ret = rawcd_flush(ctx->w, err);
 	pthread_mutex_unlock(&ctx->sink_mu);
 	return ret;
 }
@@ -146,10 +170,26 @@ fs_sink_release(struct fs_ctx *ctx, struct fs_sink *s, struct burn_error *err)
 	int ret = 0;
 
 	pthread_mutex_lock(&ctx->sink_mu);
-	if (rawcd_state(ctx->w) == RAWCD_WRITING)
-		ret = rawcd_end_write(ctx->w, err);
-	else if (s->prepared_here && rawcd_state(ctx->w) == RAWCD_PREPARED)
+	if (s->engine) {
+		/* input over: a short file fails here; the writer below then ends incomplete */
+		ret = burn_job_finish(s->engine, err);
+		burn_job_destroy(s->engine);
+		s->engine = NULL;
+	}
+	if (rawcd_state(ctx->w) == RAWCD_WRITING) {
+		struct burn_error e;
+		int r = rawcd_end_write(ctx->w, &e);
+
+		if (r < 0 && ret == 0) {
+			ret = r;
+			if (err)
+				*err = e;
+		}
+	}
+	else if (s->prepared_here && rawcd_state(ctx->w) == RAWCD_PREPARED && ret == 0)
 		ret = rawcd_release(ctx->w, err);
+	else if (s->prepared_here && rawcd_state(ctx->w) == RAWCD_PREPARED)
+		rawcd_release(ctx->w, NULL);
 	if (s->job) {
 		pthread_mutex_lock(&ctx->jobs_mu);
 		s->job->active = false;
