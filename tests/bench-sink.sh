@@ -47,6 +47,8 @@ sync
 t_file=$(timed dd if="$work/stream.raw" of="$work/copy.raw" bs=1M status=none conv=fsync)
 t_sink=$(timed dd if="$work/stream.raw" of="$mnt/track.raw" bs=1M status=none)
 grep '^last_burn' "$mnt/status"
+pid=$(pgrep -f "burnfs -o client_name=Bench emu:$work/disc" | head -1)
+[ -n "$pid" ] && grep VmHWM "/proc/$pid/status" | sed 's/^/burnfs peak memory /'
 
 printf 'stream: %d MB (%s)\n' $((size / 1000000)) "$(basename "$work")/stream.raw"
 printf 'dd bs=1M into a file:      %6s MB/s (%.2f s)\n' "$(rate "$t_file")" "$t_file"
