@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "client-name.h"
 #include "parse.h"
@@ -31,10 +32,17 @@ struct rawcd {
 	void (*notify)(void *ctx);
 	void *notify_ctx;
 	unsigned long generation;	/* progress changes; atomic */
+	bool blanking;			/* a BLANK runs; w->mu is not held meanwhile */
+	uint16_t blank_progress;	/* 0..65535 as the drive reports it; atomic */
+	struct timespec blank_started;
 };
 
+/* How often a running BLANK is asked how far it got. */
+#define BLANK_POLL_MS 100
+
 static const char *const state_names[] = { "idle", "prepared", "writing", "finishing" };
-static const char *const action_names[] = { "idle", "preparing", "writing", "finishing" };
+static const char *const action_names[] = { "idle", "preparing", "writing", "finishing",
+					     "blanking" };
 
 const char *
 rawcd_state_name(enum rawcd_state s)
@@ -45,7 +53,7 @@ rawcd_state_name(enum rawcd_state s)
 const char *
 rawcd_action_name(enum rawcd_action a)
 {
-	return (unsigned)a <= RAWCD_ACTION_FINISHING ? action_names[a] : "unknown";
+	return (unsigned)a <= RAWCD_ACTION_BLANKING ? action_names[a] : "unknown";
 }
 
 int
@@ -413,6 +421,9 @@ read_nwa(struct rawcd *w, const struct recorder_media *m, struct burn_error *err
 static int
 begin_exclusive(struct rawcd *w, struct burn_error *err)
 {
+	if (w->blanking)
+		return burn_error_set(err, BURN_E_MEDIA_BUSY,
+				      "the disc is being blanked; wait until it is done");
 	if (writing(w))
 		return burn_error_set(err, BURN_E_WRITE_IN_PROGRESS,
 				      "a write is in progress; cancel it first");
@@ -501,13 +512,18 @@ rawcd_release(struct rawcd *w, struct burn_error *err)
 	return ret;
 }
 
+static void progress_changed(void *ctx);
+
+/* Checks and starts a BLANK with IMMED; the drive then works on its own. Lock held. */
 static int
-blank_locked(struct rawcd *w, bool full, struct burn_error *err)
+blank_start_locked(struct rawcd *w, bool full, struct burn_error *err)
 {
 	struct recorder_media m;
 	struct mmc_cmd cmd;
 	int ret;
 
+	if (w->blanking)
+		return burn_error_set(err, BURN_E_MEDIA_BUSY, "the disc is being blanked");
 	ret = begin_exclusive(w, err);
 	if (ret < 0)
 		return ret;
@@ -524,11 +540,50 @@ blank_locked(struct rawcd *w, bool full, struct burn_error *err)
 				     "only a CD-RW can be blanked; the disc is %s", m.type);
 		goto out_release;
 	}
-	mmc_build_blank(&cmd, full ? 0 : 1, false);
+	mmc_build_blank(&cmd, full ? 0 : 1, true);
 	ret = recorder_exec(w->rec, &cmd, err);
+	if (ret < 0)
+		goto out_release;
+	w->blanking = true;
+	w->blank_progress = 0;
+	clock_gettime(CLOCK_MONOTONIC, &w->blank_started);
+	return 0;
 out_release:
 	recorder_release(w->rec, NULL);
 	return ret;
+}
+
+/*
+ * Polls a BLANK with IMMED until the drive is ready, publishing its
+ * progress (the sense-key specific bytes of "operation in progress",
+ * mmc.md §3) the way libburn reads it. Runs without w->mu.
+ */
+static int
+blank_wait(struct rawcd *w, struct burn_error *err)
+{
+	for (long waited = 0; waited < MMC_TIMEOUT_LONG_MS; waited += BLANK_POLL_MS) {
+		struct timespec ts = { 0, BLANK_POLL_MS * 1000000L };
+		struct mmc_sense sense;
+		struct mmc_cmd cmd;
+		uint8_t buf[18];
+		int ret;
+
+		mmc_build_test_unit_ready(&cmd);
+		ret = recorder_exec(w->rec, &cmd, err);
+		if (ret == 0)
+			return 0;
+		if (!err || err->result != BURN_E_MEDIA_BUSY)
+			return ret;
+		mmc_build_request_sense(&cmd, buf, sizeof(buf));
+		if (recorder_exec(w->rec, &cmd, NULL) == 0 &&
+		    mmc_sense_parse(buf, cmd.xfer, &sense) == 0 && sense.has_progress) {
+			__atomic_store_n(&w->blank_progress, sense.progress, __ATOMIC_SEQ_CST);
+			progress_changed(w);
+		}
+		nanosleep(&ts, NULL);
+	}
+	return burn_error_set(err, BURN_E_COMMAND_TIMEOUT, "the drive was still blanking after %d s",
+			      MMC_TIMEOUT_LONG_MS / 1000);
 }
 
 int
@@ -537,8 +592,17 @@ rawcd_blank(struct rawcd *w, bool full, struct burn_error *err)
 	int ret;
 
 	pthread_mutex_lock(&w->mu);
-	ret = blank_locked(w, full, err);
+	ret = blank_start_locked(w, full, err);
 	pthread_mutex_unlock(&w->mu);
+	if (ret < 0)
+		return ret;
+	progress_changed(w);
+	ret = blank_wait(w, err);
+	pthread_mutex_lock(&w->mu);
+	w->blanking = false;
+	recorder_release(w->rec, NULL);
+	pthread_mutex_unlock(&w->mu);
+	progress_changed(w);
 	return ret;
 }
 
@@ -712,7 +776,22 @@ rawcd_progress(struct rawcd *w, struct rawcd_progress *p)
 	memset(p, 0, sizeof(*p));
 	pthread_mutex_lock(&w->mu);
 	p->action = RAWCD_ACTION_IDLE;
-	if (w->stream)
+	if (w->blanking) {
+		struct timespec now;
+		double elapsed;
+		unsigned done = __atomic_load_n(&w->blank_progress, __ATOMIC_SEQ_CST);
+
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		elapsed = (double)(now.tv_sec - w->blank_started.tv_sec) +
+			  (double)(now.tv_nsec - w->blank_started.tv_nsec) / 1e9;
+		/* a blank's progress is the drive's 0..65535 fraction */
+		p->action = RAWCD_ACTION_BLANKING;
+		p->sector_count = 65536;
+		p->last_written_lba = (int32_t)done;
+		p->elapsed_s = (uint32_t)elapsed;
+		if (done > 0)
+			p->remaining_s = (uint32_t)(elapsed * (65536.0 - done) / done + 0.5);
+	} else if (w->stream)
 		burn_stream_progress(w->stream, p);
 	else if (w->state == RAWCD_PREPARED)
 		p->start_lba = w->nwa;

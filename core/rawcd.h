@@ -30,6 +30,7 @@ enum rawcd_action {
 	RAWCD_ACTION_PREPARING,
 	RAWCD_ACTION_WRITING,
 	RAWCD_ACTION_FINISHING,
+	RAWCD_ACTION_BLANKING,	/* ctl blank; beyond IMAPI's write actions */
 };
 
 #define RAWCD_DEFAULT_LEAD_IN 22650	/* WriteMedia: the stream starts at MSF 95:00:00 */

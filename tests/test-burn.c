@@ -575,6 +575,49 @@ START_TEST(cdrw_rewrite)
 }
 END_TEST
 
+/* ctl blank on a paced drive shows its progress while the write(2) waits */
+START_TEST(blank_with_progress)
+{
+	pid_t pid;
+	int status;
+	bool seen = false;
+	long last = -1;
+
+	name_it();
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0)
+		_exit(put(at(&m1, "ctl"), "blank full\n") == 0 ? 0 : 1);
+	while (waitpid(pid, &status, WNOHANG) == 0) {
+		if (strstr(get(at(&m1, "progress")), "action blanking\n")) {
+			long v = progress_value("last_written_lba");
+
+			ck_assert_int_ge(v, last);
+			ck_assert_int_le(v, 65535);
+			last = v;
+			/*
+			 * Early on, with seconds to spare, preparing is refused. (Through
+			 * track.raw: the kernel holds other writes to ctl until this one
+			 * returns.)
+			 */
+			if (!seen && v < 20000) {
+				ck_assert_int_eq(open(at(&m1, "track.raw"), O_WRONLY), -1);
+				ck_assert_int_eq(errno, EBUSY);
+				last_error_starts(&m1, "E_IMAPI_RECORDER_MEDIA_BUSY 0xC0AA0207: ");
+			}
+			seen = true;
+		}
+		sleep_ms(50);
+	}
+	ck_assert_int_eq(WEXITSTATUS(status), 0);
+	ck_assert(seen);
+	ck_assert_int_gt(last, 0);
+	ck_assert_ptr_nonnull(strstr(get(at(&m1, "progress")), "action idle\n"));
+	ck_assert_str_eq(get(at(&m1, "media/blank")), "1\n");
+	ck_assert_str_eq(get(at(&m1, "exclusive_owner")), "\n");
+}
+END_TEST
+
 START_TEST(statfs_after_burn)
 {
 	char *wav = make_wav("s.wav", 4), *raw = make_stream(wav, "cooked", NULL);
@@ -631,6 +674,7 @@ static void setup_paced(void) { start_with("emu_speed=16"); }
 static void setup_4x(void) { start_with("emu_speed=4"); }
 static void setup_write_error(void) { start_with("emu_fault=write_error@100"); }
 static void setup_cdrw(void) { start_with("emu_media=cdrw80"); }
+static void setup_cdrw_paced(void) { start_with("emu_media=cdrw80,emu_speed=8"); }
 
 static Suite *
 burn_suite(void)
@@ -657,6 +701,7 @@ burn_suite(void)
 	tcase_add_test(tc, underrun_with_bufe);
 	tcase_add_test(tcase(s, "write_error", setup_write_error), write_error_in_words);
 	tcase_add_test(tcase(s, "cdrw", setup_cdrw), cdrw_rewrite);
+	tcase_add_test(tcase(s, "cdrw_paced", setup_cdrw_paced), blank_with_progress);
 	return s;
 }
 
