@@ -279,3 +279,30 @@ burn_transport_open_cdio(const char *device, struct burn_transport **out, struct
 	*out = &ct->base;
 	return 0;
 }
+
+int
+burn_transport_find_cdio(char *buf, size_t size)
+{
+	char **devices;
+	int ret = -ENODEV;
+
+	cdio_loglevel_default = CDIO_LOG_ERROR;
+	devices = cdio_get_devices(DRIVER_DEVICE);
+	for (char **dev = devices; dev && *dev; dev++) {
+		cdio_drive_read_cap_t rcap = 0;
+		cdio_drive_write_cap_t wcap = 0;
+		cdio_drive_misc_cap_t mcap = 0;
+
+		/* libcdio asks the drive (MODE SENSE page 2Ah), not a table */
+		cdio_get_drive_cap_dev(*dev, &rcap, &wcap, &mcap);
+		if ((wcap & (CDIO_DRIVE_CAP_ERROR | CDIO_DRIVE_CAP_UNKNOWN)) ||
+		    !(wcap & (CDIO_DRIVE_CAP_WRITE_CD_R | CDIO_DRIVE_CAP_WRITE_CD_RW)))
+			continue;
+		snprintf(buf, size, "%s", *dev);
+		ret = 0;
+		break;
+	}
+	if (devices)
+		cdio_free_device_list(devices);
+	return ret;
+}
