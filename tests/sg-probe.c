@@ -147,6 +147,12 @@ cmd_check(const char *path)
 	ret = ioctl(fd, CDROMREADTOCHDR, &hdr);
 	check(ret == -1 && errno == EIO, "readtochdr_blank", "ret %d errno %d", ret, errno);
 
+	/* a blank disc has no readable blocks: end of file at once */
+	errno = 0;
+	check(lseek(fd, 0, SEEK_END) == 0 && read(fd, buf, sizeof(buf)) == 0 &&
+		      pread(fd, buf, sizeof(buf), 16 * 2048) == 0,
+	      "read_blank", "errno %d", errno);
+
 	/* the kernel's command filter: no MODE SELECT through a read-only open */
 	ro = open(path, O_RDONLY | O_NONBLOCK);
 	errno = 0;

@@ -67,6 +67,11 @@ static int (*real_close)(int);
 static int (*real_ioctl)(int, unsigned long, ...);
 static int (*real_fcntl)(int, int, ...);
 static int (*real_fcntl64)(int, int, ...);
+static ssize_t (*real_read)(int, void *, size_t);
+static ssize_t (*real_pread)(int, void *, size_t, off_t);
+static ssize_t (*real_pread64)(int, void *, size_t, off64_t);
+static off_t (*real_lseek)(int, off_t, int);
+static off64_t (*real_lseek64)(int, off64_t, int);
 static int (*real_dup)(int);
 static int (*real_dup2)(int, int);
 static int (*real_dup3)(int, int, int);
@@ -94,6 +99,8 @@ static struct {
 	const char *path;	/* BURNFS_SG_PATH; NULL: the interposer stays out of the way */
 	const char *emu_dir;	/* BURNFS_SG_EMU */
 	const char *media;	/* BURNFS_SG_MEDIA: a fresh disc at the first open */
+	unsigned faults;	/* BURNFS_SG_FAULT: enum emu_fault bits */
+	unsigned speed;		/* BURNFS_SG_SPEED: pacing, N x real time */
 	bool debug;		/* BURNFS_SG_DEBUG */
 	bool node_known;	/* the path existed at start: match it by inode too */
 	dev_t node_dev;
@@ -143,6 +150,11 @@ sg_init(void)
 	real_ioctl = sg_sym("ioctl");
 	real_fcntl = sg_sym("fcntl");
 	real_fcntl64 = sg_sym("fcntl64");
+	real_read = sg_sym("read");
+	real_pread = sg_sym("pread");
+	real_pread64 = sg_sym("pread64");
+	real_lseek = sg_sym("lseek");
+	real_lseek64 = sg_sym("lseek64");
 	real_dup = sg_sym("dup");
 	real_dup2 = sg_sym("dup2");
 	real_dup3 = sg_sym("dup3");
@@ -178,6 +190,14 @@ sg_init(void)
 		sg_debug("BURNFS_SG_PATH without BURNFS_SG_EMU: not interposing");
 		sg_cfg.path = NULL;
 	}
+	v = getenv("BURNFS_SG_FAULT");
+	if (v && *v && emu_fault_parse(v, &sg_cfg.faults) < 0) {
+		sg_debug("BURNFS_SG_FAULT=%s is not a list of faults: ignored", v);
+		sg_cfg.faults = 0;
+	}
+	v = getenv("BURNFS_SG_SPEED");
+	if (v && *v)
+		sg_cfg.speed = (unsigned)strtoul(v, NULL, 10);
 	if (sg_cfg.media && !emu_media_kind_valid(sg_cfg.media)) {
 		sg_debug("BURNFS_SG_MEDIA=%s is not a media kind: ignored", sg_cfg.media);
 		sg_cfg.media = NULL;
@@ -242,6 +262,8 @@ struct sg_handle {
 	int options;			/* CDROM_SET_OPTIONS bits */
 	int sg_timeout;			/* SG_SET_TIMEOUT, in ticks */
 	int reserved_size;		/* SG_SET_RESERVED_SIZE */
+	pthread_mutex_t pos_mu;
+	off64_t pos;			/* read()/lseek() position, shared by dups */
 };
 
 struct sg_fd {
@@ -409,12 +431,15 @@ sg_open_node(const char *path, int flags)
 		return -1;
 	}
 	h->pid = getpid();
+	pthread_mutex_init(&h->pos_mu, NULL);
 	h->writable = (flags & O_ACCMODE) != O_RDONLY;
 	h->options = CDO_USE_FFLAGS | CDO_AUTO_CLOSE | CDO_LOCK;	/* the kernel's defaults */
 	h->reserved_size = SG_DEF_RESERVED_SIZE;
 	pthread_mutex_lock(&sg_mu);
 	if (!sg_media_applied && sg_cfg.media)
 		cfg.media = sg_cfg.media;
+	cfg.faults = sg_cfg.faults;
+	cfg.speed = sg_cfg.speed;
 	sg_depth++;
 	ret = emu_drive_open(sg_cfg.emu_dir, &cfg, &h->drive, &err);
 	sg_depth--;
@@ -491,6 +516,7 @@ sg_forget(int fd)
 		sg_depth++;
 		emu_drive_close(h->drive);
 		sg_depth--;
+		pthread_mutex_destroy(&h->pos_mu);
 		free(h);
 	}
 	pthread_mutex_unlock(&sg_mu);
@@ -1157,6 +1183,45 @@ sg_capacity_blocks(struct sg_handle *h)
 	return lba > 0 ? (uint64_t)lba : 0;
 }
 
+/* CDROMMULTISESSION: the start of the last session from READ TOC format 1. */
+static int
+sg_multisession(struct sg_handle *h, struct cdrom_multisession *ms)
+{
+	uint8_t cdb[10] = { 0x43, 0, 0x01, 0, 0, 0, 0, 0, 12, 0 };
+	uint8_t r[12] = { 0 };
+	int32_t lba = 0;
+
+	if (ms->addr_format != CDROM_LBA && ms->addr_format != CDROM_MSF)
+		return -EINVAL;
+	/* no session information (a blank disc) is "not multi-session", as in the kernel */
+	if (sg_simple(h, cdb, sizeof(cdb), r, sizeof(r), NULL) == 0)
+		lba = (int32_t)mmc_get32(r + 8);
+	ms->xa_flag = 0;
+	if (ms->addr_format == CDROM_LBA) {
+		ms->addr.lba = lba;
+	} else {
+		ms->addr.msf.minute = (uint8_t)((lba + 150) / (60 * 75));
+		ms->addr.msf.second = (uint8_t)((lba + 150) / 75 % 60);
+		ms->addr.msf.frame = (uint8_t)((lba + 150) % 75);
+	}
+	return 0;
+}
+
+/* CDROM_GET_MCN: READ SUB-CHANNEL, media catalog number. */
+static int
+sg_mcn(struct sg_handle *h, struct cdrom_mcn *mcn)
+{
+	uint8_t cdb[10] = { 0x42, 0, 0x40, 0x02, 0, 0, 0, 0, 24, 0 };
+	uint8_t r[24] = { 0 };
+	int ret = sg_simple(h, cdb, sizeof(cdb), r, sizeof(r), NULL);
+
+	if (ret < 0)
+		return ret;
+	memcpy(mcn->medium_catalog_number, r + 9, 13);
+	mcn->medium_catalog_number[13] = '\0';
+	return 0;
+}
+
 static int
 sg_tray(struct sg_handle *h, bool eject)
 {
@@ -1253,6 +1318,10 @@ sg_ioctl(struct sg_handle *h, unsigned long req, void *arg)
 	}
 	case CDROMREADTOCHDR:
 		return arg ? sg_read_toc_header(h, arg) : -EFAULT;
+	case CDROMMULTISESSION:
+		return arg ? sg_multisession(h, arg) : -EFAULT;
+	case CDROM_GET_MCN:
+		return arg ? sg_mcn(h, arg) : -EFAULT;
 	case CDROMREADTOCENTRY:
 		return arg ? sg_read_toc_entry(h, arg) : -EFAULT;
 	case BLKGETSIZE64:
@@ -1306,6 +1375,197 @@ ioctl(int fd, unsigned long req, ...)
 		return -1;
 	}
 	return (int)ret;
+}
+
+/* ---- read, pread, lseek: the disc's 2048-byte blocks ---- */
+
+#define SG_READ_BLOCKS 16	/* blocks per command */
+
+/*
+ * Reads @n blocks from @lba with READ(10), as the sr driver does; a drive
+ * that does not know READ(10) (5/20/00) is asked with READ CD for the
+ * Mode 1 user data instead.
+ */
+static int
+sg_read_blocks(struct sg_handle *h, uint32_t lba, uint16_t n, uint8_t *buf)
+{
+	uint8_t read10[10] = { 0x28, 0, (uint8_t)(lba >> 24), (uint8_t)(lba >> 16),
+			       (uint8_t)(lba >> 8), (uint8_t)lba, 0, (uint8_t)(n >> 8), (uint8_t)n, 0 };
+	uint8_t readcd[12] = { 0xbe, 0x08, (uint8_t)(lba >> 24), (uint8_t)(lba >> 16),
+			       (uint8_t)(lba >> 8), (uint8_t)lba, 0, (uint8_t)(n >> 8), (uint8_t)n,
+			       0x10, 0, 0 };
+	struct mmc_cmd cmd;
+	int ret;
+
+	ret = sg_simple(h, read10, sizeof(read10), buf, (size_t)n * SG_BLOCK, &cmd);
+	if (ret == 0 || cmd.status != MMC_STATUS_CHECK_CONDITION ||
+	    (cmd.sense[2] & 0x0f) != 0x05 || cmd.sense[12] != 0x20)
+		return ret;
+	return sg_simple(h, readcd, sizeof(readcd), buf, (size_t)n * SG_BLOCK, NULL);
+}
+
+static ssize_t
+sg_read_at(struct sg_handle *h, void *buf, size_t count, off64_t off)
+{
+	uint64_t size = sg_capacity_blocks(h) * SG_BLOCK;
+	uint8_t *blocks, *out = buf;
+	size_t done = 0;
+	int ret = 0;
+
+	if (off < 0)
+		return -EINVAL;
+	if ((uint64_t)off >= size || count == 0)
+		return 0;
+	if (count > size - (uint64_t)off)
+		count = (size_t)(size - (uint64_t)off);
+	blocks = malloc(SG_READ_BLOCKS * SG_BLOCK);
+	if (!blocks)
+		return -ENOMEM;
+	while (done < count) {
+		uint64_t at = (uint64_t)off + done;
+		uint32_t lba = (uint32_t)(at / SG_BLOCK);
+		size_t skip = (size_t)(at % SG_BLOCK);
+		size_t want = skip + (count - done);
+		uint16_t n = (uint16_t)((want + SG_BLOCK - 1) / SG_BLOCK);
+		size_t len;
+
+		if (n > SG_READ_BLOCKS)
+			n = SG_READ_BLOCKS;
+		ret = sg_read_blocks(h, lba, n, blocks);
+		if (ret < 0)
+			break;
+		len = (size_t)n * SG_BLOCK - skip;
+		if (len > count - done)
+			len = count - done;
+		memcpy(out + done, blocks + skip, len);
+		done += len;
+	}
+	free(blocks);
+	return done ? (ssize_t)done : ret;
+}
+
+SG_EXPORT ssize_t
+read(int fd, void *buf, size_t count)
+{
+	struct sg_handle *h;
+	ssize_t n;
+
+	pthread_once(&sg_once, sg_init);
+	h = sg_lookup(fd);
+	if (!h)
+		return real_read(fd, buf, count);
+	pthread_mutex_lock(&h->pos_mu);
+	n = sg_read_at(h, buf, count, h->pos);
+	if (n > 0)
+		h->pos += n;
+	pthread_mutex_unlock(&h->pos_mu);
+	if (n < 0) {
+		errno = (int)-n;
+		return -1;
+	}
+	return n;
+}
+
+static ssize_t
+sg_pread(int fd, void *buf, size_t count, off64_t off, bool *handled)
+{
+	struct sg_handle *h;
+	ssize_t n;
+
+	pthread_once(&sg_once, sg_init);
+	h = sg_lookup(fd);
+	*handled = h != NULL;
+	if (!h)
+		return 0;
+	n = sg_read_at(h, buf, count, off);
+	if (n < 0) {
+		errno = (int)-n;
+		return -1;
+	}
+	return n;
+}
+
+SG_EXPORT ssize_t
+pread(int fd, void *buf, size_t count, off_t off)
+{
+	bool handled;
+	ssize_t n = sg_pread(fd, buf, count, off, &handled);
+
+	return handled ? n : real_pread(fd, buf, count, off);
+}
+
+SG_EXPORT ssize_t
+pread64(int fd, void *buf, size_t count, off64_t off)
+{
+	bool handled;
+	ssize_t n = sg_pread(fd, buf, count, off, &handled);
+
+	return handled ? n : real_pread64(fd, buf, count, off);
+}
+
+static off64_t
+sg_lseek(struct sg_handle *h, off64_t off, int whence)
+{
+	off64_t base, ret;
+
+	pthread_mutex_lock(&h->pos_mu);
+	switch (whence) {
+	case SEEK_SET:
+		base = 0;
+		break;
+	case SEEK_CUR:
+		base = h->pos;
+		break;
+	case SEEK_END:
+		base = (off64_t)(sg_capacity_blocks(h) * SG_BLOCK);
+		break;
+	default:
+		pthread_mutex_unlock(&h->pos_mu);
+		return -EINVAL;
+	}
+	ret = base + off;
+	if (ret < 0)
+		ret = -EINVAL;
+	else
+		h->pos = ret;
+	pthread_mutex_unlock(&h->pos_mu);
+	return ret;
+}
+
+SG_EXPORT off_t
+lseek(int fd, off_t off, int whence)
+{
+	struct sg_handle *h;
+	off64_t ret;
+
+	pthread_once(&sg_once, sg_init);
+	h = sg_lookup(fd);
+	if (!h)
+		return real_lseek(fd, off, whence);
+	ret = sg_lseek(h, off, whence);
+	if (ret < 0) {
+		errno = (int)-ret;
+		return -1;
+	}
+	return (off_t)ret;
+}
+
+SG_EXPORT off64_t
+lseek64(int fd, off64_t off, int whence)
+{
+	struct sg_handle *h;
+	off64_t ret;
+
+	pthread_once(&sg_once, sg_init);
+	h = sg_lookup(fd);
+	if (!h)
+		return real_lseek64(fd, off, whence);
+	ret = sg_lseek(h, off, whence);
+	if (ret < 0) {
+		errno = (int)-ret;
+		return -1;
+	}
+	return ret;
 }
 
 /* ---- fcntl: record locks are the emulator's exclusive access ---- */
