@@ -99,7 +99,6 @@ static struct {
 	const char *path;	/* BURNFS_SG_PATH; NULL: the interposer stays out of the way */
 	const char *emu_dir;	/* BURNFS_SG_EMU */
 	const char *media;	/* BURNFS_SG_MEDIA: a fresh disc at the first open */
-	unsigned faults;	/* BURNFS_SG_FAULT: enum emu_fault bits */
 	unsigned speed;		/* BURNFS_SG_SPEED: pacing, N x real time */
 	bool debug;		/* BURNFS_SG_DEBUG */
 	bool node_known;	/* the path existed at start: match it by inode too */
@@ -189,11 +188,6 @@ sg_init(void)
 	if (sg_cfg.path && !sg_cfg.emu_dir) {
 		sg_debug("BURNFS_SG_PATH without BURNFS_SG_EMU: not interposing");
 		sg_cfg.path = NULL;
-	}
-	v = getenv("BURNFS_SG_FAULT");
-	if (v && *v && emu_fault_parse(v, &sg_cfg.faults) < 0) {
-		sg_debug("BURNFS_SG_FAULT=%s is not a list of faults: ignored", v);
-		sg_cfg.faults = 0;
 	}
 	v = getenv("BURNFS_SG_SPEED");
 	if (v && *v)
@@ -438,7 +432,6 @@ sg_open_node(const char *path, int flags)
 	pthread_mutex_lock(&sg_mu);
 	if (!sg_media_applied && sg_cfg.media)
 		cfg.media = sg_cfg.media;
-	cfg.faults = sg_cfg.faults;
 	cfg.speed = sg_cfg.speed;
 	sg_depth++;
 	ret = emu_drive_open(sg_cfg.emu_dir, &cfg, &h->drive, &err);
