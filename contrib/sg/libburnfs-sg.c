@@ -1383,7 +1383,8 @@ static int
 sg_read_blocks(struct sg_handle *h, uint32_t lba, uint16_t n, uint8_t *buf)
 {
 	uint8_t read10[10] = { 0x28, 0, (uint8_t)(lba >> 24), (uint8_t)(lba >> 16),
-			       (uint8_t)(lba >> 8), (uint8_t)lba, 0, (uint8_t)(n >> 8), (uint8_t)n, 0 };
+			       (uint8_t)(lba >> 8), (uint8_t)lba, 0, (uint8_t)(n >> 8),
+			       (uint8_t)n, 0 };
 	uint8_t readcd[12] = { 0xbe, 0x08, (uint8_t)(lba >> 24), (uint8_t)(lba >> 16),
 			       (uint8_t)(lba >> 8), (uint8_t)lba, 0, (uint8_t)(n >> 8), (uint8_t)n,
 			       0x10, 0, 0 };
