@@ -1,5 +1,6 @@
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -7,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "owner.h"
@@ -101,6 +103,70 @@ owner_describe(const struct owner_record *rec, char *buf, size_t size)
 		close(fd);
 	}
 	return snprintf(buf, size, "pid %d (%s)", (int)rec->pid, comm);
+}
+
+/* True when process directory @fd_dir has a descriptor of the device open. */
+static bool
+has_device_open(const char *fd_dir, mode_t type, dev_t rdev)
+{
+	DIR *fds = opendir(fd_dir);
+	struct dirent *f;
+	bool found = false;
+
+	if (!fds)
+		return false;	/* gone, or not ours to look at */
+	while (!found && (f = readdir(fds))) {
+		char link[4096], target[4200];
+		struct stat sb;
+		ssize_t n;
+
+		if (f->d_name[0] == '.')
+			continue;
+		snprintf(link, sizeof(link), "%s/%s", fd_dir, f->d_name);
+		n = readlink(link, target, sizeof(target) - 1);
+		if (n <= 0)
+			continue;
+		target[n] = '\0';
+		/*
+		 * Only device nodes under /dev are looked at: stat() of any
+		 * other descriptor could wait on a hung network filesystem or
+		 * on a FUSE mount (this very daemon's, even).
+		 */
+		if (strncmp(target, "/dev/", 5) != 0)
+			continue;
+		found = stat(target, &sb) == 0 && (sb.st_mode & S_IFMT) == type &&
+			sb.st_rdev == rdev;
+	}
+	closedir(fds);
+	return found;
+}
+
+pid_t
+owner_find_opener(mode_t type, dev_t rdev)
+{
+	DIR *proc = opendir("/proc");
+	struct dirent *p;
+	pid_t found = 0;
+
+	if (!proc)
+		return 0;
+	while ((p = readdir(proc))) {
+		char fd_dir[64], *end;
+		long pid = strtol(p->d_name, &end, 10);
+
+		if (*end || pid <= 0 || pid == getpid())
+			continue;
+		snprintf(fd_dir, sizeof(fd_dir), "/proc/%ld/fd", pid);
+		if (!has_device_open(fd_dir, type, rdev))
+			continue;
+		if (found) {
+			found = -1;
+			break;
+		}
+		found = (pid_t)pid;
+	}
+	closedir(proc);
+	return found;
 }
 
 unsigned long

@@ -35,5 +35,16 @@ bool owner_pid_alive(pid_t pid);
  */
 int owner_describe(const struct owner_record *rec, char *buf, size_t size);
 
+/*
+ * Finds the holder of a device that took it with O_EXCL alone, which no
+ * lock query reveals: the processes other than this one with a descriptor
+ * of the device (a node under /dev of type @type, S_IFBLK or S_IFCHR,
+ * number @rdev) open, from /proc/PID/fd. Returns the pid when exactly one
+ * process has it open, 0 when none, -1 when several do (the kernel keeps
+ * no trace of which open was exclusive, so naming one would be a guess).
+ * Processes whose descriptors we may not read are not seen.
+ */
+pid_t owner_find_opener(mode_t type, dev_t rdev);
+
 /* A token unique within this process, for owner_record.token. */
 unsigned long owner_new_token(void);

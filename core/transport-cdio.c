@@ -36,6 +36,8 @@ struct cdio_transport {
 	unsigned long token;
 	char owner_path[300];
 	char client_name[64];
+	mode_t type;		/* S_IFBLK or S_IFCHR */
+	dev_t rdev;
 };
 
 static int
@@ -118,6 +120,13 @@ describe_holder(struct cdio_transport *ct, pid_t pid, char *buf, size_t size)
 		rec = (struct owner_record){ .pid = pid };
 		return owner_describe(&rec, buf, size);
 	}
+	/*
+	 * A holder with O_EXCL and no fcntl lock (cdrdao) shows in no lock
+	 * query; when only one other process has the device open, it is that.
+	 */
+	pid = owner_find_opener(ct->type, ct->rdev);
+	if (pid > 0)
+		return describe_holder(ct, pid, buf, size);
 	return snprintf(buf, size, "another program (it opened %s exclusively)",
 			ct->base.device);
 }
@@ -256,6 +265,8 @@ burn_transport_open_cdio(const char *device, struct burn_transport **out, struct
 	mkdir(run_dir, 0755);
 	snprintf(ct->owner_path, sizeof(ct->owner_path), "%s/%u-%u.owner", run_dir,
 		 major(sb.st_rdev), minor(sb.st_rdev));
+	ct->type = sb.st_mode & S_IFMT;
+	ct->rdev = sb.st_rdev;
 	/* our own messages say what failed; libcdio's warnings would only repeat it */
 	cdio_loglevel_default = CDIO_LOG_ERROR;
 	ct->cdio = cdio_open_am(device, DRIVER_DEVICE, "MMC_RDWR");
@@ -278,4 +289,31 @@ burn_transport_open_cdio(const char *device, struct burn_transport **out, struct
 	}
 	*out = &ct->base;
 	return 0;
+}
+
+int
+burn_transport_find_cdio(char *buf, size_t size)
+{
+	char **devices;
+	int ret = -ENODEV;
+
+	cdio_loglevel_default = CDIO_LOG_ERROR;
+	devices = cdio_get_devices(DRIVER_DEVICE);
+	for (char **dev = devices; dev && *dev; dev++) {
+		cdio_drive_read_cap_t rcap = 0;
+		cdio_drive_write_cap_t wcap = 0;
+		cdio_drive_misc_cap_t mcap = 0;
+
+		/* libcdio asks the drive (MODE SENSE page 2Ah), not a table */
+		cdio_get_drive_cap_dev(*dev, &rcap, &wcap, &mcap);
+		if ((wcap & (CDIO_DRIVE_CAP_ERROR | CDIO_DRIVE_CAP_UNKNOWN)) ||
+		    !(wcap & (CDIO_DRIVE_CAP_WRITE_CD_R | CDIO_DRIVE_CAP_WRITE_CD_RW)))
+			continue;
+		snprintf(buf, size, "%s", *dev);
+		ret = 0;
+		break;
+	}
+	if (devices)
+		cdio_free_device_list(devices);
+	return ret;
 }

@@ -70,6 +70,13 @@ int burn_transport_open_cdio(const char *device, struct burn_transport **out,
 			     struct burn_error *err);
 
 /*
+ * Looks for a recorder: the first device libcdio finds whose drive says it
+ * writes CD-R or CD-RW. Fills @buf with its path and returns 0, or -ENODEV
+ * when there is none.
+ */
+int burn_transport_find_cdio(char *buf, size_t size);
+
+/*
  * Opens @spec: "emu:DIR" or a device path. @emu may be NULL for defaults.
  */
 int burn_transport_open(const char *spec, const struct emu_options *emu,

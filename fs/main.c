@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -74,13 +75,14 @@ static const struct fuse_opt burnfs_opt_spec[] = {
 static void
 usage(const char *prog)
 {
-	printf("usage: %s [-f] [-d] [-o OPT[,OPT...]] DEVICE MOUNTPOINT\n"
+	printf("usage: %s [-f] [-d] [-o OPT[,OPT...]] [DEVICE] MOUNTPOINT\n"
 	       "\n"
 	       "Presents a CD recorder as files (see burnfs(1)).\n"
 	       "\n"
 	       "DEVICE is a recorder such as /dev/sr0, or emu:DIR for the emulated\n"
 	       "recorder whose disc lives in directory DIR (created with a blank\n"
-	       "80-minute CD-R when absent).\n"
+	       "80-minute CD-R when absent). Without DEVICE, burnfs takes the first\n"
+	       "recorder that can write CDs.\n"
 	       "\n"
 	       "burnfs options:\n"
 	       "    -f                     stay in the foreground\n"
@@ -151,6 +153,17 @@ opt_proc(void *data, const char *arg, int key, struct fuse_args *outargs)
 	}
 }
 
+/* Whether a lone argument is a DEVICE (so the MOUNTPOINT is what is missing). */
+static bool
+names_a_device(const char *arg)
+{
+	struct stat sb;
+
+	if (strncmp(arg, "emu:", 4) == 0)
+		return true;
+	return stat(arg, &sb) == 0 && (S_ISBLK(sb.st_mode) || S_ISCHR(sb.st_mode));
+}
+
 /* fsname=burnfs:DEVICE for mount(8) and df, with fuse_opt's commas escaped. */
 static int
 add_fsname(struct fuse_args *args, const char *device)
@@ -208,6 +221,7 @@ main(int argc, char *argv[])
 	struct fuse_loop_config *loop_cfg = NULL;
 	struct fs_ctx ctx = { 0 };
 	struct fuse *fuse = NULL;
+	char found[256];
 	int ret = EXIT_USAGE;
 
 	if (fuse_opt_parse(&args, &o, burnfs_opt_spec, opt_proc) < 0) {
@@ -230,8 +244,22 @@ main(int argc, char *argv[])
 	}
 	if (fuse_parse_cmdline(&args, &cmd) != 0)
 		goto out_args;
+	if (o.device && !cmd.mountpoint && !names_a_device(o.device)) {
+		/* one argument: the mountpoint; the recorder is the first one libcdio finds */
+		cmd.mountpoint = strdup(o.device);
+		o.device = NULL;
+		if (!cmd.mountpoint)
+			goto out_cmd;
+		if (burn_transport_find_cdio(found, sizeof(found)) < 0) {
+			fprintf(stderr, "burnfs: no CD recorder found; name one (DEVICE, such as /dev/sr0), or use the emulated recorder: burnfs emu:DIR %s\n",
+				cmd.mountpoint);
+			ret = EXIT_FAILURE;
+			goto out_cmd;
+		}
+		o.device = found;
+	}
 	if (!o.device || !cmd.mountpoint) {
-		fprintf(stderr, "burnfs: %s\nusage: %s [-f] [-d] [-o OPT[,OPT...]] DEVICE MOUNTPOINT (try --help)\n",
+		fprintf(stderr, "burnfs: %s\nusage: %s [-f] [-d] [-o OPT[,OPT...]] [DEVICE] MOUNTPOINT (try --help)\n",
 			!o.device ? "no DEVICE given (a device such as /dev/sr0, or emu:DIR)"
 				  : "no MOUNTPOINT given", argv[0]);
 		goto out_cmd;
