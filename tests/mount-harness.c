@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/vfs.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -158,12 +159,54 @@ teardown_all(void)
 	top = disc = NULL;
 }
 
+/*
+ * With BURNFS_TEST_SG set (the path of libburnfs-sg.so), the daemon talks
+ * to the emulated recorder through a device node and the interposer: the
+ * real libcdio transport and real ioctls. The emu_* options then become
+ * the interposer's BURNFS_SG_* variables.
+ */
+static void
+start_sg(const char *lib, const char *opts)
+{
+	char *node = path_in(top, "sr0"), *rest = strdup(opts ? opts : ""), *save = NULL;
+	char keep[1024] = "";
+
+	ck_assert_int_eq(mknod(node, S_IFBLK | 0660, makedev(11, 0)), 0);
+	setenv("LD_PRELOAD", lib, 1);
+	setenv("BURNFS_SG_PATH", node, 1);
+	setenv("BURNFS_SG_EMU", disc, 1);
+	unsetenv("BURNFS_SG_MEDIA");
+	unsetenv("BURNFS_SG_SPEED");
+	unsetenv("BURNFS_SG_FAULT");
+	for (char *o = strtok_r(rest, ",", &save); o; o = strtok_r(NULL, ",", &save)) {
+		if (strncmp(o, "emu_media=", 10) == 0)
+			setenv("BURNFS_SG_MEDIA", o + 10, 1);
+		else if (strncmp(o, "emu_speed=", 10) == 0)
+			setenv("BURNFS_SG_SPEED", o + 10, 1);
+		else if (strncmp(o, "emu_fault=", 10) == 0)
+			setenv("BURNFS_SG_FAULT", o + 10, 1);
+		else
+			snprintf(keep + strlen(keep), sizeof(keep) - strlen(keep), "%s%s",
+				 keep[0] ? "," : "", o);
+	}
+	ck_assert_int_eq(mount_start(&m1, "mnt", node, keep[0] ? keep : NULL), 0);
+	/* only the daemon runs under the interposer; the test itself and its tools do not */
+	unsetenv("LD_PRELOAD");
+	free(rest);
+	free(node);
+}
+
 void
 start_with(const char *opts)
 {
+	const char *sg = getenv("BURNFS_TEST_SG");
 	char dev[4200];
 
 	setup_dirs();
+	if (sg && *sg) {
+		start_sg(sg, opts);
+		return;
+	}
 	snprintf(dev, sizeof(dev), "emu:%s", disc);
 	ck_assert_int_eq(mount_start(&m1, "mnt", dev, opts), 0);
 }

@@ -100,6 +100,7 @@ static struct {
 	const char *emu_dir;	/* BURNFS_SG_EMU */
 	const char *media;	/* BURNFS_SG_MEDIA: a fresh disc at the first open */
 	unsigned speed;		/* BURNFS_SG_SPEED: pacing, N x real time */
+	struct emu_config faults;	/* BURNFS_SG_FAULT: as -o emu_fault= */
 	bool debug;		/* BURNFS_SG_DEBUG */
 	bool node_known;	/* the path existed at start: match it by inode too */
 	dev_t node_dev;
@@ -192,6 +193,11 @@ sg_init(void)
 	v = getenv("BURNFS_SG_SPEED");
 	if (v && *v)
 		sg_cfg.speed = (unsigned)strtoul(v, NULL, 10);
+	v = getenv("BURNFS_SG_FAULT");
+	if (v && *v && emu_fault_parse(v, &sg_cfg.faults) < 0) {
+		sg_debug("BURNFS_SG_FAULT=%s is not a fault list: ignored", v);
+		memset(&sg_cfg.faults, 0, sizeof(sg_cfg.faults));
+	}
 	if (sg_cfg.media && !emu_media_kind_valid(sg_cfg.media)) {
 		sg_debug("BURNFS_SG_MEDIA=%s is not a media kind: ignored", sg_cfg.media);
 		sg_cfg.media = NULL;
@@ -410,7 +416,7 @@ sg_drop_posix_lock(void)
 static int
 sg_open_node(const char *path, int flags)
 {
-	struct emu_config cfg = { 0 };
+	struct emu_config cfg = sg_cfg.faults;
 	struct burn_error err;
 	struct sg_handle *h;
 	int fd, ret;
@@ -430,8 +436,7 @@ sg_open_node(const char *path, int flags)
 	h->options = CDO_USE_FFLAGS | CDO_AUTO_CLOSE | CDO_LOCK;	/* the kernel's defaults */
 	h->reserved_size = SG_DEF_RESERVED_SIZE;
 	pthread_mutex_lock(&sg_mu);
-	if (!sg_media_applied && sg_cfg.media)
-		cfg.media = sg_cfg.media;
+	cfg.media = !sg_media_applied && sg_cfg.media ? sg_cfg.media : NULL;
 	cfg.speed = sg_cfg.speed;
 	sg_depth++;
 	ret = emu_drive_open(sg_cfg.emu_dir, &cfg, &h->drive, &err);
