@@ -3,7 +3,7 @@
 # otherwise it names the missing packages and stops.
 
 burnfs_packages="gcc libc6-dev meson ninja-build pkg-config python3 libfuse3-dev fuse3
-	libcdio-dev libcdio-utils check valgrind genisoimage cdrdao cdrskin xorriso"
+	libcdio-dev libcdio-utils check valgrind genisoimage libglib2.0-bin cdrdao cdrskin xorriso"
 
 burnfs_ensure_packages() {
 	local missing="" p
