@@ -82,7 +82,8 @@ slurp(const char *path)
  * speed: a slow machine only waits longer.
  */
 int
-mount_start(struct mount *m, const char *name, const char *device, const char *opts)
+mount_start_env(struct mount *m, const char *name, const char *device, const char *opts,
+		void (*child_env)(void *arg), void *arg)
 {
 	int status;
 
@@ -92,14 +93,24 @@ mount_start(struct mount *m, const char *name, const char *device, const char *o
 	m->pid = fork();
 	ck_assert_int_ge(m->pid, 0);
 	if (m->pid == 0) {
-		int fd = open(m->log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		const char *argv[8];
+		int fd = open(m->log, O_WRONLY | O_CREAT | O_TRUNC, 0644), n = 0;
 
 		dup2(fd, 1);
 		dup2(fd, 2);
-		if (opts)
-			execl(burnfs_bin, "burnfs", "-f", "-o", opts, device, m->mnt, (char *)NULL);
-		else
-			execl(burnfs_bin, "burnfs", "-f", device, m->mnt, (char *)NULL);
+		if (child_env)
+			child_env(arg);
+		argv[n++] = "burnfs";
+		argv[n++] = "-f";
+		if (opts) {
+			argv[n++] = "-o";
+			argv[n++] = opts;
+		}
+		if (device)
+			argv[n++] = device;
+		argv[n++] = m->mnt;
+		argv[n] = NULL;
+		execv(burnfs_bin, (char *const *)argv);
 		_exit(127);
 	}
 	for (int i = 0; i < 3000; i++) {
@@ -113,6 +124,12 @@ mount_start(struct mount *m, const char *name, const char *device, const char *o
 	}
 	ck_abort_msg("burnfs did not mount %s; its log: %s", m->mnt, slurp(m->log));
 	return -1;
+}
+
+int
+mount_start(struct mount *m, const char *name, const char *device, const char *opts)
+{
+	return mount_start_env(m, name, device, opts, NULL, NULL);
 }
 
 void

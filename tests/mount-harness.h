@@ -32,6 +32,9 @@ char *slurp(const char *path);
  * returns 0, or the daemon's exit status if it died first.
  */
 int mount_start(struct mount *m, const char *name, const char *device, const char *opts);
+/* The same with @child_env(@arg) run in the daemon's process before exec; @device may be NULL. */
+int mount_start_env(struct mount *m, const char *name, const char *device, const char *opts,
+		    void (*child_env)(void *arg), void *arg);
 /* Unmounts, and checks burnfs exited 0 having printed nothing. */
 void mount_stop(struct mount *m);
 

@@ -26,61 +26,19 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "mount-harness.h"
 
-#define FUSE_SUPER_MAGIC 0x65735546
 #define OUT_MAX 65536
 
-static const char *burnfs_bin, *sg_lib, *sg_probe;
+static const char *sg_lib, *sg_probe;
 
-static char *top;	/* per-test scratch directory */
-static char *disc;	/* the emulator directory */
 static char *node;	/* the device node the tools are given */
 static char *run_dir;	/* BURNFS_RUN_DIR: where burnfs publishes its owner record */
 
-struct mount {
-	char *mnt;
-	char *log;
-	pid_t pid;
-};
-
 static struct mount m_emu, m_dev;
 
-static char *
-path_in(const char *base, const char *rel)
-{
-	char *p;
-
-	ck_assert_int_gt(asprintf(&p, "%s/%s", base, rel), 0);
-	return p;
-}
-
 static void
-sleep_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	nanosleep(&ts, NULL);
-}
-
-static char *
-slurp(const char *path)
-{
-	static char buf[OUT_MAX];
-	ssize_t n;
-	int fd = open(path, O_RDONLY);
-
-	buf[0] = '\0';
-	if (fd < 0)
-		return buf;
-	n = read(fd, buf, sizeof(buf) - 1);
-	buf[n > 0 ? n : 0] = '\0';
-	close(fd);
-	return buf;
-}
-
-/* In a child about to exec: the interposer's environment. */
-static void
-child_env(bool preload, const char *extra)
+sg_env(bool preload, const char *extra)
 {
 	if (preload) {
 		setenv("LD_PRELOAD", sg_lib, 1);
@@ -111,7 +69,7 @@ run(const char *const argv[], bool preload, const char *extra, char *out, size_t
 		dup2(nul, 0);
 		dup2(fd, 1);
 		dup2(fd, 2);
-		child_env(preload, extra);
+		sg_env(preload, extra);
 		execvp(argv[0], (char *const *)argv);
 		fprintf(stderr, "cannot run %s: %s\n", argv[0], strerror(errno));
 		_exit(127);
@@ -153,150 +111,27 @@ line_of(const char *out, const char *prefix)
 
 /* ---- mounts ---- */
 
-static bool
-is_fuse_mount(const char *path)
-{
-	struct statfs sf;
-
-	return statfs(path, &sf) == 0 && (unsigned long)sf.f_type == FUSE_SUPER_MAGIC;
-}
-
-/*
- * Starts `burnfs -f [-o OPTS] DEVICE MNT`, through the interposer when
- * @preload, and waits until the mount is up or the daemon has died
- * (bounded, but no assertion on speed). Returns 0 or its exit status.
- */
-static int
-mount_start(struct mount *m, const char *name, const char *device, const char *opts,
-	    bool preload, const char *extra)
-{
-	int status;
-
-	m->mnt = path_in(top, name);
-	ck_assert_int_eq(mkdir(m->mnt, 0755), 0);
-	ck_assert_int_gt(asprintf(&m->log, "%s/%s.log", top, name), 0);
-	m->pid = fork();
-	ck_assert_int_ge(m->pid, 0);
-	if (m->pid == 0) {
-		int fd = open(m->log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-
-		dup2(fd, 1);
-		dup2(fd, 2);
-		child_env(preload, extra);
-		if (device && opts)
-			execl(burnfs_bin, "burnfs", "-f", "-o", opts, device, m->mnt, (char *)NULL);
-		else if (device)
-			execl(burnfs_bin, "burnfs", "-f", device, m->mnt, (char *)NULL);
-		else
-			execl(burnfs_bin, "burnfs", "-f", m->mnt, (char *)NULL);
-		_exit(127);
-	}
-	for (int i = 0; i < 3000; i++) {
-		if (is_fuse_mount(m->mnt))
-			return 0;
-		if (waitpid(m->pid, &status, WNOHANG) == m->pid) {
-			m->pid = 0;
-			return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-		}
-		sleep_ms(10);
-	}
-	ck_abort_msg("burnfs did not mount %s; its log: %s", m->mnt, slurp(m->log));
-	return -1;
-}
+struct env_arg {
+	bool preload;
+	const char *extra;
+};
 
 static void
-mount_stop(struct mount *m)
+env_hook(void *arg)
 {
-	int status;
+	const struct env_arg *a = arg;
 
-	if (!m->mnt)
-		return;
-	if (m->pid > 0) {
-		if (umount2(m->mnt, 0) < 0)
-			umount2(m->mnt, MNT_DETACH);
-		ck_assert_int_eq(waitpid(m->pid, &status, 0), m->pid);
-		ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
-			      "burnfs exited with status %d; its log: %s", status, slurp(m->log));
-		/* a clean run says nothing, through the interposer too */
-		ck_assert_msg(slurp(m->log)[0] == '\0', "burnfs printed: %s", slurp(m->log));
-	}
-	free(m->mnt);
-	free(m->log);
-	memset(m, 0, sizeof(*m));
+	sg_env(a->preload, a->extra);
 }
 
-static char *
-at(const struct mount *m, const char *rel)
-{
-	static char buf[4][4300];
-	static int n;
-
-	n = (n + 1) % 4;
-	snprintf(buf[n], sizeof(buf[n]), "%s/%s", m->mnt, rel);
-	return buf[n];
-}
-
-/* One open, one write, like echo; 0 or -errno. */
+/* burnfs on @device (NULL: let it search), under the interposer when @preload. */
 static int
-put(const char *path, const char *data)
+sg_mount(struct mount *m, const char *name, const char *device, const char *opts, bool preload,
+	 const char *extra)
 {
-	int fd = open(path, O_WRONLY | O_TRUNC), ret = 0;
-	ssize_t n;
+	struct env_arg a = { preload, extra };
 
-	if (fd < 0)
-		return -errno;
-	n = write(fd, data, strlen(data));
-	if (n < 0)
-		ret = -errno;
-	if (close(fd) < 0 && ret == 0)
-		ret = -errno;
-	return ret;
-}
-
-static char *
-get_err(const char *path, int *err)
-{
-	static char buf[4][8192];
-	static int n;
-	size_t off = 0;
-	ssize_t r = 0;
-	int fd;
-
-	n = (n + 1) % 4;
-	buf[n][0] = '\0';
-	*err = 0;
-	fd = open(path, O_RDONLY);
-	if (fd < 0) {
-		*err = errno;
-		return buf[n];
-	}
-	while (off < sizeof(buf[n]) - 1 &&
-	       (r = read(fd, buf[n] + off, sizeof(buf[n]) - 1 - off)) > 0)
-		off += (size_t)r;
-	if (r < 0)
-		*err = errno;
-	buf[n][off] = '\0';
-	close(fd);
-	return buf[n];
-}
-
-static char *
-get(const char *path)
-{
-	int err;
-	char *s = get_err(path, &err);
-
-	ck_assert_msg(err == 0, "reading %s: %s", path, strerror(err));
-	return s;
-}
-
-static void
-last_error_starts(const struct mount *m, const char *prefix)
-{
-	const char *le = get(at(m, "last_error"));
-
-	ck_assert_msg(strncmp(le, prefix, strlen(prefix)) == 0,
-		      "last_error is \"%s\", expected \"%s...\"", le, prefix);
+	return mount_start_env(m, name, device, opts, env_hook, &a);
 }
 
 /* ---- a process that holds the device (sg-probe hold|lock) ---- */
@@ -322,7 +157,7 @@ holder_start(struct holder *h, const char *how)
 		dup2(out[1], 1);
 		close(in[1]);
 		close(out[0]);
-		child_env(true, NULL);
+		sg_env(true, NULL);
 		execl(sg_probe, "sg-probe", how, node, (char *)NULL);
 		_exit(127);
 	}
@@ -381,8 +216,8 @@ mount_both(void)
 	char dev[4200];
 
 	snprintf(dev, sizeof(dev), "emu:%s", disc);
-	ck_assert_int_eq(mount_start(&m_emu, "emu", dev, "client_name=Emulated", false, NULL), 0);
-	ck_assert_int_eq(mount_start(&m_dev, "dev", node, "client_name=Through SG", true, NULL),
+	ck_assert_int_eq(sg_mount(&m_emu, "emu", dev, "client_name=Emulated", false, NULL), 0);
+	ck_assert_int_eq(sg_mount(&m_dev, "dev", node, "client_name=Through SG", true, NULL),
 			 0);
 }
 
@@ -716,7 +551,7 @@ START_TEST(no_recorder)
 
 	if (host_has_cd_devices())
 		return;	/* this machine has a drive: nothing to prove here */
-	ck_assert_int_eq(mount_start(&m, "auto", NULL, NULL, false, NULL), 1);
+	ck_assert_int_eq(sg_mount(&m, "auto", NULL, NULL, false, NULL), 1);
 	assert_has(slurp(m.log), "no CD recorder found");
 	assert_has(slurp(m.log), "emu:DIR");
 	free(m.mnt);
@@ -729,7 +564,7 @@ START_TEST(first_recorder_found)
 	/* libcdio looks at /dev/sr0 among others: make that the emulated drive */
 	free(node);
 	node = strdup("/dev/sr0");
-	ck_assert_int_eq(mount_start(&m_dev, "auto", NULL, NULL, true, NULL), 0);
+	ck_assert_int_eq(sg_mount(&m_dev, "auto", NULL, NULL, true, NULL), 0);
 	ck_assert_str_eq(get(at(&m_dev, "recorder/vendor_id")), "BURNFS\n");
 	ck_assert_str_eq(get(at(&m_dev, "media/start_of_next_session")), "-11634\n");
 }
@@ -778,17 +613,6 @@ sg_suite(void)
 }
 
 static bool
-fuse_available(void)
-{
-	int fd = open("/dev/fuse", O_RDWR);
-
-	if (fd < 0)
-		return false;
-	close(fd);
-	return geteuid() == 0 || system("command -v fusermount3 >/dev/null 2>&1") == 0;
-}
-
-static bool
 mknod_available(const char *base)
 {
 	char path[4200];
@@ -800,55 +624,24 @@ mknod_available(const char *base)
 	return ok;
 }
 
-static void
-unmount_leftovers(const char *base)
-{
-	char line[8192], mnt[4096];
-	size_t blen = strlen(base);
-	FILE *f = fopen("/proc/self/mounts", "r");
-
-	if (!f)
-		return;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "%*s %4095s", mnt) == 1 && strncmp(mnt, base, blen) == 0 &&
-		    mnt[blen] == '/')
-			umount2(mnt, MNT_DETACH);
-	fclose(f);
-}
-
 int
 main(void)
 {
-	char *base;
-	int ret;
+	char *probe_dir;
+	bool nodes;
 
-	burnfs_bin = getenv("BURNFS");
 	sg_lib = getenv("BURNFS_SG_LIB");
 	sg_probe = getenv("SG_PROBE");
-	if (!burnfs_bin || !*burnfs_bin || !sg_lib || !*sg_lib || !sg_probe || !*sg_probe) {
-		fprintf(stderr, "BURNFS, BURNFS_SG_LIB and SG_PROBE must be set (meson sets them)\n");
+	if (!sg_lib || !*sg_lib || !sg_probe || !*sg_probe) {
+		fprintf(stderr, "BURNFS_SG_LIB and SG_PROBE must be set (meson sets them)\n");
 		return 99;
 	}
-	if (!fuse_available()) {
-		printf("1..0 # SKIP FUSE is not available here (/dev/fuse cannot be opened)\n");
-		return 77;
-	}
-	signal(SIGPIPE, SIG_IGN);
-	if (asprintf(&base, "%s/burnfs-sgsuite-XXXXXX",
-		     getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp") < 0 ||
-	    !mkdtemp(base)) {
-		perror("burnfs sg suite: mkdtemp");
-		return 99;
-	}
-	if (!mknod_available(base)) {
+	probe_dir = strdup(getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	nodes = probe_dir && mknod_available(probe_dir);
+	free(probe_dir);
+	if (!nodes) {
 		printf("1..0 # SKIP cannot make device nodes here (mknod needs CAP_MKNOD)\n");
-		test_rmtree(base);
 		return 77;
 	}
-	setenv("TMPDIR", base, 1);
-	ret = test_run_suite(sg_suite());
-	unmount_leftovers(base);
-	test_rmtree(base);
-	free(base);
-	return ret;
+	return mount_suite_main(sg_suite());
 }
