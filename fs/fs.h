@@ -27,6 +27,7 @@ struct fs_job {
 };
 
 struct fuse_pollhandle;
+struct fs_handle;
 
 struct fs_ctx {
 	struct recorder *rec;
@@ -41,6 +42,8 @@ struct fs_ctx {
 	pthread_mutex_t jobs_mu;
 	size_t n_jobs;
 	struct fs_job *jobs[FS_MAX_JOBS];
+	pthread_mutex_t handles_mu;
+	struct fs_handle *handles;	/* open handles, see ops.c */
 	pthread_mutex_t poll_mu;
 	size_t n_polls;
 	struct fuse_pollhandle *polls[FS_MAX_POLLS];	/* poll()s waiting for progress */

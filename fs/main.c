@@ -293,6 +293,7 @@ main(int argc, char *argv[])
 	pthread_mutex_init(&ctx.sink_mu, NULL);
 	pthread_mutex_init(&ctx.poll_mu, NULL);
 	pthread_mutex_init(&ctx.jobs_mu, NULL);
+	pthread_mutex_init(&ctx.handles_mu, NULL);
 	if (!ctx.le) {
 		fprintf(stderr, "burnfs: out of memory\n");
 		goto out_fuse;
@@ -327,10 +328,13 @@ out_fuse:
 		rawcd_set_notify(ctx.w, NULL, NULL);
 	fs_polls_drop(&ctx);
 	fuse_destroy(fuse);
+	if (ctx.w)
+		fs_handles_free(&ctx);
 	fuse_loop_cfg_destroy(loop_cfg);
 	rawcd_destroy(ctx.w);
 	fs_jobs_free(&ctx);
 	pthread_mutex_destroy(&ctx.jobs_mu);
+	pthread_mutex_destroy(&ctx.handles_mu);
 	pthread_mutex_destroy(&ctx.poll_mu);
 	recorder_close(ctx.rec);
 	lasterr_destroy(ctx.le);

@@ -21,7 +21,57 @@ struct fs_handle {
 	struct strbuf content;	/* a read open's snapshot, rendered once like sysfs does */
 	struct fs_sink *sink;	/* track.raw or a burn/ job */
 	unsigned long generation;	/* progress generation the content shows */
+	struct fs_handle *prev, *next;	/* ctx->handles: what an unmount may leave unreleased */
 };
+
+/*
+ * Every open handle is listed: a RELEASE still in flight when the mount
+ * goes away never arrives, and fs_handles_free() then frees what is left.
+ */
+static void
+handle_track(struct fs_ctx *ctx, struct fs_handle *h)
+{
+	pthread_mutex_lock(&ctx->handles_mu);
+	h->prev = NULL;
+	h->next = ctx->handles;
+	if (h->next)
+		h->next->prev = h;
+	ctx->handles = h;
+	pthread_mutex_unlock(&ctx->handles_mu);
+}
+
+static void
+handle_untrack(struct fs_ctx *ctx, struct fs_handle *h)
+{
+	pthread_mutex_lock(&ctx->handles_mu);
+	if (h->prev)
+		h->prev->next = h->next;
+	else
+		ctx->handles = h->next;
+	if (h->next)
+		h->next->prev = h->prev;
+	pthread_mutex_unlock(&ctx->handles_mu);
+}
+
+void
+fs_handles_free(struct fs_ctx *ctx)
+{
+	struct fs_handle *h, *next;
+
+	pthread_mutex_lock(&ctx->handles_mu);
+	for (h = ctx->handles; h; h = next) {
+		next = h->next;
+		if (h->sink) {
+			struct burn_error e;
+
+			fs_sink_release(ctx, h->sink, &e);
+		}
+		strbuf_free(&h->content);
+		free(h);
+	}
+	ctx->handles = NULL;
+	pthread_mutex_unlock(&ctx->handles_mu);
+}
 
 static struct fs_ctx *
 ctx_get(void)
@@ -240,6 +290,7 @@ fs_open(const char *path, struct fuse_file_info *fi)
 	}
 	/* values are live: never let the page cache answer for us */
 	fi->direct_io = 1;
+	handle_track(ctx, h);
 	fi->fh = (uintptr_t)h;
 	return 0;
 out_free:
@@ -332,6 +383,7 @@ fs_release(const char *path, struct fuse_file_info *fi)
 		if (fs_sink_release(ctx, h->sink, &e) < 0)
 			lasterr_set(ctx->le, caller(), &e);
 	}
+	handle_untrack(ctx, h);
 	strbuf_free(&h->content);
 	free(h);
 	return 0;
@@ -558,6 +610,7 @@ fs_create(const char *path, mode_t mode, struct fuse_file_info *fi)
 	}
 	fi->direct_io = 1;
 	fi->nonseekable = 1;
+	handle_track(ctx, h);
 	fi->fh = (uintptr_t)h;
 	return 0;
 }

@@ -12,3 +12,6 @@ void fs_progress_changed(void *ctx);
 
 /* Frees pending poll handles (at unmount). */
 void fs_polls_drop(struct fs_ctx *ctx);
+
+/* Frees the handles whose RELEASE never came (at unmount, before the writer goes). */
+void fs_handles_free(struct fs_ctx *ctx);

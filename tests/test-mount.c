@@ -858,7 +858,12 @@ START_TEST(daemonizes)
 	snprintf(args, sizeof(args), "-o client_name=Bg emu:%s '%s'", disc, mnt);
 	ck_assert_int_eq(run_burnfs(args, out, sizeof(out)), 0);
 	ck_assert_msg(is_fuse_mount(mnt), "not mounted after burnfs returned: %s", out);
-	ck_assert_str_eq(get(path_in(mnt, "client_name")), "Bg\n");
+	{
+		char *name = path_in(mnt, "client_name");
+
+		ck_assert_str_eq(get(name), "Bg\n");
+		free(name);
+	}
 	snprintf(args, sizeof(args), "fusermount3 -u '%s' || umount '%s'", mnt, mnt);
 	status = system(args);
 	ck_assert_int_eq(status, 0);
