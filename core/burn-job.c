@@ -503,6 +503,15 @@ burn_job_finish(struct burn_job *job, struct burn_error *err)
 	if (!job->ret && job->kind != BURN_JOB_RAW && !job->stream_done)
 		fail_set_locked(job, BURN_E_FAIL,
 				"internal bug: %s: the burn job ended without its stream", job->name);
+	/*
+	 * The file stopped before the end its header declares: the disc is
+	 * left incomplete, and its writer's close must fail (EIO) to say so.
+	 */
+	if (job->ret && job->disc && job->accepted < job->declared &&
+	    job->error.result == BURN_E_STREAM_NOT_SUPPORTED) {
+		job->error.result = BURN_E_HANDLE_EOF;
+		job->ret = -EIO;
+	}
 	job->finished = true;
 	if (job->ret)
 		ret = failure_locked(job, err);

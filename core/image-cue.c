@@ -1,7 +1,10 @@
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "cd.h"
 #include "image-cue.h"
@@ -15,16 +18,50 @@ cue_msf(char *buf, size_t size, int32_t frames)
 		 (frames / CD_FRAMES_PER_SECOND) % 60, frames % CD_FRAMES_PER_SECOND);
 }
 
-/* A CD-TEXT line; cue sheets have no escape for '"', so it becomes '\''. */
+/* Whether @text fits on one cue line: no control byte (a newline would start a command). */
+static bool
+cue_representable(const char *text)
+{
+	for (const unsigned char *p = (const unsigned char *)text; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return false;
+	return true;
+}
+
+/*
+ * A CD-TEXT line. Cue sheets have no escapes: '"' becomes '\'' (the
+ * text still reads the same), and a text with a control byte in it
+ * cannot be written at all, so it is left out with a REM saying so.
+ */
 static void
 cue_text(FILE *f, const char *indent, const char *cmd, const char *text)
 {
 	if (!text[0])
 		return;
+	if (!cue_representable(text)) {
+		fprintf(f, "%sREM %s left out: the disc's text holds control characters a cue sheet cannot carry\n",
+			indent, cmd);
+		return;
+	}
 	fprintf(f, "%s%s \"", indent, cmd);
 	for (const char *p = text; *p; p++)
 		fputc(*p == '"' ? '\'' : *p, f);
 	fputs("\"\n", f);
+}
+
+/* CATALOG and ISRC are codes of digits and letters: anything else is left out. */
+static void
+cue_code(FILE *f, const char *indent, const char *cmd, const char *code)
+{
+	for (const char *p = code; *p; p++) {
+		if (!isalnum((unsigned char)*p)) {
+			fprintf(f, "%sREM %s left out: the disc's code is not made of digits and letters\n",
+				indent, cmd);
+			return;
+		}
+	}
+	if (code[0])
+		fprintf(f, "%s%s %s\n", indent, cmd, code);
 }
 
 int
@@ -32,8 +69,9 @@ image_toc_write_cue(FILE *f, const char *bin_name, const struct image_toc *toc)
 {
 	char msf[16];
 
-	if (toc->mcn[0])
-		fprintf(f, "CATALOG %s\n", toc->mcn);
+	if (!cue_representable(bin_name) || strchr(bin_name, '"'))
+		return -EINVAL;
+	cue_code(f, "", "CATALOG", toc->mcn);
 	cue_text(f, "", "PERFORMER", toc->performer);
 	cue_text(f, "", "TITLE", toc->title);
 	fprintf(f, "FILE \"%s\" BINARY\n", bin_name);
@@ -48,8 +86,7 @@ image_toc_write_cue(FILE *f, const char *bin_name, const struct image_toc *toc)
 				t->control & 0x8 ? " 4CH" : "", t->control & 0x1 ? " PRE" : "");
 		cue_text(f, "    ", "TITLE", t->title);
 		cue_text(f, "    ", "PERFORMER", t->performer);
-		if (t->isrc[0])
-			fprintf(f, "    ISRC %s\n", t->isrc);
+		cue_code(f, "    ", "ISRC", t->isrc);
 		if (t->pregap_lba < t->start_lba && t->start_lba > 0) {
 			cue_msf(msf, sizeof(msf), t->pregap_lba);
 			fprintf(f, "    INDEX 00 %s\n", msf);

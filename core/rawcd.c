@@ -703,7 +703,7 @@ rawcd_write(struct rawcd *w, const void *buf, size_t len, struct burn_error *err
 }
 
 int
-rawcd_flush(struct rawcd *w, struct burn_error *err)
+rawcd_flush(struct rawcd *w, bool end_if_complete, struct burn_error *err)
 {
 	struct burn_stream *s;
 	int ret;
@@ -714,7 +714,7 @@ rawcd_flush(struct rawcd *w, struct burn_error *err)
 	if (!s)
 		return 0;
 	/* the sink has one writer at a time: s cannot end under us */
-	if (burn_stream_complete(s))
+	if (end_if_complete && burn_stream_complete(s))
 		return rawcd_end_write(w, err);
 	ret = burn_stream_drain(s, err);
 	return ret;
@@ -725,7 +725,7 @@ rawcd_end_write(struct rawcd *w, struct burn_error *err)
 {
 	struct burn_stream *s;
 	struct burn_error e;
-	uint64_t written;
+	uint64_t written, trailing;
 	int ret;
 
 	pthread_mutex_lock(&w->mu);
@@ -740,11 +740,16 @@ rawcd_end_write(struct rawcd *w, struct burn_error *err)
 
 	ret = burn_stream_finish(s, &e);
 	written = burn_stream_written(s);
+	trailing = burn_stream_trailing(s);
 
 	pthread_mutex_lock(&w->mu);
 	w->stream = NULL;
 	release_locked(w);
-	if (ret == 0)
+	if (ret == 0 && trailing)
+		burn_error_set(&e, BURN_S_OK,
+			       "complete: %llu sectors written from LBA %d; %llu zero bytes after the lead-out were ignored",
+			       (unsigned long long)written, (int)w->nwa, (unsigned long long)trailing);
+	else if (ret == 0)
 		burn_error_set(&e, BURN_S_OK, "complete: %llu sectors written from LBA %d",
 			       (unsigned long long)written, (int)w->nwa);
 	w->last_burn = e;

@@ -110,13 +110,13 @@ int rawcd_blank(struct rawcd *w, bool full, struct burn_error *err);
 ssize_t rawcd_write(struct rawcd *w, const void *buf, size_t len, struct burn_error *err);
 
 /*
- * A writer closed its descriptor (FUSE flush): when the stream is complete
- * this ends the write like rawcd_end_write(), so the closing process learns
- * the outcome; otherwise more may come through another descriptor, and it
- * only waits until everything so far reached the drive. Returns the
- * failure, if any.
+ * A writer closed a descriptor while another may still write (FUSE flush):
+ * waits until everything so far reached the drive. With @end_if_complete
+ * (the caller cannot tell whether this was the last close) a complete
+ * stream is ended like rawcd_end_write(), so the closing process learns
+ * the outcome. Returns the failure, if any.
  */
-int rawcd_flush(struct rawcd *w, struct burn_error *err);
+int rawcd_flush(struct rawcd *w, bool end_if_complete, struct burn_error *err);
 
 /*
  * Ends the stream (the sink's last close): flush, SYNCHRONIZE CACHE, poll

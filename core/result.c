@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -69,6 +70,12 @@ static const struct burn_result_info result_table[BURN_RESULT_COUNT] = {
 	{ BURN_E_ACCESSDENIED, "E_ACCESSDENIED", 0x80070005, EACCES, "access denied" },
 	{ BURN_E_NOT_SUPPORTED, "HRESULT_FROM_WIN32(ERROR_NOT_SUPPORTED)", 0x80070032, EPERM,
 	  "the operation is not supported on this file" },
+	/*
+	 * A stream (or a burn/ file) that ended before the end it declared:
+	 * the writer's last close fails with EIO, so cat, cp and dd notice.
+	 */
+	{ BURN_E_HANDLE_EOF, "HRESULT_FROM_WIN32(ERROR_HANDLE_EOF)", 0x80070026, EIO,
+	  "the stream ended before its declared end" },
 };
 
 const struct burn_result_info *
@@ -88,20 +95,55 @@ burn_result_by_name(const char *name)
 	return NULL;
 }
 
+size_t
+burn_text_printable(char *dst, size_t size, const char *src)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t n = 0;
+
+	for (const unsigned char *p = (const unsigned char *)src; *p; p++) {
+		bool plain = *p >= 0x20 && *p < 0x7f;
+
+		if (n + (plain ? 1 : 4) >= size)
+			break;
+		if (plain) {
+			dst[n++] = (char)*p;
+			continue;
+		}
+		dst[n++] = '\\';
+		dst[n++] = 'x';
+		dst[n++] = hex[*p >> 4];
+		dst[n++] = hex[*p & 0xf];
+	}
+	dst[n] = '\0';
+	return n;
+}
+
 int
-burn_error_set(struct burn_error *e, enum burn_result r, const char *fmt, ...)
+burn_error_vset(struct burn_error *e, enum burn_result r, const char *fmt, va_list ap)
 {
 	const struct burn_result_info *info = burn_result_info(r);
 
 	if (e) {
-		va_list ap;
+		char raw[BURN_REASON_MAX];
 
 		e->result = info->result;
-		va_start(ap, fmt);
-		vsnprintf(e->reason, sizeof(e->reason), fmt, ap);
-		va_end(ap);
+		vsnprintf(raw, sizeof(raw), fmt, ap);
+		burn_text_printable(e->reason, sizeof(e->reason), raw);
 	}
 	return info->err ? -info->err : -EIO;
+}
+
+int
+burn_error_set(struct burn_error *e, enum burn_result r, const char *fmt, ...)
+{
+	va_list ap;
+	int ret;
+
+	va_start(ap, fmt);
+	ret = burn_error_vset(e, r, fmt, ap);
+	va_end(ap);
+	return ret;
 }
 
 void

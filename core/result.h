@@ -4,6 +4,7 @@
  */
 #pragma once
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -37,6 +38,7 @@ enum burn_result {
 	BURN_E_FAIL,
 	BURN_E_ACCESSDENIED,
 	BURN_E_NOT_SUPPORTED,
+	BURN_E_HANDLE_EOF,
 	BURN_RESULT_COUNT
 };
 
@@ -72,6 +74,23 @@ struct burn_error {
  */
 int burn_error_set(struct burn_error *e, enum burn_result r, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/*
+ * The same with a va_list. The reason is always one line of printable
+ * ASCII: control bytes and bytes >= 0x80 (from a disc, a path, another
+ * program's name) become `\xHH`, as burn_text_printable() does.
+ */
+int burn_error_vset(struct burn_error *e, enum burn_result r, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
+
+/*
+ * Copies @src into @dst (@size > 0, always NUL-terminated, cut at a whole
+ * escape) with every byte below 0x20, 0x7f and every byte from 0x80 on
+ * written as `\xHH`, so whatever came from outside shows as one line of
+ * printable text. Backslashes are kept: escaping twice changes nothing.
+ * Returns the length written.
+ */
+size_t burn_text_printable(char *dst, size_t size, const char *src);
 
 /* Clears @e to "no error". */
 void burn_error_clear(struct burn_error *e);

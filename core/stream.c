@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cd-sector.h"
 #include "image-decoder.h"
 #include "stream.h"
 
@@ -48,6 +49,14 @@ struct burn_stream {
 	bool toc_ready;
 	uint64_t expected;		/* sectors the TOC declares, lead-in included */
 	int32_t leadout_lba;
+	struct {
+		int32_t start_lba;	/* INDEX 01 */
+		uint8_t number;
+		bool data;
+	} tracks[IMAGE_MAX_TRACKS];	/* what the TOC declares, in order */
+	unsigned n_tracks;
+	unsigned next_track;		/* the next track start to check */
+	uint64_t trailing_zero;		/* zero bytes after the lead-out, not burned */
 
 	/* the FIFO of whole sectors, a ring */
 	uint8_t *fifo;
@@ -117,7 +126,7 @@ failure_locked(struct burn_stream *s, struct burn_error *err)
 {
 	if (s->cancelled)
 		return burn_error_set(err, BURN_E_REQUEST_CANCELLED,
-				      "the write was cancelled (ctl cancel)");
+				      "the write was cancelled (ctl cancel, or a stop request to the daemon)");
 	if (err)
 		*err = s->failure;
 	return -burn_result_info(s->failure.result)->err;
@@ -265,6 +274,13 @@ inspect_locked(struct burn_stream *s, const uint8_t *sector, int32_t lba)
 
 		s->expected = image_decoder_expected_sectors(s->dec);
 		s->leadout_lba = toc->leadout_lba;
+		for (unsigned n = toc->first_track;
+		     n && n <= toc->last_track && s->n_tracks < IMAGE_MAX_TRACKS; n++) {
+			s->tracks[s->n_tracks].start_lba = toc->track[n].start_lba;
+			s->tracks[s->n_tracks].number = (uint8_t)n;
+			s->tracks[s->n_tracks].data = image_toc_track_is_data(&toc->track[n]);
+			s->n_tracks++;
+		}
 		if (toc->leadout_lba > s->p.last_leadout) {
 			burn_error_set(&e, BURN_E_NOT_ENOUGH_SPACE,
 				       "the stream's TOC puts the lead-out at LBA %d, past this disc's last possible lead-out at LBA %d",
@@ -313,24 +329,46 @@ out:
 	return ret;
 }
 
+/*
+ * A track's first sector must be what the TOC says the track is: a data
+ * track's sectors start with the sync pattern, an audio track's do not.
+ * A TOC that calls Mode 1 sectors audio would burn a disc that plays its
+ * data as noise, so the burn stops before that track is written. Lock held.
+ */
+static int
+check_track_start_locked(struct burn_stream *s, const uint8_t *sector, int32_t lba)
+{
+	struct burn_error e;
+	bool sync;
+
+	if (s->next_track >= s->n_tracks || lba != s->tracks[s->next_track].start_lba)
+		return 0;
+	sync = cd_sector_has_sync(sector);
+	if (sync != s->tracks[s->next_track].data) {
+		burn_error_set(&e, BURN_E_STREAM_NOT_SUPPORTED,
+			       "track %u is declared %s in the stream's TOC but its first sector (LBA %d) is %s; the burn stops before the track is written",
+			       s->tracks[s->next_track].number,
+			       s->tracks[s->next_track].data ? "data" : "audio", (int)lba,
+			       sync ? "a data sector" : "not a data sector (no sync pattern)");
+		return fail_locked(s, &e);
+	}
+	s->next_track++;
+	return 0;
+}
+
 /* One whole sector of the stream. Lock held; may wait for FIFO room. */
 static int
 take_sector_locked(struct burn_stream *s, const uint8_t *sector)
 {
 	int32_t lba = (int32_t)((int64_t)s->received - s->p.lead_in_sectors);
-	struct burn_error e;
 	int ret;
 
-	if (!s->toc_ready) {
+	if (!s->toc_ready)
 		ret = inspect_locked(s, sector, lba);
-		if (ret < 0)
-			return ret;
-	} else if (s->received >= s->expected) {
-		burn_error_set(&e, BURN_E_STREAM_NOT_SUPPORTED,
-			       "the stream goes on past the end of its lead-out (%llu sectors declared by its TOC)",
-			       (unsigned long long)s->expected);
-		return fail_locked(s, &e);
-	}
+	else
+		ret = check_track_start_locked(s, sector, lba);
+	if (ret < 0)
+		return ret;
 	s->received++;
 	if (lba < s->p.nwa) {
 		/* before the media's own lead-in: IMAPI skips these too */
@@ -338,6 +376,8 @@ take_sector_locked(struct burn_stream *s, const uint8_t *sector)
 		return 0;
 	}
 	while (s->count == s->cap && !s->failed && !s->cancelled) {
+		struct burn_error e;
+
 		if (!s->toc_ready) {
 			burn_error_set(&e, BURN_E_STREAM_NOT_SUPPORTED,
 				       "no complete table of contents in the first %zu sectors of the lead-in",
@@ -352,6 +392,25 @@ take_sector_locked(struct burn_stream *s, const uint8_t *sector)
 	s->head = (s->head + 1) % s->cap;
 	s->count++;
 	pthread_cond_broadcast(&s->cond);
+	return 0;
+}
+
+/*
+ * Bytes after the last sector the TOC declares. The disc is complete and
+ * is finished at the stream's end whatever follows (README: trailing
+ * data): zeros, the padding `dd conv=sync` and some copiers add, are
+ * counted and dropped; anything else is refused, and not burned. Lock held.
+ */
+static int
+trailing_locked(struct burn_stream *s, const uint8_t *p, size_t len, struct burn_error *err)
+{
+	for (size_t i = 0; i < len; i++) {
+		if (p[i])
+			return burn_error_set(err, BURN_E_STREAM_NOT_SUPPORTED,
+					      "the stream's lead-out is complete (%llu sectors) and the disc will be finished when it is closed; the %zu bytes written after it are not zero padding and are not burned",
+					      (unsigned long long)s->expected, len);
+	}
+	s->trailing_zero += len;
 	return 0;
 }
 
@@ -370,6 +429,15 @@ burn_stream_write(struct burn_stream *s, const void *buf, size_t len, struct bur
 	while (left > 0) {
 		size_t n;
 
+		if (s->toc_ready && s->received == s->expected) {
+			ret = trailing_locked(s, p, left, err);
+			if (ret < 0 && p != buf) {
+				/* a short write: the stream's own bytes were taken */
+				ret = 0;
+				len = (size_t)(p - (const uint8_t *)buf);
+			}
+			goto out;
+		}
 		if (s->residue_len == 0 && left >= s->sector_size) {
 			ret = take_sector_locked(s, p);
 			n = s->sector_size;
@@ -497,7 +565,7 @@ burn_stream_finish(struct burn_stream *s, struct burn_error *err)
 	if (cancelled || failed) {
 		ret = failure_locked(s, err);
 	} else if (s->residue_len > 0) {
-		ret = burn_error_set(err, BURN_E_STREAM_NOT_SUPPORTED,
+		ret = burn_error_set(err, BURN_E_HANDLE_EOF,
 				     "incomplete: the stream ended in the middle of a sector (%zu of %u bytes) after %llu whole sectors; the session is left incomplete",
 				     s->residue_len, s->sector_size, (unsigned long long)s->received);
 	} else if (!s->toc_ready) {
@@ -505,7 +573,7 @@ burn_stream_finish(struct burn_stream *s, struct burn_error *err)
 				     "the stream ended after %llu sectors, before its lead-in gave a complete table of contents; nothing was written",
 				     (unsigned long long)s->received);
 	} else if (s->received < s->expected) {
-		ret = burn_error_set(err, BURN_E_STREAM_NOT_SUPPORTED,
+		ret = burn_error_set(err, BURN_E_HANDLE_EOF,
 				     "incomplete: the stream ended after %llu of the %llu sectors its TOC declares (LBA %d); the session is left incomplete",
 				     (unsigned long long)s->received, (unsigned long long)s->expected,
 				     (int)(s->next_lba - 1));
@@ -571,6 +639,17 @@ burn_stream_complete(struct burn_stream *s)
 	       s->residue_len == 0;
 	pthread_mutex_unlock(&s->mu);
 	return done;
+}
+
+uint64_t
+burn_stream_trailing(struct burn_stream *s)
+{
+	uint64_t n;
+
+	pthread_mutex_lock(&s->mu);
+	n = s->trailing_zero;
+	pthread_mutex_unlock(&s->mu);
+	return n;
 }
 
 uint64_t

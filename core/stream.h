@@ -43,9 +43,12 @@ int burn_stream_start(const struct burn_stream_params *p, struct burn_stream **o
 /*
  * Takes @len bytes of the stream. Blocks while the FIFO is full. Returns
  * @len, or -errno with the reason: the stream is not a raw stream with a
- * TOC (STREAM_NOT_SUPPORTED), does not fit (NOT_ENOUGH_SPACE), runs past
- * its declared end, the drive failed (with its sense), or the write was
- * cancelled (REQUEST_CANCELLED). After a failure every call fails the same.
+ * TOC (STREAM_NOT_SUPPORTED), a track's first sector is not of the type
+ * the TOC declares, it does not fit (NOT_ENOUGH_SPACE), the drive failed
+ * (with its sense), or the write was cancelled (REQUEST_CANCELLED). After
+ * such a failure every call fails the same. Bytes after the declared end
+ * do not fail the stream: zeros are dropped (burn_stream_trailing()
+ * counts them), anything else is refused by that call alone.
  */
 ssize_t burn_stream_write(struct burn_stream *s, const void *buf, size_t len,
 			  struct burn_error *err);
@@ -61,7 +64,7 @@ void burn_stream_cancel(struct burn_stream *s);
  * cancelled), stops the thread, then SYNCHRONIZE CACHE and polls the drive
  * until it is ready. Returns 0 when the whole declared stream reached the
  * drive, else -errno with the reason: incomplete (ended early or
- * mid-sector), cancelled, or the drive's error.
+ * mid-sector: HANDLE_EOF), cancelled, or the drive's error.
  */
 int burn_stream_finish(struct burn_stream *s, struct burn_error *err);
 
@@ -72,6 +75,9 @@ void burn_stream_progress(struct burn_stream *s, struct rawcd_progress *p);
 
 /* True once every sector the TOC declares has been taken (none pending mid-sector). */
 bool burn_stream_complete(struct burn_stream *s);
+
+/* Zero bytes that followed the complete stream and were dropped. */
+uint64_t burn_stream_trailing(struct burn_stream *s);
 
 /* Sectors the drive has taken so far. */
 uint64_t burn_stream_written(struct burn_stream *s);

@@ -16,6 +16,8 @@
 #include "strbuf.h"
 
 #define FS_MAX_POLLS 64
+#define FS_BURN_DIR_MODE 0755	/* burn/: the owner drops files in */
+#define FS_JOB_MODE 0644	/* a job's record in burn/ */
 #define FS_MAX_JOBS 64
 
 /* A file in burn/: listed with the bytes it took until unlinked. */
@@ -36,6 +38,7 @@ struct fs_ctx {
 	time_t mount_time;
 	uid_t uid;
 	gid_t gid;
+	int mnt_id;		/* this mount in /proc/self/mountinfo; -1 unknown */
 	pthread_mutex_t sink_mu;	/* sink lifecycle: open, flush, release */
 	bool sink_open;		/* a sink (track.raw or a burn/ job) is open */
 	char sink_name[300];	/* which, for messages */
@@ -67,7 +70,7 @@ struct fs_node {
 	mode_t mode;		/* permission bits shown by ls -l */
 	unsigned flags;
 	/* Renders the value, ending in '\n'. NULL for write-only nodes. */
-	int (*show)(struct fs_ctx *ctx, pid_t tgid, struct strbuf *out, struct burn_error *err);
+	int (*show)(struct fs_ctx *ctx, const struct lasterr_who *who, struct strbuf *out, struct burn_error *err);
 	/* Stores one write(2). NULL for read-only nodes. */
 	int (*store)(struct fs_ctx *ctx, const char *buf, size_t len, struct burn_error *err);
 };
@@ -78,6 +81,6 @@ const struct fs_node *fs_node_find(const char *path);
 /* The nodes directly inside directory @dir ("/" or "/media"), in order. */
 size_t fs_node_children(const char *dir, const struct fs_node **out, size_t max);
 
-/* Renders @node for process @tgid into @out; 0 or -errno with @err set. */
-int fs_node_show(struct fs_ctx *ctx, const struct fs_node *node, pid_t tgid, struct strbuf *out,
+/* Renders @node for the caller @who into @out; 0 or -errno with @err set. */
+int fs_node_show(struct fs_ctx *ctx, const struct fs_node *node, const struct lasterr_who *who, struct strbuf *out,
 		 struct burn_error *err);

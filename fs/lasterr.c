@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,18 +13,20 @@
  * the least recently failed when full, so it cannot grow without bound.
  */
 #define LASTERR_SLOTS 64
+#define LASTERR_USERS 16
 
 struct slot {
-	pid_t tgid;
-	unsigned long seq;
+	pid_t tgid;		/* a process; or unused in the users' table */
+	uid_t uid;
+	unsigned long seq;	/* 0: empty */
 	struct burn_error e;
 };
 
 struct lasterr {
 	pthread_mutex_t mu;
 	unsigned long seq;
-	struct burn_error mount;
-	struct slot slots[LASTERR_SLOTS];
+	struct slot procs[LASTERR_SLOTS];
+	struct slot users[LASTERR_USERS];
 };
 
 struct lasterr *
@@ -45,40 +48,54 @@ lasterr_destroy(struct lasterr *le)
 	free(le);
 }
 
-void
-lasterr_set(struct lasterr *le, pid_t tgid, const struct burn_error *e)
+/* The slot @match picks in @slots, else the least recently used one. */
+static struct slot *
+slot_for(struct slot *slots, size_t n, const struct lasterr_who *who, bool by_process)
 {
-	struct slot *victim = &le->slots[0];
+	struct slot *victim = &slots[0];
 
-	pthread_mutex_lock(&le->mu);
-	le->mount = *e;
-	for (size_t i = 0; i < LASTERR_SLOTS; i++) {
-		struct slot *s = &le->slots[i];
+	for (size_t i = 0; i < n; i++) {
+		struct slot *s = &slots[i];
 
-		if (s->tgid == tgid) {
-			victim = s;
-			break;
-		}
+		if (s->seq && s->uid == who->uid && (!by_process || s->tgid == who->tgid))
+			return s;
 		if (s->seq < victim->seq)
 			victim = s;
 	}
-	victim->tgid = tgid;
-	victim->seq = ++le->seq;
-	victim->e = *e;
+	return victim;
+}
+
+static void
+slot_store(struct lasterr *le, struct slot *s, const struct lasterr_who *who,
+	   const struct burn_error *e)
+{
+	s->tgid = who->tgid;
+	s->uid = who->uid;
+	s->seq = ++le->seq;
+	s->e = *e;
+}
+
+void
+lasterr_set(struct lasterr *le, const struct lasterr_who *who, const struct burn_error *e)
+{
+	pthread_mutex_lock(&le->mu);
+	slot_store(le, slot_for(le->procs, LASTERR_SLOTS, who, true), who, e);
+	slot_store(le, slot_for(le->users, LASTERR_USERS, who, false), who, e);
 	pthread_mutex_unlock(&le->mu);
 }
 
 void
-lasterr_get(struct lasterr *le, pid_t tgid, struct burn_error *out)
+lasterr_get(struct lasterr *le, const struct lasterr_who *who, struct burn_error *out)
 {
+	struct slot *s;
+
+	burn_error_clear(out);
 	pthread_mutex_lock(&le->mu);
-	*out = le->mount;
-	for (size_t i = 0; i < LASTERR_SLOTS; i++) {
-		if (le->slots[i].seq && le->slots[i].tgid == tgid) {
-			*out = le->slots[i].e;
-			break;
-		}
-	}
+	s = slot_for(le->procs, LASTERR_SLOTS, who, true);
+	if (!s->seq || s->uid != who->uid || s->tgid != who->tgid)
+		s = slot_for(le->users, LASTERR_USERS, who, false);
+	if (s->seq && s->uid == who->uid)
+		*out = s->e;
 	pthread_mutex_unlock(&le->mu);
 }
 

@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <malloc.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,8 +25,10 @@
 #include "client-name.h"
 #include "emu/emu.h"
 #include "fs.h"
+#include "holders.h"
 #include "ops.h"
 #include "sink.h"
+#include "stop.h"
 
 #define EXIT_USAGE 2
 
@@ -219,11 +222,24 @@ main(int argc, char *argv[])
 	struct burnfs_opts o = { 0 };
 	struct fuse_cmdline_opts cmd = { 0 };
 	struct fuse_loop_config *loop_cfg = NULL;
-	struct fs_ctx ctx = { 0 };
+	struct fs_ctx ctx = { .mnt_id = -1 };
 	struct fuse *fuse = NULL;
+	char *mnt_abs = NULL;
+	struct fs_stop *stop = NULL;
 	char found[256];
 	int ret = EXIT_USAGE;
 
+	/*
+	 * A long-lived daemon whose burns allocate megabytes (the FIFO, a
+	 * job's ring) on whichever FUSE thread opened the sink: with glibc's
+	 * defaults each thread grows an arena of its own and the threshold
+	 * for mmap rises after the first free, so freed buffers stay
+	 * resident. A fixed threshold returns every large buffer to the
+	 * system when it is freed, and two arenas bound the rest.
+	 */
+	mallopt(M_MMAP_THRESHOLD, 128 * 1024);
+	mallopt(M_TRIM_THRESHOLD, 256 * 1024);
+	mallopt(M_ARENA_MAX, 2);
 	if (fuse_opt_parse(&args, &o, burnfs_opt_spec, opt_proc) < 0) {
 		if (!o.bad)
 			fprintf(stderr, "burnfs: cannot parse the command line\n");
@@ -301,12 +317,15 @@ main(int argc, char *argv[])
 	if (open_recorder(&ctx, &o) < 0)
 		goto out_fuse;
 	rawcd_set_notify(ctx.w, fs_progress_changed, &ctx);
+	mnt_abs = realpath(cmd.mountpoint, NULL);
 	if (fuse_mount(fuse, cmd.mountpoint) != 0)
 		goto out_fuse;
-	if (fuse_set_signal_handlers(fuse_get_session(fuse)) != 0)
-		goto out_unmount;
+	ctx.mnt_id = mnt_abs ? fs_holders_mount_id(mnt_abs) : -1;
 	if (fuse_daemonize(cmd.foreground) != 0)
-		goto out_signals;
+		goto out_unmount;
+	/* after the fork: the stop thread belongs to the daemon */
+	if (fs_stop_start(&ctx, fuse_get_session(fuse), &stop) != 0)
+		goto out_unmount;
 	if (cmd.singlethread) {
 		ret = fuse_loop(fuse);
 	} else {
@@ -319,7 +338,7 @@ main(int argc, char *argv[])
 	}
 	ret = ret == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 out_signals:
-	fuse_remove_signal_handlers(fuse_get_session(fuse));
+	fs_stop_join(stop);
 out_unmount:
 	fuse_unmount(fuse);
 out_fuse:
@@ -330,6 +349,7 @@ out_fuse:
 	fuse_destroy(fuse);
 	if (ctx.w)
 		fs_handles_free(&ctx);
+	ret = fs_stop_report(stop, ret);
 	fuse_loop_cfg_destroy(loop_cfg);
 	rawcd_destroy(ctx.w);
 	fs_jobs_free(&ctx);
@@ -340,6 +360,7 @@ out_fuse:
 	lasterr_destroy(ctx.le);
 	pthread_mutex_destroy(&ctx.sink_mu);
 out_cmd:
+	free(mnt_abs);
 	free(cmd.mountpoint);
 out_args:
 	fuse_opt_free_args(&args);

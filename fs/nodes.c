@@ -10,7 +10,7 @@
 /* ---- the writer's properties ---- */
 
 static int
-show_client_name(struct fs_ctx *ctx, pid_t tgid, struct strbuf *out, struct burn_error *err)
+show_client_name(struct fs_ctx *ctx, const struct lasterr_who *who, struct strbuf *out, struct burn_error *err)
 {
 	char name[64];
 
@@ -26,19 +26,21 @@ store_client_name(struct fs_ctx *ctx, const char *buf, size_t len, struct burn_e
 }
 
 static int
-show_exclusive_owner(struct fs_ctx *ctx, pid_t tgid, struct strbuf *out, struct burn_error *err)
+show_exclusive_owner(struct fs_ctx *ctx, const struct lasterr_who *who, struct strbuf *out, struct burn_error *err)
 {
 	char owner[128];
 	int ret = recorder_owner(ctx->rec, owner, sizeof(owner), err);
 
 	if (ret < 0)
 		return ret;
-	strbuf_printf(out, "%s\n", owner);
+	/* "pid N (comm)": a command name may hold any byte */
+	strbuf_add_text(out, owner);
+	strbuf_add(out, "\n", 1);
 	return 0;
 }
 
 static int
-show_sector_type(struct fs_ctx *ctx, pid_t tgid, struct strbuf *out, struct burn_error *err)
+show_sector_type(struct fs_ctx *ctx, const struct lasterr_who *who, struct strbuf *out, struct burn_error *err)
 {
 	strbuf_printf(out, "%s\n", burn_sector_type_name(rawcd_sector_type(ctx->w)));
 	return 0;
@@ -54,7 +56,7 @@ store_sector_type(struct fs_ctx *ctx, const char *buf, size_t len, struct burn_e
 }
 
 static int
-show_supported_sector_types(struct fs_ctx *ctx, pid_t tgid, struct strbuf *out,
+show_supported_sector_types(struct fs_ctx *ctx, const struct lasterr_who *who, struct strbuf *out,
 			    struct burn_error *err)
 {
 	const char *sep = "";
@@ -74,7 +76,7 @@ show_supported_sector_types(struct fs_ctx *ctx, pid_t tgid, struct strbuf *out,
 }
 
 static int
-show_lead_in_sectors(struct fs_ctx *ctx, pid_t tgid, struct strbuf *out, struct burn_error *err)
+show_lead_in_sectors(struct fs_ctx *ctx, const struct lasterr_who *who, struct strbuf *out, struct burn_error *err)
 {
 	strbuf_printf(out, "%ld\n", rawcd_lead_in_sectors(ctx->w));
 	return 0;
@@ -93,7 +95,7 @@ store_lead_in_sectors(struct fs_ctx *ctx, const char *buf, size_t len, struct bu
 }
 
 static int
-show_write_speed(struct fs_ctx *ctx, pid_t tgid, struct strbuf *out, struct burn_error *err)
+show_write_speed(struct fs_ctx *ctx, const struct lasterr_who *who, struct strbuf *out, struct burn_error *err)
 {
 	long v = rawcd_write_speed(ctx->w);
 
@@ -114,7 +116,7 @@ store_write_speed(struct fs_ctx *ctx, const char *buf, size_t len, struct burn_e
 }
 
 static int
-show_current_write_speed(struct fs_ctx *ctx, pid_t tgid, struct strbuf *out,
+show_current_write_speed(struct fs_ctx *ctx, const struct lasterr_who *who, struct strbuf *out,
 			 struct burn_error *err)
 {
 	long v;
@@ -127,7 +129,7 @@ show_current_write_speed(struct fs_ctx *ctx, pid_t tgid, struct strbuf *out,
 }
 
 static int
-show_supported_write_speeds(struct fs_ctx *ctx, pid_t tgid, struct strbuf *out,
+show_supported_write_speeds(struct fs_ctx *ctx, const struct lasterr_who *who, struct strbuf *out,
 			    struct burn_error *err)
 {
 	uint16_t kbs[MMC_MAX_SPEEDS];
@@ -142,7 +144,7 @@ show_supported_write_speeds(struct fs_ctx *ctx, pid_t tgid, struct strbuf *out,
 }
 
 #define BOOL_PROPERTY(name, getter, setter)                                                     \
-	static int show_##name(struct fs_ctx *ctx, pid_t tgid, struct strbuf *out,               \
+	static int show_##name(struct fs_ctx *ctx, const struct lasterr_who *who, struct strbuf *out,               \
 			       struct burn_error *err)                                           \
 	{                                                                                        \
 		strbuf_printf(out, "%d\n", getter(ctx->w) ? 1 : 0);                              \
@@ -161,14 +163,14 @@ BOOL_PROPERTY(bufe_disabled, rawcd_bufe_disabled, rawcd_set_bufe_disabled)
 BOOL_PROPERTY(simulate, rawcd_simulate, rawcd_set_simulate)
 
 static int
-show_state(struct fs_ctx *ctx, pid_t tgid, struct strbuf *out, struct burn_error *err)
+show_state(struct fs_ctx *ctx, const struct lasterr_who *who, struct strbuf *out, struct burn_error *err)
 {
 	strbuf_printf(out, "%s\n", rawcd_state_name(rawcd_state(ctx->w)));
 	return 0;
 }
 
 static int
-show_progress(struct fs_ctx *ctx, pid_t tgid, struct strbuf *out, struct burn_error *err)
+show_progress(struct fs_ctx *ctx, const struct lasterr_who *who, struct strbuf *out, struct burn_error *err)
 {
 	struct rawcd_progress p;
 
@@ -183,12 +185,12 @@ show_progress(struct fs_ctx *ctx, pid_t tgid, struct strbuf *out, struct burn_er
 }
 
 static int
-show_last_error(struct fs_ctx *ctx, pid_t tgid, struct strbuf *out, struct burn_error *err)
+show_last_error(struct fs_ctx *ctx, const struct lasterr_who *who, struct strbuf *out, struct burn_error *err)
 {
 	struct burn_error e;
 	char line[BURN_REASON_MAX + 128];
 
-	lasterr_get(ctx->le, tgid, &e);
+	lasterr_get(ctx->le, who, &e);
 	if (e.result == BURN_S_OK) {
 		strbuf_add(out, "\n", 1);
 		return 0;
@@ -276,7 +278,7 @@ get_media(struct fs_ctx *ctx, struct recorder_media *m, bool need_present, struc
 }
 
 static int
-show_media_type(struct fs_ctx *ctx, pid_t tgid, struct strbuf *out, struct burn_error *err)
+show_media_type(struct fs_ctx *ctx, const struct lasterr_who *who, struct strbuf *out, struct burn_error *err)
 {
 	struct recorder_media m;
 	int ret = get_media(ctx, &m, false, err);
@@ -288,7 +290,7 @@ show_media_type(struct fs_ctx *ctx, pid_t tgid, struct strbuf *out, struct burn_
 }
 
 static int
-show_media_blank(struct fs_ctx *ctx, pid_t tgid, struct strbuf *out, struct burn_error *err)
+show_media_blank(struct fs_ctx *ctx, const struct lasterr_who *who, struct strbuf *out, struct burn_error *err)
 {
 	struct recorder_media m;
 	int ret = get_media(ctx, &m, true, err);
@@ -300,7 +302,7 @@ show_media_blank(struct fs_ctx *ctx, pid_t tgid, struct strbuf *out, struct burn
 }
 
 static int
-show_media_start_of_next_session(struct fs_ctx *ctx, pid_t tgid, struct strbuf *out,
+show_media_start_of_next_session(struct fs_ctx *ctx, const struct lasterr_who *who, struct strbuf *out,
 				 struct burn_error *err)
 {
 	struct recorder_media m;
@@ -316,7 +318,7 @@ show_media_start_of_next_session(struct fs_ctx *ctx, pid_t tgid, struct strbuf *
 }
 
 static int
-show_media_last_leadout(struct fs_ctx *ctx, pid_t tgid, struct strbuf *out,
+show_media_last_leadout(struct fs_ctx *ctx, const struct lasterr_who *who, struct strbuf *out,
 			struct burn_error *err)
 {
 	struct recorder_media m;
@@ -334,23 +336,26 @@ show_media_last_leadout(struct fs_ctx *ctx, pid_t tgid, struct strbuf *out,
 /* ---- recorder/ ---- */
 
 static int
-show_vendor_id(struct fs_ctx *ctx, pid_t tgid, struct strbuf *out, struct burn_error *err)
+show_vendor_id(struct fs_ctx *ctx, const struct lasterr_who *who, struct strbuf *out, struct burn_error *err)
 {
-	strbuf_printf(out, "%s\n", recorder_identity(ctx->rec)->vendor);
+	strbuf_add_text(out, recorder_identity(ctx->rec)->vendor);	/* the drive's bytes */
+	strbuf_add(out, "\n", 1);
 	return 0;
 }
 
 static int
-show_product_id(struct fs_ctx *ctx, pid_t tgid, struct strbuf *out, struct burn_error *err)
+show_product_id(struct fs_ctx *ctx, const struct lasterr_who *who, struct strbuf *out, struct burn_error *err)
 {
-	strbuf_printf(out, "%s\n", recorder_identity(ctx->rec)->product);
+	strbuf_add_text(out, recorder_identity(ctx->rec)->product);	/* the drive's bytes */
+	strbuf_add(out, "\n", 1);
 	return 0;
 }
 
 static int
-show_product_revision(struct fs_ctx *ctx, pid_t tgid, struct strbuf *out, struct burn_error *err)
+show_product_revision(struct fs_ctx *ctx, const struct lasterr_who *who, struct strbuf *out, struct burn_error *err)
 {
-	strbuf_printf(out, "%s\n", recorder_identity(ctx->rec)->revision);
+	strbuf_add_text(out, recorder_identity(ctx->rec)->revision);	/* the drive's bytes */
+	strbuf_add(out, "\n", 1);
 	return 0;
 }
 
@@ -385,25 +390,25 @@ show_config(struct fs_ctx *ctx, struct strbuf *out, bool features, bool current_
 }
 
 static int
-show_profiles(struct fs_ctx *ctx, pid_t tgid, struct strbuf *out, struct burn_error *err)
+show_profiles(struct fs_ctx *ctx, const struct lasterr_who *who, struct strbuf *out, struct burn_error *err)
 {
 	return show_config(ctx, out, false, false, err);
 }
 
 static int
-show_current_profiles(struct fs_ctx *ctx, pid_t tgid, struct strbuf *out, struct burn_error *err)
+show_current_profiles(struct fs_ctx *ctx, const struct lasterr_who *who, struct strbuf *out, struct burn_error *err)
 {
 	return show_config(ctx, out, false, true, err);
 }
 
 static int
-show_features(struct fs_ctx *ctx, pid_t tgid, struct strbuf *out, struct burn_error *err)
+show_features(struct fs_ctx *ctx, const struct lasterr_who *who, struct strbuf *out, struct burn_error *err)
 {
 	return show_config(ctx, out, true, false, err);
 }
 
 static int
-show_current_features(struct fs_ctx *ctx, pid_t tgid, struct strbuf *out, struct burn_error *err)
+show_current_features(struct fs_ctx *ctx, const struct lasterr_who *who, struct strbuf *out, struct burn_error *err)
 {
 	return show_config(ctx, out, true, true, err);
 }
@@ -426,7 +431,7 @@ mode_page_name(uint8_t page)
 }
 
 static int
-show_mode_pages(struct fs_ctx *ctx, pid_t tgid, struct strbuf *out, struct burn_error *err)
+show_mode_pages(struct fs_ctx *ctx, const struct lasterr_who *who, struct strbuf *out, struct burn_error *err)
 {
 	uint8_t pages[64];
 	int n = recorder_mode_pages(ctx->rec, pages, sizeof(pages), err);
@@ -439,7 +444,7 @@ show_mode_pages(struct fs_ctx *ctx, pid_t tgid, struct strbuf *out, struct burn_
 }
 
 static int
-show_can_load_media(struct fs_ctx *ctx, pid_t tgid, struct strbuf *out, struct burn_error *err)
+show_can_load_media(struct fs_ctx *ctx, const struct lasterr_who *who, struct strbuf *out, struct burn_error *err)
 {
 	int ret = recorder_can_load_media(ctx->rec, err);
 
@@ -450,13 +455,14 @@ show_can_load_media(struct fs_ctx *ctx, pid_t tgid, struct strbuf *out, struct b
 }
 
 static int
-show_device(struct fs_ctx *ctx, pid_t tgid, struct strbuf *out, struct burn_error *err)
+show_device(struct fs_ctx *ctx, const struct lasterr_who *who, struct strbuf *out, struct burn_error *err)
 {
-	strbuf_printf(out, "%s\n", recorder_device(ctx->rec));
+	strbuf_add_text(out, recorder_device(ctx->rec));	/* a path: any byte but NUL */
+	strbuf_add(out, "\n", 1);
 	return 0;
 }
 
-static int show_status(struct fs_ctx *ctx, pid_t tgid, struct strbuf *out, struct burn_error *err);
+static int show_status(struct fs_ctx *ctx, const struct lasterr_who *who, struct strbuf *out, struct burn_error *err);
 
 #define RW (S_IRUSR | S_IWUSR | S_IRGRP | S_IROTH)
 #define RO (S_IRUSR | S_IRGRP | S_IROTH)
@@ -516,7 +522,7 @@ static const struct fs_node nodes[] = {
  * whole file.
  */
 static int
-show_status(struct fs_ctx *ctx, pid_t tgid, struct strbuf *out, struct burn_error *err)
+show_status(struct fs_ctx *ctx, const struct lasterr_who *who, struct strbuf *out, struct burn_error *err)
 {
 	struct strbuf one;
 
@@ -527,7 +533,7 @@ show_status(struct fs_ctx *ctx, pid_t tgid, struct strbuf *out, struct burn_erro
 		if (!(nodes[i].flags & FS_NODE_IN_STATUS))
 			continue;
 		strbuf_reset(&one);
-		if (nodes[i].show(ctx, tgid, &one, &ignored) < 0 || one.err)
+		if (nodes[i].show(ctx, who, &one, &ignored) < 0 || one.err)
 			strbuf_reset(&one);
 		strbuf_printf(out, "%s: %.*s\n", nodes[i].path + 1,
 			      (int)(one.len ? strcspn(one.data, "\n") : 0), one.len ? one.data : "");
@@ -577,14 +583,14 @@ fs_node_children(const char *dir, const struct fs_node **out, size_t max)
 }
 
 int
-fs_node_show(struct fs_ctx *ctx, const struct fs_node *node, pid_t tgid, struct strbuf *out,
+fs_node_show(struct fs_ctx *ctx, const struct fs_node *node, const struct lasterr_who *who, struct strbuf *out,
 	     struct burn_error *err)
 {
 	int ret;
 
 	if (!node->show)
 		return burn_error_set(err, BURN_E_ACCESSDENIED, "%s is write-only", node->path + 1);
-	ret = node->show(ctx, tgid, out, err);
+	ret = node->show(ctx, who, out, err);
 	if (ret == 0 && out->err)
 		ret = burn_error_set(err, BURN_E_OUTOFMEMORY, "no memory to render %s",
 				     node->path + 1);

@@ -79,10 +79,13 @@ ctx_get(void)
 	return fuse_get_context()->private_data;
 }
 
-static pid_t
+static struct lasterr_who
 caller(void)
 {
-	return lasterr_tgid(fuse_get_context()->pid);
+	const struct fuse_context *fc = fuse_get_context();
+	struct lasterr_who who = { lasterr_tgid(fc->pid), fc->uid };
+
+	return who;
 }
 
 /*
@@ -93,8 +96,9 @@ static int
 fail(struct fs_ctx *ctx, const struct burn_error *e)
 {
 	int err = burn_result_info(e->result)->err;
+	struct lasterr_who who = caller();
 
-	lasterr_set(ctx->le, caller(), e);
+	lasterr_set(ctx->le, &who, e);
 	if (err == 0 || err == ENOSYS)
 		err = EIO;
 	return -err;
@@ -108,7 +112,9 @@ fail(struct fs_ctx *ctx, const struct burn_error *e)
 static int
 fail_as(struct fs_ctx *ctx, const struct burn_error *e, int err)
 {
-	lasterr_set(ctx->le, caller(), e);
+	struct lasterr_who who = caller();
+
+	lasterr_set(ctx->le, &who, e);
 	return -err;
 }
 
@@ -121,9 +127,8 @@ fail_with(struct fs_ctx *ctx, enum burn_result r, const char *fmt, ...)
 	struct burn_error e;
 	va_list ap;
 
-	burn_error_set(&e, r, "%s", "");
 	va_start(ap, fmt);
-	vsnprintf(e.reason, sizeof(e.reason), fmt, ap);
+	burn_error_vset(&e, r, fmt, ap);
 	va_end(ap);
 	return fail(ctx, &e);
 }
@@ -138,6 +143,72 @@ static bool
 in_burn_dir(const char *path)
 {
 	return strncmp(path, "/burn/", 6) == 0;
+}
+
+/* Whether the caller is in group @gid, primary or supplementary. */
+static bool
+caller_in_group(gid_t gid)
+{
+	gid_t groups[64];
+	int n;
+
+	if (fuse_get_context()->gid == gid)
+		return true;
+	n = fuse_getgroups(64, groups);
+	for (int i = 0; i < n && i < 64; i++)
+		if (groups[i] == gid)
+			return true;
+	return false;
+}
+
+/*
+ * The permission check the kernel's default_permissions would make, done
+ * here so that it holds whatever options the mount has (allow_other alone
+ * would hand every user the drive) and so a refusal is in last_error:
+ * owner, group or other bits of @mode for @mask (R_OK, W_OK, X_OK); root
+ * may read and write anything.
+ */
+static bool
+permitted(struct fs_ctx *ctx, mode_t mode, int mask)
+{
+	uid_t uid = fuse_get_context()->uid;
+	mode_t bits;
+
+	if (uid == 0 && !(mask & X_OK))
+		return true;
+	if (uid == ctx->uid)
+		bits = (mode >> 6) & 7;
+	else if (caller_in_group(ctx->gid))
+		bits = (mode >> 3) & 7;
+	else
+		bits = mode & 7;
+	return ((int)bits & mask) == mask;
+}
+
+static int
+check_access(struct fs_ctx *ctx, const char *name, mode_t mode, int mask, const char *what)
+{
+	uid_t uid = fuse_get_context()->uid;
+
+	if (permitted(ctx, mode, mask))
+		return 0;
+	return fail_with(ctx, BURN_E_ACCESSDENIED,
+			 "%s: permission denied: uid %u may not %s it (mode %03o, owner uid %u, group gid %u)",
+			 name, (unsigned)uid, what, (unsigned)(mode & 0777), (unsigned)ctx->uid,
+			 (unsigned)ctx->gid);
+}
+
+/* Only the mount's owner (or root) changes a file's owner or mode, as chmod(2) says. */
+static int
+check_owner(struct fs_ctx *ctx, const char *name, const char *what)
+{
+	uid_t uid = fuse_get_context()->uid;
+
+	if (uid == 0 || uid == ctx->uid)
+		return 0;
+	return fail_with(ctx, BURN_E_NOT_SUPPORTED,
+			 "%s: operation not permitted: only uid %u (the mount's owner) or root may %s it",
+			 name, (unsigned)ctx->uid, what);
 }
 
 static int
@@ -164,9 +235,10 @@ fs_getattr(const char *path, struct stat *st, struct fuse_file_info *fi)
 		/* the size a reader would get now, so cat, less and file managers see it */
 		struct strbuf sb;
 		struct burn_error ignored;
+		struct lasterr_who who = caller();
 
 		strbuf_init(&sb);
-		if (fs_node_show(ctx, node, caller(), &sb, &ignored) == 0)
+		if (fs_node_show(ctx, node, &who, &sb, &ignored) == 0)
 			st->st_size = (off_t)sb.len;
 		strbuf_free(&sb);
 	}
@@ -183,6 +255,9 @@ fs_access(const char *path, int mask)
 		return (mask & (R_OK | X_OK)) ? -EACCES : 0;
 	if (!node)
 		return -ENOENT;
+	/* a probe (test -w), not a failure: last_error is left alone */
+	if (!permitted(ctx_get(), node->mode, mask & (R_OK | W_OK | X_OK)))
+		return -EACCES;
 	if (node->kind == FS_NODE_DIR)
 		return (mask & W_OK) && strcmp(path, "/burn") != 0 ? -EACCES : 0;
 	if ((mask & X_OK) || ((mask & R_OK) && !node->show) ||
@@ -270,19 +345,29 @@ fs_open(const char *path, struct fuse_file_info *fi)
 		return fail_with(ctx, BURN_E_ACCESSDENIED, "%s is write-only", name_of(path));
 	if (wr && !node->store && node->kind != FS_NODE_SINK)
 		return fail_with(ctx, BURN_E_ACCESSDENIED, "%s is read-only", name_of(path));
+	ret = check_access(ctx, name_of(path), node->mode, (rd ? R_OK : 0) | (wr ? W_OK : 0),
+			   rd && wr ? "read and write" : rd ? "read" : "write");
+	if (ret < 0)
+		return ret;
 	h = calloc(1, sizeof(*h));
 	if (!h)
 		return fail_with(ctx, BURN_E_OUTOFMEMORY, "no memory to open %s", name_of(path));
 	h->node = node;
 	strbuf_init(&h->content);
 	if (node->kind == FS_NODE_SINK) {
+		/*
+		 * Not nonseekable: the kernel would refuse lseek and pwrite
+		 * without asking, and leave nothing in last_error. A write
+		 * anywhere but at the stream's end fails ESPIPE here instead.
+		 */
 		ret = open_sink(ctx, h, NULL, accmode);
 		if (ret < 0)
 			goto out_free;
-		fi->nonseekable = 1;
 	} else if (rd) {
+		struct lasterr_who who = caller();
+
 		h->generation = rawcd_progress_generation(ctx->w);
-		ret = fs_node_show(ctx, node, caller(), &h->content, &e);
+		ret = fs_node_show(ctx, node, &who, &h->content, &e);
 		if (ret < 0) {
 			ret = fail(ctx, &e);
 			goto out_free;
@@ -314,10 +399,11 @@ fs_read(const char *path, char *buf, size_t size, off_t off, struct fuse_file_in
 		 */
 		struct strbuf fresh;
 		struct burn_error e;
+		struct lasterr_who who = caller();
 
 		strbuf_init(&fresh);
 		h->generation = rawcd_progress_generation(ctx->w);
-		if (fs_node_show(ctx, h->node, caller(), &fresh, &e) < 0) {
+		if (fs_node_show(ctx, h->node, &who, &fresh, &e) < 0) {
 			strbuf_free(&fresh);
 			return fail(ctx, &e);
 		}
@@ -380,8 +466,11 @@ fs_release(const char *path, struct fuse_file_info *fi)
 		 * The last close ends the stream. Nothing can report a failure
 		 * from here: the mount's last_error and status keep it.
 		 */
-		if (fs_sink_release(ctx, h->sink, &e) < 0)
-			lasterr_set(ctx->le, caller(), &e);
+		if (fs_sink_release(ctx, h->sink, &e) < 0) {
+			struct lasterr_who who = caller();
+
+			lasterr_set(ctx->le, &who, &e);
+		}
 	}
 	handle_untrack(ctx, h);
 	strbuf_free(&h->content);
@@ -492,13 +581,26 @@ fs_truncate(const char *path, off_t size, struct fuse_file_info *fi)
 {
 	struct fs_ctx *ctx = ctx_get();
 	const struct fs_node *node = fs_node_find(path);
+	struct stat st;
+	int ret;
 
+	if (!node && in_burn_dir(path) && fs_jobs_stat(ctx, path + 6, &st) == 0) {
+		ret = check_access(ctx, name_of(path), FS_JOB_MODE, W_OK, "truncate");
+		if (ret < 0 || size == st.st_size)
+			return ret;	/* a copier setting the size it wrote: nothing to do */
+		return fail_with(ctx, BURN_E_ACCESSDENIED,
+				 "%s is a burn job: its size is the %lld bytes it took, and cannot be set to %lld",
+				 name_of(path), (long long)st.st_size, (long long)size);
+	}
 	if (!node)
 		return -ENOENT;
 	if (node->kind == FS_NODE_DIR)
 		return -EISDIR;
 	if (!node->store && node->kind != FS_NODE_SINK)
 		return fail_with(ctx, BURN_E_ACCESSDENIED, "%s is read-only", name_of(path));
+	ret = check_access(ctx, name_of(path), node->mode, W_OK, "truncate");
+	if (ret < 0)
+		return ret;
 	if (size != 0)
 		return fail_with(ctx, BURN_E_INVALIDARG,
 				 "%s can only be truncated to 0 (which does nothing)", name_of(path));
@@ -518,19 +620,20 @@ exists(const char *path)
 static int
 fs_chmod(const char *path, mode_t mode, struct fuse_file_info *fi)
 {
-	return exists(path) ? 0 : -ENOENT;
+	return exists(path) ? check_owner(ctx_get(), name_of(path), "change the mode of") : -ENOENT;
 }
 
 static int
 fs_chown(const char *path, uid_t uid, gid_t gid, struct fuse_file_info *fi)
 {
-	return exists(path) ? 0 : -ENOENT;
+	return exists(path) ? check_owner(ctx_get(), name_of(path), "change the owner of")
+			    : -ENOENT;
 }
 
 static int
 fs_utimens(const char *path, const struct timespec tv[2], struct fuse_file_info *fi)
 {
-	return exists(path) ? 0 : -ENOENT;
+	return exists(path) ? check_owner(ctx_get(), name_of(path), "set the times of") : -ENOENT;
 }
 
 static int
@@ -554,6 +657,11 @@ fs_unlink(const char *path)
 	int ret;
 
 	if (in_burn_dir(path)) {
+		if (!exists(path))
+			return -ENOENT;
+		ret = check_access(ctx, "burn", FS_BURN_DIR_MODE, W_OK | X_OK, "remove files from");
+		if (ret < 0)
+			return ret;
 		ret = fs_jobs_unlink(ctx, path + 6, &e);
 		return ret == -ENOENT ? ret : ret < 0 ? fail(ctx, &e) : 0;
 	}
@@ -569,6 +677,10 @@ fs_rmdir(const char *path)
 static int
 fs_rename(const char *from, const char *to, unsigned int flags)
 {
+	if (in_burn_dir(from) && exists(from))
+		return fail_with(ctx_get(), BURN_E_NOT_SUPPORTED,
+				 "%s is a burn job's record and cannot be renamed (remove it, and copy the file in again under the new name to burn it)",
+				 name_of(from));
 	return refuse_fixed(from, "renamed");
 }
 
@@ -598,6 +710,9 @@ fs_create(const char *path, mode_t mode, struct fuse_file_info *fi)
 
 	if (!in_burn_dir(path) || strchr(path + 6, '/') || !path[6])
 		return refuse_new(path);
+	ret = check_access(ctx, "burn", FS_BURN_DIR_MODE, W_OK | X_OK, "create files in");
+	if (ret < 0)
+		return ret;
 	h = calloc(1, sizeof(*h));
 	if (!h)
 		return fail_with(ctx, BURN_E_OUTOFMEMORY, "no memory to open %s", name_of(path));
@@ -609,7 +724,6 @@ fs_create(const char *path, mode_t mode, struct fuse_file_info *fi)
 		return ret;
 	}
 	fi->direct_io = 1;
-	fi->nonseekable = 1;
 	handle_track(ctx, h);
 	fi->fh = (uintptr_t)h;
 	return 0;
@@ -705,8 +819,15 @@ fs_lseek(const char *path, off_t off, int whence, struct fuse_file_info *fi)
 {
 	struct fs_handle *h = (struct fs_handle *)(uintptr_t)fi->fh;
 
-	if (!h || h->sink)
-		return -ESPIPE;
+	if (!h)
+		return -EBADF;
+	if (h->sink) {
+		struct burn_error e;
+
+		burn_error_set(&e, BURN_E_STREAM_NOT_SUPPORTED,
+			       "a stream cannot seek: it is written from its start to its end");
+		return fail_as(ctx_get(), &e, ESPIPE);
+	}
 	if (whence == SEEK_DATA)
 		return off < (off_t)h->content.len ? off : -ENXIO;
 	if (whence == SEEK_HOLE)

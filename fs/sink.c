@@ -7,13 +7,16 @@
 #include <time.h>
 
 #include "burn-job.h"
+#include "holders.h"
 #include "sink.h"
 
 struct fs_sink {
 	struct fs_job *job;	/* the burn/ entry, NULL for track.raw */
 	struct burn_job *engine;	/* NAME.iso / NAME.wav: encodes as the file arrives */
 	bool prepared_here;	/* this open did PrepareMedia */
+	bool ended;		/* its last close ended the stream; release only frees */
 	off_t offset;		/* bytes taken so far */
+	char suffix[304];	/* "/track.raw" or "/burn/NAME": how /proc names it */
 };
 
 /* Where a burn job's encoder puts the raw stream: the raw writer. */
@@ -106,6 +109,7 @@ fs_sink_open(struct fs_ctx *ctx, const char *job_name, struct fs_sink **out,
 	}
 	snprintf(ctx->sink_name, sizeof(ctx->sink_name), "%s%s", job_name ? "burn/" : "track.raw",
 		 job_name ? job_name : "");
+	snprintf(s->suffix, sizeof(s->suffix), "/%s", ctx->sink_name);
 	ctx->sink_open = true;
 	*out = s;
 	goto out;
@@ -122,6 +126,10 @@ fs_sink_write(struct fs_ctx *ctx, struct fs_sink *s, const char *buf, size_t siz
 {
 	ssize_t n;
 
+	if (__atomic_load_n(&s->ended, __ATOMIC_ACQUIRE))
+		return burn_error_set(err, BURN_E_WRITE_NOT_IN_PROGRESS,
+				      "%s was closed by every process that had it open, which ended its stream; open it again for a new burn",
+				      s->suffix + 1);
 	/*
 	 * Writes must follow each other (DESIGN §2.2); with O_APPEND the
 	 * kernel passes the file size, which is ours to ignore.
@@ -146,33 +154,21 @@ fs_sink_write(struct fs_ctx *ctx, struct fs_sink *s, const char *buf, size_t siz
 	return n;
 }
 
-int
-fs_sink_flush(struct fs_ctx *ctx, struct fs_sink *s, struct burn_error *err)
+/*
+ * Ends the stream of @s: the job's encoder sees the end of its input,
+ * then the writer finishes (a complete stream) or ends incomplete, or the
+ * media this sink prepared is released. @ret is what happened so far; the
+ * first failure is returned. ctx->sink_mu held.
+ */
+static int
+end_locked(struct fs_ctx *ctx, struct fs_sink *s, int ret, struct burn_error *err)
 {
-	int ret = 0;
-
-	pthread_mutex_lock(&ctx->sink_mu);
-	/*
-	 * A job whose file has fully arrived: let its encoder write the rest
-	 * (the lead-out), then the complete stream ends in rawcd_flush().
-	 */
-	if (s->engine && burn_job_input_complete(s->engine))
-		ret = burn_job_finish(s->engine, err);
-	if (ret == 0)
-		ret = rawcd_flush(ctx->w, err);
-	pthread_mutex_unlock(&ctx->sink_mu);
-	return ret;
-}
-
-int
-fs_sink_release(struct fs_ctx *ctx, struct fs_sink *s, struct burn_error *err)
-{
-	int ret = 0;
-
-	pthread_mutex_lock(&ctx->sink_mu);
 	if (s->engine) {
 		/* input over: a short file fails here; the writer below then ends incomplete */
-		ret = burn_job_finish(s->engine, err);
+		int r = burn_job_finish(s->engine, ret < 0 ? NULL : err);
+
+		if (ret == 0)
+			ret = r;
 		burn_job_destroy(s->engine);
 		s->engine = NULL;
 	}
@@ -185,17 +181,63 @@ fs_sink_release(struct fs_ctx *ctx, struct fs_sink *s, struct burn_error *err)
 			if (err)
 				*err = e;
 		}
+	} else if (s->prepared_here && rawcd_state(ctx->w) == RAWCD_PREPARED) {
+		int r = rawcd_release(ctx->w, ret < 0 ? NULL : err);
+
+		if (ret == 0)
+			ret = r;
 	}
-	else if (s->prepared_here && rawcd_state(ctx->w) == RAWCD_PREPARED && ret == 0)
-		ret = rawcd_release(ctx->w, err);
-	else if (s->prepared_here && rawcd_state(ctx->w) == RAWCD_PREPARED)
-		rawcd_release(ctx->w, NULL);
 	if (s->job) {
 		pthread_mutex_lock(&ctx->jobs_mu);
 		s->job->active = false;
 		pthread_mutex_unlock(&ctx->jobs_mu);
 	}
+	__atomic_store_n(&s->ended, true, __ATOMIC_RELEASE);
 	ctx->sink_open = false;
+	return ret;
+}
+
+int
+fs_sink_flush(struct fs_ctx *ctx, struct fs_sink *s, struct burn_error *err)
+{
+	int ret = 0;
+
+	pthread_mutex_lock(&ctx->sink_mu);
+	if (s->ended)
+		goto out;
+	/*
+	 * The last close ends the stream here, while the closing process
+	 * still waits: a short stream makes its close fail, and the outcome
+	 * is final in status when close() returns.
+	 */
+	if (!fs_holders_any(ctx->mnt_id, s->suffix)) {
+		ret = end_locked(ctx, s, 0, err);
+		goto out;
+	}
+	/*
+	 * More may come through another descriptor (what comes after a
+	 * complete stream is trailing data; README). A job whose file has
+	 * fully arrived lets its encoder write the rest (the lead-out). Where
+	 * /proc cannot tell which close is the last, a complete stream ends
+	 * at the first one, so its writer still learns the outcome.
+	 */
+	if (s->engine && burn_job_input_complete(s->engine))
+		ret = burn_job_finish(s->engine, err);
+	if (ret == 0)
+		ret = rawcd_flush(ctx->w, ctx->mnt_id < 0, err);
+out:
+	pthread_mutex_unlock(&ctx->sink_mu);
+	return ret;
+}
+
+int
+fs_sink_release(struct fs_ctx *ctx, struct fs_sink *s, struct burn_error *err)
+{
+	int ret = 0;
+
+	pthread_mutex_lock(&ctx->sink_mu);
+	if (!s->ended)
+		ret = end_locked(ctx, s, 0, err);
 	pthread_mutex_unlock(&ctx->sink_mu);
 	free(s);
 	return ret;
@@ -210,7 +252,7 @@ fs_jobs_stat(struct fs_ctx *ctx, const char *name, struct stat *st)
 	pthread_mutex_lock(&ctx->jobs_mu);
 	j = job_find(ctx, name);
 	if (j) {
-		st->st_mode = S_IFREG | 0644;
+		st->st_mode = S_IFREG | FS_JOB_MODE;
 		st->st_nlink = 1;
 		st->st_size = j->size;
 		st->st_atime = st->st_mtime = st->st_ctime = j->mtime;

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "result.h"
 #include "strbuf.h"
 
 void
@@ -74,4 +75,18 @@ strbuf_printf(struct strbuf *sb, const char *fmt, ...)
 	vsnprintf(sb->data + sb->len, (size_t)n + 1, fmt, ap);
 	va_end(ap);
 	sb->len += (size_t)n;
+}
+
+void
+strbuf_add_text(struct strbuf *sb, const char *s)
+{
+	size_t size = 4 * strlen(s) + 1;
+	char *clean = malloc(size);
+
+	if (!clean) {
+		sb->err = -ENOMEM;
+		return;
+	}
+	strbuf_add(sb, clean, burn_text_printable(clean, size, s));
+	free(clean);
 }

@@ -16,3 +16,8 @@ void strbuf_free(struct strbuf *sb);
 void strbuf_reset(struct strbuf *sb);
 void strbuf_printf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void strbuf_add(struct strbuf *sb, const char *s, size_t n);
+/*
+ * Appends @s, which came from outside (a drive, a path, another program),
+ * as one line of printable text: see burn_text_printable().
+ */
+void strbuf_add_text(struct strbuf *sb, const char *s);

@@ -19,6 +19,7 @@ extern char *disc;		/* the emulated recorder's directory */
 extern struct mount m1, m2;	/* stopped by teardown_all() */
 
 #define E_NAME "E_IMAPI_DF2RAW_CLIENT_NAME_IS_NOT_VALID 0xC0AA0604"
+#define E_EOF "HRESULT_FROM_WIN32(ERROR_HANDLE_EOF) 0x80070026"
 
 /* @base/@rel, malloc'ed. */
 char *path_in(const char *base, const char *rel);

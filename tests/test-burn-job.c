@@ -692,9 +692,9 @@ START_TEST(input_ends_early)
 	sink_init(&s, CD_SECTOR_PQ);
 	sink_expect(&s, iso, CD_SECTOR_PQ, TEST_LEAD_IN);
 	ck_assert_int_eq(run_failing("disc.iso", BURN_JOB_ISO, data, 300 * 2048, &s, &werr, &wret,
-				     &err), -EINVAL);
+				     &err), -EIO);
 	ck_assert_int_eq(wret, 0);
-	ck_assert_uint_eq(err.result, BURN_E_STREAM_NOT_SUPPORTED);
+	ck_assert_uint_eq(err.result, BURN_E_HANDLE_EOF);
 	ck_assert_str_eq(err.reason, "disc.iso: the input ended after 614400 of 819200 bytes");
 	/*
 	 * What did go out is the stream's beginning, in whole chunks, up to the
@@ -711,7 +711,8 @@ START_TEST(input_ends_early)
 	data = slurp(wav, &len);
 	sink_init(&s, CD_SECTOR_PQ);
 	ck_assert_int_eq(run_failing("song.wav", BURN_JOB_WAV, data, 500000, &s, &werr, &wret,
-				     &err), -EINVAL);
+				     &err), -EIO);
+	ck_assert_uint_eq(err.result, BURN_E_HANDLE_EOF);
 	ck_assert_str_eq(err.reason, "song.wav: the input ended after 500000 of 1506347 bytes");
 	sink_fini(&s);
 	free(data);

@@ -565,13 +565,15 @@ START_TEST(track_raw_open)
 	/* a stream that ends before its lead-in gave a TOC burns nothing */
 	ck_assert_int_eq(write(fd, "x", 1), 1);
 	ck_assert_str_eq(get(at(&m1, "state")), "writing\n");
-	ck_assert_int_eq(close(fd), 0);
-	/* the last close ended the write and released what the open prepared */
-	wait_state(&m1, "idle");
+	/* the last close ends the write, fails with EIO, and the outcome is final */
+	ck_assert_int_eq(close(fd), -1);
+	ck_assert_int_eq(errno, EIO);
+	ck_assert_str_eq(get(at(&m1, "state")), "idle\n");
+	last_error_starts(&m1, E_EOF ": incomplete: the stream ended in the middle of a sector");
 	ck_assert_str_eq(get(at(&m1, "exclusive_owner")), "\n");
 	ck_assert_str_eq(get(at(&m1, "media/blank")), "1\n");
 	ck_assert_ptr_nonnull(strstr(get(at(&m1, "status")),
-				     "\nlast_burn: E_IMAPI_DF2RAW_STREAM_NOT_SUPPORTED 0xC0AA060D: incomplete: the stream ended in the middle of a sector"));
+				     "\nlast_burn: " E_EOF ": incomplete: the stream ended in the middle of a sector"));
 	/* after ctl prepare, open and close leave it prepared */
 	ck_assert_int_eq(put(at(&m1, "ctl"), "prepare\n"), 0);
 	fd = open(at(&m1, "track.raw"), O_WRONLY);
@@ -606,8 +608,10 @@ START_TEST(burn_dir)
 	ck_assert_int_eq(write(fd, "abc", 3), 3);
 	ck_assert_int_eq(unlink(at(&m1, "burn/stream.bin")), -1);
 	ck_assert_int_eq(errno, EBUSY);
-	ck_assert_int_eq(close(fd), 0);
-	wait_state(&m1, "idle");
+	/* three bytes are no stream: the copier's close says so */
+	ck_assert_int_eq(close(fd), -1);
+	ck_assert_int_eq(errno, EIO);
+	ck_assert_str_eq(get(at(&m1, "state")), "idle\n");
 	/* listed after close with the bytes it took; chmod/utimens are fine */
 	ck_assert_int_eq(stat(at(&m1, "burn/stream.bin"), &st), 0);
 	ck_assert(S_ISREG(st.st_mode));
@@ -731,11 +735,22 @@ START_TEST(sink_refusals)
 	ck_assert_int_eq(put(at(&m1, "lead_in_sectors"), "22650\n"), 0);
 	fd = open(at(&m1, "track.raw"), O_WRONLY);
 	ck_assert_int_ge(fd, 0);
-	/* the sink is not seekable: positioned writes are refused */
+	/*
+	 * The sink is a stream: a write anywhere but at its end is refused
+	 * with ESPIPE and a reason. lseek itself is the kernel's and moves
+	 * only the descriptor's offset; the write after it is what fails.
+	 */
 	ck_assert_int_eq(pwrite(fd, "abc", 3, 4096), -1);
 	ck_assert_int_eq(errno, ESPIPE);
-	ck_assert_int_eq(lseek(fd, 100, SEEK_SET), -1);
+	last_error_starts(&m1, "E_IMAPI_DF2RAW_STREAM_NOT_SUPPORTED 0xC0AA060D: writes must be sequential: this one is at offset 4096, the stream is at 0");
+	ck_assert_int_eq(put(at(&m1, "client_name"), "Reset\n"), -EBUSY);	/* another failure between */
+	ck_assert_int_eq(lseek(fd, 100, SEEK_SET), 100);
+	ck_assert_int_eq(write(fd, "abc", 3), -1);
 	ck_assert_int_eq(errno, ESPIPE);
+	last_error_starts(&m1, "E_IMAPI_DF2RAW_STREAM_NOT_SUPPORTED 0xC0AA060D: writes must be sequential: this one is at offset 100, the stream is at 0");
+	ck_assert_int_eq(lseek(fd, 0, SEEK_DATA), -1);
+	ck_assert_int_eq(errno, ESPIPE);
+	last_error_starts(&m1, "E_IMAPI_DF2RAW_STREAM_NOT_SUPPORTED 0xC0AA060D: a stream cannot seek: it is written from its start to its end");
 	ck_assert_int_eq(put(at(&m1, "ctl"), "release\n"), -EBUSY);
 	close(fd);
 	wait_state(&m1, "idle");
