@@ -13,6 +13,7 @@
 
 #include "fs.h"
 #include "ops.h"
+#include "perm.h"
 #include "sink.h"
 
 /* What an open file of ours holds. */
@@ -145,70 +146,21 @@ in_burn_dir(const char *path)
 	return strncmp(path, "/burn/", 6) == 0;
 }
 
-/* Whether the caller is in group @gid, primary or supplementary. */
-static bool
-caller_in_group(gid_t gid)
-{
-	gid_t groups[64];
-	int n;
-
-	if (fuse_get_context()->gid == gid)
-		return true;
-	n = fuse_getgroups(64, groups);
-	for (int i = 0; i < n && i < 64; i++)
-		if (groups[i] == gid)
-			return true;
-	return false;
-}
-
-/*
- * The permission check the kernel's default_permissions would make, done
- * here so that it holds whatever options the mount has (allow_other alone
- * would hand every user the drive) and so a refusal is in last_error:
- * owner, group or other bits of @mode for @mask (R_OK, W_OK, X_OK); root
- * may read and write anything.
- */
-static bool
-permitted(struct fs_ctx *ctx, mode_t mode, int mask)
-{
-	uid_t uid = fuse_get_context()->uid;
-	mode_t bits;
-
-	if (uid == 0 && !(mask & X_OK))
-		return true;
-	if (uid == ctx->uid)
-		bits = (mode >> 6) & 7;
-	else if (caller_in_group(ctx->gid))
-		bits = (mode >> 3) & 7;
-	else
-		bits = mode & 7;
-	return ((int)bits & mask) == mask;
-}
-
+/* A refusal by fs/perm.c's rules, recorded like every other failure. */
 static int
 check_access(struct fs_ctx *ctx, const char *name, mode_t mode, int mask, const char *what)
 {
-	uid_t uid = fuse_get_context()->uid;
+	struct burn_error e;
 
-	if (permitted(ctx, mode, mask))
-		return 0;
-	return fail_with(ctx, BURN_E_ACCESSDENIED,
-			 "%s: permission denied: uid %u may not %s it (mode %03o, owner uid %u, group gid %u)",
-			 name, (unsigned)uid, what, (unsigned)(mode & 0777), (unsigned)ctx->uid,
-			 (unsigned)ctx->gid);
+	return fs_perm_check(ctx, name, mode, mask, what, &e) < 0 ? fail(ctx, &e) : 0;
 }
 
-/* Only the mount's owner (or root) changes a file's owner or mode, as chmod(2) says. */
 static int
 check_owner(struct fs_ctx *ctx, const char *name, const char *what)
 {
-	uid_t uid = fuse_get_context()->uid;
+	struct burn_error e;
 
-	if (uid == 0 || uid == ctx->uid)
-		return 0;
-	return fail_with(ctx, BURN_E_NOT_SUPPORTED,
-			 "%s: operation not permitted: only uid %u (the mount's owner) or root may %s it",
-			 name, (unsigned)ctx->uid, what);
+	return fs_perm_owner(ctx, name, what, &e) < 0 ? fail(ctx, &e) : 0;
 }
 
 static int
@@ -256,7 +208,7 @@ fs_access(const char *path, int mask)
 	if (!node)
 		return -ENOENT;
 	/* a probe (test -w), not a failure: last_error is left alone */
-	if (!permitted(ctx_get(), node->mode, mask & (R_OK | W_OK | X_OK)))
+	if (!fs_perm_permitted(ctx_get(), node->mode, mask & (R_OK | W_OK | X_OK)))
 		return -EACCES;
 	if (node->kind == FS_NODE_DIR)
 		return (mask & W_OK) && strcmp(path, "/burn") != 0 ? -EACCES : 0;

@@ -89,6 +89,19 @@ START_TEST(error_set_and_format)
 }
 END_TEST
 
+/* Beyond DESIGN §3: a stream that ends before its declared end fails with EIO (issue 8). */
+START_TEST(handle_eof_row)
+{
+	const struct burn_result_info *info =
+		burn_result_by_name("HRESULT_FROM_WIN32(ERROR_HANDLE_EOF)");
+
+	ck_assert_ptr_nonnull(info);
+	ck_assert_uint_eq(info->hresult, 0x80070026);
+	ck_assert_int_eq(info->err, EIO);
+	ck_assert_int_eq(info->result, BURN_E_HANDLE_EOF);
+}
+END_TEST
+
 static Suite *
 result_suite(void)
 {
@@ -98,6 +111,7 @@ result_suite(void)
 	tcase_add_loop_test(tc, design_row, 0, sizeof(design_rows) / sizeof(design_rows[0]));
 	tcase_add_test(tc, rows_at_their_index);
 	tcase_add_test(tc, error_set_and_format);
+	tcase_add_test(tc, handle_eof_row);
 	suite_add_tcase(s, tc);
 	return s;
 }

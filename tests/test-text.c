@@ -1,0 +1,140 @@
+/*
+ * Text from outside (a disc's CD-TEXT, a path, another program's name)
+ * reaches users as one line of printable text (issue 8, point 3): the
+ * reason escaper and the cue writer.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+#include "image-cue.h"
+#include "result.h"
+
+static const struct {
+	const char *in;
+	const char *out;
+} escapes[] = {
+	{ "plain text, 1-2", "plain text, 1-2" },
+	{ "a\nb", "a\\x0ab" },
+	{ "\033[31mred\033[0m", "\\x1b[31mred\\x1b[0m" },
+	{ "bell\a tab\t del\x7f", "bell\\x07 tab\\x09 del\\x7f" },
+	{ "caf\xc3\xa9", "caf\\xc3\\xa9" },
+	{ "already \\x1b escaped", "already \\x1b escaped" },	/* escaping twice changes nothing */
+	{ "", "" },
+};
+
+START_TEST(printable_escapes)
+{
+	char out[128];
+
+	ck_assert_uint_eq(burn_text_printable(out, sizeof(out), escapes[_i].in),
+			  strlen(escapes[_i].out));
+	ck_assert_str_eq(out, escapes[_i].out);
+}
+END_TEST
+
+/* Cut at a whole escape, never in the middle of one. */
+START_TEST(printable_truncates_whole)
+{
+	char out[6];
+
+	ck_assert_uint_eq(burn_text_printable(out, sizeof(out), "ab\ncd"), 2);
+	ck_assert_str_eq(out, "ab");
+	ck_assert_uint_eq(burn_text_printable(out, sizeof(out), "abcdefgh"), 5);
+	ck_assert_str_eq(out, "abcde");
+}
+END_TEST
+
+START_TEST(reasons_are_one_line)
+{
+	struct burn_error e;
+
+	ck_assert_int_eq(burn_error_set(&e, BURN_E_FAIL, "disc says %s", "A\nFILE x BINARY\r"), -EIO);
+	ck_assert_str_eq(e.reason, "disc says A\\x0aFILE x BINARY\\x0d");
+}
+END_TEST
+
+/* The cue sheet of a one-track audio disc with @title, @isrc; malloc'ed. */
+static char *
+cue_of(const char *title, const char *isrc, const char *bin, int *ret)
+{
+	static struct image_toc toc;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	memset(&toc, 0, sizeof(toc));
+	toc.first_track = toc.last_track = 1;
+	toc.leadout_lba = 1000;
+	toc.track[1].start_lba = 0;
+	toc.track[1].end_lba = 1000;
+	toc.track[1].index_count = 1;
+	snprintf(toc.track[1].title, sizeof(toc.track[1].title), "%s", title);
+	snprintf(toc.track[1].isrc, sizeof(toc.track[1].isrc), "%s", isrc);
+	snprintf(toc.title, sizeof(toc.title), "%s", title);
+	ck_assert_ptr_nonnull(f);
+	*ret = image_toc_write_cue(f, bin, &toc);
+	fclose(f);
+	return buf;
+}
+
+START_TEST(cue_leaves_out_control_characters)
+{
+	int ret;
+	char *cue = cue_of("A\nFILE evil.bin BINARY", "USABC1234567", "disc.bin", &ret);
+
+	ck_assert_int_eq(ret, 0);
+	ck_assert_str_eq(cue,
+			 "REM TITLE left out: the disc's text holds control characters a cue sheet cannot carry\n"
+			 "FILE \"disc.bin\" BINARY\n"
+			 "  TRACK 01 AUDIO\n"
+			 "    REM TITLE left out: the disc's text holds control characters a cue sheet cannot carry\n"
+			 "    ISRC USABC1234567\n"
+			 "    INDEX 01 00:00:00\n");
+	free(cue);
+}
+END_TEST
+
+START_TEST(cue_quotes_and_codes)
+{
+	int ret;
+	char *cue = cue_of("Say \"hi\" caf\xc3\xa9", "US-BC\n234567", "disc.bin", &ret);
+
+	ck_assert_int_eq(ret, 0);
+	ck_assert_ptr_nonnull(strstr(cue, "TITLE \"Say 'hi' caf\xc3\xa9\"\n"));
+	ck_assert_ptr_nonnull(strstr(cue, "    REM ISRC left out: the disc's code is not made of digits and letters\n"));
+	ck_assert_ptr_null(strstr(cue, "ISRC US"));
+	free(cue);
+	cue = cue_of("T", "", "a\"b.bin", &ret);
+	ck_assert_int_eq(ret, -EINVAL);
+	free(cue);
+	cue = cue_of("T", "", "a\nb.bin", &ret);
+	ck_assert_int_eq(ret, -EINVAL);
+	free(cue);
+}
+END_TEST
+
+static Suite *
+text_suite(void)
+{
+	Suite *s = suite_create("text");
+	TCase *tc = tcase_create("text");
+
+	tcase_add_loop_test(tc, printable_escapes, 0, (int)(sizeof(escapes) / sizeof(escapes[0])));
+	tcase_add_test(tc, printable_truncates_whole);
+	tcase_add_test(tc, reasons_are_one_line);
+	tcase_add_test(tc, cue_leaves_out_control_characters);
+	tcase_add_test(tc, cue_quotes_and_codes);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	return test_run_suite(text_suite());
+}
