@@ -2455,7 +2455,7 @@ owner_locked(struct emu_drive *d, char *buf, size_t size)
 	path = dir_path(d, "owner");
 	if (!path)
 		return -ENOMEM;
-	ret = owner_read(path, &rec);
+	ret = owner_read(AT_FDCWD, path, &rec);
 	free(path);
 	if (ret < 0 || !owner_pid_alive(rec.pid))
 		return snprintf(buf, size, "%s", "unknown holder");
@@ -2500,7 +2500,7 @@ emu_drive_lock(struct emu_drive *d, const char *client_name, struct burn_error *
 	}
 	snprintf(rec.name, sizeof(rec.name), "%s", client_name ? client_name : "");
 	path = dir_path(d, "owner");
-	ret = path ? owner_publish(path, &rec) : -ENOMEM;
+	ret = path ? owner_publish(AT_FDCWD, path, &rec) : -ENOMEM;
 	free(path);
 	if (ret < 0) {
 		excl_lock(d->excl_fd, F_UNLCK, F_OFD_SETLK);
@@ -2525,7 +2525,7 @@ emu_drive_unlock(struct emu_drive *d)
 	if (d->holds_excl) {
 		path = dir_path(d, "owner");
 		if (path)
-			owner_withdraw(path, getpid(), d->token);
+			owner_withdraw(AT_FDCWD, path, getpid(), d->token);
 		free(path);
 		excl_lock(d->excl_fd, F_UNLCK, F_OFD_SETLK);
 		d->holds_excl = false;
