@@ -2312,22 +2312,39 @@ emu_drive_exec(struct emu_drive *d, struct mmc_cmd *cmd)
 
 struct open_args {
 	const struct emu_config *cfg;
+	struct burn_error *err;
+	int ret;
 };
+
+static int owner_locked(struct emu_drive *d, char *buf, size_t size);
 
 static void
 open_locked(struct emu_drive *d, void *arg)
 {
-	const struct open_args *a = arg;
+	struct open_args *a = arg;
 
 	if (a->cfg && a->cfg->media) {
 		/* a fresh disc of the asked-for kind, in a closed tray */
 		const struct emu_media *m = media_find(a->cfg->media);
 		unsigned long gen = d->st.generation;
-		char prevent[sizeof(d->st.prevent)];
+		char prevent[sizeof(d->st.prevent)], holder[128];
+		int n;
 
 		if (!m)
 			return;	/* emu_drive_open() checked the name */
-
+		/* a load (ctl load) while another holds the drive: its burn is not ours to end */
+		n = owner_locked(d, holder, sizeof(holder));
+		if (n < 0) {
+			a->ret = burn_error_set(a->err, BURN_E_FAIL, "cannot tell who holds %s: %s",
+						d->dir, strerror(-n));
+			return;
+		}
+		if (n > 0) {
+			a->ret = burn_error_set(a->err, BURN_E_RECORDER_LOCKED,
+						"cannot load emu_media=%s: the recorder %s is held exclusively by %s",
+						m->name, d->dir, holder);
+			return;
+		}
 		memcpy(prevent, d->st.prevent, sizeof(prevent));
 		disc_files_remove(d);
 		rec_files_remove(d);
@@ -2346,7 +2363,7 @@ emu_drive_open(const char *dir, const struct emu_config *cfg, struct emu_drive *
 	       struct burn_error *err)
 {
 	struct emu_drive *d;
-	struct open_args args = { cfg };
+	struct open_args args = { cfg, err, 0 };
 	const char *name;
 	char why[96];
 	int ret;
@@ -2387,6 +2404,8 @@ emu_drive_open(const char *dir, const struct emu_config *cfg, struct emu_drive *
 		goto out_free;
 	}
 	ret = with_state(d, err, open_locked, &args);
+	if (ret == 0)
+		ret = args.ret;
 	if (ret < 0)
 		goto out_free;
 	*out = d;

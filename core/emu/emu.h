@@ -69,7 +69,9 @@ int emu_fault_parse(const char *value, struct emu_config *cfg);
  * Opens the drive in @dir, creating the directory and a blank 80-minute
  * CD-R if needed. *@out is owned by the caller: emu_drive_close().
  * Refused with E_IMAPI_DF2RAW_NO_RECORDER_SPECIFIED when @dir or a file in
- * it may not be trusted (doc/emulator-directory.md).
+ * it may not be trusted (doc/emulator-directory.md); cfg->media (a new
+ * disc) with E_IMAPI_RECORDER_LOCKED while another handle holds the drive,
+ * as a load would be.
  */
 int emu_drive_open(const char *dir, const struct emu_config *cfg, struct emu_drive **out,
 		   struct burn_error *err);
