@@ -14,40 +14,65 @@
 #include "owner.h"
 
 int
-owner_publish(const char *path, const struct owner_record *rec)
+owner_publish(int dirfd, const char *name, const struct owner_record *rec)
 {
 	char tmp[4096], line[128];
-	int fd, len, ret = 0;
+	int fd = -1, len, ret = 0;
 
-	if (snprintf(tmp, sizeof(tmp), "%s.%d.%lu", path, (int)getpid(), rec->token) >=
-	    (int)sizeof(tmp))
-		return -ENAMETOOLONG;
-	len = snprintf(line, sizeof(line), "%d\t%lu\t%s\n", (int)rec->pid, rec->token, rec->name);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	for (int i = 0; fd < 0 && i < 100; i++) {
+		/* a new file of our own: O_EXCL never opens what is there, link or file */
+		len = snprintf(tmp, sizeof(tmp), "%s.%d.%lu.tmp", name, (int)getpid(),
+			       owner_new_token());
+		if (len < 0 || (size_t)len >= sizeof(tmp))
+			return -ENAMETOOLONG;
+		fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+		if (fd < 0 && errno != EEXIST)
+			return -errno;
+	}
 	if (fd < 0)
-		return -errno;
+		return -EEXIST;
+	len = snprintf(line, sizeof(line), "%d\t%lu\t%s\n", (int)rec->pid, rec->token, rec->name);
 	if (write(fd, line, (size_t)len) != len)
 		ret = errno ? -errno : -EIO;
 	if (close(fd) < 0 && !ret)
 		ret = -errno;
-	if (!ret && rename(tmp, path) < 0)
+	/* rename() replaces the name, whatever it was, and follows nothing */
+	if (!ret && renameat(dirfd, tmp, dirfd, name) < 0)
 		ret = -errno;
 	if (ret)
-		unlink(tmp);
+		unlinkat(dirfd, tmp, 0);
 	return ret;
 }
 
+/* A record to believe: a regular file of ours (or root's) that is nowhere else. */
+static bool
+record_trusted(const struct stat *sb)
+{
+	return S_ISREG(sb->st_mode) && (sb->st_uid == 0 || sb->st_uid == geteuid()) &&
+	       sb->st_nlink == 1;
+}
+
 int
-owner_read(const char *path, struct owner_record *rec)
+owner_read(int dirfd, const char *name, struct owner_record *rec)
 {
 	char line[160], *p, *end;
+	struct stat sb;
 	ssize_t n;
 	int fd;
 
 	memset(rec, 0, sizeof(*rec));
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	/* looked at first: opening a FIFO or a device node is not harmless */
+	if (fstatat(dirfd, name, &sb, AT_SYMLINK_NOFOLLOW) < 0)
 		return -errno;
+	if (!record_trusted(&sb))
+		return -EPERM;
+	fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ELOOP ? -EPERM : -errno;
+	if (fstat(fd, &sb) < 0 || !record_trusted(&sb)) {
+		close(fd);
+		return -EPERM;
+	}
 	n = read(fd, line, sizeof(line) - 1);
 	close(fd);
 	if (n <= 0)
@@ -63,18 +88,22 @@ owner_read(const char *path, struct owner_record *rec)
 	end = strchr(p, '\n');
 	if (!end || (size_t)(end - p) >= sizeof(rec->name))
 		return -EPROTO;
+	/* the name is shown to users (exclusive_owner): one line of printable text */
+	for (const char *c = p; c < end; c++)
+		if (*c < 0x20 || *c > 0x7e)
+			return -EPROTO;
 	memcpy(rec->name, p, (size_t)(end - p));
 	rec->name[end - p] = '\0';
 	return 0;
 }
 
 void
-owner_withdraw(const char *path, pid_t pid, unsigned long token)
+owner_withdraw(int dirfd, const char *name, pid_t pid, unsigned long token)
 {
 	struct owner_record rec;
 
-	if (owner_read(path, &rec) == 0 && rec.pid == pid && rec.token == token)
-		unlink(path);
+	if (owner_read(dirfd, name, &rec) == 0 && rec.pid == pid && rec.token == token)
+		unlinkat(dirfd, name, 0);
 }
 
 bool

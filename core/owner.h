@@ -17,14 +17,26 @@ struct owner_record {
 	char name[64];
 };
 
-/* Writes @rec to @path atomically (temporary file + rename). 0 or -errno. */
-int owner_publish(const char *path, const struct owner_record *rec);
+/*
+ * The record file is @name relative to directory descriptor @dirfd (or a
+ * path with AT_FDCWD). It is never reached through a link: it is written
+ * as a new temporary (O_CREAT|O_EXCL, "NAME.PID.N.tmp") renamed over
+ * @name, and read only when it is a regular file owned by the effective
+ * user or root with no other hard link.
+ */
 
-/* Reads @path into @rec. -ENOENT when absent, -EPROTO when malformed. */
-int owner_read(const char *path, struct owner_record *rec);
+/* Writes @rec to @name atomically (temporary file + rename). 0 or -errno. */
+int owner_publish(int dirfd, const char *name, const struct owner_record *rec);
 
-/* Removes @path if it still holds the record of (@pid, @token). */
-void owner_withdraw(const char *path, pid_t pid, unsigned long token);
+/*
+ * Reads @name into @rec. -ENOENT when absent, -EPERM when it is not a file
+ * to trust (a link, another user's, a hard link), -EPROTO when malformed
+ * (a name must be printable ASCII).
+ */
+int owner_read(int dirfd, const char *name, struct owner_record *rec);
+
+/* Removes @name if it still holds the record of (@pid, @token). */
+void owner_withdraw(int dirfd, const char *name, pid_t pid, unsigned long token);
 
 /* True when process @pid exists. */
 bool owner_pid_alive(pid_t pid);

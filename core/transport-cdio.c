@@ -114,7 +114,7 @@ describe_holder(struct cdio_transport *ct, pid_t pid, char *buf, size_t size)
 {
 	struct owner_record rec;
 
-	if (pid > 0 && owner_read(ct->owner_path, &rec) == 0 && rec.pid == pid)
+	if (pid > 0 && owner_read(AT_FDCWD, ct->owner_path, &rec) == 0 && rec.pid == pid)
 		return owner_describe(&rec, buf, size);
 	if (pid > 0) {
 		rec = (struct owner_record){ .pid = pid };
@@ -199,7 +199,7 @@ cdio_lock(struct burn_transport *t, const char *client_name, struct burn_error *
 	}
 	snprintf(rec.name, sizeof(rec.name), "%s", client_name ? client_name : "");
 	/* publishing is best effort: the lock itself is what excludes others */
-	owner_publish(ct->owner_path, &rec);
+	owner_publish(AT_FDCWD, ct->owner_path, &rec);
 	snprintf(ct->client_name, sizeof(ct->client_name), "%s", rec.name);
 	ct->excl_fd = fd;
 	return 0;
@@ -212,7 +212,7 @@ cdio_unlock(struct burn_transport *t)
 
 	if (ct->excl_fd < 0)
 		return;
-	owner_withdraw(ct->owner_path, getpid(), ct->token);
+	owner_withdraw(AT_FDCWD, ct->owner_path, getpid(), ct->token);
 	close(ct->excl_fd);	/* drops the fcntl lock and O_EXCL together */
 	ct->excl_fd = -1;
 	ct->client_name[0] = '\0';

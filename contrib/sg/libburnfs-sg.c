@@ -1586,7 +1586,7 @@ sg_foreign_holder(struct sg_handle *h)
 	if (asprintf(&path, "%s/owner", sg_cfg.emu_dir) < 0)
 		return -1;
 	sg_depth++;
-	if (owner_read(path, &rec) == 0 && owner_pid_alive(rec.pid))
+	if (owner_read(AT_FDCWD, path, &rec) == 0 && owner_pid_alive(rec.pid))
 		pid = rec.pid;
 	sg_depth--;
 	free(path);

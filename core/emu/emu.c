@@ -13,6 +13,7 @@
 
 #include "cd-sector.h"
 #include "cd.h"
+#include "emu-dir.h"
 #include "emu.h"
 #include "image-cue.h"
 #include "image-decoder.h"
@@ -175,7 +176,8 @@ struct emu_rec {
 
 struct emu_drive {
 	pthread_mutex_t mu;
-	char *dir;
+	char *dir;		/* for messages; files are reached through dir_fd only */
+	int dir_fd;		/* DIR, checked by emu_dir_open() */
 	int lock_fd;		/* drive.lock: flock() serialises commands */
 	int excl_fd;		/* excl: OFD lock = exclusive access */
 	struct emu_config cfg;
@@ -228,33 +230,22 @@ media_max_speed(const struct emu_media *m)
 	return max;
 }
 
-static char *
-dir_path(const struct emu_drive *d, const char *name)
-{
-	char *p;
-
-	if (asprintf(&p, "%s/%s", d->dir, name) < 0)
-		return NULL;
-	return p;
-}
-
 static int
 state_save(struct emu_drive *d)
 {
-	char *path = dir_path(d, "drive.state"), *tmp = NULL;
-	char hex[2 * MMC_PAGE05_LEN + 1];
-	FILE *f = NULL;
-	int ret = 0;
+	char tmp[64], hex[2 * MMC_PAGE05_LEN + 1];
+	FILE *f;
+	int fd, ret = 0;
 
-	if (!path || asprintf(&tmp, "%s.%d.%lu", path, (int)getpid(), d->token) < 0) {
-		ret = -ENOMEM;
-		goto out;
-	}
 	for (size_t i = 0; i < MMC_PAGE05_LEN; i++)
 		snprintf(hex + 2 * i, 3, "%02x", d->st.page05[i]);
-	f = fopen(tmp, "we");
+	fd = emu_dir_create_temp(d->dir_fd, "drive.state", tmp, sizeof(tmp));
+	if (fd < 0)
+		return fd;
+	f = fdopen(fd, "w");
 	if (!f) {
 		ret = -errno;
+		close(fd);
 		goto out;
 	}
 	fprintf(f, "burnfs-emu 1\nmedia %s\ntray %s\ndisc %s\ngeneration %lu\nprevent %s\n"
@@ -270,22 +261,18 @@ state_save(struct emu_drive *d)
 		d->st.buf_burning, d->st.buf_rate, (long long)d->st.busy_start_ns,
 		(long long)d->st.busy_until_ns, d->st.busy_ascq);
 	if (fclose(f) != 0) {
-		f = NULL;
 		ret = -errno;
 		goto out;
 	}
-	f = NULL;
-	if (rename(tmp, path) < 0) {
+	if (renameat(d->dir_fd, tmp, d->dir_fd, "drive.state") < 0) {
 		ret = -errno;
 		goto out;
 	}
-	stat(path, &d->st_file);
+	fstatat(d->dir_fd, "drive.state", &d->st_file, AT_SYMLINK_NOFOLLOW);
 	d->dirty = false;
 out:
-	if (ret && tmp)
-		unlink(tmp);
-	free(tmp);
-	free(path);
+	if (ret)
+		unlinkat(d->dir_fd, tmp, 0);
 	return ret;
 }
 
@@ -389,38 +376,41 @@ state_parse_line(struct emu_state *st, const char *key, const char *val)
 static int
 state_load(struct emu_drive *d, struct burn_error *err)
 {
-	char *path = dir_path(d, "drive.state");
-	char line[512];
+	char line[512], why[96];
 	struct stat sb;
 	struct emu_state st;
 	FILE *f;
-	int lineno = 0, ret = 0;
+	int fd, lineno = 0;
 
-	if (!path)
-		return burn_error_set(err, BURN_E_OUTOFMEMORY, "no memory for a path");
-	if (stat(path, &sb) < 0) {
-		ret = -errno;
-		if (ret == -ENOENT) {
-			/* a new drive: an 80-minute CD-R in a closed tray */
-			state_default(&d->st, DEFAULT_MEDIA);
-			d->st.write_kbs = media_max_speed(d->st.media);
-			d->st_loaded = true;
-			d->dirty = true;
-			ret = 0;
-		} else {
-			burn_error_set(err, BURN_E_FAIL, "emulator state %s: %s", path, strerror(-ret));
-		}
-		goto out;
+	if (fstatat(d->dir_fd, "drive.state", &sb, AT_SYMLINK_NOFOLLOW) < 0) {
+		if (errno != ENOENT)
+			return burn_error_set(err, BURN_E_FAIL, "emulator state %s/drive.state: %s",
+					      d->dir, strerror(errno));
+		/* a new drive: an 80-minute CD-R in a closed tray */
+		state_default(&d->st, DEFAULT_MEDIA);
+		d->st.write_kbs = media_max_speed(d->st.media);
+		d->st_loaded = true;
+		d->dirty = true;
+		return 0;
 	}
 	if (d->st_loaded && sb.st_ino == d->st_file.st_ino && sb.st_dev == d->st_file.st_dev &&
 	    sb.st_mtim.tv_sec == d->st_file.st_mtim.tv_sec &&
-	    sb.st_mtim.tv_nsec == d->st_file.st_mtim.tv_nsec)
-		goto out;
-	f = fopen(path, "re");
+	    sb.st_mtim.tv_nsec == d->st_file.st_mtim.tv_nsec &&
+	    !emu_dir_unsafe(&sb, why, sizeof(why)))
+		return 0;
+	fd = emu_dir_open_existing(d->dir_fd, "drive.state", O_RDONLY, &sb, why, sizeof(why));
+	if (fd == -EPERM)	/* at open (nothing loaded yet) the directory is refused */
+		return emu_dir_refuse(err,
+				      d->st_loaded ? BURN_E_FAIL : BURN_E_NO_RECORDER_SPECIFIED,
+				      d->dir, "drive.state", why);
+	f = fd < 0 ? NULL : fdopen(fd, "r");
 	if (!f) {
-		ret = burn_error_set(err, BURN_E_FAIL, "emulator state %s: %s", path,
-				     strerror(errno));
-		goto out;
+		int e = fd < 0 ? -fd : errno;
+
+		if (fd >= 0)
+			close(fd);
+		return burn_error_set(err, BURN_E_FAIL, "emulator state %s/drive.state: %s", d->dir,
+				      strerror(e));
 	}
 	state_default(&st, DEFAULT_MEDIA);
 	while (fgets(line, sizeof(line), f)) {
@@ -441,17 +431,15 @@ state_load(struct emu_drive *d, struct burn_error *err)
 	}
 	if (!feof(f) || lineno == 0) {
 		fclose(f);
-		ret = burn_error_set(err, BURN_E_FAIL, "emulator state %s is damaged at line %d",
-				     path, lineno);
-		goto out;
+		return burn_error_set(err, BURN_E_FAIL,
+				      "emulator state %s/drive.state is damaged at line %d", d->dir,
+				      lineno);
 	}
 	fclose(f);
 	d->st = st;
 	d->st_file = sb;
 	d->st_loaded = true;
-out:
-	free(path);
-	return ret;
+	return 0;
 }
 
 /* ---- command plumbing ---- */
@@ -601,29 +589,39 @@ media_leadin_lba(const struct emu_media *m)
 	return cd_msf_to_lba(m->leadin.m, m->leadin.s, m->leadin.f);
 }
 
+/* unlink() and rename() act on names: a link is removed or moved, never followed. */
 static void
 dir_unlink(const struct emu_drive *d, const char *name)
 {
-	char *p = dir_path(d, name);
-
-	if (p)
-		unlink(p);
-	free(p);
+	unlinkat(d->dir_fd, name, 0);
 }
 
 static int
 dir_rename(const struct emu_drive *d, const char *from, const char *to)
 {
-	char *a = dir_path(d, from), *b = dir_path(d, to);
-	int ret = 0;
+	return renameat(d->dir_fd, from, d->dir_fd, to) < 0 ? -errno : 0;
+}
 
-	if (!a || !b)
-		ret = -ENOMEM;
-	else if (rename(a, b) < 0)
-		ret = -errno;
-	free(a);
-	free(b);
-	return ret;
+/*
+ * Opens @name of DIR for reading when it may be trusted (emu_dir_unsafe());
+ * one that may not is as good as absent: -ENOENT. The FILE is the caller's.
+ */
+static FILE *
+dir_fopen_read(const struct emu_drive *d, const char *name)
+{
+	struct stat sb;
+	char why[96];
+	FILE *f;
+	int fd = emu_dir_open_existing(d->dir_fd, name, O_RDONLY, &sb, why, sizeof(why));
+
+	if (fd < 0) {
+		errno = fd == -EPERM ? ENOENT : -fd;
+		return NULL;
+	}
+	f = fdopen(fd, "r");
+	if (!f)
+		close(fd);
+	return f;
 }
 
 static void
@@ -762,37 +760,35 @@ struct emu_toc {
 	struct emu_toc_track t[IMAGE_MAX_TRACKS + 1];
 };
 
+/* Writes @toc to a new temporary of DIR, whose name goes to @tmp. */
 static int
-toc_save(const struct emu_drive *d, const char *name, const struct image_toc *toc)
+toc_save(const struct emu_drive *d, const struct image_toc *toc, char *tmp, size_t tmp_size)
 {
-	char *path = dir_path(d, name);
 	FILE *f;
-	int ret = 0;
+	int fd = emu_dir_create_temp(d->dir_fd, "disc.toc", tmp, tmp_size);
 
-	if (!path)
-		return -ENOMEM;
-	f = fopen(path, "we");
+	if (fd < 0) {
+		tmp[0] = '\0';
+		return fd;
+	}
+	f = fdopen(fd, "w");
 	if (!f) {
-		ret = -errno;
-		goto out;
+		close(fd);
+		return -ENOMEM;
 	}
 	fprintf(f, "burnfs-toc 1\nfirst %u\nlast %u\nleadout %d\n", toc->first_track,
 		toc->last_track, toc->leadout_lba);
 	for (unsigned n = toc->first_track; n <= toc->last_track; n++)
 		fprintf(f, "track %u %u %d %d %d\n", n, toc->track[n].control,
 			toc->track[n].pregap_lba, toc->track[n].start_lba, toc->track[n].end_lba);
-	if (fclose(f) != 0)
-		ret = -EIO;
-out:
-	free(path);
-	return ret;
+	return fclose(f) != 0 ? -EIO : 0;
 }
 
 /* The TOC of the disc in the drive: the pressed one, or the one recorded. */
 static int
 toc_load(const struct emu_drive *d, struct emu_toc *toc)
 {
-	char *path, line[128];
+	char line[128];
 	FILE *f;
 	int ret = 0;
 
@@ -803,11 +799,7 @@ toc_load(const struct emu_drive *d, struct emu_toc *toc)
 		toc->t[1] = (struct emu_toc_track){ SUBQ_CONTROL_DATA, 0, 0, CDROM_LEADOUT };
 		return 0;
 	}
-	path = dir_path(d, "disc.toc");
-	if (!path)
-		return -ENOMEM;
-	f = fopen(path, "re");
-	free(path);
+	f = dir_fopen_read(d, "disc.toc");
 	if (!f)
 		return -errno;
 	while (fgets(line, sizeof(line), f)) {
@@ -835,18 +827,23 @@ toc_load(const struct emu_drive *d, struct emu_toc *toc)
 static int
 rec_finalize(struct emu_drive *d, const struct image_toc *toc)
 {
-	char *path = dir_path(d, "disc.cue.tmp");
-	FILE *f = NULL;
-	int ret;
+	char toc_tmp[64] = "", cue_tmp[64] = "";
+	FILE *f;
+	int fd, ret;
 
-	if (!path)
-		return -ENOMEM;
-	ret = toc_save(d, "disc.toc.tmp", toc);
+	ret = toc_save(d, toc, toc_tmp, sizeof(toc_tmp));
 	if (ret < 0)
 		goto out;
-	f = fopen(path, "we");
+	fd = emu_dir_create_temp(d->dir_fd, "disc.cue", cue_tmp, sizeof(cue_tmp));
+	if (fd < 0) {
+		ret = fd;
+		cue_tmp[0] = '\0';
+		goto out;
+	}
+	f = fdopen(fd, "w");
 	if (!f) {
-		ret = -errno;
+		close(fd);
+		ret = -ENOMEM;
 		goto out;
 	}
 	fprintf(f, "REM recorded by the burnfs %s emulated recorder\n", BURNFS_VERSION);
@@ -859,17 +856,29 @@ rec_finalize(struct emu_drive *d, const struct image_toc *toc)
 	if (ret == 0)
 		ret = dir_rename(d, "rec.sub", "disc.sub");
 	if (ret == 0)
-		ret = dir_rename(d, "disc.toc.tmp", "disc.toc");
+		ret = dir_rename(d, toc_tmp, "disc.toc");
 	if (ret == 0)
-		ret = dir_rename(d, "disc.cue.tmp", "disc.cue");
+		ret = dir_rename(d, cue_tmp, "disc.cue");
 out:
 	if (ret < 0) {
-		dir_unlink(d, "disc.cue.tmp");
-		dir_unlink(d, "disc.toc.tmp");
+		if (cue_tmp[0])
+			dir_unlink(d, cue_tmp);
+		if (toc_tmp[0])
+			dir_unlink(d, toc_tmp);
 		disc_files_remove(d);
 	}
-	free(path);
 	return ret;
+}
+
+/* True when DIR's @name is still the file open as @fd (nobody replaced it). */
+static bool
+dir_entry_is(const struct emu_drive *d, const char *name, int fd)
+{
+	struct stat a, b;
+
+	return fd >= 0 && fstat(fd, &a) == 0 &&
+	       fstatat(d->dir_fd, name, &b, AT_SYMLINK_NOFOLLOW) == 0 && a.st_dev == b.st_dev &&
+	       a.st_ino == b.st_ino;
 }
 
 /*
@@ -885,8 +894,11 @@ session_end(struct emu_drive *d, bool finish)
 	const struct image_toc *toc = rec ? image_decoder_toc(rec->dec) : NULL;
 
 	if (!d->st.session_test) {
+		/* a recording whose files were replaced is lost: never move a stranger's file */
 		bool whole = finish && rec && toc && image_decoder_complete(rec->dec) &&
-			     rec->bin_sectors == toc->leadout_lba;
+			     rec->bin_sectors == toc->leadout_lba &&
+			     dir_entry_is(d, "rec.bin", rec->bin_fd) &&
+			     dir_entry_is(d, "rec.sub", rec->sub_fd);
 
 		if (rec && rec->bin_fd >= 0) {
 			close(rec->bin_fd);
@@ -928,11 +940,29 @@ session_reap(struct emu_drive *d)
 	d->dirty = true;
 }
 
+/* A new, empty DIR/@name of our own, open for writing: a temporary renamed over the name. */
+static int
+rec_file_create(const struct emu_drive *d, const char *name)
+{
+	char tmp[64];
+	int fd = emu_dir_create_temp(d->dir_fd, name, tmp, sizeof(tmp));
+
+	if (fd < 0)
+		return fd;
+	if (renameat(d->dir_fd, tmp, d->dir_fd, name) < 0) {
+		int e = errno;
+
+		close(fd);
+		unlinkat(d->dir_fd, tmp, 0);
+		return -e;
+	}
+	return fd;
+}
+
 static int
 session_begin(struct emu_drive *d, enum cd_sector_type type, int32_t nwa)
 {
 	struct emu_rec *rec = calloc(1, sizeof(*rec));
-	char *bin = NULL, *sub = NULL;
 	bool test = d->st.page05[2] & 0x10;
 	int ret;
 
@@ -944,20 +974,12 @@ session_begin(struct emu_drive *d, enum cd_sector_type type, int32_t nwa)
 	if (ret < 0)
 		goto out_free;
 	if (!test) {
-		bin = dir_path(d, "rec.bin");
-		sub = dir_path(d, "rec.sub");
-		if (!bin || !sub) {
-			ret = -ENOMEM;
-			goto out_free;
-		}
 		disc_files_remove(d);
-		rec->bin_fd = open(bin, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-		if (rec->bin_fd >= 0)
-			rec->sub_fd = open(sub, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-		if (rec->bin_fd < 0 || rec->sub_fd < 0) {
-			ret = -errno;
+		ret = rec->bin_fd = rec_file_create(d, "rec.bin");
+		if (ret >= 0)
+			ret = rec->sub_fd = rec_file_create(d, "rec.sub");
+		if (ret < 0)
 			goto out_free;
-		}
 		d->st.disc = DISC_INCOMPLETE;	/* from the first sector on, a CD-R is used */
 	}
 	handle_id(d, d->st.session, sizeof(d->st.session));
@@ -977,8 +999,6 @@ out_free:
 		rec_free(d);
 		rec_files_remove(d);
 	}
-	free(bin);
-	free(sub);
 	return ret;
 }
 
@@ -1226,7 +1246,6 @@ disc_recorded(const struct emu_drive *d)
 static int
 disc_read_sector(struct emu_drive *d, int32_t lba, uint8_t *main, uint8_t *raw96)
 {
-	char *path;
 	int fd, ret = 0;
 	ssize_t n;
 
@@ -1245,16 +1264,16 @@ disc_read_sector(struct emu_drive *d, int32_t lba, uint8_t *main, uint8_t *raw96
 	for (int i = 0; i < 2; i++) {
 		uint8_t *out = i == 0 ? main : raw96;
 		size_t size = i == 0 ? CD_MAIN_SIZE : SUBCHANNEL_PW_SIZE;
+		struct stat sb;
+		char why[96];
 
 		if (!out)
 			continue;
-		path = dir_path(d, i == 0 ? "disc.bin" : "disc.sub");
-		if (!path)
-			return -ENOMEM;
-		fd = open(path, O_RDONLY | O_CLOEXEC);
-		free(path);
+		/* a disc file that may not be trusted is as good as absent */
+		fd = emu_dir_open_existing(d->dir_fd, i == 0 ? "disc.bin" : "disc.sub", O_RDONLY,
+					   &sb, why, sizeof(why));
 		if (fd < 0)
-			return -errno;
+			return fd == -EPERM ? -ENOENT : fd;
 		n = pread(fd, out, size, (off_t)lba * (off_t)size);
 		if (n != (ssize_t)size)
 			ret = n < 0 ? -errno : -EIO;
@@ -2293,22 +2312,39 @@ emu_drive_exec(struct emu_drive *d, struct mmc_cmd *cmd)
 
 struct open_args {
 	const struct emu_config *cfg;
+	struct burn_error *err;
+	int ret;
 };
+
+static int owner_locked(struct emu_drive *d, char *buf, size_t size);
 
 static void
 open_locked(struct emu_drive *d, void *arg)
 {
-	const struct open_args *a = arg;
+	struct open_args *a = arg;
 
 	if (a->cfg && a->cfg->media) {
 		/* a fresh disc of the asked-for kind, in a closed tray */
 		const struct emu_media *m = media_find(a->cfg->media);
 		unsigned long gen = d->st.generation;
-		char prevent[sizeof(d->st.prevent)];
+		char prevent[sizeof(d->st.prevent)], holder[128];
+		int n;
 
 		if (!m)
 			return;	/* emu_drive_open() checked the name */
-
+		/* a load (ctl load) while another holds the drive: its burn is not ours to end */
+		n = owner_locked(d, holder, sizeof(holder));
+		if (n < 0) {
+			a->ret = burn_error_set(a->err, BURN_E_FAIL, "cannot tell who holds %s: %s",
+						d->dir, strerror(-n));
+			return;
+		}
+		if (n > 0) {
+			a->ret = burn_error_set(a->err, BURN_E_RECORDER_LOCKED,
+						"cannot load emu_media=%s: the recorder %s is held exclusively by %s",
+						m->name, d->dir, holder);
+			return;
+		}
 		memcpy(prevent, d->st.prevent, sizeof(prevent));
 		disc_files_remove(d);
 		rec_files_remove(d);
@@ -2327,9 +2363,9 @@ emu_drive_open(const char *dir, const struct emu_config *cfg, struct emu_drive *
 	       struct burn_error *err)
 {
 	struct emu_drive *d;
-	struct open_args args = { cfg };
-	char *path = NULL;
-	struct stat sb;
+	struct open_args args = { cfg, err, 0 };
+	const char *name;
+	char why[96];
 	int ret;
 
 	if (cfg && cfg->media && !media_find(cfg->media))
@@ -2339,46 +2375,37 @@ emu_drive_open(const char *dir, const struct emu_config *cfg, struct emu_drive *
 	if (!dir || !*dir)
 		return burn_error_set(err, BURN_E_NO_RECORDER_SPECIFIED,
 				      "emu: needs a directory, as in emu:/var/tmp/burner");
-	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
-		return burn_error_set(err, BURN_E_NO_RECORDER_SPECIFIED,
-				      "cannot create emulator directory %s: %s", dir,
-				      strerror(errno));
-	if (stat(dir, &sb) < 0 || !S_ISDIR(sb.st_mode))
-		return burn_error_set(err, BURN_E_NO_RECORDER_SPECIFIED,
-				      "emulator directory %s is not a directory", dir);
 	d = calloc(1, sizeof(*d));
 	if (!d)
 		return burn_error_set(err, BURN_E_OUTOFMEMORY, "no memory for the emulator");
 	pthread_mutex_init(&d->mu, NULL);
-	d->lock_fd = d->excl_fd = -1;
+	d->dir_fd = d->lock_fd = d->excl_fd = -1;
 	d->token = owner_new_token();
 	if (cfg)
 		d->cfg = *cfg;
 	d->cfg.media = NULL;
-	d->dir = realpath(dir, NULL);
-	if (!d->dir) {
-		ret = burn_error_set(err, BURN_E_NO_RECORDER_SPECIFIED, "emulator directory %s: %s",
-				     dir, strerror(errno));
+	ret = emu_dir_open(dir, &d->dir_fd, &d->dir, err);
+	if (ret < 0)
+		goto out_free;
+	name = "drive.lock";
+	d->lock_fd = ret = emu_dir_open_lock(d->dir_fd, name, why, sizeof(why));
+	if (ret >= 0) {
+		name = "excl";
+		d->excl_fd = ret = emu_dir_open_lock(d->dir_fd, name, why, sizeof(why));
+	}
+	if (ret == -EPERM) {
+		ret = emu_dir_refuse(err, BURN_E_NO_RECORDER_SPECIFIED, d->dir, name, why);
 		goto out_free;
 	}
-	path = dir_path(d, "drive.lock");
-	if (!path) {
-		ret = burn_error_set(err, BURN_E_OUTOFMEMORY, "no memory for a path");
-		goto out_free;
-	}
-	d->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-	free(path);
-	path = dir_path(d, "excl");
-	if (d->lock_fd >= 0 && path)
-		d->excl_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-	free(path);
-	if (d->lock_fd < 0 || d->excl_fd < 0) {
+	if (ret < 0) {
 		ret = burn_error_set(err, BURN_E_NO_RECORDER_SPECIFIED,
 				     "cannot open the emulator's lock files in %s: %s", d->dir,
-				     strerror(errno));
+				     strerror(-ret));
 		goto out_free;
 	}
 	ret = with_state(d, err, open_locked, &args);
+	if (ret == 0)
+		ret = args.ret;
 	if (ret < 0)
 		goto out_free;
 	*out = d;
@@ -2419,6 +2446,8 @@ emu_drive_close(struct emu_drive *d)
 		close(d->lock_fd);
 	if (d->excl_fd >= 0)
 		close(d->excl_fd);
+	if (d->dir_fd >= 0)
+		close(d->dir_fd);
 	rec_free(d);
 	pthread_mutex_destroy(&d->mu);
 	free(d->dir);
@@ -2442,7 +2471,6 @@ static int
 owner_locked(struct emu_drive *d, char *buf, size_t size)
 {
 	struct owner_record rec;
-	char *path;
 	int ret;
 
 	if (d->holds_excl)
@@ -2452,11 +2480,7 @@ owner_locked(struct emu_drive *d, char *buf, size_t size)
 		return ret;
 	if (ret == F_UNLCK)
 		return snprintf(buf, size, "%s", "");
-	path = dir_path(d, "owner");
-	if (!path)
-		return -ENOMEM;
-	ret = owner_read(path, &rec);
-	free(path);
+	ret = owner_read(d->dir_fd, "owner", &rec);
 	if (ret < 0 || !owner_pid_alive(rec.pid))
 		return snprintf(buf, size, "%s", "unknown holder");
 	return owner_describe(&rec, buf, size);
@@ -2477,7 +2501,7 @@ int
 emu_drive_lock(struct emu_drive *d, const char *client_name, struct burn_error *err)
 {
 	struct owner_record rec = { .pid = getpid(), .token = d->token };
-	char holder[128], *path;
+	char holder[128];
 	int ret;
 
 	pthread_mutex_lock(&d->mu);
@@ -2499,9 +2523,7 @@ emu_drive_lock(struct emu_drive *d, const char *client_name, struct burn_error *
 		goto out;
 	}
 	snprintf(rec.name, sizeof(rec.name), "%s", client_name ? client_name : "");
-	path = dir_path(d, "owner");
-	ret = path ? owner_publish(path, &rec) : -ENOMEM;
-	free(path);
+	ret = owner_publish(d->dir_fd, "owner", &rec);
 	if (ret < 0) {
 		excl_lock(d->excl_fd, F_UNLCK, F_OFD_SETLK);
 		ret = burn_error_set(err, BURN_E_FAIL, "publishing the owner in %s: %s", d->dir,
@@ -2519,14 +2541,9 @@ out:
 void
 emu_drive_unlock(struct emu_drive *d)
 {
-	char *path;
-
 	pthread_mutex_lock(&d->mu);
 	if (d->holds_excl) {
-		path = dir_path(d, "owner");
-		if (path)
-			owner_withdraw(path, getpid(), d->token);
-		free(path);
+		owner_withdraw(d->dir_fd, "owner", getpid(), d->token);
 		excl_lock(d->excl_fd, F_UNLCK, F_OFD_SETLK);
 		d->holds_excl = false;
 		d->client_name[0] = '\0';

@@ -14,6 +14,10 @@
  *                disc.cue, disc.bin, disc.sub, disc.toc  a completely recorded disc:
  *                             2352-byte sectors from LBA 0 (data descrambled), the
  *                             96-byte raw P-W of each, the TOC for READ TOC
+ *                NAME.PID.N.tmp  a file being written, renamed to NAME when whole
+ *
+ * DIR must be beyond other users' reach, and no file in it is followed
+ * through a link or written in place (doc/emulator-directory.md).
  *
  * Only RAW (write type 3) disc-at-once recording is modelled; see README.
  */
@@ -64,6 +68,10 @@ int emu_fault_parse(const char *value, struct emu_config *cfg);
 /*
  * Opens the drive in @dir, creating the directory and a blank 80-minute
  * CD-R if needed. *@out is owned by the caller: emu_drive_close().
+ * Refused with E_IMAPI_DF2RAW_NO_RECORDER_SPECIFIED when @dir or a file in
+ * it may not be trusted (doc/emulator-directory.md); cfg->media (a new
+ * disc) with E_IMAPI_RECORDER_LOCKED while another handle holds the drive,
+ * as a load would be.
  */
 int emu_drive_open(const char *dir, const struct emu_config *cfg, struct emu_drive **out,
 		   struct burn_error *err);
