@@ -379,6 +379,17 @@ unmount_leftovers(const char *base)
 	fclose(f);
 }
 
+TCase *
+mount_tcase(Suite *s, const char *name, void (*setup)(void), double timeout)
+{
+	TCase *tc = tcase_create(name);
+
+	tcase_add_checked_fixture(tc, setup, teardown_all);
+	tcase_set_timeout(tc, timeout);
+	suite_add_tcase(s, tc);
+	return tc;
+}
+
 int
 mount_suite_main(Suite *suite)
 {

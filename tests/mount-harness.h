@@ -58,5 +58,8 @@ void last_error_starts(const struct mount *m, const char *prefix);
 /* Waits (via poll on the state file) until state reads @want. */
 void wait_state(const struct mount *m, const char *want);
 
+/* A test case in @s whose tests run between @setup and teardown_all(), each within @timeout s. */
+TCase *mount_tcase(Suite *s, const char *name, void (*setup)(void), double timeout);
+
 /* main() of a mount-suite binary. */
 int mount_suite_main(Suite *suite);

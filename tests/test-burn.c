@@ -515,12 +515,7 @@ END_TEST
 static TCase *
 tcase(Suite *s, const char *name, void (*setup)(void))
 {
-	TCase *tc = tcase_create(name);
-
-	tcase_add_checked_fixture(tc, setup, teardown_all);
-	tcase_set_timeout(tc, 300);
-	suite_add_tcase(s, tc);
-	return tc;
+	return mount_tcase(s, name, setup, 300);
 }
 
 static void setup_paced(void) { start_with("emu_speed=16"); }

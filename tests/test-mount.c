@@ -891,12 +891,7 @@ END_TEST
 static TCase *
 tcase(Suite *s, const char *name, void (*setup)(void))
 {
-	TCase *tc = tcase_create(name);
-
-	tcase_add_checked_fixture(tc, setup, teardown_all);
-	tcase_set_timeout(tc, 120);
-	suite_add_tcase(s, tc);
-	return tc;
+	return mount_tcase(s, name, setup, 120);
 }
 
 static void setup_none(void) { start_with("emu_media=none"); }

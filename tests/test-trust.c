@@ -393,12 +393,10 @@ rss_kb(pid_t pid)
 /* 100 burn + blank cycles on one mount: RSS stays within 32 MiB (issue 8, point 10). */
 START_TEST(memory_over_100_cycles)
 {
-	char *wav = make_wav("s.wav", 4), *raw = make_stream(wav, "pq", "--lead-in-sectors 12000");
+	char *wav = make_wav("s.wav", 4), *raw = make_stream(wav, "cooked", NULL);
 	long peak = 0;
 
 	name_it();
-	ck_assert_int_eq(put(at(&m1, "sector_type"), "pq"), 0);
-	ck_assert_int_eq(put(at(&m1, "lead_in_sectors"), "12000"), 0);
 	for (int i = 0; i < 100; i++) {
 		long kb;
 
@@ -424,12 +422,7 @@ END_TEST
 static TCase *
 tcase(Suite *s, const char *name, void (*setup)(void))
 {
-	TCase *tc = tcase_create(name);
-
-	tcase_add_checked_fixture(tc, setup, teardown_all);
-	tcase_set_timeout(tc, 600);
-	suite_add_tcase(s, tc);
-	return tc;
+	return mount_tcase(s, name, setup, 600);
 }
 
 static void setup_paced(void) { start_with("emu_speed=4"); }
