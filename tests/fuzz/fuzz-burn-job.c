@@ -14,8 +14,6 @@
  */
 #include "config.h"
 
-#include <errno.h>
-
 #include "burn-job.h"
 #include "fuzz.h"
 #include "image-disc.h"

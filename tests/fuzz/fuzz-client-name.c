@@ -5,7 +5,6 @@
 #include "config.h"
 
 #include <stdint.h>
-#include <stdlib.h>
 
 #include "client-name.h"
 #include "fuzz.h"
