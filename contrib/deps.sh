@@ -1,9 +1,12 @@
-# Sourced by contrib/check.sh and contrib/demo.sh: makes sure the Debian
-# packages burnfs needs are installed. As root it installs what is missing;
-# otherwise it names the missing packages and stops.
+# Sourced by contrib/check.sh, contrib/demo.sh and contrib/fuzz.sh: makes
+# sure the Debian packages burnfs needs are installed (clang, its sanitizer
+# and libFuzzer runtimes and llvm-symbolizer are for the sanitizer and fuzz
+# builds). As root it installs what is missing; otherwise it names the
+# missing packages and stops.
 
 burnfs_packages="gcc libc6-dev meson ninja-build pkg-config python3 libfuse3-dev fuse3
-	libcdio-dev libcdio-utils check valgrind genisoimage libglib2.0-bin cdrdao cdrskin xorriso"
+	libcdio-dev libcdio-utils check valgrind genisoimage libglib2.0-bin cdrdao cdrskin xorriso
+	clang libclang-rt-14-dev llvm-14"
 
 burnfs_ensure_packages() {
 	local missing="" p

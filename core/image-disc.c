@@ -183,8 +183,17 @@ probe_read(struct probe_input *in, uint64_t pos, void *buf, size_t len, struct i
 }
 
 /*
+ * Real WAV files carry a handful of chunks before their data. The bound
+ * keeps a header of many tiny chunks from costing a read per 8 bytes of a
+ * file, and a stream (a burn job re-parses the header each time it asks
+ * for the next chunk) from costing time quadratic in the header's size.
+ */
+#define WAV_MAX_CHUNKS 256
+
+/*
  * Finds the PCM data of a WAV; rejects anything but 16-bit stereo 44.1 kHz
- * PCM, and (when the input's size is known) a data chunk it does not hold.
+ * PCM, a data chunk that is not among the first WAV_MAX_CHUNKS chunks, and
+ * (when the input's size is known) a data chunk it does not hold.
  */
 static int
 wav_parse(struct image_file *f, struct probe_input *in, struct image_error *err)
@@ -192,6 +201,7 @@ wav_parse(struct image_file *f, struct probe_input *in, struct image_error *err)
 	uint8_t hdr[12], ck[8], fmt[40];
 	uint64_t pos = 12;
 	bool have_fmt = false;
+	unsigned chunks = 0;
 	int ret;
 
 	ret = probe_read(in, 0, hdr, sizeof(hdr), err);
@@ -204,6 +214,11 @@ wav_parse(struct image_file *f, struct probe_input *in, struct image_error *err)
 	for (;;) {
 		uint64_t len;
 
+		if (chunks++ == WAV_MAX_CHUNKS) {
+			image_error_set(err, "%s: WAV has no data chunk among its first %d chunks",
+					in->name, WAV_MAX_CHUNKS);
+			return -EINVAL;
+		}
 		ret = probe_read(in, pos, ck, sizeof(ck), err);
 		if (ret == -ENODATA) {
 			image_error_set(err, "%s: WAV file has no %s chunk", in->name,

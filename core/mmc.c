@@ -582,7 +582,7 @@ mmc_parse_page2a(const uint8_t *buf, size_t n, struct mmc_page2a *out)
 		for (size_t i = 0; i < count && 32 + 4 * i + 4 <= len &&
 				   out->n_write_speeds < MMC_MAX_SPEEDS; i++)
 			out->write_speeds_kbs[out->n_write_speeds++] = mmc_get16(p + 32 + 4 * i + 2);
-	} else {
+	} else if (len >= 22) {
 		out->current_write_kbs = mmc_get16(p + 20);	/* MMC-2 field, obsolete later */
 	}
 	return 0;

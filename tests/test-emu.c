@@ -697,6 +697,41 @@ START_TEST(lying_replies)
 }
 END_TEST
 
+/*
+ * Page 2Ah ending with the reply, shorter than the MMC-2 current write
+ * speed at page bytes 20-21: that field is left 0, never read past the
+ * reply (the bytes after it are 0xAB here). Found by fuzz-mmc.
+ */
+static const struct {
+	uint8_t page_len;	/* byte 1 of the page: its length after byte 1 */
+	uint16_t want_kbs;
+} short_page2a_cases[] = {
+	{ 18, 0 },		/* 20 bytes: the shortest page the parser takes */
+	{ 19, 0 },		/* 21 bytes: the field's first byte only */
+	{ 20, 0x1234 },		/* 22 bytes: the field is there */
+};
+
+START_TEST(short_page2a)
+{
+	uint8_t buf[64];
+	size_t n = MMC_MODE_HEADER_LEN + 2 + short_page2a_cases[_i].page_len;
+	struct mmc_page2a p2a;
+
+	memset(buf, 0xab, sizeof(buf));
+	memset(buf, 0, n);
+	mmc_put16(buf, (uint16_t)(n - 2));
+	buf[MMC_MODE_HEADER_LEN] = 0x2a;
+	buf[MMC_MODE_HEADER_LEN + 1] = short_page2a_cases[_i].page_len;
+	buf[MMC_MODE_HEADER_LEN + 3] = 0x01;	/* writes CD-R */
+	if (n >= MMC_MODE_HEADER_LEN + 22)
+		mmc_put16(buf + MMC_MODE_HEADER_LEN + 20, 0x1234);
+	ck_assert_int_eq(mmc_parse_page2a(buf, n, &p2a), 0);
+	ck_assert(p2a.cdr_write);
+	ck_assert_uint_eq(p2a.current_write_kbs, short_page2a_cases[_i].want_kbs);
+	ck_assert_uint_eq(p2a.n_write_speeds, 0);
+}
+END_TEST
+
 static Suite *
 emu_suite(void)
 {
@@ -723,6 +758,8 @@ emu_suite(void)
 	tcase_add_test(tc, bad_options);
 	tcase_add_test(tc, sense_words);
 	tcase_add_test(tc, lying_replies);
+	tcase_add_loop_test(tc, short_page2a, 0,
+			    sizeof(short_page2a_cases) / sizeof(short_page2a_cases[0]));
 	suite_add_tcase(s, tc);
 	return s;
 }

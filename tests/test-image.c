@@ -950,6 +950,77 @@ START_TEST(stream_disc_rules)
 }
 END_TEST
 
+/*
+ * A WAV's data chunk must be among its first 256 chunks. A burn job asks
+ * again for each next chunk header and the header is parsed from its start
+ * each time, so a header of many tiny chunks (a RIFF header, then zeros)
+ * cost time quadratic in its size and hung the job's writes. Counting the
+ * tries is how this test sees it. Found by fuzz-image-header.
+ */
+static const struct {
+	unsigned empty_chunks;	/* zero-length chunks between fmt and data */
+	int ret;
+} wav_chunk_cases[] = {
+	{ 0, 0 },
+	{ 254, 0 },		/* data is the 256th chunk */
+	{ 255, -EINVAL },
+	{ 12500, -EINVAL },
+};
+
+START_TEST(wav_chunk_limit)
+{
+	static const uint8_t fmt[24] = {
+		'f', 'm', 't', ' ', 16, 0, 0, 0, 1, 0, 2, 0, 0x44, 0xac, 0, 0,
+		0x10, 0xb1, 0x02, 0, 4, 0, 16, 0,
+	};
+	unsigned empty = wav_chunk_cases[_i].empty_chunks, tries = 0;
+	size_t head = 12 + sizeof(fmt) + 8 * (size_t)empty + 8, len = head + 400 * 2352;
+	uint8_t *data = calloc(1, len);
+	char *dir = test_mkdtemp("img"), *path = fx_path(dir, "chunks.wav");
+	struct mem_source m = { data, len, 0, false };
+	struct image_source src = { mem_source_read, &m };
+	const char *in[1] = { path };
+	struct image_disc *disc;
+	struct image_error err;
+	size_t have = 0, need;
+	int ret;
+	FILE *f;
+
+	ck_assert_ptr_nonnull(data);
+	memcpy(data, "RIFF\0\0\0\0WAVE", 12);
+	memcpy(data + 12, fmt, sizeof(fmt));
+	for (unsigned i = 0; i < empty; i++)
+		memcpy(data + 12 + sizeof(fmt) + 8 * i, "JUNK", 4);
+	memcpy(data + head - 8, "data", 4);
+	data[head - 4] = (uint8_t)(400 * 2352);
+	data[head - 3] = (uint8_t)(400 * 2352 >> 8);
+	data[head - 2] = (uint8_t)(400 * 2352 >> 16);
+
+	/* as a stream, asking for more until it knows */
+	while ((ret = image_disc_open_stream(&disc, IMAGE_STREAM_WAV, "chunks.wav", data, have,
+					     &need, &src, 0, &err)) == -EAGAIN) {
+		ck_assert_uint_le(++tries, 260);
+		have = need;
+	}
+	ck_assert_int_eq(ret, wav_chunk_cases[_i].ret);
+	image_disc_destroy(disc);
+	/* and as a file */
+	f = fopen(path, "wb");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fwrite(data, 1, len, f), len);
+	ck_assert_int_eq(fclose(f), 0);
+	ck_assert_int_eq(image_disc_open(&disc, in, 1, 0, &err), wav_chunk_cases[_i].ret);
+	if (wav_chunk_cases[_i].ret < 0)
+		ck_assert_str_eq(strchr(err.msg, ':'),
+				 ": WAV has no data chunk among its first 256 chunks");
+	image_disc_destroy(disc);
+	test_rmtree(dir);
+	free(path);
+	free(dir);
+	free(data);
+}
+END_TEST
+
 START_TEST(mcn_check_digit)
 {
 	struct image_error err;
@@ -981,6 +1052,8 @@ image_suite(void)
 	tcase_add_test(tc, stream_disc_iso);
 	tcase_add_test(tc, stream_disc_wav);
 	tcase_add_test(tc, stream_disc_rules);
+	tcase_add_loop_test(tc, wav_chunk_limit, 0,
+			    sizeof(wav_chunk_cases) / sizeof(wav_chunk_cases[0]));
 	suite_add_tcase(s, tc);
 	tc = tcase_create("decode");
 	tcase_set_timeout(tc, 600);

@@ -1,0 +1,118 @@
+/*
+ * libFuzzer target: the cue sheet parser of core/image-disc.c, through
+ * image_disc_open() with a .cue file (what `burnfs-image make x.cue` does).
+ * The input is the cue sheet. It is written to fuzz.cue in a scratch
+ * directory that also holds the files a cue sheet may name (a.bin, a
+ * 1000-sector image; b.bin, a short odd-sized one; z.bin, empty; c.wav, a
+ * good 400-sector WAV; d.wav, a mono one; e.wav, one shorter than its data
+ * chunk says), all sparse. Inputs with a '/' are skipped, so every FILE
+ * resolves inside that directory.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fuzz.h"
+#include "image-disc.h"
+
+/* A canonical 44-byte WAV header announcing @data_len bytes of PCM. */
+static void
+wav_header(uint8_t *h, unsigned channels, uint32_t data_len)
+{
+	static const uint8_t tmpl[44] = {
+		'R', 'I', 'F', 'F', 0, 0, 0, 0, 'W', 'A', 'V', 'E',
+		'f', 'm', 't', ' ', 16, 0, 0, 0, 1, 0, 2, 0, 0x44, 0xac, 0, 0,
+		0x10, 0xb1, 0x02, 0, 4, 0, 16, 0, 'd', 'a', 't', 'a', 0, 0, 0, 0,
+	};
+	uint32_t riff = data_len + 36;
+
+	memcpy(h, tmpl, sizeof(tmpl));
+	for (int i = 0; i < 4; i++) {
+		h[4 + i] = (uint8_t)(riff >> 8 * i);
+		h[40 + i] = (uint8_t)(data_len >> 8 * i);
+	}
+	h[22] = (uint8_t)channels;
+}
+
+/* @name in the scratch directory, @size bytes long: @head_len bytes of @head, then zeros. */
+static void
+fixture(const char *name, const void *head, size_t head_len, off_t size)
+{
+	char *path = fuzz_scratch_file(name, head, head_len);
+
+	if (truncate(path, size) < 0)
+		abort();
+	free(path);
+}
+
+static void
+fixtures(void)
+{
+	uint8_t h[44];
+
+	fixture("a.bin", NULL, 0, 1000 * 2352);
+	fixture("b.bin", NULL, 0, 2 * 2352 + 100);
+	fixture("z.bin", NULL, 0, 0);
+	wav_header(h, 2, 400 * 2352);
+	fixture("c.wav", h, sizeof(h), sizeof(h) + 400 * 2352);
+	wav_header(h, 1, 400 * 2352);
+	fixture("d.wav", h, sizeof(h), sizeof(h) + 400 * 2352);
+	wav_header(h, 2, 400 * 2352);
+	fixture("e.wav", h, sizeof(h), sizeof(h) + 100 * 2352);
+}
+
+static void
+check_toc(const struct image_toc *toc)
+{
+	int32_t prev = INT32_MIN;
+
+	fuzz_assert(toc->first_track == 1 && toc->last_track >= 1 &&
+		    toc->last_track <= IMAGE_MAX_TRACKS);
+	for (unsigned n = 1; n <= toc->last_track; n++) {
+		const struct image_toc_track *t = &toc->track[n];
+
+		fuzz_assert(t->pregap_lba > prev && t->pregap_lba <= t->start_lba);
+		fuzz_assert(t->end_lba - t->start_lba >= IMAGE_MIN_TRACK_SECTORS);
+		fuzz_assert(t->index_count >= 1 && t->index_count <= IMAGE_MAX_INDEX);
+		fuzz_assert(t->index_lba[1] == t->start_lba);
+		for (unsigned i = 2; i <= t->index_count; i++)
+			fuzz_assert(t->index_lba[i] > t->index_lba[i - 1] &&
+				    t->index_lba[i] < t->end_lba);
+		prev = t->end_lba - 1;
+	}
+	fuzz_assert(toc->leadout_lba == toc->track[toc->last_track].end_lba);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static FILE *null;
+	struct image_disc *disc = NULL;
+	struct image_error err;
+	const char *inputs[1];
+	char *cue;
+	int ret;
+
+	if (memchr(data, '/', size))
+		return 0;
+	if (!null) {
+		fixtures();
+		null = fopen("/dev/null", "w");
+		if (!null)
+			abort();
+	}
+	cue = fuzz_scratch_file("fuzz.cue", data, size);
+	inputs[0] = cue;
+	ret = image_disc_open(&disc, inputs, 1, 0, &err);
+	fuzz_assert(ret <= 0 && !ret == !!disc);
+	if (disc) {
+		check_toc(image_disc_toc(disc));
+		fuzz_assert(image_toc_print(image_disc_toc(disc), null) == 0);
+		image_disc_destroy(disc);
+	}
+	free(cue);
+	return 0;
+}

@@ -1,0 +1,176 @@
+/*
+ * libFuzzer target: the raw stream decoder (core/image-decoder.h), which
+ * the emulated recorder runs on every sector a client writes: it decodes
+ * the lead-in TOC from Q and CD-TEXT from R-W, then follows the program
+ * area and the lead-out.
+ *
+ * Byte 0: bits 0-1 the sector type (3: an invalid one, refused); bits 2-4
+ * the lead-in length (stream sector 0 at LBA -lead_in), from lead_ins[];
+ * bit 5 "fix CRCs": every Q frame and CD-TEXT pack gets a good CRC before
+ * it is fed, so that mutations reach the TOC logic behind the CRC check;
+ * bit 6 "feed_at": each sector is preceded by a 16-bit big-endian LBA step
+ * (0 repeats the previous LBA, refused once a sector was fed), so that a
+ * few sectors reach the program area, the lead-out and its end. The rest
+ * is whole sectors.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fuzz.h"
+#include "image-cdtext.h"
+#include "image-decoder.h"
+
+#define FLAG_FIX_CRC 0x20
+#define FLAG_FEED_AT 0x40
+
+static const unsigned lead_ins[] = { 0, 150, 154, 162, 168, 11634, 22650, IMAGE_MAX_LEAD_IN };
+
+/* Gives the Q frame in @sub (the sub-channel of a sector of @type) a good CRC. */
+static void
+fix_q(enum cd_sector_type type, uint8_t *sub)
+{
+	uint8_t q[SUBQ_SIZE];
+
+	if (type == CD_SECTOR_PQ) {
+		subq_set_crc(sub);
+		return;
+	}
+	subchannel_extract_q(type, sub, q, NULL);
+	subq_set_crc(q);
+	/* Q is bit 6 of each P-W byte, MSB first; only the CRC bytes 10-11 change */
+	for (unsigned i = 10; i < SUBQ_SIZE; i++)
+		for (unsigned j = 0; j < 8; j++)
+			sub[8 * i + j] = (uint8_t)((sub[8 * i + j] & ~0x40) |
+						   ((q[i] >> (7 - j)) & 1) << 6);
+}
+
+/* Gives every non-empty CD-TEXT pack in the R-W of @sub (96 bytes) a good CRC. */
+static void
+fix_cdtext(uint8_t *sub)
+{
+	for (unsigned k = 0; k < 4; k++) {
+		uint8_t *rw = sub + 24 * k, pack[CDTEXT_PACK_SIZE], sym[24];
+		unsigned any = 0;
+		uint16_t crc;
+
+		for (unsigned i = 0; i < 24; i++)
+			any |= rw[i] & 0x3f;
+		if (!any)
+			continue;
+		image_cdtext_from_symbols(rw, pack);
+		crc = (uint16_t)~subq_crc16(pack, 16);
+		pack[16] = (uint8_t)(crc >> 8);
+		pack[17] = (uint8_t)crc;
+		image_cdtext_to_symbols(pack, sym);
+		for (unsigned i = 0; i < 24; i++)
+			rw[i] = (uint8_t)((rw[i] & 0xc0) | sym[i]);
+	}
+}
+
+/* What image_decoder_toc() promises about a TOC it hands out. */
+static void
+check_toc(const struct image_toc *toc)
+{
+	int32_t prev = -1;
+
+	fuzz_assert(toc->first_track >= 1 && toc->first_track <= toc->last_track &&
+		    toc->last_track <= IMAGE_MAX_TRACKS);
+	for (unsigned n = toc->first_track; n <= toc->last_track; n++) {
+		const struct image_toc_track *t = &toc->track[n];
+
+		fuzz_assert(t->start_lba > prev);
+		prev = t->start_lba;
+		fuzz_assert(t->index_count <= IMAGE_MAX_INDEX);
+		fuzz_assert(strnlen(t->isrc, sizeof(t->isrc)) < sizeof(t->isrc));
+		fuzz_assert(strnlen(t->title, sizeof(t->title)) < sizeof(t->title));
+		fuzz_assert(strnlen(t->performer, sizeof(t->performer)) < sizeof(t->performer));
+	}
+	fuzz_assert(toc->leadout_lba > prev);
+	fuzz_assert(strnlen(toc->mcn, sizeof(toc->mcn)) < sizeof(toc->mcn));
+	fuzz_assert(strnlen(toc->title, sizeof(toc->title)) < sizeof(toc->title));
+	fuzz_assert(strnlen(toc->performer, sizeof(toc->performer)) < sizeof(toc->performer));
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static struct image_sector out;
+	struct image_decoder *dec;
+	uint8_t *sector;
+	enum cd_sector_type type;
+	unsigned sector_size, flags;
+	const struct image_toc *toc;
+	bool started = false;
+	int32_t lba;
+
+	if (size < 1)
+		return 0;
+	flags = data[0];
+	type = (enum cd_sector_type)((flags & 3) + 1);
+	lba = -(int32_t)lead_ins[(flags >> 2) & 7];
+	if (type > CD_SECTOR_RAW) {
+		fuzz_assert(image_decoder_create(&dec, type, 0) == -EINVAL && !dec);
+		return 0;
+	}
+	fuzz_assert(image_decoder_create(&dec, type, (unsigned)-lba) == 0);
+	sector_size = cd_sector_type_size(type);
+	sector = malloc(sector_size);	/* exactly one sector, for ASan */
+	if (!sector)
+		abort();
+	lba--;
+	data++;
+	size--;
+	for (;;) {
+		int32_t step = 1;
+		int ret;
+
+		if (flags & FLAG_FEED_AT) {
+			if (size < 2)
+				break;
+			step = data[0] << 8 | data[1];
+			data += 2;
+			size -= 2;
+		}
+		if (size < sector_size)
+			break;
+		memcpy(sector, data, sector_size);
+		data += sector_size;
+		size -= sector_size;
+		if (flags & FLAG_FIX_CRC) {
+			fix_q(type, sector + CD_MAIN_SIZE);
+			if (type != CD_SECTOR_PQ)
+				fix_cdtext(sector + CD_MAIN_SIZE);
+		}
+		if (flags & FLAG_FEED_AT) {
+			ret = image_decoder_feed_at(dec, lba + step, sector, &out);
+			if (step == 0 && started) {
+				fuzz_assert(ret == -EINVAL);
+				continue;
+			}
+		} else {
+			ret = image_decoder_feed(dec, sector, &out);
+		}
+		lba += step;
+		started = true;
+		fuzz_assert(ret == 0 || ret == -EBADMSG);
+		fuzz_assert(out.lba == lba);
+		fuzz_assert(out.track <= IMAGE_MAX_TRACKS || out.track == SUBQ_TNO_LEADOUT);
+		fuzz_assert(out.index <= IMAGE_MAX_INDEX);
+		fuzz_assert((ret == -EBADMSG) == !!(out.events & IMAGE_EVENT_TOC_BAD));
+	}
+	toc = image_decoder_toc(dec);
+	if (toc) {
+		check_toc(toc);
+		fuzz_assert(!image_decoder_toc_error(dec));
+		fuzz_assert(image_decoder_expected_sectors(dec) > 0);
+	} else {
+		fuzz_assert(image_decoder_expected_sectors(dec) == 0);
+	}
+	(void)image_decoder_complete(dec);
+	image_decoder_destroy(dec);
+	free(sector);
+	return 0;
+}

@@ -1,0 +1,31 @@
+/*
+ * Shared by the libFuzzer targets (doc/fuzzing.md): the entry point's
+ * prototype, an assertion that turns a broken invariant into a finding,
+ * and scratch files for the parsers that only take a path.
+ */
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* libFuzzer calls it once per input; @data is only valid during the call. */
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* Prints "FILE:LINE: invariant broken: EXPR" and aborts: libFuzzer saves the input. */
+__attribute__((noreturn))
+void fuzz_fail(const char *file, int line, const char *expr);
+
+#define fuzz_assert(expr) ((expr) ? (void)0 : fuzz_fail(__FILE__, __LINE__, #expr))
+
+/*
+ * A directory under $TMPDIR (or /tmp) made once per process and removed
+ * with its files at exit; aborts when it cannot be made. The string is
+ * owned by fuzz.c.
+ */
+const char *fuzz_scratch_dir(void);
+
+/*
+ * Writes @len bytes at @data to @name in fuzz_scratch_dir() (replacing it)
+ * and returns its path, malloc'ed: the caller frees it. Aborts on failure.
+ */
+char *fuzz_scratch_file(const char *name, const void *data, size_t len);
