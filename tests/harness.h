@@ -9,6 +9,23 @@
 #include <errno.h>
 #include <string.h>
 
+/*
+ * TEST_SANITIZED is 1 in a build with AddressSanitizer (contrib/check.sh's
+ * clang build), where every binary of the build, the daemon included, carries
+ * shadow memory and a quarantine: figures such as a process's RSS mean
+ * nothing there, so the tests that bound them skip only that bound.
+ */
+#if defined(__SANITIZE_ADDRESS__)
+#define TEST_SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define TEST_SANITIZED 1
+#endif
+#endif
+#ifndef TEST_SANITIZED
+#define TEST_SANITIZED 0
+#endif
+
 /* Runs @s with TAP on stdout and returns the process exit status. */
 int test_run_suite(Suite *s);
 

@@ -413,7 +413,11 @@ START_TEST(memory_over_100_cycles)
 	}
 	printf("# daemon RSS after 100 burn/blank cycles: %ld kB (peak %ld kB; bound 32768 kB)\n",
 	       rss_kb(m1.pid), peak);
-	ck_assert_int_le(peak, 32 * 1024);
+	/* Under ASan the cycles still run (a leak fails the daemon's exit); RSS is not bounded. */
+	if (TEST_SANITIZED)
+		printf("# RSS bound not checked: the daemon is built with AddressSanitizer\n");
+	else
+		ck_assert_int_le(peak, 32 * 1024);
 	free(raw);
 	free(wav);
 }
