@@ -37,11 +37,20 @@ scratch_remove(void)
 const char *
 fuzz_scratch_dir(void)
 {
-	const char *tmp = getenv("TMPDIR");
+	const char *tmp = getenv("BURNFS_FUZZ_TMPDIR");
 
 	if (scratch)
 		return scratch;
-	if (asprintf(&scratch, "%s/burnfs-fuzz-XXXXXX", tmp && *tmp ? tmp : "/tmp") < 0 ||
+	/*
+	 * Every input is written to a file here, so the directory belongs in
+	 * memory: on a disk, truncating the file each time costs block
+	 * discards and the cue target ran at 1,100 instead of 17,000 inputs/s.
+	 */
+	if (!tmp || !*tmp)
+		tmp = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : getenv("TMPDIR");
+	if (!tmp || !*tmp)
+		tmp = "/tmp";
+	if (asprintf(&scratch, "%s/burnfs-fuzz-XXXXXX", tmp) < 0 ||
 	    !mkdtemp(scratch)) {
 		perror("fuzz: cannot make a scratch directory");
 		abort();

@@ -18,7 +18,8 @@ void fuzz_fail(const char *file, int line, const char *expr);
 #define fuzz_assert(expr) ((expr) ? (void)0 : fuzz_fail(__FILE__, __LINE__, #expr))
 
 /*
- * A directory under $TMPDIR (or /tmp) made once per process and removed
+ * A directory under $BURNFS_FUZZ_TMPDIR, else /dev/shm (memory), else $TMPDIR,
+ * else /tmp, made once per process and removed
  * with its files at exit; aborts when it cannot be made. The string is
  * owned by fuzz.c.
  */
