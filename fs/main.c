@@ -23,7 +23,7 @@
 #include <fuse_lowlevel.h>
 
 #include "client-name.h"
-#include "emu/emu.h"
+#include "emu.h"
 #include "fs.h"
 #include "holders.h"
 #include "ops.h"

@@ -2,7 +2,7 @@
  * Independent checks for the unit tests: bitwise CRC-16 and EDC, an LFSR
  * descrambler run bit by bit, and GF(2^8) syndromes of the P and Q parity
  * computed with shift-and-add multiplication. None of this shares a table
- * or a line with core/cd-sector.c or core/subchannel.c, so an error in the
+ * or a line with core/cd/cd-sector.c or core/cd/subchannel.c, so an error in the
  * core's tables cannot hide itself.
  */
 #pragma once

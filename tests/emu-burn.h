@@ -9,7 +9,7 @@
 #include <stdint.h>
 
 #include "cd.h"
-#include "emu/emu.h"
+#include "emu.h"
 
 #define EMU_BURN_NWA (-11634)		/* cdr80's ATIP lead-in start: the first WRITE */
 #define EMU_BURN_TRACK_SECTORS 300	/* the shortest track a CD may hold: 4 s */

@@ -3,7 +3,7 @@
 
 #include <stdint.h>
 
-#include "emu/emu.h"
+#include "emu.h"
 #include "mmc.h"
 
 /* Runs @cmd on @d and checks the sense @key/@asc/@ascq (key and asc 0: GOOD). */

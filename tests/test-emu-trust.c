@@ -21,7 +21,7 @@
 
 #include "emu-burn.h"
 #include "emu-check.h"
-#include "emu/emu.h"
+#include "emu.h"
 #include "harness.h"
 #include "image-fixtures.h"
 #include "mmc.h"

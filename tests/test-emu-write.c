@@ -20,7 +20,7 @@
 #include <unistd.h>
 
 #include "cd.h"
-#include "emu/emu.h"
+#include "emu.h"
 #include "emu-check.h"
 #include "harness.h"
 #include "image-disc.h"

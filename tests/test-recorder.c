@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "emu/emu.h"
+#include "emu.h"
 #include "harness.h"
 #include "rawcd.h"
 #include "recorder.h"

@@ -43,7 +43,7 @@
 #include <scsi/scsi.h>
 #include <scsi/sg.h>
 
-#include "emu/emu.h"
+#include "emu.h"
 #include "owner.h"
 
 #define SG_EXPORT __attribute__((visibility("default")))

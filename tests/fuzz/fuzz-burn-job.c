@@ -1,5 +1,5 @@
 /*
- * libFuzzer target: a burn job (core/burn-job.h) fed a .iso or .wav file
+ * libFuzzer target: a burn job (core/writer/burn-job.h) fed a .iso or .wav file
  * as FUSE would, in writes of one size, learning its disc from the PVD or
  * the WAV header as the bytes arrive (the path of a file copied into
  * burn/). The sink discards the stream; after the first chunk it fails, so

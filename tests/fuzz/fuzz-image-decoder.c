@@ -1,5 +1,5 @@
 /*
- * libFuzzer target: the raw stream decoder (core/image-decoder.h), which
+ * libFuzzer target: the raw stream decoder (core/cd/image-decoder.h), which
  * the emulated recorder runs on every sector a client writes: it decodes
  * the lead-in TOC from Q and CD-TEXT from R-W, then follows the program
  * area and the lead-out.

@@ -1,6 +1,6 @@
 /*
  * libFuzzer target: the ISO 9660 primary volume descriptor and WAV header
- * parsers of core/image-disc.c, through image_disc_open_stream() (how a
+ * parsers of core/cd/image-disc.c, through image_disc_open_stream() (how a
  * burn job learns its disc from a file still being copied into burn/) and
  * image_disc_open() (burnfs-image with an .iso or .wav file).
  *

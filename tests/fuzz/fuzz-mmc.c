@@ -1,5 +1,5 @@
 /*
- * libFuzzer target: the MMC reply parsers and sense decoding (core/mmc.h).
+ * libFuzzer target: the MMC reply parsers and sense decoding (core/mmc/mmc.h).
  * The drive is not trusted, so every parser gets replies of any length and
  * content. Byte 0 picks the parser, byte 1 is its parameter (an opcode, an
  * output size), the rest is the reply as the transport received it: the

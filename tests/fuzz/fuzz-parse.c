@@ -1,5 +1,5 @@
 /*
- * libFuzzer target: the attribute value parsers (core/parse.h). Byte 0
+ * libFuzzer target: the attribute value parsers (core/writer/parse.h). Byte 0
  * picks the parser, byte 1 its parameter (the output size of
  * burn_parse_word, the range of burn_parse_long); the rest is the bytes of
  * one write(2) to the attribute file.

@@ -1,5 +1,5 @@
 /*
- * libFuzzer target: the sub-channel and Q decoders (core/subchannel.h).
+ * libFuzzer target: the sub-channel and Q decoders (core/cd/subchannel.h).
  * Byte 0 picks the sector type; the rest is the sub-channel part of one
  * sector as a stream or a drive carries it (16 bytes P-Q, or 96 bytes
  * P-W), zero-padded when short. The first 12 bytes also go to subq_parse()

@@ -13,13 +13,13 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 [ $# -eq 1 ] || { echo "usage: $0 BUILDDIR" >&2; exit 2; }
 build=$(cd "$1" && pwd)
-image=$build/contrib/burnfs-image
+image=$build/tools/burnfs-image
 corpus=$here/corpus
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 export ASAN_OPTIONS=detect_leaks=0
 
-ninja -C "$build" contrib/burnfs-image tests/fuzz/make-mmc-seeds >/dev/null
+ninja -C "$build" tools/burnfs-image tests/fuzz/make-mmc-seeds >/dev/null
 # everything but the inputs of past findings (finding-*), which stay
 for t in client-name parse mmc subchannel image-decoder cue image-header burn-job; do
 	mkdir -p "$corpus/$t"

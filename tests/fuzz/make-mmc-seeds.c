@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "emu/emu.h"
+#include "emu.h"
 #include "mmc.h"
 
 /* fuzz-mmc.c's selectors */

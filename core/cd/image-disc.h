@@ -143,6 +143,6 @@ int image_mcn_check(const char *mcn, struct image_error *err);
 
 /*
  * Writes @toc as the line-oriented text of `burnfs-image toc` to @f
- * (format documented in contrib/burnfs-image.md). Returns 0 or -EIO.
+ * (format documented in tools/burnfs-image.1). Returns 0 or -EIO.
  */
 int image_toc_print(const struct image_toc *toc, FILE *f);

@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "emu/emu.h"
+#include "emu.h"
 #include "transport.h"
 
 struct emu_transport {

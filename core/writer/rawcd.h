@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "cd.h"
+#include "rawcd-types.h"
 #include "recorder.h"
 #include "result.h"
 
@@ -24,14 +25,6 @@ enum rawcd_state {
 	RAWCD_FINISHING,
 };
 
-/* IMAPI_FORMAT2_RAW_CD_WRITE_ACTION, plus "idle" when nothing runs. */
-enum rawcd_action {
-	RAWCD_ACTION_IDLE,
-	RAWCD_ACTION_PREPARING,
-	RAWCD_ACTION_WRITING,
-	RAWCD_ACTION_FINISHING,
-	RAWCD_ACTION_BLANKING,	/* ctl blank; beyond IMAPI's write actions */
-};
 
 #define RAWCD_DEFAULT_LEAD_IN 22650	/* WriteMedia: the stream starts at MSF 95:00:00 */
 
@@ -143,15 +136,5 @@ int rawcd_cancel(struct rawcd *w, struct burn_error *err);
 void rawcd_set_notify(struct rawcd *w, void (*fn)(void *ctx), void *ctx);
 unsigned long rawcd_progress_generation(struct rawcd *w);
 
-struct rawcd_progress {
-	enum rawcd_action action;
-	int32_t start_lba;
-	uint32_t sector_count;
-	int32_t last_written_lba;
-	uint32_t elapsed_s;
-	uint32_t remaining_s;
-	uint64_t buffer_used;
-	uint64_t buffer_total;
-};
 
 void rawcd_progress(struct rawcd *w, struct rawcd_progress *p);

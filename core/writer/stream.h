@@ -16,7 +16,7 @@
 #include <sys/types.h>
 
 #include "cd.h"
-#include "rawcd.h"
+#include "rawcd-types.h"
 #include "recorder.h"
 #include "result.h"
 
