@@ -134,15 +134,17 @@ static Suite *
 mmc_read_suite(void)
 {
 	Suite *s = suite_create("mmc-read");
-	TCase *tc = tcase_create("mmc-read");
+	TCase *builders = tcase_create("builders");
+	TCase *parsers = tcase_create("parsers");
 
-	tcase_add_test(tc, read10_cdb);
-	tcase_add_test(tc, read_cd_cdb);
-	tcase_add_test(tc, sub_channel_cdb);
-	tcase_add_test(tc, mcn_parse);
-	tcase_add_test(tc, toc_msf_parse);
-	tcase_add_test(tc, session_info_parse);
-	suite_add_tcase(s, tc);
+	tcase_add_test(builders, read10_cdb);
+	tcase_add_test(builders, read_cd_cdb);
+	tcase_add_test(builders, sub_channel_cdb);
+	suite_add_tcase(s, builders);
+	tcase_add_test(parsers, mcn_parse);
+	tcase_add_test(parsers, toc_msf_parse);
+	tcase_add_test(parsers, session_info_parse);
+	suite_add_tcase(s, parsers);
 	return s;
 }
 

@@ -18,9 +18,8 @@
 
 struct sg_config sg_config;
 
-/* A variable's value, NULL when unset or empty. */
-static const char *
-env(const char *name)
+const char *
+sg_config_env(const char *name)
 {
 	const char *v = getenv(name);
 
@@ -44,11 +43,11 @@ sg_config_debug(const char *fmt, ...)
 void
 sg_config_load(void)
 {
-	const char *v = env("BURNFS_SG_DEBUG");
+	const char *v = sg_config_env("BURNFS_SG_DEBUG");
 	struct stat sb;
 
 	sg_config.debug = v && strcmp(v, "0") != 0;
-	sg_config.path = env("BURNFS_SG_PATH");
+	sg_config.path = sg_config_env("BURNFS_SG_PATH");
 	if (!sg_emu_configure() && sg_config.path) {
 		sg_config_debug("BURNFS_SG_PATH without BURNFS_SG_EMU: not interposing");
 		sg_config.path = NULL;
@@ -79,7 +78,7 @@ sg_config_is_node(int dirfd, const char *path)
 	struct stat sb;
 	int ret;
 
-	if (!path || !*path || !active())
+	if (!active() || !path || !*path)
 		return false;
 	if (strcmp(path, sg_config.path) == 0)
 		return true;

@@ -44,26 +44,18 @@ sg_emu_inside(void)
 	return inside;
 }
 
-static const char *
-env(const char *name)
-{
-	const char *v = getenv(name);
-
-	return v && *v ? v : NULL;
-}
-
 bool
 sg_emu_configure(void)
 {
 	const char *v;
 	int ret;
 
-	emu.dir = env("BURNFS_SG_EMU");
-	emu.media = env("BURNFS_SG_MEDIA");
-	v = env("BURNFS_SG_SPEED");
+	emu.dir = sg_config_env("BURNFS_SG_EMU");
+	emu.media = sg_config_env("BURNFS_SG_MEDIA");
+	v = sg_config_env("BURNFS_SG_SPEED");
 	if (v)
 		emu.speed = (unsigned)strtoul(v, NULL, 10);
-	v = env("BURNFS_SG_FAULT");
+	v = sg_config_env("BURNFS_SG_FAULT");
 	if (v) {
 		INSIDE(ret = emu_fault_parse(v, &emu.faults));
 		if (ret < 0) {

@@ -199,6 +199,16 @@ put_int(void *arg, int value)
 	return 0;
 }
 
+/* *@field = *@arg for the requests that set an int through their argument. */
+static long
+get_int(const void *arg, int *field)
+{
+	if (!arg)
+		return -EFAULT;
+	*field = *(const int *)arg;
+	return 0;
+}
+
 /* One ioctl on the device. Returns the ioctl's value or -errno. */
 static long
 dispatch(struct sg_handle *h, unsigned long req, void *arg)
@@ -215,19 +225,13 @@ dispatch(struct sg_handle *h, unsigned long req, void *arg)
 	case BLKROGET:
 		return put_int(arg, 0);
 	case SG_SET_TIMEOUT:
-		if (!arg)
-			return -EFAULT;
-		h->sg_timeout = *(int *)arg;
-		return 0;
+		return get_int(arg, &h->sg_timeout);
 	case SG_GET_TIMEOUT:
 		return h->sg_timeout;
 	case SG_GET_RESERVED_SIZE:
 		return put_int(arg, h->reserved_size);
 	case SG_SET_RESERVED_SIZE:
-		if (!arg)
-			return -EFAULT;
-		h->reserved_size = *(int *)arg;
-		return 0;
+		return get_int(arg, &h->reserved_size);
 	case SCSI_IOCTL_GET_IDLUN:
 		/* host 0, channel 0, target 0, lun 0 */
 		if (!arg)
@@ -295,13 +299,10 @@ SG_EXPORT int
 ioctl(int fd, unsigned long req, ...)
 {
 	struct sg_handle *h;
-	va_list ap;
 	void *arg;
 	long ret;
 
-	va_start(ap, req);
-	arg = va_arg(ap, void *);
-	va_end(ap);
+	SG_VA_ARG(req, void *, arg);
 	sg_libc_ready();
 	h = sg_fd_lookup(fd);
 	if (!h)

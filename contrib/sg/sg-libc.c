@@ -85,49 +85,37 @@ open_common(int dirfd, const char *path, int flags, mode_t mode, bool at, bool l
 		     : sg_libc.openat(dirfd, path, flags, mode);
 }
 
-/* The mode argument of an open, which only O_CREAT and O_TMPFILE opens pass. */
-#define SG_OPEN_MODE(flags, mode) \
-	do { \
-		va_list ap_; \
-		va_start(ap_, flags); \
-		(mode) = ((flags) & (O_CREAT | __O_TMPFILE)) ? (mode_t)va_arg(ap_, int) : 0; \
-		va_end(ap_); \
-	} while (0)
+/* open's mode argument, there only for O_CREAT and O_TMPFILE opens. */
+#define OPEN_MODE(flags) \
+	({ \
+		mode_t mode_ = 0; \
+		if ((flags) & (O_CREAT | __O_TMPFILE)) \
+			SG_VA_ARG(flags, int, mode_); \
+		mode_; \
+	})
 
 SG_EXPORT int
 open(const char *path, int flags, ...)
 {
-	mode_t mode;
-
-	SG_OPEN_MODE(flags, mode);
-	return open_common(AT_FDCWD, path, flags, mode, false, false);
+	return open_common(AT_FDCWD, path, flags, OPEN_MODE(flags), false, false);
 }
 
 SG_EXPORT int
 open64(const char *path, int flags, ...)
 {
-	mode_t mode;
-
-	SG_OPEN_MODE(flags, mode);
-	return open_common(AT_FDCWD, path, flags, mode, false, true);
+	return open_common(AT_FDCWD, path, flags, OPEN_MODE(flags), false, true);
 }
 
 SG_EXPORT int
 openat(int dirfd, const char *path, int flags, ...)
 {
-	mode_t mode;
-
-	SG_OPEN_MODE(flags, mode);
-	return open_common(dirfd, path, flags, mode, true, false);
+	return open_common(dirfd, path, flags, OPEN_MODE(flags), true, false);
 }
 
 SG_EXPORT int
 openat64(int dirfd, const char *path, int flags, ...)
 {
-	mode_t mode;
-
-	SG_OPEN_MODE(flags, mode);
-	return open_common(dirfd, path, flags, mode, true, true);
+	return open_common(dirfd, path, flags, OPEN_MODE(flags), true, true);
 }
 
 /* The _FORTIFY_SOURCE entry points (no mode: they are for opens without O_CREAT). */

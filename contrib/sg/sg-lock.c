@@ -223,12 +223,9 @@ fcntl_common(int fd, int cmd, void *arg, bool large)
 SG_EXPORT int
 fcntl(int fd, int cmd, ...)
 {
-	va_list ap;
 	void *arg;
 
-	va_start(ap, cmd);
-	arg = va_arg(ap, void *);
-	va_end(ap);
+	SG_VA_ARG(cmd, void *, arg);
 	if (sizeof(struct flock) != sizeof(struct flock64) &&
 	    (cmd == F_SETLK || cmd == F_SETLKW || cmd == F_GETLK)) {
 		sg_libc_ready();
@@ -240,11 +237,8 @@ fcntl(int fd, int cmd, ...)
 SG_EXPORT int
 fcntl64(int fd, int cmd, ...)
 {
-	va_list ap;
 	void *arg;
 
-	va_start(ap, cmd);
-	arg = va_arg(ap, void *);
-	va_end(ap);
+	SG_VA_ARG(cmd, void *, arg);
 	return fcntl_common(fd, cmd, arg, true);
 }

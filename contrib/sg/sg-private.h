@@ -30,6 +30,7 @@
 #pragma once
 
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/stat.h>
@@ -39,6 +40,18 @@
 #include "mmc.h"
 
 #define SG_EXPORT __attribute__((visibility("default")))
+
+/*
+ * @arg = the argument of @type after @last, in a variadic libc function
+ * that takes one more (open's mode, ioctl's and fcntl's argument).
+ */
+#define SG_VA_ARG(last, type, arg) \
+	do { \
+		va_list ap_; \
+		va_start(ap_, last); \
+		(arg) = va_arg(ap_, type); \
+		va_end(ap_); \
+	} while (0)
 
 #define SG_MAJOR 11		/* SCSI CD-ROM (sr) block devices */
 #define SG_BLOCK CD_DATA_SIZE	/* the sr driver's logical block: Mode 1 user data */
@@ -107,6 +120,9 @@ extern struct sg_config sg_config;
 
 /* Reads the environment; called once, by sg_libc_ready(). */
 void sg_config_load(void);
+
+/* An environment variable's value; NULL when it is unset or empty. */
+const char *sg_config_env(const char *name);
 
 /* True when @path (relative to @dirfd) names the emulated device node. */
 bool sg_config_is_node(int dirfd, const char *path);

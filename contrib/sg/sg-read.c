@@ -110,28 +110,30 @@ read(int fd, void *buf, size_t count)
 	return (ssize_t)result(n);
 }
 
-SG_EXPORT ssize_t
-pread(int fd, void *buf, size_t count, off_t off)
+/* pread and pread64 (@large). */
+static ssize_t
+pread_common(int fd, void *buf, size_t count, off64_t off, bool large)
 {
 	struct sg_handle *h;
 
 	sg_libc_ready();
 	h = sg_fd_lookup(fd);
-	if (!h)
-		return sg_libc.pread(fd, buf, count, off);
-	return (ssize_t)result(read_at(h, buf, count, off));
+	if (h)
+		return (ssize_t)result(read_at(h, buf, count, off));
+	return large ? sg_libc.pread64(fd, buf, count, off)
+		     : sg_libc.pread(fd, buf, count, (off_t)off);
+}
+
+SG_EXPORT ssize_t
+pread(int fd, void *buf, size_t count, off_t off)
+{
+	return pread_common(fd, buf, count, off, false);
 }
 
 SG_EXPORT ssize_t
 pread64(int fd, void *buf, size_t count, off64_t off)
 {
-	struct sg_handle *h;
-
-	sg_libc_ready();
-	h = sg_fd_lookup(fd);
-	if (!h)
-		return sg_libc.pread64(fd, buf, count, off);
-	return (ssize_t)result(read_at(h, buf, count, off));
+	return pread_common(fd, buf, count, off, true);
 }
 
 static off64_t
@@ -163,26 +165,27 @@ seek(struct sg_handle *h, off64_t off, int whence)
 	return ret;
 }
 
-SG_EXPORT off_t
-lseek(int fd, off_t off, int whence)
+/* lseek and lseek64 (@large). */
+static off64_t
+lseek_common(int fd, off64_t off, int whence, bool large)
 {
 	struct sg_handle *h;
 
 	sg_libc_ready();
 	h = sg_fd_lookup(fd);
-	if (!h)
-		return sg_libc.lseek(fd, off, whence);
-	return (off_t)result(seek(h, off, whence));
+	if (h)
+		return result(seek(h, off, whence));
+	return large ? sg_libc.lseek64(fd, off, whence) : sg_libc.lseek(fd, (off_t)off, whence);
+}
+
+SG_EXPORT off_t
+lseek(int fd, off_t off, int whence)
+{
+	return (off_t)lseek_common(fd, off, whence, false);
 }
 
 SG_EXPORT off64_t
 lseek64(int fd, off64_t off, int whence)
 {
-	struct sg_handle *h;
-
-	sg_libc_ready();
-	h = sg_fd_lookup(fd);
-	if (!h)
-		return sg_libc.lseek64(fd, off, whence);
-	return result(seek(h, off, whence));
+	return lseek_common(fd, off, whence, true);
 }

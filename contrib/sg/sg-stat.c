@@ -49,14 +49,7 @@ node_stat64(struct stat64 *sb)
 	return 0;
 }
 
-/* Which argument names the device: a path (@follow: stat, else lstat) or a descriptor. */
-static bool
-path_is_node(const char *path, bool follow)
-{
-	sg_libc_ready();
-	return follow ? sg_config_is_node(AT_FDCWD, path) : sg_config_is_path(path);
-}
-
+/* Which argument names the device: a descriptor, or a path relative to a directory. */
 static bool
 fd_is_node(int fd)
 {
@@ -79,25 +72,25 @@ at_is_node(int dirfd, const char *path, int flags)
 SG_EXPORT int
 stat(const char *path, struct stat *sb)
 {
-	return path_is_node(path, true) ? node_stat(sb) : sg_libc.stat(path, sb);
+	return sg_config_is_node(AT_FDCWD, path) ? node_stat(sb) : sg_libc.stat(path, sb);
 }
 
 SG_EXPORT int
 stat64(const char *path, struct stat64 *sb)
 {
-	return path_is_node(path, true) ? node_stat64(sb) : sg_libc.stat64(path, sb);
+	return sg_config_is_node(AT_FDCWD, path) ? node_stat64(sb) : sg_libc.stat64(path, sb);
 }
 
 SG_EXPORT int
 lstat(const char *path, struct stat *sb)
 {
-	return path_is_node(path, false) ? node_stat(sb) : sg_libc.lstat(path, sb);
+	return sg_config_is_path(path) ? node_stat(sb) : sg_libc.lstat(path, sb);
 }
 
 SG_EXPORT int
 lstat64(const char *path, struct stat64 *sb)
 {
-	return path_is_node(path, false) ? node_stat64(sb) : sg_libc.lstat64(path, sb);
+	return sg_config_is_path(path) ? node_stat64(sb) : sg_libc.lstat64(path, sb);
 }
 
 SG_EXPORT int
@@ -167,25 +160,25 @@ int __fxstatat64(int ver, int dirfd, const char *path, struct stat64 *sb, int fl
 SG_EXPORT int
 __xstat(int ver, const char *path, struct stat *sb)
 {
-	return path_is_node(path, true) ? node_stat(sb) : sg_libc.xstat(ver, path, sb);
+	return sg_config_is_node(AT_FDCWD, path) ? node_stat(sb) : sg_libc.xstat(ver, path, sb);
 }
 
 SG_EXPORT int
 __xstat64(int ver, const char *path, struct stat64 *sb)
 {
-	return path_is_node(path, true) ? node_stat64(sb) : sg_libc.xstat64(ver, path, sb);
+	return sg_config_is_node(AT_FDCWD, path) ? node_stat64(sb) : sg_libc.xstat64(ver, path, sb);
 }
 
 SG_EXPORT int
 __lxstat(int ver, const char *path, struct stat *sb)
 {
-	return path_is_node(path, false) ? node_stat(sb) : sg_libc.lxstat(ver, path, sb);
+	return sg_config_is_path(path) ? node_stat(sb) : sg_libc.lxstat(ver, path, sb);
 }
 
 SG_EXPORT int
 __lxstat64(int ver, const char *path, struct stat64 *sb)
 {
-	return path_is_node(path, false) ? node_stat64(sb) : sg_libc.lxstat64(ver, path, sb);
+	return sg_config_is_path(path) ? node_stat64(sb) : sg_libc.lxstat64(ver, path, sb);
 }
 
 SG_EXPORT int
