@@ -68,7 +68,8 @@ sg_emu_configure(void)
 
 		INSIDE(valid = emu_media_kind_valid(emu.media));
 		if (!valid) {
-			sg_config_debug("BURNFS_SG_MEDIA=%s is not a media kind: ignored", emu.media);
+			sg_config_debug("BURNFS_SG_MEDIA=%s is not a media kind: ignored",
+					emu.media);
 			emu.media = NULL;
 		}
 	}

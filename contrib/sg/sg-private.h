@@ -242,5 +242,5 @@ int sg_io_command(struct sg_handle *h, struct mmc_cmd *cmd);
 int sg_io_packet(struct sg_handle *h, struct cdrom_generic_command *cgc);
 int sg_io_request(struct sg_handle *h, struct sg_io_hdr *io);
 
-/* The disc's size in 2048-byte blocks: the lead-out of a recorded disc, 0 otherwise (sg-ioctl.c). */
+/* The disc's size in 2048-byte blocks (sg-ioctl.c): a recorded disc's lead-out, else 0. */
 uint64_t sg_ioctl_capacity(struct sg_handle *h);

@@ -37,7 +37,8 @@ read_blocks(struct sg_handle *h, uint32_t lba, uint16_t n, uint8_t *buf)
 	mmc_sense_parse(cmd.sense, cmd.sense_len, &s);
 	if (s.key != 0x05 || s.asc != 0x20)
 		return ret;
-	mmc_build_read_cd(&cmd, MMC_READ_CD_MODE1, (int32_t)lba, n, MMC_READ_CD_USER_DATA, buf, len);
+	mmc_build_read_cd(&cmd, MMC_READ_CD_MODE1, (int32_t)lba, n, MMC_READ_CD_USER_DATA, buf,
+			  len);
 	return sg_io_command(h, &cmd);
 }
 
