@@ -36,6 +36,7 @@ drive_status(struct sg_handle *h)
 	if (cmd.status != MMC_STATUS_CHECK_CONDITION)
 		return CDS_DRIVE_NOT_READY;
 	mmc_sense_parse(cmd.sense, cmd.sense_len, &s);
+	/* 2/3A/xx medium not present; qualifier 02 says the tray is open */
 	if (s.key == 0x02 && s.asc == 0x3a)
 		return s.ascq == 0x02 ? CDS_TRAY_OPEN : CDS_NO_DISC;
 	return CDS_DRIVE_NOT_READY;
