@@ -1,0 +1,99 @@
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "mmc-read.h"
+
+/* A data-in command cleared and timed as every builder of mmc.c leaves it. */
+static void
+read_cmd_init(struct mmc_cmd *cmd, uint8_t op, uint8_t cdb_len, void *buf, size_t len)
+{
+	mmc_build_test_unit_ready(cmd);	/* all zero, no data, the default timeout */
+	cmd->cdb[0] = op;
+	cmd->cdb_len = cdb_len;
+	cmd->dir = MMC_DIR_IN;
+	cmd->buf = buf;
+	cmd->len = buf ? len : 0;
+}
+
+void
+mmc_build_read10(struct mmc_cmd *cmd, int32_t lba, uint16_t blocks, void *buf, size_t len)
+{
+	read_cmd_init(cmd, MMC_READ_10, 10, buf, len);
+	mmc_put32(&cmd->cdb[2], (uint32_t)lba);
+	mmc_put16(&cmd->cdb[7], blocks);
+}
+
+void
+mmc_build_read_cd(struct mmc_cmd *cmd, uint8_t sector_type, int32_t lba, uint32_t blocks,
+		  uint8_t select, void *buf, size_t len)
+{
+	read_cmd_init(cmd, MMC_READ_CD, 12, buf, len);
+	cmd->cdb[1] = (uint8_t)((sector_type & 0x07) << 2);
+	mmc_put32(&cmd->cdb[2], (uint32_t)lba);
+	cmd->cdb[6] = (uint8_t)(blocks >> 16);
+	mmc_put16(&cmd->cdb[7], (uint16_t)blocks);
+	cmd->cdb[9] = select;
+}
+
+void
+mmc_build_read_sub_channel(struct mmc_cmd *cmd, uint8_t format, uint8_t track, void *buf,
+			   uint16_t len)
+{
+	read_cmd_init(cmd, MMC_READ_SUB_CHANNEL, 10, buf, len);
+	cmd->cdb[2] = 0x40;	/* SubQ: return the sub-channel data, not only the header */
+	cmd->cdb[3] = format;
+	cmd->cdb[6] = track;
+	mmc_put16(&cmd->cdb[7], len);
+}
+
+int
+mmc_parse_mcn(const uint8_t *buf, size_t n, struct mmc_mcn *out)
+{
+	/* header (4), format code, 3 reserved, MCVal, then the 13 bytes */
+	const size_t need = 9 + 13;
+
+	memset(out, 0, sizeof(*out));
+	if (n < need || (size_t)mmc_get16(buf + 2) + 4 < need)
+		return -EPROTO;
+	out->valid = buf[8] & 0x80;
+	memcpy(out->number, buf + 9, 13);
+	return 0;
+}
+
+int
+mmc_parse_toc_msf(const uint8_t *buf, size_t n, struct mmc_toc *out, struct cd_msf *msf)
+{
+	int ret = mmc_parse_toc(buf, n, out);
+
+	/* the same layout, with 00 M S F where an LBA would be */
+	for (size_t i = 0; ret == 0 && i < out->n_entries; i++) {
+		uint32_t field = (uint32_t)out->entries[i].lba;
+
+		msf[i].m = (uint8_t)(field >> 16);
+		msf[i].s = (uint8_t)(field >> 8);
+		msf[i].f = (uint8_t)field;
+		out->entries[i].lba = cd_msf_to_lba(msf[i].m, msf[i].s, msf[i].f);
+	}
+	return ret;
+}
+
+int
+mmc_parse_session_info(const uint8_t *buf, size_t n, struct mmc_session_info *out)
+{
+	struct mmc_toc toc;
+	int ret;
+
+	memset(out, 0, sizeof(*out));
+	/* the format-0 layout: a header, then one descriptor, of the last session's first track */
+	ret = mmc_parse_toc(buf, n, &toc);
+	if (ret < 0)
+		return ret;
+	if (toc.n_entries < 1)
+		return -EPROTO;
+	out->first_session = toc.first_track;
+	out->last_session = toc.last_track;
+	out->first_track = toc.entries[0];
+	return 0;
+}
