@@ -11,8 +11,13 @@
 #include "emu-private.h"
 #include "owner.h"
 
-/* What emu_media= takes, as its refusal says it. */
+/* What each emulator option takes, as its refusal says it. */
 #define MEDIA_EXPECTED "expected cdr74, cdr80, cdrw80, cdrom or none"
+#define SPEED_EXPECTED "expected a whole number from 0 (unlimited) to 64"
+#define FAULT_EXPECTED "expected no_rw, no_raw, not_ready, write_error@LBA, removed@LBA or " \
+		       "unit_attention@LBA, joined with +"
+/* The fastest pacing emu_speed= takes, N x real time */
+#define SPEED_MAX 64
 
 bool
 emu_media_kind_valid(const char *kind)
@@ -71,6 +76,75 @@ emu_fault_parse(const char *value, struct emu_config *cfg)
 			p++;
 	}
 	return 0;
+}
+
+/* The value of @option when it is "@name=VALUE", else NULL. */
+static const char *
+option_value(const char *option, const char *name)
+{
+	size_t len = strlen(name);
+
+	return strncmp(option, name, len) == 0 && option[len] == '=' ? option + len + 1 : NULL;
+}
+
+int
+emu_config_parse_option(const char *option, struct emu_config *cfg, struct burn_error *err)
+{
+	const struct emu_media *m;
+	const char *val;
+	char *end;
+
+	if ((val = option_value(option, "emu_media"))) {
+		m = emu_media_find(val);
+		if (!m)
+			return burn_error_set(err, BURN_E_INVALIDARG, MEDIA_EXPECTED);
+		cfg->media = m->name;
+		return 0;
+	}
+	if ((val = option_value(option, "emu_speed"))) {
+		unsigned speed;
+
+		errno = 0;
+		speed = (unsigned)strtoul(val, &end, 10);
+		if (!*val || *end || errno || speed > SPEED_MAX)
+			return burn_error_set(err, BURN_E_INVALIDARG, SPEED_EXPECTED);
+		cfg->speed = speed;
+		return 0;
+	}
+	if ((val = option_value(option, "emu_fault"))) {
+		if (emu_fault_parse(val, cfg) < 0)
+			return burn_error_set(err, BURN_E_INVALIDARG, FAULT_EXPECTED);
+		return 0;
+	}
+	return 1;
+}
+
+int
+emu_config_parse(const char *options, struct emu_config *cfg, struct burn_error *err)
+{
+	struct burn_error why;
+	char *copy, *item, *next;
+	int ret = 0;
+
+	if (!options || !*options)
+		return 0;
+	copy = strdup(options);
+	if (!copy)
+		return burn_error_set(err, BURN_E_OUTOFMEMORY,
+				      "no memory for the emulator options");
+	for (item = copy; item && ret == 0; item = next) {
+		next = strchr(item, ',');
+		if (next)
+			*next++ = '\0';
+		ret = emu_config_parse_option(item, cfg, &why);
+		if (ret > 0)
+			ret = burn_error_set(err, BURN_E_INVALIDARG,
+					     "%s: not an option of the emulated recorder", item);
+		else if (ret < 0)
+			burn_error_set(err, why.result, "%s: %s", item, why.reason);
+	}
+	free(copy);
+	return ret;
 }
 
 void
