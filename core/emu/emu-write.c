@@ -261,6 +261,16 @@ busy_start(struct emu_drive *d, struct mmc_sense_code code, int64_t ns)
 	d->dirty = true;
 }
 
+/* A long operation of @ns: with IMMED it runs on (busy_start()), else the command waits. */
+static void
+long_operation(struct emu_drive *d, bool immed, struct mmc_sense_code code, int64_t ns)
+{
+	if (immed)
+		busy_start(d, code, ns);
+	else
+		sleep_ns(ns);
+}
+
 bool
 emu_write_busy_now(struct emu_drive *d)
 {
@@ -331,10 +341,7 @@ emu_write_blank(struct emu_drive *d, struct mmc_cmd *cmd)
 	if (d->cfg.speed) {
 		/* paced: blanking takes its time, 1x = BLANK_*_S seconds */
 		ns = (type == 0 ? BLANK_FULL_S : BLANK_MINIMAL_S) * NS_PER_S / d->cfg.speed;
-		if (immed)
-			busy_start(d, MMC_SENSE_OPERATION_IN_PROGRESS, ns);
-		else
-			sleep_ns(ns);
+		long_operation(d, immed, MMC_SENSE_OPERATION_IN_PROGRESS, ns);
 	}
 	emu_good(cmd);
 }
@@ -357,12 +364,8 @@ emu_write_synchronize_cache(struct emu_drive *d, struct mmc_cmd *cmd)
 		drain = buffer_drain_ns(&d->st, now);
 		emu_session_end(d, true);
 		emu_write_buffer_reset(&d->st);
-		if (drain > 0) {
-			if (immed)
-				busy_start(d, MMC_SENSE_LONG_WRITE_IN_PROGRESS, drain);
-			else
-				sleep_ns(drain);
-		}
+		if (drain > 0)
+			long_operation(d, immed, MMC_SENSE_LONG_WRITE_IN_PROGRESS, drain);
 	}
 	emu_good(cmd);
 }
