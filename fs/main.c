@@ -23,7 +23,6 @@
 #include <fuse_lowlevel.h>
 
 #include "client-name.h"
-#include "emu.h"
 #include "fs.h"
 #include "holders.h"
 #include "ops.h"
@@ -34,11 +33,8 @@
 
 struct burnfs_opts {
 	char *client_name;	/* owned (fuse_opt allocates it) */
-	char *emu_media;	/* owned */
+	char *emu_opts;		/* owned: the emu_* options joined by commas, for the transport */
 	const char *device;	/* points into argv */
-	unsigned emu_speed;
-	struct emu_config emu_faults;	/* faults and their LBAs only */
-	bool emu_opts_given;
 	int show_help;
 	int show_version;
 	int bad;
@@ -47,18 +43,16 @@ struct burnfs_opts {
 enum {
 	KEY_HELP,
 	KEY_VERSION,
-	KEY_EMU_SPEED,
-	KEY_EMU_FAULT,
-	KEY_EMU_MEDIA,
+	KEY_EMU,
 };
 
 #define BURNFS_OPT(t, p) { t, offsetof(struct burnfs_opts, p), 1 }
 
 static const struct fuse_opt burnfs_opt_spec[] = {
 	BURNFS_OPT("client_name=%s", client_name),
-	FUSE_OPT_KEY("emu_media=", KEY_EMU_MEDIA),
-	FUSE_OPT_KEY("emu_speed=", KEY_EMU_SPEED),
-	FUSE_OPT_KEY("emu_fault=", KEY_EMU_FAULT),
+	FUSE_OPT_KEY("emu_media=", KEY_EMU),
+	FUSE_OPT_KEY("emu_speed=", KEY_EMU),
+	FUSE_OPT_KEY("emu_fault=", KEY_EMU),
 	FUSE_OPT_KEY("-h", KEY_HELP),
 	FUSE_OPT_KEY("--help", KEY_HELP),
 	FUSE_OPT_KEY("-V", KEY_VERSION),
@@ -100,12 +94,36 @@ usage(const char *prog)
 	       "\n", prog);
 }
 
+/*
+ * An emu_* option: the emulator checks its value now, so a bad one stops
+ * the command line as any other would, and gets it with the others when
+ * the recorder opens.
+ */
+static int
+emu_opt_add(struct burnfs_opts *o, const char *arg)
+{
+	struct burn_error e;
+	size_t old = o->emu_opts ? strlen(o->emu_opts) : 0;
+	char *opts;
+
+	if (burn_transport_option_check(arg, &e) < 0) {
+		fprintf(stderr, "burnfs: %s: %s\n", arg, e.reason);
+		return -1;
+	}
+	opts = realloc(o->emu_opts, old + 1 + strlen(arg) + 1);
+	if (!opts) {
+		fprintf(stderr, "burnfs: out of memory\n");
+		return -1;
+	}
+	snprintf(opts + old, 1 + strlen(arg) + 1, "%s%s", old ? "," : "", arg);
+	o->emu_opts = opts;
+	return 0;
+}
+
 static int
 opt_proc(void *data, const char *arg, int key, struct fuse_args *outargs)
 {
 	struct burnfs_opts *o = data;
-	const char *val = strchr(arg, '=');
-	char *end;
 
 	switch (key) {
 	case FUSE_OPT_KEY_NONOPT:
@@ -120,33 +138,8 @@ opt_proc(void *data, const char *arg, int key, struct fuse_args *outargs)
 	case KEY_VERSION:
 		o->show_version = 1;
 		return 0;
-	case KEY_EMU_MEDIA:
-		o->emu_opts_given = true;
-		if (!emu_media_kind_valid(val + 1)) {
-			fprintf(stderr, "burnfs: emu_media=%s: expected cdr74, cdr80, cdrw80, cdrom or none\n",
-				val + 1);
-			o->bad = 1;
-			return -1;
-		}
-		free(o->emu_media);
-		o->emu_media = strdup(val + 1);
-		return 0;
-	case KEY_EMU_SPEED:
-		o->emu_opts_given = true;
-		errno = 0;
-		o->emu_speed = (unsigned)strtoul(val + 1, &end, 10);
-		if (!val[1] || *end || errno || o->emu_speed > 64) {
-			fprintf(stderr, "burnfs: emu_speed=%s: expected a whole number from 0 (unlimited) to 64\n",
-				val + 1);
-			o->bad = 1;
-			return -1;
-		}
-		return 0;
-	case KEY_EMU_FAULT:
-		o->emu_opts_given = true;
-		if (emu_fault_parse(val + 1, &o->emu_faults) < 0) {
-			fprintf(stderr, "burnfs: emu_fault=%s: expected no_rw, no_raw, not_ready, write_error@LBA, removed@LBA or unit_attention@LBA, joined with +\n",
-				val + 1);
+	case KEY_EMU:
+		if (emu_opt_add(o, arg) < 0) {
 			o->bad = 1;
 			return -1;
 		}
@@ -190,19 +183,11 @@ add_fsname(struct fuse_args *args, const char *device)
 static int
 open_recorder(struct fs_ctx *ctx, const struct burnfs_opts *o)
 {
-	struct emu_options emu = {
-		.media = o->emu_media,
-		.speed = o->emu_speed,
-		.faults = o->emu_faults.faults,
-		.write_error_lba = o->emu_faults.write_error_lba,
-		.removed_lba = o->emu_faults.removed_lba,
-		.unit_attention_lba = o->emu_faults.unit_attention_lba,
-	};
 	struct burn_transport *t;
 	struct burn_error e;
 	char line[BURN_REASON_MAX + 128];
 
-	if (burn_transport_open(o->device, &emu, &t, &e) < 0 ||
+	if (burn_transport_open_options(o->device, o->emu_opts, &t, &e) < 0 ||
 	    recorder_open(t, &ctx->rec, &e) < 0 || rawcd_create(ctx->rec, &ctx->w, &e) < 0)
 		goto fail;
 	if (o->client_name &&
@@ -280,7 +265,7 @@ main(int argc, char *argv[])
 				  : "no MOUNTPOINT given", argv[0]);
 		goto out_cmd;
 	}
-	if (o.emu_opts_given && strncmp(o.device, "emu:", 4) != 0) {
+	if (o.emu_opts && strncmp(o.device, "emu:", 4) != 0) {
 		fprintf(stderr, "burnfs: emu_media, emu_speed and emu_fault apply only to an emulated recorder (emu:DIR), not %s\n",
 			o.device);
 		goto out_cmd;
@@ -365,6 +350,6 @@ out_cmd:
 out_args:
 	fuse_opt_free_args(&args);
 	free(o.client_name);
-	free(o.emu_media);
+	free(o.emu_opts);
 	return ret;
 }

@@ -646,6 +646,40 @@ START_TEST(bad_options)
 }
 END_TEST
 
+/* The -o emu_* options as text: what the daemon hands the emulator. */
+START_TEST(option_text)
+{
+	struct emu_config cfg = { 0 };
+	struct burn_error e;
+
+	ck_assert_int_eq(emu_config_parse("emu_media=cdrw80,emu_speed=4,emu_fault=no_rw,"
+					  "emu_fault=removed@-10,emu_speed=8", &cfg, &e), 0);
+	ck_assert_str_eq(cfg.media, "cdrw80");
+	ck_assert_uint_eq(cfg.speed, 8);
+	ck_assert_uint_eq(cfg.faults, EMU_FAULT_NO_RW | EMU_FAULT_REMOVED);
+	ck_assert_int_eq(cfg.removed_lba, -10);
+	ck_assert_int_eq(emu_config_parse(NULL, &cfg, &e), 0);
+	ck_assert_int_eq(emu_config_parse("", &cfg, &e), 0);
+
+	ck_assert_int_eq(emu_config_parse_option("emu_speed=65", &cfg, &e), -EINVAL);
+	ck_assert_int_eq(e.result, BURN_E_INVALIDARG);
+	ck_assert_str_eq(e.reason, "expected a whole number from 0 (unlimited) to 64");
+	ck_assert_int_eq(emu_config_parse_option("emu_speed=", &cfg, &e), -EINVAL);
+	ck_assert_int_eq(emu_config_parse_option("emu_media=floppy", &cfg, &e), -EINVAL);
+	ck_assert_str_eq(e.reason, "expected cdr74, cdr80, cdrw80, cdrom or none");
+	ck_assert_int_eq(emu_config_parse_option("emu_fault=meteor", &cfg, &e), -EINVAL);
+	ck_assert_int_eq(emu_config_parse_option("client_name=x", &cfg, &e), 1);
+	ck_assert_uint_eq(cfg.speed, 8);
+
+	ck_assert_int_eq(emu_config_parse("emu_speed=2,emu_fault=write_error@", &cfg, &e),
+			 -EINVAL);
+	ck_assert_str_eq(e.reason, "emu_fault=write_error@: expected no_rw, no_raw, not_ready, "
+				   "write_error@LBA, removed@LBA or unit_attention@LBA, joined with +");
+	ck_assert_int_eq(emu_config_parse("emu_speed=2,bogus", &cfg, &e), -EINVAL);
+	ck_assert_str_eq(e.reason, "bogus: not an option of the emulated recorder");
+}
+END_TEST
+
 START_TEST(sense_words)
 {
 	struct mmc_sense s = { .key = 5, .asc = 0x21, .ascq = 0x02 };
@@ -756,6 +790,7 @@ emu_suite(void)
 	tcase_add_test(tc, exclusive_access);
 	tcase_add_test(tc, concurrent_processes);
 	tcase_add_test(tc, bad_options);
+	tcase_add_test(tc, option_text);
 	tcase_add_test(tc, sense_words);
 	tcase_add_test(tc, lying_replies);
 	tcase_add_loop_test(tc, short_page2a, 0,

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mmc-sense.h"
 #include "recorder.h"
 
 struct recorder {
@@ -19,17 +20,22 @@ struct recorder {
 static enum burn_result
 sense_result(const struct mmc_sense *s)
 {
-	if (s->asc == 0x3a)
+	const struct mmc_sense_code becoming_ready = MMC_SENSE_BECOMING_READY;
+	const struct mmc_sense_code removal_prevented = MMC_SENSE_MEDIUM_REMOVAL_PREVENTED;
+	const struct mmc_sense_code loss_of_streaming = MMC_SENSE_LOSS_OF_STREAMING;
+
+	if (s->asc == MMC_ASC_MEDIUM_NOT_PRESENT)
 		return BURN_E_MEDIA_NO_MEDIA;
-	if (s->key == 0x02 && s->asc == 0x04)
-		return s->ascq == 0x01 ? BURN_E_MEDIA_BECOMING_READY : BURN_E_MEDIA_BUSY;
-	if (s->asc == 0x30)
+	if (s->key == MMC_SENSE_KEY_NOT_READY && s->asc == MMC_ASC_NOT_READY)
+		return s->ascq == becoming_ready.ascq ? BURN_E_MEDIA_BECOMING_READY
+						      : BURN_E_MEDIA_BUSY;
+	if (s->asc == MMC_ASC_INCOMPATIBLE_MEDIUM)
 		return BURN_E_MEDIA_INCOMPATIBLE;
-	if (s->key == 0x07 || s->asc == 0x27)
+	if (s->key == MMC_SENSE_KEY_DATA_PROTECT || s->asc == MMC_ASC_WRITE_PROTECTED)
 		return BURN_E_MEDIA_WRITE_PROTECTED;
-	if (s->asc == 0x53 && s->ascq == 0x02)
+	if (s->asc == removal_prevented.asc && s->ascq == removal_prevented.ascq)
 		return BURN_E_RECORDER_LOCKED;
-	if (s->asc == 0x0c && s->ascq == 0x09)
+	if (s->asc == loss_of_streaming.asc && s->ascq == loss_of_streaming.ascq)
 		return BURN_E_LOSS_OF_STREAMING;
 	return BURN_E_UNEXPECTED_RESPONSE_FROM_DEVICE;
 }
@@ -97,7 +103,7 @@ exec_locked(struct recorder *r, struct mmc_cmd *cmd, struct burn_error *err)
 		ret = exec_once(r, cmd, &sense, err);
 		if (ret <= 0)
 			return ret;
-		if (sense.key != 0x06)
+		if (sense.key != MMC_SENSE_KEY_UNIT_ATTENTION)
 			break;
 	}
 	mmc_sense_describe(&sense, words, sizeof(words));

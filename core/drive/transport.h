@@ -65,6 +65,13 @@ struct emu_options {
 int burn_transport_open_emu(const char *dir, const struct emu_options *opts,
 			    struct burn_transport **out, struct burn_error *err);
 
+/* The same, with the emulator's options as text (burn_transport_open_options()). */
+int burn_transport_open_emu_text(const char *dir, const char *options,
+				 struct burn_transport **out, struct burn_error *err);
+
+/* burn_transport_option_check() for the emulator's options. */
+int burn_transport_emu_option_check(const char *option, struct burn_error *err);
+
 /* Opens a real drive through libcdio. Same ownership as above. */
 int burn_transport_open_cdio(const char *device, struct burn_transport **out,
 			     struct burn_error *err);
@@ -81,3 +88,23 @@ int burn_transport_find_cdio(char *buf, size_t size);
  */
 int burn_transport_open(const char *spec, const struct emu_options *emu,
 			struct burn_transport **out, struct burn_error *err);
+
+/*
+ * Checks @option, one backend option as a command line gives it; only the
+ * emulator has any: "emu_media=KIND", "emu_speed=N", "emu_fault=F[+F...]".
+ * Returns 0 when it is valid; 1 when no backend knows it; or -EINVAL with
+ * E_IMAPI_INVALIDARG and a reason saying what the option expects
+ * ("expected a whole number from 0 (unlimited) to 64"), for the caller to
+ * put after the option.
+ */
+int burn_transport_option_check(const char *option, struct burn_error *err);
+
+/*
+ * Opens @spec like burn_transport_open(), its backend parsing @options:
+ * the options burn_transport_option_check() takes, joined by commas
+ * ("emu_media=cdrw80,emu_speed=4"), NULL or "" for none; @options stays
+ * the caller's. A bad option fails with E_IMAPI_INVALIDARG and
+ * "OPTION: expected ...", and so do options for a backend that takes none.
+ */
+int burn_transport_open_options(const char *spec, const char *options,
+				struct burn_transport **out, struct burn_error *err);

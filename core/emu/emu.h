@@ -66,6 +66,26 @@ bool emu_media_kind_valid(const char *kind);
 int emu_fault_parse(const char *value, struct emu_config *cfg);
 
 /*
+ * Parses one emulator option as a command line gives it into @cfg:
+ * "emu_media=KIND" and "emu_speed=N" (0, unlimited, to 64) replace what
+ * @cfg held, "emu_fault=F[+F...]" adds to its faults (emu_fault_parse()).
+ * cfg->media then points to static storage. Returns 0; 1 when @option is
+ * not the emulator's (@cfg untouched); or -EINVAL with E_IMAPI_INVALIDARG
+ * and the reason saying what the option expects ("expected a whole number
+ * from 0 (unlimited) to 64"), for the caller to put after the option.
+ */
+int emu_config_parse_option(const char *option, struct emu_config *cfg, struct burn_error *err);
+
+/*
+ * Parses @options, emulator options joined by commas ("emu_media=cdrw80,
+ * emu_speed=4"; NULL or "" for none), into @cfg one after the other as
+ * emu_config_parse_option() does. 0, or -EINVAL with E_IMAPI_INVALIDARG
+ * and "OPTION: expected ..." for the first bad one; anything that is not
+ * an emulator option is refused too. @options stays the caller's.
+ */
+int emu_config_parse(const char *options, struct emu_config *cfg, struct burn_error *err);
+
+/*
  * Opens the drive in @dir, creating the directory and a blank 80-minute
  * CD-R if needed. *@out is owned by the caller: emu_drive_close().
  * Refused with E_IMAPI_DF2RAW_NO_RECORDER_SPECIFIED when @dir or a file in

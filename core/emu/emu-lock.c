@@ -1,0 +1,104 @@
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "emu-private.h"
+#include "owner.h"
+
+static int
+excl_lock(int fd, short type, int cmd)
+{
+	struct flock fl = { .l_type = type, .l_whence = SEEK_SET, .l_start = 0, .l_len = 0 };
+
+	if (fcntl(fd, cmd, &fl) < 0)
+		return -errno;
+	return fl.l_type;
+}
+
+int
+emu_lock_owner_locked(struct emu_drive *d, char *buf, size_t size)
+{
+	struct owner_record rec;
+	int ret;
+
+	if (d->holds_excl)
+		return snprintf(buf, size, "%s", d->client_name);
+	ret = excl_lock(d->excl_fd, F_WRLCK, F_OFD_GETLK);
+	if (ret < 0)
+		return ret;
+	if (ret == F_UNLCK)
+		return snprintf(buf, size, "%s", "");
+	ret = owner_read(d->dir_fd, "owner", &rec);
+	if (ret < 0 || !owner_pid_alive(rec.pid))
+		return snprintf(buf, size, "%s", "unknown holder");
+	return owner_describe(&rec, buf, size);
+}
+
+int
+emu_drive_owner(struct emu_drive *d, char *buf, size_t size)
+{
+	int ret;
+
+	pthread_mutex_lock(&d->mu);
+	ret = emu_lock_owner_locked(d, buf, size);
+	pthread_mutex_unlock(&d->mu);
+	return ret;
+}
+
+int
+emu_drive_lock(struct emu_drive *d, const char *client_name, struct burn_error *err)
+{
+	struct owner_record rec = { .pid = getpid(), .token = d->token };
+	char holder[128];
+	int ret;
+
+	pthread_mutex_lock(&d->mu);
+	if (d->holds_excl) {
+		ret = burn_error_set(err, BURN_E_RECORDER_LOCKED,
+				     "this handle already holds the recorder");
+		goto out;
+	}
+	ret = excl_lock(d->excl_fd, F_WRLCK, F_OFD_SETLK);
+	if (ret == -EAGAIN || ret == -EACCES) {
+		emu_lock_owner_locked(d, holder, sizeof(holder));
+		ret = burn_error_set(err, BURN_E_RECORDER_LOCKED,
+				     "the recorder %s is held exclusively by %s", d->dir, holder);
+		goto out;
+	}
+	if (ret < 0) {
+		ret = burn_error_set(err, BURN_E_FAIL, "locking %s/excl: %s", d->dir,
+				     strerror(-ret));
+		goto out;
+	}
+	snprintf(rec.name, sizeof(rec.name), "%s", client_name ? client_name : "");
+	ret = owner_publish(d->dir_fd, "owner", &rec);
+	if (ret < 0) {
+		excl_lock(d->excl_fd, F_UNLCK, F_OFD_SETLK);
+		ret = burn_error_set(err, BURN_E_FAIL, "publishing the owner in %s: %s", d->dir,
+				     strerror(-ret));
+		goto out;
+	}
+	snprintf(d->client_name, sizeof(d->client_name), "%s", rec.name);
+	d->holds_excl = true;
+	ret = 0;
+out:
+	pthread_mutex_unlock(&d->mu);
+	return ret;
+}
+
+void
+emu_drive_unlock(struct emu_drive *d)
+{
+	pthread_mutex_lock(&d->mu);
+	if (d->holds_excl) {
+		owner_withdraw(d->dir_fd, "owner", getpid(), d->token);
+		excl_lock(d->excl_fd, F_UNLCK, F_OFD_SETLK);
+		d->holds_excl = false;
+		d->client_name[0] = '\0';
+	}
+	pthread_mutex_unlock(&d->mu);
+}

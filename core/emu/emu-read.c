@@ -1,0 +1,208 @@
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "emu-dir.h"
+#include "emu-private.h"
+#include "subchannel.h"
+
+/* Reads sector @lba of the recorded disc's main channel (2352) and/or sub-channel (96). */
+static int
+disc_read_sector(struct emu_drive *d, int32_t lba, uint8_t *main, uint8_t *raw96)
+{
+	int fd, ret = 0;
+	ssize_t n;
+
+	if (d->st.media->profile == MMC_PROFILE_CDROM) {
+		/* the pressed disc: Mode 1 sectors of zeros */
+		if (main)
+			cd_sector_encode_mode1(main, lba, NULL);
+		if (raw96) {
+			uint8_t q[SUBQ_SIZE];
+
+			subq_build_position(q, SUBQ_CONTROL_DATA, 1, 1, lba, lba);
+			subchannel_encode(CD_SECTOR_RAW, raw96, q, false);
+		}
+		return 0;
+	}
+	for (int i = 0; i < 2; i++) {
+		uint8_t *out = i == 0 ? main : raw96;
+		size_t size = i == 0 ? CD_MAIN_SIZE : SUBCHANNEL_PW_SIZE;
+		struct stat sb;
+		char why[96];
+
+		if (!out)
+			continue;
+		/* a disc file that may not be trusted is as good as absent */
+		fd = emu_dir_open_existing(d->dir_fd, i == 0 ? "disc.bin" : "disc.sub", O_RDONLY,
+					   &sb, why, sizeof(why));
+		if (fd < 0)
+			return fd == -EPERM ? -ENOENT : fd;
+		n = pread(fd, out, size, (off_t)lba * (off_t)size);
+		if (n != (ssize_t)size)
+			ret = n < 0 ? -errno : -EIO;
+		close(fd);
+		if (ret < 0)
+			return ret;
+	}
+	return 0;
+}
+
+/* Common checks of READ(10) and READ CD; false when @cmd was answered. */
+static bool
+read_prepare(struct emu_drive *d, struct mmc_cmd *cmd, int32_t lba, uint32_t blocks,
+	     struct emu_toc *toc)
+{
+	if (!emu_media_check(d, cmd))
+		return false;
+	if (!emu_media_disc_recorded(d) || emu_toc_load(d, toc) < 0) {
+		/* nothing readable: a blank or ruined disc */
+		emu_fail(d, cmd, MMC_SENSE_LBA_OUT_OF_RANGE);
+		return false;
+	}
+	if (lba < 0 || (int64_t)lba + blocks > toc->leadout) {
+		emu_fail(d, cmd, MMC_SENSE_LBA_OUT_OF_RANGE);
+		return false;
+	}
+	return true;
+}
+
+/* Whether the sector at @lba lies in a data track. */
+static bool
+sector_is_data(const struct emu_toc *toc, int32_t lba)
+{
+	unsigned t = emu_toc_track_of(toc, lba);
+
+	return t && (toc->t[t].control & SUBQ_CONTROL_DATA);
+}
+
+void
+emu_read_read10(struct emu_drive *d, struct mmc_cmd *cmd)
+{
+	int32_t lba = (int32_t)mmc_get32(cmd->cdb + 2);
+	uint32_t blocks = mmc_get16(cmd->cdb + 7);
+	uint8_t *out = cmd->buf, sector[CD_MAIN_SIZE];
+	struct emu_toc toc;
+	size_t n = 0;
+
+	if (!read_prepare(d, cmd, lba, blocks, &toc))
+		return;
+	for (uint32_t i = 0; i < blocks; i++) {
+		if (!sector_is_data(&toc, lba + (int32_t)i)) {
+			emu_fail(d, cmd, MMC_SENSE_ILLEGAL_MODE_FOR_TRACK);
+			return;
+		}
+	}
+	for (uint32_t i = 0; i < blocks && out && n + CD_DATA_SIZE <= cmd->len; i++) {
+		if (disc_read_sector(d, lba + (int32_t)i, sector, NULL) < 0) {
+			emu_fail(d, cmd, MMC_SENSE_UNRECOVERED_READ_ERROR);
+			return;
+		}
+		memcpy(out + n, sector + 16, CD_DATA_SIZE);
+		n += CD_DATA_SIZE;
+	}
+	cmd->xfer = n;
+	cmd->status = MMC_STATUS_GOOD;
+}
+
+/* Bytes of one sector READ CD returns for selection @b9 (main channel only). */
+static size_t
+read_cd_main(const uint8_t *sector, bool data, uint8_t b9, uint8_t *out)
+{
+	size_t n = 0;
+
+	if (!data) {
+		if (b9 & 0xf8) {
+			memcpy(out, sector, CD_MAIN_SIZE);
+			n = CD_MAIN_SIZE;
+		}
+		return n;
+	}
+	if (b9 & 0x80) {
+		memcpy(out + n, sector, 12);
+		n += 12;
+	}
+	if (b9 & 0x20) {	/* header codes 01 (header) or 11 (all): Mode 1 has no sub-header */
+		memcpy(out + n, sector + 12, 4);
+		n += 4;
+	}
+	if (b9 & 0x10) {
+		memcpy(out + n, sector + 16, CD_DATA_SIZE);
+		n += CD_DATA_SIZE;
+	}
+	if (b9 & 0x08) {
+		memcpy(out + n, sector + 16 + CD_DATA_SIZE, CD_MAIN_SIZE - 16 - CD_DATA_SIZE);
+		n += CD_MAIN_SIZE - 16 - CD_DATA_SIZE;
+	}
+	return n;
+}
+
+/* Appends sub-channel selection @sub (1 raw P-W, 2 formatted Q) of @raw96 at @out. */
+static size_t
+read_cd_sub(const uint8_t *raw96, uint8_t sub, uint8_t *out)
+{
+	uint8_t q[SUBQ_SIZE];
+	bool p = false;
+
+	if (sub == 1) {
+		memcpy(out, raw96, SUBCHANNEL_PW_SIZE);
+		return SUBCHANNEL_PW_SIZE;
+	}
+	if (sub != 2)
+		return 0;
+	subchannel_extract_q(CD_SECTOR_RAW, raw96, q, &p);
+	memcpy(out, q, SUBQ_SIZE);
+	memset(out + SUBQ_SIZE, 0, 4);
+	out[15] = p ? 0x80 : 0x00;
+	return SUBCHANNEL_PQ_SIZE;
+}
+
+void
+emu_read_read_cd(struct emu_drive *d, struct mmc_cmd *cmd)
+{
+	uint8_t expected = (cmd->cdb[1] >> 2) & 0x07, b9 = cmd->cdb[9], sub = cmd->cdb[10] & 0x07;
+	int32_t lba = (int32_t)mmc_get32(cmd->cdb + 2);
+	uint32_t blocks = (uint32_t)cmd->cdb[6] << 16 | (uint32_t)cmd->cdb[7] << 8 | cmd->cdb[8];
+	uint8_t sector[CD_MAIN_SIZE], raw96[SUBCHANNEL_PW_SIZE], one[CD_MAIN_SIZE + 96];
+	uint8_t *out = cmd->buf;
+	struct emu_toc toc;
+	size_t n = 0;
+
+	if ((b9 & 0x06) || (sub != 0 && sub != 1 && sub != 2) || expected > 5 ||
+	    (b9 & 0x60) == 0x40) {
+		/* C2 error bits, R-W de-interleaved, sub-header only: not offered */
+		emu_fail(d, cmd, MMC_SENSE_INVALID_FIELD_IN_CDB);
+		return;
+	}
+	if (!read_prepare(d, cmd, lba, blocks, &toc))
+		return;
+	for (uint32_t i = 0; i < blocks; i++) {
+		bool data = sector_is_data(&toc, lba + (int32_t)i);
+
+		if (expected != 0 && expected != (data ? 2 : 1)) {
+			emu_fail(d, cmd, MMC_SENSE_ILLEGAL_MODE_FOR_TRACK);
+			return;
+		}
+	}
+	for (uint32_t i = 0; i < blocks; i++) {
+		int32_t at = lba + (int32_t)i;
+		size_t len;
+
+		if (disc_read_sector(d, at, sector, sub ? raw96 : NULL) < 0) {
+			emu_fail(d, cmd, MMC_SENSE_UNRECOVERED_READ_ERROR);
+			return;
+		}
+		len = read_cd_main(sector, sector_is_data(&toc, at), b9, one);
+		if (sub)
+			len += read_cd_sub(raw96, sub, one + len);
+		if (!out || n + len > cmd->len)
+			break;
+		memcpy(out + n, one, len);
+		n += len;
+	}
+	cmd->xfer = n;
+	cmd->status = MMC_STATUS_GOOD;
+}

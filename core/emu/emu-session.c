@@ -1,0 +1,348 @@
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "emu-dir.h"
+#include "emu-private.h"
+#include "image-cue.h"
+#include "owner.h"
+#include "subchannel.h"
+
+/* unlink() and rename() act on names: a link is removed or moved, never followed. */
+static void
+dir_unlink(const struct emu_drive *d, const char *name)
+{
+	unlinkat(d->dir_fd, name, 0);
+}
+
+static int
+dir_rename(const struct emu_drive *d, const char *from, const char *to)
+{
+	return renameat(d->dir_fd, from, d->dir_fd, to) < 0 ? -errno : 0;
+}
+
+/*
+ * A file that may not be trusted (emu_dir_unsafe()) is as good as absent:
+ * -ENOENT. The FILE is the caller's.
+ */
+FILE *
+emu_session_fopen_read(const struct emu_drive *d, const char *name)
+{
+	struct stat sb;
+	char why[96];
+	FILE *f;
+	int fd = emu_dir_open_existing(d->dir_fd, name, O_RDONLY, &sb, why, sizeof(why));
+
+	if (fd < 0) {
+		errno = fd == -EPERM ? ENOENT : -fd;
+		return NULL;
+	}
+	f = fdopen(fd, "r");
+	if (!f)
+		close(fd);
+	return f;
+}
+
+void
+emu_session_remove_rec(const struct emu_drive *d)
+{
+	dir_unlink(d, "rec.bin");
+	dir_unlink(d, "rec.sub");
+}
+
+/* The recorded disc goes: the cue first, so a half-removed disc never looks whole. */
+void
+emu_session_remove_disc(const struct emu_drive *d)
+{
+	dir_unlink(d, "disc.cue");
+	dir_unlink(d, "disc.toc");
+	dir_unlink(d, "disc.bin");
+	dir_unlink(d, "disc.sub");
+}
+
+/*
+ * When process @pid started (clock ticks since boot, /proc/PID/stat field
+ * 22), or 0 when unknown: with the pid it names a process even across pid
+ * reuse and reboots.
+ */
+static unsigned long long
+process_start_time(pid_t pid)
+{
+	char path[64], buf[1024], *p;
+	unsigned long long start = 0;
+	size_t n;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	p = strrchr(buf, ')');	/* the command name may hold anything */
+	if (!p || sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d "
+			 "%*d %*d %*d %*d %llu", &start) != 1)
+		return 0;
+	return start;
+}
+
+bool
+emu_session_mine(const struct emu_drive *d)
+{
+	char id[48];
+
+	emu_handle_id(d, id, sizeof(id));
+	return d->st.session[0] && strcmp(d->st.session, id) == 0;
+}
+
+/* A session held by another handle (that is still alive: see emu_session_reap()). */
+bool
+emu_session_foreign(const struct emu_drive *d)
+{
+	return d->st.session[0] && !emu_session_mine(d);
+}
+
+void
+emu_session_rec_free(struct emu_drive *d)
+{
+	if (!d->rec)
+		return;
+	image_decoder_destroy(d->rec->dec);
+	if (d->rec->bin_fd >= 0)
+		close(d->rec->bin_fd);
+	if (d->rec->sub_fd >= 0)
+		close(d->rec->sub_fd);
+	free(d->rec);
+	d->rec = NULL;
+}
+
+/* Moves a finished recording into place as disc.bin/.sub/.toc/.cue. */
+static int
+rec_finalize(struct emu_drive *d, const struct image_toc *toc)
+{
+	char toc_tmp[64] = "", cue_tmp[64] = "";
+	FILE *f;
+	int fd, ret;
+
+	ret = emu_toc_save(d, toc, toc_tmp, sizeof(toc_tmp));
+	if (ret < 0)
+		goto out;
+	fd = emu_dir_create_temp(d->dir_fd, "disc.cue", cue_tmp, sizeof(cue_tmp));
+	if (fd < 0) {
+		ret = fd;
+		cue_tmp[0] = '\0';
+		goto out;
+	}
+	f = fdopen(fd, "w");
+	if (!f) {
+		close(fd);
+		ret = -ENOMEM;
+		goto out;
+	}
+	fprintf(f, "REM recorded by the burnfs %s emulated recorder\n", BURNFS_VERSION);
+	ret = image_toc_write_cue(f, "disc.bin", toc);
+	if (fclose(f) != 0 && ret == 0)
+		ret = -EIO;
+	if (ret < 0)
+		goto out;
+	ret = dir_rename(d, "rec.bin", "disc.bin");
+	if (ret == 0)
+		ret = dir_rename(d, "rec.sub", "disc.sub");
+	if (ret == 0)
+		ret = dir_rename(d, toc_tmp, "disc.toc");
+	if (ret == 0)
+		ret = dir_rename(d, cue_tmp, "disc.cue");
+out:
+	if (ret < 0) {
+		if (cue_tmp[0])
+			dir_unlink(d, cue_tmp);
+		if (toc_tmp[0])
+			dir_unlink(d, toc_tmp);
+		emu_session_remove_disc(d);
+	}
+	return ret;
+}
+
+/* True when DIR's @name is still the file open as @fd (nobody replaced it). */
+static bool
+dir_entry_is(const struct emu_drive *d, const char *name, int fd)
+{
+	struct stat a, b;
+
+	return fd >= 0 && fstat(fd, &a) == 0 &&
+	       fstatat(d->dir_fd, name, &b, AT_SYMLINK_NOFOLLOW) == 0 && a.st_dev == b.st_dev &&
+	       a.st_ino == b.st_ino;
+}
+
+/*
+ * With @finish (SYNCHRONIZE CACHE) a stream that reached the end of its
+ * lead-out makes a complete disc; anything else leaves a recorded CD-R
+ * ruined (incomplete). Test Write leaves the disc as it was.
+ */
+void
+emu_session_end(struct emu_drive *d, bool finish)
+{
+	struct emu_rec *rec = d->rec;
+	const struct image_toc *toc = rec ? image_decoder_toc(rec->dec) : NULL;
+
+	if (!d->st.session_test) {
+		/* a recording whose files were replaced is lost: never move a stranger's file */
+		bool whole = finish && rec && toc && image_decoder_complete(rec->dec) &&
+			     rec->bin_sectors == toc->leadout_lba &&
+			     dir_entry_is(d, "rec.bin", rec->bin_fd) &&
+			     dir_entry_is(d, "rec.sub", rec->sub_fd);
+
+		if (rec && rec->bin_fd >= 0) {
+			close(rec->bin_fd);
+			close(rec->sub_fd);
+			rec->bin_fd = rec->sub_fd = -1;
+		}
+		if (whole && rec_finalize(d, toc) == 0) {
+			d->st.disc = EMU_DISC_COMPLETE;
+		} else {
+			d->st.disc = EMU_DISC_INCOMPLETE;
+			emu_session_remove_rec(d);
+		}
+	}
+	d->st.session[0] = '\0';
+	d->st.session_next = 0;
+	d->st.session_block = 0;
+	emu_session_rec_free(d);
+	d->dirty = true;
+}
+
+/* Like a power cut: the process that recorded is gone. */
+void
+emu_session_reap(struct emu_drive *d)
+{
+	pid_t pid;
+
+	if (d->rec && !emu_session_mine(d))
+		/* the disc was changed under this handle's session */
+		emu_session_rec_free(d);
+	if (!d->st.session[0] || emu_session_mine(d))
+		return;
+	pid = (pid_t)strtol(d->st.session, NULL, 10);
+	if (owner_pid_alive(pid) && process_start_time(pid) == d->st.session_started)
+		return;
+	if (!d->st.session_test)
+		d->st.disc = EMU_DISC_INCOMPLETE;
+	emu_session_remove_rec(d);
+	d->st.session[0] = '\0';
+	emu_write_buffer_reset(&d->st);
+	d->dirty = true;
+}
+
+/* A new, empty DIR/@name of our own, open for writing: a temporary renamed over the name. */
+static int
+rec_file_create(const struct emu_drive *d, const char *name)
+{
+	char tmp[64];
+	int fd = emu_dir_create_temp(d->dir_fd, name, tmp, sizeof(tmp));
+
+	if (fd < 0)
+		return fd;
+	if (renameat(d->dir_fd, tmp, d->dir_fd, name) < 0) {
+		int e = errno;
+
+		close(fd);
+		unlinkat(d->dir_fd, tmp, 0);
+		return -e;
+	}
+	return fd;
+}
+
+int
+emu_session_begin(struct emu_drive *d, enum cd_sector_type type, int32_t nwa)
+{
+	struct emu_rec *rec = calloc(1, sizeof(*rec));
+	bool test = d->st.page05[2] & 0x10;
+	int ret;
+
+	if (!rec)
+		return -ENOMEM;
+	rec->bin_fd = rec->sub_fd = -1;
+	rec->type = type;
+	ret = image_decoder_create(&rec->dec, type, (unsigned)-nwa);
+	if (ret < 0)
+		goto out_free;
+	if (!test) {
+		emu_session_remove_disc(d);
+		ret = rec->bin_fd = rec_file_create(d, "rec.bin");
+		if (ret >= 0)
+			ret = rec->sub_fd = rec_file_create(d, "rec.sub");
+		if (ret < 0)
+			goto out_free;
+		/* from the first sector on, a CD-R is used */
+		d->st.disc = EMU_DISC_INCOMPLETE;
+	}
+	emu_handle_id(d, d->st.session, sizeof(d->st.session));
+	d->st.session_started = process_start_time(getpid());
+	d->st.session_test = test;
+	d->st.session_next = nwa;
+	d->st.session_block = cd_sector_type_size(type);
+	emu_write_buffer_reset(&d->st);
+	d->st.buf_rate = d->cfg.speed * CD_FRAMES_PER_SECOND;
+	d->dirty = true;
+	d->rec = rec;
+	rec = NULL;
+	ret = 0;
+out_free:
+	if (rec) {
+		d->rec = rec;
+		emu_session_rec_free(d);
+		emu_session_remove_rec(d);
+	}
+	return ret;
+}
+
+static int
+write_all(int fd, const void *buf, size_t len)
+{
+	const uint8_t *p = buf;
+
+	while (len) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int
+emu_session_record(struct emu_drive *d, int32_t lba, const uint8_t *sector)
+{
+	struct emu_rec *rec = d->rec;
+	struct image_sector *s = &rec->sector;
+	const struct image_toc *toc;
+	uint8_t raw96[SUBCHANNEL_PW_SIZE];
+	int ret;
+
+	ret = image_decoder_feed_at(rec->dec, lba, sector, s);
+	if (ret == -EINVAL)
+		return ret;	/* cannot happen: WRITE addresses are checked sequential */
+	if (rec->bin_fd < 0)
+		return 0;
+	toc = image_decoder_toc(rec->dec);
+	if (s->region != IMAGE_REGION_PROGRAM || lba < 0 || !toc || lba >= toc->leadout_lba ||
+	    lba != rec->bin_sectors)
+		return 0;
+	subchannel_to_raw96(rec->type, sector + CD_MAIN_SIZE, raw96);
+	ret = write_all(rec->bin_fd, s->main, CD_MAIN_SIZE);
+	if (ret == 0)
+		ret = write_all(rec->sub_fd, raw96, sizeof(raw96));
+	if (ret == 0)
+		rec->bin_sectors++;
+	return ret;
+}
