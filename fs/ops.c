@@ -105,20 +105,6 @@ fail(struct fs_ctx *ctx, const struct burn_error *e)
 	return -err;
 }
 
-/*
- * For the one refusal whose errno is not the result's: a non-sequential
- * sink write is ESPIPE by the contract (DESIGN §2.2), with the IMAPI
- * reason still recorded.
- */
-static int
-fail_as(struct fs_ctx *ctx, const struct burn_error *e, int err)
-{
-	struct lasterr_who who = caller();
-
-	lasterr_set(ctx->le, &who, e);
-	return -err;
-}
-
 static int fail_with(struct fs_ctx *ctx, enum burn_result r, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
@@ -383,13 +369,9 @@ fs_write(const char *path, const char *buf, size_t size, off_t off, struct fuse_
 	if (!h)
 		return -EBADF;
 	if (h->sink) {
-		int err_override = 0;
-		ssize_t n = fs_sink_write(ctx, h->sink, buf, size, off, fi->flags & O_APPEND, &e,
-					  &err_override);
+		ssize_t n = fs_sink_write(ctx, h->sink, buf, size, off, fi->flags & O_APPEND, &e);
 
-		if (n < 0)
-			return err_override ? fail_as(ctx, &e, err_override) : fail(ctx, &e);
-		return (int)n;
+		return n < 0 ? fail(ctx, &e) : (int)n;
 	}
 	if (size > STORE_MAX) {
 		burn_error_set(&e, BURN_E_INVALIDARG,
@@ -773,13 +755,9 @@ fs_lseek(const char *path, off_t off, int whence, struct fuse_file_info *fi)
 
 	if (!h)
 		return -EBADF;
-	if (h->sink) {
-		struct burn_error e;
-
-		burn_error_set(&e, BURN_E_STREAM_NOT_SUPPORTED,
-			       "a stream cannot seek: it is written from its start to its end");
-		return fail_as(ctx_get(), &e, ESPIPE);
-	}
+	if (h->sink)
+		return fail_with(ctx_get(), BURN_E_SEEK_ON_DEVICE,
+				 "a stream cannot seek: it is written from its start to its end");
 	if (whence == SEEK_DATA)
 		return off < (off_t)h->content.len ? off : -ENXIO;
 	if (whence == SEEK_HOLE)

@@ -122,7 +122,7 @@ out:
 
 ssize_t
 fs_sink_write(struct fs_ctx *ctx, struct fs_sink *s, const char *buf, size_t size, off_t off,
-	      bool append, struct burn_error *err, int *errno_override)
+	      bool append, struct burn_error *err)
 {
 	ssize_t n;
 
@@ -134,12 +134,10 @@ fs_sink_write(struct fs_ctx *ctx, struct fs_sink *s, const char *buf, size_t siz
 	 * Writes must follow each other (DESIGN §2.2); with O_APPEND the
 	 * kernel passes the file size, which is ours to ignore.
 	 */
-	if (off != s->offset && !append) {
-		*errno_override = ESPIPE;
-		return burn_error_set(err, BURN_E_STREAM_NOT_SUPPORTED,
+	if (off != s->offset && !append)
+		return burn_error_set(err, BURN_E_SEEK_ON_DEVICE,
 				      "writes must be sequential: this one is at offset %lld, the stream is at %lld",
 				      (long long)off, (long long)s->offset);
-	}
 	n = s->engine ? burn_job_write(s->engine, buf, size, err)
 		      : rawcd_write(ctx->w, buf, size, err);
 	if (n < 0)

@@ -742,15 +742,15 @@ START_TEST(sink_refusals)
 	 */
 	ck_assert_int_eq(pwrite(fd, "abc", 3, 4096), -1);
 	ck_assert_int_eq(errno, ESPIPE);
-	last_error_starts(&m1, "E_IMAPI_DF2RAW_STREAM_NOT_SUPPORTED 0xC0AA060D: writes must be sequential: this one is at offset 4096, the stream is at 0");
+	last_error_starts(&m1, "HRESULT_FROM_WIN32(ERROR_SEEK_ON_DEVICE) 0x80070084: writes must be sequential: this one is at offset 4096, the stream is at 0");
 	ck_assert_int_eq(put(at(&m1, "client_name"), "Reset\n"), -EBUSY);	/* another failure between */
 	ck_assert_int_eq(lseek(fd, 100, SEEK_SET), 100);
 	ck_assert_int_eq(write(fd, "abc", 3), -1);
 	ck_assert_int_eq(errno, ESPIPE);
-	last_error_starts(&m1, "E_IMAPI_DF2RAW_STREAM_NOT_SUPPORTED 0xC0AA060D: writes must be sequential: this one is at offset 100, the stream is at 0");
+	last_error_starts(&m1, "HRESULT_FROM_WIN32(ERROR_SEEK_ON_DEVICE) 0x80070084: writes must be sequential: this one is at offset 100, the stream is at 0");
 	ck_assert_int_eq(lseek(fd, 0, SEEK_DATA), -1);
 	ck_assert_int_eq(errno, ESPIPE);
-	last_error_starts(&m1, "E_IMAPI_DF2RAW_STREAM_NOT_SUPPORTED 0xC0AA060D: a stream cannot seek: it is written from its start to its end");
+	last_error_starts(&m1, "HRESULT_FROM_WIN32(ERROR_SEEK_ON_DEVICE) 0x80070084: a stream cannot seek: it is written from its start to its end");
 	ck_assert_int_eq(put(at(&m1, "ctl"), "release\n"), -EBUSY);
 	close(fd);
 	wait_state(&m1, "idle");
