@@ -691,15 +691,14 @@ static int
 fs_statfs(const char *path, struct statvfs *sv)
 {
 	struct fs_ctx *ctx = ctx_get();
-	struct recorder_media m;
+	uint64_t blocks;
 
 	memset(sv, 0, sizeof(*sv));
-	sv->f_bsize = sv->f_frsize = CD_DATA_SIZE;
+	sv->f_bsize = sv->f_frsize = RECORDER_DATA_BLOCK_SIZE;
 	sv->f_namemax = 255;
-	/* the room on a blank disc, in 2048-byte data sectors after the pregap */
-	if (recorder_media(ctx->rec, &m, NULL) == 0 && m.present && m.blank && m.have_leadout &&
-	    m.last_possible_leadout > 0)
-		sv->f_blocks = sv->f_bfree = sv->f_bavail = (fsblkcnt_t)m.last_possible_leadout;
+	/* the room on a blank disc, so file managers can warn before a copy */
+	if (recorder_data_room(ctx->rec, &blocks, NULL) == 0)
+		sv->f_blocks = sv->f_bfree = sv->f_bavail = (fsblkcnt_t)blocks;
 	return 0;
 }
 

@@ -235,6 +235,15 @@ START_TEST(lead_in)
 	ck_assert_int_eq(rawcd_set_lead_in_sectors(r.w, 11634, &e), 0);
 	ck_assert_int_eq(rawcd_prepare(r.w, &e), 0);
 	ck_assert_int_eq(rawcd_release(r.w, &e), 0);
+	/* the setter checks the range itself: the 100-minute address space */
+	ck_assert_int_eq(rawcd_set_lead_in_sectors(r.w, 0, &e), 0);
+	ck_assert_int_eq(rawcd_set_lead_in_sectors(r.w, 450000, &e), 0);
+	ck_assert_int_eq(RAWCD_MAX_LEAD_IN, 450000);
+	ck_assert_fails(rawcd_set_lead_in_sectors(r.w, 450001, &e), EINVAL, BURN_E_INVALIDARG, e);
+	ck_assert_str_eq(e.reason, "expected an integer from 0 to 450000");
+	ck_assert_fails(rawcd_set_lead_in_sectors(r.w, -1, &e), EINVAL, BURN_E_INVALIDARG, e);
+	ck_assert_str_eq(e.reason, "expected an integer from 0 to 450000");
+	ck_assert_int_eq(rawcd_lead_in_sectors(r.w), 450000);	/* unchanged */
 	rig_close(&r);
 }
 END_TEST
@@ -280,8 +289,18 @@ START_TEST(speed)
 	struct burn_error e;
 	long v;
 
+	uint32_t speeds[RAWCD_MAX_SPEEDS];
+	int n;
+
 	ck_assert_int_eq(rawcd_current_write_speed(r.w, &v, &e), 0);
 	ck_assert_int_eq(v, 3600);
+	/* SupportedWriteSpeeds in sectors per second, slowest first, 1x = 75 */
+	n = rawcd_supported_write_speeds(r.w, speeds, RAWCD_MAX_SPEEDS, &e);
+	ck_assert_int_gt(n, 1);
+	for (int i = 1; i < n; i++)
+		ck_assert_uint_gt(speeds[i], speeds[i - 1]);
+	ck_assert_uint_eq(speeds[n - 1], 3600);
+	ck_assert_int_eq(rawcd_supported_write_speeds(r.w, speeds, 1, &e), 1);
 	set_name(&r, "T");
 	ck_assert_int_eq(rawcd_set_write_speed(r.w, 700, &e), 0);	/* between 8x and 16x */
 	ck_assert_int_eq(rawcd_prepare(r.w, &e), 0);
@@ -323,6 +342,33 @@ START_TEST(nesting)
 	ck_assert_int_eq(recorder_release(r.rec, &e), 0);
 	rig_close(&other);
 	rig_close(&r);
+}
+END_TEST
+
+/* What statfs and recorder/mode_pages show comes from the recorder, not from fs/. */
+START_TEST(room_and_mode_pages)
+{
+	struct rig r = rig_open("cdr80", 0);
+	struct burn_error e;
+	uint64_t blocks = 1;
+
+	ck_assert_int_eq(RECORDER_DATA_BLOCK_SIZE, 2048);
+	ck_assert_int_eq(recorder_data_room(r.rec, &blocks, &e), 0);
+	ck_assert_uint_eq(blocks, 359849);	/* LBA 0 to the last possible lead-out */
+	rig_close(&r);
+	r = rig_open("cdrom", 0);
+	ck_assert_int_eq(recorder_data_room(r.rec, &blocks, &e), 0);
+	ck_assert_uint_eq(blocks, 0);	/* not blank */
+	rig_close(&r);
+	r = rig_open("none", 0);
+	blocks = 1;
+	ck_assert_int_eq(recorder_data_room(r.rec, &blocks, &e), 0);
+	ck_assert_uint_eq(blocks, 0);
+	rig_close(&r);
+	ck_assert_str_eq(recorder_mode_page_name(0x05), "write-parameters");
+	ck_assert_str_eq(recorder_mode_page_name(0x2a), "capabilities");
+	ck_assert_str_eq(recorder_mode_page_name(0x01), "read-write-error-recovery");
+	ck_assert_str_eq(recorder_mode_page_name(0x3e), "unknown");
 }
 END_TEST
 
@@ -433,6 +479,7 @@ recorder_suite(void)
 	tcase_add_test(tc, sector_types);
 	tcase_add_test(tc, speed);
 	tcase_add_test(tc, nesting);
+	tcase_add_test(tc, room_and_mode_pages);
 	tcase_add_test(tc, tray);
 	tcase_add_test(tc, blank);
 	tcase_add_test(tc, properties);

@@ -243,11 +243,51 @@ rawcd_sector_type(struct rawcd *w)
 		return v;                                                         \
 	}
 
-RAWCD_PROPERTY(lead_in_sectors, lead_in_sectors, long, "lead_in_sectors")
 RAWCD_PROPERTY(write_speed, write_speed, long, "write_speed")
 RAWCD_PROPERTY(pure_cav, pure_cav, bool, "pure_cav")
 RAWCD_PROPERTY(bufe_disabled, bufe_disabled, bool, "buffer_underrun_free_disabled")
 RAWCD_PROPERTY(simulate, simulate, bool, "simulate")
+
+int
+rawcd_set_lead_in_sectors(struct rawcd *w, long n, struct burn_error *err)
+{
+	int ret;
+
+	/* the value first, as for every property, then the state */
+	if (n < 0 || n > RAWCD_MAX_LEAD_IN)
+		return burn_error_set(err, BURN_E_INVALIDARG, "expected an integer from %ld to %ld",
+				      0L, (long)RAWCD_MAX_LEAD_IN);
+	pthread_mutex_lock(&w->mu);
+	ret = refuse_while_writing(w, "lead_in_sectors", err);
+	if (ret == 0)
+		w->lead_in_sectors = n;
+	pthread_mutex_unlock(&w->mu);
+	return ret;
+}
+
+long
+rawcd_lead_in_sectors(struct rawcd *w)
+{
+	long n;
+
+	pthread_mutex_lock(&w->mu);
+	n = w->lead_in_sectors;
+	pthread_mutex_unlock(&w->mu);
+	return n;
+}
+
+int
+rawcd_supported_write_speeds(struct rawcd *w, uint32_t *sectors_per_s, size_t max,
+			     struct burn_error *err)
+{
+	uint16_t kbs[RAWCD_MAX_SPEEDS];
+	int n = recorder_write_speeds(w->rec, kbs, max < RAWCD_MAX_SPEEDS ? max : RAWCD_MAX_SPEEDS,
+				      err);
+
+	for (int i = 0; i < n; i++)
+		sectors_per_s[i] = mmc_kbs_to_sectors(kbs[i]);
+	return n;
+}
 
 int
 rawcd_current_write_speed(struct rawcd *w, long *sectors_per_s, struct burn_error *err)

@@ -56,6 +56,13 @@ int rawcd_supported_sector_types(struct rawcd *w, unsigned *mask, struct burn_er
 int rawcd_set_sector_type(struct rawcd *w, enum cd_sector_type t, struct burn_error *err);
 enum cd_sector_type rawcd_sector_type(struct rawcd *w);
 
+/* The lead-in a stream can have: at most the 100-minute address space. */
+#define RAWCD_MAX_LEAD_IN (CD_LEADIN_WRAP - CD_PREGAP_FRAMES)
+
+/*
+ * WriteMedia2's streamLeadInSectors: @n from 0 to RAWCD_MAX_LEAD_IN, else
+ * E_INVALIDARG (checked before WRITE_IN_PROGRESS).
+ */
 int rawcd_set_lead_in_sectors(struct rawcd *w, long n, struct burn_error *err);
 long rawcd_lead_in_sectors(struct rawcd *w);
 
@@ -74,6 +81,16 @@ bool rawcd_simulate(struct rawcd *w);
 
 /* The drive's current write speed in sectors per second. */
 int rawcd_current_write_speed(struct rawcd *w, long *sectors_per_s, struct burn_error *err);
+
+#define RAWCD_MAX_SPEEDS MMC_MAX_SPEEDS
+
+/*
+ * SupportedWriteSpeeds: the media's write speeds in sectors per second,
+ * slowest first, into @sectors_per_s (owned by the caller, @max entries).
+ * Returns the count (0 without media) or -errno.
+ */
+int rawcd_supported_write_speeds(struct rawcd *w, uint32_t *sectors_per_s, size_t max,
+				 struct burn_error *err);
 
 /*
  * PrepareMedia: takes exclusive access under the client name, checks the
