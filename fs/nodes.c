@@ -235,28 +235,14 @@ store_ctl(struct fs_ctx *ctx, const char *buf, size_t len, struct burn_error *er
 		goto bad;
 	if (word_is(verb, vlen, "prepare"))
 		return rawcd_prepare(ctx->w, err);
-	if (word_is(verb, vlen, "release")) {
-		bool busy;
-
-		/* an open sink is a write session: its last close releases */
-		pthread_mutex_lock(&ctx->sink_mu);
-		busy = ctx->sink_open;
-		pthread_mutex_unlock(&ctx->sink_mu);
-		if (busy)
-			return burn_error_set(err, BURN_E_WRITE_IN_PROGRESS,
-					      "%s is open for writing; closing it releases the media",
-					      ctx->sink_name);
+	if (word_is(verb, vlen, "release"))
 		return rawcd_release(ctx->w, err);
-	}
 	if (word_is(verb, vlen, "cancel"))
 		return rawcd_cancel(ctx->w, err);
-	if (word_is(verb, vlen, "eject") || word_is(verb, vlen, "load")) {
-		if (rawcd_state(ctx->w) != RAWCD_IDLE)
-			return burn_error_set(err, BURN_E_MEDIA_IS_PREPARED,
-					      "the media is prepared for writing; release it first");
-		return word_is(verb, vlen, "eject") ? recorder_eject(ctx->rec, err)
-						    : recorder_load(ctx->rec, err);
-	}
+	if (word_is(verb, vlen, "eject"))
+		return rawcd_eject(ctx->w, err);
+	if (word_is(verb, vlen, "load"))
+		return rawcd_load(ctx->w, err);
 bad:
 	return burn_error_set(err, BURN_E_INVALIDARG,
 			      "unknown command; expected one of: prepare, release, cancel, eject, load, blank [minimal|full]");

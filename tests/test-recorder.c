@@ -392,6 +392,55 @@ START_TEST(tray)
 }
 END_TEST
 
+/* The write session a sink opens: its decisions under the writer's lock (rawcd-session.c). */
+START_TEST(session)
+{
+	struct rig r = rig_open("cdr80", 0);
+	struct burn_error e;
+	char name[RAWCD_SESSION_NAME_MAX];
+
+	ck_assert(!rawcd_session_name(r.w, name, sizeof(name)));
+	/* a failed prepare ends with nothing held */
+	ck_assert_int_eq(rawcd_session_begin(r.w, "track.raw", &e), 0);
+	ck_assert_fails(rawcd_session_prepare(r.w, &e), EINVAL, BURN_E_CLIENT_NAME_IS_NOT_VALID, e);
+	ck_assert_int_eq(rawcd_session_end(r.w, -EINVAL, NULL), -EINVAL);
+	ck_assert(!rawcd_session_name(r.w, NULL, 0));
+	ck_assert_uint_eq(recorder_lock_count(r.rec), 0);
+
+	set_name(&r, "T");
+	ck_assert_int_eq(rawcd_session_begin(r.w, "burn/a.iso", &e), 0);
+	ck_assert(rawcd_session_name(r.w, name, sizeof(name)));
+	ck_assert_str_eq(name, "burn/a.iso");
+	ck_assert_fails(rawcd_session_begin(r.w, "track.raw", &e), EBUSY,
+			BURN_E_WRITE_IN_PROGRESS, e);
+	ck_assert_str_eq(e.reason, "another writer has burn/a.iso open; one burn at a time");
+	ck_assert_int_eq(rawcd_session_prepare(r.w, &e), 0);
+	ck_assert_int_eq(rawcd_state(r.w), RAWCD_PREPARED);
+	ck_assert_fails(rawcd_release(r.w, &e), EBUSY, BURN_E_WRITE_IN_PROGRESS, e);
+	ck_assert_str_eq(e.reason, "burn/a.iso is open for writing; closing it releases the media");
+	ck_assert_fails(rawcd_eject(r.w, &e), EBUSY, BURN_E_MEDIA_IS_PREPARED, e);
+	ck_assert_str_eq(e.reason, "the media is prepared for writing; release it first");
+	ck_assert_fails(rawcd_load(r.w, &e), EBUSY, BURN_E_MEDIA_IS_PREPARED, e);
+	/* nothing written: the end releases what the session prepared */
+	ck_assert_int_eq(rawcd_session_end(r.w, 0, &e), 0);
+	ck_assert_int_eq(rawcd_state(r.w), RAWCD_IDLE);
+	ck_assert_uint_eq(recorder_lock_count(r.rec), 0);
+
+	/* media prepared before (ctl prepare) stays prepared after the session */
+	ck_assert_int_eq(rawcd_prepare(r.w, &e), 0);
+	ck_assert_int_eq(rawcd_session_begin(r.w, "track.raw", &e), 0);
+	ck_assert_int_eq(rawcd_session_prepare(r.w, &e), 0);
+	ck_assert_int_eq(rawcd_session_end(r.w, 0, &e), 0);
+	ck_assert_int_eq(rawcd_state(r.w), RAWCD_PREPARED);
+	ck_assert_int_eq(rawcd_release(r.w, &e), 0);
+	ck_assert_fails(rawcd_release(r.w, &e), EINVAL, BURN_E_MEDIA_IS_NOT_PREPARED, e);
+	/* idle: the tray moves */
+	ck_assert_int_eq(rawcd_eject(r.w, &e), 0);
+	ck_assert_int_eq(rawcd_load(r.w, &e), 0);
+	rig_close(&r);
+}
+END_TEST
+
 START_TEST(blank)
 {
 	struct rig r = rig_open("cdr80", 0);
@@ -481,6 +530,7 @@ recorder_suite(void)
 	tcase_add_test(tc, nesting);
 	tcase_add_test(tc, room_and_mode_pages);
 	tcase_add_test(tc, tray);
+	tcase_add_test(tc, session);
 	tcase_add_test(tc, blank);
 	tcase_add_test(tc, properties);
 	tcase_add_test(tc, open_errors);
