@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "fs.h"
+#include "hints.h"
 #include "parse.h"
 
 /* ---- the writer's properties ---- */
@@ -514,6 +515,7 @@ show_status(struct fs_ctx *ctx, const struct lasterr_who *who, struct strbuf *ou
 
 		/* the outcome of the last burn stays readable (DESIGN §2.2) */
 		if (rawcd_last_burn(ctx->w, &last)) {
+			fs_hints_add(&last);
 			burn_error_format(&last, line, sizeof(line));
 			strbuf_printf(out, "last_burn: %s\n", line);
 		} else {

@@ -12,6 +12,7 @@
 #include <fuse.h>
 
 #include "fs.h"
+#include "hints.h"
 #include "ops.h"
 #include "perm.h"
 #include "sink.h"
@@ -89,6 +90,17 @@ caller(void)
 	return who;
 }
 
+/* Keeps @e as the caller's last_error, in the mount's words. */
+static void
+record(struct fs_ctx *ctx, const struct burn_error *e)
+{
+	struct lasterr_who who = caller();
+	struct burn_error worded = *e;
+
+	fs_hints_add(&worded);
+	lasterr_set(ctx->le, &who, &worded);
+}
+
 /*
  * The one place a core failure becomes an errno for FUSE (DESIGN §3): the
  * result table decides, and last_error gets the reason.
@@ -97,9 +109,8 @@ static int
 fail(struct fs_ctx *ctx, const struct burn_error *e)
 {
 	int err = burn_result_info(e->result)->err;
-	struct lasterr_who who = caller();
 
-	lasterr_set(ctx->le, &who, e);
+	record(ctx, e);
 	if (err == 0 || err == ENOSYS)
 		err = EIO;
 	return -err;
@@ -400,11 +411,8 @@ fs_release(const char *path, struct fuse_file_info *fi)
 		 * The last close ends the stream. Nothing can report a failure
 		 * from here: the mount's last_error and status keep it.
 		 */
-		if (fs_sink_release(ctx, h->sink, &e) < 0) {
-			struct lasterr_who who = caller();
-
-			lasterr_set(ctx->le, &who, &e);
-		}
+		if (fs_sink_release(ctx, h->sink, &e) < 0)
+			record(ctx, &e);
 	}
 	handle_untrack(ctx, h);
 	strbuf_free(&h->content);

@@ -13,6 +13,7 @@
 
 #include <fuse_lowlevel.h>
 
+#include "hints.h"
 #include "stop.h"
 
 /* How long a cancelled writer gets to close its descriptor before the mount goes anyway. */
@@ -177,7 +178,9 @@ fs_stop_report(struct fs_stop *st, int status)
 	if (!st)
 		return status;
 	if (st->cancelled) {
-		if (!rawcd_last_burn(st->ctx->w, &e))
+		if (rawcd_last_burn(st->ctx->w, &e))
+			fs_hints_add(&e);
+		else
 			burn_error_set(&e, BURN_E_REQUEST_CANCELLED, "the write was cancelled");
 		burn_error_format(&e, line, sizeof(line));
 		fprintf(stderr, "burnfs: stopped by SIG%s during a burn of %s: %s\n",

@@ -136,7 +136,7 @@ END_TEST
 START_TEST(prepare_without_name)
 {
 	ck_assert_int_eq(put(at(&m1, "ctl"), "prepare\n"), -EINVAL);
-	last_error_starts(&m1, E_NAME ": no client name is set");
+	last_error_starts(&m1, E_NAME ": no client name is set; write one to client_name first");
 	ck_assert_str_eq(get(at(&m1, "state")), "idle\n");
 }
 END_TEST
@@ -429,7 +429,7 @@ static const struct {
 	{ "ctl", "blank half\n", EINVAL, "E_INVALIDARG 0x80070057: unknown command" },
 	{ "ctl", "release\n", EINVAL, "E_IMAPI_DF2RAW_MEDIA_IS_NOT_PREPARED 0xC0AA0602: " },
 	{ "ctl", "cancel\n", EINVAL, "E_IMAPI_DF2RAW_WRITE_NOT_IN_PROGRESS 0xC0AA0601: " },
-	{ "ctl", "blank\n", EINVAL, E_NAME ": no client name is set" },
+	{ "ctl", "blank\n", EINVAL, E_NAME ": no client name is set; write one to client_name first" },
 };
 
 START_TEST(attribute_bad_values)
@@ -546,7 +546,7 @@ START_TEST(track_raw_open)
 
 	ck_assert_int_eq(open(at(&m1, "track.raw"), O_WRONLY), -1);
 	ck_assert_int_eq(errno, EINVAL);
-	last_error_starts(&m1, E_NAME ": no client name is set");
+	last_error_starts(&m1, E_NAME ": no client name is set; write one to client_name first");
 	ck_assert_int_eq(put(at(&m1, "client_name"), "Sink\n"), 0);
 	ck_assert_int_eq(open(at(&m1, "track.raw"), O_RDONLY), -1);
 	ck_assert_int_eq(errno, EACCES);
@@ -593,7 +593,7 @@ START_TEST(burn_dir)
 
 	ck_assert_int_eq(open(at(&m1, "burn/disc.iso"), O_WRONLY | O_CREAT | O_EXCL, 0644), -1);
 	ck_assert_int_eq(errno, EINVAL);
-	last_error_starts(&m1, E_NAME ": no client name is set");
+	last_error_starts(&m1, E_NAME ": no client name is set; write one to client_name first");
 	ck_assert_int_eq(stat(at(&m1, "burn/disc.iso"), &st), -1);	/* nothing left behind */
 	ck_assert_int_eq(put(at(&m1, "client_name"), "Drop\n"), 0);
 	fd = open(at(&m1, "burn/stream.bin"), O_WRONLY | O_CREAT | O_EXCL, 0644);

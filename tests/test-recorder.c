@@ -130,7 +130,7 @@ START_TEST(prepare_and_release)
 
 	ck_assert_int_eq(rawcd_state(r.w), RAWCD_IDLE);
 	ck_assert_fails(rawcd_prepare(r.w, &e), EINVAL, BURN_E_CLIENT_NAME_IS_NOT_VALID, e);
-	ck_assert_str_eq(e.reason, "no client name is set; write one to client_name first");
+	ck_assert_str_eq(e.reason, RAWCD_WHY_NO_CLIENT_NAME);	/* fs/ adds where to set it */
 	set_name(&r, "Unit Test");
 	ck_assert_int_eq(rawcd_prepare(r.w, &e), 0);
 	ck_assert_int_eq(rawcd_state(r.w), RAWCD_PREPARED);

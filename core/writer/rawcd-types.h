@@ -26,3 +26,13 @@ struct rawcd_progress {
 	uint64_t buffer_used;
 	uint64_t buffer_total;
 };
+
+/*
+ * Reasons the writer gives in IMAPI terms that a user interface completes
+ * with its own words for the next step (core names none of its files):
+ * the whole reason for the first three, its end for the last.
+ */
+#define RAWCD_WHY_CANCELLED "the write was cancelled"	/* REQUEST_CANCELLED */
+#define RAWCD_WHY_NOT_PREPARED "the media is not prepared"	/* MEDIA_IS_NOT_PREPARED */
+#define RAWCD_WHY_NO_CLIENT_NAME "no client name is set"	/* CLIENT_NAME_IS_NOT_VALID */
+#define RAWCD_WHY_BLANK_FIRST "; blank it first"	/* MEDIA_IS_NOT_BLANK, erasable */

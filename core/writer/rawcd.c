@@ -296,7 +296,7 @@ check_media(struct rawcd *w, struct recorder_media *m, struct burn_error *err)
 				      "the %s is not blank (%s)%s", m->type,
 				      m->status == MMC_DISC_COMPLETE ? "it holds a closed session"
 								     : "it holds an open session",
-				      m->erasable ? "; blank it first with: echo blank > ctl" : "");
+				      m->erasable ? RAWCD_WHY_BLANK_FIRST : "");
 	if (!m->have_next_session || !m->have_leadout)
 		return burn_error_set(err, BURN_E_UNEXPECTED_RESPONSE_FROM_DEVICE,
 				      "the drive gives no lead-in start or lead-out limit for the blank disc");
@@ -444,8 +444,7 @@ rawcd_begin_exclusive_locked(struct rawcd *w, struct burn_error *err)
 		return burn_error_set(err, BURN_E_MEDIA_IS_PREPARED,
 				      "the media is already prepared; release it first");
 	if (!w->client_name[0])
-		return burn_error_set(err, BURN_E_CLIENT_NAME_IS_NOT_VALID,
-				      "no client name is set; write one to client_name first");
+		return burn_error_set(err, BURN_E_CLIENT_NAME_IS_NOT_VALID, RAWCD_WHY_NO_CLIENT_NAME);
 	return recorder_acquire(w->rec, w->client_name, err);
 }
 
@@ -618,8 +617,7 @@ begin_write_locked(struct rawcd *w, struct burn_error *err)
 	int ret;
 
 	if (w->state == RAWCD_IDLE)
-		return burn_error_set(err, BURN_E_MEDIA_IS_NOT_PREPARED,
-				      "the media is not prepared; open track.raw or write prepare to ctl first");
+		return burn_error_set(err, BURN_E_MEDIA_IS_NOT_PREPARED, RAWCD_WHY_NOT_PREPARED);
 	if (w->state == RAWCD_FINISHING)
 		return burn_error_set(err, BURN_E_WRITE_IN_PROGRESS,
 				      "the previous write is still finishing");

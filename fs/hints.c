@@ -1,0 +1,39 @@
+#include "config.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "hints.h"
+#include "rawcd-types.h"
+
+static const struct {
+	enum burn_result result;
+	const char *core;	/* the writer's reason (RAWCD_WHY_*) */
+	bool ending;		/* the reason ends with it, rather than being it */
+	const char *hint;	/* what the mount adds */
+} hints[] = {
+	{ BURN_E_REQUEST_CANCELLED, RAWCD_WHY_CANCELLED, false,
+	  " (ctl cancel, or a stop request to the daemon)" },
+	{ BURN_E_MEDIA_IS_NOT_PREPARED, RAWCD_WHY_NOT_PREPARED, false,
+	  "; open track.raw or write prepare to ctl first" },
+	{ BURN_E_CLIENT_NAME_IS_NOT_VALID, RAWCD_WHY_NO_CLIENT_NAME, false,
+	  "; write one to client_name first" },
+	{ BURN_E_MEDIA_IS_NOT_BLANK, RAWCD_WHY_BLANK_FIRST, true, " with: echo blank > ctl" },
+};
+
+void
+fs_hints_add(struct burn_error *e)
+{
+	size_t len = strlen(e->reason);
+
+	for (size_t i = 0; i < sizeof(hints) / sizeof(hints[0]); i++) {
+		size_t n = strlen(hints[i].core);
+
+		if (e->result != hints[i].result || len < n || (!hints[i].ending && len != n) ||
+		    strcmp(e->reason + len - n, hints[i].core) != 0)
+			continue;
+		snprintf(e->reason + len, sizeof(e->reason) - len, "%s", hints[i].hint);
+		return;
+	}
+}
