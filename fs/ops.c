@@ -471,51 +471,8 @@ fs_poll(const char *path, struct fuse_file_info *fi, struct fuse_pollhandle *ph,
 		*reventsp = h && h->sink ? POLLOUT | POLLWRNORM : POLLIN | POLLRDNORM;
 		return 0;
 	}
-	pthread_mutex_lock(&ctx->poll_mu);
-	if (rawcd_progress_generation(ctx->w) != h->generation) {
-		*reventsp = POLLIN | POLLRDNORM | POLLPRI;
-		if (ph)
-			fuse_pollhandle_destroy(ph);
-	} else {
-		*reventsp = 0;
-		if (ph) {
-			if (ctx->n_polls == FS_MAX_POLLS) {
-				/* full: wake the oldest now, a spurious wake-up is harmless */
-				fuse_notify_poll(ctx->polls[0]);
-				fuse_pollhandle_destroy(ctx->polls[0]);
-				memmove(ctx->polls, ctx->polls + 1,
-					(FS_MAX_POLLS - 1) * sizeof(ctx->polls[0]));
-				ctx->n_polls--;
-			}
-			ctx->polls[ctx->n_polls++] = ph;
-		}
-	}
-	pthread_mutex_unlock(&ctx->poll_mu);
+	*reventsp = fs_polls_wait(ctx, h->generation, ph) ? 0 : POLLIN | POLLRDNORM | POLLPRI;
 	return 0;
-}
-
-void
-fs_progress_changed(void *arg)
-{
-	struct fs_ctx *ctx = arg;
-
-	pthread_mutex_lock(&ctx->poll_mu);
-	for (size_t i = 0; i < ctx->n_polls; i++) {
-		fuse_notify_poll(ctx->polls[i]);
-		fuse_pollhandle_destroy(ctx->polls[i]);
-	}
-	ctx->n_polls = 0;
-	pthread_mutex_unlock(&ctx->poll_mu);
-}
-
-void
-fs_polls_drop(struct fs_ctx *ctx)
-{
-	pthread_mutex_lock(&ctx->poll_mu);
-	for (size_t i = 0; i < ctx->n_polls; i++)
-		fuse_pollhandle_destroy(ctx->polls[i]);
-	ctx->n_polls = 0;
-	pthread_mutex_unlock(&ctx->poll_mu);
 }
 
 static int
