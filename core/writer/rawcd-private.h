@@ -35,10 +35,12 @@ struct rawcd {
 	bool blanking;			/* a BLANK runs; w->mu is not held meanwhile */
 	uint16_t blank_progress;	/* 0..65535 as the drive reports it; atomic */
 	struct timespec blank_started;
-	bool session;			/* a write session is open (rawcd-session.c) */
-	bool session_prepared;		/* and its begin prepared the media */
-	char session_name[RAWCD_SESSION_NAME_MAX];
+	char session_name[RAWCD_SESSION_NAME_MAX];	/* "" unless a write session is open */
+	bool session_prepared;		/* the session's begin prepared the media */
 };
+
+/* Copies @text (a field of @w) into @buf under the lock; returns its length. */
+int rawcd_text_copy(struct rawcd *w, const char *text, char *buf, size_t size);
 
 /* A write runs (writing or finishing). Lock held. */
 bool rawcd_writing_locked(const struct rawcd *w);
@@ -52,6 +54,12 @@ int rawcd_begin_exclusive_locked(struct rawcd *w, struct burn_error *err);
 
 /* PrepareMedia's checks and settings on an idle writer. Lock held. */
 int rawcd_prepare_locked(struct rawcd *w, struct burn_error *err);
+
+/*
+ * PrepareMedia; for a write @session only when the writer is idle (media
+ * prepared before is used), remembering whether it prepared. Takes the lock.
+ */
+int rawcd_prepare_for(struct rawcd *w, bool session, struct burn_error *err);
 
 /* ReleaseMedia without checks: allows removal, drops exclusive access, idle. Lock held. */
 void rawcd_release_locked(struct rawcd *w);

@@ -15,18 +15,18 @@
 int
 rawcd_session_begin(struct rawcd *w, const char *name, struct burn_error *err)
 {
-	int ret = 0;
+	int ret;
 
 	pthread_mutex_lock(&w->mu);
-	if (w->session) {
-		ret = burn_error_set(err, BURN_E_WRITE_IN_PROGRESS,
-				     "another writer has %s open; one burn at a time",
-				     w->session_name);
-	} else {
-		w->session = true;
+	if (!w->session_name[0]) {
+		/* the name is also the mark of an open session: never empty */
+		snprintf(w->session_name, sizeof(w->session_name), "%s", name[0] ? name : "the stream");
 		w->session_prepared = false;
-		snprintf(w->session_name, sizeof(w->session_name), "%s", name);
+		pthread_mutex_unlock(&w->mu);
+		return 0;
 	}
+	ret = burn_error_set(err, BURN_E_WRITE_IN_PROGRESS,
+			     "another writer has %s open; one burn at a time", w->session_name);
 	pthread_mutex_unlock(&w->mu);
 	return ret;
 }
@@ -34,15 +34,7 @@ rawcd_session_begin(struct rawcd *w, const char *name, struct burn_error *err)
 int
 rawcd_session_prepare(struct rawcd *w, struct burn_error *err)
 {
-	int ret = 0;
-
-	pthread_mutex_lock(&w->mu);
-	if (w->state == RAWCD_IDLE) {
-		ret = rawcd_prepare_locked(w, err);
-		w->session_prepared = ret == 0;
-	}
-	pthread_mutex_unlock(&w->mu);
-	return ret;
+	return rawcd_prepare_for(w, true, err);
 }
 
 int
@@ -56,7 +48,7 @@ rawcd_session_end(struct rawcd *w, int ret, struct burn_error *err)
 		/* nothing was written: give back what this session took */
 		if (w->session_prepared && w->state == RAWCD_PREPARED)
 			rawcd_release_locked(w);
-		w->session = false;
+		w->session_name[0] = '\0';
 	}
 	pthread_mutex_unlock(&w->mu);
 	if (end_write) {
@@ -69,7 +61,7 @@ rawcd_session_end(struct rawcd *w, int ret, struct burn_error *err)
 				*err = e;
 		}
 		pthread_mutex_lock(&w->mu);
-		w->session = false;
+		w->session_name[0] = '\0';
 		pthread_mutex_unlock(&w->mu);
 	}
 	return ret;
@@ -78,12 +70,5 @@ rawcd_session_end(struct rawcd *w, int ret, struct burn_error *err)
 bool
 rawcd_session_name(struct rawcd *w, char *buf, size_t size)
 {
-	bool open;
-
-	pthread_mutex_lock(&w->mu);
-	open = w->session;
-	if (open && buf)
-		snprintf(buf, size, "%s", w->session_name);
-	pthread_mutex_unlock(&w->mu);
-	return open;
+	return rawcd_text_copy(w, w->session_name, buf, buf ? size : 0) > 0;
 }

@@ -121,14 +121,20 @@ rawcd_set_client_name(struct rawcd *w, const char *buf, size_t len, struct burn_
 }
 
 int
-rawcd_client_name(struct rawcd *w, char *buf, size_t size)
+rawcd_text_copy(struct rawcd *w, const char *text, char *buf, size_t size)
 {
 	int n;
 
 	pthread_mutex_lock(&w->mu);
-	n = snprintf(buf, size, "%s", w->client_name);
+	n = snprintf(buf, size, "%s", text);
 	pthread_mutex_unlock(&w->mu);
 	return n;
+}
+
+int
+rawcd_client_name(struct rawcd *w, char *buf, size_t size)
+{
+	return rawcd_text_copy(w, w->client_name, buf, size);
 }
 
 int
@@ -195,11 +201,27 @@ rawcd_sector_type(struct rawcd *w)
 	return t;
 }
 
-/* One setter body for the plain properties. */
-#define RAWCD_PROPERTY(name, field, type, label)                                  \
+/* WriteMedia2's streamLeadInSectors: at most the 100-minute address space. */
+static int
+check_lead_in(long n, struct burn_error *err)
+{
+	if (n < 0 || n > RAWCD_MAX_LEAD_IN)
+		return burn_error_set(err, BURN_E_INVALIDARG, "expected an integer from %ld to %ld",
+				      0L, (long)RAWCD_MAX_LEAD_IN);
+	return 0;
+}
+
+/*
+ * One setter body for the plain properties: the value is checked first
+ * (@check, an expression of v and err, 0 when any value will do), then
+ * the state.
+ */
+#define RAWCD_PROPERTY(name, field, type, label, check)                           \
 	int rawcd_set_##name(struct rawcd *w, type v, struct burn_error *err)     \
 	{                                                                         \
-		int ret;                                                          \
+		int ret = (check);                                                \
+		if (ret < 0)                                                      \
+			return ret;                                               \
 		pthread_mutex_lock(&w->mu);                                       \
 		ret = refuse_while_writing(w, label, err);                        \
 		if (ret == 0)                                                     \
@@ -216,38 +238,11 @@ rawcd_sector_type(struct rawcd *w)
 		return v;                                                         \
 	}
 
-RAWCD_PROPERTY(write_speed, write_speed, long, "write_speed")
-RAWCD_PROPERTY(pure_cav, pure_cav, bool, "pure_cav")
-RAWCD_PROPERTY(bufe_disabled, bufe_disabled, bool, "buffer_underrun_free_disabled")
-RAWCD_PROPERTY(simulate, simulate, bool, "simulate")
-
-int
-rawcd_set_lead_in_sectors(struct rawcd *w, long n, struct burn_error *err)
-{
-	int ret;
-
-	/* the value first, as for every property, then the state */
-	if (n < 0 || n > RAWCD_MAX_LEAD_IN)
-		return burn_error_set(err, BURN_E_INVALIDARG, "expected an integer from %ld to %ld",
-				      0L, (long)RAWCD_MAX_LEAD_IN);
-	pthread_mutex_lock(&w->mu);
-	ret = refuse_while_writing(w, "lead_in_sectors", err);
-	if (ret == 0)
-		w->lead_in_sectors = n;
-	pthread_mutex_unlock(&w->mu);
-	return ret;
-}
-
-long
-rawcd_lead_in_sectors(struct rawcd *w)
-{
-	long n;
-
-	pthread_mutex_lock(&w->mu);
-	n = w->lead_in_sectors;
-	pthread_mutex_unlock(&w->mu);
-	return n;
-}
+RAWCD_PROPERTY(lead_in_sectors, lead_in_sectors, long, "lead_in_sectors", check_lead_in(v, err))
+RAWCD_PROPERTY(write_speed, write_speed, long, "write_speed", 0)
+RAWCD_PROPERTY(pure_cav, pure_cav, bool, "pure_cav", 0)
+RAWCD_PROPERTY(bufe_disabled, bufe_disabled, bool, "buffer_underrun_free_disabled", 0)
+RAWCD_PROPERTY(simulate, simulate, bool, "simulate", 0)
 
 int
 rawcd_supported_write_speeds(struct rawcd *w, uint32_t *sectors_per_s, size_t max,
@@ -496,14 +491,26 @@ out_release:
 }
 
 int
-rawcd_prepare(struct rawcd *w, struct burn_error *err)
+rawcd_prepare_for(struct rawcd *w, bool session, struct burn_error *err)
 {
-	int ret;
+	bool prepare;
+	int ret = 0;
 
 	pthread_mutex_lock(&w->mu);
-	ret = rawcd_prepare_locked(w, err);
+	/* a write session uses media prepared before it, and remembers whether it did */
+	prepare = !session || w->state == RAWCD_IDLE;
+	if (prepare)
+		ret = rawcd_prepare_locked(w, err);
+	if (session)
+		w->session_prepared = prepare && ret == 0;
 	pthread_mutex_unlock(&w->mu);
 	return ret;
+}
+
+int
+rawcd_prepare(struct rawcd *w, struct burn_error *err)
+{
+	return rawcd_prepare_for(w, false, err);
 }
 
 int
@@ -512,7 +519,7 @@ rawcd_release(struct rawcd *w, struct burn_error *err)
 	int ret = 0;
 
 	pthread_mutex_lock(&w->mu);
-	if (w->session)
+	if (w->session_name[0])
 		ret = burn_error_set(err, BURN_E_WRITE_IN_PROGRESS,
 				     "%s is open for writing; closing it releases the media",
 				     w->session_name);

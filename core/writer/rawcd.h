@@ -122,7 +122,8 @@ int rawcd_load(struct rawcd *w, struct burn_error *err);
  * ReleaseMedia as one unit). Each step decides under the writer's lock.
  *
  * rawcd_session_begin() claims the session, named @name (the caller's
- * word for it, copied, used only in messages); another open session gives
+ * word for it, copied, used only in messages; "" is named "the stream");
+ * another open session gives
  * WRITE_IN_PROGRESS. rawcd_session_prepare() then prepares the media
  * unless it already is (ctl prepare). rawcd_session_end() ends it: a
  * running write is ended like rawcd_end_write(), media the session
