@@ -22,10 +22,44 @@ static const struct {
 	{ BURN_E_MEDIA_IS_NOT_BLANK, RAWCD_WHY_BLANK_FIRST, true, " with: echo blank > ctl" },
 };
 
+/* The files that hold the writer's properties, for reasons that begin with one. */
+static const struct {
+	const char *core;	/* RAWCD_NAME_* */
+	const char *file;
+} names[] = {
+	{ RAWCD_NAME_SECTOR_TYPE, "sector_type" },
+	{ RAWCD_NAME_LEAD_IN, "lead_in_sectors" },
+	{ RAWCD_NAME_WRITE_SPEED, "write_speed" },
+	{ RAWCD_NAME_PURE_CAV, "pure_cav" },
+	{ RAWCD_NAME_BUFE_DISABLED, "buffer_underrun_free_disabled" },
+	{ RAWCD_NAME_SIMULATE, "simulate" },
+};
+
+/* "RequestedSectorType cannot change ..." -> "sector_type cannot change ..." */
+static void
+name_file(struct burn_error *e)
+{
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		size_t n = strlen(names[i].core);
+		char rest[BURN_REASON_MAX];
+
+		if (strncmp(e->reason, names[i].core, n) != 0 || e->reason[n] != ' ')
+			continue;
+		snprintf(rest, sizeof(rest), "%s", e->reason + n);
+		snprintf(e->reason, sizeof(e->reason), "%s%s", names[i].file, rest);
+		return;
+	}
+}
+
 void
 fs_hints_add(struct burn_error *e)
 {
-	size_t len = strlen(e->reason);
+	size_t len;
+
+	/* only these results' reasons begin with a property, in the writer's own words */
+	if (e->result == BURN_E_WRITE_IN_PROGRESS || e->result == BURN_E_STREAM_LEADIN_TOO_SHORT)
+		name_file(e);
+	len = strlen(e->reason);
 
 	for (size_t i = 0; i < sizeof(hints) / sizeof(hints[0]); i++) {
 		size_t n = strlen(hints[i].core);

@@ -8,5 +8,9 @@
 
 #include "result.h"
 
-/* Completes @e in place when its result and reason are one the writer leaves open. */
+/*
+ * Completes @e in place when its result and reason are one the writer
+ * leaves open, and names a property by its file where the writer's reason
+ * begins with its IMAPI name.
+ */
 void fs_hints_add(struct burn_error *e);

@@ -22,7 +22,8 @@ fs_polls_wait(struct fs_ctx *ctx, unsigned long generation, struct fuse_pollhand
 			/* full: wake the oldest now, a spurious wake-up is harmless */
 			fuse_notify_poll(ctx->polls[0]);
 			fuse_pollhandle_destroy(ctx->polls[0]);
-			memmove(ctx->polls, ctx->polls + 1, (FS_MAX_POLLS - 1) * sizeof(ctx->polls[0]));
+			memmove(ctx->polls, ctx->polls + 1,
+				(FS_MAX_POLLS - 1) * sizeof(ctx->polls[0]));
 			ctx->n_polls--;
 		}
 		ctx->polls[ctx->n_polls++] = ph;

@@ -228,8 +228,8 @@ START_TEST(lead_in)
 	set_name(&r, "T");
 	ck_assert_int_eq(rawcd_set_lead_in_sectors(r.w, 100, &e), 0);
 	ck_assert_fails(rawcd_prepare(r.w, &e), EINVAL, BURN_E_STREAM_LEADIN_TOO_SHORT, e);
-	ck_assert_str_eq(e.reason,
-			 "lead_in_sectors is 100 but this disc's lead-in starts at LBA -11634 (97:26:66): at least 11634 are needed");
+	ck_assert_str_eq(e.reason, RAWCD_NAME_LEAD_IN
+			 " is 100 but this disc's lead-in starts at LBA -11634 (97:26:66): at least 11634 are needed");
 	ck_assert_int_eq(rawcd_set_lead_in_sectors(r.w, 11633, &e), 0);
 	ck_assert_fails(rawcd_prepare(r.w, &e), EINVAL, BURN_E_STREAM_LEADIN_TOO_SHORT, e);
 	ck_assert_int_eq(rawcd_set_lead_in_sectors(r.w, 11634, &e), 0);

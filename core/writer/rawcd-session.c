@@ -20,7 +20,8 @@ rawcd_session_begin(struct rawcd *w, const char *name, struct burn_error *err)
 	pthread_mutex_lock(&w->mu);
 	if (!w->session_name[0]) {
 		/* the name is also the mark of an open session: never empty */
-		snprintf(w->session_name, sizeof(w->session_name), "%s", name[0] ? name : "the stream");
+		snprintf(w->session_name, sizeof(w->session_name), "%s",
+			 name[0] ? name : "the stream");
 		w->session_prepared = false;
 		pthread_mutex_unlock(&w->mu);
 		return 0;

@@ -36,3 +36,15 @@ struct rawcd_progress {
 #define RAWCD_WHY_NOT_PREPARED "the media is not prepared"	/* MEDIA_IS_NOT_PREPARED */
 #define RAWCD_WHY_NO_CLIENT_NAME "no client name is set"	/* CLIENT_NAME_IS_NOT_VALID */
 #define RAWCD_WHY_BLANK_FIRST "; blank it first"	/* MEDIA_IS_NOT_BLANK, erasable */
+
+/*
+ * The writer's properties by their IMAPI names, which its reasons begin
+ * with ("RequestedSectorType cannot change while a write is in progress");
+ * a user interface may show its own name for each instead.
+ */
+#define RAWCD_NAME_SECTOR_TYPE "RequestedSectorType"
+#define RAWCD_NAME_LEAD_IN "StreamLeadInSectors"	/* WriteMedia2's streamLeadInSectors */
+#define RAWCD_NAME_WRITE_SPEED "RequestedWriteSpeed"
+#define RAWCD_NAME_PURE_CAV "RequestedRotationTypeIsPureCAV"
+#define RAWCD_NAME_BUFE_DISABLED "BufferUnderrunFreeDisabled"
+#define RAWCD_NAME_SIMULATE "TestWrite"	/* beyond IMAPI: MMC Test Write */

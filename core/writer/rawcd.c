@@ -181,7 +181,7 @@ rawcd_set_sector_type(struct rawcd *w, enum cd_sector_type t, struct burn_error 
 	int ret;
 
 	pthread_mutex_lock(&w->mu);
-	ret = refuse_while_writing(w, "sector_type", err);
+	ret = refuse_while_writing(w, RAWCD_NAME_SECTOR_TYPE, err);
 	if (ret == 0)
 		ret = check_sector_type_supported(w, t, err);
 	if (ret == 0)
@@ -238,11 +238,11 @@ check_lead_in(long n, struct burn_error *err)
 		return v;                                                         \
 	}
 
-RAWCD_PROPERTY(lead_in_sectors, lead_in_sectors, long, "lead_in_sectors", check_lead_in(v, err))
-RAWCD_PROPERTY(write_speed, write_speed, long, "write_speed", 0)
-RAWCD_PROPERTY(pure_cav, pure_cav, bool, "pure_cav", 0)
-RAWCD_PROPERTY(bufe_disabled, bufe_disabled, bool, "buffer_underrun_free_disabled", 0)
-RAWCD_PROPERTY(simulate, simulate, bool, "simulate", 0)
+RAWCD_PROPERTY(lead_in_sectors, lead_in_sectors, long, RAWCD_NAME_LEAD_IN, check_lead_in(v, err))
+RAWCD_PROPERTY(write_speed, write_speed, long, RAWCD_NAME_WRITE_SPEED, 0)
+RAWCD_PROPERTY(pure_cav, pure_cav, bool, RAWCD_NAME_PURE_CAV, 0)
+RAWCD_PROPERTY(bufe_disabled, bufe_disabled, bool, RAWCD_NAME_BUFE_DISABLED, 0)
+RAWCD_PROPERTY(simulate, simulate, bool, RAWCD_NAME_SIMULATE, 0)
 
 int
 rawcd_supported_write_speeds(struct rawcd *w, uint32_t *sectors_per_s, size_t max,
@@ -439,7 +439,8 @@ rawcd_begin_exclusive_locked(struct rawcd *w, struct burn_error *err)
 		return burn_error_set(err, BURN_E_MEDIA_IS_PREPARED,
 				      "the media is already prepared; release it first");
 	if (!w->client_name[0])
-		return burn_error_set(err, BURN_E_CLIENT_NAME_IS_NOT_VALID, RAWCD_WHY_NO_CLIENT_NAME);
+		return burn_error_set(err, BURN_E_CLIENT_NAME_IS_NOT_VALID,
+				      RAWCD_WHY_NO_CLIENT_NAME);
 	return recorder_acquire(w->rec, w->client_name, err);
 }
 
@@ -464,9 +465,9 @@ rawcd_prepare_locked(struct rawcd *w, struct burn_error *err)
 		struct cd_msf at = cd_lba_to_msf(m.start_of_next_session);
 
 		ret = burn_error_set(err, BURN_E_STREAM_LEADIN_TOO_SHORT,
-				     "lead_in_sectors is %ld but this disc's lead-in starts at LBA %d (%02u:%02u:%02u): at least %ld are needed",
-				     w->lead_in_sectors, (int)m.start_of_next_session, at.m, at.s,
-				     at.f, need);
+				     "%s is %ld but this disc's lead-in starts at LBA %d (%02u:%02u:%02u): at least %ld are needed",
+				     RAWCD_NAME_LEAD_IN, w->lead_in_sectors, (int)m.start_of_next_session,
+				     at.m, at.s, at.f, need);
 		goto out_release;
 	}
 	ret = set_write_parameters(w, err);
