@@ -40,8 +40,6 @@ struct fs_ctx {
 	gid_t gid;
 	int mnt_id;		/* this mount in /proc/self/mountinfo; -1 unknown */
 	pthread_mutex_t sink_mu;	/* sink lifecycle: open, flush, release */
-	bool sink_open;		/* a sink (track.raw or a burn/ job) is open */
-	char sink_name[300];	/* which, for messages */
 	pthread_mutex_t jobs_mu;
 	size_t n_jobs;
 	struct fs_job *jobs[FS_MAX_JOBS];

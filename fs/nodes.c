@@ -1,10 +1,12 @@
 #include "config.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "fs.h"
+#include "hints.h"
 #include "parse.h"
 
 /* ---- the writer's properties ---- */
@@ -82,16 +84,15 @@ show_lead_in_sectors(struct fs_ctx *ctx, const struct lasterr_who *who, struct s
 	return 0;
 }
 
-/* The lead-in a stream can have: at most the 100-minute address space. */
-#define LEAD_IN_MAX (CD_LEADIN_WRAP - CD_PREGAP_FRAMES)
-
 static int
 store_lead_in_sectors(struct fs_ctx *ctx, const char *buf, size_t len, struct burn_error *err)
 {
 	long v;
-	int ret = burn_parse_long(buf, len, 0, LEAD_IN_MAX, &v, err);
 
-	return ret < 0 ? ret : rawcd_set_lead_in_sectors(ctx->w, v, err);
+	/* any integer; the writer checks the range, and a non-integer is refused as out of it */
+	if (burn_parse_long(buf, len, LONG_MIN, LONG_MAX, &v, NULL) < 0)
+		v = LONG_MIN;
+	return rawcd_set_lead_in_sectors(ctx->w, v, err);
 }
 
 static int
@@ -132,13 +133,13 @@ static int
 show_supported_write_speeds(struct fs_ctx *ctx, const struct lasterr_who *who, struct strbuf *out,
 			    struct burn_error *err)
 {
-	uint16_t kbs[MMC_MAX_SPEEDS];
-	int n = recorder_write_speeds(ctx->rec, kbs, MMC_MAX_SPEEDS, err);
+	uint32_t speeds[RAWCD_MAX_SPEEDS];
+	int n = rawcd_supported_write_speeds(ctx->w, speeds, RAWCD_MAX_SPEEDS, err);
 
 	if (n < 0)
 		return n;
 	for (int i = 0; i < n; i++)
-		strbuf_printf(out, "%s%u", i ? " " : "", mmc_kbs_to_sectors(kbs[i]));
+		strbuf_printf(out, "%s%u", i ? " " : "", speeds[i]);
 	strbuf_add(out, "\n", 1);
 	return 0;
 }
@@ -235,28 +236,14 @@ store_ctl(struct fs_ctx *ctx, const char *buf, size_t len, struct burn_error *er
 		goto bad;
 	if (word_is(verb, vlen, "prepare"))
 		return rawcd_prepare(ctx->w, err);
-	if (word_is(verb, vlen, "release")) {
-		bool busy;
-
-		/* an open sink is a write session: its last close releases */
-		pthread_mutex_lock(&ctx->sink_mu);
-		busy = ctx->sink_open;
-		pthread_mutex_unlock(&ctx->sink_mu);
-		if (busy)
-			return burn_error_set(err, BURN_E_WRITE_IN_PROGRESS,
-					      "%s is open for writing; closing it releases the media",
-					      ctx->sink_name);
+	if (word_is(verb, vlen, "release"))
 		return rawcd_release(ctx->w, err);
-	}
 	if (word_is(verb, vlen, "cancel"))
 		return rawcd_cancel(ctx->w, err);
-	if (word_is(verb, vlen, "eject") || word_is(verb, vlen, "load")) {
-		if (rawcd_state(ctx->w) != RAWCD_IDLE)
-			return burn_error_set(err, BURN_E_MEDIA_IS_PREPARED,
-					      "the media is prepared for writing; release it first");
-		return word_is(verb, vlen, "eject") ? recorder_eject(ctx->rec, err)
-						    : recorder_load(ctx->rec, err);
-	}
+	if (word_is(verb, vlen, "eject"))
+		return rawcd_eject(ctx->w, err);
+	if (word_is(verb, vlen, "load"))
+		return rawcd_load(ctx->w, err);
 bad:
 	return burn_error_set(err, BURN_E_INVALIDARG,
 			      "unknown command; expected one of: prepare, release, cancel, eject, load, blank [minimal|full]");
@@ -413,23 +400,6 @@ show_current_features(struct fs_ctx *ctx, const struct lasterr_who *who, struct 
 	return show_config(ctx, out, true, true, err);
 }
 
-static const char *
-mode_page_name(uint8_t page)
-{
-	switch (page) {
-	case 0x01: return "read-write-error-recovery";
-	case 0x05: return "write-parameters";
-	case 0x08: return "caching";
-	case 0x0d: return "cd-device-parameters";
-	case 0x0e: return "cd-audio-control";
-	case 0x1a: return "power-condition";
-	case 0x1c: return "informational-exceptions";
-	case 0x1d: return "timeout-and-protect";
-	case 0x2a: return "capabilities";
-	default: return "unknown";
-	}
-}
-
 static int
 show_mode_pages(struct fs_ctx *ctx, const struct lasterr_who *who, struct strbuf *out, struct burn_error *err)
 {
@@ -439,7 +409,7 @@ show_mode_pages(struct fs_ctx *ctx, const struct lasterr_who *who, struct strbuf
 	if (n < 0)
 		return n;
 	for (int i = 0; i < n; i++)
-		strbuf_printf(out, "0x%02X %s\n", pages[i], mode_page_name(pages[i]));
+		strbuf_printf(out, "0x%02X %s\n", pages[i], recorder_mode_page_name(pages[i]));
 	return 0;
 }
 
@@ -545,6 +515,7 @@ show_status(struct fs_ctx *ctx, const struct lasterr_who *who, struct strbuf *ou
 
 		/* the outcome of the last burn stays readable (DESIGN §2.2) */
 		if (rawcd_last_burn(ctx->w, &last)) {
+			fs_hints_add(&last);
 			burn_error_format(&last, line, sizeof(line));
 			strbuf_printf(out, "last_burn: %s\n", line);
 		} else {

@@ -12,6 +12,7 @@
 #include <fuse.h>
 
 #include "fs.h"
+#include "hints.h"
 #include "ops.h"
 #include "perm.h"
 #include "sink.h"
@@ -89,6 +90,17 @@ caller(void)
 	return who;
 }
 
+/* Keeps @e as the caller's last_error, in the mount's words. */
+static void
+record(struct fs_ctx *ctx, const struct burn_error *e)
+{
+	struct lasterr_who who = caller();
+	struct burn_error worded = *e;
+
+	fs_hints_add(&worded);
+	lasterr_set(ctx->le, &who, &worded);
+}
+
 /*
  * The one place a core failure becomes an errno for FUSE (DESIGN §3): the
  * result table decides, and last_error gets the reason.
@@ -97,25 +109,10 @@ static int
 fail(struct fs_ctx *ctx, const struct burn_error *e)
 {
 	int err = burn_result_info(e->result)->err;
-	struct lasterr_who who = caller();
 
-	lasterr_set(ctx->le, &who, e);
+	record(ctx, e);
 	if (err == 0 || err == ENOSYS)
 		err = EIO;
-	return -err;
-}
-
-/*
- * For the one refusal whose errno is not the result's: a non-sequential
- * sink write is ESPIPE by the contract (DESIGN §2.2), with the IMAPI
- * reason still recorded.
- */
-static int
-fail_as(struct fs_ctx *ctx, const struct burn_error *e, int err)
-{
-	struct lasterr_who who = caller();
-
-	lasterr_set(ctx->le, &who, e);
 	return -err;
 }
 
@@ -383,13 +380,9 @@ fs_write(const char *path, const char *buf, size_t size, off_t off, struct fuse_
 	if (!h)
 		return -EBADF;
 	if (h->sink) {
-		int err_override = 0;
-		ssize_t n = fs_sink_write(ctx, h->sink, buf, size, off, fi->flags & O_APPEND, &e,
-					  &err_override);
+		ssize_t n = fs_sink_write(ctx, h->sink, buf, size, off, fi->flags & O_APPEND, &e);
 
-		if (n < 0)
-			return err_override ? fail_as(ctx, &e, err_override) : fail(ctx, &e);
-		return (int)n;
+		return n < 0 ? fail(ctx, &e) : (int)n;
 	}
 	if (size > STORE_MAX) {
 		burn_error_set(&e, BURN_E_INVALIDARG,
@@ -418,11 +411,8 @@ fs_release(const char *path, struct fuse_file_info *fi)
 		 * The last close ends the stream. Nothing can report a failure
 		 * from here: the mount's last_error and status keep it.
 		 */
-		if (fs_sink_release(ctx, h->sink, &e) < 0) {
-			struct lasterr_who who = caller();
-
-			lasterr_set(ctx->le, &who, &e);
-		}
+		if (fs_sink_release(ctx, h->sink, &e) < 0)
+			record(ctx, &e);
 	}
 	handle_untrack(ctx, h);
 	strbuf_free(&h->content);
@@ -481,51 +471,8 @@ fs_poll(const char *path, struct fuse_file_info *fi, struct fuse_pollhandle *ph,
 		*reventsp = h && h->sink ? POLLOUT | POLLWRNORM : POLLIN | POLLRDNORM;
 		return 0;
 	}
-	pthread_mutex_lock(&ctx->poll_mu);
-	if (rawcd_progress_generation(ctx->w) != h->generation) {
-		*reventsp = POLLIN | POLLRDNORM | POLLPRI;
-		if (ph)
-			fuse_pollhandle_destroy(ph);
-	} else {
-		*reventsp = 0;
-		if (ph) {
-			if (ctx->n_polls == FS_MAX_POLLS) {
-				/* full: wake the oldest now, a spurious wake-up is harmless */
-				fuse_notify_poll(ctx->polls[0]);
-				fuse_pollhandle_destroy(ctx->polls[0]);
-				memmove(ctx->polls, ctx->polls + 1,
-					(FS_MAX_POLLS - 1) * sizeof(ctx->polls[0]));
-				ctx->n_polls--;
-			}
-			ctx->polls[ctx->n_polls++] = ph;
-		}
-	}
-	pthread_mutex_unlock(&ctx->poll_mu);
+	*reventsp = fs_polls_wait(ctx, h->generation, ph) ? 0 : POLLIN | POLLRDNORM | POLLPRI;
 	return 0;
-}
-
-void
-fs_progress_changed(void *arg)
-{
-	struct fs_ctx *ctx = arg;
-
-	pthread_mutex_lock(&ctx->poll_mu);
-	for (size_t i = 0; i < ctx->n_polls; i++) {
-		fuse_notify_poll(ctx->polls[i]);
-		fuse_pollhandle_destroy(ctx->polls[i]);
-	}
-	ctx->n_polls = 0;
-	pthread_mutex_unlock(&ctx->poll_mu);
-}
-
-void
-fs_polls_drop(struct fs_ctx *ctx)
-{
-	pthread_mutex_lock(&ctx->poll_mu);
-	for (size_t i = 0; i < ctx->n_polls; i++)
-		fuse_pollhandle_destroy(ctx->polls[i]);
-	ctx->n_polls = 0;
-	pthread_mutex_unlock(&ctx->poll_mu);
 }
 
 static int
@@ -709,15 +656,14 @@ static int
 fs_statfs(const char *path, struct statvfs *sv)
 {
 	struct fs_ctx *ctx = ctx_get();
-	struct recorder_media m;
+	uint64_t blocks;
 
 	memset(sv, 0, sizeof(*sv));
-	sv->f_bsize = sv->f_frsize = CD_DATA_SIZE;
+	sv->f_bsize = sv->f_frsize = RECORDER_DATA_BLOCK_SIZE;
 	sv->f_namemax = 255;
-	/* the room on a blank disc, in 2048-byte data sectors after the pregap */
-	if (recorder_media(ctx->rec, &m, NULL) == 0 && m.present && m.blank && m.have_leadout &&
-	    m.last_possible_leadout > 0)
-		sv->f_blocks = sv->f_bfree = sv->f_bavail = (fsblkcnt_t)m.last_possible_leadout;
+	/* the room on a blank disc, so file managers can warn before a copy */
+	if (recorder_data_room(ctx->rec, &blocks, NULL) == 0)
+		sv->f_blocks = sv->f_bfree = sv->f_bavail = (fsblkcnt_t)blocks;
 	return 0;
 }
 
@@ -773,13 +719,9 @@ fs_lseek(const char *path, off_t off, int whence, struct fuse_file_info *fi)
 
 	if (!h)
 		return -EBADF;
-	if (h->sink) {
-		struct burn_error e;
-
-		burn_error_set(&e, BURN_E_STREAM_NOT_SUPPORTED,
-			       "a stream cannot seek: it is written from its start to its end");
-		return fail_as(ctx_get(), &e, ESPIPE);
-	}
+	if (h->sink)
+		return fail_with(ctx_get(), BURN_E_SEEK_ON_DEVICE,
+				 "a stream cannot seek: it is written from its start to its end");
 	if (whence == SEEK_DATA)
 		return off < (off_t)h->content.len ? off : -ENXIO;
 	if (whence == SEEK_HOLE)

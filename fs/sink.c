@@ -13,7 +13,6 @@
 struct fs_sink {
 	struct fs_job *job;	/* the burn/ entry, NULL for track.raw */
 	struct burn_job *engine;	/* NAME.iso / NAME.wav: encodes as the file arrives */
-	bool prepared_here;	/* this open did PrepareMedia */
 	bool ended;		/* its last close ended the stream; release only frees */
 	off_t offset;		/* bytes taken so far */
 	char suffix[304];	/* "/track.raw" or "/burn/NAME": how /proc names it */
@@ -40,15 +39,15 @@ fs_sink_open(struct fs_ctx *ctx, const char *job_name, struct fs_sink **out,
 	     struct burn_error *err)
 {
 	struct fs_sink *s;
-	int ret = 0;
+	char name[RAWCD_SESSION_NAME_MAX];
+	int ret;
 
+	snprintf(name, sizeof(name), "%s%s", job_name ? "burn/" : "track.raw",
+		 job_name ? job_name : "");
 	pthread_mutex_lock(&ctx->sink_mu);
-	if (ctx->sink_open) {
-		ret = burn_error_set(err, BURN_E_WRITE_IN_PROGRESS,
-				     "another writer has %s open; one burn at a time",
-				     ctx->sink_name);
+	ret = rawcd_session_begin(ctx->w, name, err);
+	if (ret < 0)
 		goto out;
-	}
 	pthread_mutex_lock(&ctx->jobs_mu);
 	if (job_name) {
 		if (strlen(job_name) >= sizeof(((struct fs_job *)0)->name)) {
@@ -71,15 +70,12 @@ fs_sink_open(struct fs_ctx *ctx, const char *job_name, struct fs_sink **out,
 	s = calloc(1, sizeof(*s));
 	if (!s) {
 		ret = burn_error_set(err, BURN_E_OUTOFMEMORY, "no memory for a sink");
-		goto out;
+		goto out_end;
 	}
-	if (rawcd_state(ctx->w) == RAWCD_IDLE) {
-		ret = rawcd_prepare(ctx->w, err);
-		if (ret < 0) {
-			free(s);
-			goto out;
-		}
-		s->prepared_here = true;
+	ret = rawcd_session_prepare(ctx->w, err);
+	if (ret < 0) {
+		free(s);
+		goto out_end;
 	}
 	if (job_name) {
 		enum burn_job_kind kind = burn_job_kind_for_name(job_name);
@@ -92,29 +88,27 @@ fs_sink_open(struct fs_ctx *ctx, const char *job_name, struct fs_sink **out,
 					      (unsigned)rawcd_lead_in_sectors(ctx->w), engine_sink, ctx->w,
 					      &s->engine, err);
 		if (ret < 0) {
-			if (s->prepared_here)
-				rawcd_release(ctx->w, NULL);
 			free(j);
 			free(s);
-			goto out;
+			goto out_end;
 		}
 		snprintf(j->name, sizeof(j->name), "%s", job_name);
 		j->active = true;
 		j->mtime = time(NULL);
 		s->job = j;
-		/* nobody else adds jobs: the sink is ours, so the slot is still free */
+		/* nobody else adds jobs: the session is ours, so the slot is still free */
 		pthread_mutex_lock(&ctx->jobs_mu);
 		ctx->jobs[ctx->n_jobs++] = j;
 		pthread_mutex_unlock(&ctx->jobs_mu);
 	}
-	snprintf(ctx->sink_name, sizeof(ctx->sink_name), "%s%s", job_name ? "burn/" : "track.raw",
-		 job_name ? job_name : "");
-	snprintf(s->suffix, sizeof(s->suffix), "/%s", ctx->sink_name);
-	ctx->sink_open = true;
+	snprintf(s->suffix, sizeof(s->suffix), "/%s", name);
 	*out = s;
 	goto out;
 out_jobs:
 	pthread_mutex_unlock(&ctx->jobs_mu);
+out_end:
+	/* a failed open leaves nothing: media it prepared is released */
+	rawcd_session_end(ctx->w, ret, NULL);
 out:
 	pthread_mutex_unlock(&ctx->sink_mu);
 	return ret;
@@ -122,7 +116,7 @@ out:
 
 ssize_t
 fs_sink_write(struct fs_ctx *ctx, struct fs_sink *s, const char *buf, size_t size, off_t off,
-	      bool append, struct burn_error *err, int *errno_override)
+	      bool append, struct burn_error *err)
 {
 	ssize_t n;
 
@@ -134,12 +128,10 @@ fs_sink_write(struct fs_ctx *ctx, struct fs_sink *s, const char *buf, size_t siz
 	 * Writes must follow each other (DESIGN §2.2); with O_APPEND the
 	 * kernel passes the file size, which is ours to ignore.
 	 */
-	if (off != s->offset && !append) {
-		*errno_override = ESPIPE;
-		return burn_error_set(err, BURN_E_STREAM_NOT_SUPPORTED,
+	if (off != s->offset && !append)
+		return burn_error_set(err, BURN_E_SEEK_ON_DEVICE,
 				      "writes must be sequential: this one is at offset %lld, the stream is at %lld",
 				      (long long)off, (long long)s->offset);
-	}
 	n = s->engine ? burn_job_write(s->engine, buf, size, err)
 		      : rawcd_write(ctx->w, buf, size, err);
 	if (n < 0)
@@ -172,28 +164,13 @@ end_locked(struct fs_ctx *ctx, struct fs_sink *s, int ret, struct burn_error *er
 		burn_job_destroy(s->engine);
 		s->engine = NULL;
 	}
-	if (rawcd_state(ctx->w) == RAWCD_WRITING) {
-		struct burn_error e;
-		int r = rawcd_end_write(ctx->w, &e);
-
-		if (r < 0 && ret == 0) {
-			ret = r;
-			if (err)
-				*err = e;
-		}
-	} else if (s->prepared_here && rawcd_state(ctx->w) == RAWCD_PREPARED) {
-		int r = rawcd_release(ctx->w, ret < 0 ? NULL : err);
-
-		if (ret == 0)
-			ret = r;
-	}
+	ret = rawcd_session_end(ctx->w, ret, err);
 	if (s->job) {
 		pthread_mutex_lock(&ctx->jobs_mu);
 		s->job->active = false;
 		pthread_mutex_unlock(&ctx->jobs_mu);
 	}
 	__atomic_store_n(&s->ended, true, __ATOMIC_RELEASE);
-	ctx->sink_open = false;
 	return ret;
 }
 

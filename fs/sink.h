@@ -24,7 +24,7 @@ int fs_sink_open(struct fs_ctx *ctx, const char *job_name, struct fs_sink **out,
 
 /* One write(2) at @off; sequential only. Returns the bytes taken or -errno. */
 ssize_t fs_sink_write(struct fs_ctx *ctx, struct fs_sink *s, const char *buf, size_t size,
-		      off_t off, bool append, struct burn_error *err, int *errno_override);
+		      off_t off, bool append, struct burn_error *err);
 
 /* close(2) of a descriptor; see rawcd_flush(). */
 int fs_sink_flush(struct fs_ctx *ctx, struct fs_sink *s, struct burn_error *err);

@@ -13,6 +13,7 @@
 
 #include <fuse_lowlevel.h>
 
+#include "hints.h"
 #include "stop.h"
 
 /* How long a cancelled writer gets to close its descriptor before the mount goes anyway. */
@@ -26,7 +27,7 @@ struct fs_stop {
 	int pipe[2];		/* the handler writes the signal number; EOF ends the thread */
 	int signal;		/* the stop request, 0 if none came */
 	bool cancelled;		/* it cancelled a running burn */
-	char sink_name[sizeof(((struct fs_ctx *)0)->sink_name)];
+	char sink_name[RAWCD_SESSION_NAME_MAX];	/* the session a stop request met */
 };
 
 static int stop_fd = -1;	/* the pipe's write end, for the handler */
@@ -55,19 +56,6 @@ sleep_ms(long ms)
 	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
 
 	nanosleep(&ts, NULL);
-}
-
-static bool
-sink_open(struct fs_ctx *ctx, char *name, size_t size)
-{
-	bool open;
-
-	pthread_mutex_lock(&ctx->sink_mu);
-	open = ctx->sink_open;
-	if (open && name)
-		snprintf(name, size, "%s", ctx->sink_name);
-	pthread_mutex_unlock(&ctx->sink_mu);
-	return open;
 }
 
 /*
@@ -114,14 +102,11 @@ stop_main(void *arg)
 	for (rawcd_progress(st->ctx->w, &p); p.action == RAWCD_ACTION_BLANKING;
 	     rawcd_progress(st->ctx->w, &p))
 		sleep_ms(STOP_POLL_MS);
-	if (sink_open(st->ctx, st->sink_name, sizeof(st->sink_name))) {
-		enum rawcd_state s = rawcd_state(st->ctx->w);
-
-		if (s == RAWCD_WRITING || s == RAWCD_FINISHING) {
-			st->cancelled = true;
-			rawcd_cancel(st->ctx->w, NULL);
-		}
-		for (long waited = 0; waited < STOP_WRITER_GRACE_MS && sink_open(st->ctx, NULL, 0);
+	if (rawcd_session_name(st->ctx->w, st->sink_name, sizeof(st->sink_name))) {
+		/* refused unless a write runs (writing or finishing) */
+		st->cancelled = rawcd_cancel(st->ctx->w, NULL) == 0;
+		for (long waited = 0;
+		     waited < STOP_WRITER_GRACE_MS && rawcd_session_name(st->ctx->w, NULL, 0);
 		     waited += STOP_POLL_MS)
 			sleep_ms(STOP_POLL_MS);
 	}
@@ -193,7 +178,9 @@ fs_stop_report(struct fs_stop *st, int status)
 	if (!st)
 		return status;
 	if (st->cancelled) {
-		if (!rawcd_last_burn(st->ctx->w, &e))
+		if (rawcd_last_burn(st->ctx->w, &e))
+			fs_hints_add(&e);
+		else
 			burn_error_set(&e, BURN_E_REQUEST_CANCELLED, "the write was cancelled");
 		burn_error_format(&e, line, sizeof(line));
 		fprintf(stderr, "burnfs: stopped by SIG%s during a burn of %s: %s\n",

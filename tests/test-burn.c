@@ -213,9 +213,18 @@ START_TEST(while_writing)
 	last_error_starts(&m1, "E_IMAPI_DF2RAW_WRITE_IN_PROGRESS 0xC0AA0600: ");
 	ck_assert_int_eq(open(at(&m1, "track.raw"), O_WRONLY), -1);
 	ck_assert_int_eq(errno, EBUSY);
+	last_error_starts(&m1, "E_IMAPI_DF2RAW_WRITE_IN_PROGRESS 0xC0AA0600: another writer has track.raw open; one burn at a time");
 	ck_assert_int_eq(open(at(&m1, "burn/x.iso"), O_WRONLY | O_CREAT | O_EXCL, 0644), -1);
 	ck_assert_int_eq(errno, EBUSY);
 	ck_assert_int_eq(put(at(&m1, "sector_type"), "pq\n"), -EBUSY);
+	last_error_starts(&m1, "E_IMAPI_DF2RAW_WRITE_IN_PROGRESS 0xC0AA0600: sector_type cannot change while a write is in progress");
+	/* a request's value is checked before the state, its range by the writer */
+	ck_assert_int_eq(put(at(&m1, "lead_in_sectors"), "abc\n"), -EINVAL);
+	last_error_starts(&m1, "E_INVALIDARG 0x80070057: expected an integer from 0 to 450000");
+	ck_assert_int_eq(put(at(&m1, "lead_in_sectors"), "100\n"), -EBUSY);
+	last_error_starts(&m1, "E_IMAPI_DF2RAW_WRITE_IN_PROGRESS 0xC0AA0600: lead_in_sectors cannot change while a write is in progress");
+	ck_assert_int_eq(put(at(&m1, "ctl"), "release\n"), -EBUSY);
+	last_error_starts(&m1, "E_IMAPI_DF2RAW_WRITE_IN_PROGRESS 0xC0AA0600: track.raw is open for writing; closing it releases the media");
 	ck_assert_str_eq(get(at(&m1, "exclusive_owner")), "Burn Test\n");
 	/* progress moves, and poll() wakes on it */
 	fd = open(at(&m1, "progress"), O_RDONLY);

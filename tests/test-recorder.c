@@ -130,7 +130,7 @@ START_TEST(prepare_and_release)
 
 	ck_assert_int_eq(rawcd_state(r.w), RAWCD_IDLE);
 	ck_assert_fails(rawcd_prepare(r.w, &e), EINVAL, BURN_E_CLIENT_NAME_IS_NOT_VALID, e);
-	ck_assert_str_eq(e.reason, "no client name is set; write one to client_name first");
+	ck_assert_str_eq(e.reason, RAWCD_WHY_NO_CLIENT_NAME);	/* fs/ adds where to set it */
 	set_name(&r, "Unit Test");
 	ck_assert_int_eq(rawcd_prepare(r.w, &e), 0);
 	ck_assert_int_eq(rawcd_state(r.w), RAWCD_PREPARED);
@@ -228,13 +228,22 @@ START_TEST(lead_in)
 	set_name(&r, "T");
 	ck_assert_int_eq(rawcd_set_lead_in_sectors(r.w, 100, &e), 0);
 	ck_assert_fails(rawcd_prepare(r.w, &e), EINVAL, BURN_E_STREAM_LEADIN_TOO_SHORT, e);
-	ck_assert_str_eq(e.reason,
-			 "lead_in_sectors is 100 but this disc's lead-in starts at LBA -11634 (97:26:66): at least 11634 are needed");
+	ck_assert_str_eq(e.reason, RAWCD_NAME_LEAD_IN
+			 " is 100 but this disc's lead-in starts at LBA -11634 (97:26:66): at least 11634 are needed");
 	ck_assert_int_eq(rawcd_set_lead_in_sectors(r.w, 11633, &e), 0);
 	ck_assert_fails(rawcd_prepare(r.w, &e), EINVAL, BURN_E_STREAM_LEADIN_TOO_SHORT, e);
 	ck_assert_int_eq(rawcd_set_lead_in_sectors(r.w, 11634, &e), 0);
 	ck_assert_int_eq(rawcd_prepare(r.w, &e), 0);
 	ck_assert_int_eq(rawcd_release(r.w, &e), 0);
+	/* the setter checks the range itself: the 100-minute address space */
+	ck_assert_int_eq(rawcd_set_lead_in_sectors(r.w, 0, &e), 0);
+	ck_assert_int_eq(rawcd_set_lead_in_sectors(r.w, 450000, &e), 0);
+	ck_assert_int_eq(RAWCD_MAX_LEAD_IN, 450000);
+	ck_assert_fails(rawcd_set_lead_in_sectors(r.w, 450001, &e), EINVAL, BURN_E_INVALIDARG, e);
+	ck_assert_str_eq(e.reason, "expected an integer from 0 to 450000");
+	ck_assert_fails(rawcd_set_lead_in_sectors(r.w, -1, &e), EINVAL, BURN_E_INVALIDARG, e);
+	ck_assert_str_eq(e.reason, "expected an integer from 0 to 450000");
+	ck_assert_int_eq(rawcd_lead_in_sectors(r.w), 450000);	/* unchanged */
 	rig_close(&r);
 }
 END_TEST
@@ -280,8 +289,18 @@ START_TEST(speed)
 	struct burn_error e;
 	long v;
 
+	uint32_t speeds[RAWCD_MAX_SPEEDS];
+	int n;
+
 	ck_assert_int_eq(rawcd_current_write_speed(r.w, &v, &e), 0);
 	ck_assert_int_eq(v, 3600);
+	/* SupportedWriteSpeeds in sectors per second, slowest first, 1x = 75 */
+	n = rawcd_supported_write_speeds(r.w, speeds, RAWCD_MAX_SPEEDS, &e);
+	ck_assert_int_gt(n, 1);
+	for (int i = 1; i < n; i++)
+		ck_assert_uint_gt(speeds[i], speeds[i - 1]);
+	ck_assert_uint_eq(speeds[n - 1], 3600);
+	ck_assert_int_eq(rawcd_supported_write_speeds(r.w, speeds, 1, &e), 1);
 	set_name(&r, "T");
 	ck_assert_int_eq(rawcd_set_write_speed(r.w, 700, &e), 0);	/* between 8x and 16x */
 	ck_assert_int_eq(rawcd_prepare(r.w, &e), 0);
@@ -326,6 +345,33 @@ START_TEST(nesting)
 }
 END_TEST
 
+/* What statfs and recorder/mode_pages show comes from the recorder, not from fs/. */
+START_TEST(room_and_mode_pages)
+{
+	struct rig r = rig_open("cdr80", 0);
+	struct burn_error e;
+	uint64_t blocks = 1;
+
+	ck_assert_int_eq(RECORDER_DATA_BLOCK_SIZE, 2048);
+	ck_assert_int_eq(recorder_data_room(r.rec, &blocks, &e), 0);
+	ck_assert_uint_eq(blocks, 359849);	/* LBA 0 to the last possible lead-out */
+	rig_close(&r);
+	r = rig_open("cdrom", 0);
+	ck_assert_int_eq(recorder_data_room(r.rec, &blocks, &e), 0);
+	ck_assert_uint_eq(blocks, 0);	/* not blank */
+	rig_close(&r);
+	r = rig_open("none", 0);
+	blocks = 1;
+	ck_assert_int_eq(recorder_data_room(r.rec, &blocks, &e), 0);
+	ck_assert_uint_eq(blocks, 0);
+	rig_close(&r);
+	ck_assert_str_eq(recorder_mode_page_name(0x05), "write-parameters");
+	ck_assert_str_eq(recorder_mode_page_name(0x2a), "capabilities");
+	ck_assert_str_eq(recorder_mode_page_name(0x01), "read-write-error-recovery");
+	ck_assert_str_eq(recorder_mode_page_name(0x3e), "unknown");
+}
+END_TEST
+
 START_TEST(tray)
 {
 	struct rig r = rig_open("cdr80", 0);
@@ -342,6 +388,55 @@ START_TEST(tray)
 	ck_assert_int_eq(recorder_media(r.rec, &m, &e), 0);
 	ck_assert(m.present && m.blank);
 	rig_close(&other);
+	rig_close(&r);
+}
+END_TEST
+
+/* The write session a sink opens: its decisions under the writer's lock (rawcd-session.c). */
+START_TEST(session)
+{
+	struct rig r = rig_open("cdr80", 0);
+	struct burn_error e;
+	char name[RAWCD_SESSION_NAME_MAX];
+
+	ck_assert(!rawcd_session_name(r.w, name, sizeof(name)));
+	/* a failed prepare ends with nothing held */
+	ck_assert_int_eq(rawcd_session_begin(r.w, "track.raw", &e), 0);
+	ck_assert_fails(rawcd_session_prepare(r.w, &e), EINVAL, BURN_E_CLIENT_NAME_IS_NOT_VALID, e);
+	ck_assert_int_eq(rawcd_session_end(r.w, -EINVAL, NULL), -EINVAL);
+	ck_assert(!rawcd_session_name(r.w, NULL, 0));
+	ck_assert_uint_eq(recorder_lock_count(r.rec), 0);
+
+	set_name(&r, "T");
+	ck_assert_int_eq(rawcd_session_begin(r.w, "burn/a.iso", &e), 0);
+	ck_assert(rawcd_session_name(r.w, name, sizeof(name)));
+	ck_assert_str_eq(name, "burn/a.iso");
+	ck_assert_fails(rawcd_session_begin(r.w, "track.raw", &e), EBUSY,
+			BURN_E_WRITE_IN_PROGRESS, e);
+	ck_assert_str_eq(e.reason, "another writer has burn/a.iso open; one burn at a time");
+	ck_assert_int_eq(rawcd_session_prepare(r.w, &e), 0);
+	ck_assert_int_eq(rawcd_state(r.w), RAWCD_PREPARED);
+	ck_assert_fails(rawcd_release(r.w, &e), EBUSY, BURN_E_WRITE_IN_PROGRESS, e);
+	ck_assert_str_eq(e.reason, "burn/a.iso is open for writing; closing it releases the media");
+	ck_assert_fails(rawcd_eject(r.w, &e), EBUSY, BURN_E_MEDIA_IS_PREPARED, e);
+	ck_assert_str_eq(e.reason, "the media is prepared for writing; release it first");
+	ck_assert_fails(rawcd_load(r.w, &e), EBUSY, BURN_E_MEDIA_IS_PREPARED, e);
+	/* nothing written: the end releases what the session prepared */
+	ck_assert_int_eq(rawcd_session_end(r.w, 0, &e), 0);
+	ck_assert_int_eq(rawcd_state(r.w), RAWCD_IDLE);
+	ck_assert_uint_eq(recorder_lock_count(r.rec), 0);
+
+	/* media prepared before (ctl prepare) stays prepared after the session */
+	ck_assert_int_eq(rawcd_prepare(r.w, &e), 0);
+	ck_assert_int_eq(rawcd_session_begin(r.w, "track.raw", &e), 0);
+	ck_assert_int_eq(rawcd_session_prepare(r.w, &e), 0);
+	ck_assert_int_eq(rawcd_session_end(r.w, 0, &e), 0);
+	ck_assert_int_eq(rawcd_state(r.w), RAWCD_PREPARED);
+	ck_assert_int_eq(rawcd_release(r.w, &e), 0);
+	ck_assert_fails(rawcd_release(r.w, &e), EINVAL, BURN_E_MEDIA_IS_NOT_PREPARED, e);
+	/* idle: the tray moves */
+	ck_assert_int_eq(rawcd_eject(r.w, &e), 0);
+	ck_assert_int_eq(rawcd_load(r.w, &e), 0);
 	rig_close(&r);
 }
 END_TEST
@@ -433,7 +528,9 @@ recorder_suite(void)
 	tcase_add_test(tc, sector_types);
 	tcase_add_test(tc, speed);
 	tcase_add_test(tc, nesting);
+	tcase_add_test(tc, room_and_mode_pages);
 	tcase_add_test(tc, tray);
+	tcase_add_test(tc, session);
 	tcase_add_test(tc, blank);
 	tcase_add_test(tc, properties);
 	tcase_add_test(tc, open_errors);

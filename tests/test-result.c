@@ -102,6 +102,24 @@ START_TEST(handle_eof_row)
 }
 END_TEST
 
+/* A seek on a stream, or a write not at its end: ESPIPE through the table, like every result. */
+START_TEST(seek_on_device_row)
+{
+	const struct burn_result_info *info =
+		burn_result_by_name("HRESULT_FROM_WIN32(ERROR_SEEK_ON_DEVICE)");
+	struct burn_error e;
+	char line[512];
+
+	ck_assert_ptr_nonnull(info);
+	ck_assert_uint_eq(info->hresult, 0x80070084);
+	ck_assert_int_eq(info->err, ESPIPE);
+	ck_assert_int_eq(info->result, BURN_E_SEEK_ON_DEVICE);
+	ck_assert_int_eq(burn_error_set(&e, BURN_E_SEEK_ON_DEVICE, "at %d", 4096), -ESPIPE);
+	burn_error_format(&e, line, sizeof(line));
+	ck_assert_str_eq(line, "HRESULT_FROM_WIN32(ERROR_SEEK_ON_DEVICE) 0x80070084: at 4096");
+}
+END_TEST
+
 static Suite *
 result_suite(void)
 {
@@ -112,6 +130,7 @@ result_suite(void)
 	tcase_add_test(tc, rows_at_their_index);
 	tcase_add_test(tc, error_set_and_format);
 	tcase_add_test(tc, handle_eof_row);
+	tcase_add_test(tc, seek_on_device_row);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,7 +1,8 @@
 /*
  * Text from outside (a disc's CD-TEXT, a path, another program's name)
  * reaches users as one line of printable text (issue 8, point 3): the
- * reason escaper and the cue writer.
+ * reason escaper and the cue writer; and the mount's words added to the
+ * writer's reasons.
  */
 #include "config.h"
 
@@ -11,7 +12,9 @@
 #include <string.h>
 
 #include "harness.h"
+#include "hints.h"
 #include "image-cue.h"
+#include "rawcd-types.h"
 #include "result.h"
 
 static const struct {
@@ -118,6 +121,68 @@ START_TEST(cue_quotes_and_codes)
 }
 END_TEST
 
+/*
+ * core/ names no file of the mount; fs/ adds the mount's words to the
+ * writer's reasons, so last_error reads as it always did.
+ */
+static const struct {
+	enum burn_result result;
+	const char *core;
+	const char *shown;
+} worded[] = {
+	{ BURN_E_REQUEST_CANCELLED, RAWCD_WHY_CANCELLED,
+	  "the write was cancelled (ctl cancel, or a stop request to the daemon)" },
+	{ BURN_E_MEDIA_IS_NOT_PREPARED, RAWCD_WHY_NOT_PREPARED,
+	  "the media is not prepared; open track.raw or write prepare to ctl first" },
+	{ BURN_E_CLIENT_NAME_IS_NOT_VALID, RAWCD_WHY_NO_CLIENT_NAME,
+	  "no client name is set; write one to client_name first" },
+	{ BURN_E_MEDIA_IS_NOT_BLANK,
+	  "the cdrw is not blank (it holds a closed session)" RAWCD_WHY_BLANK_FIRST,
+	  "the cdrw is not blank (it holds a closed session); blank it first with: echo blank > ctl" },
+	/* properties by their files */
+	{ BURN_E_WRITE_IN_PROGRESS, RAWCD_NAME_SECTOR_TYPE " cannot change while a write is in progress",
+	  "sector_type cannot change while a write is in progress" },
+	{ BURN_E_WRITE_IN_PROGRESS, RAWCD_NAME_WRITE_SPEED " cannot change while a write is in progress",
+	  "write_speed cannot change while a write is in progress" },
+	{ BURN_E_WRITE_IN_PROGRESS, RAWCD_NAME_PURE_CAV " cannot change while a write is in progress",
+	  "pure_cav cannot change while a write is in progress" },
+	{ BURN_E_WRITE_IN_PROGRESS, RAWCD_NAME_BUFE_DISABLED " cannot change while a write is in progress",
+	  "buffer_underrun_free_disabled cannot change while a write is in progress" },
+	{ BURN_E_WRITE_IN_PROGRESS, RAWCD_NAME_SIMULATE " cannot change while a write is in progress",
+	  "simulate cannot change while a write is in progress" },
+	{ BURN_E_WRITE_IN_PROGRESS, RAWCD_NAME_LEAD_IN " cannot change while a write is in progress",
+	  "lead_in_sectors cannot change while a write is in progress" },
+	{ BURN_E_STREAM_LEADIN_TOO_SHORT, RAWCD_NAME_LEAD_IN " is 100 but this disc's lead-in starts at LBA -11634 (97:26:66): at least 11634 are needed",
+	  "lead_in_sectors is 100 but this disc's lead-in starts at LBA -11634 (97:26:66): at least 11634 are needed" },
+	{ BURN_E_WRITE_IN_PROGRESS, "the client name cannot change while a write is in progress",
+	  "the client name cannot change while a write is in progress" },
+	/* anything else is left as it is */
+	{ BURN_E_STREAM_NOT_SUPPORTED, RAWCD_NAME_SECTOR_TYPE " x", RAWCD_NAME_SECTOR_TYPE " x" },
+	{ BURN_E_WRITE_IN_PROGRESS, RAWCD_NAME_SIMULATE "d", RAWCD_NAME_SIMULATE "d" },
+	{ BURN_E_MEDIA_IS_NOT_BLANK, "the cdr is not blank (it holds a closed session)",
+	  "the cdr is not blank (it holds a closed session)" },
+	{ BURN_E_MEDIA_IS_NOT_PREPARED, "the media is not prepared; nothing to release",
+	  "the media is not prepared; nothing to release" },
+	{ BURN_E_WRITE_IN_PROGRESS, RAWCD_WHY_CANCELLED, RAWCD_WHY_CANCELLED },
+	{ BURN_E_REQUEST_CANCELLED, "disc.iso: the burn job was cancelled",
+	  "disc.iso: the burn job was cancelled" },
+};
+
+START_TEST(mount_words)
+{
+	struct burn_error e;
+
+	burn_error_set(&e, worded[_i].result, "%s", worded[_i].core);
+	ck_assert_ptr_null(strstr(worded[_i].core, "ctl"));
+	ck_assert_ptr_null(strstr(worded[_i].core, "client_name"));
+	ck_assert_ptr_null(strstr(worded[_i].core, "sector_type"));
+	ck_assert_ptr_null(strstr(worded[_i].core, "lead_in_sectors"));
+	fs_hints_add(&e);
+	ck_assert_str_eq(e.reason, worded[_i].shown);
+	ck_assert_int_eq(e.result, worded[_i].result);
+}
+END_TEST
+
 static Suite *
 text_suite(void)
 {
@@ -129,6 +194,7 @@ text_suite(void)
 	tcase_add_test(tc, reasons_are_one_line);
 	tcase_add_test(tc, cue_leaves_out_control_characters);
 	tcase_add_test(tc, cue_quotes_and_codes);
+	tcase_add_loop_test(tc, mount_words, 0, (int)(sizeof(worded) / sizeof(worded[0])));
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -76,6 +76,12 @@ static const struct burn_result_info result_table[BURN_RESULT_COUNT] = {
 	 */
 	{ BURN_E_HANDLE_EOF, "HRESULT_FROM_WIN32(ERROR_HANDLE_EOF)", 0x80070026, EIO,
 	  "the stream ended before its declared end" },
+	/*
+	 * A write anywhere but at a stream's end, or a seek on one: what a
+	 * seek on a pipe gives on Windows, and ESPIPE here.
+	 */
+	{ BURN_E_SEEK_ON_DEVICE, "HRESULT_FROM_WIN32(ERROR_SEEK_ON_DEVICE)", 0x80070084, ESPIPE,
+	  "a stream is written from its start to its end and cannot seek" },
 };
 
 const struct burn_result_info *

@@ -502,3 +502,35 @@ recorder_can_load_media(struct recorder *r, struct burn_error *err)
 	return cfg.removable && cfg.can_load &&
 	       (cfg.loading_mechanism == 1 || cfg.loading_mechanism == 2);
 }
+
+const char *
+recorder_mode_page_name(uint8_t page)
+{
+	switch (page) {
+	case 0x01: return "read-write-error-recovery";
+	case 0x05: return "write-parameters";
+	case 0x08: return "caching";
+	case 0x0d: return "cd-device-parameters";
+	case 0x0e: return "cd-audio-control";
+	case 0x1a: return "power-condition";
+	case 0x1c: return "informational-exceptions";
+	case 0x1d: return "timeout-and-protect";
+	case 0x2a: return "capabilities";
+	default: return "unknown";
+	}
+}
+
+int
+recorder_data_room(struct recorder *r, uint64_t *blocks, struct burn_error *err)
+{
+	struct recorder_media m;
+	int ret = recorder_media(r, &m, err);
+
+	if (ret < 0)
+		return ret;
+	/* LBA 0 is the first sector after track 1's pregap: the lead-out's LBA counts the room */
+	*blocks = m.present && m.blank && m.have_leadout && m.last_possible_leadout > 0
+			  ? (uint64_t)m.last_possible_leadout
+			  : 0;
+	return 0;
+}

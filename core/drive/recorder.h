@@ -56,6 +56,9 @@ int recorder_get_configuration(struct recorder *r, uint8_t rt, struct mmc_config
 /* Page codes the drive reports for MODE SENSE page 3Fh. Returns the count. */
 int recorder_mode_pages(struct recorder *r, uint8_t *pages, size_t max, struct burn_error *err);
 
+/* The name of mode page @page ("write-parameters"), "unknown" for others; static. */
+const char *recorder_mode_page_name(uint8_t page);
+
 /* Page 2Ah (capabilities), current values. */
 int recorder_page2a(struct recorder *r, struct mmc_page2a *p, struct burn_error *err);
 
@@ -102,3 +105,13 @@ int recorder_write_speeds(struct recorder *r, uint16_t *kbs, size_t max, struct 
 
 /* DeviceCanLoadMedia: 1 or 0, or -errno. */
 int recorder_can_load_media(struct recorder *r, struct burn_error *err);
+
+/* The size of a data block on a CD: Mode 1 user data. */
+#define RECORDER_DATA_BLOCK_SIZE CD_DATA_SIZE
+
+/*
+ * The room for data on the medium, in RECORDER_DATA_BLOCK_SIZE blocks: a
+ * blank disc's from LBA 0 to its last possible lead-out; 0 without a disc
+ * and for a recorded one. Returns 0 or -errno.
+ */
+int recorder_data_room(struct recorder *r, uint64_t *blocks, struct burn_error *err);

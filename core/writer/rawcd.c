@@ -9,36 +9,9 @@
 
 #include "client-name.h"
 #include "parse.h"
-#include "rawcd.h"
+#include "rawcd-private.h"
 #include "stream.h"
 
-struct rawcd {
-	pthread_mutex_t mu;
-	struct recorder *rec;
-	enum rawcd_state state;
-	char client_name[BURN_CLIENT_NAME_MAX + 1];
-	enum cd_sector_type sector_type;
-	long lead_in_sectors;
-	long write_speed;	/* sectors/s, -1 = max */
-	bool pure_cav;
-	bool bufe_disabled;
-	bool simulate;
-	bool prevented;		/* we sent PREVENT MEDIUM REMOVAL */
-	int32_t nwa;		/* where the drive expects the first WRITE */
-	int32_t last_leadout;	/* the prepared media's last possible lead-out */
-	struct burn_stream *stream;	/* while writing */
-	bool have_last_burn;
-	struct burn_error last_burn;
-	void (*notify)(void *ctx);
-	void *notify_ctx;
-	unsigned long generation;	/* progress changes; atomic */
-	bool blanking;			/* a BLANK runs; w->mu is not held meanwhile */
-	uint16_t blank_progress;	/* 0..65535 as the drive reports it; atomic */
-	struct timespec blank_started;
-};
-
-/* How often a running BLANK is asked how far it got. */
-#define BLANK_POLL_MS 100
 
 static const char *const state_names[] = { "idle", "prepared", "writing", "finishing" };
 static const char *const action_names[] = { "idle", "preparing", "writing", "finishing",
@@ -72,8 +45,8 @@ rawcd_create(struct recorder *rec, struct rawcd **out, struct burn_error *err)
 	return 0;
 }
 
-static void
-release_locked(struct rawcd *w)
+void
+rawcd_release_locked(struct rawcd *w)
 {
 	if (w->prevented)
 		recorder_prevent(w->rec, false, NULL);
@@ -94,7 +67,7 @@ rawcd_destroy(struct rawcd *w)
 		w->stream = NULL;
 	}
 	if (w->state != RAWCD_IDLE)
-		release_locked(w);
+		rawcd_release_locked(w);
 	pthread_mutex_destroy(&w->mu);
 	free(w);
 }
@@ -110,8 +83,8 @@ rawcd_state(struct rawcd *w)
 	return s;
 }
 
-static bool
-writing(const struct rawcd *w)
+bool
+rawcd_writing_locked(const struct rawcd *w)
 {
 	return w->state == RAWCD_WRITING || w->state == RAWCD_FINISHING;
 }
@@ -119,7 +92,7 @@ writing(const struct rawcd *w)
 static int
 refuse_while_writing(const struct rawcd *w, const char *what, struct burn_error *err)
 {
-	if (writing(w))
+	if (rawcd_writing_locked(w))
 		return burn_error_set(err, BURN_E_WRITE_IN_PROGRESS,
 				      "%s cannot change while a write is in progress", what);
 	return 0;
@@ -148,14 +121,20 @@ rawcd_set_client_name(struct rawcd *w, const char *buf, size_t len, struct burn_
 }
 
 int
-rawcd_client_name(struct rawcd *w, char *buf, size_t size)
+rawcd_text_copy(struct rawcd *w, const char *text, char *buf, size_t size)
 {
 	int n;
 
 	pthread_mutex_lock(&w->mu);
-	n = snprintf(buf, size, "%s", w->client_name);
+	n = snprintf(buf, size, "%s", text);
 	pthread_mutex_unlock(&w->mu);
 	return n;
+}
+
+int
+rawcd_client_name(struct rawcd *w, char *buf, size_t size)
+{
+	return rawcd_text_copy(w, w->client_name, buf, size);
 }
 
 int
@@ -202,7 +181,7 @@ rawcd_set_sector_type(struct rawcd *w, enum cd_sector_type t, struct burn_error 
 	int ret;
 
 	pthread_mutex_lock(&w->mu);
-	ret = refuse_while_writing(w, "sector_type", err);
+	ret = refuse_while_writing(w, RAWCD_NAME_SECTOR_TYPE, err);
 	if (ret == 0)
 		ret = check_sector_type_supported(w, t, err);
 	if (ret == 0)
@@ -222,11 +201,27 @@ rawcd_sector_type(struct rawcd *w)
 	return t;
 }
 
-/* One setter body for the plain properties. */
-#define RAWCD_PROPERTY(name, field, type, label)                                  \
+/* WriteMedia2's streamLeadInSectors: at most the 100-minute address space. */
+static int
+check_lead_in(long n, struct burn_error *err)
+{
+	if (n < 0 || n > RAWCD_MAX_LEAD_IN)
+		return burn_error_set(err, BURN_E_INVALIDARG, "expected an integer from %ld to %ld",
+				      0L, (long)RAWCD_MAX_LEAD_IN);
+	return 0;
+}
+
+/*
+ * One setter body for the plain properties: the value is checked first
+ * (@check, an expression of v and err, 0 when any value will do), then
+ * the state.
+ */
+#define RAWCD_PROPERTY(name, field, type, label, check)                           \
 	int rawcd_set_##name(struct rawcd *w, type v, struct burn_error *err)     \
 	{                                                                         \
-		int ret;                                                          \
+		int ret = (check);                                                \
+		if (ret < 0)                                                      \
+			return ret;                                               \
 		pthread_mutex_lock(&w->mu);                                       \
 		ret = refuse_while_writing(w, label, err);                        \
 		if (ret == 0)                                                     \
@@ -243,11 +238,24 @@ rawcd_sector_type(struct rawcd *w)
 		return v;                                                         \
 	}
 
-RAWCD_PROPERTY(lead_in_sectors, lead_in_sectors, long, "lead_in_sectors")
-RAWCD_PROPERTY(write_speed, write_speed, long, "write_speed")
-RAWCD_PROPERTY(pure_cav, pure_cav, bool, "pure_cav")
-RAWCD_PROPERTY(bufe_disabled, bufe_disabled, bool, "buffer_underrun_free_disabled")
-RAWCD_PROPERTY(simulate, simulate, bool, "simulate")
+RAWCD_PROPERTY(lead_in_sectors, lead_in_sectors, long, RAWCD_NAME_LEAD_IN, check_lead_in(v, err))
+RAWCD_PROPERTY(write_speed, write_speed, long, RAWCD_NAME_WRITE_SPEED, 0)
+RAWCD_PROPERTY(pure_cav, pure_cav, bool, RAWCD_NAME_PURE_CAV, 0)
+RAWCD_PROPERTY(bufe_disabled, bufe_disabled, bool, RAWCD_NAME_BUFE_DISABLED, 0)
+RAWCD_PROPERTY(simulate, simulate, bool, RAWCD_NAME_SIMULATE, 0)
+
+int
+rawcd_supported_write_speeds(struct rawcd *w, uint32_t *sectors_per_s, size_t max,
+			     struct burn_error *err)
+{
+	uint16_t kbs[RAWCD_MAX_SPEEDS];
+	int n = recorder_write_speeds(w->rec, kbs, max < RAWCD_MAX_SPEEDS ? max : RAWCD_MAX_SPEEDS,
+				      err);
+
+	for (int i = 0; i < n; i++)
+		sectors_per_s[i] = mmc_kbs_to_sectors(kbs[i]);
+	return n;
+}
 
 int
 rawcd_current_write_speed(struct rawcd *w, long *sectors_per_s, struct burn_error *err)
@@ -283,7 +291,7 @@ check_media(struct rawcd *w, struct recorder_media *m, struct burn_error *err)
 				      "the %s is not blank (%s)%s", m->type,
 				      m->status == MMC_DISC_COMPLETE ? "it holds a closed session"
 								     : "it holds an open session",
-				      m->erasable ? "; blank it first with: echo blank > ctl" : "");
+				      m->erasable ? RAWCD_WHY_BLANK_FIRST : "");
 	if (!m->have_next_session || !m->have_leadout)
 		return burn_error_set(err, BURN_E_UNEXPECTED_RESPONSE_FROM_DEVICE,
 				      "the drive gives no lead-in start or lead-out limit for the blank disc");
@@ -418,13 +426,13 @@ read_nwa(struct rawcd *w, const struct recorder_media *m, struct burn_error *err
  * What PrepareMedia and blanking both start with: an idle writer with a
  * client name takes exclusive access under that name. The caller releases.
  */
-static int
-begin_exclusive(struct rawcd *w, struct burn_error *err)
+int
+rawcd_begin_exclusive_locked(struct rawcd *w, struct burn_error *err)
 {
 	if (w->blanking)
 		return burn_error_set(err, BURN_E_MEDIA_BUSY,
 				      "the disc is being blanked; wait until it is done");
-	if (writing(w))
+	if (rawcd_writing_locked(w))
 		return burn_error_set(err, BURN_E_WRITE_IN_PROGRESS,
 				      "a write is in progress; cancel it first");
 	if (w->state == RAWCD_PREPARED)
@@ -432,18 +440,18 @@ begin_exclusive(struct rawcd *w, struct burn_error *err)
 				      "the media is already prepared; release it first");
 	if (!w->client_name[0])
 		return burn_error_set(err, BURN_E_CLIENT_NAME_IS_NOT_VALID,
-				      "no client name is set; write one to client_name first");
+				      RAWCD_WHY_NO_CLIENT_NAME);
 	return recorder_acquire(w->rec, w->client_name, err);
 }
 
-static int
-prepare_locked(struct rawcd *w, struct burn_error *err)
+int
+rawcd_prepare_locked(struct rawcd *w, struct burn_error *err)
 {
 	struct recorder_media m;
 	long need;
 	int ret;
 
-	ret = begin_exclusive(w, err);
+	ret = rawcd_begin_exclusive_locked(w, err);
 	if (ret < 0)
 		return ret;
 	ret = check_media(w, &m, err);
@@ -457,9 +465,9 @@ prepare_locked(struct rawcd *w, struct burn_error *err)
 		struct cd_msf at = cd_lba_to_msf(m.start_of_next_session);
 
 		ret = burn_error_set(err, BURN_E_STREAM_LEADIN_TOO_SHORT,
-				     "lead_in_sectors is %ld but this disc's lead-in starts at LBA %d (%02u:%02u:%02u): at least %ld are needed",
-				     w->lead_in_sectors, (int)m.start_of_next_session, at.m, at.s,
-				     at.f, need);
+				     "%s is %ld but this disc's lead-in starts at LBA %d (%02u:%02u:%02u): at least %ld are needed",
+				     RAWCD_NAME_LEAD_IN, w->lead_in_sectors, (int)m.start_of_next_session,
+				     at.m, at.s, at.f, need);
 		goto out_release;
 	}
 	ret = set_write_parameters(w, err);
@@ -484,14 +492,26 @@ out_release:
 }
 
 int
-rawcd_prepare(struct rawcd *w, struct burn_error *err)
+rawcd_prepare_for(struct rawcd *w, bool session, struct burn_error *err)
 {
-	int ret;
+	bool prepare;
+	int ret = 0;
 
 	pthread_mutex_lock(&w->mu);
-	ret = prepare_locked(w, err);
+	/* a write session uses media prepared before it, and remembers whether it did */
+	prepare = !session || w->state == RAWCD_IDLE;
+	if (prepare)
+		ret = rawcd_prepare_locked(w, err);
+	if (session)
+		w->session_prepared = prepare && ret == 0;
 	pthread_mutex_unlock(&w->mu);
 	return ret;
+}
+
+int
+rawcd_prepare(struct rawcd *w, struct burn_error *err)
+{
+	return rawcd_prepare_for(w, false, err);
 }
 
 int
@@ -500,110 +520,47 @@ rawcd_release(struct rawcd *w, struct burn_error *err)
 	int ret = 0;
 
 	pthread_mutex_lock(&w->mu);
-	if (writing(w))
+	if (w->session_name[0])
+		ret = burn_error_set(err, BURN_E_WRITE_IN_PROGRESS,
+				     "%s is open for writing; closing it releases the media",
+				     w->session_name);
+	else if (rawcd_writing_locked(w))
 		ret = burn_error_set(err, BURN_E_WRITE_IN_PROGRESS,
 				     "a write is in progress; cancel it first");
 	else if (w->state != RAWCD_PREPARED)
 		ret = burn_error_set(err, BURN_E_MEDIA_IS_NOT_PREPARED,
 				     "the media is not prepared; nothing to release");
 	else
-		release_locked(w);
+		rawcd_release_locked(w);
 	pthread_mutex_unlock(&w->mu);
 	return ret;
 }
 
-static void progress_changed(void *ctx);
-
-/* Checks and starts a BLANK with IMMED; the drive then works on its own. Lock held. */
 static int
-blank_start_locked(struct rawcd *w, bool full, struct burn_error *err)
+tray_move(struct rawcd *w, bool eject, struct burn_error *err)
 {
-	struct recorder_media m;
-	struct mmc_cmd cmd;
 	int ret;
 
-	if (w->blanking)
-		return burn_error_set(err, BURN_E_MEDIA_BUSY, "the disc is being blanked");
-	ret = begin_exclusive(w, err);
-	if (ret < 0)
-		return ret;
-	ret = recorder_media(w->rec, &m, err);
-	if (ret < 0)
-		goto out_release;
-	if (!m.present) {
-		ret = burn_error_set(err, BURN_E_MEDIA_NO_MEDIA, "there is no disc in %s",
-				     recorder_device(w->rec));
-		goto out_release;
-	}
-	if (m.profile != MMC_PROFILE_CDRW) {
-		ret = burn_error_set(err, BURN_E_MEDIA_IS_NOT_SUPPORTED,
-				     "only a CD-RW can be blanked; the disc is %s", m.type);
-		goto out_release;
-	}
-	mmc_build_blank(&cmd, full ? 0 : 1, true);
-	ret = recorder_exec(w->rec, &cmd, err);
-	if (ret < 0)
-		goto out_release;
-	w->blanking = true;
-	w->blank_progress = 0;
-	clock_gettime(CLOCK_MONOTONIC, &w->blank_started);
-	return 0;
-out_release:
-	recorder_release(w->rec, NULL);
+	pthread_mutex_lock(&w->mu);
+	if (w->state != RAWCD_IDLE)
+		ret = burn_error_set(err, BURN_E_MEDIA_IS_PREPARED,
+				     "the media is prepared for writing; release it first");
+	else
+		ret = eject ? recorder_eject(w->rec, err) : recorder_load(w->rec, err);
+	pthread_mutex_unlock(&w->mu);
 	return ret;
-}
-
-/*
- * Polls a BLANK with IMMED until the drive is ready, publishing its
- * progress (the sense-key specific bytes of "operation in progress",
- * mmc.md §3) the way libburn reads it. Runs without w->mu.
- */
-static int
-blank_wait(struct rawcd *w, struct burn_error *err)
-{
-	for (long waited = 0; waited < MMC_TIMEOUT_LONG_MS; waited += BLANK_POLL_MS) {
-		struct timespec ts = { 0, BLANK_POLL_MS * 1000000L };
-		struct mmc_sense sense;
-		struct mmc_cmd cmd;
-		uint8_t buf[18];
-		int ret;
-
-		mmc_build_test_unit_ready(&cmd);
-		ret = recorder_exec(w->rec, &cmd, err);
-		if (ret == 0)
-			return 0;
-		if (!err || err->result != BURN_E_MEDIA_BUSY)
-			return ret;
-		mmc_build_request_sense(&cmd, buf, sizeof(buf));
-		if (recorder_exec(w->rec, &cmd, NULL) == 0 &&
-		    mmc_sense_parse(buf, cmd.xfer, &sense) == 0 && sense.has_progress) {
-			__atomic_store_n(&w->blank_progress, sense.progress, __ATOMIC_SEQ_CST);
-			progress_changed(w);
-		}
-		nanosleep(&ts, NULL);
-	}
-	return burn_error_set(err, BURN_E_COMMAND_TIMEOUT, "the drive was still blanking after %d s",
-			      MMC_TIMEOUT_LONG_MS / 1000);
 }
 
 int
-rawcd_blank(struct rawcd *w, bool full, struct burn_error *err)
+rawcd_eject(struct rawcd *w, struct burn_error *err)
 {
-	int ret;
+	return tray_move(w, true, err);
+}
 
-	pthread_mutex_lock(&w->mu);
-	ret = blank_start_locked(w, full, err);
-	pthread_mutex_unlock(&w->mu);
-	if (ret < 0)
-		return ret;
-	progress_changed(w);
-	ret = blank_wait(w, err);
-	pthread_mutex_lock(&w->mu);
-	w->blanking = false;
-	recorder_release(w->rec, NULL);
-	pthread_mutex_unlock(&w->mu);
-	progress_changed(w);
-	return ret;
+int
+rawcd_load(struct rawcd *w, struct burn_error *err)
+{
+	return tray_move(w, false, err);
 }
 
 int
@@ -612,7 +569,7 @@ rawcd_cancel(struct rawcd *w, struct burn_error *err)
 	int ret = 0;
 
 	pthread_mutex_lock(&w->mu);
-	if (!writing(w) || !w->stream)
+	if (!rawcd_writing_locked(w) || !w->stream)
 		ret = burn_error_set(err, BURN_E_WRITE_NOT_IN_PROGRESS,
 				     "no write is in progress; nothing to cancel");
 	else
@@ -621,8 +578,8 @@ rawcd_cancel(struct rawcd *w, struct burn_error *err)
 	return ret;
 }
 
-static void
-progress_changed(void *ctx)
+void
+rawcd_progress_changed(void *ctx)
 {
 	struct rawcd *w = ctx;
 	void (*fn)(void *);
@@ -662,14 +619,13 @@ begin_write_locked(struct rawcd *w, struct burn_error *err)
 		.lead_in_sectors = w->lead_in_sectors,
 		.nwa = w->nwa,
 		.last_leadout = w->last_leadout,
-		.notify = progress_changed,
+		.notify = rawcd_progress_changed,
 		.notify_ctx = w,
 	};
 	int ret;
 
 	if (w->state == RAWCD_IDLE)
-		return burn_error_set(err, BURN_E_MEDIA_IS_NOT_PREPARED,
-				      "the media is not prepared; open track.raw or write prepare to ctl first");
+		return burn_error_set(err, BURN_E_MEDIA_IS_NOT_PREPARED, RAWCD_WHY_NOT_PREPARED);
 	if (w->state == RAWCD_FINISHING)
 		return burn_error_set(err, BURN_E_WRITE_IN_PROGRESS,
 				      "the previous write is still finishing");
@@ -695,7 +651,7 @@ rawcd_write(struct rawcd *w, const void *buf, size_t len, struct burn_error *err
 	s = w->stream;
 	pthread_mutex_unlock(&w->mu);
 	if (started)
-		progress_changed(w);
+		rawcd_progress_changed(w);
 	if (ret < 0)
 		return ret;
 	/* only the sink writes, one writer at a time: the stream stays ours */
@@ -736,7 +692,7 @@ rawcd_end_write(struct rawcd *w, struct burn_error *err)
 	s = w->stream;
 	w->state = RAWCD_FINISHING;
 	pthread_mutex_unlock(&w->mu);
-	progress_changed(w);
+	rawcd_progress_changed(w);
 
 	ret = burn_stream_finish(s, &e);
 	written = burn_stream_written(s);
@@ -744,7 +700,7 @@ rawcd_end_write(struct rawcd *w, struct burn_error *err)
 
 	pthread_mutex_lock(&w->mu);
 	w->stream = NULL;
-	release_locked(w);
+	rawcd_release_locked(w);
 	if (ret == 0 && trailing)
 		burn_error_set(&e, BURN_S_OK,
 			       "complete: %llu sectors written from LBA %d; %llu zero bytes after the lead-out were ignored",
@@ -756,7 +712,7 @@ rawcd_end_write(struct rawcd *w, struct burn_error *err)
 	w->have_last_burn = true;
 	pthread_mutex_unlock(&w->mu);
 	burn_stream_destroy(s);
-	progress_changed(w);
+	rawcd_progress_changed(w);
 	if (ret < 0 && err)
 		*err = e;
 	return ret;
@@ -781,22 +737,9 @@ rawcd_progress(struct rawcd *w, struct rawcd_progress *p)
 	memset(p, 0, sizeof(*p));
 	pthread_mutex_lock(&w->mu);
 	p->action = RAWCD_ACTION_IDLE;
-	if (w->blanking) {
-		struct timespec now;
-		double elapsed;
-		unsigned done = __atomic_load_n(&w->blank_progress, __ATOMIC_SEQ_CST);
-
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		elapsed = (double)(now.tv_sec - w->blank_started.tv_sec) +
-			  (double)(now.tv_nsec - w->blank_started.tv_nsec) / 1e9;
-		/* a blank's progress is the drive's 0..65535 fraction */
-		p->action = RAWCD_ACTION_BLANKING;
-		p->sector_count = 65536;
-		p->last_written_lba = (int32_t)done;
-		p->elapsed_s = (uint32_t)elapsed;
-		if (done > 0)
-			p->remaining_s = (uint32_t)(elapsed * (65536.0 - done) / done + 0.5);
-	} else if (w->stream)
+	if (w->blanking)
+		rawcd_blank_progress_locked(w, p);
+	else if (w->stream)
 		burn_stream_progress(w->stream, p);
 	else if (w->state == RAWCD_PREPARED)
 		p->start_lba = w->nwa;

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "cd.h"
 #include "rawcd-types.h"
@@ -56,6 +57,13 @@ int rawcd_supported_sector_types(struct rawcd *w, unsigned *mask, struct burn_er
 int rawcd_set_sector_type(struct rawcd *w, enum cd_sector_type t, struct burn_error *err);
 enum cd_sector_type rawcd_sector_type(struct rawcd *w);
 
+/* The lead-in a stream can have: at most the 100-minute address space. */
+#define RAWCD_MAX_LEAD_IN (CD_LEADIN_WRAP - CD_PREGAP_FRAMES)
+
+/*
+ * WriteMedia2's streamLeadInSectors: @n from 0 to RAWCD_MAX_LEAD_IN, else
+ * E_INVALIDARG (checked before WRITE_IN_PROGRESS).
+ */
 int rawcd_set_lead_in_sectors(struct rawcd *w, long n, struct burn_error *err);
 long rawcd_lead_in_sectors(struct rawcd *w);
 
@@ -75,6 +83,16 @@ bool rawcd_simulate(struct rawcd *w);
 /* The drive's current write speed in sectors per second. */
 int rawcd_current_write_speed(struct rawcd *w, long *sectors_per_s, struct burn_error *err);
 
+#define RAWCD_MAX_SPEEDS MMC_MAX_SPEEDS
+
+/*
+ * SupportedWriteSpeeds: the media's write speeds in sectors per second,
+ * slowest first, into @sectors_per_s (owned by the caller, @max entries).
+ * Returns the count (0 without media) or -errno.
+ */
+int rawcd_supported_write_speeds(struct rawcd *w, uint32_t *sectors_per_s, size_t max,
+				 struct burn_error *err);
+
 /*
  * PrepareMedia: takes exclusive access under the client name, checks the
  * media (present, CD-R/RW, blank), the recorder (RAW with the sector type)
@@ -83,8 +101,45 @@ int rawcd_current_write_speed(struct rawcd *w, long *sectors_per_s, struct burn_
  */
 int rawcd_prepare(struct rawcd *w, struct burn_error *err);
 
-/* ReleaseMedia: allows removal again and drops exclusive access. */
+/*
+ * ReleaseMedia: allows removal again and drops exclusive access. Refused
+ * while a write session is open (its end releases), while a write runs,
+ * and when the media is not prepared.
+ */
 int rawcd_release(struct rawcd *w, struct burn_error *err);
+
+/*
+ * EjectMedia / CloseTray for the writer's user: refused with
+ * MEDIA_IS_PREPARED unless the writer is idle, decided under the writer's
+ * lock so a prepare cannot slip in between; then recorder_eject/_load.
+ */
+int rawcd_eject(struct rawcd *w, struct burn_error *err);
+int rawcd_load(struct rawcd *w, struct burn_error *err);
+
+/*
+ * A write session: what one writer of the stream does from its open to
+ * its end, one session at a time (IMAPI's PrepareMedia, WriteMedia2 and
+ * ReleaseMedia as one unit). Each step decides under the writer's lock.
+ *
+ * rawcd_session_begin() claims the session, named @name (the caller's
+ * word for it, copied, used only in messages; "" is named "the stream");
+ * another open session gives
+ * WRITE_IN_PROGRESS. rawcd_session_prepare() then prepares the media
+ * unless it already is (ctl prepare). rawcd_session_end() ends it: a
+ * running write is ended like rawcd_end_write(), media the session
+ * prepared and did not write is released, and the claim is dropped. @ret
+ * is the caller's failure so far (@err is then left alone); the first
+ * failure is returned. End every begun session, also after a failed
+ * prepare.
+ */
+#define RAWCD_SESSION_NAME_MAX 300
+
+int rawcd_session_begin(struct rawcd *w, const char *name, struct burn_error *err);
+int rawcd_session_prepare(struct rawcd *w, struct burn_error *err);
+int rawcd_session_end(struct rawcd *w, int ret, struct burn_error *err);
+
+/* Whether a session is open; its name is copied into @buf (may be NULL). */
+bool rawcd_session_name(struct rawcd *w, char *buf, size_t size);
 
 /*
  * Blanks a CD-RW (IDiscFormat2Erase's job; `ctl blank`): minimal erases

@@ -125,8 +125,7 @@ static int
 failure_locked(struct burn_stream *s, struct burn_error *err)
 {
 	if (s->cancelled)
-		return burn_error_set(err, BURN_E_REQUEST_CANCELLED,
-				      "the write was cancelled (ctl cancel, or a stop request to the daemon)");
+		return burn_error_set(err, BURN_E_REQUEST_CANCELLED, RAWCD_WHY_CANCELLED);
 	if (err)
 		*err = s->failure;
 	return -burn_result_info(s->failure.result)->err;

@@ -1,0 +1,71 @@
+/*
+ * What the files of the raw writer share (rawcd.c, rawcd-blank.c,
+ * rawcd-session.c) and nothing else includes: the writer's state and the
+ * steps that run with its lock (w->mu) held.
+ */
+#pragma once
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <time.h>
+
+#include "client-name.h"
+#include "rawcd.h"
+
+struct rawcd {
+	pthread_mutex_t mu;
+	struct recorder *rec;
+	enum rawcd_state state;
+	char client_name[BURN_CLIENT_NAME_MAX + 1];
+	enum cd_sector_type sector_type;
+	long lead_in_sectors;
+	long write_speed;	/* sectors/s, -1 = max */
+	bool pure_cav;
+	bool bufe_disabled;
+	bool simulate;
+	bool prevented;		/* we sent PREVENT MEDIUM REMOVAL */
+	int32_t nwa;		/* where the drive expects the first WRITE */
+	int32_t last_leadout;	/* the prepared media's last possible lead-out */
+	struct burn_stream *stream;	/* while writing */
+	bool have_last_burn;
+	struct burn_error last_burn;
+	void (*notify)(void *ctx);
+	void *notify_ctx;
+	unsigned long generation;	/* progress changes; atomic */
+	bool blanking;			/* a BLANK runs; w->mu is not held meanwhile */
+	uint16_t blank_progress;	/* 0..65535 as the drive reports it; atomic */
+	struct timespec blank_started;
+	char session_name[RAWCD_SESSION_NAME_MAX];	/* "" unless a write session is open */
+	bool session_prepared;		/* the session's begin prepared the media */
+};
+
+/* Copies @text (a field of @w) into @buf under the lock; returns its length. */
+int rawcd_text_copy(struct rawcd *w, const char *text, char *buf, size_t size);
+
+/* A write runs (writing or finishing). Lock held. */
+bool rawcd_writing_locked(const struct rawcd *w);
+
+/*
+ * What PrepareMedia and blanking both start with: an idle writer with a
+ * client name takes exclusive access under that name. The caller releases
+ * it (recorder_release) if what follows fails. Lock held.
+ */
+int rawcd_begin_exclusive_locked(struct rawcd *w, struct burn_error *err);
+
+/* PrepareMedia's checks and settings on an idle writer. Lock held. */
+int rawcd_prepare_locked(struct rawcd *w, struct burn_error *err);
+
+/*
+ * PrepareMedia; for a write @session only when the writer is idle (media
+ * prepared before is used), remembering whether it prepared. Takes the lock.
+ */
+int rawcd_prepare_for(struct rawcd *w, bool session, struct burn_error *err);
+
+/* ReleaseMedia without checks: allows removal, drops exclusive access, idle. Lock held. */
+void rawcd_release_locked(struct rawcd *w);
+
+/* Bumps the progress generation and calls the notify callback; with or without the lock. */
+void rawcd_progress_changed(void *ctx);
+
+/* Fills @p for the BLANK that runs (w->blanking). Lock held. */
+void rawcd_blank_progress_locked(struct rawcd *w, struct rawcd_progress *p);
