@@ -74,11 +74,11 @@ sink_init(struct sink *s, enum cd_sector_type type)
 static void
 sink_expect(struct sink *s, const char *path, enum cd_sector_type type, unsigned lead_in)
 {
-	struct image_error err;
+	struct burn_error err;
 
-	ck_assert_msg(image_disc_open(&s->ref_disc, &path, 1, 0, &err) == 0, "%s", err.msg);
+	ck_assert_msg(image_disc_open(&s->ref_disc, &path, 1, 0, &err) == 0, "%s", err.reason);
 	ck_assert_msg(image_encoder_create(&s->ref, s->ref_disc, type, lead_in, &err) == 0,
-		      "%s", err.msg);
+		      "%s", err.reason);
 	ck_assert_ok(image_decoder_create(&s->dec, type, lead_in));
 	s->info = malloc(sizeof(*s->info));
 	ck_assert_ptr_nonnull(s->info);
@@ -100,7 +100,7 @@ sink_fini(struct sink *s)
 static int
 sink_compare(struct sink *s, const uint8_t *buf, size_t len, struct burn_error *err)
 {
-	struct image_error ie;
+	struct burn_error ie;
 	ssize_t n;
 
 	if (len > s->ref_buf_size) {

@@ -291,7 +291,7 @@ encode_and_verify(const struct image_disc *disc, const char *src, unsigned unit,
 		  enum cd_sector_type type, unsigned lead_in, unsigned sample)
 {
 	struct image_encoder *enc;
-	struct image_error err;
+	struct burn_error err;
 	struct run r = { .type = type, .lead_in = lead_in, .leadin_sample = sample,
 			 .toc = image_disc_toc(disc), .src_unit = unit };
 	const struct image_toc *dt = image_disc_toc(disc);
@@ -308,7 +308,7 @@ encode_and_verify(const struct image_disc *disc, const char *src, unsigned unit,
 	r.info = malloc(sizeof(*r.info));
 	ck_assert_ptr_nonnull(r.info);
 	ck_assert_ok(image_decoder_create(&r.dec, type, lead_in));
-	ck_assert_msg(image_encoder_create(&enc, disc, type, lead_in, &err) == 0, "%s", err.msg);
+	ck_assert_msg(image_encoder_create(&enc, disc, type, lead_in, &err) == 0, "%s", err.reason);
 	while ((n = image_encoder_read(enc, chunk, sizeof(chunk), &err)) > 0) {
 		for (ssize_t i = 0; i < n;) {
 			size_t take = size - have < (size_t)(n - i) ? size - have : (size_t)(n - i);
@@ -323,13 +323,13 @@ encode_and_verify(const struct image_disc *disc, const char *src, unsigned unit,
 			}
 		}
 	}
-	ck_assert_msg(n == 0, "encoder: %s", err.msg);
+	ck_assert_msg(n == 0, "encoder: %s", err.reason);
 	ck_assert_uint_eq(have, 0);
 	ck_assert_uint_eq(r.sectors, image_encoder_total_sectors(enc));
 	ck_assert_int_eq(lba, r.toc->leadout_lba + 6750);
 	ck_assert_uint_eq(r.toc_events, 1);
 	ck_assert(image_decoder_complete(r.dec));
-	ck_assert_ptr_null(image_decoder_toc_error(r.dec));
+	ck_assert_int_eq(image_decoder_toc_failure(r.dec, NULL), 0);
 	ck_assert_ptr_nonnull(image_decoder_toc(r.dec));
 	compare_toc(image_decoder_toc(r.dec), r.toc);
 	if (type == CD_SECTOR_RAW && r.has_text) {
@@ -356,10 +356,10 @@ static struct image_disc *
 open_one(const char *path, unsigned flags)
 {
 	struct image_disc *disc;
-	struct image_error err;
+	struct burn_error err;
 	int ret = image_disc_open(&disc, &path, 1, flags, &err);
 
-	ck_assert_msg(ret == 0, "%s: %s", path, err.msg);
+	ck_assert_msg(ret == 0, "%s: %s", path, err.reason);
 	return disc;
 }
 
@@ -447,7 +447,7 @@ START_TEST(wav_inputs)
 	char *dir = test_mkdtemp("img"), *w1 = fx_path(dir, "a.wav"), *w2 = fx_path(dir, "b.wav");
 	const char *in[2] = { w1, w2 };
 	struct image_disc *disc;
-	struct image_error err;
+	struct burn_error err;
 	const struct image_toc *toc;
 
 	fx_make_wav(w1, 1, 2, 44100, 16, 400 * 2352);
@@ -514,7 +514,7 @@ START_TEST(mixed_cue)
 		struct image_encoder *enc;
 		struct image_decoder *dec;
 		struct image_sector *s = malloc(sizeof(*s));
-		struct image_error err;
+		struct burn_error err;
 		uint8_t sector[2368];
 		unsigned data = 0;
 		int ret;
@@ -558,7 +558,7 @@ decode_damaged(enum cd_sector_type type, void (*damage)(int32_t lba, uint8_t *se
 	struct image_encoder *enc;
 	struct image_decoder *dec;
 	struct image_disc *disc;
-	struct image_error err;
+	struct burn_error err;
 	struct image_sector *s = malloc(sizeof(*s));
 	uint8_t sector[2448];
 	int32_t lba = -300;
@@ -633,6 +633,18 @@ START_TEST(decoder_wrong_lead_in)
 END_TEST
 
 /* Lead-in frames that are position frames of track 1: not a TOC. */
+/* Why the decoder refused the lead-in, or NULL; the text lives until the next call. */
+static const char *
+decoder_toc_reason(const struct image_decoder *dec)
+{
+	static struct burn_error why;
+
+	if (image_decoder_toc_failure(dec, &why) == 0)
+		return NULL;
+	ck_assert_int_eq(why.result, BURN_E_STREAM_NOT_SUPPORTED);
+	return why.reason;
+}
+
 START_TEST(decoder_rejects_lead_in_without_toc)
 {
 	struct image_decoder *dec;
@@ -644,7 +656,7 @@ START_TEST(decoder_rejects_lead_in_without_toc)
 	subchannel_encode(CD_SECTOR_RAW, sector + 2352, q, false);
 	ck_assert_int_eq(image_decoder_feed(dec, sector, s), -EBADMSG);
 	ck_assert(s->events & IMAGE_EVENT_TOC_BAD);
-	ck_assert_ptr_nonnull(strstr(image_decoder_toc_error(dec), "not a TOC entry"));
+	ck_assert_ptr_nonnull(strstr(decoder_toc_reason(dec), "not a TOC entry"));
 	ck_assert_ptr_null(image_decoder_toc(dec));
 	ck_assert_uint_eq(image_decoder_expected_sectors(dec), 0);
 	/* later sectors decode without repeating the error */
@@ -657,7 +669,7 @@ START_TEST(decoder_rejects_lead_in_without_toc)
 	for (int i = 0; i < 611; i++)
 		ck_assert_int_eq(image_decoder_feed(dec, sector, s), 0);
 	ck_assert_int_eq(image_decoder_feed(dec, sector, s), -EBADMSG);
-	ck_assert_str_eq(image_decoder_toc_error(dec), "no valid TOC entry in the 612 lead-in "
+	ck_assert_str_eq(decoder_toc_reason(dec), "no valid TOC entry in the 612 lead-in "
 			 "sectors up to LBA -22039");
 	ck_assert_uint_eq(image_decoder_stats(dec)->q_crc_errors, 612);
 	image_decoder_destroy(dec);
@@ -667,7 +679,7 @@ START_TEST(decoder_rejects_lead_in_without_toc)
 	subq_build_position(q, 0, 1, 0, 150, -150);
 	subchannel_encode(CD_SECTOR_RAW, sector + 2352, q, true);
 	ck_assert_int_eq(image_decoder_feed(dec, sector, s), -EBADMSG);
-	ck_assert_ptr_nonnull(strstr(image_decoder_toc_error(dec), "without a complete TOC"));
+	ck_assert_ptr_nonnull(strstr(decoder_toc_reason(dec), "without a complete TOC"));
 	image_decoder_destroy(dec);
 	free(s);
 }
@@ -699,7 +711,7 @@ START_TEST(decoder_feed_at_order)
 		char *dir = test_mkdtemp("img"), *iso = fx_path(dir, "data.iso");
 		struct image_encoder *enc;
 		struct image_disc *disc;
-		struct image_error err;
+		struct burn_error err;
 		uint8_t sec[2368];
 		int32_t lba = -22650;
 
@@ -731,12 +743,12 @@ START_TEST(encoder_lead_in_limits)
 	char *dir = test_mkdtemp("img"), *iso = fx_path(dir, "data.iso");
 	struct image_encoder *enc;
 	struct image_disc *disc;
-	struct image_error err;
+	struct burn_error err;
 
 	fx_make_iso(iso, 300, 300);
 	disc = open_one(iso, 0);
 	ck_assert_int_eq(image_encoder_create(&enc, disc, CD_SECTOR_PQ, 161, &err), -EINVAL);
-	ck_assert_ptr_nonnull(strstr(err.msg, "needs 162 to 45150"));
+	ck_assert_ptr_nonnull(strstr(err.reason, "needs 162 to 45150"));
 	ck_assert_int_eq(image_encoder_create(&enc, disc, CD_SECTOR_PQ, 45151, &err), -EINVAL);
 	ck_assert_int_eq(image_encoder_create(&enc, disc, (enum cd_sector_type)4, 1000, &err),
 			 -EINVAL);
@@ -797,7 +809,7 @@ slurp(const char *path, size_t *len)
 static int
 open_stream_growing(struct image_disc **disc, enum image_stream_kind kind, const char *name,
 		    const uint8_t *data, size_t len, const struct image_source *src,
-		    size_t *last_need, struct image_error *err)
+		    size_t *last_need, struct burn_error *err)
 {
 	size_t have = 0, need = 0;
 	int ret;
@@ -821,7 +833,7 @@ check_stream_equals_file(const char *path, enum image_stream_kind kind, size_t w
 	struct image_source src = { mem_source_read, &m };
 	struct image_disc *file_disc = open_one(path, 0), *disc = NULL;
 	struct image_encoder *a, *b;
-	struct image_error err;
+	struct burn_error err;
 	uint8_t x[5000], y[5000];
 	size_t len, need = 0;
 	ssize_t n, k;
@@ -829,7 +841,7 @@ check_stream_equals_file(const char *path, enum image_stream_kind kind, size_t w
 	m.data = slurp(path, &len);
 	m.len = len;
 	ck_assert_msg(open_stream_growing(&disc, kind, "in", m.data, len, &src, &need,
-					  &err) == 0, "%s", err.msg);
+					  &err) == 0, "%s", err.reason);
 	ck_assert_uint_eq(need, want_need);
 	compare_toc(image_disc_toc(disc), image_disc_toc(file_disc));
 	ck_assert_ok(image_encoder_create(&a, file_disc, CD_SECTOR_PQ, 200, &err));
@@ -854,7 +866,7 @@ check_stream_equals_file(const char *path, enum image_stream_kind kind, size_t w
 	ck_assert_int_eq(n, -ENODATA);
 	snprintf((char *)x, sizeof(x), "in: the input ended after %llu of %llu bytes",
 		 (unsigned long long)m.len, (unsigned long long)image_disc_stream_end(disc));
-	ck_assert_str_eq(err.msg, (char *)x);
+	ck_assert_str_eq(err.reason, (char *)x);
 	image_encoder_destroy(b);
 	image_disc_destroy(disc);
 	image_disc_destroy(file_disc);
@@ -892,7 +904,7 @@ START_TEST(stream_disc_rules)
 	struct mem_source m = { 0 };
 	struct image_source src = { mem_source_read, &m };
 	struct image_disc *disc;
-	struct image_error err;
+	struct burn_error err;
 	size_t len, need;
 	uint8_t *data;
 
@@ -900,7 +912,7 @@ START_TEST(stream_disc_rules)
 	data = slurp(path, &len);
 	ck_assert_int_eq(open_stream_growing(&disc, IMAGE_STREAM_WAV, "song.wav", data, len,
 					     &src, &need, &err), -EINVAL);
-	ck_assert_str_eq(err.msg, "song.wav: WAV must be 16-bit stereo 44.1 kHz PCM, this is "
+	ck_assert_str_eq(err.reason, "song.wav: WAV must be 16-bit stereo 44.1 kHz PCM, this is "
 			 "format 1, 1 channel(s), 22050 Hz, 8-bit");
 	free(data);
 
@@ -908,17 +920,17 @@ START_TEST(stream_disc_rules)
 	data = slurp(path, &len);
 	ck_assert_int_eq(open_stream_growing(&disc, IMAGE_STREAM_WAV, "song.wav", data, len,
 					     &src, &need, &err), -EINVAL);
-	ck_assert_str_eq(err.msg, "song.wav: track 1 is 299 sectors long; a track needs at least 300 "
+	ck_assert_str_eq(err.reason, "song.wav: track 1 is 299 sectors long; a track needs at least 300 "
 			 "sectors (4 seconds)");
 	/* the whole input, known to be the whole input: the file's checks */
 	ck_assert_int_eq(image_disc_open_stream(&disc, IMAGE_STREAM_WAV, "song.wav", data, 30,
 						&need, &src, IMAGE_DISC_INPUT_ENDED, &err),
 			 -EINVAL);
-	ck_assert_str_eq(err.msg, "song.wav: WAV fmt chunk is truncated");
+	ck_assert_str_eq(err.reason, "song.wav: WAV fmt chunk is truncated");
 	ck_assert_int_eq(image_disc_open_stream(&disc, IMAGE_STREAM_WAV, "song.wav", data, 100,
 						&need, &src, IMAGE_DISC_INPUT_ENDED, &err),
 			 -EINVAL);
-	ck_assert_str_eq(err.msg, "song.wav: WAV data chunk announces 703248 bytes but the file "
+	ck_assert_str_eq(err.reason, "song.wav: WAV data chunk announces 703248 bytes but the file "
 			 "holds only 56");
 	free(data);
 
@@ -930,11 +942,11 @@ START_TEST(stream_disc_rules)
 	ck_assert_int_eq(image_disc_open_stream(&disc, IMAGE_STREAM_ISO, "disc.iso", data,
 						34815, &need, &src, IMAGE_DISC_INPUT_ENDED,
 						&err), -EINVAL);
-	ck_assert_str_eq(err.msg, "disc.iso: no ISO 9660 primary volume descriptor at sector 16");
+	ck_assert_str_eq(err.reason, "disc.iso: no ISO 9660 primary volume descriptor at sector 16");
 	data[16 * 2048 + 1] = 'X';
 	ck_assert_int_eq(image_disc_open_stream(&disc, IMAGE_STREAM_ISO, "disc.iso", data,
 						34816, &need, &src, 0, &err), -EINVAL);
-	ck_assert_str_eq(err.msg, "disc.iso: no ISO 9660 primary volume descriptor at sector 16");
+	ck_assert_str_eq(err.reason, "disc.iso: no ISO 9660 primary volume descriptor at sector 16");
 	free(data);
 
 	/* a lead-out one sector past 79:59:74 */
@@ -942,7 +954,7 @@ START_TEST(stream_disc_rules)
 	data = slurp(path, &len);
 	ck_assert_int_eq(image_disc_open_stream(&disc, IMAGE_STREAM_ISO, "disc.iso", data, len,
 						&need, &src, 0, &err), -EINVAL);
-	ck_assert_ptr_nonnull(strstr(err.msg, "disc is too long: lead-out at 80:00:00 (LBA 359850)"));
+	ck_assert_ptr_nonnull(strstr(err.reason, "disc is too long: lead-out at 80:00:00 (LBA 359850)"));
 	free(data);
 	test_rmtree(dir);
 	free(path);
@@ -981,7 +993,7 @@ START_TEST(wav_chunk_limit)
 	struct image_source src = { mem_source_read, &m };
 	const char *in[1] = { path };
 	struct image_disc *disc;
-	struct image_error err;
+	struct burn_error err;
 	size_t have = 0, need;
 	int ret;
 	FILE *f;
@@ -1011,7 +1023,7 @@ START_TEST(wav_chunk_limit)
 	ck_assert_int_eq(fclose(f), 0);
 	ck_assert_int_eq(image_disc_open(&disc, in, 1, 0, &err), wav_chunk_cases[_i].ret);
 	if (wav_chunk_cases[_i].ret < 0)
-		ck_assert_str_eq(strchr(err.msg, ':'),
+		ck_assert_str_eq(strchr(err.reason, ':'),
 				 ": WAV has no data chunk among its first 256 chunks");
 	image_disc_destroy(disc);
 	test_rmtree(dir);
@@ -1023,12 +1035,12 @@ END_TEST
 
 START_TEST(mcn_check_digit)
 {
-	struct image_error err;
+	struct burn_error err;
 
 	ck_assert_int_eq(image_mcn_check("0123456789012", &err), 0);
 	ck_assert_int_eq(image_mcn_check("4006381333931", &err), 0);
 	ck_assert_int_eq(image_mcn_check("0123456789013", &err), -EINVAL);
-	ck_assert_str_eq(err.msg, "catalog number 0123456789013 has a wrong check digit "
+	ck_assert_str_eq(err.reason, "catalog number 0123456789013 has a wrong check digit "
 			 "(expected 2)");
 	ck_assert_int_eq(image_mcn_check("12345", &err), -EINVAL);
 }

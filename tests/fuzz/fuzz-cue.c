@@ -91,7 +91,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static FILE *null;
 	struct image_disc *disc = NULL;
-	struct image_error err;
+	struct burn_error err;
 	const char *inputs[1];
 	char *cue;
 	int ret;

@@ -58,7 +58,7 @@ stream(const uint8_t *file, size_t len, unsigned in)
 	const char *name = in & FLAG_WAV ? "fuzz.wav" : "fuzz.iso";
 	unsigned flags = in & FLAG_OVERBURN ? IMAGE_DISC_OVERBURN : 0;
 	struct image_disc *disc = NULL;
-	struct image_error err;
+	struct burn_error err;
 	size_t have = 0, need;
 	int ret;
 
@@ -96,7 +96,7 @@ file(const uint8_t *bytes, size_t len, unsigned in)
 	char *path = fuzz_scratch_file(in & FLAG_WAV ? "fuzz.wav" : "fuzz.iso", bytes, len);
 	const char *inputs[] = { path };
 	struct image_disc *disc = NULL;
-	struct image_error err;
+	struct burn_error err;
 	uint64_t size = len;
 	int ret;
 
