@@ -522,10 +522,8 @@ burn_job_finish(struct burn_job *job, struct burn_error *err)
 bool
 burn_job_input_complete(struct burn_job *job)
 {
-	bool complete;
-
 	pthread_mutex_lock(&job->lock);
-	complete = job->disc && job->accepted >= job->declared;
+	bool complete = job->disc && job->accepted >= job->declared;
 	pthread_mutex_unlock(&job->lock);
 	return complete;
 }
@@ -533,10 +531,8 @@ burn_job_input_complete(struct burn_job *job)
 uint64_t
 burn_job_bytes(struct burn_job *job)
 {
-	uint64_t n;
-
 	pthread_mutex_lock(&job->lock);
-	n = job->accepted;
+	uint64_t n = job->accepted;
 	pthread_mutex_unlock(&job->lock);
 	return n;
 }

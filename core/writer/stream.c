@@ -643,24 +643,24 @@ burn_stream_complete(struct burn_stream *s)
 	return done;
 }
 
-uint64_t
-burn_stream_trailing(struct burn_stream *s)
+/* One counter of @s, read under its lock. */
+static uint64_t
+stream_counter(struct burn_stream *s, const uint64_t *counter)
 {
-	uint64_t n;
-
 	pthread_mutex_lock(&s->mu);
-	n = s->trailing_zero;
+	uint64_t n = *counter;
 	pthread_mutex_unlock(&s->mu);
 	return n;
 }
 
 uint64_t
+burn_stream_trailing(struct burn_stream *s)
+{
+	return stream_counter(s, &s->trailing_zero);
+}
+
+uint64_t
 burn_stream_written(struct burn_stream *s)
 {
-	uint64_t n;
-
-	pthread_mutex_lock(&s->mu);
-	n = s->written;
-	pthread_mutex_unlock(&s->mu);
-	return n;
+	return stream_counter(s, &s->written);
 }
