@@ -8,7 +8,6 @@
 #include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,19 +75,9 @@ cue_fail_with(struct cue_state *st, const struct burn_error *e)
 	return burn_error_set(st->err, e->result, "%s:%u: %s", st->cue_path, st->line, e->reason);
 }
 
-/* The current line breaks a rule; returns -EINVAL. */
-__attribute__((format(printf, 2, 3)))
-static int
-cue_fail(struct cue_state *st, const char *fmt, ...)
-{
-	struct burn_error e;
-	va_list ap;
-
-	va_start(ap, fmt);
-	burn_error_vset(&e, BURN_E_STREAM_NOT_SUPPORTED, fmt, ap);
-	va_end(ap);
-	return cue_fail_with(st, &e);
-}
+/* The current line of the cue sheet breaks a rule; returns -EINVAL. */
+#define cue_fail(st, fmt, ...) \
+	image_disc_fail((st)->err, "%s:%u: " fmt, (st)->cue_path, (st)->line, __VA_ARGS__)
 
 /* Copies @src into @dst of @size bytes, cutting it if needed. */
 static void

@@ -9,7 +9,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,18 +42,6 @@ const struct image_toc *
 image_disc_toc(const struct image_disc *disc)
 {
 	return &disc->toc;
-}
-
-int
-image_disc_fail(struct burn_error *err, const char *fmt, ...)
-{
-	va_list ap;
-	int ret;
-
-	va_start(ap, fmt);
-	ret = burn_error_vset(err, BURN_E_STREAM_NOT_SUPPORTED, fmt, ap);
-	va_end(ap);
-	return ret;
 }
 
 int

@@ -98,10 +98,10 @@ struct image_probe {
 
 /*
  * Records that the input breaks a rule (BURN_E_STREAM_NOT_SUPPORTED, the
- * reason from @fmt) in @err (may be NULL); returns -EINVAL.
+ * reason from the printf-style arguments) in @err (may be NULL); returns
+ * -EINVAL.
  */
-__attribute__((format(printf, 2, 3)))
-int image_disc_fail(struct burn_error *err, const char *fmt, ...);
+#define image_disc_fail(err, ...) burn_error_set(err, BURN_E_STREAM_NOT_SUPPORTED, __VA_ARGS__)
 
 /* Adds a file to @disc and returns its index, or -ENOMEM. Takes a copy of @path. */
 int image_disc_add_file(struct image_disc *disc, const char *path,
