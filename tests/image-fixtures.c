@@ -271,3 +271,14 @@ fx_compare_toc(const struct image_toc *a, const struct image_toc *b)
 		ck_assert_str_eq(x->isrc, y->isrc);
 	}
 }
+
+Suite *
+fx_suite(const char *suite_name, const char *tcase_name, TCase **tc)
+{
+	Suite *s = suite_create(suite_name);
+
+	*tc = tcase_create(tcase_name);
+	tcase_set_timeout(*tc, 600);
+	suite_add_tcase(s, *tc);
+	return s;
+}

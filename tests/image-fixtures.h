@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <check.h>
+
 #include "image-disc.h"
 
 /* Layout of the audio fixture (LBAs; the .bin starts at LBA 0). */
@@ -68,3 +70,9 @@ struct image_disc *fx_open_disc(const char *path, unsigned flags);
 
 /* Asserts that TOCs @a and @b agree in tracks, indexes, lead-out, MCN and ISRCs. */
 void fx_compare_toc(const struct image_toc *a, const struct image_toc *b);
+
+/*
+ * A suite @suite_name of one tcase @tcase_name (600 s timeout), stored in
+ * *@tc for the caller to add its tests to.
+ */
+Suite *fx_suite(const char *suite_name, const char *tcase_name, TCase **tc);

@@ -20,213 +20,224 @@
 
 #define TEST_LEAD_IN 1000
 
+/*
+ * An input file for a job: an editor's WAV of the given format when
+ * @wav_rate is set, else an ISO of @iso_sectors whose PVD says
+ * @pvd_sectors.
+ */
+struct job_input {
+	const char *name;
+	uint32_t iso_sectors, pvd_sectors;
+	unsigned wav_tag, wav_channels, wav_rate, wav_bits;
+	uint32_t wav_junk;
+};
 
-/* Runs a job whose sink only counts, writing @len bytes of @data in 4093s. */
+/* A job run to its failure, and what it used. */
+struct failing_run {
+	char *dir, *path;		/* the input file, in a temporary directory */
+	uint8_t *data;			/* its bytes */
+	size_t len;
+	struct job_sink s;		/* PQ, counting only unless told more */
+	struct burn_error werr, err;	/* the first failed write's error; the finish's */
+	int wret;			/* that write's return; 0 = every write took its bytes */
+};
+
+static void
+run_start(struct failing_run *r, const struct job_input *in)
+{
+	memset(r, 0, sizeof(*r));
+	r->dir = test_mkdtemp("job");
+	if (in->wav_rate) {
+		r->path = fx_make_editor_wav(r->dir, in->name, in->wav_tag, in->wav_channels,
+					     in->wav_rate, in->wav_bits, in->wav_junk);
+	} else {
+		r->path = fx_path(r->dir, in->name);
+		fx_make_iso(r->path, in->iso_sectors, in->pvd_sectors);
+	}
+	r->data = fx_slurp(r->path, &r->len);
+	job_sink_init(&r->s, CD_SECTOR_PQ);
+}
+
+/*
+ * Runs a job named @name into the sink, writing the first @len bytes of
+ * the input (all when it has fewer) in 4093s; returns the finish's result.
+ */
 static int
-run_failing(const char *name, enum burn_job_kind kind, const uint8_t *data, size_t len,
-	    struct job_sink *s, struct burn_error *write_err, int *write_ret, struct burn_error *err)
+run_failing(struct failing_run *r, const char *name, enum burn_job_kind kind, size_t len)
 {
 	struct burn_job *job;
 	size_t at = 0;
 	int ret;
 
-	ck_assert_ok(burn_job_create(name, kind, CD_SECTOR_PQ, TEST_LEAD_IN, job_sink_push, s, &job,
-				     err));
-	*write_ret = 0;
-	while (at < len && *write_ret == 0) {
+	if (len > r->len)
+		len = r->len;
+	ck_assert_ok(burn_job_create(name, kind, CD_SECTOR_PQ, TEST_LEAD_IN, job_sink_push, &r->s,
+				     &job, &r->err));
+	r->wret = 0;
+	while (at < len && r->wret == 0) {
 		size_t n = len - at < 4093 ? len - at : 4093;
-		ssize_t r = burn_job_write(job, data + at, n, write_err);
+		ssize_t w = burn_job_write(job, r->data + at, n, &r->werr);
 
-		if (r < 0)
-			*write_ret = (int)r;
+		if (w < 0)
+			r->wret = (int)w;
 		else
-			ck_assert_int_eq(r, (ssize_t)n);
+			ck_assert_int_eq(w, (ssize_t)n);
 		at += n;
 	}
-	if (*write_ret < 0) {
+	if (r->wret < 0) {
 		/* every later write fails the same way */
 		struct burn_error again;
 
-		ck_assert_int_eq(burn_job_write(job, data, 1, &again), *write_ret);
-		ck_assert_uint_eq(again.result, write_err->result);
-		ck_assert_str_eq(again.reason, write_err->reason);
+		ck_assert_int_eq(burn_job_write(job, r->data, 1, &again), r->wret);
+		ck_assert_uint_eq(again.result, r->werr.result);
+		ck_assert_str_eq(again.reason, r->werr.reason);
 	}
-	ret = burn_job_finish(job, err);
-	ck_assert(!burn_job_input_complete(job) || *write_ret < 0);
+	ret = burn_job_finish(job, &r->err);
+	ck_assert(!burn_job_input_complete(job) || r->wret < 0);
 	burn_job_destroy(job);
 	return ret;
 }
 
+/* Frees what @r used and removes its directory. */
+static void
+run_cleanup(struct failing_run *r)
+{
+	job_sink_fini(&r->s);
+	free(r->data);
+	test_rmtree(r->dir);
+	free(r->path);
+	free(r->dir);
+}
+
 /*
- * Inputs a job refuses from their header: an ISO of @iso_sectors with a
- * PVD that says @pvd_sectors (@wav_rate 0), or an editor's WAV; @len
- * bytes are written (SIZE_MAX: all), after @pvd_byte_zeroed when set.
- * The write fails with @write_ret (0: only the finish does); either way
- * the finish gives -EINVAL, @result and @reason, and nothing reached the
+ * Inputs a job refuses from their header; @len bytes are written
+ * (SIZE_MAX: all), after @pvd_byte_zeroed when set. The write fails with
+ * @write_ret (0: only the finish does); either way the finish gives
+ * -EINVAL, BURN_E_STREAM_NOT_SUPPORTED and @reason, and nothing reached the
  * sink unless @sink_may_run.
  */
 static const struct {
-	const char *name;
-	uint32_t iso_sectors, pvd_sectors;
-	unsigned wav_tag, wav_channels, wav_rate, wav_bits;
-	uint32_t wav_junk;
+	struct job_input in;
 	size_t len;
 	bool pvd_byte_zeroed, sink_may_run;
 	int write_ret;
 	const char *reason;
 } refused[] = {
-	{ "song.wav", 0, 0, 3, 2, 48000, 32, 0, SIZE_MAX, false, false, -EINVAL,
+	{ { "song.wav", 0, 0, 3, 2, 48000, 32, 0 }, SIZE_MAX, false, false, -EINVAL,
 	  "song.wav: WAV must be 16-bit stereo 44.1 kHz PCM, this is format 3, 2 channel(s), 48000 Hz, 32-bit" },
 	/* a header longer than the ring cannot be held */
-	{ "long.wav", 0, 0, 1, 2, 44100, 16, 2 * BURN_JOB_BUFFER_SIZE, SIZE_MAX, false, false,
+	{ { "long.wav", 0, 0, 1, 2, 44100, 16, 2 * BURN_JOB_BUFFER_SIZE }, SIZE_MAX, false, false,
 	  -EINVAL, "long.wav: the header runs to byte 2097204; a burn job holds at most 1048576 bytes before the track's data" },
 	/* 20000 bytes and the end: too short to hold sector 16 */
-	{ "disc.iso", 400, 400, 0, 0, 0, 0, 0, 20000, false, false, 0,
+	{ { "disc.iso", 400, 400 }, 20000, false, false, 0,
 	  "disc.iso: no ISO 9660 primary volume descriptor at sector 16" },
 	/* sector 16 arrived and is something else: the write says so */
-	{ "disc.iso", 400, 400, 0, 0, 0, 0, 0, SIZE_MAX, true, false, -EINVAL,
+	{ { "disc.iso", 400, 400 }, SIZE_MAX, true, false, -EINVAL,
 	  "disc.iso: no ISO 9660 primary volume descriptor at sector 16" },
 	/* an empty .iso */
-	{ "disc.iso", 400, 400, 0, 0, 0, 0, 0, 0, false, false, 0,
+	{ { "disc.iso", 400, 400 }, 0, false, false, 0,
 	  "disc.iso: no ISO 9660 primary volume descriptor at sector 16" },
 	/* a PVD that declares a 3-second disc */
-	{ "disc.iso", 225, 225, 0, 0, 0, 0, 0, SIZE_MAX, false, false, -EINVAL,
+	{ { "disc.iso", 225, 225 }, SIZE_MAX, false, false, -EINVAL,
 	  "disc.iso: track 1 is 225 sectors long; a track needs at least 300 sectors (4 seconds)" },
 	/* an ISO that goes on past its PVD's volume size breaks the file's rule */
-	{ "disc.iso", 400, 350, 0, 0, 0, 0, 0, SIZE_MAX, false, true, -EINVAL,
+	{ { "disc.iso", 400, 350 }, SIZE_MAX, false, true, -EINVAL,
 	  "disc.iso: the input goes on past the 716800 bytes its ISO 9660 primary volume descriptor declares" },
 };
 
 START_TEST(header_refused)
 {
-	char *dir = test_mkdtemp("job"), *path;
-	struct burn_error werr, err;
-	struct job_sink s;
-	uint8_t *data;
-	size_t len;
-	int wret;
+	const struct job_input *in = &refused[_i].in;
+	struct failing_run r;
 
-	if (refused[_i].wav_rate) {
-		path = fx_make_editor_wav(dir, refused[_i].name, refused[_i].wav_tag,
-					  refused[_i].wav_channels, refused[_i].wav_rate,
-					  refused[_i].wav_bits, refused[_i].wav_junk);
-	} else {
-		path = fx_path(dir, refused[_i].name);
-		fx_make_iso(path, refused[_i].iso_sectors, refused[_i].pvd_sectors);
-	}
-	data = fx_slurp(path, &len);
+	run_start(&r, in);
 	if (refused[_i].pvd_byte_zeroed)
-		data[16 * 2048] = 0;
-	if (refused[_i].len < len)
-		len = refused[_i].len;
-	job_sink_init(&s, CD_SECTOR_PQ);
-	ck_assert_int_eq(run_failing(refused[_i].name, refused[_i].wav_rate ? BURN_JOB_WAV :
-				     BURN_JOB_ISO, data, len, &s, &werr, &wret, &err), -EINVAL);
-	ck_assert_int_eq(wret, refused[_i].write_ret);
-	if (wret < 0) {
-		ck_assert_uint_eq(werr.result, BURN_E_STREAM_NOT_SUPPORTED);
-		ck_assert_str_eq(werr.reason, refused[_i].reason);
+		r.data[16 * 2048] = 0;
+	ck_assert_int_eq(run_failing(&r, in->name, in->wav_rate ? BURN_JOB_WAV : BURN_JOB_ISO,
+				     refused[_i].len), -EINVAL);
+	ck_assert_int_eq(r.wret, refused[_i].write_ret);
+	if (r.wret < 0) {
+		ck_assert_uint_eq(r.werr.result, BURN_E_STREAM_NOT_SUPPORTED);
+		ck_assert_str_eq(r.werr.reason, refused[_i].reason);
 	}
-	ck_assert_uint_eq(err.result, BURN_E_STREAM_NOT_SUPPORTED);
-	ck_assert_str_eq(err.reason, refused[_i].reason);
+	ck_assert_uint_eq(r.err.result, BURN_E_STREAM_NOT_SUPPORTED);
+	ck_assert_str_eq(r.err.reason, refused[_i].reason);
 	if (!refused[_i].sink_may_run)
-		ck_assert_uint_eq(s.calls, 0);
-	job_sink_fini(&s);
-	free(data);
-	test_rmtree(dir);
-	free(path);
-	free(dir);
+		ck_assert_uint_eq(r.s.calls, 0);
+	run_cleanup(&r);
 }
 END_TEST
 
-/* The input stops before the bytes its header declares. */
+/*
+ * The input stops before the bytes its header declares: _i 0, an ISO cut
+ * after 300 of its 400 sectors; _i 1, an editor's WAV cut at 500000 bytes.
+ */
 START_TEST(input_ends_early)
 {
-	char *dir = test_mkdtemp("job"), *iso = fx_path(dir, "disc.iso");
-	char *wav = fx_make_editor_wav(dir, "song.wav", 1, 2, 44100, 16, 0);
-	struct burn_error werr, err;
-	struct job_sink s;
-	uint8_t *data;
-	size_t len;
-	int wret;
+	static const struct job_input inputs[] = {
+		{ "disc.iso", 400, 400 },
+		{ "song.wav", 0, 0, 1, 2, 44100, 16, 0 },
+	};
+	static const char *const reasons[] = {
+		"disc.iso: the input ended after 614400 of 819200 bytes",
+		"song.wav: the input ended after 500000 of 1506347 bytes",
+	};
+	struct failing_run r;
 
-	fx_make_iso(iso, 400, 400);
-	data = fx_slurp(iso, &len);
-	job_sink_init(&s, CD_SECTOR_PQ);
-	job_sink_expect(&s, iso, CD_SECTOR_PQ, TEST_LEAD_IN);
-	ck_assert_int_eq(run_failing("disc.iso", BURN_JOB_ISO, data, 300 * 2048, &s, &werr, &wret,
-				     &err), -EIO);
-	ck_assert_int_eq(wret, 0);
-	ck_assert_uint_eq(err.result, BURN_E_HANDLE_EOF);
-	ck_assert_str_eq(err.reason, "disc.iso: the input ended after 614400 of 819200 bytes");
-	/*
-	 * What did go out is the stream's beginning, in whole chunks, up to the
-	 * last whole input sector (the lead-in count includes the pre-gap).
-	 */
-	ck_assert_msg(s.mismatch[0] == 0, "%s", s.mismatch);
-	ck_assert_uint_le(s.bytes, (uint64_t)(TEST_LEAD_IN + 300) * 2368);
-	ck_assert_uint_ge(s.bytes, (uint64_t)(TEST_LEAD_IN + 300) * 2368 - BURN_JOB_CHUNK_SIZE);
-	ck_assert_uint_eq(s.toc_events, 1);
-	ck_assert(!image_decoder_complete(s.dec));
-	job_sink_fini(&s);
-	free(data);
-
-	data = fx_slurp(wav, &len);
-	job_sink_init(&s, CD_SECTOR_PQ);
-	ck_assert_int_eq(run_failing("song.wav", BURN_JOB_WAV, data, 500000, &s, &werr, &wret,
-				     &err), -EIO);
-	ck_assert_uint_eq(err.result, BURN_E_HANDLE_EOF);
-	ck_assert_str_eq(err.reason, "song.wav: the input ended after 500000 of 1506347 bytes");
-	job_sink_fini(&s);
-	free(data);
-	test_rmtree(dir);
-	free(wav);
-	free(iso);
-	free(dir);
+	run_start(&r, &inputs[_i]);
+	if (!_i)
+		job_sink_expect(&r.s, r.path, CD_SECTOR_PQ, TEST_LEAD_IN);
+	ck_assert_int_eq(run_failing(&r, inputs[_i].name, _i ? BURN_JOB_WAV : BURN_JOB_ISO,
+				     _i ? 500000 : 300 * 2048), -EIO);
+	ck_assert_int_eq(r.wret, 0);
+	ck_assert_uint_eq(r.err.result, BURN_E_HANDLE_EOF);
+	ck_assert_str_eq(r.err.reason, reasons[_i]);
+	if (!_i) {
+		/*
+		 * What did go out is the stream's beginning, in whole chunks, up
+		 * to the last whole input sector (the lead-in count includes the
+		 * pre-gap).
+		 */
+		ck_assert_msg(r.s.mismatch[0] == 0, "%s", r.s.mismatch);
+		ck_assert_uint_le(r.s.bytes, (uint64_t)(TEST_LEAD_IN + 300) * 2368);
+		ck_assert_uint_ge(r.s.bytes,
+				  (uint64_t)(TEST_LEAD_IN + 300) * 2368 - BURN_JOB_CHUNK_SIZE);
+		ck_assert_uint_eq(r.s.toc_events, 1);
+		ck_assert(!image_decoder_complete(r.s.dec));
+	}
+	run_cleanup(&r);
 }
 END_TEST
 
 /* The sink's error reaches the writer and burn_job_finish() unchanged. */
 START_TEST(sink_error_passed_on)
 {
-	char *dir = test_mkdtemp("job"), *iso = fx_path(dir, "disc.iso");
-	struct burn_error werr, err;
-	struct job_sink s;
-	uint8_t *data;
-	size_t len;
-	int wret;
+	static const struct job_input iso = { "disc.iso", 700, 700 };
+	struct failing_run r;
 
 	/* more input than the ring holds: the writer must see the failure */
-	fx_make_iso(iso, 700, 700);
-	data = fx_slurp(iso, &len);
-	job_sink_init(&s, CD_SECTOR_PQ);
-	s.fail_after = 200000;
-	s.fail_ret = burn_error_set(&s.fail_error, BURN_E_LOSS_OF_STREAMING,
-				    "writing LBA -916..-890: the drive ran out of data");
-	ck_assert_int_eq(run_failing("disc.iso", BURN_JOB_ISO, data, len, &s, &werr, &wret, &err),
-			 -EIO);
-	ck_assert_int_eq(wret, -EIO);
-	ck_assert_uint_eq(werr.result, BURN_E_LOSS_OF_STREAMING);
-	ck_assert_str_eq(werr.reason, "writing LBA -916..-890: the drive ran out of data");
-	ck_assert_uint_eq(err.result, BURN_E_LOSS_OF_STREAMING);
-	ck_assert_str_eq(err.reason, werr.reason);
-	ck_assert_uint_le(s.bytes, 200000);
-	job_sink_fini(&s);
+	run_start(&r, &iso);
+	r.s.fail_after = 200000;
+	r.s.fail_ret = burn_error_set(&r.s.fail_error, BURN_E_LOSS_OF_STREAMING,
+				      "writing LBA -916..-890: the drive ran out of data");
+	ck_assert_int_eq(run_failing(&r, "disc.iso", BURN_JOB_ISO, SIZE_MAX), -EIO);
+	ck_assert_int_eq(r.wret, -EIO);
+	ck_assert_uint_eq(r.werr.result, BURN_E_LOSS_OF_STREAMING);
+	ck_assert_str_eq(r.werr.reason, "writing LBA -916..-890: the drive ran out of data");
+	ck_assert_uint_eq(r.err.result, BURN_E_LOSS_OF_STREAMING);
+	ck_assert_str_eq(r.err.reason, r.werr.reason);
+	ck_assert_uint_le(r.s.bytes, 200000);
+	job_sink_fini(&r.s);
 
 	/* RAW: the same, on the writer's own call */
-	job_sink_init(&s, CD_SECTOR_PQ);
-	s.fail_after = 10000;
-	s.fail_ret = burn_error_set(&s.fail_error, BURN_E_NOT_ENOUGH_SPACE, "no room");
-	ck_assert_int_eq(run_failing("track.bin", BURN_JOB_RAW, data, 20000, &s, &werr, &wret,
-				     &err), -ENOSPC);
-	ck_assert_int_eq(wret, -ENOSPC);
-	ck_assert_str_eq(werr.reason, "no room");
-	ck_assert_uint_eq(err.result, BURN_E_NOT_ENOUGH_SPACE);
-	job_sink_fini(&s);
-	free(data);
-	test_rmtree(dir);
-	free(iso);
-	free(dir);
+	job_sink_init(&r.s, CD_SECTOR_PQ);
+	r.s.fail_after = 10000;
+	r.s.fail_ret = burn_error_set(&r.s.fail_error, BURN_E_NOT_ENOUGH_SPACE, "no room");
+	ck_assert_int_eq(run_failing(&r, "track.bin", BURN_JOB_RAW, 20000), -ENOSPC);
+	ck_assert_int_eq(r.wret, -ENOSPC);
+	ck_assert_str_eq(r.werr.reason, "no room");
+	ck_assert_uint_eq(r.err.result, BURN_E_NOT_ENOUGH_SPACE);
+	run_cleanup(&r);
 }
 END_TEST
 
@@ -372,25 +383,17 @@ START_TEST(create_checks_arguments)
 	burn_job_destroy(NULL);
 }
 
-static Suite *
-burn_job_errors_suite(void)
+int
+main(void)
 {
-	Suite *s = suite_create("burn-job-errors");
-	TCase *tc = tcase_create("errors");
+	TCase *tc;
+	Suite *s = fx_suite("burn-job-errors", "errors", &tc);
 
-	tcase_set_timeout(tc, 600);
 	tcase_add_loop_test(tc, header_refused, 0, sizeof(refused) / sizeof(refused[0]));
-	tcase_add_test(tc, input_ends_early);
+	tcase_add_loop_test(tc, input_ends_early, 0, 2);
 	tcase_add_test(tc, sink_error_passed_on);
 	tcase_add_test(tc, cancel_wakes_writer);
 	tcase_add_test(tc, kind_for_name);
 	tcase_add_test(tc, create_checks_arguments);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
-int
-main(void)
-{
-	return test_run_suite(burn_job_errors_suite());
+	return test_run_suite(s);
 }

@@ -108,29 +108,43 @@ check_stream_equals_file(const char *path, enum image_stream_kind kind, size_t w
 	free((void *)m.data);
 }
 
-START_TEST(stream_disc_iso)
+/* _i: an ISO (whose header ends with its PVD), a WAV (44 header bytes) */
+START_TEST(stream_disc_like_file)
 {
-	char *dir = test_mkdtemp("img"), *iso = fx_path(dir, "data.iso");
+	char *dir = test_mkdtemp("img"), *path = fx_path(dir, _i ? "a.wav" : "data.iso");
 
-	fx_make_iso(iso, 400, 400);
-	check_stream_equals_file(iso, IMAGE_STREAM_ISO, 17 * 2048);
+	if (_i)
+		fx_make_wav(path, 1, 2, 44100, 16, 350 * 2352 + 1001);
+	else
+		fx_make_iso(path, 400, 400);
+	check_stream_equals_file(path, _i ? IMAGE_STREAM_WAV : IMAGE_STREAM_ISO,
+				 _i ? 44 : 17 * 2048);
 	test_rmtree(dir);
-	free(iso);
+	free(path);
 	free(dir);
 }
 END_TEST
 
-START_TEST(stream_disc_wav)
+/*
+ * Writes a WAV at @path and checks that a stream of it named song.wav is
+ * refused from its first bytes with @reason; returns the bytes (malloc'ed).
+ */
+static uint8_t *
+wav_refused(const char *path, const struct image_source *src, unsigned channels,
+	    unsigned rate, unsigned bits, uint32_t data_bytes, const char *reason)
 {
-	char *dir = test_mkdtemp("img"), *wav = fx_path(dir, "a.wav");
+	struct image_disc *disc;
+	struct burn_error err;
+	size_t len, need;
+	uint8_t *data;
 
-	fx_make_wav(wav, 1, 2, 44100, 16, 350 * 2352 + 1001);
-	check_stream_equals_file(wav, IMAGE_STREAM_WAV, 44);
-	test_rmtree(dir);
-	free(wav);
-	free(dir);
+	fx_make_wav(path, 1, channels, rate, bits, data_bytes);
+	data = fx_slurp(path, &len);
+	ck_assert_int_eq(open_stream_growing(&disc, IMAGE_STREAM_WAV, "song.wav", data, len, src,
+					     &need, &err), -EINVAL);
+	ck_assert_str_eq(err.reason, reason);
+	return data;
 }
-END_TEST
 
 /* Rules and messages of image_disc_open(), from the first bytes only. */
 START_TEST(stream_disc_rules)
@@ -143,20 +157,9 @@ START_TEST(stream_disc_rules)
 	size_t len, need;
 	uint8_t *data;
 
-	fx_make_wav(path, 1, 1, 22050, 8, 400 * 2352);
-	data = fx_slurp(path, &len);
-	ck_assert_int_eq(open_stream_growing(&disc, IMAGE_STREAM_WAV, "song.wav", data, len,
-					     &src, &need, &err), -EINVAL);
-	ck_assert_str_eq(err.reason, "song.wav: WAV must be 16-bit stereo 44.1 kHz PCM, this is "
-			 "format 1, 1 channel(s), 22050 Hz, 8-bit");
-	free(data);
-
-	fx_make_wav(path, 1, 2, 44100, 16, 299 * 2352);
-	data = fx_slurp(path, &len);
-	ck_assert_int_eq(open_stream_growing(&disc, IMAGE_STREAM_WAV, "song.wav", data, len,
-					     &src, &need, &err), -EINVAL);
-	ck_assert_str_eq(err.reason, "song.wav: track 1 is 299 sectors long; a track needs at least 300 "
-			 "sectors (4 seconds)");
+	free(wav_refused(path, &src, 1, 22050, 8, 400 * 2352, "song.wav: WAV must be 16-bit stereo 44.1 kHz PCM, this is format 1, 1 channel(s), 22050 Hz, 8-bit"));
+	data = wav_refused(path, &src, 2, 44100, 16, 299 * 2352,
+			   "song.wav: track 1 is 299 sectors long; a track needs at least 300 sectors (4 seconds)");
 	/* the whole input, known to be the whole input: the file's checks */
 	ck_assert_int_eq(image_disc_open_stream(&disc, IMAGE_STREAM_WAV, "song.wav", data, 30,
 						&need, &src, IMAGE_DISC_INPUT_ENDED, &err),
@@ -268,24 +271,15 @@ START_TEST(wav_chunk_limit)
 }
 END_TEST
 
-static Suite *
-image_stream_suite(void)
-{
-	Suite *s = suite_create("image-stream");
-	TCase *tc = tcase_create("stream");
-
-	tcase_set_timeout(tc, 600);
-	tcase_add_test(tc, stream_disc_iso);
-	tcase_add_test(tc, stream_disc_wav);
-	tcase_add_test(tc, stream_disc_rules);
-	tcase_add_loop_test(tc, wav_chunk_limit, 0,
-			    sizeof(wav_chunk_cases) / sizeof(wav_chunk_cases[0]));
-	suite_add_tcase(s, tc);
-	return s;
-}
-
 int
 main(void)
 {
-	return test_run_suite(image_stream_suite());
+	TCase *tc;
+	Suite *s = fx_suite("image-stream", "stream", &tc);
+
+	tcase_add_test(tc, stream_disc_rules);
+	tcase_add_loop_test(tc, stream_disc_like_file, 0, 2);
+	tcase_add_loop_test(tc, wav_chunk_limit, 0,
+			    sizeof(wav_chunk_cases) / sizeof(wav_chunk_cases[0]));
+	return test_run_suite(s);
 }
