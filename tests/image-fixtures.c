@@ -272,13 +272,12 @@ fx_compare_toc(const struct image_toc *a, const struct image_toc *b)
 	}
 }
 
-Suite *
-fx_suite(const char *suite_name, const char *tcase_name, TCase **tc)
+TCase *
+fx_tcase(Suite *s, const char *name)
 {
-	Suite *s = suite_create(suite_name);
+	TCase *tc = tcase_create(name);
 
-	*tc = tcase_create(tcase_name);
-	tcase_set_timeout(*tc, 600);
-	suite_add_tcase(s, *tc);
-	return s;
+	tcase_set_timeout(tc, 600);
+	suite_add_tcase(s, tc);
+	return tc;
 }

@@ -71,8 +71,5 @@ struct image_disc *fx_open_disc(const char *path, unsigned flags);
 /* Asserts that TOCs @a and @b agree in tracks, indexes, lead-out, MCN and ISRCs. */
 void fx_compare_toc(const struct image_toc *a, const struct image_toc *b);
 
-/*
- * A suite @suite_name of one tcase @tcase_name (600 s timeout), stored in
- * *@tc for the caller to add its tests to.
- */
-Suite *fx_suite(const char *suite_name, const char *tcase_name, TCase **tc);
+/* A new tcase @name (600 s timeout) in @s, for the caller to add its tests to. */
+TCase *fx_tcase(Suite *s, const char *name);

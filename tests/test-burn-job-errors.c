@@ -386,8 +386,8 @@ START_TEST(create_checks_arguments)
 int
 main(void)
 {
-	TCase *tc;
-	Suite *s = fx_suite("burn-job-errors", "errors", &tc);
+	Suite *s = suite_create("burn-job-errors");
+	TCase *tc = fx_tcase(s, "errors");
 
 	tcase_add_loop_test(tc, header_refused, 0, sizeof(refused) / sizeof(refused[0]));
 	tcase_add_loop_test(tc, input_ends_early, 0, 2);

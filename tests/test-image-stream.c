@@ -274,12 +274,11 @@ END_TEST
 int
 main(void)
 {
-	TCase *tc;
-	Suite *s = fx_suite("image-stream", "stream", &tc);
+	Suite *s = suite_create("image-stream");
 
-	tcase_add_test(tc, stream_disc_rules);
-	tcase_add_loop_test(tc, stream_disc_like_file, 0, 2);
-	tcase_add_loop_test(tc, wav_chunk_limit, 0,
+	tcase_add_loop_test(fx_tcase(s, "like-file"), stream_disc_like_file, 0, 2);
+	tcase_add_test(fx_tcase(s, "rules"), stream_disc_rules);
+	tcase_add_loop_test(fx_tcase(s, "wav-chunks"), wav_chunk_limit, 0,
 			    sizeof(wav_chunk_cases) / sizeof(wav_chunk_cases[0]));
 	return test_run_suite(s);
 }

@@ -554,28 +554,18 @@ START_TEST(extract_damaged_streams)
 }
 END_TEST
 
-static Suite *
-tool_suite(void)
-{
-	Suite *s = suite_create("burnfs-image");
-	TCase *tc = tcase_create("round-trip");
-
-	tcase_set_timeout(tc, 600);
-	tcase_add_loop_test(tc, iso_round_trip, 0, 3);
-	tcase_add_loop_test(tc, audio_round_trip, 0, 3);
-	tcase_add_test(tc, wav_round_trip);
-	suite_add_tcase(s, tc);
-	tc = tcase_create("errors");
-	tcase_set_timeout(tc, 600);
-	tcase_add_test(tc, bad_inputs);
-	tcase_add_test(tc, usage_errors);
-	tcase_add_test(tc, extract_damaged_streams);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
 int
 main(void)
 {
-	return test_run_suite(tool_suite());
+	Suite *s = suite_create("burnfs-image");
+	TCase *tc = fx_tcase(s, "round-trip");
+
+	tcase_add_loop_test(tc, iso_round_trip, 0, 3);
+	tcase_add_loop_test(tc, audio_round_trip, 0, 3);
+	tcase_add_test(tc, wav_round_trip);
+	tc = fx_tcase(s, "errors");
+	tcase_add_test(tc, bad_inputs);
+	tcase_add_test(tc, usage_errors);
+	tcase_add_test(tc, extract_damaged_streams);
+	return test_run_suite(s);
 }

@@ -738,13 +738,12 @@ START_TEST(mcn_check_digit)
 }
 END_TEST
 
-static Suite *
-image_suite(void)
+int
+main(void)
 {
 	Suite *s = suite_create("image");
-	TCase *tc = tcase_create("encode");
+	TCase *tc = fx_tcase(s, "encode");
 
-	tcase_set_timeout(tc, 600);
 	tcase_add_test(tc, audio_cue_layout);
 	tcase_add_loop_test(tc, every_sector, 0, 6);
 	tcase_add_test(tc, iso_default_lead_in);
@@ -752,19 +751,10 @@ image_suite(void)
 	tcase_add_test(tc, mixed_cue);
 	tcase_add_test(tc, encoder_lead_in_limits);
 	tcase_add_test(tc, mcn_check_digit);
-	suite_add_tcase(s, tc);
-	tc = tcase_create("decode");
-	tcase_set_timeout(tc, 600);
+	tc = fx_tcase(s, "decode");
 	tcase_add_test(tc, decoder_reports_damage);
 	tcase_add_test(tc, decoder_wrong_lead_in);
 	tcase_add_test(tc, decoder_rejects_lead_in_without_toc);
 	tcase_add_test(tc, decoder_feed_at_order);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
-int
-main(void)
-{
-	return test_run_suite(image_suite());
+	return test_run_suite(s);
 }
