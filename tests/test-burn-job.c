@@ -130,8 +130,8 @@ burn_and_compare(const char *path, enum burn_job_kind kind, enum cd_sector_type 
 	data = fx_slurp(path, &len);
 	job_sink_init(&s, type);
 	job_sink_expect(&s, path, type, lead_in);
-	ck_assert_msg(burn_job_create(strrchr(path, '/') + 1, kind, type, lead_in, job_sink_push, &s,
-				      &job, &err) == 0, "%s", err.reason);
+	ck_assert_msg(burn_job_create(strrchr(path, '/') + 1, kind, type, lead_in, job_sink_push,
+				      &s, &job, &err) == 0, "%s", err.reason);
 	push_all(job, data, len, c);
 	ck_assert(burn_job_input_complete(job));
 	ck_assert_msg(burn_job_finish(job, &err) == 0, "%s", err.reason);

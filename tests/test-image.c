@@ -734,7 +734,33 @@ START_TEST(mcn_check_digit)
 	ck_assert_int_eq(image_mcn_check("0123456789013", &err), -EINVAL);
 	ck_assert_str_eq(err.reason, "catalog number 0123456789013 has a wrong check digit "
 			 "(expected 2)");
+	ck_assert_uint_eq(err.result, BURN_E_STREAM_NOT_SUPPORTED);
 	ck_assert_int_eq(image_mcn_check("12345", &err), -EINVAL);
+}
+END_TEST
+
+/* The result each kind of image failure carries into a burn_error. */
+START_TEST(failure_results)
+{
+	const char *missing = "/nonexistent-burnfs-test/a.iso";
+	struct image_decoder *dec;
+	struct image_disc *disc;
+	struct burn_error err;
+
+	ck_assert_int_eq(image_disc_open(&disc, &missing, 1, 0, &err), -ENOENT);
+	ck_assert_uint_eq(err.result, BURN_E_FAIL);
+	ck_assert_str_eq(err.reason, "/nonexistent-burnfs-test/a.iso: No such file or directory");
+	ck_assert_int_eq(image_disc_open(&disc, NULL, 0, 0, &err), -EINVAL);
+	ck_assert_uint_eq(err.result, BURN_E_STREAM_NOT_SUPPORTED);
+	ck_assert_str_eq(err.reason, "no input");
+	ck_assert_int_eq(image_decoder_open(&dec, (enum cd_sector_type)4, 0, &err), -EINVAL);
+	ck_assert_ptr_null(dec);
+	ck_assert_uint_eq(err.result, BURN_E_INVALIDARG);
+	ck_assert_int_eq(image_decoder_open(&dec, CD_SECTOR_PQ, IMAGE_MAX_LEAD_IN + 1, &err),
+			 -EINVAL);
+	ck_assert_uint_eq(err.result, BURN_E_INVALIDARG);
+	ck_assert_ok(image_decoder_open(&dec, CD_SECTOR_PQ, IMAGE_MAX_LEAD_IN, &err));
+	image_decoder_destroy(dec);
 }
 END_TEST
 
@@ -751,6 +777,7 @@ main(void)
 	tcase_add_test(tc, mixed_cue);
 	tcase_add_test(tc, encoder_lead_in_limits);
 	tcase_add_test(tc, mcn_check_digit);
+	tcase_add_test(tc, failure_results);
 	tc = fx_tcase(s, "decode");
 	tcase_add_test(tc, decoder_reports_damage);
 	tcase_add_test(tc, decoder_wrong_lead_in);

@@ -405,7 +405,8 @@ cue_finish(struct image_disc *disc, struct cue_state *st)
 		if (t->kind != IMAGE_TRACK_AUDIO && (byte_end - byte_begin) % size)
 			return image_disc_fail(st->err,
 					       "%s: track %u of %s is %" PRIu64 " bytes, not a whole number of %u-byte sectors",
-					       f->path, n, st->cue_path, byte_end - byte_begin, size);
+					       f->path, n, st->cue_path, byte_end - byte_begin,
+					       size);
 		src->kind = t->kind;
 		src->file = (unsigned)t->file;
 		src->file_offset = f->data_offset + byte_begin;

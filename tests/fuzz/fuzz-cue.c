@@ -1,5 +1,5 @@
 /*
- * libFuzzer target: the cue sheet parser of core/cd/image-disc.c, through
+ * libFuzzer target: the cue sheet parser of core/cd/image-cue-parse.c, through
  * image_disc_open() with a .cue file (what `burnfs-image make x.cue` does).
  * The input is the cue sheet. It is written to fuzz.cue in a scratch
  * directory that also holds the files a cue sheet may name (a.bin, a

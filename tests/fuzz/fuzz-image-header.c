@@ -1,8 +1,9 @@
 /*
  * libFuzzer target: the ISO 9660 primary volume descriptor and WAV header
- * parsers of core/cd/image-disc.c, through image_disc_open_stream() (how a
- * burn job learns its disc from a file still being copied into burn/) and
- * image_disc_open() (burnfs-image with an .iso or .wav file).
+ * parsers of core/cd/image-iso.c and image-wav.c, through
+ * image_disc_open_stream() (how a burn job learns its disc from a file
+ * still being copied into burn/) and image_disc_open() (burnfs-image with
+ * an .iso or .wav file).
  *
  * Byte 0: bit 0 WAV (else ISO); bit 1 through a file and image_disc_open()
  * (else a stream); bit 2 IMAGE_DISC_OVERBURN; bit 3 (stream) the whole
