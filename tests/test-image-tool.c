@@ -558,14 +558,13 @@ int
 main(void)
 {
 	Suite *s = suite_create("burnfs-image");
-	TCase *tc = fx_tcase(s, "round-trip");
+	TCase *round_trip = fx_tcase(s, "round-trip"), *errors = fx_tcase(s, "errors");
 
-	tcase_add_loop_test(tc, iso_round_trip, 0, 3);
-	tcase_add_loop_test(tc, audio_round_trip, 0, 3);
-	tcase_add_test(tc, wav_round_trip);
-	tc = fx_tcase(s, "errors");
-	tcase_add_test(tc, bad_inputs);
-	tcase_add_test(tc, usage_errors);
-	tcase_add_test(tc, extract_damaged_streams);
+	tcase_add_test(errors, bad_inputs);
+	tcase_add_test(errors, usage_errors);
+	tcase_add_test(errors, extract_damaged_streams);
+	tcase_add_loop_test(round_trip, iso_round_trip, 0, 3);
+	tcase_add_loop_test(round_trip, audio_round_trip, 0, 3);
+	tcase_add_test(round_trip, wav_round_trip);
 	return test_run_suite(s);
 }

@@ -512,10 +512,13 @@ START_TEST(mixed_cue)
 }
 END_TEST
 
-/* Encodes the fake ISO into memory-bounded steps, damaging chosen sectors. */
-static void
+/*
+ * Encodes the fake ISO into memory-bounded steps, damaging chosen sectors,
+ * and decodes it; returns the decoder (the caller destroys it).
+ */
+static struct image_decoder *
 decode_damaged(enum cd_sector_type type, void (*damage)(int32_t lba, uint8_t *sector),
-	       unsigned decoder_lead_in, struct image_decoder **out_dec)
+	       unsigned decoder_lead_in)
 {
 	char *dir = test_mkdtemp("img"), *iso = fx_path(dir, "data.iso");
 	struct image_encoder *enc;
@@ -540,7 +543,7 @@ decode_damaged(enum cd_sector_type type, void (*damage)(int32_t lba, uint8_t *se
 	test_rmtree(dir);
 	free(iso);
 	free(dir);
-	*out_dec = dec;
+	return dec;
 }
 
 static void
@@ -556,11 +559,9 @@ damage_some(int32_t lba, uint8_t *sector)
 
 START_TEST(decoder_reports_damage)
 {
-	struct image_decoder *dec;
-	const struct image_decoder_stats *st;
+	struct image_decoder *dec = decode_damaged(CD_SECTOR_PQ, damage_some, 300);
+	const struct image_decoder_stats *st = image_decoder_stats(dec);
 
-	decode_damaged(CD_SECTOR_PQ, damage_some, 300, &dec);
-	st = image_decoder_stats(dec);
 	ck_assert_uint_eq(st->q_crc_errors, 1);
 	ck_assert_int_eq(st->first_q_crc_lba, 120);
 	ck_assert_uint_eq(st->data_errors, 2);
@@ -584,18 +585,15 @@ damage_none(int32_t lba, uint8_t *sector)
  */
 START_TEST(decoder_wrong_lead_in)
 {
-	struct image_decoder *dec;
-	const struct image_decoder_stats *st;
+	struct image_decoder *dec = decode_damaged(CD_SECTOR_COOKED, damage_none, 290);
+	const struct image_decoder_stats *st = image_decoder_stats(dec);
 
-	decode_damaged(CD_SECTOR_COOKED, damage_none, 290, &dec);
-	st = image_decoder_stats(dec);
 	ck_assert_uint_gt(st->address_errors, 1000);
 	ck_assert_int_eq(st->first_address_error_lba, -290);
 	image_decoder_destroy(dec);
 }
 END_TEST
 
-/* Lead-in frames that are position frames of track 1: not a TOC. */
 /* Why the decoder refused the lead-in, or NULL; the text lives until the next call. */
 static const char *
 decoder_toc_reason(const struct image_decoder *dec)
@@ -608,6 +606,7 @@ decoder_toc_reason(const struct image_decoder *dec)
 	return why.reason;
 }
 
+/* Lead-in frames that are position frames of track 1: not a TOC. */
 START_TEST(decoder_rejects_lead_in_without_toc)
 {
 	struct image_decoder *dec;
