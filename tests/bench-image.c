@@ -76,7 +76,7 @@ bench(const char *path, const char *label, uint64_t input_bytes)
 	for (int t = 1; t <= 3; t++) {
 		struct image_encoder *enc;
 		struct image_disc *disc;
-		struct image_error err;
+		struct burn_error err;
 		uint64_t stream = 0;
 		double t0, dt;
 		ssize_t n;
@@ -84,7 +84,7 @@ bench(const char *path, const char *label, uint64_t input_bytes)
 		if (image_disc_open(&disc, &path, 1, IMAGE_DISC_OVERBURN, &err) < 0 ||
 		    image_encoder_create(&enc, disc, (enum cd_sector_type)t, IMAGE_DEFAULT_LEAD_IN,
 					 &err) < 0) {
-			fprintf(stderr, "bench: %s\n", err.msg);
+			fprintf(stderr, "bench: %s\n", err.reason);
 			return 1;
 		}
 		t0 = now();
@@ -92,7 +92,7 @@ bench(const char *path, const char *label, uint64_t input_bytes)
 			stream += (uint64_t)n;
 		dt = now() - t0;
 		if (n < 0) {
-			fprintf(stderr, "bench: %s\n", err.msg);
+			fprintf(stderr, "bench: %s\n", err.reason);
 			return 1;
 		}
 		printf("%-5s %-6s input %4.0f MB  stream %5.0f MB  %6.3f s  %7.1f MB/s of input"

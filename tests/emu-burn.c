@@ -21,13 +21,13 @@ emu_burn_make(struct emu_burn *b, const char *work_dir, enum cd_sector_type type
 	const char *input = wav;
 	struct image_encoder *enc;
 	struct image_disc *disc;
-	struct image_error err;
+	struct burn_error err;
 
 	fx_make_wav(wav, 1, 2, 44100, 16, EMU_BURN_TRACK_SECTORS * CD_MAIN_SIZE);
-	ck_assert_msg(image_disc_open(&disc, &input, 1, 0, &err) == 0, "%s", err.msg);
+	ck_assert_msg(image_disc_open(&disc, &input, 1, 0, &err) == 0, "%s", err.reason);
 	/* a lead-in exactly as long as the medium's: the stream starts at the NWA */
 	ck_assert_msg(image_encoder_create(&enc, disc, type, (unsigned)-EMU_BURN_NWA, &err) == 0,
-		      "%s", err.msg);
+		      "%s", err.reason);
 	b->type = type;
 	b->size = cd_sector_type_size(type);
 	b->sectors = (uint32_t)image_encoder_total_sectors(enc);

@@ -1,5 +1,6 @@
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,38 @@ fx_path(const char *dir, const char *name)
 
 	ck_assert_int_gt(asprintf(&p, "%s/%s", dir, name), 0);
 	return p;
+}
+
+uint8_t *
+fx_slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	uint8_t *buf;
+	long n;
+
+	ck_assert_msg(f != NULL, "%s: %s", path, strerror(errno));
+	ck_assert_int_eq(fseek(f, 0, SEEK_END), 0);
+	n = ftell(f);
+	ck_assert_int_ge(n, 0);
+	rewind(f);
+	buf = malloc((size_t)n + 1);
+	ck_assert_ptr_nonnull(buf);
+	ck_assert_uint_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
+	buf[n] = '\0';
+	fclose(f);
+	if (len)
+		*len = (size_t)n;
+	return buf;
+}
+
+void
+fx_write_file(const char *path, const uint8_t *buf, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fwrite(buf, 1, len, f), len);
+	ck_assert_int_eq(fclose(f), 0);
 }
 
 void
@@ -102,6 +135,20 @@ put_le32(uint8_t *p, uint32_t v)
 	p[3] = (uint8_t)(v >> 24);
 }
 
+/* "WAVEfmt " and a 16-byte PCM fmt chunk at @w + 8 (a RIFF header starts at @w). */
+static void
+put_wav_fmt(uint8_t *w, unsigned tag, unsigned channels, unsigned rate, unsigned bits)
+{
+	memcpy(w + 8, "WAVEfmt ", 8);
+	put_le32(w + 16, 16);
+	w[20] = (uint8_t)tag;
+	w[22] = (uint8_t)channels;
+	put_le32(w + 24, rate);
+	put_le32(w + 28, rate * channels * bits / 8);
+	w[32] = (uint8_t)(channels * bits / 8);
+	w[34] = (uint8_t)bits;
+}
+
 void
 fx_make_iso(const char *path, uint32_t sectors, uint32_t pvd_sectors)
 {
@@ -143,14 +190,7 @@ fx_make_wav(const char *path, unsigned format, unsigned channels, unsigned rate,
 	ck_assert_ptr_nonnull(f);
 	memcpy(h, "RIFF", 4);
 	put_le32(h + 4, 36 + data_bytes);
-	memcpy(h + 8, "WAVEfmt ", 8);
-	put_le32(h + 16, 16);
-	h[20] = (uint8_t)format;
-	h[22] = (uint8_t)channels;
-	put_le32(h + 24, rate);
-	put_le32(h + 28, rate * channels * bits / 8);
-	h[32] = (uint8_t)(channels * bits / 8);
-	h[34] = (uint8_t)bits;
+	put_wav_fmt(h, format, channels, rate, bits);
 	memcpy(h + 36, "data", 4);
 	put_le32(h + 40, data_bytes);
 	ck_assert_uint_eq(fwrite(h, 1, 44, f), 44);
@@ -163,4 +203,81 @@ fx_make_wav(const char *path, unsigned format, unsigned channels, unsigned rate,
 		done += (uint32_t)n;
 	}
 	ck_assert_int_eq(fclose(f), 0);
+}
+
+char *
+fx_make_editor_wav(const char *dir, const char *name, unsigned fmt_tag, unsigned channels,
+		   unsigned rate, unsigned bits, uint32_t junk)
+{
+	static const char list[] = "LIST\x0e\0\0\0INFOINAM\x02\0\0\0x\0";
+	static const char tail[] = "id3 \x04\0\0\0abcd";
+	char *path = fx_path(dir, name);
+	size_t len = 12 + 24 + (junk ? 8 + junk : 0) + sizeof(list) - 1 + 8 +
+		     FX_EDITOR_WAV_DATA_BYTES + 1 + sizeof(tail) - 1, at = 0;
+	uint8_t *w = calloc(1, len);
+
+	ck_assert_ptr_nonnull(w);
+	memcpy(w, "RIFF", 4);
+	put_le32(w + 4, (uint32_t)len - 8);
+	put_wav_fmt(w, fmt_tag, channels, rate, bits);
+	at = 36;
+	if (junk) {
+		memcpy(w + at, "JUNK", 4);
+		put_le32(w + at + 4, junk);
+		at += 8 + junk;
+	}
+	memcpy(w + at, list, sizeof(list) - 1);
+	at += sizeof(list) - 1;
+	memcpy(w + at, "data", 4);
+	put_le32(w + at + 4, FX_EDITOR_WAV_DATA_BYTES);
+	at += 8;
+	for (uint32_t i = 0; i < FX_EDITOR_WAV_DATA_BYTES; i++)
+		w[at + i] = fx_audio_byte(i);
+	at += FX_EDITOR_WAV_DATA_BYTES + 1;
+	memcpy(w + at, tail, sizeof(tail) - 1);
+	fx_write_file(path, w, len);
+	free(w);
+	return path;
+}
+
+struct image_disc *
+fx_open_disc(const char *path, unsigned flags)
+{
+	struct image_disc *disc;
+	struct burn_error err;
+	int ret = image_disc_open(&disc, &path, 1, flags, &err);
+
+	ck_assert_msg(ret == 0, "%s: %s", path, err.reason);
+	return disc;
+}
+
+void
+fx_compare_toc(const struct image_toc *a, const struct image_toc *b)
+{
+	ck_assert_uint_eq(a->first_track, b->first_track);
+	ck_assert_uint_eq(a->last_track, b->last_track);
+	ck_assert_int_eq(a->leadout_lba, b->leadout_lba);
+	ck_assert_str_eq(a->mcn, b->mcn);
+	for (unsigned n = a->first_track; n <= a->last_track; n++) {
+		const struct image_toc_track *x = &a->track[n], *y = &b->track[n];
+
+		ck_assert_uint_eq(x->control, y->control);
+		ck_assert_int_eq(x->start_lba, y->start_lba);
+		ck_assert_int_eq(x->pregap_lba, y->pregap_lba);
+		ck_assert_int_eq(x->end_lba, y->end_lba);
+		ck_assert_uint_eq(x->index_count, y->index_count);
+		for (unsigned i = 0; i <= x->index_count; i++)
+			ck_assert_int_eq(x->index_lba[i], y->index_lba[i]);
+		ck_assert_str_eq(x->isrc, y->isrc);
+	}
+}
+
+TCase *
+fx_tcase(Suite *s, const char *name)
+{
+	TCase *tc = tcase_create(name);
+
+	tcase_set_timeout(tc, 600);
+	suite_add_tcase(s, tc);
+	return tc;
 }

@@ -9,6 +9,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <check.h>
+
+#include "image-disc.h"
+
 /* Layout of the audio fixture (LBAs; the .bin starts at LBA 0). */
 #define FX_T1_SECTORS 1000
 #define FX_T2_PREGAP 150
@@ -38,8 +42,34 @@ void fx_make_iso(const char *path, uint32_t sectors, uint32_t pvd_sectors);
 void fx_make_wav(const char *path, unsigned format, unsigned channels, unsigned rate,
 		 unsigned bits, uint32_t data_bytes);
 
+/*
+ * A WAV as an editor writes it, at @dir/@name (returned, malloc'ed): fmt, a
+ * LIST chunk before the data, FX_EDITOR_WAV_DATA_BYTES of data (an odd
+ * length, so a pad byte), and a chunk after it, which is not part of the
+ * disc. @fmt_tag etc. set its format; @junk adds a chunk of that many bytes
+ * before the data.
+ */
+#define FX_EDITOR_WAV_DATA_BYTES (640u * 2352u + 1001u)	/* ends mid-sector */
+char *fx_make_editor_wav(const char *dir, const char *name, unsigned fmt_tag,
+			 unsigned channels, unsigned rate, unsigned bits, uint32_t junk);
+
+/* The whole file at @path, NUL-terminated (malloc'ed); its length in *@len unless NULL. */
+uint8_t *fx_slurp(const char *path, size_t *len);
+
+/* Writes @len bytes of @buf to @path. */
+void fx_write_file(const char *path, const uint8_t *buf, size_t len);
+
 /* Writes @text to @path. */
 void fx_write_text(const char *path, const char *text);
 
 /* "%s/%s" in a new string. */
 char *fx_path(const char *dir, const char *name);
+
+/* image_disc_open() of the one input @path, which must succeed; the caller destroys it. */
+struct image_disc *fx_open_disc(const char *path, unsigned flags);
+
+/* Asserts that TOCs @a and @b agree in tracks, indexes, lead-out, MCN and ISRCs. */
+void fx_compare_toc(const struct image_toc *a, const struct image_toc *b);
+
+/* A new tcase @name (600 s timeout) in @s, for the caller to add its tests to. */
+TCase *fx_tcase(Suite *s, const char *name);

@@ -105,12 +105,12 @@ struct stream {
 static void
 stream_open(struct stream *s, const char *input, enum cd_sector_type type)
 {
-	struct image_error err;
+	struct burn_error err;
 
 	memset(s, 0, sizeof(*s));
-	ck_assert_msg(image_disc_open(&s->disc, &input, 1, 0, &err) == 0, "%s", err.msg);
+	ck_assert_msg(image_disc_open(&s->disc, &input, 1, 0, &err) == 0, "%s", err.reason);
 	ck_assert_msg(image_encoder_create(&s->enc, s->disc, type, IMAGE_DEFAULT_LEAD_IN,
-					   &err) == 0, "%s", err.msg);
+					   &err) == 0, "%s", err.reason);
 	s->type = type;
 	s->size = cd_sector_type_size(type);
 	s->lba = -IMAGE_DEFAULT_LEAD_IN;
@@ -137,7 +137,7 @@ stream_toc(const struct stream *s)
 static void
 stream_skip_to(struct stream *s, int32_t lba)
 {
-	struct image_error err;
+	struct burn_error err;
 
 	while (s->lba < lba) {
 		ck_assert_int_eq(image_encoder_next_sector(s->enc, s->buf, &err), 1);
@@ -152,7 +152,7 @@ stream_skip_to(struct stream *s, int32_t lba)
 static void
 stream_write(struct emu_drive *d, struct stream *s, int32_t until)
 {
-	struct image_error err;
+	struct burn_error err;
 	struct mmc_cmd cmd;
 
 	if (until > s->end)
@@ -181,7 +181,7 @@ stream_write(struct emu_drive *d, struct stream *s, int32_t until)
 static void
 stream_take(struct stream *s, uint16_t n)
 {
-	struct image_error err;
+	struct burn_error err;
 
 	for (uint16_t i = 0; i < n; i++)
 		ck_assert_int_eq(image_encoder_next_sector(s->enc, s->buf + (size_t)i * s->size,

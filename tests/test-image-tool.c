@@ -42,29 +42,6 @@ have_program(const char *name)
 	return false;
 }
 
-/* Reads a whole file into a NUL-terminated malloc'ed string. */
-static char *
-slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	long n;
-
-	ck_assert_msg(f != NULL, "%s: %s", path, strerror(errno));
-	ck_assert_int_eq(fseek(f, 0, SEEK_END), 0);
-	n = ftell(f);
-	ck_assert_int_ge(n, 0);
-	rewind(f);
-	buf = malloc((size_t)n + 1);
-	ck_assert_ptr_nonnull(buf);
-	ck_assert_uint_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
-	buf[n] = '\0';
-	fclose(f);
-	if (len)
-		*len = (size_t)n;
-	return buf;
-}
-
 /*
  * Runs a shell command line in @dir with stdout to out.txt and stderr to
  * err.txt; returns the exit status; *@err and *@out get the texts (malloc'ed)
@@ -86,11 +63,11 @@ run(const char *dir, char **out, char **err, const char *fmt, ...)
 	ck_assert_msg(status != -1 && WIFEXITED(status), "%s: did not exit", cmd);
 	p = fx_path(dir, "err.txt");
 	if (err)
-		*err = slurp(p, NULL);
+		*err = (char *)fx_slurp(p, NULL);
 	free(p);
 	p = fx_path(dir, "out.txt");
 	if (out)
-		*out = slurp(p, NULL);
+		*out = (char *)fx_slurp(p, NULL);
 	free(p);
 	free(full);
 	free(cmd);
@@ -113,7 +90,7 @@ static void
 user_data(const char *bin, const char *iso)
 {
 	size_t len;
-	char *b = slurp(bin, &len);
+	char *b = (char *)fx_slurp(bin, &len);
 	FILE *f = fopen(iso, "wb");
 
 	ck_assert_ptr_nonnull(f);
@@ -128,7 +105,7 @@ static void
 assert_same_file(const char *a, const char *b)
 {
 	size_t la, lb;
-	char *x = slurp(a, &la), *y = slurp(b, &lb);
+	char *x = (char *)fx_slurp(a, &la), *y = (char *)fx_slurp(b, &lb);
 
 	ck_assert_msg(la == lb, "%s is %zu bytes, %s %zu", a, la, b, lb);
 	ck_assert_msg(memcmp(x, y, la) == 0, "%s and %s differ", a, b);
@@ -240,7 +217,7 @@ START_TEST(audio_round_trip)
 	ck_assert_ptr_nonnull(strstr(out, "index 3 2 2250\n"));
 	free(out2);
 	free(out);
-	out = slurp((a = fx_path(dir, "out.cue")), NULL);
+	out = (char *)fx_slurp((a = fx_path(dir, "out.cue")), NULL);
 	ck_assert_ptr_nonnull(strstr(out, "CATALOG " FX_MCN "\n"));
 	ck_assert_ptr_nonnull(strstr(out, "ISRC " FX_ISRC "\n"));
 	ck_assert_ptr_nonnull(strstr(out, "INDEX 00 00:13:25\n"));
@@ -577,28 +554,17 @@ START_TEST(extract_damaged_streams)
 }
 END_TEST
 
-static Suite *
-tool_suite(void)
-{
-	Suite *s = suite_create("burnfs-image");
-	TCase *tc = tcase_create("round-trip");
-
-	tcase_set_timeout(tc, 600);
-	tcase_add_loop_test(tc, iso_round_trip, 0, 3);
-	tcase_add_loop_test(tc, audio_round_trip, 0, 3);
-	tcase_add_test(tc, wav_round_trip);
-	suite_add_tcase(s, tc);
-	tc = tcase_create("errors");
-	tcase_set_timeout(tc, 600);
-	tcase_add_test(tc, bad_inputs);
-	tcase_add_test(tc, usage_errors);
-	tcase_add_test(tc, extract_damaged_streams);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
 int
 main(void)
 {
-	return test_run_suite(tool_suite());
+	Suite *s = suite_create("burnfs-image");
+	TCase *round_trip = fx_tcase(s, "round-trip"), *errors = fx_tcase(s, "errors");
+
+	tcase_add_test(errors, bad_inputs);
+	tcase_add_test(errors, usage_errors);
+	tcase_add_test(errors, extract_damaged_streams);
+	tcase_add_loop_test(round_trip, iso_round_trip, 0, 3);
+	tcase_add_loop_test(round_trip, audio_round_trip, 0, 3);
+	tcase_add_test(round_trip, wav_round_trip);
+	return test_run_suite(s);
 }

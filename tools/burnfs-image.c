@@ -196,7 +196,7 @@ cmd_make(int argc, char **argv)
 {
 	struct image_encoder *enc = NULL;
 	struct image_disc *disc = NULL;
-	struct image_error err = { "" };
+	struct burn_error err = { .reason = "" };
 	const char *out_name = "stdout";
 	int status = EXIT_BAD_INPUT, fd = STDOUT_FILENO, first, ret;
 	struct options o;
@@ -212,12 +212,12 @@ cmd_make(int argc, char **argv)
 	ret = image_disc_open(&disc, (const char *const *)argv + first, (size_t)(argc - first),
 			      o.flags, &err);
 	if (ret < 0) {
-		fprintf(stderr, "burnfs-image: %s\n", err.msg);
+		fprintf(stderr, "burnfs-image: %s\n", err.reason);
 		return EXIT_BAD_INPUT;
 	}
 	ret = image_encoder_create(&enc, disc, o.type, o.lead_in, &err);
 	if (ret < 0) {
-		fprintf(stderr, "burnfs-image: %s\n", err.msg);
+		fprintf(stderr, "burnfs-image: %s\n", err.reason);
 		status = ret == -EINVAL ? EXIT_USAGE : EXIT_BAD_INPUT;
 		goto out_destroy;
 	}
@@ -239,7 +239,7 @@ cmd_make(int argc, char **argv)
 					       cd_sector_type_size(o.type), &err);
 
 		if (n < 0) {
-			fprintf(stderr, "burnfs-image: %s\n", err.msg);
+			fprintf(stderr, "burnfs-image: %s\n", err.reason);
 			goto out_close;
 		}
 		if (n == 0)
@@ -269,7 +269,7 @@ static int
 cmd_toc(int argc, char **argv)
 {
 	struct image_disc *disc = NULL;
-	struct image_error err = { "" };
+	struct burn_error err = { .reason = "" };
 	struct options o;
 	int first, ret;
 
@@ -280,7 +280,7 @@ cmd_toc(int argc, char **argv)
 	ret = image_disc_open(&disc, (const char *const *)argv + first, (size_t)(argc - first),
 			      o.flags, &err);
 	if (ret < 0) {
-		fprintf(stderr, "burnfs-image: %s\n", err.msg);
+		fprintf(stderr, "burnfs-image: %s\n", err.reason);
 		return EXIT_BAD_INPUT;
 	}
 	ret = image_toc_print(image_disc_toc(disc), stdout);
@@ -400,8 +400,11 @@ cmd_extract(int argc, char **argv)
 	while ((n = fread(sector, 1, size, in)) == size) {
 		ret = image_decoder_feed(dec, sector, s);
 		if (ret == -EBADMSG) {
+			struct burn_error why;
+
+			image_decoder_toc_failure(dec, &why);
 			fprintf(stderr, "burnfs-image: %s: the lead-in is not a TOC: %s\n", stream,
-				image_decoder_toc_error(dec));
+				why.reason);
 			goto out_close;
 		}
 		report_sector(stream, s, &reported);

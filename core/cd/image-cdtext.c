@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "image-cdtext.h"
-#include "image-internal.h"
+#include "image-private.h"
 #include "subchannel.h"
 
 #define SIZE_INFO_PACKS 3
@@ -77,7 +77,7 @@ build_type(const struct image_toc *toc, unsigned type, struct pack_writer *w)
 }
 
 int
-image_cdtext_build(const struct image_toc *toc, uint8_t *packs, struct image_error *err)
+image_cdtext_build(const struct image_toc *toc, uint8_t *packs, struct burn_error *err)
 {
 	struct pack_writer w = { .packs = packs };
 	unsigned counts[16] = { 0 };
@@ -85,8 +85,9 @@ image_cdtext_build(const struct image_toc *toc, uint8_t *packs, struct image_err
 
 	if (build_type(toc, CDTEXT_PACK_TITLE, &w) < 0 ||
 	    build_type(toc, CDTEXT_PACK_PERFORMER, &w) < 0) {
-		image_error_set(err, "CD-TEXT needs more than %d packs of 12 characters",
-				CDTEXT_MAX_PACKS);
+		burn_error_set(err, BURN_E_STREAM_NOT_SUPPORTED,
+			       "CD-TEXT needs more than %d packs of 12 characters",
+			       CDTEXT_MAX_PACKS);
 		return -E2BIG;
 	}
 	if (w.n == 0)

@@ -27,7 +27,7 @@
  * number of packs (0 when there is no text), or -E2BIG with the reason in
  * @err when the text needs more than 256 packs.
  */
-int image_cdtext_build(const struct image_toc *toc, uint8_t *packs, struct image_error *err);
+int image_cdtext_build(const struct image_toc *toc, uint8_t *packs, struct burn_error *err);
 
 /* Spreads one 18-byte pack over 24 six-bit symbols (bits 5-0 of @rw[0..23]). */
 void image_cdtext_to_symbols(const uint8_t *pack, uint8_t *rw);

@@ -8,15 +8,7 @@
 
 #include "cd.h"
 #include "image-cue.h"
-
-static void
-cue_msf(char *buf, size_t size, int32_t frames)
-{
-	if (frames < 0)
-		frames = 0;
-	snprintf(buf, size, "%02d:%02d:%02d", frames / CD_FRAMES_PER_MINUTE,
-		 (frames / CD_FRAMES_PER_SECOND) % 60, frames % CD_FRAMES_PER_SECOND);
-}
+#include "image-private.h"
 
 /* Whether @text fits on one cue line: no control byte (a newline would start a command). */
 static bool
@@ -88,11 +80,11 @@ image_toc_write_cue(FILE *f, const char *bin_name, const struct image_toc *toc)
 		cue_text(f, "    ", "PERFORMER", t->performer);
 		cue_code(f, "    ", "ISRC", t->isrc);
 		if (t->pregap_lba < t->start_lba && t->start_lba > 0) {
-			cue_msf(msf, sizeof(msf), t->pregap_lba);
+			image_msf_text(msf, sizeof(msf), t->pregap_lba);
 			fprintf(f, "    INDEX 00 %s\n", msf);
 		}
 		for (unsigned i = 1; i <= t->index_count && i <= IMAGE_MAX_INDEX; i++) {
-			cue_msf(msf, sizeof(msf), t->index_lba[i]);
+			image_msf_text(msf, sizeof(msf), t->index_lba[i]);
 			fprintf(f, "    INDEX %02u %s\n", i, msf);
 		}
 	}

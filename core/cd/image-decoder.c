@@ -34,7 +34,7 @@ struct image_decoder {
 	bool toc_complete;
 	bool toc_bad;
 	unsigned leadin_without_entry;	/* lead-in sectors since the last valid TOC entry */
-	char toc_error[256];
+	struct burn_error toc_error;	/* once toc_bad */
 
 	uint8_t cdtext[CDTEXT_MAX_PACKS][CDTEXT_PACK_SIZE];
 	bool cdtext_have[CDTEXT_MAX_PACKS];
@@ -50,18 +50,22 @@ struct image_decoder {
 };
 
 int
-image_decoder_create(struct image_decoder **out, enum cd_sector_type type,
-		     unsigned lead_in_sectors)
+image_decoder_open(struct image_decoder **out, enum cd_sector_type type,
+		   unsigned lead_in_sectors, struct burn_error *err)
 {
 	struct image_decoder *dec;
 
 	*out = NULL;
-	if ((type != CD_SECTOR_PQ && type != CD_SECTOR_COOKED && type != CD_SECTOR_RAW) ||
-	    lead_in_sectors > IMAGE_MAX_LEAD_IN)
-		return -EINVAL;
+	if (type != CD_SECTOR_PQ && type != CD_SECTOR_COOKED && type != CD_SECTOR_RAW)
+		return burn_error_set(err, BURN_E_INVALIDARG,
+				      "sector type %d is not 1 (pq), 2 (cooked) or 3 (raw)", type);
+	if (lead_in_sectors > IMAGE_MAX_LEAD_IN)
+		return burn_error_set(err, BURN_E_INVALIDARG,
+				      "a lead-in of %u sectors is more than %u", lead_in_sectors,
+				      IMAGE_MAX_LEAD_IN);
 	dec = calloc(1, sizeof(*dec));
 	if (!dec)
-		return -ENOMEM;
+		return burn_error_set(err, BURN_E_OUTOFMEMORY, "no memory for a stream decoder");
 	dec->type = type;
 	dec->sector_size = cd_sector_type_size(type);
 	dec->first_lba = -(int32_t)lead_in_sectors;
@@ -72,6 +76,13 @@ image_decoder_create(struct image_decoder **out, enum cd_sector_type type,
 	dec->stats.first_address_error_lba = INT32_MIN;
 	*out = dec;
 	return 0;
+}
+
+int
+image_decoder_create(struct image_decoder **out, enum cd_sector_type type,
+		     unsigned lead_in_sectors)
+{
+	return image_decoder_open(out, type, lead_in_sectors, NULL);
 }
 
 void
@@ -86,10 +97,14 @@ image_decoder_toc(const struct image_decoder *dec)
 	return dec->toc_complete && !dec->toc_bad ? &dec->toc : NULL;
 }
 
-const char *
-image_decoder_toc_error(const struct image_decoder *dec)
+int
+image_decoder_toc_failure(const struct image_decoder *dec, struct burn_error *err)
 {
-	return dec->toc_bad ? dec->toc_error : NULL;
+	if (!dec->toc_bad)
+		return 0;
+	if (err)
+		*err = dec->toc_error;
+	return -EBADMSG;
 }
 
 const struct image_decoder_stats *
@@ -123,7 +138,7 @@ toc_fail(struct image_decoder *dec, const char *fmt, ...)
 		return;
 	dec->toc_bad = true;
 	va_start(ap, fmt);
-	vsnprintf(dec->toc_error, sizeof(dec->toc_error), fmt, ap);
+	burn_error_vset(&dec->toc_error, BURN_E_STREAM_NOT_SUPPORTED, fmt, ap);
 	va_end(ap);
 }
 

@@ -14,10 +14,11 @@
  *  - notices the lead-out (IMAGE_EVENT_LEADOUT) and its nominal end,
  *  - and counts damage: bad Q CRC, bad data sectors, Q or header addresses
  *    that disagree with the sector's LBA or go backwards, and a lead-in that
- *    is not a TOC (the feed returns -EBADMSG once; image_decoder_toc_error()
- *    says why): a lead-in Q frame with a good CRC that is not a TOC entry,
- *    entries that contradict each other, 612 lead-in sectors in a row
- *    without a valid entry, or a lead-in that ends before the TOC is whole.
+ *    is not a TOC (the feed returns -EBADMSG once;
+ *    image_decoder_toc_failure() says why): a lead-in Q frame with a good
+ *    CRC that is not a TOC entry, entries that contradict each other, 612
+ *    lead-in sectors in a row without a valid entry, or a lead-in that ends
+ *    before the TOC is whole.
  * Memory is bounded (one decoder is about 70 KB); nothing is buffered.
  * The small pure helpers the emulator needs per sector are
  * subchannel_extract_q(), subchannel_to_raw96() (subchannel.h) and
@@ -89,9 +90,14 @@ struct image_decoder;
 /*
  * Creates a decoder for a stream of @type whose first sector is at LBA
  * -@lead_in_sectors. Stores it in *@out (the caller frees it with
- * image_decoder_destroy()); returns 0, -EINVAL for a bad type or a lead-in
- * beyond IMAGE_MAX_LEAD_IN, or -ENOMEM.
+ * image_decoder_destroy()); returns 0, or fills @err (may be NULL) and
+ * returns -EINVAL (BURN_E_INVALIDARG) for a bad type or a lead-in beyond
+ * IMAGE_MAX_LEAD_IN, or -ENOMEM (BURN_E_OUTOFMEMORY).
  */
+int image_decoder_open(struct image_decoder **out, enum cd_sector_type type,
+		       unsigned lead_in_sectors, struct burn_error *err);
+
+/* image_decoder_open() for a caller that needs no reason (@err NULL). */
 int image_decoder_create(struct image_decoder **out, enum cd_sector_type type,
 			 unsigned lead_in_sectors);
 
@@ -122,8 +128,12 @@ int image_decoder_feed_at(struct image_decoder *dec, int32_t lba, const uint8_t 
  */
 const struct image_toc *image_decoder_toc(const struct image_decoder *dec);
 
-/* Why the lead-in is not a TOC, or NULL; owned by @dec. */
-const char *image_decoder_toc_error(const struct image_decoder *dec);
+/*
+ * Whether the lead-in turned out not to be a TOC: if so, copies why into
+ * @err (BURN_E_STREAM_NOT_SUPPORTED; @err may be NULL) and returns
+ * -EBADMSG; otherwise returns 0 and leaves @err alone.
+ */
+int image_decoder_toc_failure(const struct image_decoder *dec, struct burn_error *err);
 
 /* Counters, owned by @dec. */
 const struct image_decoder_stats *image_decoder_stats(const struct image_decoder *dec);

@@ -15,6 +15,7 @@
 #include <sys/types.h>
 
 #include "cd.h"
+#include "result.h"
 
 #define IMAGE_MAX_TRACKS 99
 #define IMAGE_MAX_INDEX 99
@@ -25,11 +26,6 @@
 #define IMAGE_LAST_LEADOUT_80MIN 359849		/* 79:59:74 */
 #define IMAGE_LAST_SECTOR_OVERBURN 404849	/* 89:59:74, end of lead-out */
 #define IMAGE_TEXT_MAX 80
-
-/* A precise reason for a failure, in words, naming the file and the rule. */
-struct image_error {
-	char msg[512];
-};
 
 struct image_toc_track {
 	uint8_t control;		/* SUBQ_CONTROL_* bits; DATA set for Mode 1 */
@@ -92,11 +88,12 @@ struct image_disc;
  * Input files are checked (existence, length, headers) but not read whole;
  * the encoder reads them later. On success stores a new disc in *@out,
  * owned by the caller (image_disc_destroy()), and returns 0. On failure
- * returns -errno (-EINVAL for input that breaks a rule, -ENOENT etc. for
- * files, -ENOMEM) and writes the reason to @err (may be NULL).
+ * returns -errno and fills @err (may be NULL): -EINVAL with
+ * BURN_E_STREAM_NOT_SUPPORTED for input that breaks a rule, -ENOENT etc.
+ * with BURN_E_FAIL for files, -ENOMEM with BURN_E_OUTOFMEMORY.
  */
 int image_disc_open(struct image_disc **out, const char *const *inputs, size_t n_inputs,
-		    unsigned flags, struct image_error *err);
+		    unsigned flags, struct burn_error *err);
 
 /*
  * Builds the one-track disc image_disc_open() builds from a whole .iso or
@@ -114,13 +111,13 @@ int image_disc_open(struct image_disc **out, const char *const *inputs, size_t n
  * with -ENODATA ("the input ended after N of M bytes") when the source
  * ends before the bytes its header declares. On success stores a new disc
  * in *@out, owned by the caller (image_disc_destroy()), and returns 0;
- * otherwise -EINVAL (a rule is broken) or -ENOMEM with the reason in @err
- * (may be NULL).
+ * otherwise -EINVAL (a rule is broken: BURN_E_STREAM_NOT_SUPPORTED) or
+ * -ENOMEM (BURN_E_OUTOFMEMORY) with the reason in @err (may be NULL).
  */
 int image_disc_open_stream(struct image_disc **out, enum image_stream_kind kind,
 			   const char *name, const uint8_t *head, size_t head_len, size_t *need,
 			   const struct image_source *src, unsigned flags,
-			   struct image_error *err);
+			   struct burn_error *err);
 
 /*
  * The input bytes a disc from image_disc_open_stream() is made of: its
@@ -137,9 +134,10 @@ const struct image_toc *image_disc_toc(const struct image_disc *disc);
 
 /*
  * Checks a 13-digit MCN/UPC-EAN string: digits only and a valid EAN-13 check
- * digit. Returns 0, or -EINVAL with the reason in @err.
+ * digit. Returns 0, or -EINVAL with BURN_E_STREAM_NOT_SUPPORTED and the
+ * reason in @err.
  */
-int image_mcn_check(const char *mcn, struct image_error *err);
+int image_mcn_check(const char *mcn, struct burn_error *err);
 
 /*
  * Writes @toc as the line-oriented text of `burnfs-image toc` to @f

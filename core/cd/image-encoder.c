@@ -9,7 +9,7 @@
 #include "cd-sector.h"
 #include "image-cdtext.h"
 #include "image-encoder.h"
-#include "image-internal.h"
+#include "image-private.h"
 #include "subchannel.h"
 
 #define FILE_BUFFER_SIZE (256 * 1024)
@@ -81,7 +81,7 @@ toc_add(struct image_encoder *enc, uint8_t control, uint8_t point, uint8_t p0, u
 int
 image_encoder_create(struct image_encoder **out, const struct image_disc *disc,
 		     enum cd_sector_type type, unsigned lead_in_sectors,
-		     struct image_error *err)
+		     struct burn_error *err)
 {
 	const struct image_toc *toc = &disc->toc;
 	struct image_encoder *enc;
@@ -89,18 +89,16 @@ image_encoder_create(struct image_encoder **out, const struct image_disc *disc,
 	unsigned min_lead_in;
 
 	*out = NULL;
-	if (type != CD_SECTOR_PQ && type != CD_SECTOR_COOKED && type != CD_SECTOR_RAW) {
-		image_error_set(err, "sector type %d is not 1 (pq), 2 (cooked) or 3 (raw)", type);
-		return -EINVAL;
-	}
+	if (type != CD_SECTOR_PQ && type != CD_SECTOR_COOKED && type != CD_SECTOR_RAW)
+		return image_disc_fail(err, "sector type %d is not 1 (pq), 2 (cooked) or 3 (raw)",
+				       type);
 	min_lead_in = CD_PREGAP_FRAMES +
 		TOC_REPEAT * (3 + toc->last_track - toc->first_track + 1);
-	if (lead_in_sectors < min_lead_in || lead_in_sectors > IMAGE_MAX_LEAD_IN) {
-		image_error_set(err, "lead-in of %u sectors: this disc needs %u to %u (150 for the pre-gap, 3 per TOC entry)",
-			lead_in_sectors, min_lead_in,
-				IMAGE_MAX_LEAD_IN);
-		return -EINVAL;
-	}
+	if (lead_in_sectors < min_lead_in || lead_in_sectors > IMAGE_MAX_LEAD_IN)
+		return image_disc_fail(err,
+				       "lead-in of %u sectors: this disc needs %u to %u (150 for the pre-gap, 3 per TOC entry)",
+				       lead_in_sectors, min_lead_in,
+				       IMAGE_MAX_LEAD_IN);
 	enc = calloc(1, sizeof(*enc));
 	if (!enc)
 		goto out_nomem;
@@ -147,8 +145,7 @@ image_encoder_create(struct image_encoder **out, const struct image_disc *disc,
 
 out_nomem:
 	image_encoder_destroy(enc);
-	image_error_set(err, "out of memory");
-	return -ENOMEM;
+	return burn_error_set(err, BURN_E_OUTOFMEMORY, "out of memory");
 }
 
 static void
@@ -168,16 +165,16 @@ silent_sector(uint8_t *main, int32_t lba, bool data)
  */
 static int
 source_read(const struct image_file *f, uint64_t offset, uint8_t *buf, size_t len,
-	    struct image_error *err)
+	    struct burn_error *err)
 {
 	ssize_t n = f->source.read(f->source.ctx, offset, buf, len);
 
 	if (n < 0) {
-		image_error_set(err, "%s: %s", f->path, strerror((int)-n));
+		burn_error_set(err, BURN_E_FAIL, "%s: %s", f->path, strerror((int)-n));
 		return (int)n;
 	}
 	if ((size_t)n < len) {
-		image_error_set(err, "%s: the input ended after %" PRIu64 " of %" PRIu64 " bytes",
+		image_disc_fail(err, "%s: the input ended after %" PRIu64 " of %" PRIu64 " bytes",
 				f->path, offset + (uint64_t)n, f->data_offset + f->data_length);
 		return -ENODATA;
 	}
@@ -187,7 +184,7 @@ source_read(const struct image_file *f, uint64_t offset, uint8_t *buf, size_t le
 /* Reads @len bytes at @offset of file @idx into @buf; short reads are errors. */
 static int
 file_read(struct image_encoder *enc, unsigned idx, uint64_t offset, uint8_t *buf, size_t len,
-	  struct image_error *err)
+	  struct burn_error *err)
 {
 	const struct image_file *f = &enc->disc->files[idx];
 
@@ -201,7 +198,7 @@ file_read(struct image_encoder *enc, unsigned idx, uint64_t offset, uint8_t *buf
 		if (!enc->fp) {
 			int e = errno;
 
-			image_error_set(err, "%s: %s", f->path, strerror(e));
+			burn_error_set(err, BURN_E_FAIL, "%s: %s", f->path, strerror(e));
 			return -e;
 		}
 		setvbuf(enc->fp, enc->fp_buffer, _IOFBF, FILE_BUFFER_SIZE);
@@ -212,14 +209,15 @@ file_read(struct image_encoder *enc, unsigned idx, uint64_t offset, uint8_t *buf
 		if (fseeko(enc->fp, (off_t)offset, SEEK_SET) < 0) {
 			int e = errno;
 
-			image_error_set(err, "%s: seek: %s", f->path, strerror(e));
+			burn_error_set(err, BURN_E_FAIL, "%s: seek: %s", f->path, strerror(e));
 			return -e;
 		}
 		enc->fp_pos = offset;
 	}
 	if (fread(buf, 1, len, enc->fp) != len) {
-		image_error_set(err, "%s: %s at byte %" PRIu64, f->path,
-				ferror(enc->fp) ? "read error" : "file became shorter", offset);
+		burn_error_set(err, ferror(enc->fp) ? BURN_E_FAIL : BURN_E_STREAM_NOT_SUPPORTED,
+			       "%s: %s at byte %" PRIu64, f->path,
+			       ferror(enc->fp) ? "read error" : "file became shorter", offset);
 		return ferror(enc->fp) ? -EIO : -EINVAL;
 	}
 	enc->fp_pos += len;
@@ -229,7 +227,7 @@ file_read(struct image_encoder *enc, unsigned idx, uint64_t offset, uint8_t *buf
 /* Sector @i (0-based) of the file part of track @n into @main, encoded. */
 static int
 file_sector(struct image_encoder *enc, unsigned n, uint32_t i, int32_t lba, uint8_t *main,
-	    struct image_error *err)
+	    struct burn_error *err)
 {
 	const struct image_track_src *src = &enc->disc->src[n];
 	unsigned size = image_kind_sector_size(src->kind);
@@ -268,13 +266,11 @@ file_sector(struct image_encoder *enc, unsigned n, uint32_t i, int32_t lba, uint
 		edc = cd_edc(main, CD_EDC_OFFSET);
 		if (!cd_sector_has_sync(main) || main[15] != 1 ||
 		    memcmp(main + CD_EDC_OFFSET, (uint8_t[4]){ (uint8_t)edc, (uint8_t)(edc >> 8),
-			   (uint8_t)(edc >> 16), (uint8_t)(edc >> 24) }, 4) != 0) {
-			image_error_set(err, "%s: sector %" PRIu32 " of track %u (byte %" PRIu64
-					") is not a valid Mode 1 sector (sync, mode byte or EDC)",
-					enc->disc->files[src->file].path, i, n,
-					src->file_offset + at);
-			return -EINVAL;
-		}
+			   (uint8_t)(edc >> 16), (uint8_t)(edc >> 24) }, 4) != 0)
+			return image_disc_fail(err, "%s: sector %" PRIu32 " of track %u (byte %" PRIu64
+					       ") is not a valid Mode 1 sector (sync, mode byte or EDC)",
+					       enc->disc->files[src->file].path, i, n,
+					       src->file_offset + at);
 		break;
 	}
 	}
@@ -298,7 +294,7 @@ near_boundary(const struct image_toc_track *t, int32_t lba)
 
 static int
 program_sector(struct image_encoder *enc, int32_t lba, uint8_t *main, uint8_t *q, bool *p,
-	       struct image_error *err)
+	       struct burn_error *err)
 {
 	const struct image_toc *toc = &enc->disc->toc;
 	const struct image_toc_track *t;
@@ -342,7 +338,7 @@ program_sector(struct image_encoder *enc, int32_t lba, uint8_t *main, uint8_t *q
 }
 
 int
-image_encoder_next_sector(struct image_encoder *enc, uint8_t *out, struct image_error *err)
+image_encoder_next_sector(struct image_encoder *enc, uint8_t *out, struct burn_error *err)
 {
 	const struct image_toc *toc = &enc->disc->toc;
 	uint8_t *main = out, q[SUBQ_SIZE];
@@ -387,7 +383,7 @@ image_encoder_next_sector(struct image_encoder *enc, uint8_t *out, struct image_
 }
 
 ssize_t
-image_encoder_read(struct image_encoder *enc, void *buf, size_t len, struct image_error *err)
+image_encoder_read(struct image_encoder *enc, void *buf, size_t len, struct burn_error *err)
 {
 	uint8_t *dst = buf;
 	size_t done = 0;

@@ -37,7 +37,7 @@ struct image_encoder;
  */
 int image_encoder_create(struct image_encoder **out, const struct image_disc *disc,
 			 enum cd_sector_type type, unsigned lead_in_sectors,
-			 struct image_error *err);
+			 struct burn_error *err);
 
 /* Closes the input files and frees @enc; NULL is allowed. */
 void image_encoder_destroy(struct image_encoder *enc);
@@ -53,7 +53,7 @@ uint64_t image_encoder_total_sectors(const struct image_encoder *enc);
  * before the bytes its header declares gives -ENODATA.
  */
 int image_encoder_next_sector(struct image_encoder *enc, uint8_t *out,
-			      struct image_error *err);
+			      struct burn_error *err);
 
 /*
  * Fills @buf with up to @len bytes of the stream, cutting sectors anywhere.
@@ -61,4 +61,4 @@ int image_encoder_next_sector(struct image_encoder *enc, uint8_t *out,
  * end, or -errno with the reason in @err.
  */
 ssize_t image_encoder_read(struct image_encoder *enc, void *buf, size_t len,
-			   struct image_error *err);
+			   struct burn_error *err);

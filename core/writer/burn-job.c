@@ -97,25 +97,26 @@ __attribute__((format(printf, 3, 4)))
 static int
 fail_set_locked(struct burn_job *job, enum burn_result r, const char *fmt, ...)
 {
-	char reason[BURN_REASON_MAX];
 	struct burn_error e;
 	va_list ap;
 	int ret;
 
 	va_start(ap, fmt);
-	vsnprintf(reason, sizeof(reason), fmt, ap);
+	ret = burn_error_vset(&e, r, fmt, ap);
 	va_end(ap);
-	ret = burn_error_set(&e, r, "%s", reason);
 	return fail_locked(job, ret, &e);
 }
 
-/* An image_* failure: out of memory, or a stream the job cannot burn. */
+/*
+ * An image_* failure, whose result the image code chose (a stream the job
+ * cannot burn, mostly). Its "out of memory" does not know the job's name.
+ */
 static int
-fail_image_locked(struct burn_job *job, int ret, const struct image_error *ie)
+fail_image_locked(struct burn_job *job, const struct burn_error *e)
 {
-	if (ret == -ENOMEM)
+	if (e->result == BURN_E_OUTOFMEMORY)
 		return fail_set_locked(job, BURN_E_OUTOFMEMORY, "%s: out of memory", job->name);
-	return fail_set_locked(job, BURN_E_STREAM_NOT_SUPPORTED, "%s", ie->msg);
+	return fail_locked(job, -burn_result_info(e->result)->err, e);
 }
 
 /*
@@ -241,17 +242,16 @@ static void *
 job_thread(void *arg)
 {
 	struct burn_job *job = arg;
-	struct image_error ie;
 	struct burn_error e;
 	int ret = 0;
 	bool stop;
 	ssize_t n;
 
 	do {
-		n = image_encoder_read(job->enc, job->chunk, BURN_JOB_CHUNK_SIZE, &ie);
+		n = image_encoder_read(job->enc, job->chunk, BURN_JOB_CHUNK_SIZE, &e);
 		pthread_mutex_lock(&job->lock);
 		if (n < 0)
-			fail_image_locked(job, (int)n, &ie);
+			fail_image_locked(job, &e);
 		else if (n == 0 && !job->ret)
 			job->stream_done = true;
 		stop = n <= 0 || job->ret;
@@ -278,13 +278,13 @@ static int
 job_open_locked(struct burn_job *job, unsigned flags)
 {
 	struct image_source src = { job_source_read, job };
-	struct image_error ie;
+	struct burn_error e;
 	size_t need;
 	int ret;
 
 	ret = image_disc_open_stream(&job->disc, job->kind == BURN_JOB_ISO ? IMAGE_STREAM_ISO :
 				     IMAGE_STREAM_WAV, job->name, job->ring, job->used, &need,
-				     &src, flags, &ie);
+				     &src, flags, &e);
 	if (ret == -EAGAIN) {
 		job->need = need;
 		if (need > job->size)
@@ -294,16 +294,16 @@ job_open_locked(struct burn_job *job, unsigned flags)
 		return 0;
 	}
 	if (ret < 0)
-		return fail_image_locked(job, ret, &ie);
+		return fail_image_locked(job, &e);
 	job->declared = image_disc_stream_end(job->disc);
 	if (job->used > job->declared) {
 		if (job->kind == BURN_JOB_ISO)
 			return fail_iso_too_long_locked(job);
 		job->used = (size_t)job->declared;	/* a WAV's later chunks */
 	}
-	ret = image_encoder_create(&job->enc, job->disc, job->type, job->lead_in, &ie);
+	ret = image_encoder_create(&job->enc, job->disc, job->type, job->lead_in, &e);
 	if (ret < 0)
-		return fail_image_locked(job, ret, &ie);
+		return fail_image_locked(job, &e);
 	ret = pthread_create(&job->thread, NULL, job_thread, job);
 	if (ret)
 		return fail_set_locked(job, BURN_E_FAIL, "%s: cannot start the encoder thread: %s",
@@ -522,10 +522,8 @@ burn_job_finish(struct burn_job *job, struct burn_error *err)
 bool
 burn_job_input_complete(struct burn_job *job)
 {
-	bool complete;
-
 	pthread_mutex_lock(&job->lock);
-	complete = job->disc && job->accepted >= job->declared;
+	bool complete = job->disc && job->accepted >= job->declared;
 	pthread_mutex_unlock(&job->lock);
 	return complete;
 }
@@ -533,10 +531,8 @@ burn_job_input_complete(struct burn_job *job)
 uint64_t
 burn_job_bytes(struct burn_job *job)
 {
-	uint64_t n;
-
 	pthread_mutex_lock(&job->lock);
-	n = job->accepted;
+	uint64_t n = job->accepted;
 	pthread_mutex_unlock(&job->lock);
 	return n;
 }

@@ -200,6 +200,7 @@ burn_stream_start(const struct burn_stream_params *p, struct burn_stream **out,
 		  struct burn_error *err)
 {
 	struct burn_stream *s = calloc(1, sizeof(*s));
+	struct burn_error e;
 	int ret;
 
 	if (!s)
@@ -219,9 +220,9 @@ burn_stream_start(const struct burn_stream_params *p, struct burn_stream **out,
 				     s->cap);
 		goto out_free;
 	}
-	ret = image_decoder_create(&s->dec, p->type, (unsigned)p->lead_in_sectors);
+	ret = image_decoder_open(&s->dec, p->type, (unsigned)p->lead_in_sectors, &e);
 	if (ret < 0) {
-		ret = burn_error_set(err, ret == -ENOMEM ? BURN_E_OUTOFMEMORY : BURN_E_INVALIDARG,
+		ret = burn_error_set(err, e.result,
 				     "cannot decode a %s stream with %ld lead-in sectors",
 				     cd_sector_type_size(p->type) == 2368 ? "pq" : "2448-byte",
 				     p->lead_in_sectors);
@@ -259,12 +260,13 @@ inspect_locked(struct burn_stream *s, const uint8_t *sector, int32_t lba)
 	}
 	ret = image_decoder_feed(s->dec, sector, out);
 	if (ret == -EBADMSG || (out->events & IMAGE_EVENT_TOC_BAD)) {
-		const char *why = image_decoder_toc_error(s->dec);
+		struct burn_error why = { BURN_E_STREAM_NOT_SUPPORTED,
+					  "its Q sub-channel carries no TOC" };
 
-		burn_error_set(&e, BURN_E_STREAM_NOT_SUPPORTED,
+		image_decoder_toc_failure(s->dec, &why);
+		burn_error_set(&e, why.result,
 			       "the stream's lead-in is not a table of contents (stream sector %llu, LBA %d): %s",
-			       (unsigned long long)s->received, (int)lba,
-			       why ? why : "its Q sub-channel carries no TOC");
+			       (unsigned long long)s->received, (int)lba, why.reason);
 		ret = fail_locked(s, &e);
 		goto out;
 	}
@@ -640,24 +642,24 @@ burn_stream_complete(struct burn_stream *s)
 	return done;
 }
 
-uint64_t
-burn_stream_trailing(struct burn_stream *s)
+/* One counter of @s, read under its lock. */
+static uint64_t
+stream_counter(struct burn_stream *s, const uint64_t *counter)
 {
-	uint64_t n;
-
 	pthread_mutex_lock(&s->mu);
-	n = s->trailing_zero;
+	uint64_t n = *counter;
 	pthread_mutex_unlock(&s->mu);
 	return n;
 }
 
 uint64_t
+burn_stream_trailing(struct burn_stream *s)
+{
+	return stream_counter(s, &s->trailing_zero);
+}
+
+uint64_t
 burn_stream_written(struct burn_stream *s)
 {
-	uint64_t n;
-
-	pthread_mutex_lock(&s->mu);
-	n = s->written;
-	pthread_mutex_unlock(&s->mu);
-	return n;
+	return stream_counter(s, &s->written);
 }

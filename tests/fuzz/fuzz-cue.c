@@ -1,5 +1,5 @@
 /*
- * libFuzzer target: the cue sheet parser of core/cd/image-disc.c, through
+ * libFuzzer target: the cue sheet parser of core/cd/image-cue-parse.c, through
  * image_disc_open() with a .cue file (what `burnfs-image make x.cue` does).
  * The input is the cue sheet. It is written to fuzz.cue in a scratch
  * directory that also holds the files a cue sheet may name (a.bin, a
@@ -91,7 +91,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static FILE *null;
 	struct image_disc *disc = NULL;
-	struct image_error err;
+	struct burn_error err;
 	const char *inputs[1];
 	char *cue;
 	int ret;

@@ -164,7 +164,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	toc = image_decoder_toc(dec);
 	if (toc) {
 		check_toc(toc);
-		fuzz_assert(!image_decoder_toc_error(dec));
+		fuzz_assert(image_decoder_toc_failure(dec, NULL) == 0);
 		fuzz_assert(image_decoder_expected_sectors(dec) > 0);
 	} else {
 		fuzz_assert(image_decoder_expected_sectors(dec) == 0);

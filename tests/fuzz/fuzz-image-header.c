@@ -1,8 +1,9 @@
 /*
  * libFuzzer target: the ISO 9660 primary volume descriptor and WAV header
- * parsers of core/cd/image-disc.c, through image_disc_open_stream() (how a
- * burn job learns its disc from a file still being copied into burn/) and
- * image_disc_open() (burnfs-image with an .iso or .wav file).
+ * parsers of core/cd/image-iso.c and image-wav.c, through
+ * image_disc_open_stream() (how a burn job learns its disc from a file
+ * still being copied into burn/) and image_disc_open() (burnfs-image with
+ * an .iso or .wav file).
  *
  * Byte 0: bit 0 WAV (else ISO); bit 1 through a file and image_disc_open()
  * (else a stream); bit 2 IMAGE_DISC_OVERBURN; bit 3 (stream) the whole
@@ -58,7 +59,7 @@ stream(const uint8_t *file, size_t len, unsigned in)
 	const char *name = in & FLAG_WAV ? "fuzz.wav" : "fuzz.iso";
 	unsigned flags = in & FLAG_OVERBURN ? IMAGE_DISC_OVERBURN : 0;
 	struct image_disc *disc = NULL;
-	struct image_error err;
+	struct burn_error err;
 	size_t have = 0, need;
 	int ret;
 
@@ -96,7 +97,7 @@ file(const uint8_t *bytes, size_t len, unsigned in)
 	char *path = fuzz_scratch_file(in & FLAG_WAV ? "fuzz.wav" : "fuzz.iso", bytes, len);
 	const char *inputs[] = { path };
 	struct image_disc *disc = NULL;
-	struct image_error err;
+	struct burn_error err;
 	uint64_t size = len;
 	int ret;
 

@@ -1,0 +1,151 @@
+/*
+ * Private to core/cd/image-*.c: how the encoder finds each track's sectors,
+ * and what the disc, cue, ISO and WAV parsers share.
+ */
+#pragma once
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "image-disc.h"
+
+enum image_file_format {
+	IMAGE_FILE_BINARY,	/* raw sectors; audio little-endian */
+	IMAGE_FILE_MOTOROLA,	/* audio big-endian, swapped while encoding */
+	IMAGE_FILE_WAVE,	/* the data chunk of a WAV, little-endian */
+};
+
+enum image_track_kind {
+	IMAGE_TRACK_AUDIO,
+	IMAGE_TRACK_MODE1_2048,
+	IMAGE_TRACK_MODE1_2352,
+};
+
+struct image_file {
+	char *path;			/* a file, or a stream's name for messages */
+	struct image_source source;	/* read != NULL: the bytes come from here, not @path */
+	enum image_file_format format;
+	uint64_t data_offset;	/* where sector 0 starts (WAV: data chunk) */
+	uint64_t data_length;	/* bytes of sector data */
+};
+
+/* A track on the address line: [silent pregap][file sectors][postgap]. */
+struct image_track_src {
+	enum image_track_kind kind;
+	unsigned file;			/* index into image_disc.files */
+	uint64_t file_offset;		/* byte offset of the first file sector */
+	uint64_t file_bytes;		/* bytes from the file; audio may end mid-sector */
+	uint32_t file_sectors;		/* sectors from the file, a partial one included */
+	uint32_t pregap_silent;		/* PREGAP */
+	uint32_t postgap;		/* POSTGAP */
+};
+
+struct image_disc {
+	struct image_file *files;
+	size_t n_files;
+	struct image_track_src src[IMAGE_MAX_TRACKS + 1];	/* by track number */
+	struct image_toc toc;
+};
+
+static inline unsigned
+image_kind_sector_size(enum image_track_kind kind)
+{
+	return kind == IMAGE_TRACK_MODE1_2048 ? CD_DATA_SIZE : CD_MAIN_SIZE;
+}
+
+/* MM:SS:FF of @frames (clamped at 0) into @buf. */
+static inline void
+image_msf_text(char *buf, size_t size, int32_t frames)
+{
+	if (frames < 0)
+		frames = 0;
+	snprintf(buf, size, "%02d:%02d:%02d", frames / CD_FRAMES_PER_MINUTE,
+		 (frames / CD_FRAMES_PER_SECOND) % 60, frames % CD_FRAMES_PER_SECOND);
+}
+
+static inline uint32_t
+image_rd_le32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static inline uint16_t
+image_rd_le16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] | p[1] << 8);
+}
+
+#define IMAGE_SIZE_UNKNOWN UINT64_MAX
+
+/*
+ * The bytes a header probe looks at: an open file, or the first bytes of a
+ * stream that is still arriving. Borrowed by the probe; nothing is kept.
+ */
+struct image_probe {
+	const char *name;	/* for messages */
+	int fd;			/* a file, or -1 for a stream */
+	const uint8_t *head;	/* stream: the bytes so far */
+	size_t head_len;
+	uint64_t size;		/* whole input; IMAGE_SIZE_UNKNOWN while a stream goes on */
+	uint64_t need;		/* after -EAGAIN: bytes the stream must hold first */
+};
+
+/*
+ * Failures below fill a struct burn_error: BURN_E_STREAM_NOT_SUPPORTED for
+ * input that breaks a rule (-EINVAL, -ENODATA), BURN_E_FAIL for a file
+ * that cannot be read (its -errno), BURN_E_OUTOFMEMORY for -ENOMEM.
+ */
+
+/*
+ * Records that the input breaks a rule (BURN_E_STREAM_NOT_SUPPORTED, the
+ * reason from the printf-style arguments) in @err (may be NULL); returns
+ * -EINVAL.
+ */
+#define image_disc_fail(err, ...) burn_error_set(err, BURN_E_STREAM_NOT_SUPPORTED, __VA_ARGS__)
+
+/* Adds a file to @disc and returns its index, or -ENOMEM. Takes a copy of @path. */
+int image_disc_add_file(struct image_disc *disc, const char *path,
+			enum image_file_format format);
+
+/* The size of the regular file (or block device) at @path into *@size. */
+int image_disc_file_size(const char *path, uint64_t *size, struct burn_error *err);
+
+/*
+ * Reads @len bytes at @pos into @buf. Returns 0; -ENODATA when the input
+ * ends before them; -EAGAIN, with @in->need set, when a stream has not
+ * delivered them yet; or -errno with the reason in @err.
+ */
+int image_disc_probe_read(struct image_probe *in, uint64_t pos, void *buf, size_t len,
+			  struct burn_error *err);
+
+/* Runs @parse (image_iso_parse() or image_wav_parse()) on the file at @f->path. */
+int image_disc_probe_file(struct image_file *f,
+			  int (*parse)(struct image_file *f, struct image_probe *in,
+				       struct burn_error *err),
+			  struct burn_error *err);
+
+/*
+ * Checks that @in is an ISO 9660 image with 2048-byte blocks and takes its
+ * length from the PVD's volume size; when the input's size is known, the
+ * two must agree.
+ */
+int image_iso_parse(struct image_file *f, struct image_probe *in, struct burn_error *err);
+
+/* Track 1 of @disc: all of file 0 as Mode 1 data (probed already). */
+void image_iso_track(struct image_disc *disc);
+
+/*
+ * Finds the PCM data of a WAV; rejects anything but 16-bit stereo 44.1 kHz
+ * PCM, a data chunk that is not among the first chunks, and (when the
+ * input's size is known) a data chunk it does not hold.
+ */
+int image_wav_parse(struct image_file *f, struct image_probe *in, struct burn_error *err);
+
+/* Track @i + 1 of @disc: the PCM data of file @i (probed already). */
+void image_wav_track(struct image_disc *disc, size_t i);
+
+/*
+ * Fills @disc's files, tracks, indexes and texts from the cue sheet at
+ * @path (image-cue-parse.c); the layout is left to the caller.
+ */
+int image_cue_parse(struct image_disc *disc, const char *path, struct burn_error *err);
