@@ -1,5 +1,5 @@
 /*
- * The FUSE layer's shared state and its table of nodes (DESIGN §2). No MMC
+ * The FUSE layer's shared state and its table of nodes (doc/design.md §2). No MMC
  * here: every value comes from core/ (recorder, rawcd), every failure is a
  * struct burn_error turned into an errno once, in ops.c.
  */

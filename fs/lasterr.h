@@ -1,6 +1,6 @@
 /*
  * last_error: the last failure of each calling process on this mount, and
- * for a process that has none, the last failure of its user (DESIGN §2).
+ * for a process that has none, the last failure of its user (doc/design.md §2).
  * One user never sees another's failures: a reason can name their files.
  */
 #pragma once

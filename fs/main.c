@@ -1,5 +1,5 @@
 /*
- * burnfs: a CD recorder as files (DESIGN §1).
+ * burnfs: a CD recorder as files (doc/design.md §1).
  *
  * Like sshfs, everything that can fail is done before the mount: options
  * are checked, the recorder is opened and probed, and only then is the

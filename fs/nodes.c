@@ -513,7 +513,7 @@ show_status(struct fs_ctx *ctx, const struct lasterr_who *who, struct strbuf *ou
 		struct burn_error last;
 		char line[BURN_REASON_MAX + 128];
 
-		/* the outcome of the last burn stays readable (DESIGN §2.2) */
+		/* the outcome of the last burn stays readable (doc/design.md §2.2) */
 		if (rawcd_last_burn(ctx->w, &last)) {
 			fs_hints_add(&last);
 			burn_error_format(&last, line, sizeof(line));

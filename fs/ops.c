@@ -102,7 +102,7 @@ record(struct fs_ctx *ctx, const struct burn_error *e)
 }
 
 /*
- * The one place a core failure becomes an errno for FUSE (DESIGN §3): the
+ * The one place a core failure becomes an errno for FUSE (doc/design.md §3): the
  * result table decides, and last_error gets the reason.
  */
 static int
@@ -253,7 +253,7 @@ fs_readdir(const char *path, void *buf, fuse_fill_dir_t filler, off_t off,
 	return 0;
 }
 
-/* track.raw and burn/ jobs: write-only, opened alone (DESIGN §2.2). */
+/* track.raw and burn/ jobs: write-only, opened alone (doc/design.md §2.2). */
 static int
 open_sink(struct fs_ctx *ctx, struct fs_handle *h, const char *job_name, int accmode)
 {
@@ -390,7 +390,7 @@ fs_write(const char *path, const char *buf, size_t size, off_t off, struct fuse_
 			       STORE_MAX, size);
 		return fail(ctx, &e);
 	}
-	/* any offset stores the value: `>>` appends in shell terms, we store (DESIGN §2) */
+	/* any offset stores the value: `>>` appends in shell terms, we store (doc/design.md §2) */
 	if (h->node->store(ctx, buf, size, &e) < 0)
 		return fail(ctx, &e);
 	return (int)size;

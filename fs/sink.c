@@ -125,7 +125,7 @@ fs_sink_write(struct fs_ctx *ctx, struct fs_sink *s, const char *buf, size_t siz
 				      "%s was closed by every process that had it open, which ended its stream; open it again for a new burn",
 				      s->suffix + 1);
 	/*
-	 * Writes must follow each other (DESIGN §2.2); with O_APPEND the
+	 * Writes must follow each other (doc/design.md §2.2); with O_APPEND the
 	 * kernel passes the file size, which is ours to ignore.
 	 */
 	if (off != s->offset && !append)

@@ -1,5 +1,5 @@
 /*
- * The raw track sinks (DESIGN §2.2): track.raw, and the jobs of burn/.
+ * The raw track sinks (doc/design.md §2.2): track.raw, and the jobs of burn/.
  * Opening one prepares the media (unless `ctl prepare` did), writes stream
  * into the raw writer, the closing descriptor's flush finishes a complete
  * stream, and the last close ends whatever is left. Only one sink is open

@@ -150,7 +150,7 @@ mount_stop(struct mount *m)
 		ck_assert_int_eq(waitpid(m->pid, &status, 0), m->pid);
 		ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
 			      "burnfs exited with status %d; its log: %s", status, slurp(m->log));
-		/* a clean run says nothing (style habit 13) */
+		/* a clean run says nothing (doc/reference/style.md habit 13) */
 		ck_assert_msg(slurp(m->log)[0] == '\0', "burnfs printed: %s", slurp(m->log));
 	}
 	free(m->mnt);

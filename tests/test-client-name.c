@@ -1,4 +1,4 @@
-/* The client-name validator (DESIGN §2.1) over every byte and length. */
+/* The client-name validator (doc/design.md §2.1) over every byte and length. */
 #include "config.h"
 
 #include <errno.h>

@@ -237,7 +237,7 @@ burn(struct emu_drive *d, const char *input, enum cd_sector_type type, int32_t n
      struct stream *s)
 {
 	stream_open(s, input, type);
-	/* the 16-byte form once with each CRC form: drives accept both (mmc.md §10.4) */
+	/* the 16-byte form once with each CRC form: drives accept both (doc/reference/mmc.md §10.4) */
 	s->plain_crc = type == CD_SECTOR_PQ && !immed;
 	select_raw(d, type, true, false);
 	stream_skip_to(s, nwa);

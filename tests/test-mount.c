@@ -1,7 +1,7 @@
 /*
  * The mount suite: the real burnfs daemon on a real FUSE mount in a
  * temporary directory, talking to an emulated recorder, checked with real
- * syscalls and exact errnos (style habit 11). Exits 77 (skip) only when
+ * syscalls and exact errnos (doc/reference/style.md habit 11). Exits 77 (skip) only when
  * FUSE cannot be used on this machine at all.
  */
 #include "config.h"
@@ -350,7 +350,7 @@ START_TEST(fixed_nodes)
 }
 END_TEST
 
-/* ---- sysfs conventions (DESIGN §2) ---- */
+/* ---- sysfs conventions (doc/design.md §2) ---- */
 
 START_TEST(sysfs_conventions)
 {

@@ -1,4 +1,4 @@
-/* The result table against DESIGN §3, row by row. */
+/* The result table against doc/design.md §3, row by row. */
 #include "config.h"
 
 #include <errno.h>
@@ -7,7 +7,7 @@
 #include "harness.h"
 #include "result.h"
 
-/* DESIGN §3, copied as the contract says it; the table must match. */
+/* The result table as README "Errors" lists it (doc/design.md §3); the code must match it. */
 static const struct {
 	const char *name;
 	uint32_t hresult;
@@ -89,7 +89,7 @@ START_TEST(error_set_and_format)
 }
 END_TEST
 
-/* Beyond DESIGN §3: a stream that ends before its declared end fails with EIO (issue 8). */
+/* Beyond doc/design.md §3: a stream that ends before its declared end fails with EIO (issue 8). */
 START_TEST(handle_eof_row)
 {
 	const struct burn_result_info *info =

@@ -23,7 +23,7 @@
 
 /*
  * Opcodes the kernel lets through only on a descriptor opened for writing
- * (scsi_cmd_allowed(), reference/mmc.md §12); the rest of the write class.
+ * (scsi_cmd_allowed(), doc/reference/mmc.md §12); the rest of the write class.
  */
 static bool
 needs_write_open(uint8_t op)
@@ -101,7 +101,7 @@ sg_io_packet(struct sg_handle *h, struct cdrom_generic_command *cgc)
 
 	if (!cgc)
 		return -EFAULT;
-	/* CDROM_SEND_PACKET always carries a 12-byte CDB (mmc.md §12) */
+	/* CDROM_SEND_PACKET always carries a 12-byte CDB (doc/reference/mmc.md §12) */
 	memcpy(cmd.cdb, cgc->cmd, CDROM_PACKET_SIZE);
 	cmd.cdb_len = CDROM_PACKET_SIZE;
 	switch (cgc->data_direction) {

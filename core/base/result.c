@@ -64,7 +64,7 @@ static const struct burn_result_info result_table[BURN_RESULT_COUNT] = {
 	{ BURN_E_INVALIDARG, "E_INVALIDARG", 0x80070057, EINVAL, "invalid value" },
 	{ BURN_E_FAIL, "E_FAIL", 0x80004005, EIO, "unspecified failure" },
 	/*
-	 * Beyond DESIGN §3, for refusals of the file interface itself: opening
+	 * Beyond doc/design.md §3, for refusals of the file interface itself: opening
 	 * a file against its mode, and changing the fixed tree.
 	 */
 	{ BURN_E_ACCESSDENIED, "E_ACCESSDENIED", 0x80070005, EACCES, "access denied" },

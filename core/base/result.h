@@ -1,5 +1,5 @@
 /*
- * IMAPI2 results: the one table of DESIGN §3 (name, HRESULT, errno, text)
+ * IMAPI2 results: the one table of doc/design.md §3 (name, HRESULT, errno, text)
  * and the error record every core call fills when it fails.
  */
 #pragma once

@@ -1,6 +1,6 @@
 /*
  * Mode 1 sector coding. The parity follows directly from the check
- * equations of ECMA-130 Annex A (reference/mmc.md §11.3): a codeword
+ * equations of ECMA-130 Annex A (doc/reference/mmc.md §11.3): a codeword
  * v_0..v_{n+1} must satisfy sum(v_i) = 0 and sum(a^(n+1-i) v_i) = 0.
  * With S0 = sum of the n data symbols and H = sum(a^(n-1-i) v_i) (Horner),
  * the two parity symbols solve

@@ -1,5 +1,5 @@
 /*
- * CD-ROM Mode 1 sectors (reference/mmc.md §11): sync, BCD header, EDC,
+ * CD-ROM Mode 1 sectors (doc/reference/mmc.md §11): sync, BCD header, EDC,
  * the RSPC P/Q parity of ECMA-130 Annex A, and the Annex B scrambler.
  *
  * Every function works on one caller-owned 2352-byte main-channel buffer

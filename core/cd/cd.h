@@ -1,7 +1,7 @@
 /*
  * CD basics shared by the writer, the emulator and the image code:
- * addressing (LBA <-> MSF <-> BCD, reference/mmc.md §1) and the raw
- * sector types of IDiscFormat2RawCD (reference/imapi2.md §5).
+ * addressing (LBA <-> MSF <-> BCD, doc/reference/mmc.md §1) and the raw
+ * sector types of IDiscFormat2RawCD (doc/reference/imapi2.md §5).
  *
  * Program-area addresses map with the 150-frame offset (00:02:00 = LBA 0);
  * lead-in addresses (M >= 90) wrap around the 100-minute frame counter, so

@@ -1,5 +1,5 @@
 /*
- * CD-TEXT in the lead-in R-W sub-channel (reference/mmc.md §9.2, §10.5):
+ * CD-TEXT in the lead-in R-W sub-channel (doc/reference/mmc.md §9.2, §10.5):
  * 18-byte packs (type, track, sequence, block/character position, 12 text
  * bytes, inverted CRC), carried as 24 six-bit symbols in bits 5-0 of the
  * P-W bytes, four packs per sector, cycling through the lead-in. Only

@@ -1,7 +1,7 @@
 /*
  * A disc to encode: tracks, indexes, gaps, MCN and ISRC, described by a cue
  * sheet, one ISO 9660 image or one or more WAV files, laid out on the CD
- * address line and validated (reference/mmc.md §9, imapi2.md §9).
+ * address line and validated (doc/reference/mmc.md §9, doc/reference/imapi2.md §9).
  *
  * struct image_toc is plain data shared with the decoder: what a lead-in
  * says plus what the program area's Q frames say (indexes, MCN, ISRC).

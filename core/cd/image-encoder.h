@@ -1,6 +1,6 @@
 /*
  * The raw stream encoder (the IRawCDImageCreator role, data tracks too):
- * turns a struct image_disc into the IMAPI raw stream of DESIGN §2.2,
+ * turns a struct image_disc into the IMAPI raw stream of doc/design.md §2.2,
  * sector by sector, pull-style, with bounded memory.
  *
  * Stream sector 0 is at LBA -lead_in_sectors. Layout: lead-in (TOC in Q:

@@ -1,5 +1,5 @@
 /*
- * P and Q sub-channel (reference/mmc.md §10): Q frame builders and parser,
+ * P and Q sub-channel (doc/reference/mmc.md §10): Q frame builders and parser,
  * the Q CRC, and the three sub-channel forms of the raw sector types
  * (16-byte P-Q, 96-byte packed P-W, 96-byte raw interleaved P-W).
  *

@@ -44,7 +44,7 @@ int recorder_exec(struct recorder *r, struct mmc_cmd *cmd, struct burn_error *er
 /*
  * Runs an IN command whose reply announces its own length: first with a
  * short allocation, then with the length announced (at most @size), the
- * way careful hosts do (style habit 8). @build fills the CDB for a given
+ * way careful hosts do (doc/reference/style.md habit 8). @build fills the CDB for a given
  * allocation length. Returns the number of valid bytes in @buf.
  */
 int recorder_read_reply(struct recorder *r, void (*build)(struct mmc_cmd *, void *, uint16_t, void *),

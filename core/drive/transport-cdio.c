@@ -1,5 +1,5 @@
 /*
- * Real drives through libcdio (reference/peers.md §5, mmc.md §12).
+ * Real drives through libcdio (doc/reference/peers.md §5, doc/reference/mmc.md §12).
  *
  * Commands go through mmc_run_cmd_len() on a handle opened "MMC_RDWR"
  * (write-class opcodes need a writable open). Exclusive access follows

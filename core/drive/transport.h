@@ -47,7 +47,7 @@ struct burn_transport {
 	char device[256];	/* what the user named: "/dev/sr0", "emu:DIR" */
 };
 
-/* The emulated recorder's settings (DESIGN §1 -o emu_*). */
+/* The emulated recorder's settings (doc/design.md §1 -o emu_*). */
 struct emu_options {
 	const char *media;	/* NULL: keep what DIR holds; else insert a blank disc of this kind */
 	unsigned speed;		/* N x real time; 0 = as fast as possible */

@@ -220,7 +220,7 @@ emu_caps_mode_sense(struct emu_drive *d, struct mmc_cmd *cmd)
 	emu_send_in(cmd, r, off, mmc_get16(cmd->cdb + 7));
 }
 
-/* Which write type / data block type pairs this drive takes (mmc.md §5.3). */
+/* Which write type / data block type pairs this drive takes (doc/reference/mmc.md §5.3). */
 static bool
 page05_acceptable(const struct emu_drive *d, const uint8_t *p)
 {

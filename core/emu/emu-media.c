@@ -38,7 +38,7 @@ emu_media_find(const char *name)
 	return NULL;
 }
 
-/* A new drive holds an 80-minute CD-R (DESIGN §1). */
+/* A new drive holds an 80-minute CD-R (doc/design.md §1). */
 const struct emu_media *
 emu_media_default(void)
 {

@@ -213,7 +213,7 @@ toc_format_session(const struct emu_toc *toc, const struct mmc_cmd *cmd, uint8_t
 
 /*
  * Format 2, the full TOC: A0 A1 A2 then the tracks; M/S/F binary whatever
- * the MSF bit (mmc.md §6.3).
+ * the MSF bit (doc/reference/mmc.md §6.3).
  */
 static size_t
 toc_format_full(const struct emu_toc *toc, const struct mmc_cmd *cmd, uint8_t *r)
@@ -295,7 +295,7 @@ track_info_blank(const struct emu_drive *d, uint8_t *r)
 	uint8_t wt = d->st.page05[2] & 0x0f;
 	int32_t leadin = cd_msf_to_lba(m->leadin.m, m->leadin.s, m->leadin.f);
 	int32_t leadout = cd_msf_to_lba(m->leadout.m, m->leadout.s, m->leadout.f);
-	/* The next writable address follows the write type (mmc.md §6.2). */
+	/* The next writable address follows the write type (doc/reference/mmc.md §6.2). */
 	int32_t nwa = wt == 3 ? leadin : wt == 2 ? -CD_PREGAP_FRAMES : 0;
 
 	r[5] = 0x04;

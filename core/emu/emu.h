@@ -1,5 +1,5 @@
 /*
- * The emulated MMC CD recorder (DESIGN §4, reference/mmc.md).
+ * The emulated MMC CD recorder (doc/design.md §4, doc/reference/mmc.md).
  *
  * A drive whose state lives in a directory, so several processes can open
  * it at once the way several can open /dev/sr0: each command runs under a

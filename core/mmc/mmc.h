@@ -1,5 +1,5 @@
 /*
- * MMC commands: CDB builders and reply parsers (reference/mmc.md).
+ * MMC commands: CDB builders and reply parsers (doc/reference/mmc.md).
  *
  * Everything here is pure: builders fill a struct mmc_cmd, parsers read a
  * reply buffer. Parsers distrust the drive: they take the number of bytes
@@ -65,7 +65,7 @@ enum mmc_opcode {
 	MMC_READ_CD = 0xbe,
 };
 
-/* Timeouts, each with its reason (style habit 8). */
+/* Timeouts, each with its reason (doc/reference/style.md habit 8). */
 #define MMC_TIMEOUT_DEFAULT_MS 7000	/* what Linux's cdrom layer uses for plain commands */
 #define MMC_TIMEOUT_LOAD_MS 60000	/* tray motion plus spin-up of a slow drive */
 #define MMC_TIMEOUT_WRITE_MS 60000	/* a WRITE may wait for a full drive buffer to drain */

@@ -1,5 +1,5 @@
 /*
- * Burn jobs (DESIGN §2.2, burn/): a file copied into burn/ arrives as
+ * Burn jobs (doc/design.md §2.2, burn/): a file copied into burn/ arrives as
  * FUSE writes of any size, in order, and leaves as the IMAPI raw stream,
  * pushed into a sink (the raw writer) while it arrives, never spooled.
  *

@@ -1,6 +1,6 @@
 /*
  * Client-name rules of IOCTL_CDROM_EXCLUSIVE_ACCESS as IMAPI2's
- * put_ClientName applies them (DESIGN §2.1, reference/imapi2.md §8.2).
+ * put_ClientName applies them (doc/design.md §2.1, doc/reference/imapi2.md §8.2).
  */
 #pragma once
 

@@ -54,7 +54,7 @@ out_release:
 /*
  * Polls a BLANK with IMMED until the drive is ready, publishing its
  * progress (the sense-key specific bytes of "operation in progress",
- * mmc.md §3) the way libburn reads it. Runs without w->mu.
+ * doc/reference/mmc.md §3) the way libburn reads it. Runs without w->mu.
  */
 static int
 blank_wait(struct rawcd *w, struct burn_error *err)

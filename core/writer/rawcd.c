@@ -415,7 +415,7 @@ read_nwa(struct rawcd *w, const struct recorder_media *m, struct burn_error *err
 		return burn_error_set(err, BURN_E_UNEXPECTED_RESPONSE_FROM_DEVICE,
 				      "READ TRACK INFORMATION gives no next writable address");
 	/*
-	 * In RAW mode the drive expects the lead-in start (mmc.md §6.2);
+	 * In RAW mode the drive expects the lead-in start (doc/reference/mmc.md §6.2);
 	 * cdrecord distrusts values above -4500 and uses the disc's own.
 	 */
 	w->nwa = ti.nwa < -4500 ? ti.nwa : m->start_of_next_session;

@@ -1,9 +1,9 @@
 /*
  * The raw disc-at-once writer (IDiscFormat2RawCD's part): its properties,
  * and the idle <-> prepared <-> writing state machine with PrepareMedia,
- * ReleaseMedia and CancelWrite semantics (DESIGN §2, §2.1, §2.2).
+ * ReleaseMedia and CancelWrite semantics (doc/design.md §2, §2.1, §2.2).
  *
- * Deliberate difference from IMAPI (DESIGN §2): the write parameters are
+ * Deliberate difference from IMAPI (doc/design.md §2): the write parameters are
  * requests that may be set at any time and apply at the next prepare;
  * while a write runs they are refused with WRITE_IN_PROGRESS.
  */
@@ -44,7 +44,7 @@ enum rawcd_state rawcd_state(struct rawcd *w);
 
 /*
  * ClientName: validates @len bytes at @buf (one trailing newline allowed)
- * per DESIGN §2.1: validity, then WRITE_IN_PROGRESS, then
+ * per doc/design.md §2.1: validity, then WRITE_IN_PROGRESS, then
  * MEDIA_IS_PREPARED. A failed call leaves the old name.
  */
 int rawcd_set_client_name(struct rawcd *w, const char *buf, size_t len, struct burn_error *err);

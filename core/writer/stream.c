@@ -243,7 +243,7 @@ out_free:
 }
 
 /*
- * Learns the TOC from the lead-in before a sector is burned (DESIGN §2.2):
+ * Learns the TOC from the lead-in before a sector is burned (doc/design.md §2.2):
  * a stream whose lead-in is not a TOC, or whose TOC does not fit the disc,
  * is refused while the disc is still blank. Lock held.
  */

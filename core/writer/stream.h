@@ -1,5 +1,5 @@
 /*
- * The write engine behind WriteMedia2 (DESIGN §2.2): takes the IMAPI raw
+ * The write engine behind WriteMedia2 (doc/design.md §2.2): takes the IMAPI raw
  * stream in writes of any size, cuts it into whole sectors, learns the TOC
  * from the lead-in's Q sub-channel before anything is burned, and feeds the
  * drive strictly sequential WRITE(10)s from a bounded FIFO on a thread of
