@@ -347,32 +347,18 @@ show_product_revision(struct fs_ctx *ctx, const struct lasterr_who *who, struct 
 }
 
 /* One "0xCODE name" line per profile or feature. */
-static void
-print_codes(struct strbuf *out, const struct mmc_code *codes, size_t n, bool current_only,
-	    const char *(*name_of)(uint16_t))
-{
-	for (size_t i = 0; i < n; i++) {
-		const char *name = name_of(codes[i].code);
-
-		if (current_only && !codes[i].current)
-			continue;
-		strbuf_printf(out, "0x%04X %s\n", codes[i].code, name ? name : "unknown");
-	}
-}
-
 static int
 show_config(struct fs_ctx *ctx, struct strbuf *out, bool features, bool current_only,
 	    struct burn_error *err)
 {
-	struct mmc_config cfg;
-	int ret = recorder_get_configuration(ctx->rec, current_only ? 1 : 0, &cfg, err);
+	struct recorder_code codes[RECORDER_MAX_CODES];
+	int n = (features ? recorder_features : recorder_profiles)(ctx->rec, current_only, codes,
+								   RECORDER_MAX_CODES, err);
 
-	if (ret < 0)
-		return ret;
-	if (features)
-		print_codes(out, cfg.features, cfg.n_features, current_only, mmc_feature_name);
-	else
-		print_codes(out, cfg.profiles, cfg.n_profiles, current_only, mmc_profile_name);
+	if (n < 0)
+		return n;
+	for (int i = 0; i < n; i++)
+		strbuf_printf(out, "0x%04X %s\n", codes[i].code, codes[i].name);
 	return 0;
 }
 

@@ -242,6 +242,45 @@ recorder_get_configuration(struct recorder *r, uint8_t rt, struct mmc_config *cf
 	return 0;
 }
 
+/* recorder_profiles() and recorder_features(): one list of the configuration. */
+static int
+config_codes(struct recorder *r, bool features, bool current_only, struct recorder_code *out,
+	     size_t max, struct burn_error *err)
+{
+	const char *(*name_of)(uint16_t) = features ? mmc_feature_name : mmc_profile_name;
+	const struct mmc_code *codes;
+	struct mmc_config cfg;
+	size_t n, count = 0;
+	int ret = recorder_get_configuration(r, current_only ? 1 : 0, &cfg, err);
+
+	if (ret < 0)
+		return ret;
+	codes = features ? cfg.features : cfg.profiles;
+	n = features ? cfg.n_features : cfg.n_profiles;
+	for (size_t i = 0; i < n && count < max; i++) {
+		const char *name = name_of(codes[i].code);
+
+		if (current_only && !codes[i].current)
+			continue;
+		out[count++] = (struct recorder_code){ codes[i].code, name ? name : "unknown" };
+	}
+	return (int)count;
+}
+
+int
+recorder_profiles(struct recorder *r, bool current_only, struct recorder_code *out, size_t max,
+		  struct burn_error *err)
+{
+	return config_codes(r, false, current_only, out, max, err);
+}
+
+int
+recorder_features(struct recorder *r, bool current_only, struct recorder_code *out, size_t max,
+		  struct burn_error *err)
+{
+	return config_codes(r, true, current_only, out, max, err);
+}
+
 struct mode_arg {
 	uint8_t page;
 	uint8_t pc;
