@@ -264,60 +264,74 @@ get_media(struct fs_ctx *ctx, struct recorder_media *m, bool need_present, struc
 	return 0;
 }
 
+/* What a media/ file shows. */
+enum media_value {
+	MEDIA_TYPE,
+	MEDIA_BLANK,
+	MEDIA_NEXT_SESSION,
+	MEDIA_LEADOUT,
+};
+
+/* An LBA the medium may not have: "none" then. */
+static void
+print_lba(struct strbuf *out, bool have, int32_t lba)
+{
+	if (have)
+		strbuf_printf(out, "%d\n", (int)lba);
+	else
+		strbuf_printf(out, "none\n");
+}
+
+/* Every media/ file but type needs a disc. */
 static int
-show_media_type(struct fs_ctx *ctx, const struct lasterr_who *who, struct strbuf *out, struct burn_error *err)
+show_media(struct fs_ctx *ctx, struct strbuf *out, enum media_value v, struct burn_error *err)
 {
 	struct recorder_media m;
-	int ret = get_media(ctx, &m, false, err);
+	int ret = get_media(ctx, &m, v != MEDIA_TYPE, err);
 
 	if (ret < 0)
 		return ret;
-	strbuf_printf(out, "%s\n", m.type);
+	switch (v) {
+	case MEDIA_TYPE:
+		strbuf_printf(out, "%s\n", m.type);
+		break;
+	case MEDIA_BLANK:
+		strbuf_printf(out, "%d\n", m.blank ? 1 : 0);
+		break;
+	case MEDIA_NEXT_SESSION:
+		print_lba(out, m.have_next_session, m.start_of_next_session);
+		break;
+	case MEDIA_LEADOUT:
+		print_lba(out, m.have_leadout, m.last_possible_leadout);
+		break;
+	}
 	return 0;
+}
+
+static int
+show_media_type(struct fs_ctx *ctx, const struct lasterr_who *who, struct strbuf *out, struct burn_error *err)
+{
+	return show_media(ctx, out, MEDIA_TYPE, err);
 }
 
 static int
 show_media_blank(struct fs_ctx *ctx, const struct lasterr_who *who, struct strbuf *out, struct burn_error *err)
 {
-	struct recorder_media m;
-	int ret = get_media(ctx, &m, true, err);
-
-	if (ret < 0)
-		return ret;
-	strbuf_printf(out, "%d\n", m.blank ? 1 : 0);
-	return 0;
+	return show_media(ctx, out, MEDIA_BLANK, err);
 }
 
 static int
 show_media_start_of_next_session(struct fs_ctx *ctx, const struct lasterr_who *who, struct strbuf *out,
 				 struct burn_error *err)
 {
-	struct recorder_media m;
-	int ret = get_media(ctx, &m, true, err);
-
-	if (ret < 0)
-		return ret;
-	if (m.have_next_session)
-		strbuf_printf(out, "%d\n", (int)m.start_of_next_session);
-	else
-		strbuf_printf(out, "none\n");
-	return 0;
+	return show_media(ctx, out, MEDIA_NEXT_SESSION, err);
 }
 
 static int
 show_media_last_leadout(struct fs_ctx *ctx, const struct lasterr_who *who, struct strbuf *out,
 			struct burn_error *err)
 {
-	struct recorder_media m;
-	int ret = get_media(ctx, &m, true, err);
-
-	if (ret < 0)
-		return ret;
-	if (m.have_leadout)
-		strbuf_printf(out, "%d\n", (int)m.last_possible_leadout);
-	else
-		strbuf_printf(out, "none\n");
-	return 0;
+	return show_media(ctx, out, MEDIA_LEADOUT, err);
 }
 
 /* ---- recorder/ ---- */
