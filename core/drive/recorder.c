@@ -473,28 +473,29 @@ check_not_locked_by_other(struct recorder *r, const char *what, struct burn_erro
 	return 0;
 }
 
-int
-recorder_eject(struct recorder *r, struct burn_error *err)
+/* START STOP UNIT with LoEj: @load closes the tray, else it opens. */
+static int
+tray_move(struct recorder *r, bool load, struct burn_error *err)
 {
 	struct mmc_cmd cmd;
-	int ret = check_not_locked_by_other(r, "eject", err);
+	int ret = check_not_locked_by_other(r, load ? "load" : "eject", err);
 
 	if (ret < 0)
 		return ret;
-	mmc_build_start_stop(&cmd, true, false, false);
+	mmc_build_start_stop(&cmd, true, load, false);
 	return recorder_exec(r, &cmd, err);
+}
+
+int
+recorder_eject(struct recorder *r, struct burn_error *err)
+{
+	return tray_move(r, false, err);
 }
 
 int
 recorder_load(struct recorder *r, struct burn_error *err)
 {
-	struct mmc_cmd cmd;
-	int ret = check_not_locked_by_other(r, "load", err);
-
-	if (ret < 0)
-		return ret;
-	mmc_build_start_stop(&cmd, true, true, false);
-	return recorder_exec(r, &cmd, err);
+	return tray_move(r, true, err);
 }
 
 int
