@@ -366,8 +366,8 @@ show_config(struct fs_ctx *ctx, struct strbuf *out, bool features, bool current_
 	    struct burn_error *err)
 {
 	struct recorder_code codes[RECORDER_MAX_CODES];
-	int n = (features ? recorder_features : recorder_profiles)(ctx->rec, current_only, codes,
-								   RECORDER_MAX_CODES, err);
+	int n = recorder_codes(ctx->rec, features ? RECORDER_FEATURES : RECORDER_PROFILES,
+			       current_only, codes, RECORDER_MAX_CODES, err);
 
 	if (n < 0)
 		return n;

@@ -242,11 +242,11 @@ recorder_get_configuration(struct recorder *r, uint8_t rt, struct mmc_config *cf
 	return 0;
 }
 
-/* recorder_profiles() and recorder_features(): one list of the configuration. */
-static int
-config_codes(struct recorder *r, bool features, bool current_only, struct recorder_code *out,
-	     size_t max, struct burn_error *err)
+int
+recorder_codes(struct recorder *r, enum recorder_list list, bool current_only,
+	       struct recorder_code *out, size_t max, struct burn_error *err)
 {
+	bool features = list == RECORDER_FEATURES;
 	const char *(*name_of)(uint16_t) = features ? mmc_feature_name : mmc_profile_name;
 	const struct mmc_code *codes;
 	struct mmc_config cfg;
@@ -265,20 +265,6 @@ config_codes(struct recorder *r, bool features, bool current_only, struct record
 		out[count++] = (struct recorder_code){ codes[i].code, name ? name : "unknown" };
 	}
 	return (int)count;
-}
-
-int
-recorder_profiles(struct recorder *r, bool current_only, struct recorder_code *out, size_t max,
-		  struct burn_error *err)
-{
-	return config_codes(r, false, current_only, out, max, err);
-}
-
-int
-recorder_features(struct recorder *r, bool current_only, struct recorder_code *out, size_t max,
-		  struct burn_error *err)
-{
-	return config_codes(r, true, current_only, out, max, err);
 }
 
 struct mode_arg {

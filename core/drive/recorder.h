@@ -62,16 +62,19 @@ struct recorder_code {
 /* Enough for every profile or feature a configuration can list. */
 #define RECORDER_MAX_CODES MMC_MAX_FEATURES
 
+/* The lists GET CONFIGURATION gives. */
+enum recorder_list {
+	RECORDER_PROFILES,	/* the profile list */
+	RECORDER_FEATURES,	/* the feature descriptors */
+};
+
 /*
- * The drive's profiles (GET CONFIGURATION's profile list) or its
- * features, in the drive's order; with @current_only only the current
- * ones. Fills at most @max entries of @out (the caller's) and returns
- * their count, or -errno.
+ * The drive's profiles or features, in the drive's order; with
+ * @current_only only the current ones. Fills at most @max entries of @out
+ * (the caller's) and returns their count, or -errno.
  */
-int recorder_profiles(struct recorder *r, bool current_only, struct recorder_code *out, size_t max,
-		      struct burn_error *err);
-int recorder_features(struct recorder *r, bool current_only, struct recorder_code *out, size_t max,
-		      struct burn_error *err);
+int recorder_codes(struct recorder *r, enum recorder_list list, bool current_only,
+		   struct recorder_code *out, size_t max, struct burn_error *err);
 
 /* Page codes the drive reports for MODE SENSE page 3Fh. Returns the count. */
 int recorder_mode_pages(struct recorder *r, uint8_t *pages, size_t max, struct burn_error *err);
