@@ -35,18 +35,21 @@ static const struct {
 	{ RAWCD_NAME_SIMULATE, "simulate" },
 };
 
-/* "RequestedSectorType cannot change ..." -> "sector_type cannot change ..." */
+/*
+ * The property named at @at in the reason, by its file:
+ * "RequestedSectorType cannot change ..." -> "sector_type cannot change ...".
+ */
 static void
-name_file(struct burn_error *e)
+name_file(struct burn_error *e, size_t at)
 {
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		size_t n = strlen(names[i].core);
 		char rest[BURN_REASON_MAX];
 
-		if (strncmp(e->reason, names[i].core, n) != 0 || e->reason[n] != ' ')
+		if (strncmp(e->reason + at, names[i].core, n) != 0 || e->reason[at + n] != ' ')
 			continue;
-		snprintf(rest, sizeof(rest), "%s", e->reason + n);
-		snprintf(e->reason, sizeof(e->reason), "%s%s", names[i].file, rest);
+		snprintf(rest, sizeof(rest), "%s", e->reason + at + n);
+		snprintf(e->reason + at, sizeof(e->reason) - at, "%s%s", names[i].file, rest);
 		return;
 	}
 }
@@ -58,7 +61,14 @@ fs_hints_add(struct burn_error *e)
 
 	/* only these results' reasons begin with a property, in the writer's own words */
 	if (e->result == BURN_E_WRITE_IN_PROGRESS || e->result == BURN_E_STREAM_LEADIN_TOO_SHORT)
-		name_file(e);
+		name_file(e, 0);
+	/* and where a reason asks to check one */
+	if (e->result == BURN_E_STREAM_NOT_SUPPORTED) {
+		const char *ask = strstr(e->reason, RAWCD_ASK);
+
+		if (ask)
+			name_file(e, (size_t)(ask - e->reason) + strlen(RAWCD_ASK));
+	}
 	len = strlen(e->reason);
 
 	for (size_t i = 0; i < sizeof(hints) / sizeof(hints[0]); i++) {

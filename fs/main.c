@@ -187,7 +187,7 @@ open_recorder(struct fs_ctx *ctx, const struct burnfs_opts *o)
 	struct burn_error e;
 	char line[BURN_REASON_MAX + 128];
 
-	if (burn_transport_open_options(o->device, o->emu_opts, &t, &e) < 0 ||
+	if (burn_transport_open(o->device, o->emu_opts, &t, &e) < 0 ||
 	    recorder_open(t, &ctx->rec, &e) < 0 || rawcd_create(ctx->rec, &ctx->w, &e) < 0)
 		goto fail;
 	if (o->client_name &&

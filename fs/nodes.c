@@ -264,60 +264,74 @@ get_media(struct fs_ctx *ctx, struct recorder_media *m, bool need_present, struc
 	return 0;
 }
 
+/* What a media/ file shows. */
+enum media_value {
+	MEDIA_TYPE,
+	MEDIA_BLANK,
+	MEDIA_NEXT_SESSION,
+	MEDIA_LEADOUT,
+};
+
+/* An LBA the medium may not have: "none" then. */
+static void
+print_lba(struct strbuf *out, bool have, int32_t lba)
+{
+	if (have)
+		strbuf_printf(out, "%d\n", (int)lba);
+	else
+		strbuf_printf(out, "none\n");
+}
+
+/* Every media/ file but type needs a disc. */
 static int
-show_media_type(struct fs_ctx *ctx, const struct lasterr_who *who, struct strbuf *out, struct burn_error *err)
+show_media(struct fs_ctx *ctx, struct strbuf *out, enum media_value v, struct burn_error *err)
 {
 	struct recorder_media m;
-	int ret = get_media(ctx, &m, false, err);
+	int ret = get_media(ctx, &m, v != MEDIA_TYPE, err);
 
 	if (ret < 0)
 		return ret;
-	strbuf_printf(out, "%s\n", m.type);
+	switch (v) {
+	case MEDIA_TYPE:
+		strbuf_printf(out, "%s\n", m.type);
+		break;
+	case MEDIA_BLANK:
+		strbuf_printf(out, "%d\n", m.blank ? 1 : 0);
+		break;
+	case MEDIA_NEXT_SESSION:
+		print_lba(out, m.have_next_session, m.start_of_next_session);
+		break;
+	case MEDIA_LEADOUT:
+		print_lba(out, m.have_leadout, m.last_possible_leadout);
+		break;
+	}
 	return 0;
+}
+
+static int
+show_media_type(struct fs_ctx *ctx, const struct lasterr_who *who, struct strbuf *out, struct burn_error *err)
+{
+	return show_media(ctx, out, MEDIA_TYPE, err);
 }
 
 static int
 show_media_blank(struct fs_ctx *ctx, const struct lasterr_who *who, struct strbuf *out, struct burn_error *err)
 {
-	struct recorder_media m;
-	int ret = get_media(ctx, &m, true, err);
-
-	if (ret < 0)
-		return ret;
-	strbuf_printf(out, "%d\n", m.blank ? 1 : 0);
-	return 0;
+	return show_media(ctx, out, MEDIA_BLANK, err);
 }
 
 static int
 show_media_start_of_next_session(struct fs_ctx *ctx, const struct lasterr_who *who, struct strbuf *out,
 				 struct burn_error *err)
 {
-	struct recorder_media m;
-	int ret = get_media(ctx, &m, true, err);
-
-	if (ret < 0)
-		return ret;
-	if (m.have_next_session)
-		strbuf_printf(out, "%d\n", (int)m.start_of_next_session);
-	else
-		strbuf_printf(out, "none\n");
-	return 0;
+	return show_media(ctx, out, MEDIA_NEXT_SESSION, err);
 }
 
 static int
 show_media_last_leadout(struct fs_ctx *ctx, const struct lasterr_who *who, struct strbuf *out,
 			struct burn_error *err)
 {
-	struct recorder_media m;
-	int ret = get_media(ctx, &m, true, err);
-
-	if (ret < 0)
-		return ret;
-	if (m.have_leadout)
-		strbuf_printf(out, "%d\n", (int)m.last_possible_leadout);
-	else
-		strbuf_printf(out, "none\n");
-	return 0;
+	return show_media(ctx, out, MEDIA_LEADOUT, err);
 }
 
 /* ---- recorder/ ---- */
@@ -347,32 +361,18 @@ show_product_revision(struct fs_ctx *ctx, const struct lasterr_who *who, struct 
 }
 
 /* One "0xCODE name" line per profile or feature. */
-static void
-print_codes(struct strbuf *out, const struct mmc_code *codes, size_t n, bool current_only,
-	    const char *(*name_of)(uint16_t))
-{
-	for (size_t i = 0; i < n; i++) {
-		const char *name = name_of(codes[i].code);
-
-		if (current_only && !codes[i].current)
-			continue;
-		strbuf_printf(out, "0x%04X %s\n", codes[i].code, name ? name : "unknown");
-	}
-}
-
 static int
 show_config(struct fs_ctx *ctx, struct strbuf *out, bool features, bool current_only,
 	    struct burn_error *err)
 {
-	struct mmc_config cfg;
-	int ret = recorder_get_configuration(ctx->rec, current_only ? 1 : 0, &cfg, err);
+	struct recorder_code codes[RECORDER_MAX_CODES];
+	int n = recorder_codes(ctx->rec, features ? RECORDER_FEATURES : RECORDER_PROFILES,
+			       current_only, codes, RECORDER_MAX_CODES, err);
 
-	if (ret < 0)
-		return ret;
-	if (features)
-		print_codes(out, cfg.features, cfg.n_features, current_only, mmc_feature_name);
-	else
-		print_codes(out, cfg.profiles, cfg.n_profiles, current_only, mmc_profile_name);
+	if (n < 0)
+		return n;
+	for (int i = 0; i < n; i++)
+		strbuf_printf(out, "0x%04X %s\n", codes[i].code, codes[i].name);
 	return 0;
 }
 

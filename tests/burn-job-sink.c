@@ -24,7 +24,7 @@ job_sink_expect(struct job_sink *s, const char *path, enum cd_sector_type type, 
 	ck_assert_msg(image_disc_open(&s->ref_disc, &path, 1, 0, &err) == 0, "%s", err.reason);
 	ck_assert_msg(image_encoder_create(&s->ref, s->ref_disc, type, lead_in, &err) == 0,
 		      "%s", err.reason);
-	ck_assert_ok(image_decoder_create(&s->dec, type, lead_in));
+	ck_assert_ok(image_decoder_open(&s->dec, type, lead_in, NULL));
 	s->info = malloc(sizeof(*s->info));
 	ck_assert_ptr_nonnull(s->info);
 }

@@ -286,7 +286,7 @@ encode_and_verify(const struct image_disc *disc, const char *src, unsigned unit,
 	ck_assert_int_ge(r.src_fd, 0);
 	r.info = malloc(sizeof(*r.info));
 	ck_assert_ptr_nonnull(r.info);
-	ck_assert_ok(image_decoder_create(&r.dec, type, lead_in));
+	ck_assert_ok(image_decoder_open(&r.dec, type, lead_in, NULL));
 	ck_assert_msg(image_encoder_create(&enc, disc, type, lead_in, &err) == 0, "%s", err.reason);
 	while ((n = image_encoder_read(enc, chunk, sizeof(chunk), &err)) > 0) {
 		for (ssize_t i = 0; i < n;) {
@@ -429,7 +429,7 @@ START_TEST(wav_inputs)
 		int ret;
 
 		ck_assert_ok(image_encoder_create(&enc, disc, CD_SECTOR_RAW, 200, &err));
-		ck_assert_ok(image_decoder_create(&dec, CD_SECTOR_RAW, 200));
+		ck_assert_ok(image_decoder_open(&dec, CD_SECTOR_RAW, 200, NULL));
 		while ((ret = image_encoder_next_sector(enc, sector, &err)) == 1) {
 			ck_assert_int_eq(image_decoder_feed(dec, sector, s), 0);
 			ck_assert_uint_eq(s->damage, 0);
@@ -483,7 +483,7 @@ START_TEST(mixed_cue)
 		int ret;
 
 		ck_assert_ok(image_encoder_create(&enc, disc, CD_SECTOR_PQ, 300, &err));
-		ck_assert_ok(image_decoder_create(&dec, CD_SECTOR_PQ, 300));
+		ck_assert_ok(image_decoder_open(&dec, CD_SECTOR_PQ, 300, NULL));
 		while ((ret = image_encoder_next_sector(enc, sector, &err)) == 1) {
 			ck_assert_int_eq(image_decoder_feed(dec, sector, s), 0);
 			ck_assert_msg(s->damage == 0, "LBA %d damage %#x", s->lba, s->damage);
@@ -532,7 +532,7 @@ decode_damaged(enum cd_sector_type type, void (*damage)(int32_t lba, uint8_t *se
 	fx_make_iso(iso, 300, 300);
 	disc = fx_open_disc(iso, 0);
 	ck_assert_ok(image_encoder_create(&enc, disc, type, 300, &err));
-	ck_assert_ok(image_decoder_create(&dec, type, decoder_lead_in));
+	ck_assert_ok(image_decoder_open(&dec, type, decoder_lead_in, NULL));
 	while (image_encoder_next_sector(enc, sector, &err) == 1) {
 		damage(lba++, sector);
 		image_decoder_feed(dec, sector, s);
@@ -613,7 +613,7 @@ START_TEST(decoder_rejects_lead_in_without_toc)
 	struct image_sector *s = malloc(sizeof(*s));
 	uint8_t sector[2448] = { 0 }, q[12];
 
-	ck_assert_ok(image_decoder_create(&dec, CD_SECTOR_RAW, 500));
+	ck_assert_ok(image_decoder_open(&dec, CD_SECTOR_RAW, 500, NULL));
 	subq_build_position(q, 0, 1, 1, 0, -500);
 	subchannel_encode(CD_SECTOR_RAW, sector + 2352, q, false);
 	ck_assert_int_eq(image_decoder_feed(dec, sector, s), -EBADMSG);
@@ -626,7 +626,7 @@ START_TEST(decoder_rejects_lead_in_without_toc)
 	image_decoder_destroy(dec);
 
 	/* a lead-in of zeros (no valid Q at all) is rejected after 612 sectors */
-	ck_assert_ok(image_decoder_create(&dec, CD_SECTOR_RAW, 22650));
+	ck_assert_ok(image_decoder_open(&dec, CD_SECTOR_RAW, 22650, NULL));
 	memset(sector, 0, sizeof(sector));
 	for (int i = 0; i < 611; i++)
 		ck_assert_int_eq(image_decoder_feed(dec, sector, s), 0);
@@ -637,7 +637,7 @@ START_TEST(decoder_rejects_lead_in_without_toc)
 	image_decoder_destroy(dec);
 
 	/* a stream that starts in the pre-gap has no TOC at all */
-	ck_assert_ok(image_decoder_create(&dec, CD_SECTOR_RAW, 150));
+	ck_assert_ok(image_decoder_open(&dec, CD_SECTOR_RAW, 150, NULL));
 	subq_build_position(q, 0, 1, 0, 150, -150);
 	subchannel_encode(CD_SECTOR_RAW, sector + 2352, q, true);
 	ck_assert_int_eq(image_decoder_feed(dec, sector, s), -EBADMSG);
@@ -654,7 +654,7 @@ START_TEST(decoder_feed_at_order)
 	uint8_t sector[2368] = { 0 }, q[12];
 	const uint8_t pf[3] = { 1, 0, 0 };
 
-	ck_assert_ok(image_decoder_create(&dec, CD_SECTOR_PQ, 22650));
+	ck_assert_ok(image_decoder_open(&dec, CD_SECTOR_PQ, 22650, NULL));
 	subq_build_toc(q, 0, 0xa0, -11634, pf);
 	subchannel_encode(CD_SECTOR_PQ, sector + 2352, q, false);
 	/* the emulator starts at the media's lead-in, not at the stream's */
@@ -680,7 +680,7 @@ START_TEST(decoder_feed_at_order)
 		fx_make_iso(iso, 300, 300);
 		disc = fx_open_disc(iso, 0);
 		ck_assert_ok(image_encoder_create(&enc, disc, CD_SECTOR_PQ, 22650, &err));
-		ck_assert_ok(image_decoder_create(&dec, CD_SECTOR_PQ, 22650));
+		ck_assert_ok(image_decoder_open(&dec, CD_SECTOR_PQ, 22650, NULL));
 		while (image_encoder_next_sector(enc, sec, &err) == 1) {
 			if (lba >= -11634)
 				ck_assert_int_eq(image_decoder_feed_at(dec, lba, sec, s), 0);

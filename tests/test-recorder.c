@@ -39,16 +39,17 @@ struct rig {
 };
 
 static struct rig
-rig_open(const char *media, unsigned faults)
+rig_open(const char *media, const char *fault)
 {
-	struct emu_options opts = { .media = media, .faults = faults };
 	struct burn_transport *t;
 	struct burn_error e;
-	char spec[4200];
+	char spec[4200], opts[128];
 	struct rig r;
 
 	snprintf(spec, sizeof(spec), "emu:%s", dir);
-	ck_assert_msg(burn_transport_open(spec, &opts, &t, &e) == 0, "%s", e.reason);
+	snprintf(opts, sizeof(opts), "%s%s%s%s", media ? "emu_media=" : "", media ? media : "",
+		 fault ? ",emu_fault=" : "", fault ? fault : "");	/* a fault comes with media */
+	ck_assert_msg(burn_transport_open(spec, opts, &t, &e) == 0, "%s", e.reason);
 	ck_assert_msg(recorder_open(t, &r.rec, &e) == 0, "%s", e.reason);
 	ck_assert_int_eq(rawcd_create(r.rec, &r.w, &e), 0);
 	return r;
@@ -187,12 +188,12 @@ START_TEST(prepare_media_errors)
 	owner_is(&r, "");
 	rig_close(&r);
 
-	r = rig_open("cdr80", EMU_FAULT_NOT_READY);
+	r = rig_open("cdr80", "not_ready");
 	set_name(&r, "T");
 	ck_assert_fails(rawcd_prepare(r.w, &e), EAGAIN, BURN_E_MEDIA_BECOMING_READY, e);
 	rig_close(&r);
 
-	r = rig_open("cdr80", EMU_FAULT_NO_RAW);
+	r = rig_open("cdr80", "no_raw");
 	set_name(&r, "T");
 	ck_assert_fails(rawcd_prepare(r.w, &e), EOPNOTSUPP, BURN_E_RECORDER_NOT_SUPPORTED, e);
 	rig_close(&r);
@@ -265,7 +266,7 @@ START_TEST(sector_types)
 	}
 	rig_close(&r);
 
-	r = rig_open("cdr80", EMU_FAULT_NO_RW);
+	r = rig_open("cdr80", "no_rw");
 	ck_assert_int_eq(rawcd_supported_sector_types(r.w, &mask, &e), 0);
 	ck_assert_uint_eq(mask, 1u << 1);
 	ck_assert_fails(rawcd_set_sector_type(r.w, CD_SECTOR_RAW, &e), EOPNOTSUPP,

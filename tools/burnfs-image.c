@@ -382,7 +382,7 @@ cmd_extract(int argc, char **argv)
 	bin = strdup(cue);
 	sector = malloc(size);
 	s = malloc(sizeof(*s));
-	if (!bin || !sector || !s || image_decoder_create(&dec, o.type, o.lead_in) < 0) {
+	if (!bin || !sector || !s || image_decoder_open(&dec, o.type, o.lead_in, NULL) < 0) {
 		fprintf(stderr, "burnfs-image: out of memory\n");
 		goto out_free;
 	}

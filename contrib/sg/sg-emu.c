@@ -6,14 +6,12 @@
 #include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "emu.h"
-#include "owner.h"
 #include "sg-private.h"
 
 static struct {
@@ -131,29 +129,11 @@ sg_emu_unlock(struct emu_drive *d)
 	INSIDE(emu_drive_unlock(d));
 }
 
-/*
- * emu_drive_owner() describes the holder as text (its client name when it
- * has one), but F_GETLK must give its pid, which only the owner record has.
- * The emulator keeps that record as DIR/owner (emu.h); a public
- * emu_drive_owner_record() filling a struct owner_record would let this
- * read go.
- */
 pid_t
 sg_emu_holder(struct emu_drive *d)
 {
-	struct owner_record rec;
-	char buf[128], *path;
-	bool alive = false;
-	int ret;
+	pid_t pid;
 
-	INSIDE(ret = emu_drive_owner(d, buf, sizeof(buf)));
-	if (ret <= 0)
-		return 0;
-	if (asprintf(&path, "%s/owner", emu.dir) < 0)
-		return -1;
-	INSIDE(ret = owner_read(AT_FDCWD, path, &rec));
-	if (ret == 0)
-		INSIDE(alive = owner_pid_alive(rec.pid));
-	free(path);
-	return alive ? rec.pid : -1;
+	INSIDE(pid = emu_drive_owner_pid(d));
+	return pid;
 }

@@ -141,7 +141,7 @@ void sg_config_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)))
  * of its own descriptors taken for the device's, or open "the device").
  *
  * So there is one rule and one mechanism: the library calls burnfs code
- * (the emulator, the owner record) only through the sg_emu_* functions
+ * (the emulator) only through the sg_emu_* functions
  * below, and each of them marks the calling thread as inside burnfs (a
  * thread-local flag) for the length of the call. While a thread is inside,
  * every interposed entry point passes its call straight to libc:

@@ -78,13 +78,6 @@ image_decoder_open(struct image_decoder **out, enum cd_sector_type type,
 	return 0;
 }
 
-int
-image_decoder_create(struct image_decoder **out, enum cd_sector_type type,
-		     unsigned lead_in_sectors)
-{
-	return image_decoder_open(out, type, lead_in_sectors, NULL);
-}
-
 void
 image_decoder_destroy(struct image_decoder *dec)
 {

@@ -97,10 +97,6 @@ struct image_decoder;
 int image_decoder_open(struct image_decoder **out, enum cd_sector_type type,
 		       unsigned lead_in_sectors, struct burn_error *err);
 
-/* image_decoder_open() for a caller that needs no reason (@err NULL). */
-int image_decoder_create(struct image_decoder **out, enum cd_sector_type type,
-			 unsigned lead_in_sectors);
-
 /* Frees @dec; NULL is allowed. */
 void image_decoder_destroy(struct image_decoder *dec);
 

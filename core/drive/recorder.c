@@ -242,6 +242,31 @@ recorder_get_configuration(struct recorder *r, uint8_t rt, struct mmc_config *cf
 	return 0;
 }
 
+int
+recorder_codes(struct recorder *r, enum recorder_list list, bool current_only,
+	       struct recorder_code *out, size_t max, struct burn_error *err)
+{
+	bool features = list == RECORDER_FEATURES;
+	const char *(*name_of)(uint16_t) = features ? mmc_feature_name : mmc_profile_name;
+	const struct mmc_code *codes;
+	struct mmc_config cfg;
+	size_t n, count = 0;
+	int ret = recorder_get_configuration(r, current_only ? 1 : 0, &cfg, err);
+
+	if (ret < 0)
+		return ret;
+	codes = features ? cfg.features : cfg.profiles;
+	n = features ? cfg.n_features : cfg.n_profiles;
+	for (size_t i = 0; i < n && count < max; i++) {
+		const char *name = name_of(codes[i].code);
+
+		if (current_only && !codes[i].current)
+			continue;
+		out[count++] = (struct recorder_code){ codes[i].code, name ? name : "unknown" };
+	}
+	return (int)count;
+}
+
 struct mode_arg {
 	uint8_t page;
 	uint8_t pc;
@@ -434,28 +459,29 @@ check_not_locked_by_other(struct recorder *r, const char *what, struct burn_erro
 	return 0;
 }
 
-int
-recorder_eject(struct recorder *r, struct burn_error *err)
+/* START STOP UNIT with LoEj: @load closes the tray, else it opens. */
+static int
+tray_move(struct recorder *r, bool load, struct burn_error *err)
 {
 	struct mmc_cmd cmd;
-	int ret = check_not_locked_by_other(r, "eject", err);
+	int ret = check_not_locked_by_other(r, load ? "load" : "eject", err);
 
 	if (ret < 0)
 		return ret;
-	mmc_build_start_stop(&cmd, true, false, false);
+	mmc_build_start_stop(&cmd, true, load, false);
 	return recorder_exec(r, &cmd, err);
+}
+
+int
+recorder_eject(struct recorder *r, struct burn_error *err)
+{
+	return tray_move(r, false, err);
 }
 
 int
 recorder_load(struct recorder *r, struct burn_error *err)
 {
-	struct mmc_cmd cmd;
-	int ret = check_not_locked_by_other(r, "load", err);
-
-	if (ret < 0)
-		return ret;
-	mmc_build_start_stop(&cmd, true, true, false);
-	return recorder_exec(r, &cmd, err);
+	return tray_move(r, true, err);
 }
 
 int

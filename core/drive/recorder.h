@@ -53,6 +53,29 @@ int recorder_read_reply(struct recorder *r, void (*build)(struct mmc_cmd *, void
 int recorder_get_configuration(struct recorder *r, uint8_t rt, struct mmc_config *cfg,
 			       struct burn_error *err);
 
+/* A profile or feature the drive lists. */
+struct recorder_code {
+	uint16_t code;
+	const char *name;	/* "cd-r", "cd-mastering"; "unknown" for others; static */
+};
+
+/* Enough for every profile or feature a configuration can list. */
+#define RECORDER_MAX_CODES MMC_MAX_FEATURES
+
+/* The lists GET CONFIGURATION gives. */
+enum recorder_list {
+	RECORDER_PROFILES,	/* the profile list */
+	RECORDER_FEATURES,	/* the feature descriptors */
+};
+
+/*
+ * The drive's profiles or features, in the drive's order; with
+ * @current_only only the current ones. Fills at most @max entries of @out
+ * (the caller's) and returns their count, or -errno.
+ */
+int recorder_codes(struct recorder *r, enum recorder_list list, bool current_only,
+		   struct recorder_code *out, size_t max, struct burn_error *err);
+
 /* Page codes the drive reports for MODE SENSE page 3Fh. Returns the count. */
 int recorder_mode_pages(struct recorder *r, uint8_t *pages, size_t max, struct burn_error *err);
 

@@ -53,19 +53,22 @@ static const struct burn_transport_ops emu_ops = {
 	.destroy = emu_destroy,
 };
 
-/* Opens the emulated recorder in @dir with @cfg (the caller's). */
-static int
-open_emu(const char *dir, const struct emu_config *cfg, struct burn_transport **out,
-	 struct burn_error *err)
+int
+burn_transport_open_emu(const char *dir, const char *options, struct burn_transport **out,
+			struct burn_error *err)
 {
+	struct emu_config cfg = { 0 };
 	struct emu_transport *et;
 	char *abs;
 	int ret;
 
+	ret = emu_config_parse(options, &cfg, err);
+	if (ret < 0)
+		return ret;
 	et = calloc(1, sizeof(*et));
 	if (!et)
 		return burn_error_set(err, BURN_E_OUTOFMEMORY, "no memory for the transport");
-	ret = emu_drive_open(dir, cfg, &et->drive, err);
+	ret = emu_drive_open(dir, &cfg, &et->drive, err);
 	if (ret < 0) {
 		free(et);
 		return ret;
@@ -77,35 +80,6 @@ open_emu(const char *dir, const struct emu_config *cfg, struct burn_transport **
 	free(abs);
 	*out = &et->base;
 	return 0;
-}
-
-int
-burn_transport_open_emu(const char *dir, const struct emu_options *opts,
-			struct burn_transport **out, struct burn_error *err)
-{
-	struct emu_config cfg = { 0 };
-
-	if (opts) {
-		cfg.media = opts->media;
-		cfg.speed = opts->speed;
-		cfg.faults = opts->faults;
-		cfg.write_error_lba = opts->write_error_lba;
-		cfg.removed_lba = opts->removed_lba;
-		cfg.unit_attention_lba = opts->unit_attention_lba;
-	}
-	return open_emu(dir, &cfg, out, err);
-}
-
-int
-burn_transport_open_emu_text(const char *dir, const char *options, struct burn_transport **out,
-			     struct burn_error *err)
-{
-	struct emu_config cfg = { 0 };
-	int ret = emu_config_parse(options, &cfg, err);
-
-	if (ret < 0)
-		return ret;
-	return open_emu(dir, &cfg, out, err);
 }
 
 int

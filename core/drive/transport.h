@@ -47,27 +47,14 @@ struct burn_transport {
 	char device[256];	/* what the user named: "/dev/sr0", "emu:DIR" */
 };
 
-/* The emulated recorder's settings (doc/design.md §1 -o emu_*). */
-struct emu_options {
-	const char *media;	/* NULL: keep what DIR holds; else insert a blank disc of this kind */
-	unsigned speed;		/* N x real time; 0 = as fast as possible */
-	unsigned faults;	/* enum emu_fault bits, for tests */
-	int32_t write_error_lba;	/* the LBAs of the @LBA faults (emu_fault_parse) */
-	int32_t removed_lba;
-	int32_t unit_attention_lba;
-};
-
 /*
  * Opens the emulated recorder whose state lives in directory @dir
- * (created, with a blank 80-minute CD-R, when absent). On success *@out
- * owns the handle; free it with ops->destroy.
+ * (created, with a blank 80-minute CD-R, when absent), parsing @options
+ * as burn_transport_open() does. On success *@out owns the handle; free
+ * it with ops->destroy.
  */
-int burn_transport_open_emu(const char *dir, const struct emu_options *opts,
-			    struct burn_transport **out, struct burn_error *err);
-
-/* The same, with the emulator's options as text (burn_transport_open_options()). */
-int burn_transport_open_emu_text(const char *dir, const char *options,
-				 struct burn_transport **out, struct burn_error *err);
+int burn_transport_open_emu(const char *dir, const char *options, struct burn_transport **out,
+			    struct burn_error *err);
 
 /* burn_transport_option_check() for the emulator's options. */
 int burn_transport_emu_option_check(const char *option, struct burn_error *err);
@@ -84,12 +71,6 @@ int burn_transport_open_cdio(const char *device, struct burn_transport **out,
 int burn_transport_find_cdio(char *buf, size_t size);
 
 /*
- * Opens @spec: "emu:DIR" or a device path. @emu may be NULL for defaults.
- */
-int burn_transport_open(const char *spec, const struct emu_options *emu,
-			struct burn_transport **out, struct burn_error *err);
-
-/*
  * Checks @option, one backend option as a command line gives it; only the
  * emulator has any: "emu_media=KIND", "emu_speed=N", "emu_fault=F[+F...]".
  * Returns 0 when it is valid; 1 when no backend knows it; or -EINVAL with
@@ -100,11 +81,12 @@ int burn_transport_open(const char *spec, const struct emu_options *emu,
 int burn_transport_option_check(const char *option, struct burn_error *err);
 
 /*
- * Opens @spec like burn_transport_open(), its backend parsing @options:
+ * Opens @spec, "emu:DIR" or a device path, its backend parsing @options:
  * the options burn_transport_option_check() takes, joined by commas
  * ("emu_media=cdrw80,emu_speed=4"), NULL or "" for none; @options stays
  * the caller's. A bad option fails with E_IMAPI_INVALIDARG and
  * "OPTION: expected ...", and so do options for a backend that takes none.
+ * Same ownership as burn_transport_open_emu().
  */
-int burn_transport_open_options(const char *spec, const char *options,
-				struct burn_transport **out, struct burn_error *err);
+int burn_transport_open(const char *spec, const char *options, struct burn_transport **out,
+			struct burn_error *err);

@@ -19,6 +19,28 @@ excl_lock(int fd, short type, int cmd)
 	return fl.l_type;
 }
 
+/* What the exclusive lock says of a holder other than this handle. */
+enum holder {
+	HOLDER_NONE,		/* nobody else */
+	HOLDER_KNOWN,		/* a live process, whose record is filled in */
+	HOLDER_UNKNOWN,		/* its record is missing, not to trust, or names a dead process */
+};
+
+/* With d->mu held: an enum holder, or -errno when the lock cannot be queried. */
+static int
+other_holder_locked(struct emu_drive *d, struct owner_record *rec)
+{
+	int ret = excl_lock(d->excl_fd, F_WRLCK, F_OFD_GETLK);
+
+	if (ret < 0)
+		return ret;
+	if (ret == F_UNLCK)
+		return HOLDER_NONE;
+	if (owner_read(d->dir_fd, "owner", rec) < 0 || !owner_pid_alive(rec->pid))
+		return HOLDER_UNKNOWN;
+	return HOLDER_KNOWN;
+}
+
 int
 emu_lock_owner_locked(struct emu_drive *d, char *buf, size_t size)
 {
@@ -27,13 +49,12 @@ emu_lock_owner_locked(struct emu_drive *d, char *buf, size_t size)
 
 	if (d->holds_excl)
 		return snprintf(buf, size, "%s", d->client_name);
-	ret = excl_lock(d->excl_fd, F_WRLCK, F_OFD_GETLK);
+	ret = other_holder_locked(d, &rec);
 	if (ret < 0)
 		return ret;
-	if (ret == F_UNLCK)
+	if (ret == HOLDER_NONE)
 		return snprintf(buf, size, "%s", "");
-	ret = owner_read(d->dir_fd, "owner", &rec);
-	if (ret < 0 || !owner_pid_alive(rec.pid))
+	if (ret == HOLDER_UNKNOWN)
 		return snprintf(buf, size, "%s", "unknown holder");
 	return owner_describe(&rec, buf, size);
 }
@@ -47,6 +68,21 @@ emu_drive_owner(struct emu_drive *d, char *buf, size_t size)
 	ret = emu_lock_owner_locked(d, buf, size);
 	pthread_mutex_unlock(&d->mu);
 	return ret;
+}
+
+pid_t
+emu_drive_owner_pid(struct emu_drive *d)
+{
+	struct owner_record rec;
+	int ret = HOLDER_NONE;
+
+	pthread_mutex_lock(&d->mu);
+	if (!d->holds_excl)
+		ret = other_holder_locked(d, &rec);
+	pthread_mutex_unlock(&d->mu);
+	if (ret == HOLDER_KNOWN)
+		return rec.pid;
+	return ret == HOLDER_UNKNOWN ? -1 : 0;
 }
 
 int

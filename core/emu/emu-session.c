@@ -269,7 +269,7 @@ emu_session_begin(struct emu_drive *d, enum cd_sector_type type, int32_t nwa)
 		return -ENOMEM;
 	rec->bin_fd = rec->sub_fd = -1;
 	rec->type = type;
-	ret = image_decoder_create(&rec->dec, type, (unsigned)-nwa);
+	ret = image_decoder_open(&rec->dec, type, (unsigned)-nwa, NULL);
 	if (ret < 0)
 		goto out_free;
 	if (!test) {

@@ -196,6 +196,22 @@ write_fault(struct emu_drive *d, struct mmc_cmd *cmd, int32_t lba, uint32_t bloc
 	return false;
 }
 
+/*
+ * Whether a medium is in and can be written (@erase: blanked); else
+ * answers @cmd with the sense that says why and returns false.
+ */
+static bool
+media_takes(struct emu_drive *d, struct mmc_cmd *cmd, bool erase)
+{
+	if (!emu_media_check(d, cmd))
+		return false;
+	if (!(erase ? d->st.media->erasable : d->st.media->writable)) {
+		emu_fail(d, cmd, MMC_SENSE_CANNOT_WRITE_INCOMPATIBLE_FORMAT);
+		return false;
+	}
+	return true;
+}
+
 void
 emu_write_write(struct emu_drive *d, struct mmc_cmd *cmd)
 {
@@ -206,12 +222,8 @@ emu_write_write(struct emu_drive *d, struct mmc_cmd *cmd)
 	const uint8_t *data = cmd->buf;
 	uint32_t block;
 
-	if (!emu_media_check(d, cmd))
+	if (!media_takes(d, cmd, false))
 		return;
-	if (!d->st.media->writable) {
-		emu_fail(d, cmd, MMC_SENSE_CANNOT_WRITE_INCOMPATIBLE_FORMAT);
-		return;
-	}
 	/* only RAW disc-at-once recording is modelled */
 	if (wt != 3 || dbt < 1 || dbt > 3 || !emu_write_raw_dbt_supported(d, dbt)) {
 		emu_fail(d, cmd, MMC_SENSE_COMMAND_SEQUENCE_ERROR);
@@ -320,12 +332,8 @@ emu_write_blank(struct emu_drive *d, struct mmc_cmd *cmd)
 	bool immed = cmd->cdb[1] & 0x10;
 	int64_t ns;
 
-	if (!emu_media_check(d, cmd))
+	if (!media_takes(d, cmd, true))
 		return;
-	if (!d->st.media->erasable) {
-		emu_fail(d, cmd, MMC_SENSE_CANNOT_WRITE_INCOMPATIBLE_FORMAT);
-		return;
-	}
 	if (type > 1) {
 		emu_fail(d, cmd, MMC_SENSE_INVALID_FIELD_IN_CDB);
 		return;

@@ -26,6 +26,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "mmc.h"
 #include "result.h"
@@ -110,3 +111,11 @@ int emu_drive_exec(struct emu_drive *d, struct mmc_cmd *cmd);
 int emu_drive_lock(struct emu_drive *d, const char *client_name, struct burn_error *err);
 void emu_drive_unlock(struct emu_drive *d);
 int emu_drive_owner(struct emu_drive *d, char *buf, size_t size);
+
+/*
+ * The process holding exclusive access through another handle than @d:
+ * its pid; 0 when no other handle holds it (or the lock cannot be
+ * queried); -1 when the holder left no record naming a live process.
+ * For a program that must name the holder by pid (F_GETLK).
+ */
+pid_t emu_drive_owner_pid(struct emu_drive *d);

@@ -199,6 +199,18 @@ mmc_reply_length(uint8_t op, const uint8_t *buf, size_t n)
 	}
 }
 
+/*
+ * Where a reply to @op ends: at the length its header announces, but never
+ * beyond the @n bytes received.
+ */
+static size_t
+reply_end(uint8_t op, const uint8_t *buf, size_t n)
+{
+	size_t end = mmc_reply_length(op, buf, n);
+
+	return end < n ? end : n;
+}
+
 /* ---- sense ---- */
 
 int
@@ -364,9 +376,7 @@ mmc_parse_configuration(const uint8_t *buf, size_t n, struct mmc_config *out)
 	memset(out, 0, sizeof(*out));
 	if (n < 8)
 		return -EPROTO;
-	end = (size_t)mmc_get32(buf) + 4;
-	if (end > n)
-		end = n;
+	end = reply_end(MMC_GET_CONFIGURATION, buf, n);
 	out->current_profile = mmc_get16(buf + 6);
 	for (off = 8; off + 4 <= end;) {
 		uint16_t code = mmc_get16(buf + off);
@@ -477,9 +487,7 @@ mmc_parse_mode_pages(const uint8_t *buf, size_t n, uint8_t *pages, size_t max)
 
 	if (!off)
 		return n >= MMC_MODE_HEADER_LEN ? 0 : -EPROTO;
-	end = (size_t)mmc_get16(buf) + 2;
-	if (end > n)
-		end = n;
+	end = reply_end(MMC_MODE_SENSE_10, buf, n);
 	while (off + 2 <= end) {
 		size_t len = buf[off + 1];
 
@@ -499,9 +507,7 @@ find_page(const uint8_t *buf, size_t n, uint8_t code, size_t min_len)
 
 	if (!off)
 		return 0;
-	end = (size_t)mmc_get16(buf) + 2;
-	if (end > n)
-		end = n;
+	end = reply_end(MMC_MODE_SENSE_10, buf, n);
 	while (off + 2 <= end) {
 		size_t len = buf[off + 1];
 
@@ -605,13 +611,8 @@ msf_field(const uint8_t *p, int32_t *lba)
 int
 mmc_parse_disc_info(const uint8_t *buf, size_t n, struct mmc_disc_info *out)
 {
-	size_t end;
-
 	memset(out, 0, sizeof(*out));
-	if (n < 24)
-		return -EPROTO;
-	end = (size_t)mmc_get16(buf) + 2;
-	if (end < 24)
+	if (n < 24 || mmc_reply_length(MMC_READ_DISC_INFO, buf, n) < 24)
 		return -EPROTO;
 	out->erasable = buf[2] & 0x10;
 	out->last_session_state = (buf[2] >> 2) & 0x03;
@@ -627,13 +628,8 @@ mmc_parse_disc_info(const uint8_t *buf, size_t n, struct mmc_disc_info *out)
 int
 mmc_parse_atip(const uint8_t *buf, size_t n, struct mmc_atip *out)
 {
-	size_t end;
-
 	memset(out, 0, sizeof(*out));
-	if (n < 15)
-		return -EPROTO;
-	end = (size_t)mmc_get16(buf) + 2;
-	if (end < 15)
+	if (n < 15 || mmc_reply_length(MMC_READ_TOC, buf, n) < 15)
 		return -EPROTO;
 	out->cd_rw = buf[6] & 0x40;
 	out->sub_type = (buf[6] >> 3) & 0x07;
@@ -654,9 +650,7 @@ mmc_parse_toc(const uint8_t *buf, size_t n, struct mmc_toc *out)
 	memset(out, 0, sizeof(*out));
 	if (n < 4)
 		return -EPROTO;
-	end = (size_t)mmc_get16(buf) + 2;
-	if (end > n)
-		end = n;
+	end = reply_end(MMC_READ_TOC, buf, n);
 	out->first_track = buf[2];
 	out->last_track = buf[3];
 	for (size_t off = 4; off + 8 <= end && out->n_entries < MMC_MAX_TOC + 1; off += 8) {
@@ -676,7 +670,7 @@ int
 mmc_parse_track_info(const uint8_t *buf, size_t n, struct mmc_track_info *out)
 {
 	memset(out, 0, sizeof(*out));
-	if (n < 28 || (size_t)mmc_get16(buf) + 2 < 28)
+	if (n < 28 || mmc_reply_length(MMC_READ_TRACK_INFO, buf, n) < 28)
 		return -EPROTO;
 	out->track = buf[2];
 	out->session = buf[3];
@@ -704,9 +698,7 @@ mmc_parse_write_speeds(const uint8_t *buf, size_t n, uint16_t *kbs, size_t max)
 
 	if (n < 8)
 		return -EPROTO;
-	end = (size_t)mmc_get32(buf) + 4;
-	if (end > n)
-		end = n;
+	end = reply_end(MMC_GET_PERFORMANCE, buf, n);
 	for (size_t off = 8; off + 16 <= end; off += 16) {
 		uint32_t w = mmc_get32(buf + off + 12);
 		int pos;
@@ -737,7 +729,7 @@ mmc_parse_media_event(const uint8_t *buf, size_t n, struct mmc_media_event *out)
 	out->no_event_available = buf[2] & 0x80;
 	if (out->no_event_available)
 		return 0;
-	if ((buf[2] & 0x07) != 4 || n < 8 || (size_t)mmc_get16(buf) + 2 < 8)
+	if ((buf[2] & 0x07) != 4 || n < 8 || mmc_reply_length(MMC_GET_EVENT_STATUS, buf, n) < 8)
 		return -EPROTO;
 	out->event = buf[4] & 0x0f;
 	out->present = buf[5] & 0x02;

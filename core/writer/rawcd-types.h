@@ -48,3 +48,9 @@ struct rawcd_progress {
 #define RAWCD_NAME_PURE_CAV "RequestedRotationTypeIsPureCAV"
 #define RAWCD_NAME_BUFE_DISABLED "BufferUnderrunFreeDisabled"
 #define RAWCD_NAME_SIMULATE "TestWrite"	/* beyond IMAPI: MMC Test Write */
+
+/*
+ * What a reason asks the user to check begins with this and goes on with
+ * a property name: "... (is RequestedSectorType pq right?)".
+ */
+#define RAWCD_ASK "(is "

@@ -305,7 +305,7 @@ inspect_locked(struct burn_stream *s, const uint8_t *sector, int32_t lba)
 	 */
 	if (s->received + 1 >= LEADIN_NO_Q_LIMIT && s->q_good == 0) {
 		burn_error_set(&e, BURN_E_STREAM_NOT_SUPPORTED,
-			       "the stream is not a raw CD stream: none of its first %d sectors has a valid Q sub-channel (is sector_type %s right?)",
+			       "the stream is not a raw CD stream: none of its first %d sectors has a valid Q sub-channel " RAWCD_ASK RAWCD_NAME_SECTOR_TYPE " %s right?)",
 			       LEADIN_NO_Q_LIMIT, s->sector_size == 2368 ? "pq" : "cooked/raw");
 		ret = fail_locked(s, &e);
 		goto out;

@@ -112,10 +112,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	type = (enum cd_sector_type)((flags & 3) + 1);
 	lba = -(int32_t)lead_ins[(flags >> 2) & 7];
 	if (type > CD_SECTOR_RAW) {
-		fuzz_assert(image_decoder_create(&dec, type, 0) == -EINVAL && !dec);
+		fuzz_assert(image_decoder_open(&dec, type, 0, NULL) == -EINVAL && !dec);
 		return 0;
 	}
-	fuzz_assert(image_decoder_create(&dec, type, (unsigned)-lba) == 0);
+	fuzz_assert(image_decoder_open(&dec, type, (unsigned)-lba, NULL) == 0);
 	sector_size = cd_sector_type_size(type);
 	sector = malloc(sector_size);	/* exactly one sector, for ASan */
 	if (!sector)
