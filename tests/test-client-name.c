@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "client-name.h"
-#include "harness.h"
+#include "tl-harness.h"
 
 static const char allowed[] =
 	"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz ,-.:;_";
@@ -126,5 +126,5 @@ client_name_suite(void)
 int
 main(void)
 {
-	return test_run_suite(client_name_suite());
+	return tl_run_suite(client_name_suite());
 }

@@ -21,13 +21,13 @@
 
 #include "cd.h"
 #include "emu.h"
-#include "emu-check.h"
-#include "harness.h"
 #include "image-disc.h"
 #include "image-encoder.h"
-#include "image-fixtures.h"
 #include "mmc.h"
 #include "subchannel.h"
+#include "tl-emu.h"
+#include "tl-harness.h"
+#include "tl-image.h"
 
 #define NWA_CDR80 (-11634)
 #define NWA_CDRW80 (-11775)
@@ -40,15 +40,15 @@ static char *work;	/* inputs */
 static void
 setup(void)
 {
-	dir = test_mkdtemp("emuw");
-	work = test_mkdtemp("emuw-in");
+	dir = tl_mkdtemp("emuw");
+	work = tl_mkdtemp("emuw-in");
 }
 
 static void
 teardown(void)
 {
-	test_rmtree(dir);
-	test_rmtree(work);
+	tl_rmtree(dir);
+	tl_rmtree(work);
 	free(dir);
 	free(work);
 	dir = work = NULL;
@@ -83,10 +83,10 @@ select_raw(struct emu_drive *d, enum cd_sector_type dbt, bool bufe, bool test_wr
 	size_t len;
 
 	mmc_build_mode_sense10(&cmd, 0x05, 0, cur, sizeof(cur));
-	good(d, &cmd);
+	tl_good(d, &cmd);
 	len = mmc_build_page05(&want, cur + MMC_MODE_HEADER_LEN, MMC_PAGE05_LEN, list);
 	mmc_build_mode_select10(&cmd, list, (uint16_t)len);
-	good(d, &cmd);
+	tl_good(d, &cmd);
 }
 
 /* ---- streams ---- */
@@ -173,7 +173,7 @@ stream_write(struct emu_drive *d, struct stream *s, int32_t until)
 			s->lba++;
 		}
 		mmc_build_write10(&cmd, first, n, s->buf, (size_t)n * s->size);
-		good(d, &cmd);
+		tl_good(d, &cmd);
 	}
 }
 
@@ -190,7 +190,7 @@ stream_take(struct stream *s, uint16_t n)
 }
 
 static void
-sleep_ms(unsigned ms)
+tl_sleep_ms(unsigned ms)
 {
 	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000 };
 
@@ -214,7 +214,7 @@ wait_ready(struct emu_drive *d)
 		ck_assert_uint_eq(cmd.sense[12], 0x04);
 		ck_assert(cmd.sense[13] == 0x08 || cmd.sense[13] == 0x07);
 		busy++;
-		sleep_ms(10);
+		tl_sleep_ms(10);
 	}
 	ck_abort_msg("the drive stayed busy");
 	return busy;
@@ -226,7 +226,7 @@ sync_cache(struct emu_drive *d, bool immed)
 	struct mmc_cmd cmd;
 
 	mmc_build_synchronize_cache(&cmd, immed);
-	good(d, &cmd);
+	tl_good(d, &cmd);
 	if (immed)
 		wait_ready(d);
 }
@@ -253,7 +253,7 @@ disc_status(struct emu_drive *d)
 	uint8_t buf[64];
 
 	mmc_build_read_disc_info(&cmd, buf, sizeof(buf));
-	good(d, &cmd);
+	tl_good(d, &cmd);
 	ck_assert_int_eq(mmc_parse_disc_info(buf, cmd.xfer, &di), 0);
 	return di.status;
 }
@@ -261,7 +261,7 @@ disc_status(struct emu_drive *d)
 static bool
 dir_has(const char *name)
 {
-	char *p = fx_path(dir, name);
+	char *p = tl_path(dir, name);
 	bool there = access(p, F_OK) == 0;
 
 	free(p);
@@ -271,7 +271,7 @@ dir_has(const char *name)
 static off_t
 dir_size(const char *name)
 {
-	char *p = fx_path(dir, name);
+	char *p = tl_path(dir, name);
 	struct stat sb;
 
 	ck_assert_msg(stat(p, &sb) == 0, "%s: %s", p, strerror(errno));
@@ -283,7 +283,7 @@ dir_size(const char *name)
 static void
 dir_read(const char *name, int32_t lba, uint8_t *out, size_t size)
 {
-	char *p = fx_path(dir, name);
+	char *p = tl_path(dir, name);
 	int fd = open(p, O_RDONLY);
 
 	ck_assert_int_ge(fd, 0);
@@ -328,7 +328,7 @@ build_read_cd(struct mmc_cmd *cmd, uint8_t expected, int32_t lba, uint32_t n, ui
 static void
 check_cd_info(unsigned tracks, bool data)
 {
-	char *cue = fx_path(dir, "disc.cue"), *cmdline, line[512], want[64];
+	char *cue = tl_path(dir, "disc.cue"), *cmdline, line[512], want[64];
 	bool found = false, iso = false;
 	FILE *p;
 
@@ -366,7 +366,7 @@ check_toc(struct emu_drive *d, const struct image_toc *want)
 	size_t n;
 
 	mmc_build_read_disc_info(&cmd, buf, sizeof(buf));
-	good(d, &cmd);
+	tl_good(d, &cmd);
 	ck_assert_int_eq(mmc_parse_disc_info(buf, cmd.xfer, &di), 0);
 	ck_assert_int_eq(di.status, MMC_DISC_COMPLETE);
 	ck_assert_uint_eq(di.last_session_state, 3);
@@ -375,7 +375,7 @@ check_toc(struct emu_drive *d, const struct image_toc *want)
 	ck_assert_uint_eq(buf[6], want->last_track);
 
 	mmc_build_read_toc(&cmd, 0, false, 0, buf, sizeof(buf));
-	good(d, &cmd);
+	tl_good(d, &cmd);
 	ck_assert_int_eq(mmc_parse_toc(buf, cmd.xfer, &toc), 0);
 	ck_assert_uint_eq(toc.first_track, want->first_track);
 	ck_assert_uint_eq(toc.last_track, want->last_track);
@@ -389,7 +389,7 @@ check_toc(struct emu_drive *d, const struct image_toc *want)
 		ck_assert_int_eq(e->lba, want->track[t].start_lba);
 
 		mmc_build_read_track_info(&cmd, 1, t, buf, 36);
-		good(d, &cmd);
+		tl_good(d, &cmd);
 		ck_assert_int_eq(mmc_parse_track_info(buf, cmd.xfer, &ti), 0);
 		ck_assert_uint_eq(ti.track, t);
 		ck_assert_int_eq(ti.start, want->track[t].start_lba);
@@ -402,7 +402,7 @@ check_toc(struct emu_drive *d, const struct image_toc *want)
 
 	/* MSF form: the lead-out as M S F */
 	mmc_build_read_toc(&cmd, 0, true, 0xaa, buf, sizeof(buf));
-	good(d, &cmd);
+	tl_good(d, &cmd);
 	ck_assert_uint_eq(cmd.xfer, 12);
 	{
 		struct cd_msf m = cd_lba_to_msf(want->leadout_lba);
@@ -411,13 +411,13 @@ check_toc(struct emu_drive *d, const struct image_toc *want)
 	}
 	/* format 1: the first track of the (only) session */
 	mmc_build_read_toc(&cmd, 1, false, 0, buf, sizeof(buf));
-	good(d, &cmd);
+	tl_good(d, &cmd);
 	ck_assert_uint_eq(cmd.xfer, 12);
 	ck_assert_uint_eq(buf[6], want->first_track);
 	ck_assert_int_eq((int32_t)mmc_get32(buf + 8), want->track[want->first_track].start_lba);
 	/* format 2: A0 A1 A2 and each track, ADR/CONTROL as recorded */
 	mmc_build_read_toc(&cmd, 2, true, 0, buf, sizeof(buf));
-	good(d, &cmd);
+	tl_good(d, &cmd);
 	n = 3 + want->last_track - want->first_track + 1;
 	ck_assert_uint_eq(cmd.xfer, 4 + 11 * n);
 	ck_assert_uint_eq(buf[4 + 3], 0xa0);
@@ -451,13 +451,13 @@ check_read_cd(struct emu_drive *d, int32_t leadout, bool data)
 		dir_read("disc.sub", lba, sub, 96);
 		/* all 2352 bytes with the raw P-W */
 		build_read_cd(&cmd, 0, lba, 1, 0xf8, 1, got, sizeof(got));
-		good(d, &cmd);
+		tl_good(d, &cmd);
 		ck_assert_uint_eq(cmd.xfer, 2352 + 96);
 		ck_assert(memcmp(got, want, 2352) == 0);
 		ck_assert(memcmp(got + 2352, sub, 96) == 0);
 		/* user data with the formatted Q */
 		build_read_cd(&cmd, data ? 2 : 1, lba, 1, 0x10, 2, got, sizeof(got));
-		good(d, &cmd);
+		tl_good(d, &cmd);
 		ck_assert_uint_eq(cmd.xfer, (data ? 2048u : 2352u) + 16);
 		ck_assert(memcmp(got, data ? want + 16 : want, data ? 2048 : 2352) == 0);
 		memcpy(q, got + cmd.xfer - 16, SUBQ_SIZE);
@@ -467,18 +467,18 @@ check_read_cd(struct emu_drive *d, int32_t leadout, bool data)
 			ck_assert_int_eq(sq.lba, lba);
 		/* the other sector type is refused */
 		build_read_cd(&cmd, data ? 1 : 2, lba, 1, 0x10, 0, got, sizeof(got));
-		expect(d, &cmd, 5, 0x64, 0);
+		tl_expect(d, &cmd, 5, 0x64, 0);
 	}
 	/* several at once, no sub-channel */
 	build_read_cd(&cmd, 0, 0, 4, 0xf8, 0, got, sizeof(got));
-	good(d, &cmd);
+	tl_good(d, &cmd);
 	ck_assert_uint_eq(cmd.xfer, 4 * 2352);
 	dir_read("disc.bin", 3, want, 2352);
 	ck_assert(memcmp(got + 3 * 2352, want, 2352) == 0);
 	build_read_cd(&cmd, 0, leadout, 1, 0xf8, 0, got, sizeof(got));
-	expect(d, &cmd, 5, 0x21, 0);
+	tl_expect(d, &cmd, 5, 0x21, 0);
 	build_read_cd(&cmd, 0, leadout - 1, 2, 0xf8, 0, got, sizeof(got));
-	expect(d, &cmd, 5, 0x21, 0);
+	tl_expect(d, &cmd, 5, 0x21, 0);
 }
 
 /* disc.cue of the audio fixture: what the Q sub-channel carried, in cue words */
@@ -486,12 +486,12 @@ static void
 check_audio_cue(enum cd_sector_type type)
 {
 	static const char *const want[] = {
-		"CATALOG " FX_MCN "\n",
+		"CATALOG " TL_MCN "\n",
 		"FILE \"disc.bin\" BINARY\n",
 		"  TRACK 01 AUDIO\n",
 		"    INDEX 01 00:00:00\n",
 		"  TRACK 02 AUDIO\n",
-		"    ISRC " FX_ISRC "\n",
+		"    ISRC " TL_ISRC "\n",
 		"    INDEX 00 00:13:25\n",
 		"    INDEX 01 00:15:25\n",
 		"  TRACK 03 AUDIO\n",
@@ -499,7 +499,7 @@ check_audio_cue(enum cd_sector_type type)
 		"    INDEX 01 00:26:00\n",
 		"    INDEX 02 00:30:00\n",
 	};
-	char *cue = fx_path(dir, "disc.cue"), line[256];
+	char *cue = tl_path(dir, "disc.cue"), line[256];
 	FILE *f = fopen(cue, "r");
 	size_t i = 0;
 
@@ -530,9 +530,9 @@ static const enum cd_sector_type types[] = { CD_SECTOR_PQ, CD_SECTOR_COOKED, CD_
 /* ---- the ISO ---- */
 
 static char *
-make_iso(void)
+tl_make_iso(void)
 {
-	char *src = fx_path(work, "tree"), *iso = fx_path(work, "data.iso"), *file, *cmdline;
+	char *src = tl_path(work, "tree"), *iso = tl_path(work, "data.iso"), *file, *cmdline;
 	uint8_t block[4096];
 	FILE *f;
 
@@ -542,13 +542,13 @@ make_iso(void)
 		return NULL;
 	}
 	ck_assert_int_eq(mkdir(src, 0755), 0);
-	file = fx_path(src, "payload.dat");
+	file = tl_path(src, "payload.dat");
 	f = fopen(file, "wb");
 	ck_assert_ptr_nonnull(f);
 	/* 800 KB: a track longer than the 4 s minimum */
 	for (unsigned i = 0; i < 200; i++) {
 		for (size_t j = 0; j < sizeof(block); j++)
-			block[j] = fx_iso_byte((uint64_t)i * sizeof(block) + j);
+			block[j] = tl_iso_byte((uint64_t)i * sizeof(block) + j);
 		ck_assert_uint_eq(fwrite(block, 1, sizeof(block), f), sizeof(block));
 	}
 	ck_assert_int_eq(fclose(f), 0);
@@ -585,17 +585,17 @@ check_iso_disc(struct emu_drive *d, const char *iso, const struct image_toc *toc
 	rewind(f);
 	ck_assert_uint_eq(fread(in, 1, sizeof(in), f), sizeof(in));
 	build_read10(&cmd, 0, 4, user, sizeof(user));
-	good(d, &cmd);
+	tl_good(d, &cmd);
 	ck_assert_uint_eq(cmd.xfer, sizeof(user));
 	ck_assert(memcmp(user, in, sizeof(in)) == 0);
 	fseek(f, 16 * 2048, SEEK_SET);
 	ck_assert_uint_eq(fread(in, 1, 2048, f), 2048);
 	build_read10(&cmd, 16, 1, user, sizeof(user));
-	good(d, &cmd);
+	tl_good(d, &cmd);
 	ck_assert(memcmp(user, in, 2048) == 0);
 	ck_assert(memcmp(user + 1, "CD001", 5) == 0);
 	build_read10(&cmd, toc->leadout_lba, 1, user, sizeof(user));
-	expect(d, &cmd, 5, 0x21, 0);
+	tl_expect(d, &cmd, 5, 0x21, 0);
 	fclose(f);
 	check_cd_info(1, true);
 	check_read_cd(d, toc->leadout_lba, true);
@@ -603,7 +603,7 @@ check_iso_disc(struct emu_drive *d, const char *iso, const struct image_toc *toc
 
 START_TEST(record_iso)
 {
-	char *iso = make_iso();
+	char *iso = tl_make_iso();
 	struct emu_drive *d;
 	struct stream s;
 	struct mmc_config cfg;
@@ -623,7 +623,7 @@ START_TEST(record_iso)
 	check_iso_disc(d, iso, stream_toc(&s));
 	/* a complete disc: still a CD-R, now readable */
 	mmc_build_get_configuration(&cmd, 0, 0, buf, sizeof(buf));
-	good(d, &cmd);
+	tl_good(d, &cmd);
 	ck_assert_int_eq(mmc_parse_configuration(buf, cmd.xfer, &cfg), 0);
 	ck_assert_uint_eq(cfg.current_profile, MMC_PROFILE_CDR);
 	for (size_t i = 0; i < cfg.n_features; i++)
@@ -641,7 +641,7 @@ END_TEST
 
 START_TEST(record_audio)
 {
-	char *cue = fx_make_audio_cue(work), *bin = fx_path(work, "audio.bin");
+	char *cue = tl_make_audio_cue(work), *bin = tl_path(work, "audio.bin");
 	uint8_t in[2352], got[2352 * 2];
 	struct emu_drive *d = drive_open("cdr80");
 	const struct image_toc *toc;
@@ -654,10 +654,10 @@ START_TEST(record_audio)
 	ck_assert_uint_eq(toc->last_track, 3);
 	check_toc(d, toc);
 	/* the audio equals the input byte for byte: the .bin from LBA 0 is the disc's */
-	ck_assert_int_eq(dir_size("disc.bin"), (off_t)FX_AUDIO_SECTORS * 2352);
+	ck_assert_int_eq(dir_size("disc.bin"), (off_t)TL_AUDIO_SECTORS * 2352);
 	f = fopen(bin, "rb");
 	ck_assert_ptr_nonnull(f);
-	for (int32_t lba = 0; lba < FX_AUDIO_SECTORS; lba++) {
+	for (int32_t lba = 0; lba < TL_AUDIO_SECTORS; lba++) {
 		uint8_t disc[2352];
 
 		ck_assert_uint_eq(fread(in, 1, sizeof(in), f), sizeof(in));
@@ -669,19 +669,19 @@ START_TEST(record_audio)
 	check_cd_info(3, false);
 	check_read_cd(d, toc->leadout_lba, false);
 	/* READ CD user data of audio: 2352 bytes; READ(10) of audio: illegal mode */
-	build_read_cd(&cmd, 1, FX_T1_SECTORS, 2, 0x10, 0, got, sizeof(got));
-	good(d, &cmd);
+	build_read_cd(&cmd, 1, TL_T1_SECTORS, 2, 0x10, 0, got, sizeof(got));
+	tl_good(d, &cmd);
 	ck_assert_uint_eq(cmd.xfer, 2 * 2352);
-	dir_read("disc.bin", FX_T1_SECTORS + 1, in, sizeof(in));
+	dir_read("disc.bin", TL_T1_SECTORS + 1, in, sizeof(in));
 	ck_assert(memcmp(got + 2352, in, 2352) == 0);
 	build_read10(&cmd, 0, 1, got, sizeof(got));
-	expect(d, &cmd, 5, 0x64, 0);
+	tl_expect(d, &cmd, 5, 0x64, 0);
 	/* a CD-R records once */
 	select_raw(d, types[_i], true, false);
 	mmc_build_write10(&cmd, NWA_CDR80, 1, got, s.size);
-	expect(d, &cmd, 5, 0x21, 0x02);
+	tl_expect(d, &cmd, 5, 0x21, 0x02);
 	mmc_build_blank(&cmd, 1, false);
-	expect(d, &cmd, 5, 0x30, 0x05);
+	tl_expect(d, &cmd, 5, 0x30, 0x05);
 	ck_assert_int_eq(disc_status(d), MMC_DISC_COMPLETE);
 	stream_close(&s);
 	emu_drive_close(d);
@@ -692,7 +692,7 @@ END_TEST
 
 START_TEST(refusals)
 {
-	char *cue = fx_make_audio_cue(work);
+	char *cue = tl_make_audio_cue(work);
 	struct emu_drive *d = drive_open("cdr80");
 	struct mmc_track_info ti;
 	struct mmc_cmd cmd;
@@ -704,25 +704,25 @@ START_TEST(refusals)
 	stream_take(&s, 2);
 	/* TAO (the power-on write type): only RAW recording is modelled */
 	mmc_build_write10(&cmd, 0, 2, s.buf, 2 * 2448);
-	expect(d, &cmd, 5, 0x2c, 0);
+	tl_expect(d, &cmd, 5, 0x2c, 0);
 	select_raw(d, CD_SECTOR_RAW, true, false);
 	/* the NWA is what READ TRACK INFORMATION says */
 	mmc_build_read_track_info(&cmd, 1, 0xff, buf, 36);
-	good(d, &cmd);
+	tl_good(d, &cmd);
 	ck_assert_int_eq(mmc_parse_track_info(buf, cmd.xfer, &ti), 0);
 	ck_assert_int_eq(ti.nwa, NWA_CDR80);
 	mmc_build_write10(&cmd, NWA_CDR80 + 1, 2, s.buf, 2 * 2448);
-	expect(d, &cmd, 5, 0x21, 0x02);
+	tl_expect(d, &cmd, 5, 0x21, 0x02);
 	mmc_build_write10(&cmd, 0, 2, s.buf, 2 * 2448);
-	expect(d, &cmd, 5, 0x21, 0x02);
+	tl_expect(d, &cmd, 5, 0x21, 0x02);
 	/* the data-out length must be blocks x 2448 */
 	mmc_build_write10(&cmd, NWA_CDR80, 2, s.buf, 2 * 2448 - 1);
-	expect(d, &cmd, 5, 0x24, 0);
+	tl_expect(d, &cmd, 5, 0x24, 0);
 	mmc_build_write10(&cmd, NWA_CDR80, 2, s.buf, 2 * 2368);
-	expect(d, &cmd, 5, 0x24, 0);
+	tl_expect(d, &cmd, 5, 0x24, 0);
 	/* a WRITE of no blocks writes nothing */
 	mmc_build_write10(&cmd, NWA_CDR80, 0, NULL, 0);
-	good(d, &cmd);
+	tl_good(d, &cmd);
 	ck_assert_int_eq(disc_status(d), MMC_DISC_EMPTY);
 	/* WRITE(12) at the NWA starts the session */
 	memset(&cmd, 0, sizeof(cmd));
@@ -733,19 +733,19 @@ START_TEST(refusals)
 	cmd.dir = MMC_DIR_OUT;
 	cmd.buf = s.buf;
 	cmd.len = 2 * 2448;
-	good(d, &cmd);
+	tl_good(d, &cmd);
 	/* then strictly sequential: not again, not skipping */
 	stream_take(&s, 2);
 	mmc_build_write10(&cmd, NWA_CDR80, 2, s.buf, 2 * 2448);
-	expect(d, &cmd, 5, 0x21, 0x02);
+	tl_expect(d, &cmd, 5, 0x21, 0x02);
 	mmc_build_write10(&cmd, NWA_CDR80 + 3, 2, s.buf, 2 * 2448);
-	expect(d, &cmd, 5, 0x21, 0x02);
+	tl_expect(d, &cmd, 5, 0x21, 0x02);
 	mmc_build_write10(&cmd, NWA_CDR80 + 2, 2, s.buf, 2 * 2448);
-	good(d, &cmd);
+	tl_good(d, &cmd);
 	/* the block size cannot change in the middle of a stream */
 	select_raw(d, CD_SECTOR_PQ, true, false);
 	mmc_build_write10(&cmd, NWA_CDR80 + 4, 1, s.buf, 2368);
-	expect(d, &cmd, 5, 0x2c, 0);
+	tl_expect(d, &cmd, 5, 0x2c, 0);
 	stream_close(&s);
 	emu_drive_close(d);
 
@@ -753,7 +753,7 @@ START_TEST(refusals)
 	d = drive_open("cdrom");
 	select_raw(d, CD_SECTOR_RAW, true, false);
 	mmc_build_write10(&cmd, NWA_CDR80, 1, buf, 2448);
-	expect(d, &cmd, 5, 0x30, 0x05);
+	tl_expect(d, &cmd, 5, 0x30, 0x05);
 	emu_drive_close(d);
 	free(cue);
 }
@@ -766,21 +766,21 @@ START_TEST(cdrom_reads)
 	struct mmc_cmd cmd;
 
 	build_read10(&cmd, 100, 1, buf, 2048);
-	good(d, &cmd);
+	tl_good(d, &cmd);
 	ck_assert(memcmp(buf, zero, 2048) == 0);
 	build_read_cd(&cmd, 2, 100, 1, 0xf8, 1, buf, sizeof(buf));
-	good(d, &cmd);
+	tl_good(d, &cmd);
 	ck_assert_uint_eq(cmd.xfer, sizeof(buf));
 	ck_assert_uint_eq(buf[15], 1);	/* Mode 1 header */
 	build_read10(&cmd, 5 * 4500, 1, buf, 2048);
-	expect(d, &cmd, 5, 0x21, 0);
+	tl_expect(d, &cmd, 5, 0x21, 0);
 	emu_drive_close(d);
 }
 END_TEST
 
 START_TEST(test_write_records_nothing)
 {
-	char *cue = fx_make_audio_cue(work);
+	char *cue = tl_make_audio_cue(work);
 	struct emu_drive *d = drive_open("cdr80");
 	struct mmc_cmd cmd;
 	uint8_t buf[64];
@@ -792,13 +792,13 @@ START_TEST(test_write_records_nothing)
 	stream_write(d, &s, 0);
 	/* the checks run all the same */
 	mmc_build_write10(&cmd, 5, 1, s.buf, 2368);
-	expect(d, &cmd, 5, 0x21, 0x02);
+	tl_expect(d, &cmd, 5, 0x21, 0x02);
 	stream_write(d, &s, s.end);
 	sync_cache(d, false);
 	ck_assert_int_eq(disc_status(d), MMC_DISC_EMPTY);
 	ck_assert(!dir_has("disc.cue") && !dir_has("disc.bin") && !dir_has("rec.bin"));
 	mmc_build_read_toc(&cmd, 0, false, 0, buf, sizeof(buf));
-	expect(d, &cmd, 5, 0x24, 0);
+	tl_expect(d, &cmd, 5, 0x24, 0);
 	stream_close(&s);
 	emu_drive_close(d);
 	free(cue);
@@ -807,7 +807,7 @@ END_TEST
 
 START_TEST(cdrw_rerecordable)
 {
-	char *cue = fx_make_audio_cue(work);
+	char *cue = tl_make_audio_cue(work);
 	struct emu_drive *d = drive_open("cdrw80");
 	struct mmc_cmd cmd;
 	struct stream s;
@@ -818,10 +818,10 @@ START_TEST(cdrw_rerecordable)
 	/* used: no second recording on top */
 	select_raw(d, CD_SECTOR_COOKED, true, false);
 	mmc_build_write10(&cmd, NWA_CDRW80, 0, NULL, 0);
-	expect(d, &cmd, 5, 0x21, 0x02);
+	tl_expect(d, &cmd, 5, 0x21, 0x02);
 	/* unpaced, BLANK with IMMED is over at once */
 	mmc_build_blank(&cmd, 1, true);
-	good(d, &cmd);
+	tl_good(d, &cmd);
 	ck_assert_uint_eq(wait_ready(d), 0);
 	ck_assert_int_eq(disc_status(d), MMC_DISC_EMPTY);
 	ck_assert(!dir_has("disc.cue") && !dir_has("disc.bin") && !dir_has("disc.sub"));
@@ -844,19 +844,19 @@ check_ruined(struct emu_drive *d)
 	ck_assert_int_eq(disc_status(d), MMC_DISC_INCOMPLETE);
 	ck_assert(!dir_has("disc.cue") && !dir_has("disc.bin") && !dir_has("rec.bin"));
 	mmc_build_read_toc(&cmd, 0, false, 0, buf, sizeof(buf));
-	expect(d, &cmd, 5, 0x24, 0);
+	tl_expect(d, &cmd, 5, 0x24, 0);
 	build_read10(&cmd, 0, 1, buf, 2048);
-	expect(d, &cmd, 5, 0x21, 0);
+	tl_expect(d, &cmd, 5, 0x21, 0);
 	select_raw(d, CD_SECTOR_RAW, true, false);
 	mmc_build_write10(&cmd, NWA_CDR80, 1, buf, 0);
-	expect(d, &cmd, 5, 0x24, 0);
+	tl_expect(d, &cmd, 5, 0x24, 0);
 	mmc_build_write10(&cmd, NWA_CDR80, 0, NULL, 0);
-	expect(d, &cmd, 5, 0x21, 0x02);
+	tl_expect(d, &cmd, 5, 0x21, 0x02);
 }
 
 START_TEST(incomplete_stream)
 {
-	char *cue = fx_make_audio_cue(work);
+	char *cue = tl_make_audio_cue(work);
 	struct emu_drive *d = drive_open("cdr80");
 	struct stream s;
 
@@ -877,7 +877,7 @@ END_TEST
 
 START_TEST(closed_without_sync)
 {
-	char *cue = fx_make_audio_cue(work);
+	char *cue = tl_make_audio_cue(work);
 	struct emu_drive *d = drive_open("cdr80");
 	struct stream s;
 
@@ -896,7 +896,7 @@ END_TEST
 
 START_TEST(writer_died)
 {
-	char *cue = fx_make_audio_cue(work);
+	char *cue = tl_make_audio_cue(work);
 	struct emu_drive *d = drive_open("cdr80");
 	int pipefd[2], status;
 	char c;
@@ -929,7 +929,7 @@ START_TEST(writer_died)
 		struct mmc_cmd cmd;
 
 		mmc_build_test_unit_ready(&cmd);
-		expect(d, &cmd, 2, 0x04, 0x08);
+		tl_expect(d, &cmd, 2, 0x04, 0x08);
 	}
 	kill(pid, SIGKILL);
 	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
@@ -945,7 +945,7 @@ END_TEST
  */
 START_TEST(writer_pid_reused)
 {
-	char *cue = fx_make_audio_cue(work), *state = fx_path(dir, "drive.state");
+	char *cue = tl_make_audio_cue(work), *state = tl_path(dir, "drive.state");
 	struct emu_drive *a = drive_open("cdr80"), *b = drive_open(NULL);
 	char text[4096], *line, *last;
 	struct mmc_cmd cmd;
@@ -958,7 +958,7 @@ START_TEST(writer_pid_reused)
 	stream_skip_to(&s, NWA_CDR80);
 	stream_write(a, &s, NWA_CDR80 + 100);
 	mmc_build_test_unit_ready(&cmd);
-	expect(b, &cmd, 2, 0x04, 0x08);
+	tl_expect(b, &cmd, 2, 0x04, 0x08);
 	f = fopen(state, "r+");
 	ck_assert_ptr_nonnull(f);
 	n = fread(text, 1, sizeof(text) - 1, f);
@@ -977,7 +977,7 @@ START_TEST(writer_pid_reused)
 	/* the old writer has lost its session */
 	stream_take(&s, 1);
 	mmc_build_write10(&cmd, NWA_CDR80 + 100, 1, s.buf, 2448);
-	expect(a, &cmd, 5, 0x21, 0x02);
+	tl_expect(a, &cmd, 5, 0x21, 0x02);
 	stream_close(&s);
 	emu_drive_close(a);
 	emu_drive_close(b);
@@ -988,7 +988,7 @@ END_TEST
 
 START_TEST(other_handle_waits)
 {
-	char *cue = fx_make_audio_cue(work);
+	char *cue = tl_make_audio_cue(work);
 	struct emu_drive *a = drive_open("cdr80"), *b = drive_open(NULL);
 	struct mmc_cmd cmd;
 	uint8_t buf[1024];
@@ -1000,37 +1000,37 @@ START_TEST(other_handle_waits)
 	stream_write(a, &s, NWA_CDR80 + 100);
 	/* held off: long write in progress */
 	mmc_build_test_unit_ready(&cmd);
-	expect(b, &cmd, 2, 0x04, 0x08);
+	tl_expect(b, &cmd, 2, 0x04, 0x08);
 	mmc_build_read_disc_info(&cmd, buf, sizeof(buf));
-	expect(b, &cmd, 2, 0x04, 0x08);
+	tl_expect(b, &cmd, 2, 0x04, 0x08);
 	mmc_build_read_track_info(&cmd, 1, 0xff, buf, 36);
-	expect(b, &cmd, 2, 0x04, 0x08);
+	tl_expect(b, &cmd, 2, 0x04, 0x08);
 	mmc_build_read_toc(&cmd, 0, false, 0, buf, sizeof(buf));
-	expect(b, &cmd, 2, 0x04, 0x08);
+	tl_expect(b, &cmd, 2, 0x04, 0x08);
 	mmc_build_write10(&cmd, NWA_CDR80 + 100, 1, s.buf, 2368);
-	expect(b, &cmd, 2, 0x04, 0x08);
+	tl_expect(b, &cmd, 2, 0x04, 0x08);
 	mmc_build_blank(&cmd, 1, false);
-	expect(b, &cmd, 2, 0x04, 0x08);
+	tl_expect(b, &cmd, 2, 0x04, 0x08);
 	mmc_build_start_stop(&cmd, true, false, false);
-	expect(b, &cmd, 2, 0x04, 0x08);
+	tl_expect(b, &cmd, 2, 0x04, 0x08);
 	/* still answered */
 	mmc_build_inquiry(&cmd, buf, 96);
-	good(b, &cmd);
+	tl_good(b, &cmd);
 	mmc_build_get_configuration(&cmd, 0, 0, buf, sizeof(buf));
-	good(b, &cmd);
+	tl_good(b, &cmd);
 	mmc_build_mode_sense10(&cmd, 0x2a, 0, buf, sizeof(buf));
-	good(b, &cmd);
+	tl_good(b, &cmd);
 	mmc_build_get_performance_write_speeds(&cmd, 8, buf, sizeof(buf));
-	good(b, &cmd);
+	tl_good(b, &cmd);
 	mmc_build_get_event_status(&cmd, 0x10, buf, 8);
-	good(b, &cmd);
+	tl_good(b, &cmd);
 	mmc_build_request_sense(&cmd, buf, 18);
-	good(b, &cmd);
+	tl_good(b, &cmd);
 	/* the recording handle goes on */
 	stream_write(a, &s, s.end);
 	sync_cache(a, false);
 	mmc_build_test_unit_ready(&cmd);
-	good(b, &cmd);
+	tl_good(b, &cmd);
 	ck_assert_int_eq(disc_status(b), MMC_DISC_COMPLETE);
 	stream_close(&s);
 	emu_drive_close(a);
@@ -1046,7 +1046,7 @@ buffer_available(struct emu_drive *d)
 	uint8_t buf[12];
 
 	mmc_build_read_buffer_capacity(&cmd, buf, sizeof(buf));
-	good(d, &cmd);
+	tl_good(d, &cmd);
 	ck_assert_uint_eq(mmc_get32(buf + 4), 2048 * 1024);
 	return mmc_get32(buf + 8);
 }
@@ -1057,7 +1057,7 @@ buffer_available(struct emu_drive *d)
  */
 START_TEST(underrun)
 {
-	char *cue = fx_make_audio_cue(work);
+	char *cue = tl_make_audio_cue(work);
 	struct emu_config cfg = { .media = "cdr80", .speed = 1000 };
 	struct emu_drive *d = drive_open_cfg(&cfg);
 	bool bufe = _i == 1;
@@ -1073,17 +1073,17 @@ START_TEST(underrun)
 	/* not burning yet: the fill is what was sent */
 	ck_assert_uint_eq(buffer_available(d), 2048 * 1024 - CHUNK * 2448);
 	stream_write(d, &s, NWA_CDR80 + (int32_t)cap);
-	sleep_ms(300);	/* 856 sectors at 75000/s: gone after 12 ms */
+	tl_sleep_ms(300);	/* 856 sectors at 75000/s: gone after 12 ms */
 	ck_assert_uint_eq(buffer_available(d), 2048 * 1024);
 	stream_take(&s, CHUNK);
 	mmc_build_write10(&cmd, s.lba - CHUNK, CHUNK, s.buf, CHUNK * 2448);
 	if (!bufe) {
 		/* loss of streaming: the CD-R is ruined */
-		expect(d, &cmd, 3, 0x0c, 0x09);
+		tl_expect(d, &cmd, 3, 0x0c, 0x09);
 		check_ruined(d);
 	} else {
 		/* BUFE: the drive paused and goes on */
-		good(d, &cmd);
+		tl_good(d, &cmd);
 		stream_write(d, &s, s.end);
 		sync_cache(d, true);
 		ck_assert_int_eq(disc_status(d), MMC_DISC_COMPLETE);
@@ -1098,7 +1098,7 @@ END_TEST
 /* Paced, a SYNCHRONIZE CACHE with IMMED leaves the drive busy while its buffer drains. */
 START_TEST(paced_sync_immed)
 {
-	char *cue = fx_make_audio_cue(work);
+	char *cue = tl_make_audio_cue(work);
 	struct emu_config cfg = { .media = "cdr80", .speed = 2 };
 	struct emu_drive *d = drive_open_cfg(&cfg);
 	struct mmc_sense sense;
@@ -1113,11 +1113,11 @@ START_TEST(paced_sync_immed)
 	stream_write(d, &s, NWA_CDR80 + 200);
 	ck_assert_uint_eq(buffer_available(d), 2048 * 1024 - 200 * 2448);
 	mmc_build_synchronize_cache(&cmd, true);
-	good(d, &cmd);
+	tl_good(d, &cmd);
 	mmc_build_test_unit_ready(&cmd);
-	expect(d, &cmd, 2, 0x04, 0x08);
+	tl_expect(d, &cmd, 2, 0x04, 0x08);
 	mmc_build_request_sense(&cmd, buf, sizeof(buf));
-	good(d, &cmd);
+	tl_good(d, &cmd);
 	ck_assert_int_eq(mmc_sense_parse(buf, cmd.xfer, &sense), 0);
 	ck_assert(sense.key == 2 && sense.asc == 0x04 && sense.ascq == 0x08);
 	ck_assert_uint_gt(wait_ready(d), 0);
@@ -1138,9 +1138,9 @@ START_TEST(paced_blank_immed)
 
 	/* minimal blank: 30 s at 1x, 0.5 s at 60x */
 	mmc_build_blank(&cmd, 1, true);
-	good(d, &cmd);
+	tl_good(d, &cmd);
 	mmc_build_request_sense(&cmd, buf, sizeof(buf));
-	good(d, &cmd);
+	tl_good(d, &cmd);
 	ck_assert_int_eq(mmc_sense_parse(buf, cmd.xfer, &sense), 0);
 	ck_assert(sense.key == 2 && sense.asc == 0x04 && sense.ascq == 0x07);
 	ck_assert(buf[15] & 0x80);	/* SKSV: progress in bytes 16-17 */
@@ -1172,7 +1172,7 @@ END_TEST
 
 START_TEST(fault_write_error)
 {
-	char *cue = fx_make_audio_cue(work);
+	char *cue = tl_make_audio_cue(work);
 	struct emu_config cfg = { .media = "cdr80" };
 	struct emu_drive *d;
 	struct mmc_cmd cmd;
@@ -1186,7 +1186,7 @@ START_TEST(fault_write_error)
 	stream_write(d, &s, 90);
 	stream_take(&s, CHUNK);	/* 90..115 covers 100 */
 	mmc_build_write10(&cmd, 90, CHUNK, s.buf, CHUNK * 2448);
-	expect(d, &cmd, 3, 0x0c, 0x00);
+	tl_expect(d, &cmd, 3, 0x0c, 0x00);
 	check_ruined(d);
 	stream_close(&s);
 	emu_drive_close(d);
@@ -1196,7 +1196,7 @@ END_TEST
 
 START_TEST(fault_removed)
 {
-	char *cue = fx_make_audio_cue(work);
+	char *cue = tl_make_audio_cue(work);
 	struct emu_config cfg = { .media = "cdr80" };
 	struct emu_drive *d;
 	struct mmc_cmd cmd;
@@ -1210,16 +1210,16 @@ START_TEST(fault_removed)
 	stream_write(d, &s, -CHUNK);
 	stream_take(&s, CHUNK);	/* -26..-1 reaches -10 */
 	mmc_build_write10(&cmd, -CHUNK, CHUNK, s.buf, CHUNK * 2448);
-	expect(d, &cmd, 2, 0x3a, 0x00);
+	tl_expect(d, &cmd, 2, 0x3a, 0x00);
 	mmc_build_test_unit_ready(&cmd);
-	expect(d, &cmd, 2, 0x3a, 0x00);
+	tl_expect(d, &cmd, 2, 0x3a, 0x00);
 	mmc_build_write10(&cmd, 0, CHUNK, s.buf, CHUNK * 2448);
-	expect(d, &cmd, 2, 0x3a, 0x00);
+	tl_expect(d, &cmd, 2, 0x3a, 0x00);
 	/* until a load: then the (ruined) disc is back */
 	mmc_build_start_stop(&cmd, true, true, false);
-	good(d, &cmd);
+	tl_good(d, &cmd);
 	mmc_build_test_unit_ready(&cmd);
-	good(d, &cmd);
+	tl_good(d, &cmd);
 	check_ruined(d);
 	stream_close(&s);
 	emu_drive_close(d);
@@ -1229,7 +1229,7 @@ END_TEST
 
 START_TEST(fault_unit_attention)
 {
-	char *cue = fx_make_audio_cue(work);
+	char *cue = tl_make_audio_cue(work);
 	struct emu_config cfg = { .media = "cdr80" };
 	struct emu_drive *d;
 	struct mmc_cmd cmd;
@@ -1244,11 +1244,11 @@ START_TEST(fault_unit_attention)
 	stream_write(d, &s, -50 + 1);	/* this WRITE reaches -50 and succeeds */
 	/* INQUIRY passes a unit attention; the next other command gets it, once */
 	mmc_build_inquiry(&cmd, buf, sizeof(buf));
-	good(d, &cmd);
+	tl_good(d, &cmd);
 	mmc_build_test_unit_ready(&cmd);
-	expect(d, &cmd, 6, 0x29, 0x00);
+	tl_expect(d, &cmd, 6, 0x29, 0x00);
 	mmc_build_test_unit_ready(&cmd);
-	good(d, &cmd);
+	tl_good(d, &cmd);
 	/* the stream goes on to a complete disc */
 	stream_write(d, &s, s.end);
 	sync_cache(d, false);
@@ -1291,5 +1291,5 @@ emu_write_suite(void)
 int
 main(void)
 {
-	return test_run_suite(emu_write_suite());
+	return tl_run_suite(emu_write_suite());
 }

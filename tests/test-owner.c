@@ -13,8 +13,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "harness.h"
 #include "owner.h"
+#include "tl-harness.h"
 
 struct opener {
 	pid_t pid;
@@ -93,5 +93,5 @@ main(void)
 
 	tcase_add_test(tc, find_opener);
 	suite_add_tcase(s, tc);
-	return test_run_suite(s);
+	return tl_run_suite(s);
 }

@@ -4,8 +4,8 @@
 #include <errno.h>
 #include <string.h>
 
-#include "harness.h"
 #include "parse.h"
+#include "tl-harness.h"
 
 #define S(x) x, sizeof(x) - 1
 
@@ -145,5 +145,5 @@ parse_suite(void)
 int
 main(void)
 {
-	return test_run_suite(parse_suite());
+	return tl_run_suite(parse_suite());
 }

@@ -12,9 +12,9 @@
 #include <unistd.h>
 
 #include "emu.h"
-#include "harness.h"
 #include "rawcd.h"
 #include "recorder.h"
+#include "tl-harness.h"
 #include "transport.h"
 
 static char *dir;
@@ -22,13 +22,13 @@ static char *dir;
 static void
 setup(void)
 {
-	dir = test_mkdtemp("rec");
+	dir = tl_mkdtemp("rec");
 }
 
 static void
 teardown(void)
 {
-	test_rmtree(dir);
+	tl_rmtree(dir);
 	free(dir);
 	dir = NULL;
 }
@@ -71,7 +71,7 @@ set_name(struct rig *r, const char *name)
 
 #define ck_assert_fails(expr, want_errno, want_result, e) \
 	do { \
-		ck_assert_errno(expr, want_errno); \
+		tl_assert_errno(expr, want_errno); \
 		ck_assert_msg((e).result == (want_result), "%s: result %s, reason: %s", #expr, \
 			      burn_result_info((e).result)->name, (e).reason); \
 	} while (0)
@@ -541,5 +541,5 @@ recorder_suite(void)
 int
 main(void)
 {
-	return test_run_suite(recorder_suite());
+	return tl_run_suite(recorder_suite());
 }

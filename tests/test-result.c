@@ -4,8 +4,8 @@
 #include <errno.h>
 #include <stdio.h>
 
-#include "harness.h"
 #include "result.h"
+#include "tl-harness.h"
 
 /* The result table as README "Errors" lists it (doc/design.md §3); the code must match it. */
 static const struct {
@@ -138,5 +138,5 @@ result_suite(void)
 int
 main(void)
 {
-	return test_run_suite(result_suite());
+	return tl_run_suite(result_suite());
 }

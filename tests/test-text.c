@@ -11,11 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "harness.h"
 #include "hints.h"
 #include "image-cue.h"
 #include "rawcd-types.h"
 #include "result.h"
+#include "tl-harness.h"
 
 static const struct {
 	const char *in;
@@ -202,5 +202,5 @@ text_suite(void)
 int
 main(void)
 {
-	return test_run_suite(text_suite());
+	return tl_run_suite(text_suite());
 }

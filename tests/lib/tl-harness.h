@@ -7,39 +7,65 @@
 
 #include <check.h>
 #include <errno.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 
 /*
- * TEST_SANITIZED is 1 in a build with AddressSanitizer (contrib/check.sh's
+ * TL_SANITIZED is 1 in a build with AddressSanitizer (contrib/check.sh's
  * clang build), where every binary of the build, the daemon included, carries
  * shadow memory and a quarantine: figures such as a process's RSS mean
  * nothing there, so the tests that bound them skip only that bound.
  */
 #if defined(__SANITIZE_ADDRESS__)
-#define TEST_SANITIZED 1
+#define TL_SANITIZED 1
 #elif defined(__has_feature)
 #if __has_feature(address_sanitizer)
-#define TEST_SANITIZED 1
+#define TL_SANITIZED 1
 #endif
 #endif
-#ifndef TEST_SANITIZED
-#define TEST_SANITIZED 0
+#ifndef TL_SANITIZED
+#define TL_SANITIZED 0
 #endif
 
 /* Runs @s with TAP on stdout and returns the process exit status. */
-int test_run_suite(Suite *s);
+int tl_run_suite(Suite *s);
 
 /*
  * Creates a fresh directory under $TMPDIR (or /tmp) named after @tag and
  * returns it (static storage per call site is the caller's business: the
  * string is malloc'ed and owned by the caller). Aborts the test on failure.
  */
-char *test_mkdtemp(const char *tag);
+char *tl_mkdtemp(const char *tag);
 
 /* rm -rf @path; errors are ignored (best-effort cleanup). */
-void test_rmtree(const char *path);
+void tl_rmtree(const char *path);
 
-#define ck_assert_errno(expr, want_errno) \
+/* ---- files ---- */
+
+/* The whole file at @path, NUL-terminated (malloc'ed); its length in *@len unless NULL. */
+uint8_t *tl_slurp(const char *path, size_t *len);
+
+/* Writes @len bytes of @buf to @path. */
+void tl_write_file(const char *path, const uint8_t *buf, size_t len);
+
+/* Writes @text to @path. */
+void tl_write_text(const char *path, const char *text);
+
+/* "%s/%s" in a new string. */
+char *tl_path(const char *dir, const char *name);
+
+/*
+ * A whole file as text, up to 8 KB, in one of four rotating static buffers;
+ * *@err = errno or 0 (@err may be NULL). An unreadable file reads as "".
+ */
+char *tl_get_err(const char *path, int *err);
+/* The same, asserting the file was read. */
+char *tl_get(const char *path);
+/* The same, never asserting: for logs that may not exist. */
+char *tl_read(const char *path);
+
+#define tl_assert_errno(expr, want_errno) \
 	do { \
 		int ck_r_ = (expr); \
 		ck_assert_msg(ck_r_ == -(want_errno), \
@@ -47,7 +73,7 @@ void test_rmtree(const char *path);
 			ck_r_ < 0 ? strerror(-ck_r_) : "success", #want_errno); \
 	} while (0)
 
-#define ck_assert_ok(expr) \
+#define tl_assert_ok(expr) \
 	do { \
 		int ck_r_ = (expr); \
 		ck_assert_msg(ck_r_ >= 0, "%s failed: %d (%s)", #expr, ck_r_, \
