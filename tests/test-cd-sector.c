@@ -284,8 +284,4 @@ cd_sector_suite(void)
 	return s;
 }
 
-int
-main(void)
-{
-	return tl_run_suite(cd_sector_suite());
-}
+TL_MAIN(cd_sector_suite)

@@ -123,8 +123,4 @@ client_name_suite(void)
 	return s;
 }
 
-int
-main(void)
-{
-	return tl_run_suite(client_name_suite());
-}
+TL_MAIN(client_name_suite)

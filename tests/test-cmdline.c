@@ -124,8 +124,4 @@ cmdline_suite(void)
 	return s;
 }
 
-int
-main(void)
-{
-	return tl_mount_main(cmdline_suite());
-}
+TL_MOUNT_MAIN(cmdline_suite)

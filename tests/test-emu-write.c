@@ -1288,8 +1288,4 @@ emu_write_suite(void)
 	return s;
 }
 
-int
-main(void)
-{
-	return tl_run_suite(emu_write_suite());
-}
+TL_MAIN(emu_write_suite)

@@ -799,8 +799,4 @@ emu_suite(void)
 	return s;
 }
 
-int
-main(void)
-{
-	return tl_run_suite(emu_suite());
-}
+TL_MAIN(emu_suite)

@@ -148,8 +148,4 @@ mmc_read_suite(void)
 	return s;
 }
 
-int
-main(void)
-{
-	return tl_run_suite(mmc_read_suite());
-}
+TL_MAIN(mmc_read_suite)

@@ -851,8 +851,4 @@ mount_suite(void)
 	return s;
 }
 
-int
-main(void)
-{
-	return tl_mount_main(mount_suite());
-}
+TL_MOUNT_MAIN(mount_suite)

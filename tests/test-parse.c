@@ -142,8 +142,4 @@ parse_suite(void)
 	return s;
 }
 
-int
-main(void)
-{
-	return tl_run_suite(parse_suite());
-}
+TL_MAIN(parse_suite)

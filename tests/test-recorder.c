@@ -538,8 +538,4 @@ recorder_suite(void)
 	return s;
 }
 
-int
-main(void)
-{
-	return tl_run_suite(recorder_suite());
-}
+TL_MAIN(recorder_suite)

@@ -135,8 +135,4 @@ result_suite(void)
 	return s;
 }
 
-int
-main(void)
-{
-	return tl_run_suite(result_suite());
-}
+TL_MAIN(result_suite)

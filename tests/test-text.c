@@ -199,8 +199,4 @@ text_suite(void)
 	return s;
 }
 
-int
-main(void)
-{
-	return tl_run_suite(text_suite());
-}
+TL_MAIN(text_suite)

@@ -31,6 +31,14 @@
 /* Runs @s with TAP on stdout and returns the process exit status. */
 int tl_run_suite(Suite *s);
 
+/* The main() of a test binary whose suite @make_suite() builds. */
+#define TL_MAIN(make_suite) \
+	int \
+	main(void) \
+	{ \
+		return tl_run_suite(make_suite()); \
+	}
+
 /*
  * Creates a fresh directory under $TMPDIR (or /tmp) named after @tag and
  * returns it (static storage per call site is the caller's business: the
