@@ -562,10 +562,4 @@ burn_suite(void)
 	return s;
 }
 
-int
-main(void)
-{
-	if (tl_burn_init() < 0)
-		return 99;
-	return tl_mount_main(burn_suite());
-}
+TL_BURN_MAIN(burn_suite)

@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "tl-burn.h"
 #include "tl-harness.h"
 #include "tl-image.h"
 #include "tl-mount.h"
@@ -24,7 +25,6 @@
 #define SECTOR 2448		/* a cooked stream, the sink's default */
 #define PROGRAM_START (22650 + 150)	/* stream sectors before the ISO: lead-in, pre-gap */
 
-static const char *tl_image_bin;	/* $BURNFS_IMAGE */
 
 /* True when @path is an empty directory. */
 static bool
@@ -68,7 +68,7 @@ END_TEST
 
 /* A stream made from a small ISO with burnfs-image; returns its path. */
 static char *
-tl_make_stream(char **iso_out)
+make_small_stream(char **iso_out)
 {
 	char *iso = tl_path(tl_top, "small.iso"), *raw = tl_path(tl_top, "small.raw");
 	int status;
@@ -125,7 +125,7 @@ disc_is(const char *iso)
 
 START_TEST(media_not_swapped_mid_burn)
 {
-	char *iso, *raw = tl_make_stream(&iso), dev[4200], want[8192];
+	char *iso, *raw = make_small_stream(&iso), dev[4200], want[8192];
 	off_t half = ((off_t)PROGRAM_START + ISO_SECTORS / 2) * SECTOR;
 	struct stat sb;
 	int in, out;
@@ -189,13 +189,4 @@ emu_mount_suite(void)
 	return s;
 }
 
-int
-main(void)
-{
-	tl_image_bin = getenv("BURNFS_IMAGE");
-	if (!tl_image_bin || !*tl_image_bin) {
-		fprintf(stderr, "BURNFS_IMAGE must name the burnfs-image binary (meson sets it)\n");
-		return 99;
-	}
-	return tl_mount_main(emu_mount_suite());
-}
+TL_BURN_MAIN(emu_mount_suite)

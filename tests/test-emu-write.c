@@ -189,15 +189,6 @@ stream_take(struct stream *s, uint16_t n)
 	s->lba += n;
 }
 
-static void
-tl_sleep_ms(unsigned ms)
-{
-	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000 };
-
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
-}
-
 /* Polls TEST UNIT READY past 2/04/08 (long write in progress); returns how often it was busy. */
 static unsigned
 wait_ready(struct emu_drive *d)
@@ -530,7 +521,7 @@ static const enum cd_sector_type types[] = { CD_SECTOR_PQ, CD_SECTOR_COOKED, CD_
 /* ---- the ISO ---- */
 
 static char *
-tl_make_iso(void)
+make_data_iso(void)
 {
 	char *src = tl_path(work, "tree"), *iso = tl_path(work, "data.iso"), *file, *cmdline;
 	uint8_t block[4096];
@@ -603,7 +594,7 @@ check_iso_disc(struct emu_drive *d, const char *iso, const struct image_toc *toc
 
 START_TEST(record_iso)
 {
-	char *iso = tl_make_iso();
+	char *iso = make_data_iso();
 	struct emu_drive *d;
 	struct stream s;
 	struct mmc_config cfg;

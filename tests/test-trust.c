@@ -456,10 +456,4 @@ trust_suite(void)
 	return s;
 }
 
-int
-main(void)
-{
-	if (tl_burn_init() < 0)
-		return 99;
-	return tl_mount_main(trust_suite());
-}
+TL_BURN_MAIN(trust_suite)

@@ -7,10 +7,22 @@
 
 #include <stdbool.h>
 
+#include "tl-mount.h"
+
 extern const char *tl_image_bin;	/* $BURNFS_IMAGE */
 
 /* Reads $BURNFS_IMAGE; -1 with a message when meson did not set it. */
 int tl_burn_init(void);
+
+/* The main() of a burning mount-suite binary: tl_burn_init(), then tl_mount_main(). */
+#define TL_BURN_MAIN(make_suite) \
+	int \
+	main(void) \
+	{ \
+		if (tl_burn_init() < 0) \
+			return 99; \
+		return tl_mount_main(make_suite()); \
+	}
 
 bool tl_have(const char *program);
 /* bash -c of a printf-made command; its exit status (128 + signal if killed). */

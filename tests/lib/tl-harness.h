@@ -49,6 +49,9 @@ char *tl_mkdtemp(const char *tag);
 /* rm -rf @path; errors are ignored (best-effort cleanup). */
 void tl_rmtree(const char *path);
 
+/* Sleeps @ms milliseconds, also through signals. */
+void tl_sleep_ms(long ms);
+
 /* ---- files ---- */
 
 /* The whole file at @path, NUL-terminated (malloc'ed); its length in *@len unless NULL. */

@@ -35,14 +35,6 @@ char *tl_top;
 char *tl_disc;
 struct tl_mount tl_m1, tl_m2;
 
-void
-tl_sleep_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	nanosleep(&ts, NULL);
-}
-
 bool
 tl_is_fuse_mount(const char *path)
 {

@@ -21,7 +21,6 @@ extern struct tl_mount tl_m1, tl_m2;	/* stopped by tl_teardown_all() */
 #define TL_E_NAME "E_IMAPI_DF2RAW_CLIENT_NAME_IS_NOT_VALID 0xC0AA0604"
 #define TL_E_EOF "HRESULT_FROM_WIN32(ERROR_HANDLE_EOF) 0x80070026"
 
-void tl_sleep_ms(long ms);
 bool tl_is_fuse_mount(const char *path);
 
 /*
