@@ -316,7 +316,7 @@ START_TEST(no_link_is_followed)
 		ck_assert_int_eq(ret, 0);
 		mmc_build_synchronize_cache(&cmd, false);
 		tl_good(d, &cmd);
-		ck_assert_int_eq(tl_emu_burn_disc_status(d), want_status);
+		ck_assert_int_eq(tl_disc_status(d), want_status);
 		if (want == COMPLETE)
 			disc_files_ours();
 		no_temporaries(name);
@@ -491,7 +491,7 @@ START_TEST(media_not_swapped_while_held)
 	mmc_build_synchronize_cache(&cmd, false);
 	tl_good(a, &cmd);
 	expect_media(a, MMC_PROFILE_CDR, 0);
-	ck_assert_int_eq(tl_emu_burn_disc_status(a), MMC_DISC_COMPLETE);
+	ck_assert_int_eq(tl_disc_status(a), MMC_DISC_COMPLETE);
 	disc_files_ours();
 	/* a handle without the option opens it as always */
 	b = open_ok(dir, NULL);
@@ -500,7 +500,7 @@ START_TEST(media_not_swapped_while_held)
 	emu_drive_unlock(a);
 	b = open_ok(dir, "cdrw80");
 	expect_media(a, MMC_PROFILE_CDRW, 0x28);
-	ck_assert_int_eq(tl_emu_burn_disc_status(b), MMC_DISC_EMPTY);
+	ck_assert_int_eq(tl_disc_status(b), MMC_DISC_EMPTY);
 	emu_drive_close(b);
 	emu_drive_close(a);
 	free(reason);
