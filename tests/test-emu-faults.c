@@ -345,78 +345,73 @@ START_TEST(fault_parse)
 }
 END_TEST
 
-START_TEST(fault_write_error)
+/*
+ * A drive with @fault (emu_fault syntax) and @s, a @type stream of the audio
+ * fixture, page 05h set and the stream written up to @until.
+ */
+static struct emu_drive *
+faulty_burn(const char *fault, enum cd_sector_type type, struct tl_stream *s, int32_t until)
 {
 	char *cue = tl_make_audio_cue(tl_emu_work);
 	struct emu_config cfg = { .media = "cdr80" };
 	struct emu_drive *d;
-	struct mmc_cmd cmd;
-	struct tl_stream s;
 
-	ck_assert_int_eq(emu_fault_parse("write_error@100", &cfg), 0);
+	ck_assert_int_eq(emu_fault_parse(fault, &cfg), 0);
 	d = tl_emu_open_cfg(&cfg);
-	tl_stream_open(&s, cue, CD_SECTOR_RAW);
-	tl_select_raw(d, CD_SECTOR_RAW, true, false);
-	tl_stream_skip_to(&s, TL_NWA_CDR80);
-	tl_stream_write(d, &s, 90);
-	tl_stream_take(&s, TL_CHUNK);	/* 90..115 covers 100 */
-	mmc_build_write10(&cmd, 90, TL_CHUNK, s.buf, TL_CHUNK * 2448);
-	tl_expect(d, &cmd, 3, 0x0c, 0x00);
-	tl_check_ruined(d);
-	tl_stream_close(&s);
-	emu_drive_close(d);
+	tl_stream_open(s, cue, type);
+	tl_select_raw(d, type, true, false);
+	tl_stream_skip_to(s, TL_NWA_CDR80);
+	tl_stream_write(d, s, until);
 	free(cue);
+	return d;
 }
-END_TEST
 
-START_TEST(fault_removed)
+/* A WRITE of TL_CHUNK sectors from @at reaches the fault's LBA and fails with a sense. */
+static const struct write_fault {
+	const char *fault;
+	int32_t at;
+	uint8_t key, asc;
+	bool removed;	/* the medium is gone until a load */
+} write_faults[] = {
+	{ "write_error@100", 90, 3, 0x0c, false },	/* 90..115 covers 100 */
+	{ "removed@-10", -TL_CHUNK, 2, 0x3a, true },	/* -26..-1 reaches -10 */
+};
+
+START_TEST(fault_write)
 {
-	char *cue = tl_make_audio_cue(tl_emu_work);
-	struct emu_config cfg = { .media = "cdr80" };
-	struct emu_drive *d;
+	const struct write_fault *f = &write_faults[_i];
 	struct mmc_cmd cmd;
 	struct tl_stream s;
+	struct emu_drive *d = faulty_burn(f->fault, CD_SECTOR_RAW, &s, f->at);
 
-	ck_assert_int_eq(emu_fault_parse("removed@-10", &cfg), 0);
-	d = tl_emu_open_cfg(&cfg);
-	tl_stream_open(&s, cue, CD_SECTOR_RAW);
-	tl_select_raw(d, CD_SECTOR_RAW, true, false);
-	tl_stream_skip_to(&s, TL_NWA_CDR80);
-	tl_stream_write(d, &s, -TL_CHUNK);
-	tl_stream_take(&s, TL_CHUNK);	/* -26..-1 reaches -10 */
-	mmc_build_write10(&cmd, -TL_CHUNK, TL_CHUNK, s.buf, TL_CHUNK * 2448);
-	tl_expect(d, &cmd, 2, 0x3a, 0x00);
-	mmc_build_test_unit_ready(&cmd);
-	tl_expect(d, &cmd, 2, 0x3a, 0x00);
-	mmc_build_write10(&cmd, 0, TL_CHUNK, s.buf, TL_CHUNK * 2448);
-	tl_expect(d, &cmd, 2, 0x3a, 0x00);
-	/* until a load: then the (ruined) disc is back */
-	mmc_build_start_stop(&cmd, true, true, false);
-	tl_good(d, &cmd);
-	mmc_build_test_unit_ready(&cmd);
-	tl_good(d, &cmd);
+	tl_stream_take(&s, TL_CHUNK);
+	mmc_build_write10(&cmd, f->at, TL_CHUNK, s.buf, TL_CHUNK * 2448);
+	tl_expect(d, &cmd, f->key, f->asc, 0x00);
+	if (f->removed) {
+		mmc_build_test_unit_ready(&cmd);
+		tl_expect(d, &cmd, 2, 0x3a, 0x00);
+		mmc_build_write10(&cmd, 0, TL_CHUNK, s.buf, TL_CHUNK * 2448);
+		tl_expect(d, &cmd, 2, 0x3a, 0x00);
+		/* until a load: then the (ruined) disc is back */
+		mmc_build_start_stop(&cmd, true, true, false);
+		tl_good(d, &cmd);
+		mmc_build_test_unit_ready(&cmd);
+		tl_good(d, &cmd);
+	}
 	tl_check_ruined(d);
 	tl_stream_close(&s);
 	emu_drive_close(d);
-	free(cue);
 }
 END_TEST
 
 START_TEST(fault_unit_attention)
 {
-	char *cue = tl_make_audio_cue(tl_emu_work);
-	struct emu_config cfg = { .media = "cdr80" };
-	struct emu_drive *d;
 	struct mmc_cmd cmd;
 	uint8_t buf[96];
 	struct tl_stream s;
+	/* the last WRITE reaches -50 and succeeds */
+	struct emu_drive *d = faulty_burn("unit_attention@-50", CD_SECTOR_PQ, &s, -50 + 1);
 
-	ck_assert_int_eq(emu_fault_parse("unit_attention@-50", &cfg), 0);
-	d = tl_emu_open_cfg(&cfg);
-	tl_stream_open(&s, cue, CD_SECTOR_PQ);
-	tl_select_raw(d, CD_SECTOR_PQ, true, false);
-	tl_stream_skip_to(&s, TL_NWA_CDR80);
-	tl_stream_write(d, &s, -50 + 1);	/* this WRITE reaches -50 and succeeds */
 	/* INQUIRY passes a unit attention; the next other command gets it, once */
 	mmc_build_inquiry(&cmd, buf, sizeof(buf));
 	tl_good(d, &cmd);
@@ -430,7 +425,6 @@ START_TEST(fault_unit_attention)
 	ck_assert_int_eq(tl_disc_status(d), MMC_DISC_COMPLETE);
 	tl_stream_close(&s);
 	emu_drive_close(d);
-	free(cue);
 }
 END_TEST
 
@@ -450,8 +444,7 @@ emu_faults_suite(void)
 	tcase_add_test(tc, paced_sync_immed);
 	tcase_add_test(tc, paced_blank_immed);
 	tcase_add_test(tc, fault_parse);
-	tcase_add_test(tc, fault_write_error);
-	tcase_add_test(tc, fault_removed);
+	tcase_add_loop_test(tc, fault_write, 0, (int)(sizeof(write_faults) / sizeof(write_faults[0])));
 	tcase_add_test(tc, fault_unit_attention);
 	suite_add_tcase(s, tc);
 	return s;
