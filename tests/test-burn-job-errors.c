@@ -391,9 +391,7 @@ main(void)
 
 	tcase_add_loop_test(tc, header_refused, 0, sizeof(refused) / sizeof(refused[0]));
 	tcase_add_loop_test(tc, input_ends_early, 0, 2);
-	tcase_add_test(tc, sink_error_passed_on);
-	tcase_add_test(tc, cancel_wakes_writer);
-	tcase_add_test(tc, kind_for_name);
-	tcase_add_test(tc, create_checks_arguments);
+	TL_TESTS(tc, sink_error_passed_on, cancel_wakes_writer, kind_for_name,
+		 create_checks_arguments);
 	return tl_run_suite(s);
 }

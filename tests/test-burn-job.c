@@ -309,8 +309,6 @@ main(void)
 	TCase *tc = tl_tcase(s, "stream");
 
 	tcase_add_loop_test(tc, streams_like_the_file, 0, 18);
-	tcase_add_test(tc, default_lead_in);
-	tcase_add_test(tc, lead_in_goes_first);
-	tcase_add_test(tc, raw_passes_through);
+	TL_TESTS(tc, default_lead_in, lead_in_goes_first, raw_passes_through);
 	return tl_run_suite(s);
 }

@@ -540,22 +540,13 @@ burn_suite(void)
 	TCase *tc = tcase(s, "unpaced", tl_setup_default);
 
 	tcase_add_loop_test(tc, iso_into_track_raw, 0, 3);
-	tcase_add_test(tc, audio_into_track_raw);
-	tcase_add_test(tc, cp_iso_into_burn);
-	tcase_add_test(tc, gio_copy_iso_into_burn);
-	tcase_add_test(tc, cp_wav_into_burn);
-	tcase_add_test(tc, dd_odd_sizes);
-	tcase_add_test(tc, not_blank_after_burn);
-	tcase_add_test(tc, mid_sector_incomplete);
-	tcase_add_test(tc, statfs_after_burn);
-	tcase_add_test(tc, memory_bounded);
+	TL_TESTS(tc, audio_into_track_raw, cp_iso_into_burn, gio_copy_iso_into_burn,
+		 cp_wav_into_burn, dd_odd_sizes, not_blank_after_burn, mid_sector_incomplete,
+		 statfs_after_burn, memory_bounded);
 	tc = tcase(s, "paced", setup_paced);
-	tcase_add_test(tc, while_writing);
-	tcase_add_test(tc, cancel_paced_write);
-	tcase_add_test(tc, killed_writer);
+	TL_TESTS(tc, while_writing, cancel_paced_write, killed_writer);
 	tc = tcase(s, "underrun", setup_4x);
-	tcase_add_test(tc, underrun_without_bufe);
-	tcase_add_test(tc, underrun_with_bufe);
+	TL_TESTS(tc, underrun_without_bufe, underrun_with_bufe);
 	tcase_add_test(tcase(s, "write_error", setup_write_error), write_error_in_words);
 	tcase_add_test(tcase(s, "cdrw", setup_cdrw), cdrw_rewrite);
 	tcase_add_test(tcase(s, "cdrw_paced", setup_cdrw_paced), blank_with_progress);

@@ -269,18 +269,12 @@ static Suite *
 cd_sector_suite(void)
 {
 	Suite *s = suite_create("cd-sector");
-	TCase *tc = tcase_create("sector");
+	TCase *tc = tl_tcase_in(s, "sector", NULL, NULL);
 
-	tcase_add_test(tc, scrambler_known_answer);
-	tcase_add_test(tc, mode1_zero_sector_known_answer);
-	tcase_add_test(tc, mode1_random_sectors_independent);
-	tcase_add_test(tc, mode1_checker_finds_damage);
-	suite_add_tcase(s, tc);
-	tc = tcase_create("subchannel");
-	tcase_add_test(tc, q_crc_known_answer);
-	tcase_add_test(tc, q_parse_frames);
-	tcase_add_test(tc, subchannel_forms);
-	suite_add_tcase(s, tc);
+	TL_TESTS(tc, scrambler_known_answer, mode1_zero_sector_known_answer,
+		 mode1_random_sectors_independent, mode1_checker_finds_damage);
+	tc = tl_tcase_in(s, "subchannel", NULL, NULL);
+	TL_TESTS(tc, q_crc_known_answer, q_parse_frames, subchannel_forms);
 	return s;
 }
 

@@ -113,13 +113,10 @@ static Suite *
 client_name_suite(void)
 {
 	Suite *s = suite_create("client_name");
-	TCase *tc = tcase_create("validate");
+	TCase *tc = tl_tcase_in(s, "validate", NULL, NULL);
 
 	tcase_add_loop_test(tc, every_byte, 0, 256);
-	tcase_add_test(tc, lengths);
-	tcase_add_test(tc, newlines);
-	tcase_add_test(tc, messages);
-	suite_add_tcase(s, tc);
+	TL_TESTS(tc, lengths, newlines, messages);
 	return s;
 }
 

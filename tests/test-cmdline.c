@@ -119,8 +119,7 @@ cmdline_suite(void)
 
 	tcase_add_test(tl_mount_tcase(s, "named", setup_named, 120), initial_client_name);
 	tc = tl_mount_tcase(s, "command_line", setup_bare, 120);
-	tcase_add_test(tc, command_line);
-	tcase_add_test(tc, daemonizes);
+	TL_TESTS(tc, command_line, daemonizes);
 	return s;
 }
 

@@ -432,21 +432,14 @@ static Suite *
 emu_faults_suite(void)
 {
 	Suite *s = suite_create("emu-faults");
-	TCase *tc = tcase_create("faults");
+	TCase *tc = tl_tcase_in(s, "faults", tl_emu_setup, tl_emu_teardown);
 
-	tcase_add_checked_fixture(tc, tl_emu_setup, tl_emu_teardown);
-	tcase_add_test(tc, incomplete_stream);
-	tcase_add_test(tc, closed_without_sync);
-	tcase_add_test(tc, writer_died);
-	tcase_add_test(tc, writer_pid_reused);
-	tcase_add_test(tc, other_handle_waits);
+	TL_TESTS(tc, incomplete_stream, closed_without_sync, writer_died, writer_pid_reused,
+		 other_handle_waits);
 	tcase_add_loop_test(tc, underrun, 0, 2);
-	tcase_add_test(tc, paced_sync_immed);
-	tcase_add_test(tc, paced_blank_immed);
-	tcase_add_test(tc, fault_parse);
+	TL_TESTS(tc, paced_sync_immed, paced_blank_immed, fault_parse);
 	tcase_add_loop_test(tc, fault_write, 0, (int)(sizeof(write_faults) / sizeof(write_faults[0])));
 	tcase_add_test(tc, fault_unit_attention);
-	suite_add_tcase(s, tc);
 	return s;
 }
 

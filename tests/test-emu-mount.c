@@ -177,15 +177,11 @@ static Suite *
 emu_mount_suite(void)
 {
 	Suite *s = suite_create("emu-mount");
-	TCase *tc = tcase_create("directory");
+	TCase *tc = tl_tcase_in(s, "directory", NULL, tl_teardown_all);
 
-	tcase_add_checked_fixture(tc, NULL, tl_teardown_all);
 	tcase_add_test(tc, world_writable_dir_refused);
-	suite_add_tcase(s, tc);
-	tc = tcase_create("media");
-	tcase_add_checked_fixture(tc, start_paced, tl_teardown_all);
+	tc = tl_tcase_in(s, "media", start_paced, tl_teardown_all);
 	tcase_add_test(tc, media_not_swapped_mid_burn);
-	suite_add_tcase(s, tc);
 	return s;
 }
 

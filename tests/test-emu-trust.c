@@ -518,16 +518,12 @@ main(void)
 	tcase_add_loop_test(tc, no_link_is_followed, 0, N_ROWS);
 	suite_add_tcase(s, tc);
 
-	tc = tcase_create("directory");
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tc = tl_tcase_in(s, "directory", setup, teardown);
 	tcase_add_test(tc, dir_of_another_user);
 	tcase_add_loop_test(tc, dir_writable_by_others, 0,
 			    (int)(sizeof(writable_modes) / sizeof(writable_modes[0])));
-	tcase_add_test(tc, sticky_parent_accepted);
-	tcase_add_test(tc, parent_writable_without_sticky);
-	tcase_add_test(tc, parent_of_another_user);
-	tcase_add_test(tc, symlink_to_dir);
-	suite_add_tcase(s, tc);
+	TL_TESTS(tc, sticky_parent_accepted, parent_writable_without_sticky, parent_of_another_user,
+		 symlink_to_dir);
 
 	tc = tcase_create("media");
 	tcase_add_unchecked_fixture(tc, stream_setup, stream_teardown);

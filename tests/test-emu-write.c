@@ -525,16 +525,11 @@ static Suite *
 emu_write_suite(void)
 {
 	Suite *s = suite_create("emu-write");
-	TCase *tc = tcase_create("recording");
+	TCase *tc = tl_tcase_in(s, "recording", tl_emu_setup, tl_emu_teardown);
 
-	tcase_add_checked_fixture(tc, tl_emu_setup, tl_emu_teardown);
 	tcase_add_loop_test(tc, record_iso, 0, 3);
 	tcase_add_loop_test(tc, record_audio, 0, 3);
-	tcase_add_test(tc, refusals);
-	tcase_add_test(tc, cdrom_reads);
-	tcase_add_test(tc, test_write_records_nothing);
-	tcase_add_test(tc, cdrw_rerecordable);
-	suite_add_tcase(s, tc);
+	TL_TESTS(tc, refusals, cdrom_reads, test_write_records_nothing, cdrw_rerecordable);
 	return s;
 }
 

@@ -770,32 +770,15 @@ static Suite *
 emu_suite(void)
 {
 	Suite *s = suite_create("emu");
-	TCase *tc = tcase_create("drive");
+	TCase *tc = tl_tcase_in(s, "drive", setup, teardown);
 
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, inquiry);
-	tcase_add_test(tc, configuration);
-	tcase_add_test(tc, no_medium);
+	TL_TESTS(tc, inquiry, configuration, no_medium);
 	tcase_add_loop_test(tc, disc_info_and_atip, 0, 3);
-	tcase_add_test(tc, cdrom_toc);
-	tcase_add_test(tc, mode_pages);
-	tcase_add_test(tc, no_rw_fault);
-	tcase_add_test(tc, track_info_nwa);
-	tcase_add_test(tc, speeds);
-	tcase_add_test(tc, tray_and_prevent);
-	tcase_add_test(tc, unit_attention);
-	tcase_add_test(tc, blank_cdrw_only);
-	tcase_add_test(tc, unknown_opcode);
-	tcase_add_test(tc, state_persists);
-	tcase_add_test(tc, exclusive_access);
-	tcase_add_test(tc, concurrent_processes);
-	tcase_add_test(tc, bad_options);
-	tcase_add_test(tc, option_text);
-	tcase_add_test(tc, sense_words);
-	tcase_add_test(tc, lying_replies);
+	TL_TESTS(tc, cdrom_toc, mode_pages, no_rw_fault, track_info_nwa, speeds, tray_and_prevent,
+		 unit_attention, blank_cdrw_only, unknown_opcode, state_persists, exclusive_access,
+		 concurrent_processes, bad_options, option_text, sense_words, lying_replies);
 	tcase_add_loop_test(tc, short_page2a, 0,
 			    sizeof(short_page2a_cases) / sizeof(short_page2a_cases[0]));
-	suite_add_tcase(s, tc);
 	return s;
 }
 

@@ -560,9 +560,7 @@ main(void)
 	Suite *s = suite_create("burnfs-image");
 	TCase *round_trip = tl_tcase(s, "round-trip"), *errors = tl_tcase(s, "errors");
 
-	tcase_add_test(errors, bad_inputs);
-	tcase_add_test(errors, usage_errors);
-	tcase_add_test(errors, extract_damaged_streams);
+	TL_TESTS(errors, bad_inputs, usage_errors, extract_damaged_streams);
 	tcase_add_loop_test(round_trip, iso_round_trip, 0, 3);
 	tcase_add_loop_test(round_trip, audio_round_trip, 0, 3);
 	tcase_add_test(round_trip, wav_round_trip);

@@ -771,16 +771,10 @@ main(void)
 
 	tcase_add_test(tc, audio_cue_layout);
 	tcase_add_loop_test(tc, every_sector, 0, 6);
-	tcase_add_test(tc, iso_default_lead_in);
-	tcase_add_test(tc, wav_inputs);
-	tcase_add_test(tc, mixed_cue);
-	tcase_add_test(tc, encoder_lead_in_limits);
-	tcase_add_test(tc, mcn_check_digit);
-	tcase_add_test(tc, failure_results);
+	TL_TESTS(tc, iso_default_lead_in, wav_inputs, mixed_cue, encoder_lead_in_limits,
+		 mcn_check_digit, failure_results);
 	tc = tl_tcase(s, "decode");
-	tcase_add_test(tc, decoder_reports_damage);
-	tcase_add_test(tc, decoder_wrong_lead_in);
-	tcase_add_test(tc, decoder_rejects_lead_in_without_toc);
-	tcase_add_test(tc, decoder_feed_at_order);
+	TL_TESTS(tc, decoder_reports_damage, decoder_wrong_lead_in,
+		 decoder_rejects_lead_in_without_toc, decoder_feed_at_order);
 	return tl_run_suite(s);
 }

@@ -134,17 +134,11 @@ static Suite *
 mmc_read_suite(void)
 {
 	Suite *s = suite_create("mmc-read");
-	TCase *builders = tcase_create("builders");
-	TCase *parsers = tcase_create("parsers");
+	TCase *builders = tl_tcase_in(s, "builders", NULL, NULL);
+	TCase *parsers = tl_tcase_in(s, "parsers", NULL, NULL);
 
-	tcase_add_test(builders, read10_cdb);
-	tcase_add_test(builders, read_cd_cdb);
-	tcase_add_test(builders, sub_channel_cdb);
-	suite_add_tcase(s, builders);
-	tcase_add_test(parsers, mcn_parse);
-	tcase_add_test(parsers, toc_msf_parse);
-	tcase_add_test(parsers, session_info_parse);
-	suite_add_tcase(s, parsers);
+	TL_TESTS(builders, read10_cdb, read_cd_cdb, sub_channel_cdb);
+	TL_TESTS(parsers, mcn_parse, toc_msf_parse, session_info_parse);
 	return s;
 }
 

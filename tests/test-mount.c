@@ -819,29 +819,15 @@ mount_suite(void)
 	tc = tcase(s, "cdr80", tl_setup_default);
 	tcase_add_test(tc, client_name_roundtrip);
 	tcase_add_loop_test(tc, client_name_invalid, 0, sizeof(bad_names) / sizeof(bad_names[0]));
-	tcase_add_test(tc, client_name_63_allowed);
-	tcase_add_test(tc, client_name_shell);
-	tcase_add_test(tc, prepare_owner_release);
-	tcase_add_test(tc, prepare_without_name);
-	tcase_add_test(tc, prepare_leadin_too_short);
-	tcase_add_test(tc, two_mounts_one_owner);
-	tcase_add_test(tc, tree_modes_and_sizes);
-	tcase_add_test(tc, values);
-	tcase_add_test(tc, status_has_every_property);
-	tcase_add_test(tc, fixed_nodes);
-	tcase_add_test(tc, sysfs_conventions);
+	TL_TESTS(tc, client_name_63_allowed, client_name_shell, prepare_owner_release,
+		 prepare_without_name, prepare_leadin_too_short, two_mounts_one_owner,
+		 tree_modes_and_sizes, values, status_has_every_property, fixed_nodes,
+		 sysfs_conventions);
 	tcase_add_loop_test(tc, attribute_bad_values, 0,
 			    sizeof(bad_values) / sizeof(bad_values[0]));
-	tcase_add_test(tc, attribute_good_values);
-	tcase_add_test(tc, not_blank);
-	tcase_add_test(tc, eject_load);
-	tcase_add_test(tc, track_raw_open);
-	tcase_add_test(tc, burn_dir);
-	tcase_add_test(tc, random_bytes_refused);
-	tcase_add_test(tc, toc_too_long_refused);
-	tcase_add_test(tc, sink_refusals);
-	tcase_add_test(tc, statfs_capacity);
-	tcase_add_test(tc, last_error_per_process);
+	TL_TESTS(tc, attribute_good_values, not_blank, eject_load, track_raw_open, burn_dir,
+		 random_bytes_refused, toc_too_long_refused, sink_refusals, statfs_capacity,
+		 last_error_per_process);
 	tcase_add_test(tcase(s, "none", setup_none), prepare_no_media);
 	tcase_add_test(tcase(s, "cdrom", setup_cdrom), prepare_cdrom);
 	tcase_add_test(tcase(s, "cdrw80", setup_cdrw), blank_cdrw);

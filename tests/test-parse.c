@@ -130,15 +130,9 @@ static Suite *
 parse_suite(void)
 {
 	Suite *s = suite_create("parse");
-	TCase *tc = tcase_create("values");
+	TCase *tc = tl_tcase_in(s, "values", NULL, NULL);
 
-	tcase_add_test(tc, bools);
-	tcase_add_test(tc, longs);
-	tcase_add_test(tc, speeds);
-	tcase_add_test(tc, sector_types);
-	tcase_add_test(tc, words);
-	tcase_add_test(tc, msf);
-	suite_add_tcase(s, tc);
+	TL_TESTS(tc, bools, longs, speeds, sector_types, words, msf);
 	return s;
 }
 

@@ -517,24 +517,11 @@ static Suite *
 recorder_suite(void)
 {
 	Suite *s = suite_create("recorder");
-	TCase *tc = tcase_create("emulated");
+	TCase *tc = tl_tcase_in(s, "emulated", setup, teardown);
 
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, identity_and_media);
-	tcase_add_test(tc, prepare_and_release);
-	tcase_add_test(tc, prepare_media_errors);
-	tcase_add_test(tc, not_blank);
-	tcase_add_test(tc, lead_in);
-	tcase_add_test(tc, sector_types);
-	tcase_add_test(tc, speed);
-	tcase_add_test(tc, nesting);
-	tcase_add_test(tc, room_and_mode_pages);
-	tcase_add_test(tc, tray);
-	tcase_add_test(tc, session);
-	tcase_add_test(tc, blank);
-	tcase_add_test(tc, properties);
-	tcase_add_test(tc, open_errors);
-	suite_add_tcase(s, tc);
+	TL_TESTS(tc, identity_and_media, prepare_and_release, prepare_media_errors, not_blank,
+		 lead_in, sector_types, speed, nesting, room_and_mode_pages, tray, session, blank,
+		 properties, open_errors);
 	return s;
 }
 

@@ -124,14 +124,10 @@ static Suite *
 result_suite(void)
 {
 	Suite *s = suite_create("result");
-	TCase *tc = tcase_create("table");
+	TCase *tc = tl_tcase_in(s, "table", NULL, NULL);
 
 	tcase_add_loop_test(tc, design_row, 0, sizeof(design_rows) / sizeof(design_rows[0]));
-	tcase_add_test(tc, rows_at_their_index);
-	tcase_add_test(tc, error_set_and_format);
-	tcase_add_test(tc, handle_eof_row);
-	tcase_add_test(tc, seek_on_device_row);
-	suite_add_tcase(s, tc);
+	TL_TESTS(tc, rows_at_their_index, error_set_and_format, handle_eof_row, seek_on_device_row);
 	return s;
 }
 

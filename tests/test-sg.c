@@ -593,22 +593,15 @@ sg_suite(void)
 	tcase_add_test(tc, probe_check);
 	tcase_add_loop_test(tc, probe_locks, 0, 2);
 	tc = tcase(s, "tools");
-	tcase_add_test(tc, cd_info_identity);
-	tcase_add_test(tc, cdrdao_disk_info);
-	tcase_add_test(tc, cdrskin_atip);
-	tcase_add_test(tc, cdrskin_atip_cdrw);
-	tcase_add_test(tc, xorriso_toc);
-	tcase_add_test(tc, cdrdao_write_raw);
+	TL_TESTS(tc, cd_info_identity, cdrdao_disk_info, cdrskin_atip, cdrskin_atip_cdrw,
+		 xorriso_toc, cdrdao_write_raw);
 	tc = tcase(s, "burnfs");
-	tcase_add_test(tc, mount_basic);
-	tcase_add_test(tc, mount_same_tree);
-	tcase_add_test(tc, mount_sense);
+	TL_TESTS(tc, mount_basic, mount_same_tree, mount_sense);
 	tc = tcase(s, "locking");
 	tcase_add_loop_test(tc, held_by_another_program, 0, 2);
 	tcase_add_test(tc, held_by_burnfs);
 	tc = tcase(s, "autodetect");
-	tcase_add_test(tc, no_recorder);
-	tcase_add_test(tc, first_recorder_found);
+	TL_TESTS(tc, no_recorder, first_recorder_found);
 	return s;
 }
 

@@ -223,7 +223,7 @@ START_TEST(data_after_stream_refused)
 	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "state")), "idle\n");
 	tl_last_error_starts(&tl_m1, E_STREAM ": the stream's lead-out is complete (");
 	ck_assert_ptr_nonnull(strstr(tl_get(tl_at(&tl_m1, "last_error")),
-				     " sectors) and the tl_disc will be finished when it is closed; the "));
+				     " sectors) and the disc will be finished when it is closed; the "));
 	tl_burned_ok();
 	tl_audio_equals(wav);
 	free(raw);
@@ -442,16 +442,13 @@ trust_suite(void)
 	tcase_add_test(tcase(s, "text", tl_setup_dirs), control_characters_are_escaped);
 	tc = tcase(s, "streams", tl_setup_default);
 	tcase_add_loop_test(tc, zero_padding_after_stream, 0, (int)(sizeof(pads) / sizeof(pads[0])));
-	tcase_add_test(tc, dd_conv_sync);
-	tcase_add_test(tc, data_after_stream_refused);
-	tcase_add_test(tc, audio_toc_over_data_sectors);
-	tcase_add_test(tc, truncated_stream_fails_dd);
+	TL_TESTS(tc, dd_conv_sync, data_after_stream_refused, audio_toc_over_data_sectors,
+		 truncated_stream_fails_dd);
 	tcase_add_loop_test(tc, short_files_fail_cp, 0,
 			    (int)(sizeof(short_files) / sizeof(short_files[0])));
 	tcase_add_test(tc, burn_entries_refusals);
 	tc = tcase(s, "stop", setup_paced);
-	tcase_add_test(tc, sigterm_cancels_burn);
-	tcase_add_test(tc, sigterm_idle);
+	TL_TESTS(tc, sigterm_cancels_burn, sigterm_idle);
 	tcase_add_test(tcase(s, "memory", setup_cdrw), memory_over_100_cycles);
 	return s;
 }

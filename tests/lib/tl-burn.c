@@ -26,6 +26,14 @@ tl_burn_init(void)
 
 const char *tl_image_bin;	/* $BURNFS_IMAGE */
 
+int
+tl_burn_main(Suite *suite)
+{
+	if (tl_burn_init() < 0)
+		return 99;
+	return tl_mount_main(suite);
+}
+
 /* ---- inputs ---- */
 
 bool

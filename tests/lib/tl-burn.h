@@ -14,15 +14,9 @@ extern const char *tl_image_bin;	/* $BURNFS_IMAGE */
 /* Reads $BURNFS_IMAGE; -1 with a message when meson did not set it. */
 int tl_burn_init(void);
 
-/* The main() of a burning mount-suite binary: tl_burn_init(), then tl_mount_main(). */
-#define TL_BURN_MAIN(make_suite) \
-	int \
-	main(void) \
-	{ \
-		if (tl_burn_init() < 0) \
-			return 99; \
-		return tl_mount_main(make_suite()); \
-	}
+/* tl_burn_init(), then tl_mount_main(@suite); 99 without $BURNFS_IMAGE. */
+int tl_burn_main(Suite *suite);
+#define TL_BURN_MAIN(make_suite) TL_MAIN_WITH(tl_burn_main, make_suite)
 
 bool tl_have(const char *program);
 /* bash -c of a printf-made command; its exit status (128 + signal if killed). */

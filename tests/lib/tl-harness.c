@@ -32,6 +32,24 @@ tl_sleep_ms(long ms)
 		;
 }
 
+TCase *
+tl_tcase_in(Suite *s, const char *name, void (*setup)(void), void (*teardown)(void))
+{
+	TCase *tc = tcase_create(name);
+
+	if (setup || teardown)
+		tcase_add_checked_fixture(tc, setup, teardown);
+	suite_add_tcase(s, tc);
+	return tc;
+}
+
+void
+tl_add_tests(TCase *tc, const TTest *const *tests, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		tcase_add_test(tc, tests[i]);
+}
+
 char *
 tl_mkdtemp(const char *tag)
 {

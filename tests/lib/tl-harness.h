@@ -31,13 +31,26 @@
 /* Runs @s with TAP on stdout and returns the process exit status. */
 int tl_run_suite(Suite *s);
 
-/* The main() of a test binary whose suite @make_suite() builds. */
-#define TL_MAIN(make_suite) \
+/* main(): @run (tl_run_suite or the like) of the suite @make_suite() builds. */
+#define TL_MAIN_WITH(run, make_suite) \
 	int \
 	main(void) \
 	{ \
-		return tl_run_suite(make_suite()); \
+		return run(make_suite()); \
 	}
+#define TL_MAIN(make_suite) TL_MAIN_WITH(tl_run_suite, make_suite)
+
+/*
+ * A test case @name added to @s, whose tests run between @setup and
+ * @teardown (checked fixtures; either may be NULL).
+ */
+TCase *tl_tcase_in(Suite *s, const char *name, void (*setup)(void), void (*teardown)(void));
+
+/* Adds the tests @... (START_TEST names) to @tc in this order, as tcase_add_test() does. */
+#define TL_TESTS(tc, ...) \
+	tl_add_tests((tc), (const TTest *const[]){ __VA_ARGS__ }, \
+		     sizeof((const TTest *const[]){ __VA_ARGS__ }) / sizeof(const TTest *))
+void tl_add_tests(TCase *tc, const TTest *const *tests, size_t n);
 
 /*
  * Creates a fresh directory under $TMPDIR (or /tmp) named after @tag and

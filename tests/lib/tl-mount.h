@@ -56,10 +56,4 @@ TCase *tl_mount_tcase(Suite *s, const char *name, void (*setup)(void), double ti
 /* main() of a mount-suite binary. */
 int tl_mount_main(Suite *suite);
 
-/* The main() of a mount-suite binary whose suite @make_suite() builds. */
-#define TL_MOUNT_MAIN(make_suite) \
-	int \
-	main(void) \
-	{ \
-		return tl_mount_main(make_suite()); \
-	}
+#define TL_MOUNT_MAIN(make_suite) TL_MAIN_WITH(tl_mount_main, make_suite)
