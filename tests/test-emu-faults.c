@@ -31,13 +31,10 @@
 
 START_TEST(incomplete_stream)
 {
-	char *cue = tl_make_audio_cue(tl_emu_work);
 	struct emu_drive *d = tl_emu_open("cdr80");
 	struct tl_stream s;
 
-	tl_stream_open(&s, cue, CD_SECTOR_RAW);
-	tl_select_raw(d, CD_SECTOR_RAW, true, false);
-	tl_stream_skip_to(&s, TL_NWA_CDR80);
+	tl_stream_begin(d, &s, CD_SECTOR_RAW, true, false);
 	/* everything but the last part of the lead-out */
 	tl_stream_write(d, &s, s.end - 100);
 	ck_assert(tl_emu_has("rec.bin") && tl_emu_has("rec.sub"));
@@ -46,26 +43,21 @@ START_TEST(incomplete_stream)
 	tl_check_ruined(d);
 	tl_stream_close(&s);
 	emu_drive_close(d);
-	free(cue);
 }
 END_TEST
 
 START_TEST(closed_without_sync)
 {
-	char *cue = tl_make_audio_cue(tl_emu_work);
 	struct emu_drive *d = tl_emu_open("cdr80");
 	struct tl_stream s;
 
-	tl_stream_open(&s, cue, CD_SECTOR_RAW);
-	tl_select_raw(d, CD_SECTOR_RAW, true, false);
-	tl_stream_skip_to(&s, TL_NWA_CDR80);
+	tl_stream_begin(d, &s, CD_SECTOR_RAW, true, false);
 	tl_stream_write(d, &s, TL_NWA_CDR80 + 500);
 	emu_drive_close(d);
 	d = tl_emu_open(NULL);
 	tl_check_ruined(d);
 	tl_stream_close(&s);
 	emu_drive_close(d);
-	free(cue);
 }
 END_TEST
 
@@ -232,7 +224,6 @@ buffer_available(struct emu_drive *d)
  */
 START_TEST(underrun)
 {
-	char *cue = tl_make_audio_cue(tl_emu_work);
 	struct emu_config cfg = { .media = "cdr80", .speed = 1000 };
 	struct emu_drive *d = tl_emu_open_cfg(&cfg);
 	bool bufe = _i == 1;
@@ -240,9 +231,7 @@ START_TEST(underrun)
 	struct mmc_cmd cmd;
 	struct tl_stream s;
 
-	tl_stream_open(&s, cue, CD_SECTOR_RAW);
-	tl_select_raw(d, CD_SECTOR_RAW, bufe, false);
-	tl_stream_skip_to(&s, TL_NWA_CDR80);
+	tl_stream_begin(d, &s, CD_SECTOR_RAW, bufe, false);
 	ck_assert_uint_eq(buffer_available(d), 2048 * 1024);
 	tl_stream_write(d, &s, TL_NWA_CDR80 + TL_CHUNK);
 	/* not burning yet: the fill is what was sent */
@@ -266,14 +255,12 @@ START_TEST(underrun)
 	}
 	tl_stream_close(&s);
 	emu_drive_close(d);
-	free(cue);
 }
 END_TEST
 
 /* Paced, a SYNCHRONIZE CACHE with IMMED leaves the drive busy while its buffer drains. */
 START_TEST(paced_sync_immed)
 {
-	char *cue = tl_make_audio_cue(tl_emu_work);
 	struct emu_config cfg = { .media = "cdr80", .speed = 2 };
 	struct emu_drive *d = tl_emu_open_cfg(&cfg);
 	struct mmc_sense sense;
@@ -281,9 +268,7 @@ START_TEST(paced_sync_immed)
 	uint8_t buf[18];
 	struct tl_stream s;
 
-	tl_stream_open(&s, cue, CD_SECTOR_RAW);
-	tl_select_raw(d, CD_SECTOR_RAW, true, false);
-	tl_stream_skip_to(&s, TL_NWA_CDR80);
+	tl_stream_begin(d, &s, CD_SECTOR_RAW, true, false);
 	/* 200 sectors wait in the buffer: 1.3 s of burning at 2x */
 	tl_stream_write(d, &s, TL_NWA_CDR80 + 200);
 	ck_assert_uint_eq(buffer_available(d), 2048 * 1024 - 200 * 2448);
@@ -299,7 +284,6 @@ START_TEST(paced_sync_immed)
 	tl_check_ruined(d);	/* the stream was cut short */
 	tl_stream_close(&s);
 	emu_drive_close(d);
-	free(cue);
 }
 END_TEST
 
@@ -352,17 +336,13 @@ END_TEST
 static struct emu_drive *
 faulty_burn(const char *fault, enum cd_sector_type type, struct tl_stream *s, int32_t until)
 {
-	char *cue = tl_make_audio_cue(tl_emu_work);
 	struct emu_config cfg = { .media = "cdr80" };
 	struct emu_drive *d;
 
 	ck_assert_int_eq(emu_fault_parse(fault, &cfg), 0);
 	d = tl_emu_open_cfg(&cfg);
-	tl_stream_open(s, cue, type);
-	tl_select_raw(d, type, true, false);
-	tl_stream_skip_to(s, TL_NWA_CDR80);
+	tl_stream_begin(d, s, type, true, false);
 	tl_stream_write(d, s, until);
-	free(cue);
 	return d;
 }
 

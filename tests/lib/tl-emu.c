@@ -184,6 +184,19 @@ tl_stream_close(struct tl_stream *s)
 	image_encoder_destroy(s->enc);
 	image_disc_destroy(s->disc);
 	free(s->buf);
+	free(s->made);
+}
+
+void
+tl_stream_begin(struct emu_drive *d, struct tl_stream *s, enum cd_sector_type type, bool bufe,
+		bool test_write)
+{
+	char *cue = tl_make_audio_cue(tl_emu_work);
+
+	tl_stream_open(s, cue, type);
+	s->made = cue;
+	tl_select_raw(d, type, bufe, test_write);
+	tl_stream_skip_to(s, TL_NWA_CDR80);
 }
 
 const struct image_toc *

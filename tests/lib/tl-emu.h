@@ -84,6 +84,7 @@ void tl_check_ruined(struct emu_drive *d);
 #define TL_CHUNK 26		/* sectors per WRITE: about 64 KB, like cdrdao */
 
 struct tl_stream {
+	char *made;		/* the input tl_stream_begin() made, or NULL */
 	struct image_disc *disc;
 	struct image_encoder *enc;
 	enum cd_sector_type type;
@@ -98,6 +99,13 @@ struct tl_stream {
 void tl_stream_open(struct tl_stream *s, const char *input, enum cd_sector_type type);
 void tl_stream_close(struct tl_stream *s);
 const struct image_toc *tl_stream_toc(const struct tl_stream *s);
+/*
+ * Opens @s, a @type stream of the audio fixture (made in tl_emu_work), sets
+ * page 05h on @d to RAW of @type with @bufe and @test_write, and skips @s
+ * to the NWA of an 80-minute CD-R. tl_stream_close() frees it all.
+ */
+void tl_stream_begin(struct emu_drive *d, struct tl_stream *s, enum cd_sector_type type,
+		     bool bufe, bool test_write);
 /* Skips the stream up to @lba, as IMAPI skips what lies before the media's lead-in. */
 void tl_stream_skip_to(struct tl_stream *s, int32_t lba);
 /*
