@@ -18,22 +18,6 @@
 #include "tl-emu.h"
 #include "tl-harness.h"
 
-static char *dir;
-
-static void
-setup(void)
-{
-	dir = tl_mkdtemp("emu");
-}
-
-static void
-teardown(void)
-{
-	tl_rmtree(dir);
-	free(dir);
-	dir = NULL;
-}
-
 static struct emu_drive *
 drive_open(const char *media, unsigned faults)
 {
@@ -41,7 +25,7 @@ drive_open(const char *media, unsigned faults)
 	struct emu_drive *d = NULL;
 	struct burn_error e;
 
-	ck_assert_msg(emu_drive_open(dir, &cfg, &d, &e) == 0, "open: %s", e.reason);
+	ck_assert_msg(emu_drive_open(tl_emu_dir, &cfg, &d, &e) == 0, "open: %s", e.reason);
 	return d;
 }
 
@@ -507,7 +491,7 @@ START_TEST(state_persists)
 	ck_assert_uint_eq(cfg.current_profile, MMC_PROFILE_CDRW);
 	emu_drive_close(d);
 	/* a damaged state file is reported, not guessed at */
-	ck_assert_int_gt(asprintf(&path, "%s/drive.state", dir), 0);
+	ck_assert_int_gt(asprintf(&path, "%s/drive.state", tl_emu_dir), 0);
 	f = fopen(path, "w");
 	ck_assert_ptr_nonnull(f);
 	fputs("burnfs-emu 1\nmedia floppy\n", f);
@@ -516,7 +500,7 @@ START_TEST(state_persists)
 		struct emu_drive *bad = NULL;
 		struct burn_error e;
 
-		ck_assert_int_lt(emu_drive_open(dir, NULL, &bad, &e), 0);
+		ck_assert_int_lt(emu_drive_open(tl_emu_dir, NULL, &bad, &e), 0);
 		ck_assert_msg(strstr(e.reason, "is damaged at line 2") != NULL, "%s", e.reason);
 	}
 	free(path);
@@ -580,7 +564,7 @@ START_TEST(concurrent_processes)
 			struct emu_drive *c;
 			int bad = 0;
 
-			if (emu_drive_open(dir, &cfg, &c, &e) < 0)
+			if (emu_drive_open(tl_emu_dir, &cfg, &c, &e) < 0)
 				_exit(10);
 			for (int r = 0; r < ROUNDS; r++) {
 				uint8_t dbt = (uint8_t)(1 + (i + r) % 3), buf[128];
@@ -636,7 +620,7 @@ START_TEST(bad_options)
 	struct burn_error e;
 	struct emu_config fcfg = { 0 };
 
-	ck_assert_int_eq(emu_drive_open(dir, &cfg, &d, &e), -EINVAL);
+	ck_assert_int_eq(emu_drive_open(tl_emu_dir, &cfg, &d, &e), -EINVAL);
 	ck_assert_str_eq(e.reason, "emu_media=floppy: expected cdr74, cdr80, cdrw80, cdrom or none");
 	ck_assert_int_lt(emu_drive_open("", NULL, &d, &e), 0);
 	ck_assert_int_eq(e.result, BURN_E_NO_RECORDER_SPECIFIED);
@@ -770,7 +754,7 @@ static Suite *
 emu_suite(void)
 {
 	Suite *s = suite_create("emu");
-	TCase *tc = tl_tcase_in(s, "drive", setup, teardown);
+	TCase *tc = tl_tcase_in(s, "drive", tl_emu_setup, tl_emu_teardown);
 
 	TL_TESTS(tc, inquiry, configuration, no_medium);
 	tcase_add_loop_test(tc, disc_info_and_atip, 0, 3);

@@ -14,24 +14,9 @@
 #include "emu.h"
 #include "rawcd.h"
 #include "recorder.h"
+#include "tl-emu.h"
 #include "tl-harness.h"
 #include "transport.h"
-
-static char *dir;
-
-static void
-setup(void)
-{
-	dir = tl_mkdtemp("rec");
-}
-
-static void
-teardown(void)
-{
-	tl_rmtree(dir);
-	free(dir);
-	dir = NULL;
-}
 
 struct rig {
 	struct recorder *rec;
@@ -47,7 +32,7 @@ rig_open(const char *media, unsigned faults)
 	char spec[4200];
 	struct rig r;
 
-	snprintf(spec, sizeof(spec), "emu:%s", dir);
+	snprintf(spec, sizeof(spec), "emu:%s", tl_emu_dir);
 	ck_assert_msg(burn_transport_open(spec, &opts, &t, &e) == 0, "%s", e.reason);
 	ck_assert_msg(recorder_open(t, &r.rec, &e) == 0, "%s", e.reason);
 	ck_assert_int_eq(rawcd_create(r.rec, &r.w, &e), 0);
@@ -207,7 +192,7 @@ START_TEST(not_blank)
 
 	rig_close(&r);
 	/* a CD-R that holds a closed session, as the emulator stores one */
-	ck_assert_int_gt(asprintf(&path, "%s/drive.state", dir), 0);
+	ck_assert_int_gt(asprintf(&path, "%s/drive.state", tl_emu_dir), 0);
 	ck_assert_int_gt(asprintf(&cmd, "sed -i 's/^disc blank$/disc complete/' '%s'", path), 0);
 	ck_assert_int_eq(system(cmd), 0);
 	r = rig_open(NULL, 0);
@@ -517,7 +502,7 @@ static Suite *
 recorder_suite(void)
 {
 	Suite *s = suite_create("recorder");
-	TCase *tc = tl_tcase_in(s, "emulated", setup, teardown);
+	TCase *tc = tl_tcase_in(s, "emulated", tl_emu_setup, tl_emu_teardown);
 
 	TL_TESTS(tc, identity_and_media, prepare_and_release, prepare_media_errors, not_blank,
 		 lead_in, sector_types, speed, nesting, room_and_mode_pages, tray, session, blank,
