@@ -196,19 +196,40 @@ progress_value(const char *key)
 	return strtol(p + strlen(key) + 1, NULL, 10);
 }
 
+/* A writer in the background streaming a cooked WAV of @seconds into track.raw, seen writing. */
+struct paced_writer {
+	char *wav, *raw, *result;
+	pid_t pid;
+};
+
+static void
+paced_start(struct paced_writer *w, unsigned seconds)
+{
+	w->wav = tl_make_wav("long.wav", seconds);
+	w->raw = tl_make_stream(w->wav, "cooked", NULL);
+	w->result = tl_path(tl_top, "writer.result");
+	tl_name_it();
+	w->pid = stream_in_background(w->raw, w->result);
+	tl_wait_state(&tl_m1, "writing");
+}
+
+static void
+paced_free(struct paced_writer *w)
+{
+	free(w->result);
+	free(w->raw);
+	free(w->wav);
+}
+
 START_TEST(while_writing)
 {
-	char *wav = tl_make_wav("long.wav", 20), *raw = tl_make_stream(wav, "cooked", NULL);
-	char *result = tl_path(tl_top, "writer.result");
+	struct paced_writer w;
 	struct pollfd pfd;
-	pid_t writer;
 	int status, fd;
 	long first;
 	char buf[512];
 
-	tl_name_it();
-	writer = stream_in_background(raw, result);
-	tl_wait_state(&tl_m1, "writing");
+	paced_start(&w, 20);
 	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "client_name"), "Other\n"), -EBUSY);
 	tl_last_error_starts(&tl_m1, "E_IMAPI_DF2RAW_WRITE_IN_PROGRESS 0xC0AA0600: ");
 	ck_assert_int_eq(open(tl_at(&tl_m1, "track.raw"), O_WRONLY), -1);
@@ -243,12 +264,10 @@ START_TEST(while_writing)
 	ck_assert_int_gt(progress_value("sector_count"), 0);
 	ck_assert_int_gt(progress_value("buffer_total"), 0);
 	close(fd);
-	ck_assert_int_eq(waitpid(writer, &status, 0), writer);
+	ck_assert_int_eq(waitpid(w.pid, &status, 0), w.pid);
 	ck_assert_int_eq(WEXITSTATUS(status), 0);
 	tl_burned_ok();
-	free(result);
-	free(raw);
-	free(wav);
+	paced_free(&w);
 }
 END_TEST
 
@@ -256,42 +275,32 @@ END_TEST
 
 START_TEST(cancel_paced_write)
 {
-	char *wav = tl_make_wav("long.wav", 10), *raw = tl_make_stream(wav, "cooked", NULL);
-	char *result = tl_path(tl_top, "writer.result");
-	pid_t writer;
+	struct paced_writer w;
 	int status;
 
-	tl_name_it();
-	writer = stream_in_background(raw, result);
-	tl_wait_state(&tl_m1, "writing");
+	paced_start(&w, 10);
 	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "ctl"), "cancel\n"), 0);
-	ck_assert_int_eq(waitpid(writer, &status, 0), writer);
+	ck_assert_int_eq(waitpid(w.pid, &status, 0), w.pid);
 	ck_assert_int_ne(WEXITSTATUS(status), 0);
-	ck_assert_str_eq(tl_read(result), "Operation canceled\n");
+	ck_assert_str_eq(tl_read(w.result), "Operation canceled\n");
 	tl_wait_state(&tl_m1, "idle");
 	ck_assert_ptr_nonnull(strstr(tl_get(tl_at(&tl_m1, "status")),
 				     "\nlast_burn: E_IMAPI_REQUEST_CANCELLED 0xC0AA0002: "));
-	free(result);
-	free(raw);
-	free(wav);
+	paced_free(&w);
 }
 END_TEST
 
 START_TEST(killed_writer)
 {
-	char *wav = tl_make_wav("long.wav", 10), *raw = tl_make_stream(wav, "cooked", NULL);
-	char *result = tl_path(tl_top, "writer.result");
-	pid_t writer;
+	struct paced_writer w;
 	int status;
 
-	tl_name_it();
-	writer = stream_in_background(raw, result);
-	tl_wait_state(&tl_m1, "writing");
+	paced_start(&w, 10);
 	/* until the drive has taken sectors: before that the disc is still blank */
 	while (progress_value("last_written_lba") < progress_value("start_lba"))
 		tl_sleep_ms(20);
-	kill(writer, SIGKILL);
-	ck_assert_int_eq(waitpid(writer, &status, 0), writer);
+	kill(w.pid, SIGKILL);
+	ck_assert_int_eq(waitpid(w.pid, &status, 0), w.pid);
 	tl_wait_state(&tl_m1, "idle");
 	ck_assert_ptr_nonnull(strstr(tl_get(tl_at(&tl_m1, "status")),
 				     "\nlast_burn: " TL_E_EOF ": incomplete"));
@@ -300,9 +309,7 @@ START_TEST(killed_writer)
 	ck_assert_int_eq(open(tl_at(&tl_m1, "track.raw"), O_WRONLY), -1);
 	ck_assert_int_eq(errno, EROFS);
 	tl_last_error_starts(&tl_m1, "E_IMAPI_DF2RAW_MEDIA_IS_NOT_BLANK 0xC0AA0606: ");
-	free(result);
-	free(raw);
-	free(wav);
+	paced_free(&w);
 }
 END_TEST
 
