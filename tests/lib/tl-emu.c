@@ -52,10 +52,8 @@ tl_emu_burn_make(struct tl_emu_burn *b, const char *work_dir, enum cd_sector_typ
 	struct burn_error err;
 
 	tl_make_wav_fmt(wav, 1, 2, 44100, 16, TL_EMU_BURN_TRACK_SECTORS * CD_MAIN_SIZE);
-	ck_assert_msg(image_disc_open(&disc, &input, 1, 0, &err) == 0, "%s", err.reason);
 	/* a lead-in exactly as long as the medium's: the stream starts at the NWA */
-	ck_assert_msg(image_encoder_create(&enc, disc, type, (unsigned)-TL_NWA_CDR80, &err) == 0,
-		      "%s", err.reason);
+	enc = tl_open_encoder(input, type, (unsigned)-TL_NWA_CDR80, &disc);
 	b->type = type;
 	b->size = cd_sector_type_size(type);
 	b->sectors = (uint32_t)image_encoder_total_sectors(enc);
@@ -164,12 +162,8 @@ tl_select_raw(struct emu_drive *d, enum cd_sector_type dbt, bool bufe, bool test
 void
 tl_stream_open(struct tl_stream *s, const char *input, enum cd_sector_type type)
 {
-	struct burn_error err;
-
 	memset(s, 0, sizeof(*s));
-	ck_assert_msg(image_disc_open(&s->disc, &input, 1, 0, &err) == 0, "%s", err.reason);
-	ck_assert_msg(image_encoder_create(&s->enc, s->disc, type, IMAGE_DEFAULT_LEAD_IN,
-					   &err) == 0, "%s", err.reason);
+	s->enc = tl_open_encoder(input, type, IMAGE_DEFAULT_LEAD_IN, &s->disc);
 	s->type = type;
 	s->size = cd_sector_type_size(type);
 	s->lba = -IMAGE_DEFAULT_LEAD_IN;

@@ -200,6 +200,19 @@ tl_open_disc(const char *path, unsigned flags)
 	return disc;
 }
 
+struct image_encoder *
+tl_open_encoder(const char *path, enum cd_sector_type type, unsigned lead_in,
+		struct image_disc **disc)
+{
+	struct image_encoder *enc;
+	struct burn_error err;
+
+	*disc = tl_open_disc(path, 0);
+	ck_assert_msg(image_encoder_create(&enc, *disc, type, lead_in, &err) == 0, "%s: %s", path,
+		      err.reason);
+	return enc;
+}
+
 void
 tl_compare_toc(const struct image_toc *a, const struct image_toc *b)
 {

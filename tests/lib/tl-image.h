@@ -12,6 +12,7 @@
 #include <check.h>
 
 #include "image-disc.h"
+#include "image-encoder.h"
 
 /* Layout of the audio fixture (LBAs; the .bin starts at LBA 0). */
 #define TL_T1_SECTORS 1000
@@ -55,6 +56,13 @@ char *tl_make_editor_wav(const char *dir, const char *name, unsigned fmt_tag,
 
 /* image_disc_open() of the one input @path, which must succeed; the caller destroys it. */
 struct image_disc *tl_open_disc(const char *path, unsigned flags);
+
+/*
+ * tl_open_disc() of @path into *@disc and an encoder of it for @type with
+ * @lead_in sectors of lead-in, which must succeed; the caller destroys both.
+ */
+struct image_encoder *tl_open_encoder(const char *path, enum cd_sector_type type,
+				      unsigned lead_in, struct image_disc **disc);
 
 /* Asserts that TOCs @a and @b agree in tracks, indexes, lead-out, MCN and ISRCs. */
 void tl_compare_toc(const struct image_toc *a, const struct image_toc *b);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "tl-harness.h"
+#include "tl-image.h"
 #include "tl-sink.h"
 
 void
@@ -19,11 +20,7 @@ tl_sink_init(struct tl_sink *s, enum cd_sector_type type)
 void
 tl_sink_expect(struct tl_sink *s, const char *path, enum cd_sector_type type, unsigned lead_in)
 {
-	struct burn_error err;
-
-	ck_assert_msg(image_disc_open(&s->ref_disc, &path, 1, 0, &err) == 0, "%s", err.reason);
-	ck_assert_msg(image_encoder_create(&s->ref, s->ref_disc, type, lead_in, &err) == 0,
-		      "%s", err.reason);
+	s->ref = tl_open_encoder(path, type, lead_in, &s->ref_disc);
 	tl_assert_ok(image_decoder_create(&s->dec, type, lead_in));
 	s->info = malloc(sizeof(*s->info));
 	ck_assert_ptr_nonnull(s->info);
