@@ -14,9 +14,9 @@
 #include <string.h>
 
 #include "burn-job.h"
-#include "burn-job-sink.h"
-#include "harness.h"
-#include "image-fixtures.h"
+#include "tl-harness.h"
+#include "tl-image.h"
+#include "tl-sink.h"
 
 #define TEST_LEAD_IN 1000
 
@@ -37,7 +37,7 @@ struct failing_run {
 	char *dir, *path;		/* the input file, in a temporary directory */
 	uint8_t *data;			/* its bytes */
 	size_t len;
-	struct job_sink s;		/* PQ, counting only unless told more */
+	struct tl_sink s;		/* PQ, counting only unless told more */
 	struct burn_error werr, err;	/* the first failed write's error; the finish's */
 	int wret;			/* that write's return; 0 = every write took its bytes */
 };
@@ -46,16 +46,16 @@ static void
 run_start(struct failing_run *r, const struct job_input *in)
 {
 	memset(r, 0, sizeof(*r));
-	r->dir = test_mkdtemp("job");
+	r->dir = tl_mkdtemp("job");
 	if (in->wav_rate) {
-		r->path = fx_make_editor_wav(r->dir, in->name, in->wav_tag, in->wav_channels,
+		r->path = tl_make_editor_wav(r->dir, in->name, in->wav_tag, in->wav_channels,
 					     in->wav_rate, in->wav_bits, in->wav_junk);
 	} else {
-		r->path = fx_path(r->dir, in->name);
-		fx_make_iso(r->path, in->iso_sectors, in->pvd_sectors);
+		r->path = tl_path(r->dir, in->name);
+		tl_make_pvd_iso(r->path, in->iso_sectors, in->pvd_sectors);
 	}
-	r->data = fx_slurp(r->path, &r->len);
-	job_sink_init(&r->s, CD_SECTOR_PQ);
+	r->data = tl_slurp(r->path, &r->len);
+	tl_sink_init(&r->s, CD_SECTOR_PQ);
 }
 
 /*
@@ -71,7 +71,7 @@ run_failing(struct failing_run *r, const char *name, enum burn_job_kind kind, si
 
 	if (len > r->len)
 		len = r->len;
-	ck_assert_ok(burn_job_create(name, kind, CD_SECTOR_PQ, TEST_LEAD_IN, job_sink_push, &r->s,
+	tl_assert_ok(burn_job_create(name, kind, CD_SECTOR_PQ, TEST_LEAD_IN, tl_sink_push, &r->s,
 				     &job, &r->err));
 	r->wret = 0;
 	while (at < len && r->wret == 0) {
@@ -102,9 +102,9 @@ run_failing(struct failing_run *r, const char *name, enum burn_job_kind kind, si
 static void
 run_cleanup(struct failing_run *r)
 {
-	job_sink_fini(&r->s);
+	tl_sink_fini(&r->s);
 	free(r->data);
-	test_rmtree(r->dir);
+	tl_rmtree(r->dir);
 	free(r->path);
 	free(r->dir);
 }
@@ -186,7 +186,7 @@ START_TEST(input_ends_early)
 
 	run_start(&r, &inputs[_i]);
 	if (!_i)
-		job_sink_expect(&r.s, r.path, CD_SECTOR_PQ, TEST_LEAD_IN);
+		tl_sink_expect(&r.s, r.path, CD_SECTOR_PQ, TEST_LEAD_IN);
 	ck_assert_int_eq(run_failing(&r, inputs[_i].name, _i ? BURN_JOB_WAV : BURN_JOB_ISO,
 				     _i ? 500000 : 300 * 2048), -EIO);
 	ck_assert_int_eq(r.wret, 0);
@@ -227,10 +227,10 @@ START_TEST(sink_error_passed_on)
 	ck_assert_uint_eq(r.err.result, BURN_E_LOSS_OF_STREAMING);
 	ck_assert_str_eq(r.err.reason, r.werr.reason);
 	ck_assert_uint_le(r.s.bytes, 200000);
-	job_sink_fini(&r.s);
+	tl_sink_fini(&r.s);
 
 	/* RAW: the same, on the writer's own call */
-	job_sink_init(&r.s, CD_SECTOR_PQ);
+	tl_sink_init(&r.s, CD_SECTOR_PQ);
 	r.s.fail_after = 10000;
 	r.s.fail_ret = burn_error_set(&r.s.fail_error, BURN_E_NOT_ENOUGH_SPACE, "no room");
 	ck_assert_int_eq(run_failing(&r, "track.bin", BURN_JOB_RAW, 20000), -ENOSPC);
@@ -264,30 +264,30 @@ writer_thread(void *arg)
 
 /* A PQ job named disc.iso into @s (initialised here). */
 static struct burn_job *
-iso_job(struct job_sink *s)
+iso_job(struct tl_sink *s)
 {
 	struct burn_job *job;
 	struct burn_error err;
 
-	job_sink_init(s, CD_SECTOR_PQ);
-	ck_assert_ok(burn_job_create("disc.iso", BURN_JOB_ISO, CD_SECTOR_PQ, TEST_LEAD_IN,
-				     job_sink_push, s, &job, &err));
+	tl_sink_init(s, CD_SECTOR_PQ);
+	tl_assert_ok(burn_job_create("disc.iso", BURN_JOB_ISO, CD_SECTOR_PQ, TEST_LEAD_IN,
+				     tl_sink_push, s, &job, &err));
 	return job;
 }
 
 /* A writer blocked on a full ring is woken by burn_job_cancel(). */
 START_TEST(cancel_wakes_writer)
 {
-	char *dir = test_mkdtemp("job"), *iso = fx_path(dir, "disc.iso");
+	char *dir = tl_mkdtemp("job"), *iso = tl_path(dir, "disc.iso");
 	struct writer w = { 0 };
 	struct burn_error err;
-	struct job_sink s;
+	struct tl_sink s;
 	pthread_t t;
 	uint8_t *data;
 	size_t len;
 
-	fx_make_iso(iso, 1000, 1000);	/* 2 MB: twice the ring */
-	data = fx_slurp(iso, &len);
+	tl_make_pvd_iso(iso, 1000, 1000);	/* 2 MB: twice the ring */
+	data = tl_slurp(iso, &len);
 	w.job = iso_job(&s);
 	s.block = true;
 	w.data = data;
@@ -312,7 +312,7 @@ START_TEST(cancel_wakes_writer)
 	ck_assert_uint_eq(s.calls, 1);
 	ck_assert(!burn_job_input_complete(w.job));
 	burn_job_destroy(w.job);
-	job_sink_fini(&s);
+	tl_sink_fini(&s);
 
 	/* cancelled before anything: writes fail; destroy without finish is fine */
 	w.job = iso_job(&s);
@@ -321,15 +321,15 @@ START_TEST(cancel_wakes_writer)
 	ck_assert_int_eq(burn_job_write(w.job, data, 10, &err), -ECANCELED);
 	ck_assert_str_eq(err.reason, "disc.iso: the burn job was cancelled");
 	burn_job_destroy(w.job);
-	job_sink_fini(&s);
+	tl_sink_fini(&s);
 
 	/* destroyed while running, never finished */
 	w.job = iso_job(&s);
 	ck_assert_int_eq(burn_job_write(w.job, data, 500000, &err), 500000);
 	burn_job_destroy(w.job);
-	job_sink_fini(&s);
+	tl_sink_fini(&s);
 	free(data);
-	test_rmtree(dir);
+	tl_rmtree(dir);
 	free(iso);
 	free(dir);
 }
@@ -376,7 +376,7 @@ START_TEST(create_checks_arguments)
 	ck_assert_str_eq(err.reason, "a.wav: sector type 4 is not 1 (pq), 2 (cooked) or 3 (raw)");
 	ck_assert_int_eq(burn_job_create("a.wav", BURN_JOB_WAV, CD_SECTOR_RAW, 162, NULL, NULL,
 					 &job, &err), -EINVAL);
-	ck_assert_ok(burn_job_create("a.wav", BURN_JOB_WAV, CD_SECTOR_RAW, 162, null_sink, NULL,
+	tl_assert_ok(burn_job_create("a.wav", BURN_JOB_WAV, CD_SECTOR_RAW, 162, null_sink, NULL,
 				     &job, &err));
 	ck_assert_uint_eq(burn_job_bytes(job), 0);
 	burn_job_destroy(job);
@@ -387,13 +387,11 @@ int
 main(void)
 {
 	Suite *s = suite_create("burn-job-errors");
-	TCase *tc = fx_tcase(s, "errors");
+	TCase *tc = tl_tcase(s, "errors");
 
 	tcase_add_loop_test(tc, header_refused, 0, sizeof(refused) / sizeof(refused[0]));
 	tcase_add_loop_test(tc, input_ends_early, 0, 2);
-	tcase_add_test(tc, sink_error_passed_on);
-	tcase_add_test(tc, cancel_wakes_writer);
-	tcase_add_test(tc, kind_for_name);
-	tcase_add_test(tc, create_checks_arguments);
-	return test_run_suite(s);
+	TL_TESTS(tc, sink_error_passed_on, cancel_wakes_writer, kind_for_name,
+		 create_checks_arguments);
+	return tl_run_suite(s);
 }

@@ -15,9 +15,9 @@
 #include <sys/stat.h>
 
 #include "burn-job.h"
-#include "burn-job-sink.h"
-#include "harness.h"
-#include "image-fixtures.h"
+#include "tl-harness.h"
+#include "tl-image.h"
+#include "tl-sink.h"
 
 #define TEST_LEAD_IN 1000
 #define ONE_BYTE_PREFIX (300 * 1000)	/* 1-byte writes this far, then 64 KiB */
@@ -37,7 +37,7 @@ static char *
 make_genisoimage(const char *dir)
 {
 	static const size_t sizes[] = { 600000, 700001, 123456, 10 };
-	char *tree = fx_path(dir, "tree"), *iso = fx_path(dir, "disc.iso"), *cmd;
+	char *tree = tl_path(dir, "tree"), *iso = tl_path(dir, "disc.iso"), *cmd;
 
 	if (!have_genisoimage()) {
 		fprintf(stderr, "# genisoimage not found: skipping the ISO case\n");
@@ -52,10 +52,10 @@ make_genisoimage(const char *dir)
 
 		ck_assert_ptr_nonnull(data);
 		for (size_t i = 0; i < sizes[k]; i++)
-			data[i] = fx_iso_byte(i + k * 7919);
+			data[i] = tl_iso_byte(i + k * 7919);
 		snprintf(name, sizeof(name), "file%zu.bin", k);
-		path = fx_path(tree, name);
-		fx_write_file(path, data, sizes[k]);
+		path = tl_path(tree, name);
+		tl_write_file(path, data, sizes[k]);
 		free(path);
 		free(data);
 	}
@@ -122,15 +122,15 @@ burn_and_compare(const char *path, enum burn_job_kind kind, enum cd_sector_type 
 	struct burn_job_buffer_stats st;
 	struct burn_job *job;
 	struct burn_error err;
-	struct job_sink s;
+	struct tl_sink s;
 	uint8_t *data;
 	size_t len;
 	const struct image_toc *toc, *want;
 
-	data = fx_slurp(path, &len);
-	job_sink_init(&s, type);
-	job_sink_expect(&s, path, type, lead_in);
-	ck_assert_msg(burn_job_create(strrchr(path, '/') + 1, kind, type, lead_in, job_sink_push,
+	data = tl_slurp(path, &len);
+	tl_sink_init(&s, type);
+	tl_sink_expect(&s, path, type, lead_in);
+	ck_assert_msg(burn_job_create(strrchr(path, '/') + 1, kind, type, lead_in, tl_sink_push,
 				      &s, &job, &err) == 0, "%s", err.reason);
 	push_all(job, data, len, c);
 	ck_assert(burn_job_input_complete(job));
@@ -170,16 +170,16 @@ burn_and_compare(const char *path, enum burn_job_kind kind, enum cd_sector_type 
 	ck_assert_int_eq(burn_job_write(job, data, 1, &err), -EINVAL);
 	ck_assert_uint_eq(err.result, BURN_E_WRITE_NOT_IN_PROGRESS);
 	burn_job_destroy(job);
-	job_sink_fini(&s);
+	tl_sink_fini(&s);
 	free(data);
 }
 
 /* _i: input (a genisoimage ISO, an editor's WAV) x sector type (0..2) x chunking (0..2) */
 START_TEST(streams_like_the_file)
 {
-	char *dir = test_mkdtemp("job");
+	char *dir = tl_mkdtemp("job");
 	char *path = _i < 9 ? make_genisoimage(dir) :
-		     fx_make_editor_wav(dir, "song.WAV", 1, 2, 44100, 16, 0);
+		     tl_make_editor_wav(dir, "song.WAV", 1, 2, 44100, 16, 0);
 
 	if (path) {
 		burn_and_compare(path, _i < 9 ? BURN_JOB_ISO : BURN_JOB_WAV,
@@ -187,7 +187,7 @@ START_TEST(streams_like_the_file)
 				 (enum chunking)(_i % 3));
 		free(path);
 	}
-	test_rmtree(dir);
+	tl_rmtree(dir);
 	free(dir);
 }
 END_TEST
@@ -195,13 +195,13 @@ END_TEST
 /* What `lead_in_sectors` defaults to: the stream starts at 95:00:00. */
 START_TEST(default_lead_in)
 {
-	char *dir = test_mkdtemp("job"), *wav = fx_make_editor_wav(dir, "song.wav", 1, 2, 44100, 16, 0);
-	char *iso = fx_path(dir, "fake.iso");
+	char *dir = tl_mkdtemp("job"), *wav = tl_make_editor_wav(dir, "song.wav", 1, 2, 44100, 16, 0);
+	char *iso = tl_path(dir, "fake.iso");
 
 	burn_and_compare(wav, BURN_JOB_WAV, CD_SECTOR_COOKED, IMAGE_DEFAULT_LEAD_IN, CHUNK_4093);
-	fx_make_iso(iso, 700, 700);
+	tl_make_pvd_iso(iso, 700, 700);
 	burn_and_compare(iso, BURN_JOB_ISO, CD_SECTOR_PQ, IMAGE_DEFAULT_LEAD_IN, CHUNK_1000000);
-	test_rmtree(dir);
+	tl_rmtree(dir);
 	free(iso);
 	free(wav);
 	free(dir);
@@ -219,21 +219,21 @@ lead_in_before_track(const char *path, enum burn_job_kind kind, size_t header,
 	const unsigned size = cd_sector_type_size(CD_SECTOR_RAW);
 	struct burn_job *job;
 	struct burn_error err;
-	struct job_sink s;
+	struct tl_sink s;
 	uint64_t ready;
 	uint8_t *data;
 	size_t len;
 
-	data = fx_slurp(path, &len);
-	job_sink_init(&s, CD_SECTOR_RAW);
-	job_sink_expect(&s, path, CD_SECTOR_RAW, TEST_LEAD_IN);
-	ck_assert_ok(burn_job_create(strrchr(path, '/') + 1, kind, CD_SECTOR_RAW, TEST_LEAD_IN,
-				     job_sink_push, &s, &job, &err));
+	data = tl_slurp(path, &len);
+	tl_sink_init(&s, CD_SECTOR_RAW);
+	tl_sink_expect(&s, path, CD_SECTOR_RAW, TEST_LEAD_IN);
+	tl_assert_ok(burn_job_create(strrchr(path, '/') + 1, kind, CD_SECTOR_RAW, TEST_LEAD_IN,
+				     tl_sink_push, &s, &job, &err));
 	ck_assert_int_eq(burn_job_write(job, data, header, &err), (ssize_t)header);
 	/* every whole chunk before the sector the input lacks */
 	ready = (uint64_t)(TEST_LEAD_IN + first_missing_sector) * size / BURN_JOB_CHUNK_SIZE *
 		BURN_JOB_CHUNK_SIZE;
-	job_sink_wait_bytes(&s, ready);
+	tl_sink_wait_bytes(&s, ready);
 	ck_assert_uint_eq(burn_job_bytes(job), header);
 	ck_assert(!burn_job_input_complete(job));
 	ck_assert_uint_eq(s.toc_events, 1);
@@ -245,21 +245,21 @@ lead_in_before_track(const char *path, enum burn_job_kind kind, size_t header,
 	ck_assert(image_decoder_complete(s.dec));
 	ck_assert_uint_eq(s.damaged, 0);
 	burn_job_destroy(job);
-	job_sink_fini(&s);
+	tl_sink_fini(&s);
 	free(data);
 }
 
 START_TEST(lead_in_goes_first)
 {
-	char *dir = test_mkdtemp("job"), *wav = fx_make_editor_wav(dir, "song.wav", 1, 2, 44100, 16, 0);
-	char *iso = fx_path(dir, "disc.iso");
+	char *dir = tl_mkdtemp("job"), *wav = tl_make_editor_wav(dir, "song.wav", 1, 2, 44100, 16, 0);
+	char *iso = tl_path(dir, "disc.iso");
 
-	fx_make_iso(iso, 700, 700);
+	tl_make_pvd_iso(iso, 700, 700);
 	/* the PVD is sector 16: sectors 0..16 are in, 17 is the first missing */
 	lead_in_before_track(iso, BURN_JOB_ISO, 17 * 2048, 17);
 	/* RIFF, fmt, LIST and the data chunk's header: no audio yet */
 	lead_in_before_track(wav, BURN_JOB_WAV, 12 + 24 + 22 + 8, 0);
-	test_rmtree(dir);
+	tl_rmtree(dir);
 	free(iso);
 	free(wav);
 	free(dir);
@@ -271,19 +271,19 @@ START_TEST(raw_passes_through)
 	struct burn_job_buffer_stats st;
 	struct burn_job *job;
 	struct burn_error err;
-	struct job_sink s;
+	struct tl_sink s;
 	size_t len = 2448 * 100 + 7, at = 0;
 	uint8_t *data = malloc(len);
 
 	ck_assert_ptr_nonnull(data);
 	for (size_t i = 0; i < len; i++)
-		data[i] = fx_audio_byte(i);
-	job_sink_init(&s, CD_SECTOR_RAW);
+		data[i] = tl_audio_byte(i);
+	tl_sink_init(&s, CD_SECTOR_RAW);
 	s.kept = malloc(len);
 	ck_assert_ptr_nonnull(s.kept);
 	/* type and lead-in are the raw stream's business, not the job's */
-	ck_assert_ok(burn_job_create("track.raw", BURN_JOB_RAW, (enum cd_sector_type)0, 0,
-				     job_sink_push, &s, &job, &err));
+	tl_assert_ok(burn_job_create("track.raw", BURN_JOB_RAW, (enum cd_sector_type)0, 0,
+				     tl_sink_push, &s, &job, &err));
 	for (size_t n = 1; at < len; n = n * 7 + 1) {
 		if (n > len - at)
 			n = len - at;
@@ -298,7 +298,7 @@ START_TEST(raw_passes_through)
 	burn_job_buffer_stats(job, &st);
 	ck_assert_uint_eq(st.size, 0);
 	burn_job_destroy(job);
-	job_sink_fini(&s);
+	tl_sink_fini(&s);
 	free(data);
 }
 
@@ -306,11 +306,9 @@ int
 main(void)
 {
 	Suite *s = suite_create("burn-job");
-	TCase *tc = fx_tcase(s, "stream");
+	TCase *tc = tl_tcase(s, "stream");
 
 	tcase_add_loop_test(tc, streams_like_the_file, 0, 18);
-	tcase_add_test(tc, default_lead_in);
-	tcase_add_test(tc, lead_in_goes_first);
-	tcase_add_test(tc, raw_passes_through);
-	return test_run_suite(s);
+	TL_TESTS(tc, default_lead_in, lead_in_goes_first, raw_passes_through);
+	return tl_run_suite(s);
 }

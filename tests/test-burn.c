@@ -21,9 +21,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "harness.h"
-#include "burn-fixtures.h"
-#include "mount-harness.h"
+#include "tl-burn.h"
+#include "tl-harness.h"
+#include "tl-mount.h"
 
 /* ---- item 1: cat a stream into track.raw ---- */
 
@@ -33,27 +33,27 @@ START_TEST(iso_into_track_raw)
 {
 	char *iso, *raw;
 
-	if (!have("genisoimage") || !have("cd-info") || !have("iso-info")) {
+	if (!tl_have("genisoimage") || !tl_have("cd-info") || !tl_have("iso-info")) {
 		printf("# SKIP genisoimage or libcdio-utils missing\n");
 		return;
 	}
-	iso = make_iso();
-	raw = make_stream(iso, types[_i], NULL);
-	name_it();
-	ck_assert_int_eq(put(at(&m1, "sector_type"), types[_i]), 0);
-	ck_assert_int_eq(sh("cat '%s' > '%s'", raw, at(&m1, "track.raw")), 0);
-	burned_ok();
-	cd_info_shows("  1: 00:02:00  000000 data");
-	data_track_equals(iso);
-	ck_assert_int_eq(sh("iso-info -i '%s' -l 2>/dev/null | grep -q four.dat", iso), 0);
+	iso = tl_make_iso();
+	raw = tl_make_stream(iso, types[_i], NULL);
+	tl_name_it();
+	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "sector_type"), types[_i]), 0);
+	ck_assert_int_eq(tl_sh("cat '%s' > '%s'", raw, tl_at(&tl_m1, "track.raw")), 0);
+	tl_burned_ok();
+	tl_cd_info_shows("  1: 00:02:00  000000 data");
+	tl_data_track_equals(iso);
+	ck_assert_int_eq(tl_sh("iso-info -i '%s' -l 2>/dev/null | grep -q four.dat", iso), 0);
 	{
 		/* iso-info reads the burned data track too, through a plain ISO cut from it */
-		char *cut = path_in(top, "cut.iso"), *bin = disc_file("disc.bin");
+		char *cut = tl_path(tl_top, "cut.iso"), *bin = tl_disc_file("disc.bin");
 
-		ck_assert_int_eq(sh("python3 -c \"import sys; d=open('%s','rb').read(); "
+		ck_assert_int_eq(tl_sh("python3 -c \"import sys; d=open('%s','rb').read(); "
 				    "open('%s','wb').write(b''.join(d[i*2352+16:i*2352+2064] for i in range(len(d)//2352)))\"",
 				    bin, cut), 0);
-		ck_assert_int_eq(sh("iso-info -i '%s' -l 2>/dev/null | grep -q four.dat", cut), 0);
+		ck_assert_int_eq(tl_sh("iso-info -i '%s' -l 2>/dev/null | grep -q four.dat", cut), 0);
 		free(cut);
 		free(bin);
 	}
@@ -64,13 +64,13 @@ END_TEST
 
 START_TEST(audio_into_track_raw)
 {
-	char *wav = make_wav("song.wav", 6), *raw = make_stream(wav, "cooked", NULL);
+	char *wav = tl_make_wav("song.wav", 6), *raw = tl_make_stream(wav, "cooked", NULL);
 
-	name_it();
-	ck_assert_int_eq(sh("cat '%s' > '%s'", raw, at(&m1, "track.raw")), 0);
-	burned_ok();
-	cd_info_shows("  1: 00:02:00  000000 audio");
-	audio_equals(wav);
+	tl_name_it();
+	ck_assert_int_eq(tl_sh("cat '%s' > '%s'", raw, tl_at(&tl_m1, "track.raw")), 0);
+	tl_burned_ok();
+	tl_cd_info_shows("  1: 00:02:00  000000 audio");
+	tl_audio_equals(wav);
 	free(raw);
 	free(wav);
 }
@@ -82,19 +82,19 @@ START_TEST(cp_iso_into_burn)
 {
 	char *iso;
 
-	if (!have("genisoimage")) {
+	if (!tl_have("genisoimage")) {
 		printf("# SKIP genisoimage missing\n");
 		return;
 	}
-	iso = make_iso();
-	name_it();
-	ck_assert_int_eq(sh("cp '%s' '%s/'", iso, at(&m1, "burn")), 0);
-	burned_ok();
-	data_track_equals(iso);
+	iso = tl_make_iso();
+	tl_name_it();
+	ck_assert_int_eq(tl_sh("cp '%s' '%s/'", iso, tl_at(&tl_m1, "burn")), 0);
+	tl_burned_ok();
+	tl_data_track_equals(iso);
 	{
 		struct stat st, ist;
 
-		ck_assert_int_eq(stat(at(&m1, "burn/disc.iso"), &st), 0);
+		ck_assert_int_eq(stat(tl_at(&tl_m1, "burn/disc.iso"), &st), 0);
 		ck_assert_int_eq(stat(iso, &ist), 0);
 		ck_assert_int_eq(st.st_size, ist.st_size);
 	}
@@ -106,28 +106,28 @@ START_TEST(gio_copy_iso_into_burn)
 {
 	char *iso;
 
-	if (!have("genisoimage") || !have("gio")) {
+	if (!tl_have("genisoimage") || !tl_have("gio")) {
 		printf("# SKIP genisoimage or gio missing\n");
 		return;
 	}
-	iso = make_iso();
-	name_it();
-	ck_assert_int_eq(sh("gio copy '%s' '%s/' 2>&1", iso, at(&m1, "burn")), 0);
-	burned_ok();
-	data_track_equals(iso);
+	iso = tl_make_iso();
+	tl_name_it();
+	ck_assert_int_eq(tl_sh("gio copy '%s' '%s/' 2>&1", iso, tl_at(&tl_m1, "burn")), 0);
+	tl_burned_ok();
+	tl_data_track_equals(iso);
 	free(iso);
 }
 END_TEST
 
 START_TEST(cp_wav_into_burn)
 {
-	char *wav = make_wav("song.wav", 5);
+	char *wav = tl_make_wav("song.wav", 5);
 
-	name_it();
-	ck_assert_int_eq(sh("cp '%s' '%s/'", wav, at(&m1, "burn")), 0);
-	burned_ok();
-	cd_info_shows(" audio");
-	audio_equals(wav);
+	tl_name_it();
+	ck_assert_int_eq(tl_sh("cp '%s' '%s/'", wav, tl_at(&tl_m1, "burn")), 0);
+	tl_burned_ok();
+	tl_cd_info_shows(" audio");
+	tl_audio_equals(wav);
 	free(wav);
 }
 END_TEST
@@ -139,14 +139,14 @@ END_TEST
  */
 START_TEST(dd_odd_sizes)
 {
-	char *wav = make_wav("odd.wav", 4), *raw = make_stream(wav, "pq", NULL);
+	char *wav = tl_make_wav("odd.wav", 4), *raw = tl_make_stream(wav, "pq", NULL);
 
-	name_it();
-	ck_assert_int_eq(put(at(&m1, "sector_type"), "pq"), 0);
-	ck_assert_int_eq(sh("{ dd bs=1 count=12345 status=none; dd bs=4093 status=none; } < '%s' > '%s'",
-			    raw, at(&m1, "track.raw")), 0);
-	burned_ok();
-	audio_equals(wav);
+	tl_name_it();
+	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "sector_type"), "pq"), 0);
+	ck_assert_int_eq(tl_sh("{ dd bs=1 count=12345 status=none; dd bs=4093 status=none; } < '%s' > '%s'",
+			    raw, tl_at(&tl_m1, "track.raw")), 0);
+	tl_burned_ok();
+	tl_audio_equals(wav);
 	free(raw);
 	free(wav);
 }
@@ -162,7 +162,7 @@ stream_in_background(const char *raw, const char *status_file)
 
 	ck_assert_int_ge(pid, 0);
 	if (pid == 0) {
-		int in = open(raw, O_RDONLY), out = open(at(&m1, "track.raw"), O_WRONLY);
+		int in = open(raw, O_RDONLY), out = open(tl_at(&tl_m1, "track.raw"), O_WRONLY);
 		static char buf[131072];
 		ssize_t n;
 		FILE *f;
@@ -190,44 +190,65 @@ stream_in_background(const char *raw, const char *status_file)
 static long
 progress_value(const char *key)
 {
-	const char *p = strstr(get(at(&m1, "progress")), key);
+	const char *p = strstr(tl_get(tl_at(&tl_m1, "progress")), key);
 
 	ck_assert_ptr_nonnull(p);
 	return strtol(p + strlen(key) + 1, NULL, 10);
 }
 
+/* A writer in the background streaming a cooked WAV of @seconds into track.raw, seen writing. */
+struct paced_writer {
+	char *wav, *raw, *result;
+	pid_t pid;
+};
+
+static void
+paced_start(struct paced_writer *w, unsigned seconds)
+{
+	w->wav = tl_make_wav("long.wav", seconds);
+	w->raw = tl_make_stream(w->wav, "cooked", NULL);
+	w->result = tl_path(tl_top, "writer.result");
+	tl_name_it();
+	w->pid = stream_in_background(w->raw, w->result);
+	tl_wait_state(&tl_m1, "writing");
+}
+
+static void
+paced_free(struct paced_writer *w)
+{
+	free(w->result);
+	free(w->raw);
+	free(w->wav);
+}
+
 START_TEST(while_writing)
 {
-	char *wav = make_wav("long.wav", 20), *raw = make_stream(wav, "cooked", NULL);
-	char *result = path_in(top, "writer.result");
+	struct paced_writer w;
 	struct pollfd pfd;
-	pid_t writer;
 	int status, fd;
 	long first;
 	char buf[512];
 
-	name_it();
-	writer = stream_in_background(raw, result);
-	wait_state(&m1, "writing");
-	ck_assert_int_eq(put(at(&m1, "client_name"), "Other\n"), -EBUSY);
-	last_error_starts(&m1, "E_IMAPI_DF2RAW_WRITE_IN_PROGRESS 0xC0AA0600: ");
-	ck_assert_int_eq(open(at(&m1, "track.raw"), O_WRONLY), -1);
+	paced_start(&w, 20);
+	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "client_name"), "Other\n"), -EBUSY);
+	tl_last_error_starts(&tl_m1, "E_IMAPI_DF2RAW_WRITE_IN_PROGRESS 0xC0AA0600: ");
+	ck_assert_int_eq(open(tl_at(&tl_m1, "track.raw"), O_WRONLY), -1);
 	ck_assert_int_eq(errno, EBUSY);
-	last_error_starts(&m1, "E_IMAPI_DF2RAW_WRITE_IN_PROGRESS 0xC0AA0600: another writer has track.raw open; one burn at a time");
-	ck_assert_int_eq(open(at(&m1, "burn/x.iso"), O_WRONLY | O_CREAT | O_EXCL, 0644), -1);
+	tl_last_error_starts(&tl_m1, "E_IMAPI_DF2RAW_WRITE_IN_PROGRESS 0xC0AA0600: another writer has track.raw open; one burn at a time");
+	ck_assert_int_eq(open(tl_at(&tl_m1, "burn/x.iso"), O_WRONLY | O_CREAT | O_EXCL, 0644), -1);
 	ck_assert_int_eq(errno, EBUSY);
-	ck_assert_int_eq(put(at(&m1, "sector_type"), "pq\n"), -EBUSY);
-	last_error_starts(&m1, "E_IMAPI_DF2RAW_WRITE_IN_PROGRESS 0xC0AA0600: sector_type cannot change while a write is in progress");
+	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "sector_type"), "pq\n"), -EBUSY);
+	tl_last_error_starts(&tl_m1, "E_IMAPI_DF2RAW_WRITE_IN_PROGRESS 0xC0AA0600: sector_type cannot change while a write is in progress");
 	/* a request's value is checked before the state, its range by the writer */
-	ck_assert_int_eq(put(at(&m1, "lead_in_sectors"), "abc\n"), -EINVAL);
-	last_error_starts(&m1, "E_INVALIDARG 0x80070057: expected an integer from 0 to 450000");
-	ck_assert_int_eq(put(at(&m1, "lead_in_sectors"), "100\n"), -EBUSY);
-	last_error_starts(&m1, "E_IMAPI_DF2RAW_WRITE_IN_PROGRESS 0xC0AA0600: lead_in_sectors cannot change while a write is in progress");
-	ck_assert_int_eq(put(at(&m1, "ctl"), "release\n"), -EBUSY);
-	last_error_starts(&m1, "E_IMAPI_DF2RAW_WRITE_IN_PROGRESS 0xC0AA0600: track.raw is open for writing; closing it releases the media");
-	ck_assert_str_eq(get(at(&m1, "exclusive_owner")), "Burn Test\n");
+	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "lead_in_sectors"), "abc\n"), -EINVAL);
+	tl_last_error_starts(&tl_m1, "E_INVALIDARG 0x80070057: expected an integer from 0 to 450000");
+	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "lead_in_sectors"), "100\n"), -EBUSY);
+	tl_last_error_starts(&tl_m1, "E_IMAPI_DF2RAW_WRITE_IN_PROGRESS 0xC0AA0600: lead_in_sectors cannot change while a write is in progress");
+	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "ctl"), "release\n"), -EBUSY);
+	tl_last_error_starts(&tl_m1, "E_IMAPI_DF2RAW_WRITE_IN_PROGRESS 0xC0AA0600: track.raw is open for writing; closing it releases the media");
+	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "exclusive_owner")), "Burn Test\n");
 	/* progress moves, and poll() wakes on it */
-	fd = open(at(&m1, "progress"), O_RDONLY);
+	fd = open(tl_at(&tl_m1, "progress"), O_RDONLY);
 	ck_assert_int_ge(fd, 0);
 	ck_assert_int_gt(pread(fd, buf, sizeof(buf) - 1, 0), 0);
 	first = progress_value("last_written_lba");
@@ -243,12 +264,10 @@ START_TEST(while_writing)
 	ck_assert_int_gt(progress_value("sector_count"), 0);
 	ck_assert_int_gt(progress_value("buffer_total"), 0);
 	close(fd);
-	ck_assert_int_eq(waitpid(writer, &status, 0), writer);
+	ck_assert_int_eq(waitpid(w.pid, &status, 0), w.pid);
 	ck_assert_int_eq(WEXITSTATUS(status), 0);
-	burned_ok();
-	free(result);
-	free(raw);
-	free(wav);
+	tl_burned_ok();
+	paced_free(&w);
 }
 END_TEST
 
@@ -256,66 +275,54 @@ END_TEST
 
 START_TEST(cancel_paced_write)
 {
-	char *wav = make_wav("long.wav", 10), *raw = make_stream(wav, "cooked", NULL);
-	char *result = path_in(top, "writer.result");
-	pid_t writer;
+	struct paced_writer w;
 	int status;
 
-	name_it();
-	writer = stream_in_background(raw, result);
-	wait_state(&m1, "writing");
-	ck_assert_int_eq(put(at(&m1, "ctl"), "cancel\n"), 0);
-	ck_assert_int_eq(waitpid(writer, &status, 0), writer);
+	paced_start(&w, 10);
+	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "ctl"), "cancel\n"), 0);
+	ck_assert_int_eq(waitpid(w.pid, &status, 0), w.pid);
 	ck_assert_int_ne(WEXITSTATUS(status), 0);
-	ck_assert_str_eq(slurp(result), "Operation canceled\n");
-	wait_state(&m1, "idle");
-	ck_assert_ptr_nonnull(strstr(get(at(&m1, "status")),
+	ck_assert_str_eq(tl_read(w.result), "Operation canceled\n");
+	tl_wait_state(&tl_m1, "idle");
+	ck_assert_ptr_nonnull(strstr(tl_get(tl_at(&tl_m1, "status")),
 				     "\nlast_burn: E_IMAPI_REQUEST_CANCELLED 0xC0AA0002: "));
-	free(result);
-	free(raw);
-	free(wav);
+	paced_free(&w);
 }
 END_TEST
 
 START_TEST(killed_writer)
 {
-	char *wav = make_wav("long.wav", 10), *raw = make_stream(wav, "cooked", NULL);
-	char *result = path_in(top, "writer.result");
-	pid_t writer;
+	struct paced_writer w;
 	int status;
 
-	name_it();
-	writer = stream_in_background(raw, result);
-	wait_state(&m1, "writing");
+	paced_start(&w, 10);
 	/* until the drive has taken sectors: before that the disc is still blank */
 	while (progress_value("last_written_lba") < progress_value("start_lba"))
-		sleep_ms(20);
-	kill(writer, SIGKILL);
-	ck_assert_int_eq(waitpid(writer, &status, 0), writer);
-	wait_state(&m1, "idle");
-	ck_assert_ptr_nonnull(strstr(get(at(&m1, "status")),
-				     "\nlast_burn: " E_EOF ": incomplete"));
+		tl_sleep_ms(20);
+	kill(w.pid, SIGKILL);
+	ck_assert_int_eq(waitpid(w.pid, &status, 0), w.pid);
+	tl_wait_state(&tl_m1, "idle");
+	ck_assert_ptr_nonnull(strstr(tl_get(tl_at(&tl_m1, "status")),
+				     "\nlast_burn: " TL_E_EOF ": incomplete"));
 	/* the mount is usable: a CD-R that was written to is no longer blank */
-	ck_assert_str_eq(get(at(&m1, "media/blank")), "0\n");
-	ck_assert_int_eq(open(at(&m1, "track.raw"), O_WRONLY), -1);
+	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "media/blank")), "0\n");
+	ck_assert_int_eq(open(tl_at(&tl_m1, "track.raw"), O_WRONLY), -1);
 	ck_assert_int_eq(errno, EROFS);
-	last_error_starts(&m1, "E_IMAPI_DF2RAW_MEDIA_IS_NOT_BLANK 0xC0AA0606: ");
-	free(result);
-	free(raw);
-	free(wav);
+	tl_last_error_starts(&tl_m1, "E_IMAPI_DF2RAW_MEDIA_IS_NOT_BLANK 0xC0AA0606: ");
+	paced_free(&w);
 }
 END_TEST
 
 START_TEST(not_blank_after_burn)
 {
-	char *wav = make_wav("s.wav", 4), *raw = make_stream(wav, "cooked", NULL);
+	char *wav = tl_make_wav("s.wav", 4), *raw = tl_make_stream(wav, "cooked", NULL);
 
-	name_it();
-	ck_assert_int_eq(sh("cat '%s' > '%s'", raw, at(&m1, "track.raw")), 0);
-	burned_ok();
-	ck_assert_int_eq(open(at(&m1, "track.raw"), O_WRONLY), -1);
+	tl_name_it();
+	ck_assert_int_eq(tl_sh("cat '%s' > '%s'", raw, tl_at(&tl_m1, "track.raw")), 0);
+	tl_burned_ok();
+	ck_assert_int_eq(open(tl_at(&tl_m1, "track.raw"), O_WRONLY), -1);
 	ck_assert_int_eq(errno, EROFS);
-	last_error_starts(&m1, "E_IMAPI_DF2RAW_MEDIA_IS_NOT_BLANK 0xC0AA0606: ");
+	tl_last_error_starts(&tl_m1, "E_IMAPI_DF2RAW_MEDIA_IS_NOT_BLANK 0xC0AA0606: ");
 	free(raw);
 	free(wav);
 }
@@ -323,15 +330,15 @@ END_TEST
 
 START_TEST(mid_sector_incomplete)
 {
-	char *wav = make_wav("s.wav", 4), *raw = make_stream(wav, "cooked", NULL);
+	char *wav = tl_make_wav("s.wav", 4), *raw = tl_make_stream(wav, "cooked", NULL);
 
-	name_it();
+	tl_name_it();
 	/* head's close fails (EIO): a truncated stream is never a silent success */
-	ck_assert_int_ne(sh("head -c $(( $(stat -c %%s '%s') - 1000 )) '%s' > '%s'", raw, raw,
-			    at(&m1, "track.raw")), 0);
-	ck_assert_str_eq(get(at(&m1, "state")), "idle\n");
-	ck_assert_ptr_nonnull(strstr(get(at(&m1, "status")),
-				     "\nlast_burn: " E_EOF ": incomplete: the stream ended in the middle of a sector"));
+	ck_assert_int_ne(tl_sh("head -c $(( $(stat -c %%s '%s') - 1000 )) '%s' > '%s'", raw, raw,
+			    tl_at(&tl_m1, "track.raw")), 0);
+	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "state")), "idle\n");
+	ck_assert_ptr_nonnull(strstr(tl_get(tl_at(&tl_m1, "status")),
+				     "\nlast_burn: " TL_E_EOF ": incomplete: the stream ended in the middle of a sector"));
 	free(raw);
 	free(wav);
 }
@@ -339,13 +346,13 @@ END_TEST
 
 START_TEST(write_error_in_words)
 {
-	char *wav = make_wav("s.wav", 4), *raw = make_stream(wav, "cooked", NULL);
+	char *wav = tl_make_wav("s.wav", 4), *raw = tl_make_stream(wav, "cooked", NULL);
 
-	name_it();
-	ck_assert_int_ne(sh("cat '%s' > '%s' 2>/dev/null", raw, at(&m1, "track.raw")), 0);
-	wait_state(&m1, "idle");
-	ck_assert_ptr_nonnull(strstr(get(at(&m1, "last_error")), "E_IMAPI_UNEXPECTED_RESPONSE_FROM_DEVICE 0xC0AA0301: "));
-	ck_assert_ptr_nonnull(strstr(get(at(&m1, "last_error")), "[3 0C 00] Medium error: write error"));
+	tl_name_it();
+	ck_assert_int_ne(tl_sh("cat '%s' > '%s' 2>/dev/null", raw, tl_at(&tl_m1, "track.raw")), 0);
+	tl_wait_state(&tl_m1, "idle");
+	ck_assert_ptr_nonnull(strstr(tl_get(tl_at(&tl_m1, "last_error")), "E_IMAPI_UNEXPECTED_RESPONSE_FROM_DEVICE 0xC0AA0301: "));
+	ck_assert_ptr_nonnull(strstr(tl_get(tl_at(&tl_m1, "last_error")), "[3 0C 00] Medium error: write error"));
 	free(raw);
 	free(wav);
 }
@@ -357,7 +364,7 @@ END_TEST
 static int
 stream_with_pause(const char *raw, size_t first, long pause_ms, int *err_out)
 {
-	int in = open(raw, O_RDONLY), out = open(at(&m1, "track.raw"), O_WRONLY);
+	int in = open(raw, O_RDONLY), out = open(tl_at(&tl_m1, "track.raw"), O_WRONLY);
 	static char buf[65536];
 	size_t done = 0;
 	bool paused = false;
@@ -368,7 +375,7 @@ stream_with_pause(const char *raw, size_t first, long pause_ms, int *err_out)
 	*err_out = 0;
 	while ((n = read(in, buf, sizeof(buf))) > 0) {
 		if (!paused && done >= first) {
-			sleep_ms(pause_ms);
+			tl_sleep_ms(pause_ms);
 			paused = true;
 		}
 		if (write(out, buf, (size_t)n) != n) {
@@ -385,21 +392,21 @@ stream_with_pause(const char *raw, size_t first, long pause_ms, int *err_out)
 
 START_TEST(underrun_without_bufe)
 {
-	char *wav = make_wav("s.wav", 4), *raw = make_stream(wav, "cooked", "--lead-in-sectors 11634");
+	char *wav = tl_make_wav("s.wav", 4), *raw = tl_make_stream(wav, "cooked", "--lead-in-sectors 11634");
 	int err;
 
-	name_it();
-	ck_assert_int_eq(put(at(&m1, "lead_in_sectors"), "11634\n"), 0);
-	ck_assert_int_eq(put(at(&m1, "buffer_underrun_free_disabled"), "1\n"), 0);
+	tl_name_it();
+	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "lead_in_sectors"), "11634\n"), 0);
+	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "buffer_underrun_free_disabled"), "1\n"), 0);
 	/*
 	 * At 4x the drive's 2 MB buffer lasts 2.9 s and burnfs's FIFO 6.8 s
 	 * more: a 12 s pause once both are full starves the drive.
 	 */
 	ck_assert_int_eq(stream_with_pause(raw, 4000 * 2448, 12000, &err), -1);
 	ck_assert_int_eq(err, EIO);
-	wait_state(&m1, "idle");
-	ck_assert_ptr_nonnull(strstr(get(at(&m1, "status")), "\nlast_burn: E_IMAPI_LOSS_OF_STREAMING 0xC0AA0300: "));
-	ck_assert_str_eq(get(at(&m1, "media/blank")), "0\n");	/* the CD-R is ruined */
+	tl_wait_state(&tl_m1, "idle");
+	ck_assert_ptr_nonnull(strstr(tl_get(tl_at(&tl_m1, "status")), "\nlast_burn: E_IMAPI_LOSS_OF_STREAMING 0xC0AA0300: "));
+	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "media/blank")), "0\n");	/* the CD-R is ruined */
 	free(raw);
 	free(wav);
 }
@@ -407,14 +414,14 @@ END_TEST
 
 START_TEST(underrun_with_bufe)
 {
-	char *wav = make_wav("s.wav", 4), *raw = make_stream(wav, "cooked", "--lead-in-sectors 11634");
+	char *wav = tl_make_wav("s.wav", 4), *raw = tl_make_stream(wav, "cooked", "--lead-in-sectors 11634");
 	int err;
 
-	name_it();
-	ck_assert_int_eq(put(at(&m1, "lead_in_sectors"), "11634\n"), 0);
+	tl_name_it();
+	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "lead_in_sectors"), "11634\n"), 0);
 	ck_assert_int_eq(stream_with_pause(raw, 4000 * 2448, 12000, &err), 0);
-	burned_ok();
-	audio_equals(wav);
+	tl_burned_ok();
+	tl_audio_equals(wav);
 	free(raw);
 	free(wav);
 }
@@ -422,16 +429,16 @@ END_TEST
 
 START_TEST(cdrw_rewrite)
 {
-	char *wav = make_wav("s.wav", 4), *raw = make_stream(wav, "cooked", NULL);
+	char *wav = tl_make_wav("s.wav", 4), *raw = tl_make_stream(wav, "cooked", NULL);
 
-	name_it();
-	ck_assert_int_eq(sh("cat '%s' > '%s'", raw, at(&m1, "track.raw")), 0);
-	burned_ok();
-	ck_assert_int_eq(put(at(&m1, "ctl"), "blank\n"), 0);
-	ck_assert_str_eq(get(at(&m1, "media/blank")), "1\n");
-	ck_assert_int_eq(sh("cat '%s' > '%s'", raw, at(&m1, "track.raw")), 0);
-	burned_ok();
-	audio_equals(wav);
+	tl_name_it();
+	ck_assert_int_eq(tl_sh("cat '%s' > '%s'", raw, tl_at(&tl_m1, "track.raw")), 0);
+	tl_burned_ok();
+	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "ctl"), "blank\n"), 0);
+	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "media/blank")), "1\n");
+	ck_assert_int_eq(tl_sh("cat '%s' > '%s'", raw, tl_at(&tl_m1, "track.raw")), 0);
+	tl_burned_ok();
+	tl_audio_equals(wav);
 	free(raw);
 	free(wav);
 }
@@ -445,13 +452,13 @@ START_TEST(blank_with_progress)
 	bool seen = false;
 	long last = -1;
 
-	name_it();
+	tl_name_it();
 	pid = fork();
 	ck_assert_int_ge(pid, 0);
 	if (pid == 0)
-		_exit(put(at(&m1, "ctl"), "blank full\n") == 0 ? 0 : 1);
+		_exit(tl_put(tl_at(&tl_m1, "ctl"), "blank full\n") == 0 ? 0 : 1);
 	while (waitpid(pid, &status, WNOHANG) == 0) {
-		if (strstr(get(at(&m1, "progress")), "action blanking\n")) {
+		if (strstr(tl_get(tl_at(&tl_m1, "progress")), "action blanking\n")) {
 			long v = progress_value("last_written_lba");
 
 			ck_assert_int_ge(v, last);
@@ -463,36 +470,36 @@ START_TEST(blank_with_progress)
 			 * returns.)
 			 */
 			if (!seen && v < 20000) {
-				ck_assert_int_eq(open(at(&m1, "track.raw"), O_WRONLY), -1);
+				ck_assert_int_eq(open(tl_at(&tl_m1, "track.raw"), O_WRONLY), -1);
 				ck_assert_int_eq(errno, EBUSY);
-				last_error_starts(&m1, "E_IMAPI_RECORDER_MEDIA_BUSY 0xC0AA0207: ");
+				tl_last_error_starts(&tl_m1, "E_IMAPI_RECORDER_MEDIA_BUSY 0xC0AA0207: ");
 			}
 			seen = true;
 		}
-		sleep_ms(50);
+		tl_sleep_ms(50);
 	}
 	ck_assert_int_eq(WEXITSTATUS(status), 0);
 	ck_assert(seen);
 	ck_assert_int_gt(last, 0);
-	ck_assert_ptr_nonnull(strstr(get(at(&m1, "progress")), "action idle\n"));
-	ck_assert_str_eq(get(at(&m1, "media/blank")), "1\n");
-	ck_assert_str_eq(get(at(&m1, "exclusive_owner")), "\n");
+	ck_assert_ptr_nonnull(strstr(tl_get(tl_at(&tl_m1, "progress")), "action idle\n"));
+	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "media/blank")), "1\n");
+	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "exclusive_owner")), "\n");
 }
 END_TEST
 
 START_TEST(statfs_after_burn)
 {
-	char *wav = make_wav("s.wav", 4), *raw = make_stream(wav, "cooked", NULL);
+	char *wav = tl_make_wav("s.wav", 4), *raw = tl_make_stream(wav, "cooked", NULL);
 	struct statvfs sv;
 
-	ck_assert_int_eq(statvfs(m1.mnt, &sv), 0);
+	ck_assert_int_eq(statvfs(tl_m1.mnt, &sv), 0);
 	ck_assert_uint_eq(sv.f_bavail, 359849);
-	name_it();
-	ck_assert_int_eq(sh("cat '%s' > '%s'", raw, at(&m1, "track.raw")), 0);
-	burned_ok();
-	ck_assert_int_eq(statvfs(m1.mnt, &sv), 0);
+	tl_name_it();
+	ck_assert_int_eq(tl_sh("cat '%s' > '%s'", raw, tl_at(&tl_m1, "track.raw")), 0);
+	tl_burned_ok();
+	ck_assert_int_eq(statvfs(tl_m1.mnt, &sv), 0);
 	ck_assert_uint_eq(sv.f_bavail, 0);
-	ck_assert_str_eq(get(at(&m1, "media/start_of_next_session")), "none\n");
+	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "media/start_of_next_session")), "none\n");
 	free(raw);
 	free(wav);
 }
@@ -501,15 +508,15 @@ END_TEST
 /* The daemon's peak memory after a 250 MB stream: FIFOs, not the stream. */
 START_TEST(memory_bounded)
 {
-	char *wav = make_wav("big.wav", 1400), *raw = make_stream(wav, "cooked", NULL);
+	char *wav = tl_make_wav("big.wav", 1400), *raw = tl_make_stream(wav, "cooked", NULL);
 	char path[64], *status;
 	long hwm_kb;
 
-	name_it();
-	ck_assert_int_eq(sh("cat '%s' > '%s'", raw, at(&m1, "track.raw")), 0);
-	burned_ok();
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)m1.pid);
-	status = strstr(slurp(path), "VmHWM:");
+	tl_name_it();
+	ck_assert_int_eq(tl_sh("cat '%s' > '%s'", raw, tl_at(&tl_m1, "track.raw")), 0);
+	tl_burned_ok();
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)tl_m1.pid);
+	status = strstr(tl_read(path), "VmHWM:");
 	ck_assert_ptr_nonnull(status);
 	hwm_kb = strtol(status + 6, NULL, 10);
 	printf("# burnfs peak memory (VmHWM) after a 250 MB stream: %ld kB\n", hwm_kb);
@@ -524,48 +531,33 @@ END_TEST
 static TCase *
 tcase(Suite *s, const char *name, void (*setup)(void))
 {
-	return mount_tcase(s, name, setup, 300);
+	return tl_mount_tcase(s, name, setup, 300);
 }
 
-static void setup_paced(void) { start_with("emu_speed=16"); }
-static void setup_4x(void) { start_with("emu_speed=4"); }
-static void setup_write_error(void) { start_with("emu_fault=write_error@100"); }
-static void setup_cdrw(void) { start_with("emu_media=cdrw80"); }
-static void setup_cdrw_paced(void) { start_with("emu_media=cdrw80,emu_speed=8"); }
+static void setup_paced(void) { tl_start_with("emu_speed=16"); }
+static void setup_4x(void) { tl_start_with("emu_speed=4"); }
+static void setup_write_error(void) { tl_start_with("emu_fault=write_error@100"); }
+static void setup_cdrw(void) { tl_start_with("emu_media=cdrw80"); }
+static void setup_cdrw_paced(void) { tl_start_with("emu_media=cdrw80,emu_speed=8"); }
 
 static Suite *
 burn_suite(void)
 {
 	Suite *s = suite_create("burn");
-	TCase *tc = tcase(s, "unpaced", setup_default);
+	TCase *tc = tcase(s, "unpaced", tl_setup_default);
 
 	tcase_add_loop_test(tc, iso_into_track_raw, 0, 3);
-	tcase_add_test(tc, audio_into_track_raw);
-	tcase_add_test(tc, cp_iso_into_burn);
-	tcase_add_test(tc, gio_copy_iso_into_burn);
-	tcase_add_test(tc, cp_wav_into_burn);
-	tcase_add_test(tc, dd_odd_sizes);
-	tcase_add_test(tc, not_blank_after_burn);
-	tcase_add_test(tc, mid_sector_incomplete);
-	tcase_add_test(tc, statfs_after_burn);
-	tcase_add_test(tc, memory_bounded);
+	TL_TESTS(tc, audio_into_track_raw, cp_iso_into_burn, gio_copy_iso_into_burn,
+		 cp_wav_into_burn, dd_odd_sizes, not_blank_after_burn, mid_sector_incomplete,
+		 statfs_after_burn, memory_bounded);
 	tc = tcase(s, "paced", setup_paced);
-	tcase_add_test(tc, while_writing);
-	tcase_add_test(tc, cancel_paced_write);
-	tcase_add_test(tc, killed_writer);
+	TL_TESTS(tc, while_writing, cancel_paced_write, killed_writer);
 	tc = tcase(s, "underrun", setup_4x);
-	tcase_add_test(tc, underrun_without_bufe);
-	tcase_add_test(tc, underrun_with_bufe);
+	TL_TESTS(tc, underrun_without_bufe, underrun_with_bufe);
 	tcase_add_test(tcase(s, "write_error", setup_write_error), write_error_in_words);
 	tcase_add_test(tcase(s, "cdrw", setup_cdrw), cdrw_rewrite);
 	tcase_add_test(tcase(s, "cdrw_paced", setup_cdrw_paced), blank_with_progress);
 	return s;
 }
 
-int
-main(void)
-{
-	if (burn_fixtures_init() < 0)
-		return 99;
-	return mount_suite_main(burn_suite());
-}
+TL_BURN_MAIN(burn_suite)

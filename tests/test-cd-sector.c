@@ -5,9 +5,9 @@
 #include <string.h>
 
 #include "cd-sector.h"
-#include "cd-verify.h"
-#include "harness.h"
 #include "subchannel.h"
+#include "tl-cd-verify.h"
+#include "tl-harness.h"
 
 static uint32_t rng_state = 12345;
 
@@ -36,7 +36,7 @@ START_TEST(scrambler_known_answer)
 	for (int i = 0; i < 12; i++)
 		ck_assert_uint_eq(sector[i], 0);
 	/* and the independent bit-by-bit LFSR undoes it */
-	verify_descramble(sector);
+	tl_verify_descramble(sector);
 	for (int i = 0; i < CD_MAIN_SIZE; i++)
 		ck_assert_uint_eq(sector[i], 0);
 }
@@ -56,10 +56,10 @@ START_TEST(mode1_zero_sector_known_answer)
 	ck_assert_mem_eq(sector + CD_EDC_OFFSET, edc, 4);
 	ck_assert_mem_eq(sector + CD_ECC_P_OFFSET, p, 4);
 	ck_assert_mem_eq(sector + CD_ECC_Q_OFFSET, q, 4);
-	ck_assert_ptr_null(verify_mode1(sector, 0));
+	ck_assert_ptr_null(tl_verify_mode1(sector, 0));
 	ck_assert_uint_eq(cd_sector_check_mode1(sector, &(int32_t){ 0 }), 0);
 	ck_assert_uint_eq(cd_edc(sector, CD_EDC_OFFSET), 0x2b6813c5u);
-	ck_assert_uint_eq(verify_edc(sector, CD_EDC_OFFSET), 0x2b6813c5u);
+	ck_assert_uint_eq(tl_verify_edc(sector, CD_EDC_OFFSET), 0x2b6813c5u);
 }
 END_TEST
 
@@ -74,8 +74,8 @@ START_TEST(mode1_random_sectors_independent)
 		for (int i = 0; i < CD_DATA_SIZE; i++)
 			data[i] = rnd();
 		cd_sector_encode_mode1(sector, lbas[k], data);
-		ck_assert_msg(verify_mode1(sector, lbas[k]) == NULL, "LBA %d: %s", lbas[k],
-			      verify_mode1(sector, lbas[k]));
+		ck_assert_msg(tl_verify_mode1(sector, lbas[k]) == NULL, "LBA %d: %s", lbas[k],
+			      tl_verify_mode1(sector, lbas[k]));
 		ck_assert_mem_eq(sector + 16, data, CD_DATA_SIZE);
 		ck_assert_uint_eq(cd_sector_check_mode1(sector, &lbas[k]), 0);
 
@@ -88,7 +88,7 @@ START_TEST(mode1_random_sectors_independent)
 		/* scramble twice = identity */
 		cd_sector_scramble(copy);
 		ck_assert_mem_ne(copy, sector, CD_MAIN_SIZE);
-		verify_descramble(copy);
+		tl_verify_descramble(copy);
 		ck_assert_mem_eq(copy, sector, CD_MAIN_SIZE);
 	}
 }
@@ -132,7 +132,7 @@ START_TEST(q_crc_known_answer)
 		uint8_t q[SUBQ_SIZE];
 
 		ck_assert_uint_eq(subq_crc16(real_frames[i], 12), SUBQ_CRC_RESIDUE);
-		ck_assert_uint_eq(verify_crc16(real_frames[i], 12), 0x1d0f);
+		ck_assert_uint_eq(tl_verify_crc16(real_frames[i], 12), 0x1d0f);
 		ck_assert(subq_crc_ok(real_frames[i]));
 		memcpy(q, real_frames[i], 12);
 		q[4] ^= 0x01;
@@ -173,7 +173,7 @@ START_TEST(q_parse_frames)
 	ck_assert_uint_eq(s.p[2], 73);
 
 	subq_build_position(q, SUBQ_CONTROL_DATA, 12, 3, 4567, 123456);
-	ck_assert(verify_q_crc(q));
+	ck_assert(tl_verify_q_crc(q));
 	ck_assert_uint_eq(q[0], 0x41);
 	ck_assert_int_eq(subq_parse(q, &s), 0);
 	ck_assert_uint_eq(s.control, SUBQ_CONTROL_DATA);
@@ -189,7 +189,7 @@ START_TEST(q_parse_frames)
 	ck_assert_int_eq(s.lba, -150);
 
 	subq_build_mcn(q, 0, "0123456789012", 77);
-	ck_assert(verify_q_crc(q));
+	ck_assert(tl_verify_q_crc(q));
 	ck_assert_uint_eq(q[0], 0x02);
 	ck_assert_uint_eq(q[1], 0x01);
 	ck_assert_uint_eq(q[7], 0x20);
@@ -200,7 +200,7 @@ START_TEST(q_parse_frames)
 	ck_assert(!subq_isrc_valid("US-RC1-76-07839"));
 	ck_assert(!subq_isrc_valid("USRC1760783A"));
 	subq_build_isrc(q, 0, "USRC17607839", 10);
-	ck_assert(verify_q_crc(q));
+	ck_assert(tl_verify_q_crc(q));
 	ck_assert_uint_eq(q[0], 0x03);
 	/* U = 37 = 100101b, S = 35 = 100011b: b1 = 100101 10 */
 	ck_assert_uint_eq(q[1], 0x96);
@@ -242,7 +242,7 @@ START_TEST(subchannel_forms)
 		ck_assert_uint_eq(sub[7] & 0x40, (q[0] & 0x01) ? 0x40 : 0);
 		for (int i = 0; i < 96; i++)
 			ck_assert_uint_eq(sub[i] & 0xbf, 0);
-		verify_extract_q(sub, 96, vq, &vp);
+		tl_verify_extract_q(sub, 96, vq, &vp);
 		ck_assert_mem_eq(vq, q, 12);
 		ck_assert(!vp);
 		ck_assert_int_eq(subchannel_extract_q((enum cd_sector_type)t, sub, out, &p), 0);
@@ -259,7 +259,7 @@ START_TEST(subchannel_forms)
 	/* raw 96 from the 16-byte form */
 	subchannel_encode(CD_SECTOR_PQ, sub, q, true);
 	subchannel_to_raw96(CD_SECTOR_PQ, sub, raw);
-	verify_extract_q(raw, 96, vq, &vp);
+	tl_verify_extract_q(raw, 96, vq, &vp);
 	ck_assert_mem_eq(vq, q, 12);
 	ck_assert(vp);
 }
@@ -269,23 +269,13 @@ static Suite *
 cd_sector_suite(void)
 {
 	Suite *s = suite_create("cd-sector");
-	TCase *tc = tcase_create("sector");
+	TCase *tc = tl_tcase_in(s, "sector", NULL, NULL);
 
-	tcase_add_test(tc, scrambler_known_answer);
-	tcase_add_test(tc, mode1_zero_sector_known_answer);
-	tcase_add_test(tc, mode1_random_sectors_independent);
-	tcase_add_test(tc, mode1_checker_finds_damage);
-	suite_add_tcase(s, tc);
-	tc = tcase_create("subchannel");
-	tcase_add_test(tc, q_crc_known_answer);
-	tcase_add_test(tc, q_parse_frames);
-	tcase_add_test(tc, subchannel_forms);
-	suite_add_tcase(s, tc);
+	TL_TESTS(tc, scrambler_known_answer, mode1_zero_sector_known_answer,
+		 mode1_random_sectors_independent, mode1_checker_finds_damage);
+	tc = tl_tcase_in(s, "subchannel", NULL, NULL);
+	TL_TESTS(tc, q_crc_known_answer, q_parse_frames, subchannel_forms);
 	return s;
 }
 
-int
-main(void)
-{
-	return test_run_suite(cd_sector_suite());
-}
+TL_MAIN(cd_sector_suite)

@@ -6,12 +6,23 @@
 #include <string.h>
 
 #include "client-name.h"
-#include "harness.h"
+#include "tl-harness.h"
 
 static const char allowed[] =
 	"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz ,-.:;_";
 
 /* Every byte value, alone and in the middle of a valid name. */
+/* burn_client_name_check() refuses @len bytes of @name, giving the reason @why. */
+static void
+refused(const char *name, size_t len, const char *why)
+{
+	struct burn_error e;
+	size_t n;
+
+	ck_assert_int_eq(burn_client_name_check(name, len, &n, &e), -EINVAL);
+	ck_assert_str_eq(e.reason, why);
+}
+
 START_TEST(every_byte)
 {
 	unsigned char c = (unsigned char)_i;
@@ -54,10 +65,8 @@ START_TEST(lengths)
 			ck_assert_int_eq(e.result, BURN_E_CLIENT_NAME_IS_NOT_VALID);
 		}
 	}
-	ck_assert_int_eq(burn_client_name_check(buf, 64, &n, &e), -EINVAL);
-	ck_assert_str_eq(e.reason, "the name is 64 bytes long; at most 63 are allowed");
-	ck_assert_int_eq(burn_client_name_check(buf, 0, &n, &e), -EINVAL);
-	ck_assert_str_eq(e.reason, "the name is empty; it needs 1 to 63 characters");
+	refused(buf, 64, "the name is 64 bytes long; at most 63 are allowed");
+	refused(buf, 0, "the name is empty; it needs 1 to 63 characters");
 }
 END_TEST
 
@@ -75,15 +84,12 @@ START_TEST(newlines)
 	ck_assert_int_eq(burn_client_name_check(buf, 64, &n, &e), 0);
 	ck_assert_uint_eq(n, 63);
 	/* "\n" alone is the empty name */
-	ck_assert_int_eq(burn_client_name_check("\n", 1, &n, &e), -EINVAL);
-	ck_assert_str_eq(e.reason, "the name is empty; it needs 1 to 63 characters");
+	refused("\n", 1, "the name is empty; it needs 1 to 63 characters");
 	/* a second newline is a character like any other */
-	ck_assert_int_eq(burn_client_name_check("x\n\n", 3, &n, &e), -EINVAL);
-	ck_assert_str_eq(e.reason,
-			 "byte 0x0A at position 2 is not allowed; allowed: A-Z a-z 0-9 space , - . : ; _");
-	ck_assert_int_eq(burn_client_name_check("two\nlines\n", 10, &n, &e), -EINVAL);
-	ck_assert_str_eq(e.reason,
-			 "byte 0x0A at position 4 is not allowed; allowed: A-Z a-z 0-9 space , - . : ; _");
+	refused("x\n\n", 3,
+		"byte 0x0A at position 2 is not allowed; allowed: A-Z a-z 0-9 space , - . : ; _");
+	refused("two\nlines\n", 10,
+		"byte 0x0A at position 4 is not allowed; allowed: A-Z a-z 0-9 space , - . : ; _");
 }
 END_TEST
 
@@ -92,18 +98,14 @@ START_TEST(messages)
 	struct burn_error e;
 	size_t n;
 
-	ck_assert_int_eq(burn_client_name_check("a/b", 3, &n, &e), -EINVAL);
-	ck_assert_str_eq(e.reason,
-			 "character '/' at position 2 is not allowed; allowed: A-Z a-z 0-9 space , - . : ; _");
-	ck_assert_int_eq(burn_client_name_check("tab\tx", 5, &n, &e), -EINVAL);
-	ck_assert_str_eq(e.reason,
-			 "byte 0x09 at position 4 is not allowed; allowed: A-Z a-z 0-9 space , - . : ; _");
-	ck_assert_int_eq(burn_client_name_check("\xc3\xa9", 2, &n, &e), -EINVAL);
-	ck_assert_str_eq(e.reason,
-			 "byte 0xC3 at position 1 is not allowed; allowed: A-Z a-z 0-9 space , - . : ; _");
-	ck_assert_int_eq(burn_client_name_check("a\0b", 3, &n, &e), -EINVAL);
-	ck_assert_str_eq(e.reason,
-			 "byte 0x00 at position 2 is not allowed; allowed: A-Z a-z 0-9 space , - . : ; _");
+	refused("a/b", 3,
+		"character '/' at position 2 is not allowed; allowed: A-Z a-z 0-9 space , - . : ; _");
+	refused("tab\tx", 5,
+		"byte 0x09 at position 4 is not allowed; allowed: A-Z a-z 0-9 space , - . : ; _");
+	refused("\xc3\xa9", 2,
+		"byte 0xC3 at position 1 is not allowed; allowed: A-Z a-z 0-9 space , - . : ; _");
+	refused("a\0b", 3,
+		"byte 0x00 at position 2 is not allowed; allowed: A-Z a-z 0-9 space , - . : ; _");
 	/* the full set of punctuation is fine */
 	ck_assert_int_eq(burn_client_name_check("A z,0-9.x:y;_ ", 14, &n, &e), 0);
 }
@@ -113,18 +115,11 @@ static Suite *
 client_name_suite(void)
 {
 	Suite *s = suite_create("client_name");
-	TCase *tc = tcase_create("validate");
+	TCase *tc = tl_tcase_in(s, "validate", NULL, NULL);
 
 	tcase_add_loop_test(tc, every_byte, 0, 256);
-	tcase_add_test(tc, lengths);
-	tcase_add_test(tc, newlines);
-	tcase_add_test(tc, messages);
-	suite_add_tcase(s, tc);
+	TL_TESTS(tc, lengths, newlines, messages);
 	return s;
 }
 
-int
-main(void)
-{
-	return test_run_suite(client_name_suite());
-}
+TL_MAIN(client_name_suite)

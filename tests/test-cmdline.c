@@ -12,12 +12,12 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
-#include "harness.h"
-#include "mount-harness.h"
+#include "tl-harness.h"
+#include "tl-mount.h"
 
 START_TEST(initial_client_name)
 {
-	ck_assert_str_eq(get(at(&m1, "client_name")), "Initial Name\n");
+	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "client_name")), "Initial Name\n");
 }
 END_TEST
 
@@ -31,7 +31,7 @@ run_burnfs(const char *args, char *out, size_t size)
 	size_t n;
 	int status;
 
-	snprintf(cmd, sizeof(cmd), "'%s' %s 2>&1", burnfs_bin, args);
+	snprintf(cmd, sizeof(cmd), "'%s' %s 2>&1", tl_burnfs_bin, args);
 	p = popen(cmd, "r");
 	ck_assert_ptr_nonnull(p);
 	n = fread(out, 1, size - 1, p);
@@ -42,7 +42,7 @@ run_burnfs(const char *args, char *out, size_t size)
 
 START_TEST(command_line)
 {
-	char out[16384], args[8192], *mnt = path_in(top, "cl");
+	char out[16384], args[8192], *mnt = tl_path(tl_top, "cl");
 
 	ck_assert_int_eq(mkdir(mnt, 0755), 0);
 	ck_assert_int_eq(run_burnfs("--version", out, sizeof(out)), 0);
@@ -50,10 +50,10 @@ START_TEST(command_line)
 	ck_assert_int_eq(run_burnfs("--help", out, sizeof(out)), 0);
 	ck_assert_ptr_nonnull(strstr(out, "usage: "));
 	ck_assert_ptr_nonnull(strstr(out, "emu_media=KIND"));
-	snprintf(args, sizeof(args), "-o no_such_option emu:%s/x '%s'", top, mnt);
+	snprintf(args, sizeof(args), "-o no_such_option emu:%s/x '%s'", tl_top, mnt);
 	ck_assert_int_ne(run_burnfs(args, out, sizeof(out)), 0);
 	ck_assert_ptr_nonnull(strstr(out, "unknown option"));
-	snprintf(args, sizeof(args), "emu:%s/x", top);
+	snprintf(args, sizeof(args), "emu:%s/x", tl_top);
 	ck_assert_int_ne(run_burnfs(args, out, sizeof(out)), 0);
 	ck_assert_ptr_nonnull(strstr(out, "no MOUNTPOINT given"));
 	ck_assert_int_ne(run_burnfs("", out, sizeof(out)), 0);
@@ -64,21 +64,21 @@ START_TEST(command_line)
 	snprintf(args, sizeof(args), "/dev/null '%s'", mnt);
 	ck_assert_int_eq(run_burnfs(args, out, sizeof(out)), 1);
 	ck_assert_ptr_nonnull(strstr(out, "does not answer SCSI commands"));
-	snprintf(args, sizeof(args), "-o client_name=a/b emu:%s/x '%s'", top, mnt);
+	snprintf(args, sizeof(args), "-o client_name=a/b emu:%s/x '%s'", tl_top, mnt);
 	ck_assert_int_ne(run_burnfs(args, out, sizeof(out)), 0);
-	ck_assert_ptr_nonnull(strstr(out, E_NAME));
-	snprintf(args, sizeof(args), "-o emu_media=floppy emu:%s/x '%s'", top, mnt);
+	ck_assert_ptr_nonnull(strstr(out, TL_E_NAME));
+	snprintf(args, sizeof(args), "-o emu_media=floppy emu:%s/x '%s'", tl_top, mnt);
 	ck_assert_int_ne(run_burnfs(args, out, sizeof(out)), 0);
 	ck_assert_ptr_nonnull(strstr(out, "emu_media=floppy"));
-	snprintf(args, sizeof(args), "-o emu_speed=fast emu:%s/x '%s'", top, mnt);
+	snprintf(args, sizeof(args), "-o emu_speed=fast emu:%s/x '%s'", tl_top, mnt);
 	ck_assert_int_ne(run_burnfs(args, out, sizeof(out)), 0);
-	snprintf(args, sizeof(args), "-o emu_fault=meteor emu:%s/x '%s'", top, mnt);
+	snprintf(args, sizeof(args), "-o emu_fault=meteor emu:%s/x '%s'", tl_top, mnt);
 	ck_assert_int_ne(run_burnfs(args, out, sizeof(out)), 0);
 	snprintf(args, sizeof(args), "-o emu_media=cdr74 /dev/null '%s'", mnt);
 	ck_assert_int_ne(run_burnfs(args, out, sizeof(out)), 0);
 	ck_assert_ptr_nonnull(strstr(out, "apply only to an emulated recorder"));
 	/* nothing was mounted by any of these */
-	ck_assert(!is_fuse_mount(mnt));
+	ck_assert(!tl_is_fuse_mount(mnt));
 	free(mnt);
 }
 END_TEST
@@ -86,17 +86,17 @@ END_TEST
 /* The daemon detaches once the mount is up, and unmounting ends it. */
 START_TEST(daemonizes)
 {
-	char out[4096], args[8192], *mnt = path_in(top, "bg");
+	char out[4096], args[8192], *mnt = tl_path(tl_top, "bg");
 	int status;
 
 	ck_assert_int_eq(mkdir(mnt, 0755), 0);
-	snprintf(args, sizeof(args), "-o client_name=Bg emu:%s '%s'", disc, mnt);
+	snprintf(args, sizeof(args), "-o client_name=Bg emu:%s '%s'", tl_disc, mnt);
 	ck_assert_int_eq(run_burnfs(args, out, sizeof(out)), 0);
-	ck_assert_msg(is_fuse_mount(mnt), "not mounted after burnfs returned: %s", out);
+	ck_assert_msg(tl_is_fuse_mount(mnt), "not mounted after burnfs returned: %s", out);
 	{
-		char *name = path_in(mnt, "client_name");
+		char *name = tl_path(mnt, "client_name");
 
-		ck_assert_str_eq(get(name), "Bg\n");
+		ck_assert_str_eq(tl_get(name), "Bg\n");
 		free(name);
 	}
 	snprintf(args, sizeof(args), "fusermount3 -u '%s' || umount '%s'", mnt, mnt);
@@ -108,8 +108,8 @@ END_TEST
 
 /* ---- suite ---- */
 
-static void setup_named(void) { start_with("client_name=Initial Name"); }
-static void setup_bare(void) { setup_dirs(); }
+static void setup_named(void) { tl_start_with("client_name=Initial Name"); }
+static void setup_bare(void) { tl_setup_dirs(); }
 
 static Suite *
 cmdline_suite(void)
@@ -117,15 +117,10 @@ cmdline_suite(void)
 	Suite *s = suite_create("cmdline");
 	TCase *tc;
 
-	tcase_add_test(mount_tcase(s, "named", setup_named, 120), initial_client_name);
-	tc = mount_tcase(s, "command_line", setup_bare, 120);
-	tcase_add_test(tc, command_line);
-	tcase_add_test(tc, daemonizes);
+	tcase_add_test(tl_mount_tcase(s, "named", setup_named, 120), initial_client_name);
+	tc = tl_mount_tcase(s, "command_line", setup_bare, 120);
+	TL_TESTS(tc, command_line, daemonizes);
 	return s;
 }
 
-int
-main(void)
-{
-	return mount_suite_main(cmdline_suite());
-}
+TL_MOUNT_MAIN(cmdline_suite)

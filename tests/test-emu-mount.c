@@ -16,15 +16,15 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "harness.h"
-#include "image-fixtures.h"
-#include "mount-harness.h"
+#include "tl-burn.h"
+#include "tl-harness.h"
+#include "tl-image.h"
+#include "tl-mount.h"
 
 #define ISO_SECTORS 400		/* over the 4-second minimum of a track */
 #define SECTOR 2448		/* a cooked stream, the sink's default */
 #define PROGRAM_START (22650 + 150)	/* stream sectors before the ISO: lead-in, pre-gap */
 
-static const char *image_bin;	/* $BURNFS_IMAGE */
 
 /* True when @path is an empty directory. */
 static bool
@@ -46,39 +46,39 @@ START_TEST(world_writable_dir_refused)
 {
 	char dev[4200], want[8192];
 
-	setup_dirs();
-	ck_assert_int_eq(mkdir(disc, 0700), 0);
-	ck_assert_int_eq(chmod(disc, 0777), 0);
-	snprintf(dev, sizeof(dev), "emu:%s", disc);
-	ck_assert_int_eq(mount_start(&m1, "mnt", dev, NULL), 1);
+	tl_setup_dirs();
+	ck_assert_int_eq(mkdir(tl_disc, 0700), 0);
+	ck_assert_int_eq(chmod(tl_disc, 0777), 0);
+	snprintf(dev, sizeof(dev), "emu:%s", tl_disc);
+	ck_assert_int_eq(tl_mount_start(&tl_m1, "mnt", dev, NULL), 1);
 	snprintf(want, sizeof(want),
 		 "burnfs: E_IMAPI_DF2RAW_NO_RECORDER_SPECIFIED 0xC0AA060A: emulator directory %s (owner uid %u, mode 0777) is writable by everyone: run chmod go-w %s, or use a directory of your own\n",
-		 disc, (unsigned)geteuid(), disc);
-	ck_assert_str_eq(slurp(m1.log), want);
-	ck_assert(!is_fuse_mount(m1.mnt));
+		 tl_disc, (unsigned)geteuid(), tl_disc);
+	ck_assert_str_eq(tl_read(tl_m1.log), want);
+	ck_assert(!tl_is_fuse_mount(tl_m1.mnt));
 	/* refused before anything was made in it */
-	ck_assert(dir_empty(disc));
+	ck_assert(dir_empty(tl_disc));
 	/* as the message says: once others cannot write to it, it mounts */
-	mount_stop(&m1);
-	ck_assert_int_eq(chmod(disc, 0755), 0);
-	ck_assert_int_eq(mount_start(&m1, "mnt2", dev, NULL), 0);
-	ck_assert_str_eq(get(at(&m1, "media/type")), "cdr\n");
+	tl_mount_stop(&tl_m1);
+	ck_assert_int_eq(chmod(tl_disc, 0755), 0);
+	ck_assert_int_eq(tl_mount_start(&tl_m1, "mnt2", dev, NULL), 0);
+	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "media/type")), "cdr\n");
 }
 END_TEST
 
 /* A stream made from a small ISO with burnfs-image; returns its path. */
 static char *
-make_stream(char **iso_out)
+make_small_stream(char **iso_out)
 {
-	char *iso = path_in(top, "small.iso"), *raw = path_in(top, "small.raw");
+	char *iso = tl_path(tl_top, "small.iso"), *raw = tl_path(tl_top, "small.raw");
 	int status;
 	pid_t pid;
 
-	fx_make_iso(iso, ISO_SECTORS, ISO_SECTORS);
+	tl_make_pvd_iso(iso, ISO_SECTORS, ISO_SECTORS);
 	pid = fork();
 	ck_assert_int_ge(pid, 0);
 	if (pid == 0) {
-		execl(image_bin, "burnfs-image", "make", "-o", raw, iso, (char *)NULL);
+		execl(tl_image_bin, "burnfs-image", "make", "-o", raw, iso, (char *)NULL);
 		_exit(127);
 	}
 	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
@@ -107,7 +107,7 @@ copy_range(int in, int out, off_t from, off_t to)
 static void
 disc_is(const char *iso)
 {
-	char *bin = path_in(disc, "disc.bin");
+	char *bin = tl_path(tl_disc, "disc.bin");
 	uint8_t sector[2352], want[2048];
 	FILE *b = fopen(bin, "rb"), *i = fopen(iso, "rb");
 
@@ -125,42 +125,42 @@ disc_is(const char *iso)
 
 START_TEST(media_not_swapped_mid_burn)
 {
-	char *iso, *raw = make_stream(&iso), dev[4200], want[8192];
+	char *iso, *raw = make_small_stream(&iso), dev[4200], want[8192];
 	off_t half = ((off_t)PROGRAM_START + ISO_SECTORS / 2) * SECTOR;
 	struct stat sb;
 	int in, out;
 
 	ck_assert_int_eq(stat(raw, &sb), 0);
 	ck_assert_int_gt(sb.st_size, half);
-	ck_assert_int_eq(put(at(&m1, "client_name"), "Burn Test\n"), 0);
+	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "client_name"), "Burn Test\n"), 0);
 	/* the first part of the stream, to the middle of the ISO: the drive is burning */
 	in = open(raw, O_RDONLY);
 	ck_assert_int_ge(in, 0);
-	out = open(at(&m1, "track.raw"), O_WRONLY);
+	out = open(tl_at(&tl_m1, "track.raw"), O_WRONLY);
 	ck_assert_int_ge(out, 0);
 	copy_range(in, out, 0, half);
-	ck_assert_str_eq(get(at(&m1, "exclusive_owner")), "Burn Test\n");
+	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "exclusive_owner")), "Burn Test\n");
 	/* a second mount asking for a new disc is refused, naming the holder, and mounts nothing */
-	snprintf(dev, sizeof(dev), "emu:%s", disc);
-	ck_assert_int_eq(mount_start(&m2, "mnt2", dev, "emu_media=cdr80"), 1);
+	snprintf(dev, sizeof(dev), "emu:%s", tl_disc);
+	ck_assert_int_eq(tl_mount_start(&tl_m2, "mnt2", dev, "emu_media=cdr80"), 1);
 	snprintf(want, sizeof(want),
 		 "burnfs: E_IMAPI_RECORDER_LOCKED 0xC0AA0210: cannot load emu_media=cdr80: the recorder %s is held exclusively by Burn Test\n",
-		 disc);
-	ck_assert_str_eq(slurp(m2.log), want);
-	ck_assert(!is_fuse_mount(m2.mnt));
+		 tl_disc);
+	ck_assert_str_eq(tl_read(tl_m2.log), want);
+	ck_assert(!tl_is_fuse_mount(tl_m2.mnt));
 	/* the first burn goes on to the end, unharmed */
 	copy_range(in, out, half, sb.st_size);
 	ck_assert_int_eq(close(out), 0);
 	close(in);
-	wait_state(&m1, "idle");
-	ck_assert_msg(strstr(get(at(&m1, "status")), "\nlast_burn: S_OK 0x00000000: complete:"),
-		      "%s", get(at(&m1, "status")));
-	ck_assert_str_eq(get(at(&m1, "media/blank")), "0\n");
+	tl_wait_state(&tl_m1, "idle");
+	ck_assert_msg(strstr(tl_get(tl_at(&tl_m1, "status")), "\nlast_burn: S_OK 0x00000000: complete:"),
+		      "%s", tl_get(tl_at(&tl_m1, "status")));
+	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "media/blank")), "0\n");
 	disc_is(iso);
 	/* nobody holds the drive now: emu_media= inserts a new disc, as always */
-	mount_stop(&m2);
-	ck_assert_int_eq(mount_start(&m2, "mnt3", dev, "emu_media=cdr80"), 0);
-	ck_assert_str_eq(get(at(&m1, "media/blank")), "1\n");
+	tl_mount_stop(&tl_m2);
+	ck_assert_int_eq(tl_mount_start(&tl_m2, "mnt3", dev, "emu_media=cdr80"), 0);
+	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "media/blank")), "1\n");
 	free(raw);
 	free(iso);
 }
@@ -170,32 +170,19 @@ END_TEST
 static void
 start_paced(void)
 {
-	start_with("emu_speed=16");
+	tl_start_with("emu_speed=16");
 }
 
 static Suite *
 emu_mount_suite(void)
 {
 	Suite *s = suite_create("emu-mount");
-	TCase *tc = tcase_create("directory");
+	TCase *tc = tl_tcase_in(s, "directory", NULL, tl_teardown_all);
 
-	tcase_add_checked_fixture(tc, NULL, teardown_all);
 	tcase_add_test(tc, world_writable_dir_refused);
-	suite_add_tcase(s, tc);
-	tc = tcase_create("media");
-	tcase_add_checked_fixture(tc, start_paced, teardown_all);
+	tc = tl_tcase_in(s, "media", start_paced, tl_teardown_all);
 	tcase_add_test(tc, media_not_swapped_mid_burn);
-	suite_add_tcase(s, tc);
 	return s;
 }
 
-int
-main(void)
-{
-	image_bin = getenv("BURNFS_IMAGE");
-	if (!image_bin || !*image_bin) {
-		fprintf(stderr, "BURNFS_IMAGE must name the burnfs-image binary (meson sets it)\n");
-		return 99;
-	}
-	return mount_suite_main(emu_mount_suite());
-}
+TL_BURN_MAIN(emu_mount_suite)

@@ -19,19 +19,18 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "emu-burn.h"
-#include "emu-check.h"
 #include "emu.h"
-#include "harness.h"
-#include "image-fixtures.h"
 #include "mmc.h"
+#include "tl-emu.h"
+#include "tl-harness.h"
+#include "tl-image.h"
 
 #define OTHER_UID 65534		/* nobody: another user */
 #define REUSE_RULE "; remove it (burnfs reuses only its own regular files with a single link)"
 
 static const char victim_text[] = "a file of someone else's that burnfs must not touch\n";
 
-static struct emu_burn stream;	/* made once for the whole table */
+static struct tl_emu_burn stream;	/* made once for the whole table */
 static char *stream_dir;
 
 static char *top;		/* per test: the drive's parent */
@@ -42,15 +41,15 @@ static char *ghost;		/* outside the drive: must never appear */
 static void
 stream_setup(void)
 {
-	stream_dir = test_mkdtemp("trust-in");
-	emu_burn_make(&stream, stream_dir, CD_SECTOR_PQ);
+	stream_dir = tl_mkdtemp("trust-in");
+	tl_emu_burn_make(&stream, stream_dir, CD_SECTOR_PQ);
 }
 
 static void
 stream_teardown(void)
 {
-	emu_burn_free(&stream);
-	test_rmtree(stream_dir);
+	tl_emu_burn_free(&stream);
+	tl_rmtree(stream_dir);
 	free(stream_dir);
 }
 
@@ -59,19 +58,19 @@ setup(void)
 {
 	char *outside;
 
-	top = test_mkdtemp("trust");
-	dir = fx_path(top, "drive");
-	outside = fx_path(top, "outside");
+	top = tl_mkdtemp("trust");
+	dir = tl_path(top, "drive");
+	outside = tl_path(top, "outside");
 	ck_assert_int_eq(mkdir(outside, 0755), 0);
-	victim = fx_path(outside, "victim");
-	ghost = fx_path(outside, "ghost");
+	victim = tl_path(outside, "victim");
+	ghost = tl_path(outside, "ghost");
 	free(outside);
 }
 
 static void
 teardown(void)
 {
-	test_rmtree(top);
+	tl_rmtree(top);
 	free(top);
 	free(dir);
 	free(victim);
@@ -83,7 +82,7 @@ teardown(void)
 static char *
 make_dir(const char *parent, const char *name, mode_t mode)
 {
-	char *p = fx_path(parent, name);
+	char *p = tl_path(parent, name);
 
 	ck_assert_int_eq(mkdir(p, 0700), 0);
 	ck_assert_int_eq(chmod(p, mode), 0);
@@ -186,7 +185,7 @@ static const struct {
 static void
 plant(const char *name, enum plant_kind kind)
 {
-	char *p = fx_path(dir, name);
+	char *p = tl_path(dir, name);
 
 	ck_assert(unlink(p) == 0 || errno == ENOENT);
 	if (kind == PLANT_HARDLINK)
@@ -225,25 +224,25 @@ disc_files_ours(void)
 {
 	static const char *const files[] = { "disc.cue", "disc.bin", "disc.sub", "disc.toc" };
 	uint8_t sector[CD_MAIN_SIZE];
-	char *bin = fx_path(dir, "disc.bin");
+	char *bin = tl_path(dir, "disc.bin");
 	struct stat sb;
 	int fd;
 
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
-		char *p = fx_path(dir, files[i]);
+		char *p = tl_path(dir, files[i]);
 
 		ck_assert_msg(lstat(p, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_nlink == 1,
 			      "%s is not a plain file of its own", p);
 		free(p);
 	}
 	ck_assert_int_eq(lstat(bin, &sb), 0);
-	ck_assert_int_eq(sb.st_size, (off_t)EMU_BURN_TRACK_SECTORS * CD_MAIN_SIZE);
+	ck_assert_int_eq(sb.st_size, (off_t)TL_EMU_BURN_TRACK_SECTORS * CD_MAIN_SIZE);
 	fd = open(bin, O_RDONLY);
 	ck_assert_int_ge(fd, 0);
 	ck_assert_int_eq(pread(fd, sector, sizeof(sector), 0), (ssize_t)sizeof(sector));
 	close(fd);
 	for (size_t i = 0; i < sizeof(sector); i++)
-		ck_assert_uint_eq(sector[i], fx_audio_byte(i));
+		ck_assert_uint_eq(sector[i], tl_audio_byte(i));
 	free(bin);
 }
 
@@ -284,7 +283,7 @@ START_TEST(no_link_is_followed)
 	struct mmc_cmd cmd;
 	int ret;
 
-	fx_write_text(victim, victim_text);
+	tl_write_text(victim, victim_text);
 	ck_assert_int_eq(chmod(victim, 0640), 0);
 	ck_assert_int_eq(mkdir(dir, 0755), 0);
 	if (!between) {
@@ -302,11 +301,11 @@ START_TEST(no_link_is_followed)
 	}
 	d = open_ok(dir, NULL);
 	ck_assert_int_eq(emu_drive_lock(d, "Trust Test", &e), 0);
-	emu_burn_select(d, &stream);
-	ck_assert_int_eq(emu_burn_write(d, &stream, 0, half), 0);
+	tl_emu_burn_select(d, &stream);
+	ck_assert_int_eq(tl_emu_burn_write(d, &stream, 0, half), 0);
 	if (between)
 		plant(name, kind);
-	ret = emu_burn_write(d, &stream, half, stream.sectors);
+	ret = tl_emu_burn_write(d, &stream, half, stream.sectors);
 	if (want == BROKEN) {
 		/* a state file that is not ours is not read, and not written through */
 		ck_assert_int_eq(ret, -EIO);
@@ -316,8 +315,8 @@ START_TEST(no_link_is_followed)
 
 		ck_assert_int_eq(ret, 0);
 		mmc_build_synchronize_cache(&cmd, false);
-		good(d, &cmd);
-		ck_assert_int_eq(emu_burn_disc_status(d), want_status);
+		tl_good(d, &cmd);
+		ck_assert_int_eq(tl_disc_status(d), want_status);
 		if (want == COMPLETE)
 			disc_files_ours();
 		no_temporaries(name);
@@ -343,7 +342,7 @@ START_TEST(dir_of_another_user)
 			  theirs, OTHER_UID, (unsigned)geteuid());
 	open_refused(theirs, NULL, ENODEV, BURN_E_NO_RECORDER_SPECIFIED, reason);
 	/* refused before anything was made in it */
-	lockfile = fx_path(theirs, "drive.lock");
+	lockfile = tl_path(theirs, "drive.lock");
 	ck_assert(lstat(lockfile, &sb) < 0 && errno == ENOENT);
 	free(lockfile);
 	free(reason);
@@ -380,7 +379,7 @@ END_TEST
 
 START_TEST(sticky_parent_accepted)
 {
-	char *tmp = make_dir(top, "tmp", 01777), *made = fx_path(tmp, "made");
+	char *tmp = make_dir(top, "tmp", 01777), *made = tl_path(tmp, "made");
 	char *mine = make_dir(tmp, "mine", 0755);
 	struct stat sb;
 
@@ -431,8 +430,8 @@ END_TEST
 
 START_TEST(symlink_to_dir)
 {
-	char *real = make_dir(top, "real", 0755), *link_path = fx_path(top, "link");
-	char *via = fx_path(link_path, "."), *state = fx_path(real, "drive.state"), *reason;
+	char *real = make_dir(top, "real", 0755), *link_path = tl_path(top, "link");
+	char *via = tl_path(link_path, "."), *state = tl_path(real, "drive.state"), *reason;
 	struct stat sb;
 
 	ck_assert_int_eq(symlink(real, link_path), 0);
@@ -465,9 +464,9 @@ expect_media(struct emu_drive *d, uint16_t profile, uint8_t ua_asc)
 	uint8_t buf[1024];
 
 	mmc_build_test_unit_ready(&cmd);
-	expect(d, &cmd, ua_asc ? 6 : 0, ua_asc, 0);
+	tl_expect(d, &cmd, ua_asc ? 6 : 0, ua_asc, 0);
 	mmc_build_get_configuration(&cmd, 0, 0, buf, sizeof(buf));
-	good(d, &cmd);
+	tl_good(d, &cmd);
 	ck_assert_int_eq(mmc_parse_configuration(buf, cmd.xfer, &cfg), 0);
 	ck_assert_uint_eq(cfg.current_profile, profile);
 }
@@ -482,17 +481,17 @@ START_TEST(media_not_swapped_while_held)
 	ck_assert_int_eq(mkdir(dir, 0755), 0);
 	a = open_ok(dir, "cdr80");
 	ck_assert_int_eq(emu_drive_lock(a, "Holder One", &e), 0);
-	emu_burn_select(a, &stream);
-	ck_assert_int_eq(emu_burn_write(a, &stream, 0, stream.sectors / 2), 0);
+	tl_emu_burn_select(a, &stream);
+	ck_assert_int_eq(tl_emu_burn_write(a, &stream, 0, stream.sectors / 2), 0);
 	reason = expected("cannot load emu_media=cdrw80: the recorder %s is held exclusively by Holder One",
 			  dir);
 	open_refused(dir, "cdrw80", EBUSY, BURN_E_RECORDER_LOCKED, reason);
 	/* the holder's burn goes on, on the same CD-R, without a media change */
-	ck_assert_int_eq(emu_burn_write(a, &stream, stream.sectors / 2, stream.sectors), 0);
+	ck_assert_int_eq(tl_emu_burn_write(a, &stream, stream.sectors / 2, stream.sectors), 0);
 	mmc_build_synchronize_cache(&cmd, false);
-	good(a, &cmd);
+	tl_good(a, &cmd);
 	expect_media(a, MMC_PROFILE_CDR, 0);
-	ck_assert_int_eq(emu_burn_disc_status(a), MMC_DISC_COMPLETE);
+	ck_assert_int_eq(tl_disc_status(a), MMC_DISC_COMPLETE);
 	disc_files_ours();
 	/* a handle without the option opens it as always */
 	b = open_ok(dir, NULL);
@@ -501,7 +500,7 @@ START_TEST(media_not_swapped_while_held)
 	emu_drive_unlock(a);
 	b = open_ok(dir, "cdrw80");
 	expect_media(a, MMC_PROFILE_CDRW, 0x28);
-	ck_assert_int_eq(emu_burn_disc_status(b), MMC_DISC_EMPTY);
+	ck_assert_int_eq(tl_disc_status(b), MMC_DISC_EMPTY);
 	emu_drive_close(b);
 	emu_drive_close(a);
 	free(reason);
@@ -519,21 +518,17 @@ main(void)
 	tcase_add_loop_test(tc, no_link_is_followed, 0, N_ROWS);
 	suite_add_tcase(s, tc);
 
-	tc = tcase_create("directory");
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tc = tl_tcase_in(s, "directory", setup, teardown);
 	tcase_add_test(tc, dir_of_another_user);
 	tcase_add_loop_test(tc, dir_writable_by_others, 0,
 			    (int)(sizeof(writable_modes) / sizeof(writable_modes[0])));
-	tcase_add_test(tc, sticky_parent_accepted);
-	tcase_add_test(tc, parent_writable_without_sticky);
-	tcase_add_test(tc, parent_of_another_user);
-	tcase_add_test(tc, symlink_to_dir);
-	suite_add_tcase(s, tc);
+	TL_TESTS(tc, sticky_parent_accepted, parent_writable_without_sticky, parent_of_another_user,
+		 symlink_to_dir);
 
 	tc = tcase_create("media");
 	tcase_add_unchecked_fixture(tc, stream_setup, stream_teardown);
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, media_not_swapped_while_held);
 	suite_add_tcase(s, tc);
-	return test_run_suite(s);
+	return tl_run_suite(s);
 }

@@ -14,25 +14,9 @@
 
 #include "cd.h"
 #include "emu.h"
-#include "emu-check.h"
-#include "harness.h"
 #include "mmc.h"
-
-static char *dir;
-
-static void
-setup(void)
-{
-	dir = test_mkdtemp("emu");
-}
-
-static void
-teardown(void)
-{
-	test_rmtree(dir);
-	free(dir);
-	dir = NULL;
-}
+#include "tl-emu.h"
+#include "tl-harness.h"
 
 static struct emu_drive *
 drive_open(const char *media, unsigned faults)
@@ -41,7 +25,7 @@ drive_open(const char *media, unsigned faults)
 	struct emu_drive *d = NULL;
 	struct burn_error e;
 
-	ck_assert_msg(emu_drive_open(dir, &cfg, &d, &e) == 0, "open: %s", e.reason);
+	ck_assert_msg(emu_drive_open(tl_emu_dir, &cfg, &d, &e) == 0, "open: %s", e.reason);
 	return d;
 }
 
@@ -53,7 +37,7 @@ START_TEST(inquiry)
 	uint8_t buf[96];
 
 	mmc_build_inquiry(&cmd, buf, sizeof(buf));
-	good(d, &cmd);
+	tl_good(d, &cmd);
 	ck_assert_uint_eq(cmd.xfer, 36);
 	ck_assert_int_eq(mmc_parse_inquiry(buf, cmd.xfer, &inq), 0);
 	ck_assert_uint_eq(inq.device_type, 5);
@@ -63,14 +47,14 @@ START_TEST(inquiry)
 	ck_assert_str_eq(inq.revision, "1.0");
 	/* the allocation length cuts the reply; the parser refuses a short one */
 	mmc_build_inquiry(&cmd, buf, 5);
-	good(d, &cmd);
+	tl_good(d, &cmd);
 	ck_assert_uint_eq(cmd.xfer, 5);
 	ck_assert_uint_eq(mmc_reply_length(MMC_INQUIRY, buf, cmd.xfer), 36);
 	ck_assert_int_eq(mmc_parse_inquiry(buf, cmd.xfer, &inq), -EPROTO);
 	/* vital product data pages are not offered */
 	mmc_build_inquiry(&cmd, buf, sizeof(buf));
 	cmd.cdb[1] = 1;
-	expect(d, &cmd, 5, 0x24, 0);
+	tl_expect(d, &cmd, 5, 0x24, 0);
 	emu_drive_close(d);
 }
 END_TEST
@@ -83,7 +67,7 @@ START_TEST(configuration)
 	uint8_t buf[1024];
 
 	mmc_build_get_configuration(&cmd, 0, 0, buf, sizeof(buf));
-	good(d, &cmd);
+	tl_good(d, &cmd);
 	ck_assert_int_eq(mmc_parse_configuration(buf, cmd.xfer, &cfg), 0);
 	ck_assert_uint_eq(cfg.current_profile, MMC_PROFILE_CDRW);
 	ck_assert_uint_eq(cfg.n_profiles, 3);
@@ -95,31 +79,31 @@ START_TEST(configuration)
 	ck_assert_uint_eq(cfg.loading_mechanism, 1);
 	/* RT=2: only the named feature */
 	mmc_build_get_configuration(&cmd, 2, MMC_FEATURE_CD_MASTERING, buf, sizeof(buf));
-	good(d, &cmd);
+	tl_good(d, &cmd);
 	ck_assert_int_eq(mmc_parse_configuration(buf, cmd.xfer, &cfg), 0);
 	ck_assert_uint_eq(cfg.n_features, 1);
 	ck_assert_uint_eq(cfg.features[0].code, MMC_FEATURE_CD_MASTERING);
 	/* a header-only read announces the whole length */
 	mmc_build_get_configuration(&cmd, 0, 0, buf, 8);
-	good(d, &cmd);
+	tl_good(d, &cmd);
 	ck_assert_uint_eq(cmd.xfer, 8);
 	ck_assert_uint_gt(mmc_reply_length(MMC_GET_CONFIGURATION, buf, 8), 40);
 	/* a reply cut in the middle of a descriptor is parsed up to what is whole */
 	mmc_build_get_configuration(&cmd, 0, 0, buf, 30);
-	good(d, &cmd);
+	tl_good(d, &cmd);
 	ck_assert_int_eq(mmc_parse_configuration(buf, cmd.xfer, &cfg), 0);
 	ck_assert_uint_eq(cfg.n_features, 1);	/* only the 20-byte profile list fits */
 	emu_drive_close(d);
 
 	d = drive_open("none", EMU_FAULT_NO_RW);
 	mmc_build_get_configuration(&cmd, 0, 0, buf, sizeof(buf));
-	good(d, &cmd);
+	tl_good(d, &cmd);
 	ck_assert_int_eq(mmc_parse_configuration(buf, cmd.xfer, &cfg), 0);
 	ck_assert_uint_eq(cfg.current_profile, MMC_PROFILE_NONE);
 	ck_assert(cfg.raw && !cfg.rw_subcode);
 	/* RT=1 lists only current features: no writing features without media */
 	mmc_build_get_configuration(&cmd, 1, 0, buf, sizeof(buf));
-	good(d, &cmd);
+	tl_good(d, &cmd);
 	ck_assert_int_eq(mmc_parse_configuration(buf, cmd.xfer, &cfg), 0);
 	for (size_t i = 0; i < cfg.n_features; i++)
 		ck_assert_uint_ne(cfg.features[i].code, MMC_FEATURE_CD_MASTERING);
@@ -135,12 +119,12 @@ START_TEST(no_medium)
 	struct mmc_sense s;
 
 	mmc_build_test_unit_ready(&cmd);
-	expect(d, &cmd, 2, 0x3a, 0x01);
+	tl_expect(d, &cmd, 2, 0x3a, 0x01);
 	mmc_build_read_disc_info(&cmd, buf, sizeof(buf));
-	expect(d, &cmd, 2, 0x3a, 0x01);
+	tl_expect(d, &cmd, 2, 0x3a, 0x01);
 	/* REQUEST SENSE returns the last sense, once */
 	mmc_build_request_sense(&cmd, buf, 18);
-	good(d, &cmd);
+	tl_good(d, &cmd);
 	ck_assert_int_eq(mmc_sense_parse(buf, cmd.xfer, &s), 0);
 	ck_assert_uint_eq(s.asc, 0x3a);
 	emu_drive_close(d);
@@ -166,7 +150,7 @@ START_TEST(disc_info_and_atip)
 	uint8_t buf[64];
 
 	mmc_build_read_disc_info(&cmd, buf, sizeof(buf));
-	good(d, &cmd);
+	tl_good(d, &cmd);
 	ck_assert_int_eq(mmc_parse_disc_info(buf, cmd.xfer, &di), 0);
 	ck_assert_int_eq(di.status, MMC_DISC_EMPTY);
 	ck_assert_int_eq(di.erasable, kinds[_i].erasable);
@@ -176,7 +160,7 @@ START_TEST(disc_info_and_atip)
 	ck_assert_uint_eq(di.first_track, 1);
 	ck_assert_uint_eq(di.sessions, 1);
 	mmc_build_read_toc(&cmd, 4, true, 0, buf, sizeof(buf));
-	good(d, &cmd);
+	tl_good(d, &cmd);
 	ck_assert_uint_eq(cmd.xfer, 28);
 	ck_assert_int_eq(mmc_parse_atip(buf, cmd.xfer, &atip), 0);
 	ck_assert_int_eq(atip.leadin_start, kinds[_i].leadin);
@@ -184,7 +168,7 @@ START_TEST(disc_info_and_atip)
 	ck_assert_int_eq(atip.cd_rw, kinds[_i].erasable);
 	/* a blank disc has no table of contents */
 	mmc_build_read_toc(&cmd, 0, false, 0, buf, sizeof(buf));
-	expect(d, &cmd, 5, 0x24, 0);
+	tl_expect(d, &cmd, 5, 0x24, 0);
 	emu_drive_close(d);
 }
 END_TEST
@@ -198,12 +182,12 @@ START_TEST(cdrom_toc)
 	uint8_t buf[256];
 
 	mmc_build_read_disc_info(&cmd, buf, sizeof(buf));
-	good(d, &cmd);
+	tl_good(d, &cmd);
 	ck_assert_int_eq(mmc_parse_disc_info(buf, cmd.xfer, &di), 0);
 	ck_assert_int_eq(di.status, MMC_DISC_COMPLETE);
 	ck_assert(!di.leadin_valid && !di.leadout_valid);
 	mmc_build_read_toc(&cmd, 0, false, 0, buf, sizeof(buf));
-	good(d, &cmd);
+	tl_good(d, &cmd);
 	ck_assert_int_eq(mmc_parse_toc(buf, cmd.xfer, &toc), 0);
 	ck_assert_uint_eq(toc.first_track, 1);
 	ck_assert_uint_eq(toc.n_entries, 2);
@@ -212,7 +196,7 @@ START_TEST(cdrom_toc)
 	ck_assert_int_eq(toc.entries[1].lba, 5 * 4500);
 	/* pressed discs have no ATIP */
 	mmc_build_read_toc(&cmd, 4, false, 0, buf, sizeof(buf));
-	expect(d, &cmd, 5, 0x24, 0);
+	tl_expect(d, &cmd, 5, 0x24, 0);
 	emu_drive_close(d);
 }
 END_TEST
@@ -223,7 +207,7 @@ read_page05(struct emu_drive *d, uint8_t *buf, size_t size, struct mmc_page05 *p
 	struct mmc_cmd cmd;
 
 	mmc_build_mode_sense10(&cmd, 0x05, 0, buf, (uint16_t)size);
-	good(d, &cmd);
+	tl_good(d, &cmd);
 	ck_assert_int_eq(mmc_parse_page05(buf, cmd.xfer, p), 0);
 }
 
@@ -239,7 +223,7 @@ select_page05(struct emu_drive *d, uint8_t wt, uint8_t dbt, uint8_t key, uint8_t
 	read_page05(d, cur, sizeof(cur), &p);
 	len = mmc_build_page05(&want, cur + MMC_MODE_HEADER_LEN, MMC_PAGE05_LEN, list);
 	mmc_build_mode_select10(&cmd, list, (uint16_t)len);
-	expect(d, &cmd, key, asc, 0);
+	tl_expect(d, &cmd, key, asc, 0);
 }
 
 START_TEST(mode_pages)
@@ -270,7 +254,7 @@ START_TEST(mode_pages)
 	ck_assert_uint_eq(p.data_block_type, 3);	/* unchanged by refusals */
 	/* page 2A */
 	mmc_build_mode_sense10(&cmd, 0x2a, 0, buf, sizeof(buf));
-	good(d, &cmd);
+	tl_good(d, &cmd);
 	ck_assert_int_eq(mmc_parse_page2a(buf, cmd.xfer, &p2a), 0);
 	ck_assert(p2a.cdr_write && p2a.cdrw_write && p2a.test_write && p2a.buf);
 	ck_assert_uint_eq(p2a.n_write_speeds, 6);
@@ -279,7 +263,7 @@ START_TEST(mode_pages)
 	ck_assert_uint_eq(p2a.loading_type, 1);
 	/* all pages */
 	mmc_build_mode_sense10(&cmd, 0x3f, 0, buf, sizeof(buf));
-	good(d, &cmd);
+	tl_good(d, &cmd);
 	n = mmc_parse_mode_pages(buf, cmd.xfer, pages, sizeof(pages));
 	ck_assert_int_eq(n, 3);
 	ck_assert_uint_eq(pages[0], 0x01);
@@ -291,26 +275,26 @@ START_TEST(mode_pages)
 		size_t off, plen;
 
 		mmc_build_mode_sense10(&cmd, 0x2a, 0, buf, sizeof(buf));
-		good(d, &cmd);
+		tl_good(d, &cmd);
 		off = mmc_mode_first_page(buf, cmd.xfer);
 		plen = (size_t)buf[off + 1] + 2;
 		memset(list, 0, MMC_MODE_HEADER_LEN);
 		memcpy(list + MMC_MODE_HEADER_LEN, buf + off, plen);
 		mmc_build_mode_select10(&cmd, list, (uint16_t)(MMC_MODE_HEADER_LEN + plen));
-		good(d, &cmd);
+		tl_good(d, &cmd);
 		list[MMC_MODE_HEADER_LEN + 12] ^= 0x01;	/* the buffer size */
 		mmc_build_mode_select10(&cmd, list, (uint16_t)(MMC_MODE_HEADER_LEN + plen));
-		expect(d, &cmd, 5, 0x26, 0);
+		tl_expect(d, &cmd, 5, 0x26, 0);
 	}
 	/* saved values are not kept: 5/39/00 */
 	mmc_build_mode_sense10(&cmd, 0x05, 3, buf, sizeof(buf));
-	expect(d, &cmd, 5, 0x39, 0);
+	tl_expect(d, &cmd, 5, 0x39, 0);
 	/* a parameter list shorter than its page */
 	mmc_build_mode_select10(&cmd, buf, 12);
 	memset(buf, 0, 12);
 	buf[8] = 0x05;
 	buf[9] = 0x32;
-	expect(d, &cmd, 5, 0x1a, 0);
+	tl_expect(d, &cmd, 5, 0x1a, 0);
 	emu_drive_close(d);
 }
 END_TEST
@@ -337,18 +321,18 @@ START_TEST(track_info_nwa)
 	uint8_t buf[64];
 
 	mmc_build_read_track_info(&cmd, 1, 0xff, buf, sizeof(buf));
-	good(d, &cmd);
+	tl_good(d, &cmd);
 	ck_assert_int_eq(mmc_parse_track_info(buf, cmd.xfer, &ti), 0);
 	ck_assert(ti.blank && ti.nwa_valid);
 	ck_assert_int_eq(ti.nwa, 0);	/* TAO after power-on */
 	select_page05(d, 3, 2, 0, 0);
 	mmc_build_read_track_info(&cmd, 1, 0xff, buf, sizeof(buf));
-	good(d, &cmd);
+	tl_good(d, &cmd);
 	ck_assert_int_eq(mmc_parse_track_info(buf, cmd.xfer, &ti), 0);
 	ck_assert_int_eq(ti.nwa, -11634);	/* RAW: the lead-in start */
 	ck_assert_uint_eq(ti.free_blocks, 359849 + 11634);
 	mmc_build_read_track_info(&cmd, 3, 0, buf, sizeof(buf));
-	expect(d, &cmd, 5, 0x24, 0);
+	tl_expect(d, &cmd, 5, 0x24, 0);
 	emu_drive_close(d);
 }
 END_TEST
@@ -363,7 +347,7 @@ START_TEST(speeds)
 	int n;
 
 	mmc_build_get_performance_write_speeds(&cmd, 16, buf, sizeof(buf));
-	good(d, &cmd);
+	tl_good(d, &cmd);
 	n = mmc_parse_write_speeds(buf, cmd.xfer, kbs, 16);
 	ck_assert_int_eq(n, 4);
 	ck_assert_uint_eq(kbs[0], 706);
@@ -373,17 +357,17 @@ START_TEST(speeds)
 	ck_assert_uint_eq(mmc_kbs_to_sectors(mmc_sectors_to_kbs(1200)), 1200);
 	/* the header announces all descriptors even when fewer fit */
 	mmc_build_get_performance_write_speeds(&cmd, 0, buf, 8);
-	good(d, &cmd);
+	tl_good(d, &cmd);
 	ck_assert_uint_eq(mmc_reply_length(MMC_GET_PERFORMANCE, buf, cmd.xfer), 8 + 4 * 16);
 	/* SET CD SPEED snaps down to a speed the media takes */
 	mmc_build_set_cd_speed(&cmd, 0xffff, 2000, 0);
-	good(d, &cmd);
+	tl_good(d, &cmd);
 	mmc_build_mode_sense10(&cmd, 0x2a, 0, buf, sizeof(buf));
-	good(d, &cmd);
+	tl_good(d, &cmd);
 	ck_assert_int_eq(mmc_parse_page2a(buf, cmd.xfer, &p2a), 0);
 	ck_assert_uint_eq(p2a.current_write_kbs, 1764);
 	mmc_build_set_cd_speed(&cmd, 0xffff, 0xffff, 3);
-	expect(d, &cmd, 5, 0x24, 0);
+	tl_expect(d, &cmd, 5, 0x24, 0);
 	emu_drive_close(d);
 }
 END_TEST
@@ -397,35 +381,35 @@ START_TEST(tray_and_prevent)
 	uint8_t buf[16];
 
 	mmc_build_prevent_allow(&cmd, true);
-	good(a, &cmd);
+	tl_good(a, &cmd);
 	/* any initiator's eject is refused while removal is prevented */
 	mmc_build_start_stop(&cmd, true, false, false);
-	expect(b, &cmd, 5, 0x53, 0x02);
+	tl_expect(b, &cmd, 5, 0x53, 0x02);
 	mmc_build_start_stop(&cmd, true, false, false);
-	expect(a, &cmd, 5, 0x53, 0x02);
+	tl_expect(a, &cmd, 5, 0x53, 0x02);
 	/* b cannot lift a's prevention */
 	mmc_build_prevent_allow(&cmd, false);
-	good(b, &cmd);
+	tl_good(b, &cmd);
 	mmc_build_start_stop(&cmd, true, false, false);
-	expect(b, &cmd, 5, 0x53, 0x02);
+	tl_expect(b, &cmd, 5, 0x53, 0x02);
 	/* closing the handle that prevented lifts it, like closing the device */
 	emu_drive_close(a);
 	mmc_build_start_stop(&cmd, true, false, false);
-	good(b, &cmd);
+	tl_good(b, &cmd);
 	mmc_build_test_unit_ready(&cmd);
-	expect(b, &cmd, 2, 0x3a, 0x02);	/* tray open */
+	tl_expect(b, &cmd, 2, 0x3a, 0x02);	/* tray open */
 	mmc_build_get_event_status(&cmd, 0x10, buf, sizeof(buf));
-	good(b, &cmd);
+	tl_good(b, &cmd);
 	ck_assert_int_eq(mmc_parse_media_event(buf, cmd.xfer, &ev), 0);
 	ck_assert(ev.tray_open && !ev.present);
 	mmc_build_start_stop(&cmd, true, true, false);
-	good(b, &cmd);
+	tl_good(b, &cmd);
 	mmc_build_test_unit_ready(&cmd);
-	good(b, &cmd);
+	tl_good(b, &cmd);
 	/* GESN must be polled */
 	mmc_build_get_event_status(&cmd, 0x10, buf, sizeof(buf));
 	cmd.cdb[1] = 0;
-	expect(b, &cmd, 5, 0x24, 0);
+	tl_expect(b, &cmd, 5, 0x24, 0);
 	emu_drive_close(b);
 }
 END_TEST
@@ -438,18 +422,18 @@ START_TEST(unit_attention)
 	uint8_t buf[96];
 
 	mmc_build_start_stop(&cmd, true, false, false);
-	good(a, &cmd);
+	tl_good(a, &cmd);
 	mmc_build_start_stop(&cmd, true, true, false);
-	good(a, &cmd);
+	tl_good(a, &cmd);
 	/* b was not told: its next command reports the change, once */
 	mmc_build_inquiry(&cmd, buf, sizeof(buf));
-	good(b, &cmd);	/* INQUIRY passes a unit attention */
+	tl_good(b, &cmd);	/* INQUIRY passes a unit attention */
 	mmc_build_test_unit_ready(&cmd);
-	expect(b, &cmd, 6, 0x28, 0);
+	tl_expect(b, &cmd, 6, 0x28, 0);
 	mmc_build_test_unit_ready(&cmd);
-	good(b, &cmd);
+	tl_good(b, &cmd);
 	mmc_build_test_unit_ready(&cmd);
-	good(a, &cmd);
+	tl_good(a, &cmd);
 	emu_drive_close(a);
 	emu_drive_close(b);
 }
@@ -461,13 +445,13 @@ START_TEST(blank_cdrw_only)
 	struct mmc_cmd cmd;
 
 	mmc_build_blank(&cmd, 1, true);
-	expect(d, &cmd, 5, 0x30, 0x05);
+	tl_expect(d, &cmd, 5, 0x30, 0x05);
 	emu_drive_close(d);
 	d = drive_open("cdrw80", 0);
 	mmc_build_blank(&cmd, 1, true);
-	good(d, &cmd);
+	tl_good(d, &cmd);
 	mmc_build_blank(&cmd, 4, true);
-	expect(d, &cmd, 5, 0x24, 0);
+	tl_expect(d, &cmd, 5, 0x24, 0);
 	emu_drive_close(d);
 }
 END_TEST
@@ -479,7 +463,7 @@ START_TEST(unknown_opcode)
 
 	mmc_build_test_unit_ready(&cmd);
 	cmd.cdb[0] = 0xff;
-	expect(d, &cmd, 5, 0x20, 0);
+	tl_expect(d, &cmd, 5, 0x20, 0);
 	emu_drive_close(d);
 }
 END_TEST
@@ -502,12 +486,12 @@ START_TEST(state_persists)
 	ck_assert_uint_eq(p.write_type, 3);
 	ck_assert_uint_eq(p.data_block_type, 1);
 	mmc_build_get_configuration(&cmd, 0, 0, buf, sizeof(buf));
-	good(d, &cmd);
+	tl_good(d, &cmd);
 	ck_assert_int_eq(mmc_parse_configuration(buf, cmd.xfer, &cfg), 0);
 	ck_assert_uint_eq(cfg.current_profile, MMC_PROFILE_CDRW);
 	emu_drive_close(d);
 	/* a damaged state file is reported, not guessed at */
-	ck_assert_int_gt(asprintf(&path, "%s/drive.state", dir), 0);
+	ck_assert_int_gt(asprintf(&path, "%s/drive.state", tl_emu_dir), 0);
 	f = fopen(path, "w");
 	ck_assert_ptr_nonnull(f);
 	fputs("burnfs-emu 1\nmedia floppy\n", f);
@@ -516,7 +500,7 @@ START_TEST(state_persists)
 		struct emu_drive *bad = NULL;
 		struct burn_error e;
 
-		ck_assert_int_lt(emu_drive_open(dir, NULL, &bad, &e), 0);
+		ck_assert_int_lt(emu_drive_open(tl_emu_dir, NULL, &bad, &e), 0);
 		ck_assert_msg(strstr(e.reason, "is damaged at line 2") != NULL, "%s", e.reason);
 	}
 	free(path);
@@ -580,7 +564,7 @@ START_TEST(concurrent_processes)
 			struct emu_drive *c;
 			int bad = 0;
 
-			if (emu_drive_open(dir, &cfg, &c, &e) < 0)
+			if (emu_drive_open(tl_emu_dir, &cfg, &c, &e) < 0)
 				_exit(10);
 			for (int r = 0; r < ROUNDS; r++) {
 				uint8_t dbt = (uint8_t)(1 + (i + r) % 3), buf[128];
@@ -636,7 +620,7 @@ START_TEST(bad_options)
 	struct burn_error e;
 	struct emu_config fcfg = { 0 };
 
-	ck_assert_int_eq(emu_drive_open(dir, &cfg, &d, &e), -EINVAL);
+	ck_assert_int_eq(emu_drive_open(tl_emu_dir, &cfg, &d, &e), -EINVAL);
 	ck_assert_str_eq(e.reason, "emu_media=floppy: expected cdr74, cdr80, cdrw80, cdrom or none");
 	ck_assert_int_lt(emu_drive_open("", NULL, &d, &e), 0);
 	ck_assert_int_eq(e.result, BURN_E_NO_RECORDER_SPECIFIED);
@@ -770,37 +754,16 @@ static Suite *
 emu_suite(void)
 {
 	Suite *s = suite_create("emu");
-	TCase *tc = tcase_create("drive");
+	TCase *tc = tl_tcase_in(s, "drive", tl_emu_setup, tl_emu_teardown);
 
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, inquiry);
-	tcase_add_test(tc, configuration);
-	tcase_add_test(tc, no_medium);
+	TL_TESTS(tc, inquiry, configuration, no_medium);
 	tcase_add_loop_test(tc, disc_info_and_atip, 0, 3);
-	tcase_add_test(tc, cdrom_toc);
-	tcase_add_test(tc, mode_pages);
-	tcase_add_test(tc, no_rw_fault);
-	tcase_add_test(tc, track_info_nwa);
-	tcase_add_test(tc, speeds);
-	tcase_add_test(tc, tray_and_prevent);
-	tcase_add_test(tc, unit_attention);
-	tcase_add_test(tc, blank_cdrw_only);
-	tcase_add_test(tc, unknown_opcode);
-	tcase_add_test(tc, state_persists);
-	tcase_add_test(tc, exclusive_access);
-	tcase_add_test(tc, concurrent_processes);
-	tcase_add_test(tc, bad_options);
-	tcase_add_test(tc, option_text);
-	tcase_add_test(tc, sense_words);
-	tcase_add_test(tc, lying_replies);
+	TL_TESTS(tc, cdrom_toc, mode_pages, no_rw_fault, track_info_nwa, speeds, tray_and_prevent,
+		 unit_attention, blank_cdrw_only, unknown_opcode, state_persists, exclusive_access,
+		 concurrent_processes, bad_options, option_text, sense_words, lying_replies);
 	tcase_add_loop_test(tc, short_page2a, 0,
 			    sizeof(short_page2a_cases) / sizeof(short_page2a_cases[0]));
-	suite_add_tcase(s, tc);
 	return s;
 }
 
-int
-main(void)
-{
-	return test_run_suite(emu_suite());
-}
+TL_MAIN(emu_suite)

@@ -12,10 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "harness.h"
 #include "image-disc.h"
 #include "image-encoder.h"
-#include "image-fixtures.h"
+#include "tl-harness.h"
+#include "tl-image.h"
 
 /* A source over a whole file in memory; @limit cuts it short. */
 struct mem_source {
@@ -66,21 +66,21 @@ check_stream_equals_file(const char *path, enum image_stream_kind kind, size_t w
 {
 	struct mem_source m = { 0 };
 	struct image_source src = { mem_source_read, &m };
-	struct image_disc *file_disc = fx_open_disc(path, 0), *disc = NULL;
+	struct image_disc *file_disc = tl_open_disc(path, 0), *disc = NULL;
 	struct image_encoder *a, *b;
 	struct burn_error err;
 	uint8_t x[5000], y[5000];
 	size_t len, need = 0;
 	ssize_t n, k;
 
-	m.data = fx_slurp(path, &len);
+	m.data = tl_slurp(path, &len);
 	m.len = len;
 	ck_assert_msg(open_stream_growing(&disc, kind, "in", m.data, len, &src, &need,
 					  &err) == 0, "%s", err.reason);
 	ck_assert_uint_eq(need, want_need);
-	fx_compare_toc(image_disc_toc(disc), image_disc_toc(file_disc));
-	ck_assert_ok(image_encoder_create(&a, file_disc, CD_SECTOR_PQ, 200, &err));
-	ck_assert_ok(image_encoder_create(&b, disc, CD_SECTOR_PQ, 200, &err));
+	tl_compare_toc(image_disc_toc(disc), image_disc_toc(file_disc));
+	tl_assert_ok(image_encoder_create(&a, file_disc, CD_SECTOR_PQ, 200, &err));
+	tl_assert_ok(image_encoder_create(&b, disc, CD_SECTOR_PQ, 200, &err));
 	do {
 		n = image_encoder_read(a, x, sizeof(x), &err);
 		k = image_encoder_read(b, y, sizeof(y), &err);
@@ -95,7 +95,7 @@ check_stream_equals_file(const char *path, enum image_stream_kind kind, size_t w
 	/* the same input cut short: the encoder says how much came */
 	m.len = image_disc_stream_end(disc) - 1000;
 	m.next = 0;
-	ck_assert_ok(image_encoder_create(&b, disc, CD_SECTOR_PQ, 200, &err));
+	tl_assert_ok(image_encoder_create(&b, disc, CD_SECTOR_PQ, 200, &err));
 	while ((n = image_encoder_read(b, y, sizeof(y), &err)) > 0)
 		;
 	ck_assert_int_eq(n, -ENODATA);
@@ -111,15 +111,15 @@ check_stream_equals_file(const char *path, enum image_stream_kind kind, size_t w
 /* _i: an ISO (whose header ends with its PVD), a WAV (44 header bytes) */
 START_TEST(stream_disc_like_file)
 {
-	char *dir = test_mkdtemp("img"), *path = fx_path(dir, _i ? "a.wav" : "data.iso");
+	char *dir = tl_mkdtemp("img"), *path = tl_path(dir, _i ? "a.wav" : "data.iso");
 
 	if (_i)
-		fx_make_wav(path, 1, 2, 44100, 16, 350 * 2352 + 1001);
+		tl_make_wav_fmt(path, 1, 2, 44100, 16, 350 * 2352 + 1001);
 	else
-		fx_make_iso(path, 400, 400);
+		tl_make_pvd_iso(path, 400, 400);
 	check_stream_equals_file(path, _i ? IMAGE_STREAM_WAV : IMAGE_STREAM_ISO,
 				 _i ? 44 : 17 * 2048);
-	test_rmtree(dir);
+	tl_rmtree(dir);
 	free(path);
 	free(dir);
 }
@@ -138,8 +138,8 @@ wav_refused(const char *path, const struct image_source *src, unsigned channels,
 	size_t len, need;
 	uint8_t *data;
 
-	fx_make_wav(path, 1, channels, rate, bits, data_bytes);
-	data = fx_slurp(path, &len);
+	tl_make_wav_fmt(path, 1, channels, rate, bits, data_bytes);
+	data = tl_slurp(path, &len);
 	ck_assert_int_eq(open_stream_growing(&disc, IMAGE_STREAM_WAV, "song.wav", data, len, src,
 					     &need, &err), -EINVAL);
 	ck_assert_str_eq(err.reason, reason);
@@ -149,7 +149,7 @@ wav_refused(const char *path, const struct image_source *src, unsigned channels,
 /* Rules and messages of image_disc_open(), from the first bytes only. */
 START_TEST(stream_disc_rules)
 {
-	char *dir = test_mkdtemp("img"), *path = fx_path(dir, "x");
+	char *dir = tl_mkdtemp("img"), *path = tl_path(dir, "x");
 	struct mem_source m = { 0 };
 	struct image_source src = { mem_source_read, &m };
 	struct image_disc *disc;
@@ -172,8 +172,8 @@ START_TEST(stream_disc_rules)
 			 "holds only 56");
 	free(data);
 
-	fx_make_iso(path, 400, 400);
-	data = fx_slurp(path, &len);
+	tl_make_pvd_iso(path, 400, 400);
+	data = tl_slurp(path, &len);
 	ck_assert_int_eq(image_disc_open_stream(&disc, IMAGE_STREAM_ISO, "disc.iso", data, 2048,
 						&need, &src, 0, &err), -EAGAIN);
 	ck_assert_uint_eq(need, 34816);
@@ -188,13 +188,13 @@ START_TEST(stream_disc_rules)
 	free(data);
 
 	/* a lead-out one sector past 79:59:74 */
-	fx_make_iso(path, 17, 359850);
-	data = fx_slurp(path, &len);
+	tl_make_pvd_iso(path, 17, 359850);
+	data = tl_slurp(path, &len);
 	ck_assert_int_eq(image_disc_open_stream(&disc, IMAGE_STREAM_ISO, "disc.iso", data, len,
 						&need, &src, 0, &err), -EINVAL);
 	ck_assert_ptr_nonnull(strstr(err.reason, "disc is too long: lead-out at 80:00:00 (LBA 359850)"));
 	free(data);
-	test_rmtree(dir);
+	tl_rmtree(dir);
 	free(path);
 	free(dir);
 }
@@ -226,7 +226,7 @@ START_TEST(wav_chunk_limit)
 	unsigned empty = wav_chunk_cases[_i].empty_chunks, tries = 0;
 	size_t head = 12 + sizeof(fmt) + 8 * (size_t)empty + 8, len = head + 400 * 2352;
 	uint8_t *data = calloc(1, len);
-	char *dir = test_mkdtemp("img"), *path = fx_path(dir, "chunks.wav");
+	char *dir = tl_mkdtemp("img"), *path = tl_path(dir, "chunks.wav");
 	struct mem_source m = { data, len, 0, false };
 	struct image_source src = { mem_source_read, &m };
 	const char *in[1] = { path };
@@ -264,7 +264,7 @@ START_TEST(wav_chunk_limit)
 		ck_assert_str_eq(strchr(err.reason, ':'),
 				 ": WAV has no data chunk among its first 256 chunks");
 	image_disc_destroy(disc);
-	test_rmtree(dir);
+	tl_rmtree(dir);
 	free(path);
 	free(dir);
 	free(data);
@@ -276,9 +276,9 @@ main(void)
 {
 	Suite *s = suite_create("image-stream");
 
-	tcase_add_loop_test(fx_tcase(s, "like-file"), stream_disc_like_file, 0, 2);
-	tcase_add_test(fx_tcase(s, "rules"), stream_disc_rules);
-	tcase_add_loop_test(fx_tcase(s, "wav-chunks"), wav_chunk_limit, 0,
+	tcase_add_loop_test(tl_tcase(s, "like-file"), stream_disc_like_file, 0, 2);
+	tcase_add_test(tl_tcase(s, "rules"), stream_disc_rules);
+	tcase_add_loop_test(tl_tcase(s, "wav-chunks"), wav_chunk_limit, 0,
 			    sizeof(wav_chunk_cases) / sizeof(wav_chunk_cases[0]));
-	return test_run_suite(s);
+	return tl_run_suite(s);
 }

@@ -16,8 +16,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "harness.h"
-#include "image-fixtures.h"
+#include "tl-harness.h"
+#include "tl-image.h"
 
 static const char *const type_names[] = { "pq", "cooked", "raw" };
 
@@ -61,13 +61,13 @@ run(const char *dir, char **out, char **err, const char *fmt, ...)
 	ck_assert_int_gt(asprintf(&full, "cd '%s' && { %s ; } >out.txt 2>err.txt", dir, cmd), 0);
 	status = system(full);
 	ck_assert_msg(status != -1 && WIFEXITED(status), "%s: did not exit", cmd);
-	p = fx_path(dir, "err.txt");
+	p = tl_path(dir, "err.txt");
 	if (err)
-		*err = (char *)fx_slurp(p, NULL);
+		*err = (char *)tl_slurp(p, NULL);
 	free(p);
-	p = fx_path(dir, "out.txt");
+	p = tl_path(dir, "out.txt");
 	if (out)
-		*out = (char *)fx_slurp(p, NULL);
+		*out = (char *)tl_slurp(p, NULL);
 	free(p);
 	free(full);
 	free(cmd);
@@ -90,7 +90,7 @@ static void
 user_data(const char *bin, const char *iso)
 {
 	size_t len;
-	char *b = (char *)fx_slurp(bin, &len);
+	char *b = (char *)tl_slurp(bin, &len);
 	FILE *f = fopen(iso, "wb");
 
 	ck_assert_ptr_nonnull(f);
@@ -105,7 +105,7 @@ static void
 assert_same_file(const char *a, const char *b)
 {
 	size_t la, lb;
-	char *x = (char *)fx_slurp(a, &la), *y = (char *)fx_slurp(b, &lb);
+	char *x = (char *)tl_slurp(a, &la), *y = (char *)tl_slurp(b, &lb);
 
 	ck_assert_msg(la == lb, "%s is %zu bytes, %s %zu", a, la, b, lb);
 	ck_assert_msg(memcmp(x, y, la) == 0, "%s and %s differ", a, b);
@@ -116,11 +116,11 @@ assert_same_file(const char *a, const char *b)
 START_TEST(iso_round_trip)
 {
 	const char *t = type_names[_i];
-	char *dir = test_mkdtemp("tool"), *out, *out2, *err, *p1, *p2;
+	char *dir = tl_mkdtemp("tool"), *out, *out2, *err, *p1, *p2;
 	int st;
 
 	if (!have_program("genisoimage")) {
-		test_rmtree(dir);
+		tl_rmtree(dir);
 		free(dir);
 		return;
 	}
@@ -136,11 +136,11 @@ START_TEST(iso_round_trip)
 	ck_assert_str_eq(err, "");
 	free(out);
 	free(err);
-	p1 = fx_path(dir, "out.bin");
-	p2 = fx_path(dir, "user.iso");
+	p1 = tl_path(dir, "out.bin");
+	p2 = tl_path(dir, "user.iso");
 	user_data(p1, p2);
 	free(p1);
-	p1 = fx_path(dir, "disc.iso");
+	p1 = tl_path(dir, "disc.iso");
 	assert_same_file(p2, p1);
 	free(p1);
 	free(p2);
@@ -184,7 +184,7 @@ START_TEST(iso_round_trip)
 		free(out2);
 	}
 	free(out);
-	test_rmtree(dir);
+	tl_rmtree(dir);
 	free(dir);
 }
 END_TEST
@@ -192,7 +192,7 @@ END_TEST
 START_TEST(audio_round_trip)
 {
 	const char *t = type_names[_i];
-	char *dir = test_mkdtemp("tool"), *cue = fx_make_audio_cue(dir);
+	char *dir = tl_mkdtemp("tool"), *cue = tl_make_audio_cue(dir);
 	char *out, *out2, *err, *a, *b;
 	int st;
 
@@ -201,8 +201,8 @@ START_TEST(audio_round_trip)
 			     "--lead-in-sectors 11634 stream.raw out.cue", tool(), t, tool(), t), 0);
 	ck_assert_str_eq(err, "");
 	free(err);
-	a = fx_path(dir, "audio.bin");
-	b = fx_path(dir, "out.bin");
+	a = tl_path(dir, "audio.bin");
+	b = tl_path(dir, "out.bin");
 	assert_same_file(a, b);		/* samples identical */
 	free(a);
 	free(b);
@@ -210,16 +210,16 @@ START_TEST(audio_round_trip)
 	ck_assert_int_eq(run(dir, &out, NULL, "'%s' toc audio.cue", tool()), 0);
 	ck_assert_int_eq(run(dir, &out2, NULL, "'%s' toc out.cue", tool()), 0);
 	ck_assert_str_eq(out, out2);
-	ck_assert_ptr_nonnull(strstr(out, "mcn " FX_MCN "\n"));
+	ck_assert_ptr_nonnull(strstr(out, "mcn " TL_MCN "\n"));
 	ck_assert_ptr_nonnull(strstr(out, "track 2 audio control 0x0 start 1150 msf 00:17:25 "
-				     "pregap 150 length 800 isrc " FX_ISRC "\n"));
+				     "pregap 150 length 800 isrc " TL_ISRC "\n"));
 	ck_assert_ptr_nonnull(strstr(out, "index 2 0 1000\n"));
 	ck_assert_ptr_nonnull(strstr(out, "index 3 2 2250\n"));
 	free(out2);
 	free(out);
-	out = (char *)fx_slurp((a = fx_path(dir, "out.cue")), NULL);
-	ck_assert_ptr_nonnull(strstr(out, "CATALOG " FX_MCN "\n"));
-	ck_assert_ptr_nonnull(strstr(out, "ISRC " FX_ISRC "\n"));
+	out = (char *)tl_slurp((a = tl_path(dir, "out.cue")), NULL);
+	ck_assert_ptr_nonnull(strstr(out, "CATALOG " TL_MCN "\n"));
+	ck_assert_ptr_nonnull(strstr(out, "ISRC " TL_ISRC "\n"));
 	ck_assert_ptr_nonnull(strstr(out, "INDEX 00 00:13:25\n"));
 	/* CD-TEXT rides in the lead-in R-W of raw streams only */
 	if (_i == 2) {
@@ -242,10 +242,10 @@ START_TEST(audio_round_trip)
 		ck_assert_ptr_nonnull(strstr(out, "  2: 00:17:25  001150 audio"));
 		ck_assert_ptr_nonnull(strstr(out, "  3: 00:28:00  001950 audio  false  yes"));
 		ck_assert_ptr_nonnull(strstr(out, "170: 00:36:00  002550 leadout"));
-		ck_assert_ptr_nonnull(strstr(out, "Media Catalog Number (MCN): " FX_MCN "\n"));
+		ck_assert_ptr_nonnull(strstr(out, "Media Catalog Number (MCN): " TL_MCN "\n"));
 		free(out);
 	}
-	test_rmtree(dir);
+	tl_rmtree(dir);
 	free(cue);
 	free(dir);
 }
@@ -253,14 +253,14 @@ END_TEST
 
 START_TEST(wav_round_trip)
 {
-	char *dir = test_mkdtemp("tool"), *w = fx_path(dir, "song.wav");
+	char *dir = tl_mkdtemp("tool"), *w = tl_path(dir, "song.wav");
 
-	fx_make_wav(w, 1, 2, 44100, 16, 500 * 2352);
+	tl_make_wav_fmt(w, 1, 2, 44100, 16, 500 * 2352);
 	ck_assert_int_eq(run(dir, NULL, NULL, "'%s' make -o s.raw song.wav song.wav && "
 			     "'%s' extract s.raw out.cue && "
 			     "grep -q 'INDEX 00 00:06:50' out.cue && "
 			     "test $(stat -c %%s out.bin) = %d", tool(), tool(), 1150 * 2352), 0);
-	test_rmtree(dir);
+	tl_rmtree(dir);
 	free(w);
 	free(dir);
 }
@@ -268,14 +268,14 @@ END_TEST
 
 START_TEST(bad_inputs)
 {
-	char *dir = test_mkdtemp("tool"), *p;
+	char *dir = tl_mkdtemp("tool"), *p;
 	const char *b = tool();
 	char text[8192];
 	int n;
 
 	/* a cue pointing at a missing file */
-	p = fx_path(dir, "missing.cue");
-	fx_write_text(p, "FILE \"nothere.bin\" BINARY\nTRACK 01 AUDIO\nINDEX 01 00:00:00\n");
+	p = tl_path(dir, "missing.cue");
+	tl_write_text(p, "FILE \"nothere.bin\" BINARY\nTRACK 01 AUDIO\nINDEX 01 00:00:00\n");
 	free(p);
 	expect_fail(dir, 1, "missing.cue:1: FILE ", "'%s' make -o x missing.cue", b);
 	expect_fail(dir, 1, "nothere.bin: No such file or directory",
@@ -284,14 +284,14 @@ START_TEST(bad_inputs)
 
 	/* a cue pointing at a short file */
 	ck_assert_int_eq(run(dir, NULL, NULL, "head -c %d /dev/zero > short.bin", 1000 * 2352), 0);
-	p = fx_path(dir, "short.cue");
-	fx_write_text(p, "FILE \"short.bin\" BINARY\nTRACK 01 AUDIO\nINDEX 01 00:00:00\n"
+	p = tl_path(dir, "short.cue");
+	tl_write_text(p, "FILE \"short.bin\" BINARY\nTRACK 01 AUDIO\nINDEX 01 00:00:00\n"
 		      "TRACK 02 AUDIO\nINDEX 01 00:20:00\n");
 	free(p);
 	expect_fail(dir, 1, "short.bin: file is too short for short.cue: track 2 starts at "
 		    "00:20:00, past its end (2352000 bytes)", "'%s' toc short.cue", b);
-	p = fx_path(dir, "short2.cue");
-	fx_write_text(p, "FILE \"short.bin\" BINARY\nTRACK 01 AUDIO\nINDEX 01 00:00:00\n"
+	p = tl_path(dir, "short2.cue");
+	tl_write_text(p, "FILE \"short.bin\" BINARY\nTRACK 01 AUDIO\nINDEX 01 00:00:00\n"
 		      "INDEX 02 00:14:00\n");
 	free(p);
 	expect_fail(dir, 1, "short.bin: file is too short for short2.cue: track 1 INDEX 02 at "
@@ -300,70 +300,70 @@ START_TEST(bad_inputs)
 
 	/* a data track that is not whole sectors */
 	ck_assert_int_eq(run(dir, NULL, NULL, "head -c %d /dev/zero > odd.bin", 400 * 2048 + 5), 0);
-	p = fx_path(dir, "odd.cue");
-	fx_write_text(p, "FILE \"odd.bin\" BINARY\nTRACK 01 MODE1/2048\nINDEX 01 00:00:00\n");
+	p = tl_path(dir, "odd.cue");
+	tl_write_text(p, "FILE \"odd.bin\" BINARY\nTRACK 01 MODE1/2048\nINDEX 01 00:00:00\n");
 	free(p);
 	expect_fail(dir, 1, "not a whole number of 2048-byte sectors", "'%s' toc odd.cue", b);
 
 	/* WAVs that are not 16-bit stereo 44.1 kHz PCM */
-	p = fx_path(dir, "mono.wav");
-	fx_make_wav(p, 1, 1, 44100, 16, 100000);
+	p = tl_path(dir, "mono.wav");
+	tl_make_wav_fmt(p, 1, 1, 44100, 16, 100000);
 	free(p);
 	expect_fail(dir, 1, "mono.wav: WAV must be 16-bit stereo 44.1 kHz PCM, this is format 1, "
 		    "1 channel(s), 44100 Hz, 16-bit", "'%s' make -o x mono.wav", b);
-	p = fx_path(dir, "8bit.wav");
-	fx_make_wav(p, 1, 2, 44100, 8, 100000);
+	p = tl_path(dir, "8bit.wav");
+	tl_make_wav_fmt(p, 1, 2, 44100, 8, 100000);
 	free(p);
 	expect_fail(dir, 1, "8bit.wav: WAV must be 16-bit stereo 44.1 kHz PCM", "'%s' toc 8bit.wav",
 		    b);
-	p = fx_path(dir, "48k.wav");
-	fx_make_wav(p, 1, 2, 48000, 16, 100000);
+	p = tl_path(dir, "48k.wav");
+	tl_make_wav_fmt(p, 1, 2, 48000, 16, 100000);
 	free(p);
 	expect_fail(dir, 1, "48000 Hz", "'%s' toc 48k.wav", b);
-	p = fx_path(dir, "float.wav");
-	fx_make_wav(p, 3, 2, 44100, 16, 100000);
+	p = tl_path(dir, "float.wav");
+	tl_make_wav_fmt(p, 3, 2, 44100, 16, 100000);
 	free(p);
 	expect_fail(dir, 1, "this is format 3", "'%s' toc float.wav", b);
-	p = fx_path(dir, "good.wav");
-	fx_make_wav(p, 1, 2, 44100, 16, 100000);
+	p = tl_path(dir, "good.wav");
+	tl_make_wav_fmt(p, 1, 2, 44100, 16, 100000);
 	free(p);
 	ck_assert_int_eq(run(dir, NULL, NULL, "head -c 1000 good.wav > cut.wav"), 0);
 	expect_fail(dir, 1, "cut.wav: WAV data chunk announces 100000 bytes but the file holds "
 		    "only 956", "'%s' toc cut.wav", b);
-	p = fx_path(dir, "text.wav");
-	fx_write_text(p, "hello\n");
+	p = tl_path(dir, "text.wav");
+	tl_write_text(p, "hello\n");
 	free(p);
 	expect_fail(dir, 1, "text.wav: not a WAV file", "'%s' toc text.wav", b);
 
 	/* an ISO whose volume size disagrees with its length */
-	p = fx_path(dir, "lie.iso");
-	fx_make_iso(p, 300, 400);
+	p = tl_path(dir, "lie.iso");
+	tl_make_pvd_iso(p, 300, 400);
 	free(p);
 	expect_fail(dir, 1, "lie.iso: ISO volume size in the primary volume descriptor is 400 "
 		    "sectors (819200 bytes) but the file is 614400 bytes", "'%s' make -o x lie.iso",
 		    b);
-	p = fx_path(dir, "nopvd.iso");
-	fx_write_text(p, "not an iso\n");
+	p = tl_path(dir, "nopvd.iso");
+	tl_write_text(p, "not an iso\n");
 	free(p);
 	expect_fail(dir, 1, "nopvd.iso: no ISO 9660 primary volume descriptor",
 		    "'%s' toc nopvd.iso", b);
 
 	/* a track shorter than 4 s */
 	ck_assert_int_eq(run(dir, NULL, NULL, "head -c %d /dev/zero > tiny.bin", 299 * 2352), 0);
-	p = fx_path(dir, "tiny.cue");
-	fx_write_text(p, "FILE \"tiny.bin\" BINARY\nTRACK 01 AUDIO\nINDEX 01 00:00:00\n");
+	p = tl_path(dir, "tiny.cue");
+	tl_write_text(p, "FILE \"tiny.bin\" BINARY\nTRACK 01 AUDIO\nINDEX 01 00:00:00\n");
 	free(p);
 	expect_fail(dir, 1, "tiny.cue: track 1 is 299 sectors long; a track needs at least 300 "
 		    "sectors (4 seconds)", "'%s' toc tiny.cue", b);
-	p = fx_path(dir, "tiny.iso");
-	fx_make_iso(p, 200, 200);
+	p = tl_path(dir, "tiny.iso");
+	tl_make_pvd_iso(p, 200, 200);
 	free(p);
 	expect_fail(dir, 1, "tiny.iso: track 1 is 200 sectors long", "'%s' toc tiny.iso", b);
-	p = fx_path(dir, "short.wav");
-	fx_make_wav(p, 1, 2, 44100, 16, 299 * 2352);
+	p = tl_path(dir, "short.wav");
+	tl_make_wav_fmt(p, 1, 2, 44100, 16, 299 * 2352);
 	free(p);
-	p = fx_path(dir, "ok.wav");
-	fx_make_wav(p, 1, 2, 44100, 16, 300 * 2352);
+	p = tl_path(dir, "ok.wav");
+	tl_make_wav_fmt(p, 1, 2, 44100, 16, 300 * 2352);
 	free(p);
 	expect_fail(dir, 1, "short.wav: track 2 is 299 sectors long", "'%s' toc ok.wav short.wav",
 		    b);
@@ -376,8 +376,8 @@ START_TEST(bad_inputs)
 		n += snprintf(text + n, sizeof(text) - (size_t)n,
 			      "TRACK %02d AUDIO\nINDEX 01 %02d:%02d:00\n", t, (t - 1) * 4 / 60,
 			      (t - 1) * 4 % 60);
-	p = fx_path(dir, "many.cue");
-	fx_write_text(p, text);
+	p = tl_path(dir, "many.cue");
+	tl_write_text(p, text);
 	free(p);
 	expect_fail(dir, 1, "many.cue:200: track 100: a CD holds at most 99 tracks",
 		    "'%s' toc many.cue", b);
@@ -388,8 +388,8 @@ START_TEST(bad_inputs)
 		n += snprintf(text + n, sizeof(text) - (size_t)n,
 			      "TRACK %02d AUDIO\nTITLE \"%060d\"\nINDEX 01 %02d:%02d:00\n", t, t,
 			      (t - 1) * 4 / 60, (t - 1) * 4 % 60);
-	p = fx_path(dir, "text.cue");
-	fx_write_text(p, text);
+	p = tl_path(dir, "text.cue");
+	tl_write_text(p, text);
 	free(p);
 	expect_fail(dir, 1, "CD-TEXT needs more than 256 packs of 12 characters",
 		    "'%s' make --sector-type raw -o x text.cue", b);
@@ -399,66 +399,66 @@ START_TEST(bad_inputs)
 	/* longer than 80 minutes, allowed with --overburn up to the address limit */
 	ck_assert_int_eq(run(dir, NULL, NULL, "truncate -s %lld long.bin && "
 			     "truncate -s %lld huge.bin", 359900LL * 2352, 400000LL * 2352), 0);
-	p = fx_path(dir, "long.cue");
-	fx_write_text(p, "FILE \"long.bin\" BINARY\nTRACK 01 AUDIO\nINDEX 01 00:00:00\n");
+	p = tl_path(dir, "long.cue");
+	tl_write_text(p, "FILE \"long.bin\" BINARY\nTRACK 01 AUDIO\nINDEX 01 00:00:00\n");
 	free(p);
 	expect_fail(dir, 1, "long.cue: disc is too long: lead-out at 80:00:50 (LBA 359900) is past "
 		    "79:59:74, the end of an 80-minute CD-R (use --overburn to allow it)",
 		    "'%s' make -o x long.cue", b);
 	ck_assert_int_eq(run(dir, NULL, NULL, "'%s' toc --overburn long.cue", b), 0);
-	p = fx_path(dir, "huge.cue");
-	fx_write_text(p, "FILE \"huge.bin\" BINARY\nTRACK 01 AUDIO\nINDEX 01 00:00:00\n");
+	p = tl_path(dir, "huge.cue");
+	tl_write_text(p, "FILE \"huge.bin\" BINARY\nTRACK 01 AUDIO\nINDEX 01 00:00:00\n");
 	free(p);
 	expect_fail(dir, 1, "huge.cue: disc is too long: lead-out at 88:55:25 (LBA 400000) would "
 		    "end past 89:59:74", "'%s' toc --overburn huge.cue", b);
 
 	/* cue rules */
-	p = fx_path(dir, "cat.cue");
-	fx_write_text(p, "CATALOG 0123456789013\nFILE \"tiny.bin\" BINARY\n");
+	p = tl_path(dir, "cat.cue");
+	tl_write_text(p, "CATALOG 0123456789013\nFILE \"tiny.bin\" BINARY\n");
 	free(p);
 	expect_fail(dir, 1, "cat.cue:1: catalog number 0123456789013 has a wrong check digit "
 		    "(expected 2)", "'%s' toc cat.cue", b);
-	p = fx_path(dir, "mode2.cue");
-	fx_write_text(p, "FILE \"tiny.bin\" BINARY\nTRACK 01 MODE2/2352\n");
+	p = tl_path(dir, "mode2.cue");
+	tl_write_text(p, "FILE \"tiny.bin\" BINARY\nTRACK 01 MODE2/2352\n");
 	free(p);
 	expect_fail(dir, 1, "mode2.cue:2: track mode MODE2/2352 is not supported",
 		    "'%s' toc mode2.cue", b);
-	p = fx_path(dir, "isrc.cue");
-	fx_write_text(p, "FILE \"long.bin\" BINARY\nTRACK 01 AUDIO\nISRC US-XX\n");
+	p = tl_path(dir, "isrc.cue");
+	tl_write_text(p, "FILE \"long.bin\" BINARY\nTRACK 01 AUDIO\nISRC US-XX\n");
 	free(p);
 	expect_fail(dir, 1, "isrc.cue:3: ISRC 'US-XX' is not CCOOOYYSSSSS", "'%s' toc isrc.cue",
 		    b);
-	p = fx_path(dir, "order.cue");
-	fx_write_text(p, "FILE \"long.bin\" BINARY\nTRACK 02 AUDIO\n");
+	p = tl_path(dir, "order.cue");
+	tl_write_text(p, "FILE \"long.bin\" BINARY\nTRACK 02 AUDIO\n");
 	free(p);
 	expect_fail(dir, 1, "order.cue:2: track 02 is out of sequence", "'%s' toc order.cue", b);
-	p = fx_path(dir, "bad2352.cue");
-	fx_write_text(p, "FILE \"tiny.iso\" BINARY\nTRACK 01 MODE1/2352\nINDEX 01 00:00:00\n");
+	p = tl_path(dir, "bad2352.cue");
+	tl_write_text(p, "FILE \"tiny.iso\" BINARY\nTRACK 01 MODE1/2352\nINDEX 01 00:00:00\n");
 	free(p);
 	ck_assert_int_eq(run(dir, NULL, NULL, "cat tiny.iso tiny.iso > tiny2.iso"), 0);
-	p = fx_path(dir, "bad2352.cue");
-	fx_write_text(p, "FILE \"tiny2.iso\" BINARY\nTRACK 01 MODE1/2352\nINDEX 01 00:00:00\n");
+	p = tl_path(dir, "bad2352.cue");
+	tl_write_text(p, "FILE \"tiny2.iso\" BINARY\nTRACK 01 MODE1/2352\nINDEX 01 00:00:00\n");
 	free(p);
 	ck_assert_int_eq(run(dir, NULL, NULL, "head -c %d tiny2.iso > t2352.bin", 300 * 2352), 0);
-	fx_write_text((p = fx_path(dir, "bad2352.cue")),
+	tl_write_text((p = tl_path(dir, "bad2352.cue")),
 		      "FILE \"t2352.bin\" BINARY\nTRACK 01 MODE1/2352\nINDEX 01 00:00:00\n");
 	free(p);
 	expect_fail(dir, 1, "t2352.bin: sector 0 of track 1 (byte 0) is not a valid Mode 1 sector",
 		    "'%s' make -o x bad2352.cue", b);
 	ck_assert_int_ne(access("x", F_OK), 0);
 
-	test_rmtree(dir);
+	tl_rmtree(dir);
 	free(dir);
 }
 END_TEST
 
 START_TEST(usage_errors)
 {
-	char *dir = test_mkdtemp("tool"), *out, *p;
+	char *dir = tl_mkdtemp("tool"), *out, *p;
 	const char *b = tool();
 
-	p = fx_path(dir, "d.iso");
-	fx_make_iso(p, 300, 300);
+	p = tl_path(dir, "d.iso");
+	tl_make_pvd_iso(p, 300, 300);
 	free(p);
 	expect_fail(dir, 2, "no command given", "'%s'", b);
 	expect_fail(dir, 2, "unknown command 'burn'", "'%s' burn d.iso", b);
@@ -490,19 +490,19 @@ START_TEST(usage_errors)
 	ck_assert_int_eq(run(dir, &out, NULL, "'%s' --version", b), 0);
 	ck_assert_str_eq(out, "burnfs-image " BURNFS_VERSION "\n");
 	free(out);
-	test_rmtree(dir);
+	tl_rmtree(dir);
 	free(dir);
 }
 END_TEST
 
 START_TEST(extract_damaged_streams)
 {
-	char *dir = test_mkdtemp("tool"), *p;
+	char *dir = tl_mkdtemp("tool"), *p;
 	const char *b = tool();
 	long long at;
 
-	p = fx_path(dir, "d.iso");
-	fx_make_iso(p, 300, 300);
+	p = tl_path(dir, "d.iso");
+	tl_make_pvd_iso(p, 300, 300);
 	free(p);
 	ck_assert_int_eq(run(dir, NULL, NULL, "'%s' make --lead-in-sectors 1000 -o s.raw d.iso",
 			     b), 0);
@@ -549,7 +549,7 @@ START_TEST(extract_damaged_streams)
 	expect_fail(dir, 1, "the lead-in is not a TOC",
 		    "'%s' extract --sector-type pq --lead-in-sectors 1000 s.raw out.cue", b);
 	expect_fail(dir, 1, "missing.raw: No such file", "'%s' extract missing.raw out.cue", b);
-	test_rmtree(dir);
+	tl_rmtree(dir);
 	free(dir);
 }
 END_TEST
@@ -558,13 +558,11 @@ int
 main(void)
 {
 	Suite *s = suite_create("burnfs-image");
-	TCase *round_trip = fx_tcase(s, "round-trip"), *errors = fx_tcase(s, "errors");
+	TCase *round_trip = tl_tcase(s, "round-trip"), *errors = tl_tcase(s, "errors");
 
-	tcase_add_test(errors, bad_inputs);
-	tcase_add_test(errors, usage_errors);
-	tcase_add_test(errors, extract_damaged_streams);
+	TL_TESTS(errors, bad_inputs, usage_errors, extract_damaged_streams);
 	tcase_add_loop_test(round_trip, iso_round_trip, 0, 3);
 	tcase_add_loop_test(round_trip, audio_round_trip, 0, 3);
 	tcase_add_test(round_trip, wav_round_trip);
-	return test_run_suite(s);
+	return tl_run_suite(s);
 }

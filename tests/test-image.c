@@ -13,12 +13,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cd-verify.h"
-#include "harness.h"
 #include "image-decoder.h"
 #include "image-disc.h"
 #include "image-encoder.h"
-#include "image-fixtures.h"
+#include "tl-cd-verify.h"
+#include "tl-harness.h"
+#include "tl-image.h"
 
 #define CHUNK 1000	/* odd on purpose: sectors are cut anywhere */
 
@@ -46,7 +46,7 @@ pack_from_symbols(const uint8_t *rw, uint8_t *pack)
 	for (unsigned bit = 0; bit < 144; bit++)
 		if (rw[bit / 6] & (0x20 >> (bit % 6)))
 			pack[bit / 8] |= (uint8_t)(0x80 >> (bit % 8));
-	return verify_crc16(pack, 18) == 0x1d0f;
+	return tl_verify_crc16(pack, 18) == 0x1d0f;
 }
 
 /* Check's ck_assert_* talk to the runner on every call: too slow per sector. */
@@ -81,7 +81,7 @@ check_silent(const uint8_t *main, int32_t lba, bool data)
 			CHECK(main[i] == 0, "LBA %d: audio silence byte %d", lba, i);
 		return;
 	}
-	CHECK(verify_mode1(main, lba) == NULL, "LBA %d: %s", lba, verify_mode1(main, lba));
+	CHECK(tl_verify_mode1(main, lba) == NULL, "LBA %d: %s", lba, tl_verify_mode1(main, lba));
 	for (int i = 16; i < 2064; i++)
 		CHECK((main[i]) == (0), "LBA %d: main[i] == 0", lba);
 }
@@ -105,8 +105,8 @@ check_sector(struct run *r, int32_t lba, const uint8_t *sector)
 	uint8_t q[12], main[2352];
 	bool p;
 
-	verify_extract_q(sector + 2352, size - 2352, q, &p);
-	CHECK(verify_q_crc(q), "LBA %d: Q CRC", lba);
+	tl_verify_extract_q(sector + 2352, size - 2352, q, &p);
+	CHECK(tl_verify_q_crc(q), "LBA %d: Q CRC", lba);
 	if (r->type == CD_SECTOR_RAW && r->has_text && lba < -150) {
 		for (unsigned k = 0; k < 4; k++) {
 			uint8_t pack[18];
@@ -145,7 +145,7 @@ check_sector(struct run *r, int32_t lba, const uint8_t *sector)
 		else
 			CHECK((q[7]) == (bcd(k == 0 ? toc->first_track : toc->last_track)), "LBA %d: q[7] == bcd(k == 0 ? toc->first_track : toc->last_track)", lba);
 		if (data)
-			verify_descramble(main);
+			tl_verify_descramble(main);
 		if (r->leadin_sample <= 1 || (lba + (int32_t)r->lead_in) % (int32_t)r->leadin_sample == 0)
 			check_silent(main, lba, data);
 	} else if (lba < toc->leadout_lba) {
@@ -166,13 +166,13 @@ check_sector(struct run *r, int32_t lba, const uint8_t *sector)
 			break;
 		case 2:
 			CHECK((lba % 100) == (99), "LBA %d: lba %% 100 == 99", lba);
-			CHECK(strcmp(toc->mcn, FX_MCN) == 0, "LBA %d: string toc->mcn", lba);
+			CHECK(strcmp(toc->mcn, TL_MCN) == 0, "LBA %d: string toc->mcn", lba);
 			CHECK((q[1]) == (0x01), "LBA %d: q[1] == 0x01", lba);
 			r->mcn_frames++;
 			break;
 		case 3:
 			CHECK((lba % 100) == (49), "LBA %d: lba %% 100 == 49", lba);
-			CHECK(strcmp(t->isrc, FX_ISRC) == 0, "LBA %d: string t->isrc", lba);
+			CHECK(strcmp(t->isrc, TL_ISRC) == 0, "LBA %d: string t->isrc", lba);
 			CHECK((index) >= (1), "LBA %d: index >= 1", lba);
 			r->isrc_frames++;
 			break;
@@ -181,7 +181,7 @@ check_sector(struct run *r, int32_t lba, const uint8_t *sector)
 		}
 		CHECK(p == (index == 0), "LBA %d: P %d in index %u", lba, p, index);
 		if (data)
-			verify_descramble(main);
+			tl_verify_descramble(main);
 		if (lba < 0) {
 			check_silent(main, lba, data);
 		} else {
@@ -191,8 +191,8 @@ check_sector(struct run *r, int32_t lba, const uint8_t *sector)
 			ck_assert_int_eq(pread(r->src_fd, want, r->src_unit,
 					       (off_t)lba * r->src_unit), (ssize_t)r->src_unit);
 			if (data)
-				CHECK(verify_mode1(main, lba) == NULL, "LBA %d: %s", lba,
-					      verify_mode1(main, lba));
+				CHECK(tl_verify_mode1(main, lba) == NULL, "LBA %d: %s", lba,
+					      tl_verify_mode1(main, lba));
 			CHECK(memcmp(got, want, r->src_unit) == 0, "LBA %d: content", lba);
 		}
 	} else {
@@ -208,7 +208,7 @@ check_sector(struct run *r, int32_t lba, const uint8_t *sector)
 		if (rel < 150)
 			CHECK(!p, "LBA %d: !p", lba);
 		if (data)
-			verify_descramble(main);
+			tl_verify_descramble(main);
 		if (rel % 50 == 0 || rel == 6749)
 			check_silent(main, lba, data);
 	}
@@ -286,7 +286,7 @@ encode_and_verify(const struct image_disc *disc, const char *src, unsigned unit,
 	ck_assert_int_ge(r.src_fd, 0);
 	r.info = malloc(sizeof(*r.info));
 	ck_assert_ptr_nonnull(r.info);
-	ck_assert_ok(image_decoder_open(&r.dec, type, lead_in, NULL));
+	tl_assert_ok(image_decoder_open(&r.dec, type, lead_in, NULL));
 	ck_assert_msg(image_encoder_create(&enc, disc, type, lead_in, &err) == 0, "%s", err.reason);
 	while ((n = image_encoder_read(enc, chunk, sizeof(chunk), &err)) > 0) {
 		for (ssize_t i = 0; i < n;) {
@@ -310,7 +310,7 @@ encode_and_verify(const struct image_disc *disc, const char *src, unsigned unit,
 	ck_assert(image_decoder_complete(r.dec));
 	ck_assert_int_eq(image_decoder_toc_failure(r.dec, NULL), 0);
 	ck_assert_ptr_nonnull(image_decoder_toc(r.dec));
-	fx_compare_toc(image_decoder_toc(r.dec), r.toc);
+	tl_compare_toc(image_decoder_toc(r.dec), r.toc);
 	if (type == CD_SECTOR_RAW && r.has_text) {
 		check_cdtext_with_libcdio(&r);
 		compare_text(image_decoder_toc(r.dec), r.toc);
@@ -333,29 +333,29 @@ encode_and_verify(const struct image_disc *disc, const char *src, unsigned unit,
 
 START_TEST(audio_cue_layout)
 {
-	char *dir = test_mkdtemp("img"), *cue = fx_make_audio_cue(dir);
-	struct image_disc *disc = fx_open_disc(cue, 0);
+	char *dir = tl_mkdtemp("img"), *cue = tl_make_audio_cue(dir);
+	struct image_disc *disc = tl_open_disc(cue, 0);
 	const struct image_toc *toc = image_disc_toc(disc);
 
 	ck_assert_uint_eq(toc->first_track, 1);
 	ck_assert_uint_eq(toc->last_track, 3);
-	ck_assert_str_eq(toc->mcn, FX_MCN);
+	ck_assert_str_eq(toc->mcn, TL_MCN);
 	ck_assert_str_eq(toc->title, "Test Album");
 	ck_assert_str_eq(toc->track[1].title, "One");
 	ck_assert_int_eq(toc->track[1].pregap_lba, -150);
 	ck_assert_int_eq(toc->track[1].start_lba, 0);
-	ck_assert_int_eq(toc->track[1].end_lba, FX_T1_SECTORS);
-	ck_assert_int_eq(toc->track[2].pregap_lba, FX_T1_SECTORS);
-	ck_assert_int_eq(toc->track[2].start_lba, FX_T1_SECTORS + FX_T2_PREGAP);
-	ck_assert_str_eq(toc->track[2].isrc, FX_ISRC);
-	ck_assert_int_eq(toc->track[3].start_lba, FX_T1_SECTORS + FX_T2_PREGAP + FX_T2_SECTORS);
+	ck_assert_int_eq(toc->track[1].end_lba, TL_T1_SECTORS);
+	ck_assert_int_eq(toc->track[2].pregap_lba, TL_T1_SECTORS);
+	ck_assert_int_eq(toc->track[2].start_lba, TL_T1_SECTORS + TL_T2_PREGAP);
+	ck_assert_str_eq(toc->track[2].isrc, TL_ISRC);
+	ck_assert_int_eq(toc->track[3].start_lba, TL_T1_SECTORS + TL_T2_PREGAP + TL_T2_SECTORS);
 	ck_assert_int_eq(toc->track[3].pregap_lba, toc->track[3].start_lba);
 	ck_assert_uint_eq(toc->track[3].index_count, 2);
-	ck_assert_int_eq(toc->track[3].index_lba[2], toc->track[3].start_lba + FX_T3_INDEX2);
+	ck_assert_int_eq(toc->track[3].index_lba[2], toc->track[3].start_lba + TL_T3_INDEX2);
 	ck_assert_uint_eq(toc->track[3].control, 0x2);
-	ck_assert_int_eq(toc->leadout_lba, FX_AUDIO_SECTORS);
+	ck_assert_int_eq(toc->leadout_lba, TL_AUDIO_SECTORS);
 	image_disc_destroy(disc);
-	test_rmtree(dir);
+	tl_rmtree(dir);
 	free(cue);
 	free(dir);
 }
@@ -365,24 +365,24 @@ END_TEST
 START_TEST(every_sector)
 {
 	enum cd_sector_type type = (enum cd_sector_type)(_i % 3 + 1);
-	char *dir = test_mkdtemp("img"), *cue = NULL, *src;
+	char *dir = tl_mkdtemp("img"), *cue = NULL, *src;
 	struct image_disc *disc;
 
 	if (_i < 3) {
-		cue = fx_make_audio_cue(dir);
-		src = fx_path(dir, "audio.bin");
-		disc = fx_open_disc(cue, 0);
+		cue = tl_make_audio_cue(dir);
+		src = tl_path(dir, "audio.bin");
+		disc = tl_open_disc(cue, 0);
 		encode_and_verify(disc, src, 2352, type, 400, 1);
 	} else {
-		src = fx_path(dir, "data.iso");
-		fx_make_iso(src, 400, 400);
-		disc = fx_open_disc(src, 0);
+		src = tl_path(dir, "data.iso");
+		tl_make_pvd_iso(src, 400, 400);
+		disc = tl_open_disc(src, 0);
 		ck_assert_uint_eq(image_disc_toc(disc)->track[1].control, 0x4);
 		ck_assert_int_eq(image_disc_toc(disc)->leadout_lba, 400);
 		encode_and_verify(disc, src, 2048, type, 250, 1);
 	}
 	image_disc_destroy(disc);
-	test_rmtree(dir);
+	tl_rmtree(dir);
 	free(src);
 	free(cue);
 	free(dir);
@@ -392,14 +392,14 @@ END_TEST
 /* The default 22650-sector lead-in, sampled in the lead-in. */
 START_TEST(iso_default_lead_in)
 {
-	char *dir = test_mkdtemp("img"), *iso = fx_path(dir, "data.iso");
+	char *dir = tl_mkdtemp("img"), *iso = tl_path(dir, "data.iso");
 	struct image_disc *disc;
 
-	fx_make_iso(iso, 320, 320);
-	disc = fx_open_disc(iso, 0);
+	tl_make_pvd_iso(iso, 320, 320);
+	disc = tl_open_disc(iso, 0);
 	encode_and_verify(disc, iso, 2048, CD_SECTOR_COOKED, IMAGE_DEFAULT_LEAD_IN, 97);
 	image_disc_destroy(disc);
-	test_rmtree(dir);
+	tl_rmtree(dir);
 	free(iso);
 	free(dir);
 }
@@ -407,14 +407,14 @@ END_TEST
 
 START_TEST(wav_inputs)
 {
-	char *dir = test_mkdtemp("img"), *w1 = fx_path(dir, "a.wav"), *w2 = fx_path(dir, "b.wav");
+	char *dir = tl_mkdtemp("img"), *w1 = tl_path(dir, "a.wav"), *w2 = tl_path(dir, "b.wav");
 	const char *in[2] = { w1, w2 };
 	struct image_disc *disc;
 	struct burn_error err;
 	const struct image_toc *toc;
 
-	fx_make_wav(w1, 1, 2, 44100, 16, 400 * 2352);
-	fx_make_wav(w2, 1, 2, 44100, 16, 350 * 2352 + 1000);	/* padded to a sector */
+	tl_make_wav_fmt(w1, 1, 2, 44100, 16, 400 * 2352);
+	tl_make_wav_fmt(w2, 1, 2, 44100, 16, 350 * 2352 + 1000);	/* padded to a sector */
 	ck_assert_int_eq(image_disc_open(&disc, in, 2, 0, &err), 0);
 	toc = image_disc_toc(disc);
 	ck_assert_uint_eq(toc->last_track, 2);
@@ -428,29 +428,29 @@ START_TEST(wav_inputs)
 		uint8_t sector[2448];
 		int ret;
 
-		ck_assert_ok(image_encoder_create(&enc, disc, CD_SECTOR_RAW, 200, &err));
-		ck_assert_ok(image_decoder_open(&dec, CD_SECTOR_RAW, 200, NULL));
+		tl_assert_ok(image_encoder_create(&enc, disc, CD_SECTOR_RAW, 200, &err));
+		tl_assert_ok(image_decoder_open(&dec, CD_SECTOR_RAW, 200, NULL));
 		while ((ret = image_encoder_next_sector(enc, sector, &err)) == 1) {
 			ck_assert_int_eq(image_decoder_feed(dec, sector, s), 0);
 			ck_assert_uint_eq(s->damage, 0);
 			if (s->lba >= 0 && s->lba < 400)
-				ck_assert_uint_eq(s->main[7], fx_audio_byte((uint64_t)s->lba * 2352 + 7));
+				ck_assert_uint_eq(s->main[7], tl_audio_byte((uint64_t)s->lba * 2352 + 7));
 			if (s->lba >= 550 && s->lba < 550 + 350)
-				ck_assert_uint_eq(s->main[9], fx_audio_byte((uint64_t)(s->lba - 550) *
+				ck_assert_uint_eq(s->main[9], tl_audio_byte((uint64_t)(s->lba - 550) *
 									    2352 + 9));
 			if (s->lba == 550 + 350) {
-				ck_assert_uint_eq(s->main[999], fx_audio_byte(350 * 2352 + 999));
+				ck_assert_uint_eq(s->main[999], tl_audio_byte(350 * 2352 + 999));
 				ck_assert_uint_eq(s->main[1000], 0);
 			}
 		}
 		ck_assert_int_eq(ret, 0);
-		fx_compare_toc(image_decoder_toc(dec), toc);
+		tl_compare_toc(image_decoder_toc(dec), toc);
 		free(s);
 		image_decoder_destroy(dec);
 		image_encoder_destroy(enc);
 	}
 	image_disc_destroy(disc);
-	test_rmtree(dir);
+	tl_rmtree(dir);
 	free(w1);
 	free(w2);
 	free(dir);
@@ -460,16 +460,16 @@ END_TEST
 /* A data track from an ISO then audio from a .bin, through one cue. */
 START_TEST(mixed_cue)
 {
-	char *dir = test_mkdtemp("img"), *cue = fx_make_audio_cue(dir);
-	char *iso = fx_path(dir, "data.iso"), *mixed = fx_path(dir, "mixed.cue");
+	char *dir = tl_mkdtemp("img"), *cue = tl_make_audio_cue(dir);
+	char *iso = tl_path(dir, "data.iso"), *mixed = tl_path(dir, "mixed.cue");
 	struct image_disc *disc;
 
-	fx_make_iso(iso, 500, 500);
-	fx_write_text(mixed, "FILE \"data.iso\" BINARY\n"
+	tl_make_pvd_iso(iso, 500, 500);
+	tl_write_text(mixed, "FILE \"data.iso\" BINARY\n"
 		      "TRACK 01 MODE1/2048\n INDEX 01 00:00:00\n POSTGAP 00:02:00\n"
 		      "FILE \"audio.bin\" BINARY\n"
 		      "TRACK 02 AUDIO\n PREGAP 00:02:00\n INDEX 01 00:00:00\n");
-	disc = fx_open_disc(mixed, 0);
+	disc = tl_open_disc(mixed, 0);
 	ck_assert_int_eq(image_disc_toc(disc)->track[1].end_lba, 650);
 	ck_assert_int_eq(image_disc_toc(disc)->track[2].pregap_lba, 650);
 	ck_assert_int_eq(image_disc_toc(disc)->track[2].start_lba, 800);
@@ -482,8 +482,8 @@ START_TEST(mixed_cue)
 		unsigned data = 0;
 		int ret;
 
-		ck_assert_ok(image_encoder_create(&enc, disc, CD_SECTOR_PQ, 300, &err));
-		ck_assert_ok(image_decoder_open(&dec, CD_SECTOR_PQ, 300, NULL));
+		tl_assert_ok(image_encoder_create(&enc, disc, CD_SECTOR_PQ, 300, &err));
+		tl_assert_ok(image_decoder_open(&dec, CD_SECTOR_PQ, 300, NULL));
 		while ((ret = image_encoder_next_sector(enc, sector, &err)) == 1) {
 			ck_assert_int_eq(image_decoder_feed(dec, sector, s), 0);
 			ck_assert_msg(s->damage == 0, "LBA %d damage %#x", s->lba, s->damage);
@@ -494,17 +494,17 @@ START_TEST(mixed_cue)
 				ck_assert(!s->data);
 			if (s->lba >= 0 && s->lba < 500 && s->lba != 16)	/* 16: the PVD */
 				ck_assert_uint_eq(s->main[16 + 5],
-						  fx_iso_byte((uint64_t)s->lba * 2048 + 5));
+						  tl_iso_byte((uint64_t)s->lba * 2048 + 5));
 		}
 		ck_assert_int_eq(ret, 0);
 		ck_assert_uint_eq(data, 150 + 150 + 650);
-		fx_compare_toc(image_decoder_toc(dec), image_disc_toc(disc));
+		tl_compare_toc(image_decoder_toc(dec), image_disc_toc(disc));
 		free(s);
 		image_decoder_destroy(dec);
 		image_encoder_destroy(enc);
 	}
 	image_disc_destroy(disc);
-	test_rmtree(dir);
+	tl_rmtree(dir);
 	free(iso);
 	free(mixed);
 	free(cue);
@@ -520,7 +520,7 @@ static struct image_decoder *
 decode_damaged(enum cd_sector_type type, void (*damage)(int32_t lba, uint8_t *sector),
 	       unsigned decoder_lead_in)
 {
-	char *dir = test_mkdtemp("img"), *iso = fx_path(dir, "data.iso");
+	char *dir = tl_mkdtemp("img"), *iso = tl_path(dir, "data.iso");
 	struct image_encoder *enc;
 	struct image_decoder *dec;
 	struct image_disc *disc;
@@ -529,10 +529,10 @@ decode_damaged(enum cd_sector_type type, void (*damage)(int32_t lba, uint8_t *se
 	uint8_t sector[2448];
 	int32_t lba = -300;
 
-	fx_make_iso(iso, 300, 300);
-	disc = fx_open_disc(iso, 0);
-	ck_assert_ok(image_encoder_create(&enc, disc, type, 300, &err));
-	ck_assert_ok(image_decoder_open(&dec, type, decoder_lead_in, NULL));
+	tl_make_pvd_iso(iso, 300, 300);
+	disc = tl_open_disc(iso, 0);
+	tl_assert_ok(image_encoder_create(&enc, disc, type, 300, &err));
+	tl_assert_ok(image_decoder_open(&dec, type, decoder_lead_in, NULL));
 	while (image_encoder_next_sector(enc, sector, &err) == 1) {
 		damage(lba++, sector);
 		image_decoder_feed(dec, sector, s);
@@ -540,7 +540,7 @@ decode_damaged(enum cd_sector_type type, void (*damage)(int32_t lba, uint8_t *se
 	image_encoder_destroy(enc);
 	image_disc_destroy(disc);
 	free(s);
-	test_rmtree(dir);
+	tl_rmtree(dir);
 	free(iso);
 	free(dir);
 	return dec;
@@ -613,7 +613,7 @@ START_TEST(decoder_rejects_lead_in_without_toc)
 	struct image_sector *s = malloc(sizeof(*s));
 	uint8_t sector[2448] = { 0 }, q[12];
 
-	ck_assert_ok(image_decoder_open(&dec, CD_SECTOR_RAW, 500, NULL));
+	tl_assert_ok(image_decoder_open(&dec, CD_SECTOR_RAW, 500, NULL));
 	subq_build_position(q, 0, 1, 1, 0, -500);
 	subchannel_encode(CD_SECTOR_RAW, sector + 2352, q, false);
 	ck_assert_int_eq(image_decoder_feed(dec, sector, s), -EBADMSG);
@@ -626,7 +626,7 @@ START_TEST(decoder_rejects_lead_in_without_toc)
 	image_decoder_destroy(dec);
 
 	/* a lead-in of zeros (no valid Q at all) is rejected after 612 sectors */
-	ck_assert_ok(image_decoder_open(&dec, CD_SECTOR_RAW, 22650, NULL));
+	tl_assert_ok(image_decoder_open(&dec, CD_SECTOR_RAW, 22650, NULL));
 	memset(sector, 0, sizeof(sector));
 	for (int i = 0; i < 611; i++)
 		ck_assert_int_eq(image_decoder_feed(dec, sector, s), 0);
@@ -637,7 +637,7 @@ START_TEST(decoder_rejects_lead_in_without_toc)
 	image_decoder_destroy(dec);
 
 	/* a stream that starts in the pre-gap has no TOC at all */
-	ck_assert_ok(image_decoder_open(&dec, CD_SECTOR_RAW, 150, NULL));
+	tl_assert_ok(image_decoder_open(&dec, CD_SECTOR_RAW, 150, NULL));
 	subq_build_position(q, 0, 1, 0, 150, -150);
 	subchannel_encode(CD_SECTOR_RAW, sector + 2352, q, true);
 	ck_assert_int_eq(image_decoder_feed(dec, sector, s), -EBADMSG);
@@ -654,7 +654,7 @@ START_TEST(decoder_feed_at_order)
 	uint8_t sector[2368] = { 0 }, q[12];
 	const uint8_t pf[3] = { 1, 0, 0 };
 
-	ck_assert_ok(image_decoder_open(&dec, CD_SECTOR_PQ, 22650, NULL));
+	tl_assert_ok(image_decoder_open(&dec, CD_SECTOR_PQ, 22650, NULL));
 	subq_build_toc(q, 0, 0xa0, -11634, pf);
 	subchannel_encode(CD_SECTOR_PQ, sector + 2352, q, false);
 	/* the emulator starts at the media's lead-in, not at the stream's */
@@ -670,17 +670,17 @@ START_TEST(decoder_feed_at_order)
 
 	/* the expected length counts from the first sector fed */
 	{
-		char *dir = test_mkdtemp("img"), *iso = fx_path(dir, "data.iso");
+		char *dir = tl_mkdtemp("img"), *iso = tl_path(dir, "data.iso");
 		struct image_encoder *enc;
 		struct image_disc *disc;
 		struct burn_error err;
 		uint8_t sec[2368];
 		int32_t lba = -22650;
 
-		fx_make_iso(iso, 300, 300);
-		disc = fx_open_disc(iso, 0);
-		ck_assert_ok(image_encoder_create(&enc, disc, CD_SECTOR_PQ, 22650, &err));
-		ck_assert_ok(image_decoder_open(&dec, CD_SECTOR_PQ, 22650, NULL));
+		tl_make_pvd_iso(iso, 300, 300);
+		disc = tl_open_disc(iso, 0);
+		tl_assert_ok(image_encoder_create(&enc, disc, CD_SECTOR_PQ, 22650, &err));
+		tl_assert_ok(image_decoder_open(&dec, CD_SECTOR_PQ, 22650, NULL));
 		while (image_encoder_next_sector(enc, sec, &err) == 1) {
 			if (lba >= -11634)
 				ck_assert_int_eq(image_decoder_feed_at(dec, lba, sec, s), 0);
@@ -692,7 +692,7 @@ START_TEST(decoder_feed_at_order)
 		image_decoder_destroy(dec);
 		image_encoder_destroy(enc);
 		image_disc_destroy(disc);
-		test_rmtree(dir);
+		tl_rmtree(dir);
 		free(iso);
 		free(dir);
 	}
@@ -702,23 +702,23 @@ END_TEST
 
 START_TEST(encoder_lead_in_limits)
 {
-	char *dir = test_mkdtemp("img"), *iso = fx_path(dir, "data.iso");
+	char *dir = tl_mkdtemp("img"), *iso = tl_path(dir, "data.iso");
 	struct image_encoder *enc;
 	struct image_disc *disc;
 	struct burn_error err;
 
-	fx_make_iso(iso, 300, 300);
-	disc = fx_open_disc(iso, 0);
+	tl_make_pvd_iso(iso, 300, 300);
+	disc = tl_open_disc(iso, 0);
 	ck_assert_int_eq(image_encoder_create(&enc, disc, CD_SECTOR_PQ, 161, &err), -EINVAL);
 	ck_assert_ptr_nonnull(strstr(err.reason, "needs 162 to 45150"));
 	ck_assert_int_eq(image_encoder_create(&enc, disc, CD_SECTOR_PQ, 45151, &err), -EINVAL);
 	ck_assert_int_eq(image_encoder_create(&enc, disc, (enum cd_sector_type)4, 1000, &err),
 			 -EINVAL);
-	ck_assert_ok(image_encoder_create(&enc, disc, CD_SECTOR_PQ, 162, &err));
+	tl_assert_ok(image_encoder_create(&enc, disc, CD_SECTOR_PQ, 162, &err));
 	ck_assert_uint_eq(image_encoder_total_sectors(enc), 162 + 300 + 6750);
 	image_encoder_destroy(enc);
 	image_disc_destroy(disc);
-	test_rmtree(dir);
+	tl_rmtree(dir);
 	free(iso);
 	free(dir);
 }
@@ -758,7 +758,7 @@ START_TEST(failure_results)
 	ck_assert_int_eq(image_decoder_open(&dec, CD_SECTOR_PQ, IMAGE_MAX_LEAD_IN + 1, &err),
 			 -EINVAL);
 	ck_assert_uint_eq(err.result, BURN_E_INVALIDARG);
-	ck_assert_ok(image_decoder_open(&dec, CD_SECTOR_PQ, IMAGE_MAX_LEAD_IN, &err));
+	tl_assert_ok(image_decoder_open(&dec, CD_SECTOR_PQ, IMAGE_MAX_LEAD_IN, &err));
 	image_decoder_destroy(dec);
 }
 END_TEST
@@ -767,20 +767,14 @@ int
 main(void)
 {
 	Suite *s = suite_create("image");
-	TCase *tc = fx_tcase(s, "encode");
+	TCase *tc = tl_tcase(s, "encode");
 
 	tcase_add_test(tc, audio_cue_layout);
 	tcase_add_loop_test(tc, every_sector, 0, 6);
-	tcase_add_test(tc, iso_default_lead_in);
-	tcase_add_test(tc, wav_inputs);
-	tcase_add_test(tc, mixed_cue);
-	tcase_add_test(tc, encoder_lead_in_limits);
-	tcase_add_test(tc, mcn_check_digit);
-	tcase_add_test(tc, failure_results);
-	tc = fx_tcase(s, "decode");
-	tcase_add_test(tc, decoder_reports_damage);
-	tcase_add_test(tc, decoder_wrong_lead_in);
-	tcase_add_test(tc, decoder_rejects_lead_in_without_toc);
-	tcase_add_test(tc, decoder_feed_at_order);
-	return test_run_suite(s);
+	TL_TESTS(tc, iso_default_lead_in, wav_inputs, mixed_cue, encoder_lead_in_limits,
+		 mcn_check_digit, failure_results);
+	tc = tl_tcase(s, "decode");
+	TL_TESTS(tc, decoder_reports_damage, decoder_wrong_lead_in,
+		 decoder_rejects_lead_in_without_toc, decoder_feed_at_order);
+	return tl_run_suite(s);
 }

@@ -8,8 +8,8 @@
 #include <errno.h>
 #include <string.h>
 
-#include "harness.h"
 #include "mmc-read.h"
+#include "tl-harness.h"
 
 static void
 assert_cdb(const struct mmc_cmd *cmd, const uint8_t *want, uint8_t len)
@@ -77,10 +77,10 @@ START_TEST(mcn_parse)
 	ck_assert_int_eq(mmc_parse_mcn(r, sizeof(r), &mcn), 0);
 	ck_assert(!mcn.valid);
 	/* cut short, by the transfer or by the announced length */
-	ck_assert_errno(mmc_parse_mcn(r, 21, &mcn), EPROTO);
+	tl_assert_errno(mmc_parse_mcn(r, 21, &mcn), EPROTO);
 	ck_assert_str_eq(mcn.number, "");
 	r[3] = 4;
-	ck_assert_errno(mmc_parse_mcn(r, sizeof(r), &mcn), EPROTO);
+	tl_assert_errno(mmc_parse_mcn(r, sizeof(r), &mcn), EPROTO);
 }
 END_TEST
 
@@ -109,7 +109,7 @@ START_TEST(toc_msf_parse)
 	/* a reply cut inside the second descriptor keeps only the first */
 	ck_assert_int_eq(mmc_parse_toc_msf(r, 15, &toc, msf), 0);
 	ck_assert_uint_eq(toc.n_entries, 1);
-	ck_assert_errno(mmc_parse_toc_msf(r, 3, &toc, msf), EPROTO);
+	tl_assert_errno(mmc_parse_toc_msf(r, 3, &toc, msf), EPROTO);
 }
 END_TEST
 
@@ -124,9 +124,9 @@ START_TEST(session_info_parse)
 	ck_assert_uint_eq(si.first_track.track, 3);
 	ck_assert_int_eq(si.first_track.lba, 12000);
 	/* a header without its descriptor, or less */
-	ck_assert_errno(mmc_parse_session_info(r, 4, &si), EPROTO);
+	tl_assert_errno(mmc_parse_session_info(r, 4, &si), EPROTO);
 	ck_assert_int_eq(si.first_track.lba, 0);
-	ck_assert_errno(mmc_parse_session_info(r, 2, &si), EPROTO);
+	tl_assert_errno(mmc_parse_session_info(r, 2, &si), EPROTO);
 }
 END_TEST
 
@@ -134,22 +134,12 @@ static Suite *
 mmc_read_suite(void)
 {
 	Suite *s = suite_create("mmc-read");
-	TCase *builders = tcase_create("builders");
-	TCase *parsers = tcase_create("parsers");
+	TCase *builders = tl_tcase_in(s, "builders", NULL, NULL);
+	TCase *parsers = tl_tcase_in(s, "parsers", NULL, NULL);
 
-	tcase_add_test(builders, read10_cdb);
-	tcase_add_test(builders, read_cd_cdb);
-	tcase_add_test(builders, sub_channel_cdb);
-	suite_add_tcase(s, builders);
-	tcase_add_test(parsers, mcn_parse);
-	tcase_add_test(parsers, toc_msf_parse);
-	tcase_add_test(parsers, session_info_parse);
-	suite_add_tcase(s, parsers);
+	TL_TESTS(builders, read10_cdb, read_cd_cdb, sub_channel_cdb);
+	TL_TESTS(parsers, mcn_parse, toc_msf_parse, session_info_parse);
 	return s;
 }
 
-int
-main(void)
-{
-	return test_run_suite(mmc_read_suite());
-}
+TL_MAIN(mmc_read_suite)

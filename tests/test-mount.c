@@ -22,28 +22,28 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "harness.h"
-#include "mount-harness.h"
+#include "tl-harness.h"
+#include "tl-mount.h"
 
 
 /* ---- acceptance item 2: client_name ---- */
 
 START_TEST(client_name_roundtrip)
 {
-	ck_assert_str_eq(get(at(&m1, "client_name")), "\n");
-	ck_assert_int_eq(put(at(&m1, "client_name"), "MyBurner\n"), 0);
-	ck_assert_str_eq(get(at(&m1, "client_name")), "MyBurner\n");
+	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "client_name")), "\n");
+	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "client_name"), "MyBurner\n"), 0);
+	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "client_name")), "MyBurner\n");
 	/* without a newline, and stored again through O_APPEND at an offset */
-	ck_assert_int_eq(put(at(&m1, "client_name"), "Other"), 0);
-	ck_assert_str_eq(get(at(&m1, "client_name")), "Other\n");
+	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "client_name"), "Other"), 0);
+	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "client_name")), "Other\n");
 	{
-		int fd = open(at(&m1, "client_name"), O_WRONLY | O_APPEND);
+		int fd = open(tl_at(&tl_m1, "client_name"), O_WRONLY | O_APPEND);
 
 		ck_assert_int_ge(fd, 0);
 		ck_assert_int_eq(write(fd, "Appended\n", 9), 9);
 		close(fd);
 	}
-	ck_assert_str_eq(get(at(&m1, "client_name")), "Appended\n");
+	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "client_name")), "Appended\n");
 }
 END_TEST
 
@@ -66,12 +66,12 @@ START_TEST(client_name_invalid)
 {
 	char want[256];
 
-	ck_assert_int_eq(put(at(&m1, "client_name"), "Keep\n"), 0);
-	ck_assert_int_eq(put_len(at(&m1, "client_name"), bad_names[_i].value, bad_names[_i].len),
+	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "client_name"), "Keep\n"), 0);
+	ck_assert_int_eq(tl_put_len(tl_at(&tl_m1, "client_name"), bad_names[_i].value, bad_names[_i].len),
 			 -EINVAL);
-	ck_assert_str_eq(get(at(&m1, "client_name")), "Keep\n");
-	snprintf(want, sizeof(want), E_NAME ": %s", bad_names[_i].reason);
-	last_error_starts(&m1, want);
+	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "client_name")), "Keep\n");
+	snprintf(want, sizeof(want), TL_E_NAME ": %s", bad_names[_i].reason);
+	tl_last_error_starts(&tl_m1, want);
 }
 END_TEST
 
@@ -81,16 +81,16 @@ START_TEST(client_name_63_allowed)
 	char want[80];
 
 	ck_assert_uint_eq(strlen(name), 63);
-	ck_assert_int_eq(put(at(&m1, "client_name"), name), 0);
+	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "client_name"), name), 0);
 	snprintf(want, sizeof(want), "%s\n", name);
-	ck_assert_str_eq(get(at(&m1, "client_name")), want);
+	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "client_name")), want);
 }
 END_TEST
 
 /* As a user types it: bash's builtin echo reports the error itself. */
 START_TEST(client_name_shell)
 {
-	char *script = path_in(top, "typed.sh"), cmd[4300];
+	char *script = tl_path(tl_top, "typed.sh"), cmd[4300];
 	FILE *f = fopen(script, "w");
 
 	ck_assert_ptr_nonnull(f);
@@ -100,8 +100,8 @@ START_TEST(client_name_shell)
 		   "if echo a/b > client_name 2>'%s/echo.err'; then exit 2; fi\n"
 		   "grep -q 'write error: Invalid argument' '%s/echo.err'\n"
 		   "test \"$(cat client_name)\" = MyBurner\n"
-		   "grep -q '^" E_NAME ": ' last_error\n",
-		m1.mnt, top, top);
+		   "grep -q '^" TL_E_NAME ": ' last_error\n",
+		tl_m1.mnt, tl_top, tl_top);
 	fclose(f);
 	snprintf(cmd, sizeof(cmd), "bash '%s'", script);
 	ck_assert_int_eq(system(cmd), 0);
@@ -113,67 +113,67 @@ END_TEST
 
 START_TEST(prepare_owner_release)
 {
-	ck_assert_str_eq(get(at(&m1, "exclusive_owner")), "\n");
-	ck_assert_int_eq(put(at(&m1, "client_name"), "MyBurner\n"), 0);
-	ck_assert_int_eq(put(at(&m1, "ctl"), "prepare\n"), 0);
-	ck_assert_str_eq(get(at(&m1, "exclusive_owner")), "MyBurner\n");
-	ck_assert_str_eq(get(at(&m1, "state")), "prepared\n");
-	ck_assert_int_eq(put(at(&m1, "client_name"), "Other\n"), -EBUSY);
-	last_error_starts(&m1, "E_IMAPI_DF2RAW_MEDIA_IS_PREPARED 0xC0AA0603: ");
-	ck_assert_str_eq(get(at(&m1, "client_name")), "MyBurner\n");
-	ck_assert_int_eq(put(at(&m1, "ctl"), "prepare\n"), -EBUSY);
-	last_error_starts(&m1, "E_IMAPI_DF2RAW_MEDIA_IS_PREPARED 0xC0AA0603: ");
-	ck_assert_int_eq(put(at(&m1, "ctl"), "eject\n"), -EBUSY);
-	ck_assert_int_eq(put(at(&m1, "ctl"), "release\n"), 0);
-	ck_assert_str_eq(get(at(&m1, "exclusive_owner")), "\n");
-	ck_assert_str_eq(get(at(&m1, "state")), "idle\n");
-	ck_assert_int_eq(put(at(&m1, "ctl"), "release\n"), -EINVAL);
-	last_error_starts(&m1, "E_IMAPI_DF2RAW_MEDIA_IS_NOT_PREPARED 0xC0AA0602: ");
-	ck_assert_int_eq(put(at(&m1, "client_name"), "Other\n"), 0);
+	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "exclusive_owner")), "\n");
+	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "client_name"), "MyBurner\n"), 0);
+	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "ctl"), "prepare\n"), 0);
+	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "exclusive_owner")), "MyBurner\n");
+	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "state")), "prepared\n");
+	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "client_name"), "Other\n"), -EBUSY);
+	tl_last_error_starts(&tl_m1, "E_IMAPI_DF2RAW_MEDIA_IS_PREPARED 0xC0AA0603: ");
+	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "client_name")), "MyBurner\n");
+	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "ctl"), "prepare\n"), -EBUSY);
+	tl_last_error_starts(&tl_m1, "E_IMAPI_DF2RAW_MEDIA_IS_PREPARED 0xC0AA0603: ");
+	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "ctl"), "eject\n"), -EBUSY);
+	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "ctl"), "release\n"), 0);
+	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "exclusive_owner")), "\n");
+	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "state")), "idle\n");
+	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "ctl"), "release\n"), -EINVAL);
+	tl_last_error_starts(&tl_m1, "E_IMAPI_DF2RAW_MEDIA_IS_NOT_PREPARED 0xC0AA0602: ");
+	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "client_name"), "Other\n"), 0);
 }
 END_TEST
 
 START_TEST(prepare_without_name)
 {
-	ck_assert_int_eq(put(at(&m1, "ctl"), "prepare\n"), -EINVAL);
-	last_error_starts(&m1, E_NAME ": no client name is set; write one to client_name first");
-	ck_assert_str_eq(get(at(&m1, "state")), "idle\n");
+	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "ctl"), "prepare\n"), -EINVAL);
+	tl_last_error_starts(&tl_m1, TL_E_NAME ": no client name is set; write one to client_name first");
+	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "state")), "idle\n");
 }
 END_TEST
 
 START_TEST(prepare_no_media)
 {
-	ck_assert_int_eq(put(at(&m1, "client_name"), "T\n"), 0);
-	ck_assert_int_eq(put(at(&m1, "ctl"), "prepare\n"), -ENOMEDIUM);
-	last_error_starts(&m1, "E_IMAPI_RECORDER_MEDIA_NO_MEDIA 0xC0AA0202: ");
-	ck_assert_str_eq(get(at(&m1, "media/type")), "none\n");
+	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "client_name"), "T\n"), 0);
+	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "ctl"), "prepare\n"), -ENOMEDIUM);
+	tl_last_error_starts(&tl_m1, "E_IMAPI_RECORDER_MEDIA_NO_MEDIA 0xC0AA0202: ");
+	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "media/type")), "none\n");
 	{
 		int err;
 
-		get_err(at(&m1, "media/blank"), &err);
+		tl_get_err(tl_at(&tl_m1, "media/blank"), &err);
 		ck_assert_int_eq(err, ENOMEDIUM);
 	}
-	ck_assert_str_eq(get(at(&m1, "exclusive_owner")), "\n");
+	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "exclusive_owner")), "\n");
 }
 END_TEST
 
 START_TEST(prepare_cdrom)
 {
-	ck_assert_int_eq(put(at(&m1, "client_name"), "T\n"), 0);
-	ck_assert_int_eq(put(at(&m1, "ctl"), "prepare\n"), -EMEDIUMTYPE);
-	last_error_starts(&m1, "E_IMAPI_DF2RAW_MEDIA_IS_NOT_SUPPORTED 0xC0AA0607: ");
-	ck_assert_str_eq(get(at(&m1, "media/type")), "cdrom\n");
-	ck_assert_str_eq(get(at(&m1, "media/blank")), "0\n");
-	ck_assert_str_eq(get(at(&m1, "media/start_of_next_session")), "none\n");
+	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "client_name"), "T\n"), 0);
+	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "ctl"), "prepare\n"), -EMEDIUMTYPE);
+	tl_last_error_starts(&tl_m1, "E_IMAPI_DF2RAW_MEDIA_IS_NOT_SUPPORTED 0xC0AA0607: ");
+	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "media/type")), "cdrom\n");
+	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "media/blank")), "0\n");
+	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "media/start_of_next_session")), "none\n");
 }
 END_TEST
 
 START_TEST(prepare_leadin_too_short)
 {
-	ck_assert_int_eq(put(at(&m1, "client_name"), "T\n"), 0);
-	ck_assert_int_eq(put(at(&m1, "lead_in_sectors"), "100\n"), 0);
-	ck_assert_int_eq(put(at(&m1, "ctl"), "prepare\n"), -EINVAL);
-	last_error_starts(&m1,
+	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "client_name"), "T\n"), 0);
+	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "lead_in_sectors"), "100\n"), 0);
+	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "ctl"), "prepare\n"), -EINVAL);
+	tl_last_error_starts(&tl_m1,
 			  "E_IMAPI_DF2RAW_STREAM_LEADIN_TOO_SHORT 0xC0AA060F: lead_in_sectors is 100");
 }
 END_TEST
@@ -184,23 +184,23 @@ START_TEST(two_mounts_one_owner)
 {
 	char dev[4200];
 
-	snprintf(dev, sizeof(dev), "emu:%s", disc);
-	ck_assert_int_eq(mount_start(&m2, "mnt2", dev, "client_name=Second"), 0);
-	ck_assert_int_eq(put(at(&m1, "client_name"), "First\n"), 0);
-	ck_assert_int_eq(put(at(&m1, "ctl"), "prepare\n"), 0);
-	ck_assert_str_eq(get(at(&m2, "exclusive_owner")), "First\n");
-	ck_assert_int_eq(put(at(&m2, "ctl"), "prepare\n"), -EBUSY);
-	last_error_starts(&m2, "E_IMAPI_RECORDER_LOCKED 0xC0AA0210: ");
-	ck_assert_msg(strstr(get(at(&m2, "last_error")), "held exclusively by First") != NULL,
-		      "%s", get(at(&m2, "last_error")));
-	ck_assert_int_eq(put(at(&m2, "ctl"), "eject\n"), -EBUSY);
-	last_error_starts(&m2, "E_IMAPI_RECORDER_LOCKED 0xC0AA0210: ");
-	ck_assert_int_eq(put(at(&m1, "ctl"), "release\n"), 0);
-	ck_assert_str_eq(get(at(&m1, "exclusive_owner")), "\n");
-	ck_assert_str_eq(get(at(&m2, "exclusive_owner")), "\n");
-	ck_assert_int_eq(put(at(&m2, "ctl"), "prepare\n"), 0);
-	ck_assert_str_eq(get(at(&m1, "exclusive_owner")), "Second\n");
-	ck_assert_int_eq(put(at(&m2, "ctl"), "release\n"), 0);
+	snprintf(dev, sizeof(dev), "emu:%s", tl_disc);
+	ck_assert_int_eq(tl_mount_start(&tl_m2, "mnt2", dev, "client_name=Second"), 0);
+	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "client_name"), "First\n"), 0);
+	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "ctl"), "prepare\n"), 0);
+	ck_assert_str_eq(tl_get(tl_at(&tl_m2, "exclusive_owner")), "First\n");
+	ck_assert_int_eq(tl_put(tl_at(&tl_m2, "ctl"), "prepare\n"), -EBUSY);
+	tl_last_error_starts(&tl_m2, "E_IMAPI_RECORDER_LOCKED 0xC0AA0210: ");
+	ck_assert_msg(strstr(tl_get(tl_at(&tl_m2, "last_error")), "held exclusively by First") != NULL,
+		      "%s", tl_get(tl_at(&tl_m2, "last_error")));
+	ck_assert_int_eq(tl_put(tl_at(&tl_m2, "ctl"), "eject\n"), -EBUSY);
+	tl_last_error_starts(&tl_m2, "E_IMAPI_RECORDER_LOCKED 0xC0AA0210: ");
+	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "ctl"), "release\n"), 0);
+	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "exclusive_owner")), "\n");
+	ck_assert_str_eq(tl_get(tl_at(&tl_m2, "exclusive_owner")), "\n");
+	ck_assert_int_eq(tl_put(tl_at(&tl_m2, "ctl"), "prepare\n"), 0);
+	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "exclusive_owner")), "Second\n");
+	ck_assert_int_eq(tl_put(tl_at(&tl_m2, "ctl"), "release\n"), 0);
 }
 END_TEST
 
@@ -234,7 +234,7 @@ START_TEST(tree_modes_and_sizes)
 	DIR *d;
 
 	for (size_t i = 0; i < sizeof(tree) / sizeof(tree[0]); i++) {
-		ck_assert_msg(stat(at(&m1, tree[i].path), &st) == 0, "%s: %s", tree[i].path,
+		ck_assert_msg(stat(tl_at(&tl_m1, tree[i].path), &st) == 0, "%s: %s", tree[i].path,
 			      strerror(errno));
 		if (tree[i].mode & 040000) {
 			ck_assert_msg(S_ISDIR(st.st_mode), "%s is not a directory", tree[i].path);
@@ -246,11 +246,11 @@ START_TEST(tree_modes_and_sizes)
 			      tree[i].path, st.st_mode & 07777, tree[i].mode);
 		/* what stat says is what a read gives */
 		if (tree[i].mode & 0444)
-			ck_assert_msg((size_t)st.st_size == strlen(get(at(&m1, tree[i].path))),
+			ck_assert_msg((size_t)st.st_size == strlen(tl_get(tl_at(&tl_m1, tree[i].path))),
 				      "%s: size %lld, content %zu bytes", tree[i].path,
-				      (long long)st.st_size, strlen(get(at(&m1, tree[i].path))));
+				      (long long)st.st_size, strlen(tl_get(tl_at(&tl_m1, tree[i].path))));
 	}
-	d = opendir(m1.mnt);
+	d = opendir(tl_m1.mnt);
 	ck_assert_ptr_nonnull(d);
 	while ((de = readdir(d)))
 		if (de->d_name[0] != '.')
@@ -262,36 +262,36 @@ END_TEST
 
 START_TEST(values)
 {
-	ck_assert_str_eq(get(at(&m1, "sector_type")), "cooked\n");
-	ck_assert_str_eq(get(at(&m1, "supported_sector_types")), "pq cooked raw\n");
-	ck_assert_str_eq(get(at(&m1, "lead_in_sectors")), "22650\n");
-	ck_assert_str_eq(get(at(&m1, "write_speed")), "max\n");
-	ck_assert_str_eq(get(at(&m1, "current_write_speed")), "3600\n");
-	ck_assert_str_eq(get(at(&m1, "supported_write_speeds")), "300 600 1200 1800 2400 3600\n");
-	ck_assert_str_eq(get(at(&m1, "pure_cav")), "0\n");
-	ck_assert_str_eq(get(at(&m1, "buffer_underrun_free_disabled")), "0\n");
-	ck_assert_str_eq(get(at(&m1, "simulate")), "0\n");
-	ck_assert_str_eq(get(at(&m1, "state")), "idle\n");
-	ck_assert_str_eq(get(at(&m1, "last_error")), "\n");
-	ck_assert_str_eq(get(at(&m1, "media/type")), "cdr\n");
-	ck_assert_str_eq(get(at(&m1, "media/blank")), "1\n");
-	ck_assert_str_eq(get(at(&m1, "media/heuristically_blank")), "1\n");
-	ck_assert_str_eq(get(at(&m1, "media/start_of_next_session")), "-11634\n");
-	ck_assert_str_eq(get(at(&m1, "media/last_possible_start_of_leadout")), "359849\n");
-	ck_assert_str_eq(get(at(&m1, "recorder/vendor_id")), "BURNFS\n");
-	ck_assert_str_eq(get(at(&m1, "recorder/product_id")), "Emulated CD-RW\n");
-	ck_assert_str_eq(get(at(&m1, "recorder/product_revision")), "1.0\n");
-	ck_assert_str_eq(get(at(&m1, "recorder/profiles")),
+	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "sector_type")), "cooked\n");
+	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "supported_sector_types")), "pq cooked raw\n");
+	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "lead_in_sectors")), "22650\n");
+	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "write_speed")), "max\n");
+	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "current_write_speed")), "3600\n");
+	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "supported_write_speeds")), "300 600 1200 1800 2400 3600\n");
+	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "pure_cav")), "0\n");
+	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "buffer_underrun_free_disabled")), "0\n");
+	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "simulate")), "0\n");
+	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "state")), "idle\n");
+	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "last_error")), "\n");
+	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "media/type")), "cdr\n");
+	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "media/blank")), "1\n");
+	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "media/heuristically_blank")), "1\n");
+	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "media/start_of_next_session")), "-11634\n");
+	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "media/last_possible_start_of_leadout")), "359849\n");
+	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "recorder/vendor_id")), "BURNFS\n");
+	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "recorder/product_id")), "Emulated CD-RW\n");
+	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "recorder/product_revision")), "1.0\n");
+	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "recorder/profiles")),
 			 "0x000A cd-rw\n0x0009 cd-r\n0x0008 cd-rom\n");
-	ck_assert_str_eq(get(at(&m1, "recorder/current_profiles")), "0x0009 cd-r\n");
-	ck_assert_ptr_nonnull(strstr(get(at(&m1, "recorder/features")), "0x002E cd-mastering\n"));
-	ck_assert_ptr_nonnull(strstr(get(at(&m1, "recorder/current_features")), "0x002E cd-mastering\n"));
-	ck_assert_str_eq(get(at(&m1, "recorder/mode_pages")),
+	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "recorder/current_profiles")), "0x0009 cd-r\n");
+	ck_assert_ptr_nonnull(strstr(tl_get(tl_at(&tl_m1, "recorder/features")), "0x002E cd-mastering\n"));
+	ck_assert_ptr_nonnull(strstr(tl_get(tl_at(&tl_m1, "recorder/current_features")), "0x002E cd-mastering\n"));
+	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "recorder/mode_pages")),
 			 "0x01 read-write-error-recovery\n0x05 write-parameters\n0x2A capabilities\n");
-	ck_assert_str_eq(get(at(&m1, "recorder/can_load_media")), "1\n");
-	ck_assert_msg(strncmp(get(at(&m1, "recorder/device")), "emu:/", 5) == 0, "%s",
-		      get(at(&m1, "recorder/device")));
-	ck_assert_str_eq(get(at(&m1, "progress")),
+	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "recorder/can_load_media")), "1\n");
+	ck_assert_msg(strncmp(tl_get(tl_at(&tl_m1, "recorder/device")), "emu:/", 5) == 0, "%s",
+		      tl_get(tl_at(&tl_m1, "recorder/device")));
+	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "progress")),
 			 "action idle\nstart_lba 0\nsector_count 0\nlast_written_lba 0\n"
 			 "elapsed_s 0\nremaining_s 0\nbuffer_used 0\nbuffer_total 0\n");
 }
@@ -310,8 +310,8 @@ START_TEST(status_has_every_property)
 	};
 	const char *status;
 
-	ck_assert_int_eq(put(at(&m1, "client_name"), "Stat\n"), 0);
-	status = get(at(&m1, "status"));
+	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "client_name"), "Stat\n"), 0);
+	status = tl_get(tl_at(&tl_m1, "status"));
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
 		char want[128];
 
@@ -325,26 +325,26 @@ END_TEST
 
 START_TEST(fixed_nodes)
 {
-	ck_assert_int_eq(unlink(at(&m1, "client_name")), -1);
+	ck_assert_int_eq(unlink(tl_at(&tl_m1, "client_name")), -1);
 	ck_assert_int_eq(errno, EPERM);
-	last_error_starts(&m1, "HRESULT_FROM_WIN32(ERROR_NOT_SUPPORTED) 0x80070032: client_name is part of the fixed tree");
-	ck_assert_int_eq(rename(at(&m1, "state"), at(&m1, "state2")), -1);
+	tl_last_error_starts(&tl_m1, "HRESULT_FROM_WIN32(ERROR_NOT_SUPPORTED) 0x80070032: client_name is part of the fixed tree");
+	ck_assert_int_eq(rename(tl_at(&tl_m1, "state"), tl_at(&tl_m1, "state2")), -1);
 	ck_assert_int_eq(errno, EPERM);
-	ck_assert_int_eq(rmdir(at(&m1, "media")), -1);
+	ck_assert_int_eq(rmdir(tl_at(&tl_m1, "media")), -1);
 	ck_assert_int_eq(errno, EPERM);
-	ck_assert_int_eq(mkdir(at(&m1, "newdir"), 0755), -1);
+	ck_assert_int_eq(mkdir(tl_at(&tl_m1, "newdir"), 0755), -1);
 	ck_assert_int_eq(errno, EACCES);
-	ck_assert_int_eq(open(at(&m1, "newfile"), O_WRONLY | O_CREAT | O_EXCL, 0644), -1);
+	ck_assert_int_eq(open(tl_at(&tl_m1, "newfile"), O_WRONLY | O_CREAT | O_EXCL, 0644), -1);
 	ck_assert_int_eq(errno, EACCES);
-	last_error_starts(&m1, "E_ACCESSDENIED 0x80070005: newfile cannot be created");
-	ck_assert_int_eq(open(at(&m1, "nonexistent"), O_RDONLY), -1);
+	tl_last_error_starts(&tl_m1, "E_ACCESSDENIED 0x80070005: newfile cannot be created");
+	ck_assert_int_eq(open(tl_at(&tl_m1, "nonexistent"), O_RDONLY), -1);
 	ck_assert_int_eq(errno, ENOENT);
 	/* the shell's view */
 	{
 		char cmd[4400];
 
 		snprintf(cmd, sizeof(cmd), "rm '%s' 2>&1 | grep -q 'Operation not permitted'",
-			 at(&m1, "client_name"));
+			 tl_at(&tl_m1, "client_name"));
 		ck_assert_int_eq(system(cmd), 0);
 	}
 }
@@ -357,37 +357,37 @@ START_TEST(sysfs_conventions)
 	struct timespec times[2] = { { 0, UTIME_NOW }, { 0, UTIME_NOW } };
 	int fd;
 
-	ck_assert_int_eq(put(at(&m1, "client_name"), "Conv\n"), 0);
+	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "client_name"), "Conv\n"), 0);
 	/* truncate to 0 and O_TRUNC change nothing */
-	ck_assert_int_eq(truncate(at(&m1, "client_name"), 0), 0);
-	ck_assert_str_eq(get(at(&m1, "client_name")), "Conv\n");
-	ck_assert_int_eq(truncate(at(&m1, "client_name"), 5), -1);
+	ck_assert_int_eq(truncate(tl_at(&tl_m1, "client_name"), 0), 0);
+	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "client_name")), "Conv\n");
+	ck_assert_int_eq(truncate(tl_at(&tl_m1, "client_name"), 5), -1);
 	ck_assert_int_eq(errno, EINVAL);
-	last_error_starts(&m1, "E_INVALIDARG 0x80070057: client_name can only be truncated to 0");
-	ck_assert_int_eq(truncate(at(&m1, "state"), 0), -1);
+	tl_last_error_starts(&tl_m1, "E_INVALIDARG 0x80070057: client_name can only be truncated to 0");
+	ck_assert_int_eq(truncate(tl_at(&tl_m1, "state"), 0), -1);
 	ck_assert_int_eq(errno, EACCES);
 	/* what copiers send after the data */
-	ck_assert_int_eq(chmod(at(&m1, "client_name"), 0600), 0);
-	ck_assert_int_eq(utimensat(AT_FDCWD, at(&m1, "client_name"), times, 0), 0);
-	fd = open(at(&m1, "client_name"), O_WRONLY);
+	ck_assert_int_eq(chmod(tl_at(&tl_m1, "client_name"), 0600), 0);
+	ck_assert_int_eq(utimensat(AT_FDCWD, tl_at(&tl_m1, "client_name"), times, 0), 0);
+	fd = open(tl_at(&tl_m1, "client_name"), O_WRONLY);
 	ck_assert_int_ge(fd, 0);
 	ck_assert_int_eq(fsync(fd), 0);
 	ck_assert_int_eq(fdatasync(fd), 0);
 	close(fd);
-	ck_assert_str_eq(get(at(&m1, "client_name")), "Conv\n");
+	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "client_name")), "Conv\n");
 	/* read-only and write-only files refuse the other direction */
-	ck_assert_int_eq(open(at(&m1, "exclusive_owner"), O_WRONLY), -1);
+	ck_assert_int_eq(open(tl_at(&tl_m1, "exclusive_owner"), O_WRONLY), -1);
 	ck_assert_int_eq(errno, EACCES);
-	last_error_starts(&m1, "E_ACCESSDENIED 0x80070005: exclusive_owner is read-only");
-	ck_assert_int_eq(open(at(&m1, "ctl"), O_RDONLY), -1);
+	tl_last_error_starts(&tl_m1, "E_ACCESSDENIED 0x80070005: exclusive_owner is read-only");
+	ck_assert_int_eq(open(tl_at(&tl_m1, "ctl"), O_RDONLY), -1);
 	ck_assert_int_eq(errno, EACCES);
-	ck_assert_int_eq(access(at(&m1, "state"), W_OK), -1);
-	ck_assert_int_eq(access(at(&m1, "client_name"), R_OK | W_OK), 0);
+	ck_assert_int_eq(access(tl_at(&tl_m1, "state"), W_OK), -1);
+	ck_assert_int_eq(access(tl_at(&tl_m1, "client_name"), R_OK | W_OK), 0);
 	/* reads are consistent snapshots and have no side effects */
-	ck_assert_str_eq(get(at(&m1, "media/type")), "cdr\n");
-	ck_assert_str_eq(get(at(&m1, "media/type")), "cdr\n");
+	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "media/type")), "cdr\n");
+	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "media/type")), "cdr\n");
 	/* a partial read at an offset */
-	fd = open(at(&m1, "lead_in_sectors"), O_RDONLY);
+	fd = open(tl_at(&tl_m1, "lead_in_sectors"), O_RDONLY);
 	{
 		char b[8] = { 0 };
 
@@ -400,8 +400,8 @@ START_TEST(sysfs_conventions)
 		static char big[5000];
 
 		memset(big, 'a', sizeof(big));
-		ck_assert_int_eq(put_len(at(&m1, "client_name"), big, sizeof(big)), -EINVAL);
-		ck_assert_str_eq(get(at(&m1, "client_name")), "Conv\n");
+		ck_assert_int_eq(tl_put_len(tl_at(&tl_m1, "client_name"), big, sizeof(big)), -EINVAL);
+		ck_assert_str_eq(tl_get(tl_at(&tl_m1, "client_name")), "Conv\n");
 	}
 }
 END_TEST
@@ -429,7 +429,7 @@ static const struct {
 	{ "ctl", "blank half\n", EINVAL, "E_INVALIDARG 0x80070057: unknown command" },
 	{ "ctl", "release\n", EINVAL, "E_IMAPI_DF2RAW_MEDIA_IS_NOT_PREPARED 0xC0AA0602: " },
 	{ "ctl", "cancel\n", EINVAL, "E_IMAPI_DF2RAW_WRITE_NOT_IN_PROGRESS 0xC0AA0601: " },
-	{ "ctl", "blank\n", EINVAL, E_NAME ": no client name is set; write one to client_name first" },
+	{ "ctl", "blank\n", EINVAL, TL_E_NAME ": no client name is set; write one to client_name first" },
 };
 
 START_TEST(attribute_bad_values)
@@ -437,49 +437,49 @@ START_TEST(attribute_bad_values)
 	char before[256];
 
 	if (strcmp(bad_values[_i].file, "ctl") != 0)
-		snprintf(before, sizeof(before), "%s", get(at(&m1, bad_values[_i].file)));
-	ck_assert_int_eq(put(at(&m1, bad_values[_i].file), bad_values[_i].value),
+		snprintf(before, sizeof(before), "%s", tl_get(tl_at(&tl_m1, bad_values[_i].file)));
+	ck_assert_int_eq(tl_put(tl_at(&tl_m1, bad_values[_i].file), bad_values[_i].value),
 			 -bad_values[_i].err);
-	last_error_starts(&m1, bad_values[_i].last_error);
+	tl_last_error_starts(&tl_m1, bad_values[_i].last_error);
 	if (strcmp(bad_values[_i].file, "ctl") != 0)
-		ck_assert_str_eq(get(at(&m1, bad_values[_i].file)), before);
+		ck_assert_str_eq(tl_get(tl_at(&tl_m1, bad_values[_i].file)), before);
 }
 END_TEST
 
 START_TEST(attribute_good_values)
 {
-	ck_assert_int_eq(put(at(&m1, "sector_type"), "pq\n"), 0);
-	ck_assert_str_eq(get(at(&m1, "sector_type")), "pq\n");
-	ck_assert_int_eq(put(at(&m1, "sector_type"), "3"), 0);
-	ck_assert_str_eq(get(at(&m1, "sector_type")), "raw\n");
-	ck_assert_int_eq(put(at(&m1, "lead_in_sectors"), "11634\n"), 0);
-	ck_assert_str_eq(get(at(&m1, "lead_in_sectors")), "11634\n");
-	ck_assert_int_eq(put(at(&m1, "write_speed"), "8x\n"), 0);
-	ck_assert_str_eq(get(at(&m1, "write_speed")), "600\n");
-	ck_assert_int_eq(put(at(&m1, "write_speed"), "max\n"), 0);
-	ck_assert_str_eq(get(at(&m1, "write_speed")), "max\n");
-	ck_assert_int_eq(put(at(&m1, "pure_cav"), "1\n"), 0);
-	ck_assert_str_eq(get(at(&m1, "pure_cav")), "1\n");
-	ck_assert_int_eq(put(at(&m1, "buffer_underrun_free_disabled"), "1\n"), 0);
-	ck_assert_str_eq(get(at(&m1, "buffer_underrun_free_disabled")), "1\n");
-	ck_assert_int_eq(put(at(&m1, "simulate"), "1\n"), 0);
-	ck_assert_str_eq(get(at(&m1, "simulate")), "1\n");
+	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "sector_type"), "pq\n"), 0);
+	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "sector_type")), "pq\n");
+	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "sector_type"), "3"), 0);
+	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "sector_type")), "raw\n");
+	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "lead_in_sectors"), "11634\n"), 0);
+	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "lead_in_sectors")), "11634\n");
+	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "write_speed"), "8x\n"), 0);
+	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "write_speed")), "600\n");
+	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "write_speed"), "max\n"), 0);
+	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "write_speed")), "max\n");
+	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "pure_cav"), "1\n"), 0);
+	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "pure_cav")), "1\n");
+	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "buffer_underrun_free_disabled"), "1\n"), 0);
+	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "buffer_underrun_free_disabled")), "1\n");
+	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "simulate"), "1\n"), 0);
+	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "simulate")), "1\n");
 	/* they apply at the next prepare */
-	ck_assert_int_eq(put(at(&m1, "client_name"), "Good\n"), 0);
-	ck_assert_int_eq(put(at(&m1, "write_speed"), "4x\n"), 0);
-	ck_assert_int_eq(put(at(&m1, "ctl"), "prepare\n"), 0);
-	ck_assert_str_eq(get(at(&m1, "current_write_speed")), "300\n");
-	ck_assert_int_eq(put(at(&m1, "ctl"), "release\n"), 0);
+	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "client_name"), "Good\n"), 0);
+	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "write_speed"), "4x\n"), 0);
+	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "ctl"), "prepare\n"), 0);
+	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "current_write_speed")), "300\n");
+	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "ctl"), "release\n"), 0);
 }
 END_TEST
 
 START_TEST(sector_type_unsupported)
 {
-	ck_assert_str_eq(get(at(&m1, "supported_sector_types")), "pq\n");
-	ck_assert_int_eq(put(at(&m1, "sector_type"), "raw\n"), -EOPNOTSUPP);
-	last_error_starts(&m1, "E_IMAPI_DF2RAW_DATA_BLOCK_TYPE_NOT_SUPPORTED 0xC0AA060E: ");
-	ck_assert_str_eq(get(at(&m1, "sector_type")), "cooked\n");
-	ck_assert_int_eq(put(at(&m1, "sector_type"), "pq\n"), 0);
+	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "supported_sector_types")), "pq\n");
+	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "sector_type"), "raw\n"), -EOPNOTSUPP);
+	tl_last_error_starts(&tl_m1, "E_IMAPI_DF2RAW_DATA_BLOCK_TYPE_NOT_SUPPORTED 0xC0AA060E: ");
+	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "sector_type")), "cooked\n");
+	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "sector_type"), "pq\n"), 0);
 }
 END_TEST
 
@@ -487,39 +487,39 @@ START_TEST(becoming_ready)
 {
 	int err;
 
-	ck_assert_int_eq(put(at(&m1, "client_name"), "T\n"), 0);
-	ck_assert_int_eq(put(at(&m1, "ctl"), "prepare\n"), -EAGAIN);
-	last_error_starts(&m1, "E_IMAPI_RECORDER_MEDIA_BECOMING_READY 0xC0AA0205: ");
-	get_err(at(&m1, "media/type"), &err);
+	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "client_name"), "T\n"), 0);
+	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "ctl"), "prepare\n"), -EAGAIN);
+	tl_last_error_starts(&tl_m1, "E_IMAPI_RECORDER_MEDIA_BECOMING_READY 0xC0AA0205: ");
+	tl_get_err(tl_at(&tl_m1, "media/type"), &err);
 	ck_assert_int_eq(err, EAGAIN);
 }
 END_TEST
 
 START_TEST(recorder_without_raw)
 {
-	ck_assert_str_eq(get(at(&m1, "supported_sector_types")), "\n");
-	ck_assert_int_eq(put(at(&m1, "client_name"), "T\n"), 0);
-	ck_assert_int_eq(put(at(&m1, "ctl"), "prepare\n"), -EOPNOTSUPP);
-	last_error_starts(&m1, "E_IMAPI_DF2RAW_RECORDER_NOT_SUPPORTED 0xC0AA0610: ");
+	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "supported_sector_types")), "\n");
+	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "client_name"), "T\n"), 0);
+	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "ctl"), "prepare\n"), -EOPNOTSUPP);
+	tl_last_error_starts(&tl_m1, "E_IMAPI_DF2RAW_RECORDER_NOT_SUPPORTED 0xC0AA0610: ");
 }
 END_TEST
 
 START_TEST(not_blank)
 {
-	ck_assert_int_eq(put(at(&m1, "client_name"), "T\n"), 0);
-	ck_assert_int_eq(put(at(&m1, "ctl"), "blank\n"), -EMEDIUMTYPE);
-	last_error_starts(&m1, "E_IMAPI_DF2RAW_MEDIA_IS_NOT_SUPPORTED 0xC0AA0607: only a CD-RW");
+	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "client_name"), "T\n"), 0);
+	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "ctl"), "blank\n"), -EMEDIUMTYPE);
+	tl_last_error_starts(&tl_m1, "E_IMAPI_DF2RAW_MEDIA_IS_NOT_SUPPORTED 0xC0AA0607: only a CD-RW");
 }
 END_TEST
 
 START_TEST(blank_cdrw)
 {
-	ck_assert_str_eq(get(at(&m1, "media/type")), "cdrw\n");
-	ck_assert_int_eq(put(at(&m1, "client_name"), "T\n"), 0);
-	ck_assert_int_eq(put(at(&m1, "ctl"), "blank\n"), 0);
-	ck_assert_int_eq(put(at(&m1, "ctl"), "blank full\n"), 0);
-	ck_assert_int_eq(put(at(&m1, "ctl"), "blank minimal\n"), 0);
-	ck_assert_str_eq(get(at(&m1, "media/blank")), "1\n");
+	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "media/type")), "cdrw\n");
+	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "client_name"), "T\n"), 0);
+	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "ctl"), "blank\n"), 0);
+	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "ctl"), "blank full\n"), 0);
+	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "ctl"), "blank minimal\n"), 0);
+	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "media/blank")), "1\n");
 }
 END_TEST
 
@@ -527,14 +527,14 @@ START_TEST(eject_load)
 {
 	int err;
 
-	ck_assert_int_eq(put(at(&m1, "ctl"), "eject\n"), 0);
-	ck_assert_str_eq(get(at(&m1, "media/type")), "none\n");
-	get_err(at(&m1, "media/blank"), &err);
+	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "ctl"), "eject\n"), 0);
+	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "media/type")), "none\n");
+	tl_get_err(tl_at(&tl_m1, "media/blank"), &err);
 	ck_assert_int_eq(err, ENOMEDIUM);
-	last_error_starts(&m1, "E_IMAPI_RECORDER_MEDIA_NO_MEDIA 0xC0AA0202: ");
-	ck_assert_ptr_nonnull(strstr(get(at(&m1, "status")), "\nmedia/blank: \n"));
-	ck_assert_int_eq(put(at(&m1, "ctl"), "load\n"), 0);
-	ck_assert_str_eq(get(at(&m1, "media/type")), "cdr\n");
+	tl_last_error_starts(&tl_m1, "E_IMAPI_RECORDER_MEDIA_NO_MEDIA 0xC0AA0202: ");
+	ck_assert_ptr_nonnull(strstr(tl_get(tl_at(&tl_m1, "status")), "\nmedia/blank: \n"));
+	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "ctl"), "load\n"), 0);
+	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "media/type")), "cdr\n");
 }
 END_TEST
 
@@ -544,43 +544,43 @@ START_TEST(track_raw_open)
 {
 	int fd, fd2;
 
-	ck_assert_int_eq(open(at(&m1, "track.raw"), O_WRONLY), -1);
+	ck_assert_int_eq(open(tl_at(&tl_m1, "track.raw"), O_WRONLY), -1);
 	ck_assert_int_eq(errno, EINVAL);
-	last_error_starts(&m1, E_NAME ": no client name is set; write one to client_name first");
-	ck_assert_int_eq(put(at(&m1, "client_name"), "Sink\n"), 0);
-	ck_assert_int_eq(open(at(&m1, "track.raw"), O_RDONLY), -1);
+	tl_last_error_starts(&tl_m1, TL_E_NAME ": no client name is set; write one to client_name first");
+	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "client_name"), "Sink\n"), 0);
+	ck_assert_int_eq(open(tl_at(&tl_m1, "track.raw"), O_RDONLY), -1);
 	ck_assert_int_eq(errno, EACCES);
-	ck_assert_int_eq(open(at(&m1, "track.raw"), O_RDWR), -1);
+	ck_assert_int_eq(open(tl_at(&tl_m1, "track.raw"), O_RDWR), -1);
 	ck_assert_int_eq(errno, EACCES);
-	fd = open(at(&m1, "track.raw"), O_WRONLY | O_TRUNC);
+	fd = open(tl_at(&tl_m1, "track.raw"), O_WRONLY | O_TRUNC);
 	ck_assert_int_ge(fd, 0);
 	/* open = PrepareMedia under the client name */
-	ck_assert_str_eq(get(at(&m1, "state")), "prepared\n");
-	ck_assert_str_eq(get(at(&m1, "exclusive_owner")), "Sink\n");
-	ck_assert_int_eq(put(at(&m1, "client_name"), "Other\n"), -EBUSY);
-	fd2 = open(at(&m1, "track.raw"), O_WRONLY);
+	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "state")), "prepared\n");
+	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "exclusive_owner")), "Sink\n");
+	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "client_name"), "Other\n"), -EBUSY);
+	fd2 = open(tl_at(&tl_m1, "track.raw"), O_WRONLY);
 	ck_assert_int_eq(fd2, -1);
 	ck_assert_int_eq(errno, EBUSY);
-	last_error_starts(&m1, "E_IMAPI_DF2RAW_WRITE_IN_PROGRESS 0xC0AA0600: ");
+	tl_last_error_starts(&tl_m1, "E_IMAPI_DF2RAW_WRITE_IN_PROGRESS 0xC0AA0600: ");
 	/* a stream that ends before its lead-in gave a TOC burns nothing */
 	ck_assert_int_eq(write(fd, "x", 1), 1);
-	ck_assert_str_eq(get(at(&m1, "state")), "writing\n");
+	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "state")), "writing\n");
 	/* the last close ends the write, fails with EIO, and the outcome is final */
 	ck_assert_int_eq(close(fd), -1);
 	ck_assert_int_eq(errno, EIO);
-	ck_assert_str_eq(get(at(&m1, "state")), "idle\n");
-	last_error_starts(&m1, E_EOF ": incomplete: the stream ended in the middle of a sector");
-	ck_assert_str_eq(get(at(&m1, "exclusive_owner")), "\n");
-	ck_assert_str_eq(get(at(&m1, "media/blank")), "1\n");
-	ck_assert_ptr_nonnull(strstr(get(at(&m1, "status")),
-				     "\nlast_burn: " E_EOF ": incomplete: the stream ended in the middle of a sector"));
+	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "state")), "idle\n");
+	tl_last_error_starts(&tl_m1, TL_E_EOF ": incomplete: the stream ended in the middle of a sector");
+	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "exclusive_owner")), "\n");
+	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "media/blank")), "1\n");
+	ck_assert_ptr_nonnull(strstr(tl_get(tl_at(&tl_m1, "status")),
+				     "\nlast_burn: " TL_E_EOF ": incomplete: the stream ended in the middle of a sector"));
 	/* after ctl prepare, open and close leave it prepared */
-	ck_assert_int_eq(put(at(&m1, "ctl"), "prepare\n"), 0);
-	fd = open(at(&m1, "track.raw"), O_WRONLY);
+	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "ctl"), "prepare\n"), 0);
+	fd = open(tl_at(&tl_m1, "track.raw"), O_WRONLY);
 	ck_assert_int_ge(fd, 0);
 	close(fd);
-	ck_assert_str_eq(get(at(&m1, "state")), "prepared\n");
-	ck_assert_int_eq(put(at(&m1, "ctl"), "release\n"), 0);
+	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "state")), "prepared\n");
+	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "ctl"), "release\n"), 0);
 }
 END_TEST
 
@@ -591,34 +591,34 @@ START_TEST(burn_dir)
 	int n = 0, fd;
 	DIR *d;
 
-	ck_assert_int_eq(open(at(&m1, "burn/disc.iso"), O_WRONLY | O_CREAT | O_EXCL, 0644), -1);
+	ck_assert_int_eq(open(tl_at(&tl_m1, "burn/disc.iso"), O_WRONLY | O_CREAT | O_EXCL, 0644), -1);
 	ck_assert_int_eq(errno, EINVAL);
-	last_error_starts(&m1, E_NAME ": no client name is set; write one to client_name first");
-	ck_assert_int_eq(stat(at(&m1, "burn/disc.iso"), &st), -1);	/* nothing left behind */
-	ck_assert_int_eq(put(at(&m1, "client_name"), "Drop\n"), 0);
-	fd = open(at(&m1, "burn/stream.bin"), O_WRONLY | O_CREAT | O_EXCL, 0644);
+	tl_last_error_starts(&tl_m1, TL_E_NAME ": no client name is set; write one to client_name first");
+	ck_assert_int_eq(stat(tl_at(&tl_m1, "burn/disc.iso"), &st), -1);	/* nothing left behind */
+	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "client_name"), "Drop\n"), 0);
+	fd = open(tl_at(&tl_m1, "burn/stream.bin"), O_WRONLY | O_CREAT | O_EXCL, 0644);
 	ck_assert_int_ge(fd, 0);
-	ck_assert_str_eq(get(at(&m1, "exclusive_owner")), "Drop\n");
+	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "exclusive_owner")), "Drop\n");
 	/* one burn at a time */
-	ck_assert_int_eq(open(at(&m1, "burn/other.bin"), O_WRONLY | O_CREAT | O_EXCL, 0644), -1);
+	ck_assert_int_eq(open(tl_at(&tl_m1, "burn/other.bin"), O_WRONLY | O_CREAT | O_EXCL, 0644), -1);
 	ck_assert_int_eq(errno, EBUSY);
-	last_error_starts(&m1, "E_IMAPI_DF2RAW_WRITE_IN_PROGRESS 0xC0AA0600: ");
-	ck_assert_int_eq(open(at(&m1, "track.raw"), O_WRONLY), -1);
+	tl_last_error_starts(&tl_m1, "E_IMAPI_DF2RAW_WRITE_IN_PROGRESS 0xC0AA0600: ");
+	ck_assert_int_eq(open(tl_at(&tl_m1, "track.raw"), O_WRONLY), -1);
 	ck_assert_int_eq(errno, EBUSY);
 	ck_assert_int_eq(write(fd, "abc", 3), 3);
-	ck_assert_int_eq(unlink(at(&m1, "burn/stream.bin")), -1);
+	ck_assert_int_eq(unlink(tl_at(&tl_m1, "burn/stream.bin")), -1);
 	ck_assert_int_eq(errno, EBUSY);
 	/* three bytes are no stream: the copier's close says so */
 	ck_assert_int_eq(close(fd), -1);
 	ck_assert_int_eq(errno, EIO);
-	ck_assert_str_eq(get(at(&m1, "state")), "idle\n");
+	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "state")), "idle\n");
 	/* listed after close with the bytes it took; chmod/utimens are fine */
-	ck_assert_int_eq(stat(at(&m1, "burn/stream.bin"), &st), 0);
+	ck_assert_int_eq(stat(tl_at(&tl_m1, "burn/stream.bin"), &st), 0);
 	ck_assert(S_ISREG(st.st_mode));
 	ck_assert_int_eq(st.st_size, 3);
-	ck_assert_int_eq(chmod(at(&m1, "burn/stream.bin"), 0600), 0);
-	ck_assert_int_eq(utimensat(AT_FDCWD, at(&m1, "burn/stream.bin"), NULL, 0), 0);
-	d = opendir(at(&m1, "burn"));
+	ck_assert_int_eq(chmod(tl_at(&tl_m1, "burn/stream.bin"), 0600), 0);
+	ck_assert_int_eq(utimensat(AT_FDCWD, tl_at(&tl_m1, "burn/stream.bin"), NULL, 0), 0);
+	d = opendir(tl_at(&tl_m1, "burn"));
 	ck_assert_ptr_nonnull(d);
 	while ((de = readdir(d)))
 		if (de->d_name[0] != '.') {
@@ -627,14 +627,14 @@ START_TEST(burn_dir)
 		}
 	closedir(d);
 	ck_assert_int_eq(n, 1);
-	ck_assert_int_eq(open(at(&m1, "burn/stream.bin"), O_WRONLY | O_TRUNC), -1);
+	ck_assert_int_eq(open(tl_at(&tl_m1, "burn/stream.bin"), O_WRONLY | O_TRUNC), -1);
 	ck_assert_int_eq(errno, EACCES);
-	ck_assert_int_eq(mkdir(at(&m1, "burn/sub"), 0755), -1);
+	ck_assert_int_eq(mkdir(tl_at(&tl_m1, "burn/sub"), 0755), -1);
 	ck_assert_int_eq(errno, EACCES);
-	ck_assert_int_eq(unlink(at(&m1, "burn/stream.bin")), 0);
-	ck_assert_int_eq(stat(at(&m1, "burn/stream.bin"), &st), -1);
+	ck_assert_int_eq(unlink(tl_at(&tl_m1, "burn/stream.bin")), 0);
+	ck_assert_int_eq(stat(tl_at(&tl_m1, "burn/stream.bin"), &st), -1);
 	ck_assert_int_eq(errno, ENOENT);
-	ck_assert_int_eq(rmdir(at(&m1, "burn")), -1);
+	ck_assert_int_eq(rmdir(tl_at(&tl_m1, "burn")), -1);
 	ck_assert_int_eq(errno, EPERM);
 }
 END_TEST
@@ -655,14 +655,14 @@ stream_into(const char *path, const char *src_cmd)
 
 START_TEST(random_bytes_refused)
 {
-	char *rnd = path_in(top, "random.bin"), cmd[4400];
+	char *rnd = tl_path(tl_top, "random.bin"), cmd[4400];
 	int fd, n;
 	static char buf[65536];
 
-	ck_assert_int_eq(put(at(&m1, "client_name"), "Rand\n"), 0);
+	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "client_name"), "Rand\n"), 0);
 	snprintf(cmd, sizeof(cmd), "head -c 2000000 /dev/urandom > '%s'", rnd);
 	ck_assert_int_eq(system(cmd), 0);
-	fd = open(at(&m1, "track.raw"), O_WRONLY);
+	fd = open(tl_at(&tl_m1, "track.raw"), O_WRONLY);
 	ck_assert_int_ge(fd, 0);
 	{
 		int in = open(rnd, O_RDONLY);
@@ -678,14 +678,14 @@ START_TEST(random_bytes_refused)
 		close(in);
 	}
 	ck_assert_int_eq(n, EINVAL);
-	last_error_starts(&m1, "E_IMAPI_DF2RAW_STREAM_NOT_SUPPORTED 0xC0AA060D: the stream");
+	tl_last_error_starts(&tl_m1, "E_IMAPI_DF2RAW_STREAM_NOT_SUPPORTED 0xC0AA060D: the stream");
 	/* every later write fails the same, and close reports it too */
 	ck_assert_int_eq(write(fd, buf, 10), -1);
 	ck_assert_int_eq(errno, EINVAL);
 	ck_assert_int_eq(close(fd), -1);
 	ck_assert_int_eq(errno, EINVAL);
-	wait_state(&m1, "idle");
-	ck_assert_str_eq(get(at(&m1, "media/blank")), "1\n");
+	tl_wait_state(&tl_m1, "idle");
+	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "media/blank")), "1\n");
 	free(rnd);
 }
 END_TEST
@@ -693,7 +693,7 @@ END_TEST
 START_TEST(toc_too_long_refused)
 {
 	const char *image = getenv("BURNFS_IMAGE");
-	char *wav = path_in(top, "long.wav"), cmd[8800];
+	char *wav = tl_path(tl_top, "long.wav"), cmd[8800];
 	/* 81 minutes of silence, as a sparse file: the TOC alone decides */
 	uint32_t n = 81u * 60 * 176400;
 	uint8_t hdr[44] = "RIFF\0\0\0\0WAVEfmt \x10\0\0\0\x01\0\x02\0\x44\xac\0\0\x10\xb1\x02\0\x04\0\x10\0data";
@@ -713,12 +713,12 @@ START_TEST(toc_too_long_refused)
 	ck_assert_uint_eq(fwrite(hdr, 1, sizeof(hdr), f), sizeof(hdr));
 	ck_assert_int_eq(ftruncate(fileno(f), (off_t)sizeof(hdr) + n), 0);
 	fclose(f);
-	ck_assert_int_eq(put(at(&m1, "client_name"), "Long\n"), 0);
+	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "client_name"), "Long\n"), 0);
 	snprintf(cmd, sizeof(cmd), "'%s' make --overburn '%s'", image, wav);
-	ck_assert_int_ne(stream_into(at(&m1, "track.raw"), cmd), 0);
-	last_error_starts(&m1, "E_IMAPI_DF2RAW_NOT_ENOUGH_SPACE 0xC0AA0609: the stream's TOC puts the lead-out at LBA 364500");
-	wait_state(&m1, "idle");
-	ck_assert_str_eq(get(at(&m1, "media/blank")), "1\n");	/* nothing was burned */
+	ck_assert_int_ne(stream_into(tl_at(&tl_m1, "track.raw"), cmd), 0);
+	tl_last_error_starts(&tl_m1, "E_IMAPI_DF2RAW_NOT_ENOUGH_SPACE 0xC0AA0609: the stream's TOC puts the lead-out at LBA 364500");
+	tl_wait_state(&tl_m1, "idle");
+	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "media/blank")), "1\n");	/* nothing was burned */
 	free(wav);
 }
 END_TEST
@@ -727,13 +727,13 @@ START_TEST(sink_refusals)
 {
 	int fd;
 
-	ck_assert_int_eq(put(at(&m1, "client_name"), "Seq\n"), 0);
-	ck_assert_int_eq(put(at(&m1, "lead_in_sectors"), "100\n"), 0);
-	ck_assert_int_eq(open(at(&m1, "track.raw"), O_WRONLY), -1);
+	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "client_name"), "Seq\n"), 0);
+	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "lead_in_sectors"), "100\n"), 0);
+	ck_assert_int_eq(open(tl_at(&tl_m1, "track.raw"), O_WRONLY), -1);
 	ck_assert_int_eq(errno, EINVAL);
-	last_error_starts(&m1, "E_IMAPI_DF2RAW_STREAM_LEADIN_TOO_SHORT 0xC0AA060F: lead_in_sectors is 100");
-	ck_assert_int_eq(put(at(&m1, "lead_in_sectors"), "22650\n"), 0);
-	fd = open(at(&m1, "track.raw"), O_WRONLY);
+	tl_last_error_starts(&tl_m1, "E_IMAPI_DF2RAW_STREAM_LEADIN_TOO_SHORT 0xC0AA060F: lead_in_sectors is 100");
+	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "lead_in_sectors"), "22650\n"), 0);
+	fd = open(tl_at(&tl_m1, "track.raw"), O_WRONLY);
 	ck_assert_int_ge(fd, 0);
 	/*
 	 * The sink is a stream: a write anywhere but at its end is refused
@@ -742,18 +742,18 @@ START_TEST(sink_refusals)
 	 */
 	ck_assert_int_eq(pwrite(fd, "abc", 3, 4096), -1);
 	ck_assert_int_eq(errno, ESPIPE);
-	last_error_starts(&m1, "HRESULT_FROM_WIN32(ERROR_SEEK_ON_DEVICE) 0x80070084: writes must be sequential: this one is at offset 4096, the stream is at 0");
-	ck_assert_int_eq(put(at(&m1, "client_name"), "Reset\n"), -EBUSY);	/* another failure between */
+	tl_last_error_starts(&tl_m1, "HRESULT_FROM_WIN32(ERROR_SEEK_ON_DEVICE) 0x80070084: writes must be sequential: this one is at offset 4096, the stream is at 0");
+	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "client_name"), "Reset\n"), -EBUSY);	/* another failure between */
 	ck_assert_int_eq(lseek(fd, 100, SEEK_SET), 100);
 	ck_assert_int_eq(write(fd, "abc", 3), -1);
 	ck_assert_int_eq(errno, ESPIPE);
-	last_error_starts(&m1, "HRESULT_FROM_WIN32(ERROR_SEEK_ON_DEVICE) 0x80070084: writes must be sequential: this one is at offset 100, the stream is at 0");
+	tl_last_error_starts(&tl_m1, "HRESULT_FROM_WIN32(ERROR_SEEK_ON_DEVICE) 0x80070084: writes must be sequential: this one is at offset 100, the stream is at 0");
 	ck_assert_int_eq(lseek(fd, 0, SEEK_DATA), -1);
 	ck_assert_int_eq(errno, ESPIPE);
-	last_error_starts(&m1, "HRESULT_FROM_WIN32(ERROR_SEEK_ON_DEVICE) 0x80070084: a stream cannot seek: it is written from its start to its end");
-	ck_assert_int_eq(put(at(&m1, "ctl"), "release\n"), -EBUSY);
+	tl_last_error_starts(&tl_m1, "HRESULT_FROM_WIN32(ERROR_SEEK_ON_DEVICE) 0x80070084: a stream cannot seek: it is written from its start to its end");
+	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "ctl"), "release\n"), -EBUSY);
 	close(fd);
-	wait_state(&m1, "idle");
+	tl_wait_state(&tl_m1, "idle");
 }
 END_TEST
 
@@ -761,7 +761,7 @@ START_TEST(statfs_capacity)
 {
 	struct statvfs sv;
 
-	ck_assert_int_eq(statvfs(m1.mnt, &sv), 0);
+	ck_assert_int_eq(statvfs(tl_m1.mnt, &sv), 0);
 	ck_assert_uint_eq(sv.f_frsize, 2048);
 	ck_assert_uint_eq(sv.f_blocks, 359849);
 	ck_assert_uint_eq(sv.f_bavail, 359849);
@@ -774,24 +774,24 @@ START_TEST(last_error_per_process)
 	int status;
 	pid_t pid;
 
-	ck_assert_int_eq(put(at(&m1, "pure_cav"), "7\n"), -EINVAL);
-	last_error_starts(&m1, "E_INVALIDARG 0x80070057: expected 0 or 1");
+	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "pure_cav"), "7\n"), -EINVAL);
+	tl_last_error_starts(&tl_m1, "E_INVALIDARG 0x80070057: expected 0 or 1");
 	pid = fork();
 	ck_assert_int_ge(pid, 0);
 	if (pid == 0) {
 		/* no failure of its own yet: the mount's last one */
-		if (strncmp(get(at(&m1, "last_error")), "E_INVALIDARG", 12) != 0)
+		if (strncmp(tl_get(tl_at(&tl_m1, "last_error")), "E_INVALIDARG", 12) != 0)
 			_exit(1);
-		if (put(at(&m1, "ctl"), "release\n") != -EINVAL)
+		if (tl_put(tl_at(&tl_m1, "ctl"), "release\n") != -EINVAL)
 			_exit(2);
-		if (strncmp(get(at(&m1, "last_error")), "E_IMAPI_DF2RAW_MEDIA_IS_NOT_PREPARED", 36) != 0)
+		if (strncmp(tl_get(tl_at(&tl_m1, "last_error")), "E_IMAPI_DF2RAW_MEDIA_IS_NOT_PREPARED", 36) != 0)
 			_exit(3);
 		_exit(0);
 	}
 	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
 	ck_assert_int_eq(WEXITSTATUS(status), 0);
 	/* this process keeps its own */
-	last_error_starts(&m1, "E_INVALIDARG 0x80070057: expected 0 or 1");
+	tl_last_error_starts(&tl_m1, "E_INVALIDARG 0x80070057: expected 0 or 1");
 }
 END_TEST
 
@@ -800,15 +800,15 @@ END_TEST
 static TCase *
 tcase(Suite *s, const char *name, void (*setup)(void))
 {
-	return mount_tcase(s, name, setup, 120);
+	return tl_mount_tcase(s, name, setup, 120);
 }
 
-static void setup_none(void) { start_with("emu_media=none"); }
-static void setup_cdrom(void) { start_with("emu_media=cdrom"); }
-static void setup_cdrw(void) { start_with("emu_media=cdrw80"); }
-static void setup_no_rw(void) { start_with("emu_media=cdr80,emu_fault=no_rw"); }
-static void setup_no_raw(void) { start_with("emu_fault=no_raw"); }
-static void setup_not_ready(void) { start_with("emu_fault=not_ready"); }
+static void setup_none(void) { tl_start_with("emu_media=none"); }
+static void setup_cdrom(void) { tl_start_with("emu_media=cdrom"); }
+static void setup_cdrw(void) { tl_start_with("emu_media=cdrw80"); }
+static void setup_no_rw(void) { tl_start_with("emu_media=cdr80,emu_fault=no_rw"); }
+static void setup_no_raw(void) { tl_start_with("emu_fault=no_raw"); }
+static void setup_not_ready(void) { tl_start_with("emu_fault=not_ready"); }
 
 static Suite *
 mount_suite(void)
@@ -816,32 +816,18 @@ mount_suite(void)
 	Suite *s = suite_create("mount");
 	TCase *tc;
 
-	tc = tcase(s, "cdr80", setup_default);
+	tc = tcase(s, "cdr80", tl_setup_default);
 	tcase_add_test(tc, client_name_roundtrip);
 	tcase_add_loop_test(tc, client_name_invalid, 0, sizeof(bad_names) / sizeof(bad_names[0]));
-	tcase_add_test(tc, client_name_63_allowed);
-	tcase_add_test(tc, client_name_shell);
-	tcase_add_test(tc, prepare_owner_release);
-	tcase_add_test(tc, prepare_without_name);
-	tcase_add_test(tc, prepare_leadin_too_short);
-	tcase_add_test(tc, two_mounts_one_owner);
-	tcase_add_test(tc, tree_modes_and_sizes);
-	tcase_add_test(tc, values);
-	tcase_add_test(tc, status_has_every_property);
-	tcase_add_test(tc, fixed_nodes);
-	tcase_add_test(tc, sysfs_conventions);
+	TL_TESTS(tc, client_name_63_allowed, client_name_shell, prepare_owner_release,
+		 prepare_without_name, prepare_leadin_too_short, two_mounts_one_owner,
+		 tree_modes_and_sizes, values, status_has_every_property, fixed_nodes,
+		 sysfs_conventions);
 	tcase_add_loop_test(tc, attribute_bad_values, 0,
 			    sizeof(bad_values) / sizeof(bad_values[0]));
-	tcase_add_test(tc, attribute_good_values);
-	tcase_add_test(tc, not_blank);
-	tcase_add_test(tc, eject_load);
-	tcase_add_test(tc, track_raw_open);
-	tcase_add_test(tc, burn_dir);
-	tcase_add_test(tc, random_bytes_refused);
-	tcase_add_test(tc, toc_too_long_refused);
-	tcase_add_test(tc, sink_refusals);
-	tcase_add_test(tc, statfs_capacity);
-	tcase_add_test(tc, last_error_per_process);
+	TL_TESTS(tc, attribute_good_values, not_blank, eject_load, track_raw_open, burn_dir,
+		 random_bytes_refused, toc_too_long_refused, sink_refusals, statfs_capacity,
+		 last_error_per_process);
 	tcase_add_test(tcase(s, "none", setup_none), prepare_no_media);
 	tcase_add_test(tcase(s, "cdrom", setup_cdrom), prepare_cdrom);
 	tcase_add_test(tcase(s, "cdrw80", setup_cdrw), blank_cdrw);
@@ -851,8 +837,4 @@ mount_suite(void)
 	return s;
 }
 
-int
-main(void)
-{
-	return mount_suite_main(mount_suite());
-}
+TL_MOUNT_MAIN(mount_suite)

@@ -13,8 +13,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "harness.h"
 #include "owner.h"
+#include "tl-harness.h"
 
 struct opener {
 	pid_t pid;
@@ -89,9 +89,8 @@ int
 main(void)
 {
 	Suite *s = suite_create("owner");
-	TCase *tc = tcase_create("find_opener");
+	TCase *tc = tl_tcase_in(s, "find_opener", NULL, NULL);
 
 	tcase_add_test(tc, find_opener);
-	suite_add_tcase(s, tc);
-	return test_run_suite(s);
+	return tl_run_suite(s);
 }

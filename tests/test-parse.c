@@ -4,8 +4,8 @@
 #include <errno.h>
 #include <string.h>
 
-#include "harness.h"
 #include "parse.h"
+#include "tl-harness.h"
 
 #define S(x) x, sizeof(x) - 1
 
@@ -130,20 +130,10 @@ static Suite *
 parse_suite(void)
 {
 	Suite *s = suite_create("parse");
-	TCase *tc = tcase_create("values");
+	TCase *tc = tl_tcase_in(s, "values", NULL, NULL);
 
-	tcase_add_test(tc, bools);
-	tcase_add_test(tc, longs);
-	tcase_add_test(tc, speeds);
-	tcase_add_test(tc, sector_types);
-	tcase_add_test(tc, words);
-	tcase_add_test(tc, msf);
-	suite_add_tcase(s, tc);
+	TL_TESTS(tc, bools, longs, speeds, sector_types, words, msf);
 	return s;
 }
 
-int
-main(void)
-{
-	return test_run_suite(parse_suite());
-}
+TL_MAIN(parse_suite)

@@ -12,26 +12,11 @@
 #include <unistd.h>
 
 #include "emu.h"
-#include "harness.h"
 #include "rawcd.h"
 #include "recorder.h"
+#include "tl-emu.h"
+#include "tl-harness.h"
 #include "transport.h"
-
-static char *dir;
-
-static void
-setup(void)
-{
-	dir = test_mkdtemp("rec");
-}
-
-static void
-teardown(void)
-{
-	test_rmtree(dir);
-	free(dir);
-	dir = NULL;
-}
 
 struct rig {
 	struct recorder *rec;
@@ -46,7 +31,7 @@ rig_open(const char *media, const char *fault)
 	char spec[4200], opts[128];
 	struct rig r;
 
-	snprintf(spec, sizeof(spec), "emu:%s", dir);
+	snprintf(spec, sizeof(spec), "emu:%s", tl_emu_dir);
 	snprintf(opts, sizeof(opts), "%s%s%s%s", media ? "emu_media=" : "", media ? media : "",
 		 fault ? ",emu_fault=" : "", fault ? fault : "");	/* a fault comes with media */
 	ck_assert_msg(burn_transport_open(spec, opts, &t, &e) == 0, "%s", e.reason);
@@ -72,7 +57,7 @@ set_name(struct rig *r, const char *name)
 
 #define ck_assert_fails(expr, want_errno, want_result, e) \
 	do { \
-		ck_assert_errno(expr, want_errno); \
+		tl_assert_errno(expr, want_errno); \
 		ck_assert_msg((e).result == (want_result), "%s: result %s, reason: %s", #expr, \
 			      burn_result_info((e).result)->name, (e).reason); \
 	} while (0)
@@ -208,7 +193,7 @@ START_TEST(not_blank)
 
 	rig_close(&r);
 	/* a CD-R that holds a closed session, as the emulator stores one */
-	ck_assert_int_gt(asprintf(&path, "%s/drive.state", dir), 0);
+	ck_assert_int_gt(asprintf(&path, "%s/drive.state", tl_emu_dir), 0);
 	ck_assert_int_gt(asprintf(&cmd, "sed -i 's/^disc blank$/disc complete/' '%s'", path), 0);
 	ck_assert_int_eq(system(cmd), 0);
 	r = rig_open(NULL, 0);
@@ -518,29 +503,12 @@ static Suite *
 recorder_suite(void)
 {
 	Suite *s = suite_create("recorder");
-	TCase *tc = tcase_create("emulated");
+	TCase *tc = tl_tcase_in(s, "emulated", tl_emu_setup, tl_emu_teardown);
 
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, identity_and_media);
-	tcase_add_test(tc, prepare_and_release);
-	tcase_add_test(tc, prepare_media_errors);
-	tcase_add_test(tc, not_blank);
-	tcase_add_test(tc, lead_in);
-	tcase_add_test(tc, sector_types);
-	tcase_add_test(tc, speed);
-	tcase_add_test(tc, nesting);
-	tcase_add_test(tc, room_and_mode_pages);
-	tcase_add_test(tc, tray);
-	tcase_add_test(tc, session);
-	tcase_add_test(tc, blank);
-	tcase_add_test(tc, properties);
-	tcase_add_test(tc, open_errors);
-	suite_add_tcase(s, tc);
+	TL_TESTS(tc, identity_and_media, prepare_and_release, prepare_media_errors, not_blank,
+		 lead_in, sector_types, speed, nesting, room_and_mode_pages, tray, session, blank,
+		 properties, open_errors);
 	return s;
 }
 
-int
-main(void)
-{
-	return test_run_suite(recorder_suite());
-}
+TL_MAIN(recorder_suite)

@@ -4,8 +4,8 @@
 #include <errno.h>
 #include <stdio.h>
 
-#include "harness.h"
 #include "result.h"
+#include "tl-harness.h"
 
 /* The result table as README "Errors" lists it (doc/design.md §3); the code must match it. */
 static const struct {
@@ -124,19 +124,11 @@ static Suite *
 result_suite(void)
 {
 	Suite *s = suite_create("result");
-	TCase *tc = tcase_create("table");
+	TCase *tc = tl_tcase_in(s, "table", NULL, NULL);
 
 	tcase_add_loop_test(tc, design_row, 0, sizeof(design_rows) / sizeof(design_rows[0]));
-	tcase_add_test(tc, rows_at_their_index);
-	tcase_add_test(tc, error_set_and_format);
-	tcase_add_test(tc, handle_eof_row);
-	tcase_add_test(tc, seek_on_device_row);
-	suite_add_tcase(s, tc);
+	TL_TESTS(tc, rows_at_their_index, error_set_and_format, handle_eof_row, seek_on_device_row);
 	return s;
 }
 
-int
-main(void)
-{
-	return test_run_suite(result_suite());
-}
+TL_MAIN(result_suite)

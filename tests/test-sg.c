@@ -25,8 +25,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "harness.h"
-#include "mount-harness.h"
+#include "tl-harness.h"
+#include "tl-mount.h"
 
 #define OUT_MAX 65536
 
@@ -35,7 +35,7 @@ static const char *sg_lib, *sg_probe;
 static char *node;	/* the device node the tools are given */
 static char *run_dir;	/* BURNFS_RUN_DIR: where burnfs publishes its owner record */
 
-static struct mount m_emu, m_dev;
+static struct tl_mount m_emu, m_dev;
 
 static void
 sg_env(bool preload, const char *extra)
@@ -43,7 +43,7 @@ sg_env(bool preload, const char *extra)
 	if (preload) {
 		setenv("LD_PRELOAD", sg_lib, 1);
 		setenv("BURNFS_SG_PATH", node, 1);
-		setenv("BURNFS_SG_EMU", disc, 1);
+		setenv("BURNFS_SG_EMU", tl_disc, 1);
 	}
 	setenv("BURNFS_RUN_DIR", run_dir, 1);
 	if (extra)
@@ -57,7 +57,7 @@ sg_env(bool preload, const char *extra)
 static int
 run(const char *const argv[], bool preload, const char *extra, char *out, size_t size)
 {
-	char *log = path_in(top, "run.log");
+	char *log = tl_path(tl_top, "run.log");
 	int status;
 	pid_t pid = fork();
 
@@ -75,7 +75,7 @@ run(const char *const argv[], bool preload, const char *extra, char *out, size_t
 		_exit(127);
 	}
 	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-	snprintf(out, size, "%s", slurp(log));
+	snprintf(out, size, "%s", tl_read(log));
 	free(log);
 	ck_assert_msg(!WIFEXITED(status) || WEXITSTATUS(status) != 127,
 		      "%s is missing (the sg suite needs cdrdao, cdrskin, xorriso and libcdio-utils): %s",
@@ -126,12 +126,12 @@ env_hook(void *arg)
 
 /* burnfs on @device (NULL: let it search), under the interposer when @preload. */
 static int
-sg_mount(struct mount *m, const char *name, const char *device, const char *opts, bool preload,
+sg_mount(struct tl_mount *m, const char *name, const char *device, const char *opts, bool preload,
 	 const char *extra)
 {
 	struct env_arg a = { preload, extra };
 
-	return mount_start_env(m, name, device, opts, env_hook, &a);
+	return tl_mount_start_env(m, name, device, opts, env_hook, &a);
 }
 
 /* ---- a process that holds the device (sg-probe hold|lock) ---- */
@@ -188,10 +188,10 @@ holder_stop(struct holder *h)
 static void
 setup(void)
 {
-	top = test_mkdtemp("sg");
-	disc = path_in(top, "disc");
-	node = path_in(top, "sr0");
-	run_dir = path_in(top, "run");
+	tl_top = tl_mkdtemp("sg");
+	tl_disc = tl_path(tl_top, "disc");
+	node = tl_path(tl_top, "sr0");
+	run_dir = tl_path(tl_top, "run");
 	ck_assert_int_eq(mkdir(run_dir, 0755), 0);
 	ck_assert_msg(mknod(node, S_IFBLK | 0660, makedev(11, 0)) == 0, "mknod %s: %s", node,
 		      strerror(errno));
@@ -200,14 +200,14 @@ setup(void)
 static void
 teardown(void)
 {
-	mount_stop(&m_dev);
-	mount_stop(&m_emu);
-	test_rmtree(top);
-	free(top);
-	free(disc);
+	tl_mount_stop(&m_dev);
+	tl_mount_stop(&m_emu);
+	tl_rmtree(tl_top);
+	free(tl_top);
+	free(tl_disc);
 	free(node);
 	free(run_dir);
-	top = disc = node = run_dir = NULL;
+	tl_top = tl_disc = node = run_dir = NULL;
 }
 
 static void
@@ -215,7 +215,7 @@ mount_both(void)
 {
 	char dev[4200];
 
-	snprintf(dev, sizeof(dev), "emu:%s", disc);
+	snprintf(dev, sizeof(dev), "emu:%s", tl_disc);
 	ck_assert_int_eq(sg_mount(&m_emu, "emu", dev, "client_name=Emulated", false, NULL), 0);
 	ck_assert_int_eq(sg_mount(&m_dev, "dev", node, "client_name=Through SG", true, NULL),
 			 0);
@@ -339,7 +339,7 @@ END_TEST
 START_TEST(cdrdao_write_raw)
 {
 	static char out[OUT_MAX];
-	char *bin = path_in(top, "t.bin"), *cue = path_in(top, "t.cue"), *disc_cue;
+	char *bin = tl_path(tl_top, "t.bin"), *cue = tl_path(tl_top, "t.cue"), *disc_cue;
 	const char *argv[] = { "cdrdao", "write", "-n", "--device", node, "--driver",
 			       "generic-mmc-raw", cue, NULL };
 	const char *info[] = { "cd-info", "--no-header", "--no-cddb", node, NULL };
@@ -363,7 +363,7 @@ START_TEST(cdrdao_write_raw)
 	assert_has(out, "Using 16 byte P-Q sub-channel data mode.");
 	assert_has(out, "Writing lead-in and gap...");
 	ck_assert_msg(ret == 0, "cdrdao write failed:\n%s", out);
-	disc_cue = path_in(disc, "disc.cue");
+	disc_cue = tl_path(tl_disc, "disc.cue");
 	ck_assert_msg(access(disc_cue, R_OK) == 0, "no %s after cdrdao wrote:\n%s", disc_cue, out);
 	free(disc_cue);
 	/* cd-info through the interposer: the drive's identity and the disc's TOC */
@@ -381,29 +381,29 @@ END_TEST
 
 /* What a mount of the blank 80-minute CD-R shows, whichever way it reaches the drive. */
 static void
-basic_checks(const struct mount *m, const char *name)
+basic_checks(const struct tl_mount *m, const char *name)
 {
 	char want[128];
 
-	ck_assert_str_eq(get(at(m, "recorder/vendor_id")), "BURNFS\n");
-	ck_assert_str_eq(get(at(m, "recorder/product_id")), "Emulated CD-RW\n");
-	ck_assert_str_eq(get(at(m, "recorder/product_revision")), "1.0\n");
-	ck_assert_str_eq(get(at(m, "media/type")), "cdr\n");
-	ck_assert_str_eq(get(at(m, "media/blank")), "1\n");
-	ck_assert_str_eq(get(at(m, "media/start_of_next_session")), "-11634\n");
-	ck_assert_str_eq(get(at(m, "media/last_possible_start_of_leadout")), "359849\n");
+	ck_assert_str_eq(tl_get(tl_at(m, "recorder/vendor_id")), "BURNFS\n");
+	ck_assert_str_eq(tl_get(tl_at(m, "recorder/product_id")), "Emulated CD-RW\n");
+	ck_assert_str_eq(tl_get(tl_at(m, "recorder/product_revision")), "1.0\n");
+	ck_assert_str_eq(tl_get(tl_at(m, "media/type")), "cdr\n");
+	ck_assert_str_eq(tl_get(tl_at(m, "media/blank")), "1\n");
+	ck_assert_str_eq(tl_get(tl_at(m, "media/start_of_next_session")), "-11634\n");
+	ck_assert_str_eq(tl_get(tl_at(m, "media/last_possible_start_of_leadout")), "359849\n");
 	snprintf(want, sizeof(want), "%s\n", name);
-	ck_assert_str_eq(get(at(m, "client_name")), want);
-	ck_assert_int_eq(put(at(m, "client_name"), "Renamed\n"), 0);
-	ck_assert_str_eq(get(at(m, "client_name")), "Renamed\n");
-	ck_assert_str_eq(get(at(m, "exclusive_owner")), "\n");
-	ck_assert_int_eq(put(at(m, "ctl"), "prepare\n"), 0);
-	ck_assert_str_eq(get(at(m, "state")), "prepared\n");
-	ck_assert_str_eq(get(at(m, "exclusive_owner")), "Renamed\n");
-	ck_assert_int_eq(put(at(m, "ctl"), "release\n"), 0);
-	ck_assert_str_eq(get(at(m, "state")), "idle\n");
-	ck_assert_str_eq(get(at(m, "exclusive_owner")), "\n");
-	ck_assert_int_eq(put(at(m, "client_name"), name), 0);
+	ck_assert_str_eq(tl_get(tl_at(m, "client_name")), want);
+	ck_assert_int_eq(tl_put(tl_at(m, "client_name"), "Renamed\n"), 0);
+	ck_assert_str_eq(tl_get(tl_at(m, "client_name")), "Renamed\n");
+	ck_assert_str_eq(tl_get(tl_at(m, "exclusive_owner")), "\n");
+	ck_assert_int_eq(tl_put(tl_at(m, "ctl"), "prepare\n"), 0);
+	ck_assert_str_eq(tl_get(tl_at(m, "state")), "prepared\n");
+	ck_assert_str_eq(tl_get(tl_at(m, "exclusive_owner")), "Renamed\n");
+	ck_assert_int_eq(tl_put(tl_at(m, "ctl"), "release\n"), 0);
+	ck_assert_str_eq(tl_get(tl_at(m, "state")), "idle\n");
+	ck_assert_str_eq(tl_get(tl_at(m, "exclusive_owner")), "\n");
+	ck_assert_int_eq(tl_put(tl_at(m, "client_name"), name), 0);
 }
 
 START_TEST(mount_basic)
@@ -414,7 +414,7 @@ START_TEST(mount_basic)
 	basic_checks(&m_emu, "Emulated");
 	basic_checks(&m_dev, "Through SG");
 	snprintf(dev, sizeof(dev), "%s\n", node);
-	ck_assert_str_eq(get(at(&m_dev, "recorder/device")), dev);
+	ck_assert_str_eq(tl_get(tl_at(&m_dev, "recorder/device")), dev);
 }
 END_TEST
 
@@ -434,10 +434,10 @@ START_TEST(mount_same_tree)
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
 		char a[8192];
 
-		snprintf(a, sizeof(a), "%s", get(at(&m_emu, files[i])));
-		ck_assert_msg(strcmp(a, get(at(&m_dev, files[i]))) == 0,
+		snprintf(a, sizeof(a), "%s", tl_get(tl_at(&m_emu, files[i])));
+		ck_assert_msg(strcmp(a, tl_get(tl_at(&m_dev, files[i]))) == 0,
 			      "%s: emu:DIR says \"%s\", the device says \"%s\"", files[i], a,
-			      get(at(&m_dev, files[i])));
+			      tl_get(tl_at(&m_dev, files[i])));
 	}
 }
 END_TEST
@@ -448,16 +448,16 @@ START_TEST(mount_sense)
 	int err;
 
 	mount_both();
-	ck_assert_int_eq(put(at(&m_dev, "ctl"), "eject\n"), 0);
-	ck_assert_str_eq(get(at(&m_dev, "media/type")), "none\n");
-	ck_assert_str_eq(get(at(&m_emu, "media/type")), "none\n");
-	get_err(at(&m_dev, "media/blank"), &err);
+	ck_assert_int_eq(tl_put(tl_at(&m_dev, "ctl"), "eject\n"), 0);
+	ck_assert_str_eq(tl_get(tl_at(&m_dev, "media/type")), "none\n");
+	ck_assert_str_eq(tl_get(tl_at(&m_emu, "media/type")), "none\n");
+	tl_get_err(tl_at(&m_dev, "media/blank"), &err);
 	ck_assert_int_eq(err, ENOMEDIUM);
-	last_error_starts(&m_dev, "E_IMAPI_RECORDER_MEDIA_NO_MEDIA 0xC0AA0202");
-	ck_assert_int_eq(put(at(&m_dev, "ctl"), "prepare\n"), -ENOMEDIUM);
-	ck_assert_int_eq(put(at(&m_dev, "ctl"), "load\n"), 0);
-	ck_assert_str_eq(get(at(&m_dev, "media/type")), "cdr\n");
-	ck_assert_str_eq(get(at(&m_emu, "media/blank")), "1\n");
+	tl_last_error_starts(&m_dev, "E_IMAPI_RECORDER_MEDIA_NO_MEDIA 0xC0AA0202");
+	ck_assert_int_eq(tl_put(tl_at(&m_dev, "ctl"), "prepare\n"), -ENOMEDIUM);
+	ck_assert_int_eq(tl_put(tl_at(&m_dev, "ctl"), "load\n"), 0);
+	ck_assert_str_eq(tl_get(tl_at(&m_dev, "media/type")), "cdr\n");
+	ck_assert_str_eq(tl_get(tl_at(&m_emu, "media/blank")), "1\n");
 }
 END_TEST
 
@@ -471,23 +471,23 @@ START_TEST(held_by_another_program)
 	mount_both();
 	holder_start(&h, hold_ways[_i]);
 	snprintf(want, sizeof(want), "pid %d (sg-probe)\n", (int)h.pid);
-	ck_assert_str_eq(get(at(&m_dev, "exclusive_owner")), want);
-	ck_assert_str_eq(get(at(&m_emu, "exclusive_owner")), want);
-	ck_assert_int_eq(put(at(&m_dev, "ctl"), "prepare\n"), -EBUSY);
+	ck_assert_str_eq(tl_get(tl_at(&m_dev, "exclusive_owner")), want);
+	ck_assert_str_eq(tl_get(tl_at(&m_emu, "exclusive_owner")), want);
+	ck_assert_int_eq(tl_put(tl_at(&m_dev, "ctl"), "prepare\n"), -EBUSY);
 	snprintf(want, sizeof(want),
 		 "E_IMAPI_RECORDER_LOCKED 0xC0AA0210: the recorder %s is held exclusively by pid %d (sg-probe)",
 		 node, (int)h.pid);
-	last_error_starts(&m_dev, want);
-	ck_assert_int_eq(open(at(&m_dev, "track.raw"), O_WRONLY), -1);
+	tl_last_error_starts(&m_dev, want);
+	ck_assert_int_eq(open(tl_at(&m_dev, "track.raw"), O_WRONLY), -1);
 	ck_assert_int_eq(errno, EBUSY);
-	last_error_starts(&m_dev, "E_IMAPI_RECORDER_LOCKED 0xC0AA0210");
-	ck_assert_int_eq(put(at(&m_emu, "ctl"), "prepare\n"), -EBUSY);
-	last_error_starts(&m_emu, "E_IMAPI_RECORDER_LOCKED 0xC0AA0210");
-	ck_assert_str_eq(get(at(&m_dev, "state")), "idle\n");
+	tl_last_error_starts(&m_dev, "E_IMAPI_RECORDER_LOCKED 0xC0AA0210");
+	ck_assert_int_eq(tl_put(tl_at(&m_emu, "ctl"), "prepare\n"), -EBUSY);
+	tl_last_error_starts(&m_emu, "E_IMAPI_RECORDER_LOCKED 0xC0AA0210");
+	ck_assert_str_eq(tl_get(tl_at(&m_dev, "state")), "idle\n");
 	holder_stop(&h);
-	ck_assert_str_eq(get(at(&m_dev, "exclusive_owner")), "\n");
-	ck_assert_int_eq(put(at(&m_dev, "ctl"), "prepare\n"), 0);
-	ck_assert_int_eq(put(at(&m_dev, "ctl"), "release\n"), 0);
+	ck_assert_str_eq(tl_get(tl_at(&m_dev, "exclusive_owner")), "\n");
+	ck_assert_int_eq(tl_put(tl_at(&m_dev, "ctl"), "prepare\n"), 0);
+	ck_assert_int_eq(tl_put(tl_at(&m_dev, "ctl"), "release\n"), 0);
 }
 END_TEST
 
@@ -500,14 +500,14 @@ START_TEST(held_by_burnfs)
 	const char *cdrskin[] = { "cdrskin", dev, "-atip", NULL };
 
 	mount_both();
-	ck_assert_int_eq(put(at(&m_dev, "ctl"), "prepare\n"), 0);
+	ck_assert_int_eq(tl_put(tl_at(&m_dev, "ctl"), "prepare\n"), 0);
 	/* the device is claimed: O_EXCL and fcntl say so, and name burnfs */
 	ck_assert_int_eq(run(try, true, NULL, out, sizeof(out)), 0);
 	snprintf(want, sizeof(want), "excl busy\ngetlk pid %d\nsetlk busy\n", (int)m_dev.pid);
 	ck_assert_str_eq(out, want);
 	snprintf(want, sizeof(want), "pid %d (burnfs)\n", (int)m_dev.pid);
-	ck_assert_str_eq(get(at(&m_emu, "exclusive_owner")), want);
-	ck_assert_int_eq(put(at(&m_emu, "ctl"), "prepare\n"), -EBUSY);
+	ck_assert_str_eq(tl_get(tl_at(&m_emu, "exclusive_owner")), want);
+	ck_assert_int_eq(tl_put(tl_at(&m_emu, "ctl"), "prepare\n"), -EBUSY);
 	/* libburn gives up on a busy device */
 	snprintf(dev, sizeof(dev), "dev=%s", node);
 	ck_assert_int_ne(run(cdrskin, true, NULL, out, sizeof(out)), 0);
@@ -523,7 +523,7 @@ START_TEST(held_by_burnfs)
 	snprintf(want, sizeof(want), "open %s flags 04000 -> fd", node);
 	assert_has(out, want);
 	/* released: free for everyone again */
-	ck_assert_int_eq(put(at(&m_dev, "ctl"), "release\n"), 0);
+	ck_assert_int_eq(tl_put(tl_at(&m_dev, "ctl"), "release\n"), 0);
 	ck_assert_int_eq(run(try, true, NULL, out, sizeof(out)), 0);
 	ck_assert_str_eq(out, "excl ok\ngetlk none\nsetlk ok\n");
 	ck_assert_int_eq(run(cdrskin, true, NULL, out, sizeof(out)), 0);
@@ -547,13 +547,13 @@ host_has_cd_devices(void)
 
 START_TEST(no_recorder)
 {
-	struct mount m = { 0 };
+	struct tl_mount m = { 0 };
 
 	if (host_has_cd_devices())
 		return;	/* this machine has a drive: nothing to prove here */
 	ck_assert_int_eq(sg_mount(&m, "auto", NULL, NULL, false, NULL), 1);
-	assert_has(slurp(m.log), "no CD recorder found");
-	assert_has(slurp(m.log), "emu:DIR");
+	assert_has(tl_read(m.log), "no CD recorder found");
+	assert_has(tl_read(m.log), "emu:DIR");
 	free(m.mnt);
 	free(m.log);
 }
@@ -565,8 +565,8 @@ START_TEST(first_recorder_found)
 	free(node);
 	node = strdup("/dev/sr0");
 	ck_assert_int_eq(sg_mount(&m_dev, "auto", NULL, NULL, true, NULL), 0);
-	ck_assert_str_eq(get(at(&m_dev, "recorder/vendor_id")), "BURNFS\n");
-	ck_assert_str_eq(get(at(&m_dev, "media/start_of_next_session")), "-11634\n");
+	ck_assert_str_eq(tl_get(tl_at(&m_dev, "recorder/vendor_id")), "BURNFS\n");
+	ck_assert_str_eq(tl_get(tl_at(&m_dev, "media/start_of_next_session")), "-11634\n");
 }
 END_TEST
 
@@ -593,22 +593,15 @@ sg_suite(void)
 	tcase_add_test(tc, probe_check);
 	tcase_add_loop_test(tc, probe_locks, 0, 2);
 	tc = tcase(s, "tools");
-	tcase_add_test(tc, cd_info_identity);
-	tcase_add_test(tc, cdrdao_disk_info);
-	tcase_add_test(tc, cdrskin_atip);
-	tcase_add_test(tc, cdrskin_atip_cdrw);
-	tcase_add_test(tc, xorriso_toc);
-	tcase_add_test(tc, cdrdao_write_raw);
+	TL_TESTS(tc, cd_info_identity, cdrdao_disk_info, cdrskin_atip, cdrskin_atip_cdrw,
+		 xorriso_toc, cdrdao_write_raw);
 	tc = tcase(s, "burnfs");
-	tcase_add_test(tc, mount_basic);
-	tcase_add_test(tc, mount_same_tree);
-	tcase_add_test(tc, mount_sense);
+	TL_TESTS(tc, mount_basic, mount_same_tree, mount_sense);
 	tc = tcase(s, "locking");
 	tcase_add_loop_test(tc, held_by_another_program, 0, 2);
 	tcase_add_test(tc, held_by_burnfs);
 	tc = tcase(s, "autodetect");
-	tcase_add_test(tc, no_recorder);
-	tcase_add_test(tc, first_recorder_found);
+	TL_TESTS(tc, no_recorder, first_recorder_found);
 	return s;
 }
 
@@ -643,5 +636,5 @@ main(void)
 		printf("1..0 # SKIP cannot make device nodes here (mknod needs CAP_MKNOD)\n");
 		return 77;
 	}
-	return mount_suite_main(sg_suite());
+	return tl_mount_main(sg_suite());
 }

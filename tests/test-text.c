@@ -11,11 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "harness.h"
 #include "hints.h"
 #include "image-cue.h"
 #include "rawcd-types.h"
 #include "result.h"
+#include "tl-harness.h"
 
 static const struct {
 	const char *in;
@@ -187,20 +187,13 @@ static Suite *
 text_suite(void)
 {
 	Suite *s = suite_create("text");
-	TCase *tc = tcase_create("text");
+	TCase *tc = tl_tcase_in(s, "text", NULL, NULL);
 
 	tcase_add_loop_test(tc, printable_escapes, 0, (int)(sizeof(escapes) / sizeof(escapes[0])));
-	tcase_add_test(tc, printable_truncates_whole);
-	tcase_add_test(tc, reasons_are_one_line);
-	tcase_add_test(tc, cue_leaves_out_control_characters);
-	tcase_add_test(tc, cue_quotes_and_codes);
+	TL_TESTS(tc, printable_truncates_whole, reasons_are_one_line,
+		 cue_leaves_out_control_characters, cue_quotes_and_codes);
 	tcase_add_loop_test(tc, mount_words, 0, (int)(sizeof(worded) / sizeof(worded[0])));
-	suite_add_tcase(s, tc);
 	return s;
 }
 
-int
-main(void)
-{
-	return test_run_suite(text_suite());
-}
+TL_MAIN(text_suite)

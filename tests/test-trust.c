@@ -19,9 +19,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "burn-fixtures.h"
-#include "harness.h"
-#include "mount-harness.h"
+#include "tl-burn.h"
+#include "tl-harness.h"
+#include "tl-mount.h"
 
 #define E_ACCESS "E_ACCESSDENIED 0x80070005"
 #define E_STREAM "E_IMAPI_DF2RAW_STREAM_NOT_SUPPORTED 0xC0AA060D"
@@ -92,20 +92,20 @@ nobody_tries(struct seen *s)
 {
 	int e;
 
-	s->err[0] = errno_of(put(at(&m1, "client_name"), "Intruder\n"));
-	copy_text(s->text[0], get_err(at(&m1, "last_error"), &e));
-	s->err[1] = open_errno(at(&m1, "track.raw"), O_WRONLY);
-	s->err[2] = errno_of(put(at(&m1, "ctl"), "eject\n"));
-	s->err[3] = open_errno(at(&m1, "burn/x.iso"), O_WRONLY | O_CREAT | O_EXCL);
-	copy_text(s->text[1], get_err(at(&m1, "client_name"), &s->err[4]));
-	s->err[5] = chmod(at(&m1, "client_name"), 0666) < 0 ? errno : 0;
-	copy_text(s->text[2], get_err(at(&m1, "last_error"), &e));
+	s->err[0] = errno_of(tl_put(tl_at(&tl_m1, "client_name"), "Intruder\n"));
+	copy_text(s->text[0], tl_get_err(tl_at(&tl_m1, "last_error"), &e));
+	s->err[1] = open_errno(tl_at(&tl_m1, "track.raw"), O_WRONLY);
+	s->err[2] = errno_of(tl_put(tl_at(&tl_m1, "ctl"), "eject\n"));
+	s->err[3] = open_errno(tl_at(&tl_m1, "burn/x.iso"), O_WRONLY | O_CREAT | O_EXCL);
+	copy_text(s->text[1], tl_get_err(tl_at(&tl_m1, "client_name"), &s->err[4]));
+	s->err[5] = chmod(tl_at(&tl_m1, "client_name"), 0666) < 0 ? errno : 0;
+	copy_text(s->text[2], tl_get_err(tl_at(&tl_m1, "last_error"), &e));
 }
 
 static void
 nobody_reads_last_error(struct seen *s)
 {
-	copy_text(s->text[3], get_err(at(&m1, "last_error"), &s->err[6]));
+	copy_text(s->text[3], tl_get_err(tl_at(&tl_m1, "last_error"), &s->err[6]));
 }
 
 /* allow_other alone: the modes hold, and last_error stays with its user. */
@@ -113,14 +113,14 @@ START_TEST(other_users_cannot_burn)
 {
 	struct seen *s = seen_new();
 	char want[512];
-	char dev[600], *base = path_in(top, "..");
+	char dev[600], *base = tl_path(tl_top, "..");
 
 	/* the other user must reach the mountpoint through the scratch directories */
 	ck_assert_int_eq(chmod(base, 0755), 0);
-	ck_assert_int_eq(chmod(top, 0755), 0);
-	snprintf(dev, sizeof(dev), "emu:%s", disc);
-	ck_assert_int_eq(mount_start(&m1, "m1", dev, "allow_other"), 0);
-	ck_assert_int_eq(put(at(&m1, "client_name"), "Owner\n"), 0);
+	ck_assert_int_eq(chmod(tl_top, 0755), 0);
+	snprintf(dev, sizeof(dev), "emu:%s", tl_disc);
+	ck_assert_int_eq(tl_mount_start(&tl_m1, "m1", dev, "allow_other"), 0);
+	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "client_name"), "Owner\n"), 0);
 	as_nobody(nobody_tries, s);
 	ck_assert_int_eq(s->err[0], EACCES);
 	ck_assert_str_eq(s->text[0], E_ACCESS ": client_name: permission denied: uid 65534 may not write it (mode 644, owner uid 0, group gid 0)\n");
@@ -132,12 +132,12 @@ START_TEST(other_users_cannot_burn)
 	ck_assert_int_eq(s->err[5], EPERM);
 	ck_assert_str_eq(s->text[2], "HRESULT_FROM_WIN32(ERROR_NOT_SUPPORTED) 0x80070032: client_name: operation not permitted: only uid 0 (the mount's owner) or root may change the mode of it\n");
 	/* nothing changed: the drive is still the owner's */
-	ck_assert_str_eq(get(at(&m1, "client_name")), "Owner\n");
-	ck_assert_str_eq(get(at(&m1, "media/blank")), "1\n");
-	ck_assert_int_eq(access(at(&m1, "burn/x.iso"), F_OK), -1);
+	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "client_name")), "Owner\n");
+	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "media/blank")), "1\n");
+	ck_assert_int_eq(access(tl_at(&tl_m1, "burn/x.iso"), F_OK), -1);
 	/* root fails last; a new process of the other user sees its user's failure, not root's */
-	ck_assert_int_eq(put(at(&m1, "client_name"), "a/b\n"), -EINVAL);
-	last_error_starts(&m1, E_NAME);
+	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "client_name"), "a/b\n"), -EINVAL);
+	tl_last_error_starts(&tl_m1, TL_E_NAME);
 	as_nobody(nobody_reads_last_error, s);
 	ck_assert_int_eq(s->err[6], 0);
 	snprintf(want, sizeof(want), "%s", s->text[2]);
@@ -152,23 +152,23 @@ END_TEST
 /* The emulator's path with ESC and a newline in it, and a burn/ job name likewise. */
 START_TEST(control_characters_are_escaped)
 {
-	char *dir = path_in(top, "d\033[31m\nx"), dev[600], want[700];
+	char *dir = tl_path(tl_top, "d\033[31m\nx"), dev[600], want[700];
 	int fd;
 
 	snprintf(dev, sizeof(dev), "emu:%s", dir);
-	ck_assert_int_eq(mount_start(&m1, "m1", dev, NULL), 0);
-	snprintf(want, sizeof(want), "emu:%s/d\\x1b[31m\\x0ax\n", top);
-	ck_assert_str_eq(get(at(&m1, "recorder/device")), want);
-	ck_assert_ptr_nonnull(strstr(get(at(&m1, "status")), "\nrecorder/device: emu:"));
-	ck_assert_ptr_nonnull(strstr(get(at(&m1, "status")), "d\\x1b[31m\\x0ax\n"));
-	name_it();
-	fd = open(at(&m1, "burn/evil\033]0;pwned\007\nname.iso"), O_WRONLY | O_CREAT | O_EXCL, 0644);
+	ck_assert_int_eq(tl_mount_start(&tl_m1, "m1", dev, NULL), 0);
+	snprintf(want, sizeof(want), "emu:%s/d\\x1b[31m\\x0ax\n", tl_top);
+	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "recorder/device")), want);
+	ck_assert_ptr_nonnull(strstr(tl_get(tl_at(&tl_m1, "status")), "\nrecorder/device: emu:"));
+	ck_assert_ptr_nonnull(strstr(tl_get(tl_at(&tl_m1, "status")), "d\\x1b[31m\\x0ax\n"));
+	tl_name_it();
+	fd = open(tl_at(&tl_m1, "burn/evil\033]0;pwned\007\nname.iso"), O_WRONLY | O_CREAT | O_EXCL, 0644);
 	ck_assert_int_ge(fd, 0);
 	ck_assert_int_eq(write(fd, "not an ISO", 10), 10);
 	ck_assert_int_eq(close(fd), -1);
 	ck_assert_int_eq(errno, EINVAL);
-	last_error_starts(&m1, E_STREAM ": evil\\x1b]0;pwned\\x07\\x0aname.iso: ");
-	ck_assert_ptr_null(strchr(get(at(&m1, "last_error")), '\033'));
+	tl_last_error_starts(&tl_m1, E_STREAM ": evil\\x1b]0;pwned\\x07\\x0aname.iso: ");
+	ck_assert_ptr_null(strchr(tl_get(tl_at(&tl_m1, "last_error")), '\033'));
 	free(dir);
 }
 END_TEST
@@ -180,17 +180,17 @@ static const size_t pads[] = { 1, 512, 2448, 3 * 2448 + 17 };
 
 START_TEST(zero_padding_after_stream)
 {
-	char *wav = make_wav("s.wav", 4), *raw = make_stream(wav, "cooked", NULL);
+	char *wav = tl_make_wav("s.wav", 4), *raw = tl_make_stream(wav, "cooked", NULL);
 	char want[128];
 
-	name_it();
-	ck_assert_int_eq(sh("(cat '%s'; head -c %zu /dev/zero) > '%s'", raw, pads[_i],
-			    at(&m1, "track.raw")), 0);
-	burned_ok();
+	tl_name_it();
+	ck_assert_int_eq(tl_sh("(cat '%s'; head -c %zu /dev/zero) > '%s'", raw, pads[_i],
+			    tl_at(&tl_m1, "track.raw")), 0);
+	tl_burned_ok();
 	snprintf(want, sizeof(want), "; %zu zero bytes after the lead-out were ignored\n",
 		 pads[_i]);
-	ck_assert_msg(strstr(get(at(&m1, "status")), want) != NULL, "%s", get(at(&m1, "status")));
-	audio_equals(wav);
+	ck_assert_msg(strstr(tl_get(tl_at(&tl_m1, "status")), want) != NULL, "%s", tl_get(tl_at(&tl_m1, "status")));
+	tl_audio_equals(wav);
 	free(raw);
 	free(wav);
 }
@@ -199,14 +199,14 @@ END_TEST
 /* dd conv=sync pads its last block with zeros: that copy burns a good disc too. */
 START_TEST(dd_conv_sync)
 {
-	char *wav = make_wav("s.wav", 4), *raw = make_stream(wav, "pq", NULL);
+	char *wav = tl_make_wav("s.wav", 4), *raw = tl_make_stream(wav, "pq", NULL);
 
-	name_it();
-	ck_assert_int_eq(put(at(&m1, "sector_type"), "pq"), 0);
-	ck_assert_int_eq(sh("dd if='%s' of='%s' bs=1M conv=sync status=none", raw,
-			    at(&m1, "track.raw")), 0);
-	burned_ok();
-	audio_equals(wav);
+	tl_name_it();
+	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "sector_type"), "pq"), 0);
+	ck_assert_int_eq(tl_sh("dd if='%s' of='%s' bs=1M conv=sync status=none", raw,
+			    tl_at(&tl_m1, "track.raw")), 0);
+	tl_burned_ok();
+	tl_audio_equals(wav);
 	free(raw);
 	free(wav);
 }
@@ -215,17 +215,17 @@ END_TEST
 /* Data after the lead-out that is not padding is refused; the disc is still finished. */
 START_TEST(data_after_stream_refused)
 {
-	char *wav = make_wav("s.wav", 4), *raw = make_stream(wav, "cooked", NULL);
+	char *wav = tl_make_wav("s.wav", 4), *raw = tl_make_stream(wav, "cooked", NULL);
 
-	name_it();
-	ck_assert_int_ne(sh("cat '%s' '%s' > '%s' 2>/dev/null", raw, wav, at(&m1, "track.raw")),
+	tl_name_it();
+	ck_assert_int_ne(tl_sh("cat '%s' '%s' > '%s' 2>/dev/null", raw, wav, tl_at(&tl_m1, "track.raw")),
 			 0);
-	ck_assert_str_eq(get(at(&m1, "state")), "idle\n");
-	last_error_starts(&m1, E_STREAM ": the stream's lead-out is complete (");
-	ck_assert_ptr_nonnull(strstr(get(at(&m1, "last_error")),
+	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "state")), "idle\n");
+	tl_last_error_starts(&tl_m1, E_STREAM ": the stream's lead-out is complete (");
+	ck_assert_ptr_nonnull(strstr(tl_get(tl_at(&tl_m1, "last_error")),
 				     " sectors) and the disc will be finished when it is closed; the "));
-	burned_ok();
-	audio_equals(wav);
+	tl_burned_ok();
+	tl_audio_equals(wav);
 	free(raw);
 	free(wav);
 }
@@ -235,18 +235,18 @@ END_TEST
 
 START_TEST(audio_toc_over_data_sectors)
 {
-	char *iso = make_iso(), *raw = make_stream(iso, "cooked", NULL);
-	char *cue = path_in(top, "x.cue"), *lying;
+	char *iso = tl_make_iso(), *raw = tl_make_stream(iso, "cooked", NULL);
+	char *cue = tl_path(tl_top, "x.cue"), *lying;
 
 	/* the data track's sectors, declared AUDIO in a cue, then streamed */
-	ck_assert_int_eq(sh("'%s' extract '%s' '%s'", image_bin, raw, cue), 0);
-	ck_assert_int_eq(sh("sed -i 's|MODE1/2352|AUDIO|' '%s'", cue), 0);
-	lying = make_stream(cue, "cooked", NULL);
-	name_it();
-	ck_assert_int_ne(sh("cat '%s' > '%s' 2>/dev/null", lying, at(&m1, "track.raw")), 0);
-	ck_assert_str_eq(get(at(&m1, "state")), "idle\n");
-	last_error_starts(&m1, E_STREAM ": track 1 is declared audio in the stream's TOC but its first sector (LBA 0) is a data sector; the burn stops before the track is written");
-	ck_assert_ptr_nonnull(strstr(get(at(&m1, "status")), "\nlast_burn: " E_STREAM
+	ck_assert_int_eq(tl_sh("'%s' extract '%s' '%s'", tl_image_bin, raw, cue), 0);
+	ck_assert_int_eq(tl_sh("sed -i 's|MODE1/2352|AUDIO|' '%s'", cue), 0);
+	lying = tl_make_stream(cue, "cooked", NULL);
+	tl_name_it();
+	ck_assert_int_ne(tl_sh("cat '%s' > '%s' 2>/dev/null", lying, tl_at(&tl_m1, "track.raw")), 0);
+	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "state")), "idle\n");
+	tl_last_error_starts(&tl_m1, E_STREAM ": track 1 is declared audio in the stream's TOC but its first sector (LBA 0) is a data sector; the burn stops before the track is written");
+	ck_assert_ptr_nonnull(strstr(tl_get(tl_at(&tl_m1, "status")), "\nlast_burn: " E_STREAM
 				     ": track 1 is declared audio"));
 	free(lying);
 	free(cue);
@@ -259,14 +259,14 @@ END_TEST
 
 START_TEST(truncated_stream_fails_dd)
 {
-	char *wav = make_wav("s.wav", 4), *raw = make_stream(wav, "cooked", NULL);
+	char *wav = tl_make_wav("s.wav", 4), *raw = tl_make_stream(wav, "cooked", NULL);
 
-	name_it();
+	tl_name_it();
 	/* whole sectors, but fewer than the TOC declares */
-	ck_assert_int_ne(sh("head -c $(( 2448 * 23000 )) '%s' | dd of='%s' bs=64k status=none 2>/dev/null",
-			    raw, at(&m1, "track.raw")), 0);
-	ck_assert_str_eq(get(at(&m1, "state")), "idle\n");
-	ck_assert_ptr_nonnull(strstr(get(at(&m1, "status")), "\nlast_burn: " E_EOF
+	ck_assert_int_ne(tl_sh("head -c $(( 2448 * 23000 )) '%s' | dd of='%s' bs=64k status=none 2>/dev/null",
+			    raw, tl_at(&tl_m1, "track.raw")), 0);
+	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "state")), "idle\n");
+	ck_assert_ptr_nonnull(strstr(tl_get(tl_at(&tl_m1, "status")), "\nlast_burn: " TL_E_EOF
 				     ": incomplete: the stream ended after 23000 of the "));
 	free(raw);
 	free(wav);
@@ -281,24 +281,24 @@ static const struct {
 	const char *error;	/* last_error's start */
 } short_files[] = {
 	/* an ISO whose volume descriptor claims more sectors than the file holds */
-	{ "cut.iso", "1000000", "iso", E_EOF ": cut.iso: the input ended after 1000000 of " },
+	{ "cut.iso", "1000000", "iso", TL_E_EOF ": cut.iso: the input ended after 1000000 of " },
 	/* a WAV whose samples stop early */
 	{ "short.wav", "100000", "wav",
-	  E_EOF ": short.wav: the input ended after 100000 of 882044 bytes" },
+	  TL_E_EOF ": short.wav: the input ended after 100000 of 882044 bytes" },
 	/* shorter than its own header: nothing is burned, the copy still fails */
 	{ "tiny.wav", "20", "wav", E_STREAM ": tiny.wav: " },
 };
 
 START_TEST(short_files_fail_cp)
 {
-	char *src = strcmp(short_files[_i].source, "iso") ? make_wav("s.wav", 5) : make_iso();
-	char *cut = path_in(top, short_files[_i].name);
+	char *src = strcmp(short_files[_i].source, "iso") ? tl_make_wav("s.wav", 5) : tl_make_iso();
+	char *cut = tl_path(tl_top, short_files[_i].name);
 
-	name_it();
-	ck_assert_int_eq(sh("head -c %s '%s' > '%s'", short_files[_i].cut, src, cut), 0);
-	ck_assert_int_ne(sh("cp '%s' '%s/' 2>/dev/null", cut, at(&m1, "burn")), 0);
-	ck_assert_str_eq(get(at(&m1, "state")), "idle\n");
-	last_error_starts(&m1, short_files[_i].error);
+	tl_name_it();
+	ck_assert_int_eq(tl_sh("head -c %s '%s' > '%s'", short_files[_i].cut, src, cut), 0);
+	ck_assert_int_ne(tl_sh("cp '%s' '%s/' 2>/dev/null", cut, tl_at(&tl_m1, "burn")), 0);
+	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "state")), "idle\n");
+	tl_last_error_starts(&tl_m1, short_files[_i].error);
 	free(cut);
 	free(src);
 }
@@ -308,31 +308,31 @@ END_TEST
 
 START_TEST(sigterm_cancels_burn)
 {
-	char *wav = make_wav("s.wav", 20), *raw = make_stream(wav, "cooked", NULL);
-	char *res = path_in(top, "writer.out"), dev[600];
+	char *wav = tl_make_wav("s.wav", 20), *raw = tl_make_stream(wav, "cooked", NULL);
+	char *res = tl_path(tl_top, "writer.out"), dev[600];
 	int status;
 	pid_t writer;
 
-	name_it();
+	tl_name_it();
 	writer = fork();
 	ck_assert_int_ge(writer, 0);
 	if (writer == 0)
-		_exit(sh("cat '%s' > '%s' 2>'%s'", raw, at(&m1, "track.raw"), res));
-	wait_state(&m1, "writing");
-	ck_assert_int_eq(kill(m1.pid, SIGTERM), 0);
-	ck_assert_int_eq(waitpid(m1.pid, &status, 0), m1.pid);
-	m1.pid = 0;
+		_exit(tl_sh("cat '%s' > '%s' 2>'%s'", raw, tl_at(&tl_m1, "track.raw"), res));
+	tl_wait_state(&tl_m1, "writing");
+	ck_assert_int_eq(kill(tl_m1.pid, SIGTERM), 0);
+	ck_assert_int_eq(waitpid(tl_m1.pid, &status, 0), tl_m1.pid);
+	tl_m1.pid = 0;
 	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 3, "burnfs status %d", status);
-	ck_assert_str_eq(slurp(m1.log), "burnfs: stopped by SIGTERM during a burn of track.raw: E_IMAPI_REQUEST_CANCELLED 0xC0AA0002: the write was cancelled (ctl cancel, or a stop request to the daemon)\n");
+	ck_assert_str_eq(tl_read(tl_m1.log), "burnfs: stopped by SIGTERM during a burn of track.raw: E_IMAPI_REQUEST_CANCELLED 0xC0AA0002: the write was cancelled (ctl cancel, or a stop request to the daemon)\n");
 	ck_assert_int_eq(waitpid(writer, &status, 0), writer);
 	ck_assert_int_ne(WEXITSTATUS(status), 0);
-	ck_assert_ptr_nonnull(strstr(slurp(res), "Operation canceled"));
-	ck_assert(!is_fuse_mount(m1.mnt));
+	ck_assert_ptr_nonnull(strstr(tl_read(res), "Operation canceled"));
+	ck_assert(!tl_is_fuse_mount(tl_m1.mnt));
 	/* the drive was released: a new mount of it is not locked out */
-	snprintf(dev, sizeof(dev), "emu:%s", disc);
-	ck_assert_int_eq(mount_start(&m2, "m2", dev, NULL), 0);
-	ck_assert_str_eq(get(at(&m2, "exclusive_owner")), "\n");
-	ck_assert_int_eq(put(at(&m2, "ctl"), "eject\n"), 0);
+	snprintf(dev, sizeof(dev), "emu:%s", tl_disc);
+	ck_assert_int_eq(tl_mount_start(&tl_m2, "m2", dev, NULL), 0);
+	ck_assert_str_eq(tl_get(tl_at(&tl_m2, "exclusive_owner")), "\n");
+	ck_assert_int_eq(tl_put(tl_at(&tl_m2, "ctl"), "eject\n"), 0);
 	free(res);
 	free(raw);
 	free(wav);
@@ -344,12 +344,12 @@ START_TEST(sigterm_idle)
 {
 	int status;
 
-	ck_assert_int_eq(kill(m1.pid, SIGTERM), 0);
-	ck_assert_int_eq(waitpid(m1.pid, &status, 0), m1.pid);
-	m1.pid = 0;
+	ck_assert_int_eq(kill(tl_m1.pid, SIGTERM), 0);
+	ck_assert_int_eq(waitpid(tl_m1.pid, &status, 0), tl_m1.pid);
+	tl_m1.pid = 0;
 	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "burnfs status %d", status);
-	ck_assert_str_eq(slurp(m1.log), "");
-	ck_assert(!is_fuse_mount(m1.mnt));
+	ck_assert_str_eq(tl_read(tl_m1.log), "");
+	ck_assert(!tl_is_fuse_mount(tl_m1.mnt));
 }
 END_TEST
 
@@ -357,20 +357,20 @@ END_TEST
 
 START_TEST(burn_entries_refusals)
 {
-	char *src = path_in(top, "x.bin");
+	char *src = tl_path(tl_top, "x.bin");
 	struct stat st;
 
-	name_it();
-	ck_assert_int_eq(sh("head -c 100 /dev/zero > '%s'", src), 0);
-	ck_assert_int_ne(sh("cp '%s' '%s/' 2>/dev/null", src, at(&m1, "burn")), 0);
-	ck_assert_int_eq(stat(at(&m1, "burn/x.bin"), &st), 0);
-	ck_assert_int_eq(rename(at(&m1, "burn/x.bin"), at(&m1, "burn/y.bin")), -1);
+	tl_name_it();
+	ck_assert_int_eq(tl_sh("head -c 100 /dev/zero > '%s'", src), 0);
+	ck_assert_int_ne(tl_sh("cp '%s' '%s/' 2>/dev/null", src, tl_at(&tl_m1, "burn")), 0);
+	ck_assert_int_eq(stat(tl_at(&tl_m1, "burn/x.bin"), &st), 0);
+	ck_assert_int_eq(rename(tl_at(&tl_m1, "burn/x.bin"), tl_at(&tl_m1, "burn/y.bin")), -1);
 	ck_assert_int_eq(errno, EPERM);
-	last_error_starts(&m1, "HRESULT_FROM_WIN32(ERROR_NOT_SUPPORTED) 0x80070032: burn/x.bin is a burn job's record and cannot be renamed");
-	ck_assert_int_eq(truncate(at(&m1, "burn/x.bin"), 7), -1);
+	tl_last_error_starts(&tl_m1, "HRESULT_FROM_WIN32(ERROR_NOT_SUPPORTED) 0x80070032: burn/x.bin is a burn job's record and cannot be renamed");
+	ck_assert_int_eq(truncate(tl_at(&tl_m1, "burn/x.bin"), 7), -1);
 	ck_assert_int_eq(errno, EACCES);
-	last_error_starts(&m1, E_ACCESS ": burn/x.bin is a burn job: its size is the 100 bytes it took, and cannot be set to 7");
-	ck_assert_int_eq(truncate(at(&m1, "burn/x.bin"), 100), 0);
+	tl_last_error_starts(&tl_m1, E_ACCESS ": burn/x.bin is a burn job: its size is the 100 bytes it took, and cannot be set to 7");
+	ck_assert_int_eq(truncate(tl_at(&tl_m1, "burn/x.bin"), 100), 0);
 	free(src);
 }
 END_TEST
@@ -384,7 +384,7 @@ rss_kb(pid_t pid)
 	long kb = -1;
 
 	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	s = strstr(slurp(path), "VmRSS:");
+	s = strstr(tl_read(path), "VmRSS:");
 	if (s)
 		kb = strtol(s + 6, NULL, 10);
 	return kb;
@@ -393,28 +393,28 @@ rss_kb(pid_t pid)
 /* 100 burn + blank cycles on one mount: RSS stays within 32 MiB (issue 8, point 10). */
 START_TEST(memory_over_100_cycles)
 {
-	char *wav = make_wav("s.wav", 4), *raw = make_stream(wav, "cooked", NULL);
+	char *wav = tl_make_wav("s.wav", 4), *raw = tl_make_stream(wav, "cooked", NULL);
 	long peak = 0;
 
-	name_it();
+	tl_name_it();
 	for (int i = 0; i < 100; i++) {
 		long kb;
 
 		if (i % 2)
-			ck_assert_int_eq(sh("cp '%s' '%s/s%d.wav' && rm '%s/s%d.wav'", wav,
-					    at(&m1, "burn"), i, at(&m1, "burn"), i), 0);
+			ck_assert_int_eq(tl_sh("cp '%s' '%s/s%d.wav' && rm '%s/s%d.wav'", wav,
+					    tl_at(&tl_m1, "burn"), i, tl_at(&tl_m1, "burn"), i), 0);
 		else
-			ck_assert_int_eq(sh("cat '%s' > '%s'", raw, at(&m1, "track.raw")), 0);
-		ck_assert_int_eq(put(at(&m1, "ctl"), "blank\n"), 0);
-		kb = rss_kb(m1.pid);
+			ck_assert_int_eq(tl_sh("cat '%s' > '%s'", raw, tl_at(&tl_m1, "track.raw")), 0);
+		ck_assert_int_eq(tl_put(tl_at(&tl_m1, "ctl"), "blank\n"), 0);
+		kb = rss_kb(tl_m1.pid);
 		ck_assert_int_gt(kb, 0);
 		if (kb > peak)
 			peak = kb;
 	}
 	printf("# daemon RSS after 100 burn/blank cycles: %ld kB (peak %ld kB; bound 32768 kB)\n",
-	       rss_kb(m1.pid), peak);
+	       rss_kb(tl_m1.pid), peak);
 	/* Under ASan the cycles still run (a leak fails the daemon's exit); RSS is not bounded. */
-	if (TEST_SANITIZED)
+	if (TL_SANITIZED)
 		printf("# RSS bound not checked: the daemon is built with AddressSanitizer\n");
 	else
 		ck_assert_int_le(peak, 32 * 1024);
@@ -426,11 +426,11 @@ END_TEST
 static TCase *
 tcase(Suite *s, const char *name, void (*setup)(void))
 {
-	return mount_tcase(s, name, setup, 600);
+	return tl_mount_tcase(s, name, setup, 600);
 }
 
-static void setup_paced(void) { start_with("emu_speed=4"); }
-static void setup_cdrw(void) { start_with("emu_media=cdrw80"); }
+static void setup_paced(void) { tl_start_with("emu_speed=4"); }
+static void setup_cdrw(void) { tl_start_with("emu_media=cdrw80"); }
 
 static Suite *
 trust_suite(void)
@@ -438,28 +438,19 @@ trust_suite(void)
 	Suite *s = suite_create("trust");
 	TCase *tc;
 
-	tcase_add_test(tcase(s, "users", setup_dirs), other_users_cannot_burn);
-	tcase_add_test(tcase(s, "text", setup_dirs), control_characters_are_escaped);
-	tc = tcase(s, "streams", setup_default);
+	tcase_add_test(tcase(s, "users", tl_setup_dirs), other_users_cannot_burn);
+	tcase_add_test(tcase(s, "text", tl_setup_dirs), control_characters_are_escaped);
+	tc = tcase(s, "streams", tl_setup_default);
 	tcase_add_loop_test(tc, zero_padding_after_stream, 0, (int)(sizeof(pads) / sizeof(pads[0])));
-	tcase_add_test(tc, dd_conv_sync);
-	tcase_add_test(tc, data_after_stream_refused);
-	tcase_add_test(tc, audio_toc_over_data_sectors);
-	tcase_add_test(tc, truncated_stream_fails_dd);
+	TL_TESTS(tc, dd_conv_sync, data_after_stream_refused, audio_toc_over_data_sectors,
+		 truncated_stream_fails_dd);
 	tcase_add_loop_test(tc, short_files_fail_cp, 0,
 			    (int)(sizeof(short_files) / sizeof(short_files[0])));
 	tcase_add_test(tc, burn_entries_refusals);
 	tc = tcase(s, "stop", setup_paced);
-	tcase_add_test(tc, sigterm_cancels_burn);
-	tcase_add_test(tc, sigterm_idle);
+	TL_TESTS(tc, sigterm_cancels_burn, sigterm_idle);
 	tcase_add_test(tcase(s, "memory", setup_cdrw), memory_over_100_cycles);
 	return s;
 }
 
-int
-main(void)
-{
-	if (burn_fixtures_init() < 0)
-		return 99;
-	return mount_suite_main(trust_suite());
-}
+TL_BURN_MAIN(trust_suite)

@@ -19,7 +19,7 @@
 #include "image-encoder.h"
 
 /* What a sink saw; filled on the job's thread, read after burn_job_finish(). */
-struct job_sink {
+struct tl_sink {
 	/* the same file through image_disc_open(); NULL = no comparison */
 	struct image_disc *ref_disc;
 	struct image_encoder *ref;
@@ -52,17 +52,17 @@ struct job_sink {
 };
 
 /* Clears @s for a stream of @type. */
-void job_sink_init(struct job_sink *s, enum cd_sector_type type);
+void tl_sink_init(struct tl_sink *s, enum cd_sector_type type);
 
 /* Compares with and decodes from @path, encoded as the job will. */
-void job_sink_expect(struct job_sink *s, const char *path, enum cd_sector_type type,
+void tl_sink_expect(struct tl_sink *s, const char *path, enum cd_sector_type type,
 		     unsigned lead_in);
 
 /* Frees what @s holds. */
-void job_sink_fini(struct job_sink *s);
+void tl_sink_fini(struct tl_sink *s);
 
-/* The burn job's sink callback; @ctx is a struct job_sink. */
-ssize_t job_sink_push(void *ctx, const void *buf, size_t len, struct burn_error *err);
+/* The burn job's sink callback; @ctx is a struct tl_sink. */
+ssize_t tl_sink_push(void *ctx, const void *buf, size_t len, struct burn_error *err);
 
 /* Waits until the sink has taken @n bytes (a test that hangs here fails by timeout). */
-void job_sink_wait_bytes(struct job_sink *s, uint64_t n);
+void tl_sink_wait_bytes(struct tl_sink *s, uint64_t n);

@@ -10,26 +10,34 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "burn-fixtures.h"
-#include "mount-harness.h"
+#include "tl-burn.h"
+#include "tl-mount.h"
 
 int
-burn_fixtures_init(void)
+tl_burn_init(void)
 {
-	image_bin = getenv("BURNFS_IMAGE");
-	if (!image_bin || !*image_bin) {
+	tl_image_bin = getenv("BURNFS_IMAGE");
+	if (!tl_image_bin || !*tl_image_bin) {
 		fprintf(stderr, "BURNFS_IMAGE must name the burnfs-image binary (meson sets it)\n");
 		return -1;
 	}
 	return 0;
 }
 
-const char *image_bin;	/* $BURNFS_IMAGE */
+const char *tl_image_bin;	/* $BURNFS_IMAGE */
+
+int
+tl_burn_main(Suite *suite)
+{
+	if (tl_burn_init() < 0)
+		return 99;
+	return tl_mount_main(suite);
+}
 
 /* ---- inputs ---- */
 
 bool
-have(const char *program)
+tl_have(const char *program)
 {
 	char cmd[256];
 
@@ -38,7 +46,7 @@ have(const char *program)
 }
 
 int
-sh(const char *fmt, ...)
+tl_sh(const char *fmt, ...)
 {
 	va_list ap;
 	char *cmd;
@@ -69,24 +77,24 @@ sh(const char *fmt, ...)
 
 /* A data ISO of a few MB with several files, made with genisoimage. */
 char *
-make_iso(void)
+tl_make_iso(void)
 {
-	char *src = path_in(top, "isosrc"), *iso = path_in(top, "disc.iso");
+	char *src = tl_path(tl_top, "isosrc"), *iso = tl_path(tl_top, "disc.iso");
 
 	ck_assert_int_eq(mkdir(src, 0755), 0);
-	ck_assert_int_eq(sh("cd '%s' && head -c 1500000 /dev/urandom > one.dat && "
+	ck_assert_int_eq(tl_sh("cd '%s' && head -c 1500000 /dev/urandom > one.dat && "
 			    "head -c 700001 /dev/urandom > two.dat && echo hello > three.txt && "
 			    "mkdir sub && head -c 333333 /dev/urandom > sub/four.dat", src), 0);
-	ck_assert_int_eq(sh("genisoimage -quiet -R -J -V BURNFS_TEST -o '%s' '%s'", iso, src), 0);
+	ck_assert_int_eq(tl_sh("genisoimage -quiet -R -J -V BURNFS_TEST -o '%s' '%s'", iso, src), 0);
 	free(src);
 	return iso;
 }
 
 /* A 16-bit stereo 44.1 kHz WAV of @seconds with a recognisable ramp. */
 char *
-make_wav(const char *name, unsigned seconds)
+tl_make_wav(const char *name, unsigned seconds)
 {
-	char *wav = path_in(top, name);
+	char *wav = tl_path(tl_top, name);
 	uint32_t n = seconds * 176400u;
 	uint8_t hdr[44] = "RIFF\0\0\0\0WAVEfmt \x10\0\0\0\x01\0\x02\0\x44\xac\0\0\x10\xb1\x02\0\x04\0\x10\0data";
 	FILE *f = fopen(wav, "wb");
@@ -105,12 +113,12 @@ make_wav(const char *name, unsigned seconds)
 
 /* Sets sector_type and makes the stream of @input into a file. */
 char *
-make_stream(const char *input, const char *type, const char *extra)
+tl_make_stream(const char *input, const char *type, const char *extra)
 {
 	char *raw;
 
-	ck_assert_int_gt(asprintf(&raw, "%s/%s-%s.raw", top, strrchr(input, '/') + 1, type), 0);
-	ck_assert_int_eq(sh("'%s' make --sector-type %s %s -o '%s' '%s'", image_bin, type,
+	ck_assert_int_gt(asprintf(&raw, "%s/%s-%s.raw", tl_top, strrchr(input, '/') + 1, type), 0);
+	ck_assert_int_eq(tl_sh("'%s' make --sector-type %s %s -o '%s' '%s'", tl_image_bin, type,
 			    extra ? extra : "", raw, input), 0);
 	return raw;
 }
@@ -118,30 +126,30 @@ make_stream(const char *input, const char *type, const char *extra)
 /* ---- the disc that came out ---- */
 
 char *
-disc_file(const char *name)
+tl_disc_file(const char *name)
 {
-	return path_in(disc, name);
+	return tl_path(tl_disc, name);
 }
 
 /* cd-info reads the cue; its output must contain @want. */
 void
-cd_info_shows(const char *want)
+tl_cd_info_shows(const char *want)
 {
-	char *cue = disc_file("disc.cue"), *out = path_in(top, "cd-info.out");
+	char *cue = tl_disc_file("disc.cue"), *out = tl_path(tl_top, "cd-info.out");
 
-	ck_assert_int_eq(sh("cd-info --no-device-info --no-cddb --cue-file '%s' > '%s' 2>&1", cue,
+	ck_assert_int_eq(tl_sh("cd-info --no-device-info --no-cddb --cue-file '%s' > '%s' 2>&1", cue,
 			    out), 0);
-	ck_assert_msg(strstr(slurp(out), want) != NULL, "cd-info lacks \"%s\":\n%s", want,
-		      slurp(out));
+	ck_assert_msg(strstr(tl_read(out), want) != NULL, "cd-info lacks \"%s\":\n%s", want,
+		      tl_read(out));
 	free(cue);
 	free(out);
 }
 
 /* The Mode 1 user data of disc.bin's first track equals @iso byte for byte. */
 void
-data_track_equals(const char *iso)
+tl_data_track_equals(const char *iso)
 {
-	char *bin = disc_file("disc.bin");
+	char *bin = tl_disc_file("disc.bin");
 	FILE *b = fopen(bin, "rb"), *i = fopen(iso, "rb");
 	uint8_t sector[2352], want[2048];
 	size_t n, sectors = 0;
@@ -160,28 +168,28 @@ data_track_equals(const char *iso)
 
 /* disc.bin starts with the WAV's samples, byte for byte. */
 void
-audio_equals(const char *wav)
+tl_audio_equals(const char *wav)
 {
-	char *bin = disc_file("disc.bin");
-	int ret = sh("cmp -n $(( $(stat -c %%s '%s') - 44 )) -i 44:0 '%s' '%s'", wav, wav, bin);
+	char *bin = tl_disc_file("disc.bin");
+	int ret = tl_sh("cmp -n $(( $(stat -c %%s '%s') - 44 )) -i 44:0 '%s' '%s'", wav, wav, bin);
 
 	ck_assert_msg(ret == 0, "disc.bin does not hold the samples of %s", wav);
 	free(bin);
 }
 
 void
-burned_ok(void)
+tl_burned_ok(void)
 {
-	wait_state(&m1, "idle");
-	ck_assert_msg(strstr(get(at(&m1, "status")), "\nlast_burn: S_OK 0x00000000: complete") != NULL,
-		      "%s", get(at(&m1, "status")));
-	ck_assert_str_eq(get(at(&m1, "media/blank")), "0\n");
-	ck_assert_str_eq(get(at(&m1, "exclusive_owner")), "\n");
+	tl_wait_state(&tl_m1, "idle");
+	ck_assert_msg(strstr(tl_get(tl_at(&tl_m1, "status")), "\nlast_burn: S_OK 0x00000000: complete") != NULL,
+		      "%s", tl_get(tl_at(&tl_m1, "status")));
+	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "media/blank")), "0\n");
+	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "exclusive_owner")), "\n");
 }
 
 void
-name_it(void)
+tl_name_it(void)
 {
-	ck_assert_int_eq(put(at(&m1, "client_name"), "Burn Test\n"), 0);
+	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "client_name"), "Burn Test\n"), 0);
 }
 

@@ -2,10 +2,10 @@
 
 #include <string.h>
 
-#include "cd-verify.h"
+#include "tl-cd-verify.h"
 
 uint16_t
-verify_crc16(const uint8_t *buf, size_t len)
+tl_verify_crc16(const uint8_t *buf, size_t len)
 {
 	uint16_t crc = 0;
 
@@ -22,15 +22,15 @@ verify_crc16(const uint8_t *buf, size_t len)
 }
 
 bool
-verify_q_crc(const uint8_t *q)
+tl_verify_q_crc(const uint8_t *q)
 {
-	uint16_t crc = (uint16_t)~verify_crc16(q, 10);
+	uint16_t crc = (uint16_t)~tl_verify_crc16(q, 10);
 
 	return q[10] == (crc >> 8) && q[11] == (crc & 0xff);
 }
 
 uint32_t
-verify_edc(const uint8_t *buf, size_t len)
+tl_verify_edc(const uint8_t *buf, size_t len)
 {
 	uint32_t crc = 0;
 
@@ -47,7 +47,7 @@ verify_edc(const uint8_t *buf, size_t len)
 }
 
 void
-verify_descramble(uint8_t *sector)
+tl_verify_descramble(uint8_t *sector)
 {
 	unsigned reg = 1;
 
@@ -133,7 +133,7 @@ syndromes_zero(const uint8_t *sector)
 }
 
 const char *
-verify_mode1(const uint8_t *sector, int32_t lba)
+tl_verify_mode1(const uint8_t *sector, int32_t lba)
 {
 	static const uint8_t sync[12] = { 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
 					  0xff, 0xff, 0 };
@@ -148,7 +148,7 @@ verify_mode1(const uint8_t *sector, int32_t lba)
 		return "header address";
 	if (sector[15] != 1)
 		return "mode byte";
-	edc = verify_edc(sector, 2064);
+	edc = tl_verify_edc(sector, 2064);
 	if (sector[2064] != (edc & 0xff) || sector[2065] != ((edc >> 8) & 0xff) ||
 	    sector[2066] != ((edc >> 16) & 0xff) || sector[2067] != (edc >> 24))
 		return "EDC";
@@ -161,7 +161,7 @@ verify_mode1(const uint8_t *sector, int32_t lba)
 }
 
 void
-verify_extract_q(const uint8_t *sub, size_t sub_len, uint8_t *q, bool *p)
+tl_verify_extract_q(const uint8_t *sub, size_t sub_len, uint8_t *q, bool *p)
 {
 	if (sub_len == 16) {
 		memcpy(q, sub, 12);

@@ -12,23 +12,23 @@
 #include <stdint.h>
 
 /* CRC-16 0x1021, MSB first, initial 0, over @len bytes, one bit at a time. */
-uint16_t verify_crc16(const uint8_t *buf, size_t len);
+uint16_t tl_verify_crc16(const uint8_t *buf, size_t len);
 
 /* True when the 12-byte Q frame @q has a correct inverted CRC. */
-bool verify_q_crc(const uint8_t *q);
+bool tl_verify_q_crc(const uint8_t *q);
 
 /* EDC over @len bytes, one bit at a time. */
-uint32_t verify_edc(const uint8_t *buf, size_t len);
+uint32_t tl_verify_edc(const uint8_t *buf, size_t len);
 
 /* XORs bytes 12..2351 of @sector with the LFSR sequence, stepped bit by bit. */
-void verify_descramble(uint8_t *sector);
+void tl_verify_descramble(uint8_t *sector);
 
 /*
  * Checks an unscrambled Mode 1 sector for @lba: sync, BCD header, mode,
  * EDC, zero bytes and all-zero P and Q syndromes. Returns NULL when good,
  * else a static string naming the first problem.
  */
-const char *verify_mode1(const uint8_t *sector, int32_t lba);
+const char *tl_verify_mode1(const uint8_t *sector, int32_t lba);
 
 /* Q frame from a 16-byte (PQ) or 96-byte (P-W, bit 6) sub-channel block. */
-void verify_extract_q(const uint8_t *sub, size_t sub_len, uint8_t *q, bool *p);
+void tl_verify_extract_q(const uint8_t *sub, size_t sub_len, uint8_t *q, bool *p);

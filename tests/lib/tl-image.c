@@ -5,11 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "harness.h"
-#include "image-fixtures.h"
+#include "tl-harness.h"
+#include "tl-image.h"
 
 uint8_t
-fx_audio_byte(uint64_t i)
+tl_audio_byte(uint64_t i)
 {
 	uint64_t x = i * 0x9e3779b97f4a7c15ull;
 
@@ -17,60 +17,9 @@ fx_audio_byte(uint64_t i)
 }
 
 uint8_t
-fx_iso_byte(uint64_t i)
+tl_iso_byte(uint64_t i)
 {
 	return (uint8_t)((i * 131) ^ (i >> 8) ^ (i >> 17));
-}
-
-char *
-fx_path(const char *dir, const char *name)
-{
-	char *p;
-
-	ck_assert_int_gt(asprintf(&p, "%s/%s", dir, name), 0);
-	return p;
-}
-
-uint8_t *
-fx_slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	uint8_t *buf;
-	long n;
-
-	ck_assert_msg(f != NULL, "%s: %s", path, strerror(errno));
-	ck_assert_int_eq(fseek(f, 0, SEEK_END), 0);
-	n = ftell(f);
-	ck_assert_int_ge(n, 0);
-	rewind(f);
-	buf = malloc((size_t)n + 1);
-	ck_assert_ptr_nonnull(buf);
-	ck_assert_uint_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
-	buf[n] = '\0';
-	fclose(f);
-	if (len)
-		*len = (size_t)n;
-	return buf;
-}
-
-void
-fx_write_file(const char *path, const uint8_t *buf, size_t len)
-{
-	FILE *f = fopen(path, "wb");
-
-	ck_assert_ptr_nonnull(f);
-	ck_assert_uint_eq(fwrite(buf, 1, len, f), len);
-	ck_assert_int_eq(fclose(f), 0);
-}
-
-void
-fx_write_text(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-
-	ck_assert_ptr_nonnull(f);
-	ck_assert_int_ge(fputs(text, f), 0);
-	ck_assert_int_eq(fclose(f), 0);
 }
 
 static void
@@ -80,12 +29,12 @@ msf(char *buf, unsigned frames)
 }
 
 char *
-fx_make_audio_cue(const char *dir)
+tl_make_audio_cue(const char *dir)
 {
-	char *bin = fx_path(dir, "audio.bin"), *cue = fx_path(dir, "audio.cue");
+	char *bin = tl_path(dir, "audio.bin"), *cue = tl_path(dir, "audio.cue");
 	char text[1024], a[16], b[16], c[16], d[16];
 	uint8_t buf[4096];
-	uint64_t total = (uint64_t)FX_AUDIO_SECTORS * 2352, done = 0;
+	uint64_t total = (uint64_t)TL_AUDIO_SECTORS * 2352, done = 0;
 	FILE *f = fopen(bin, "wb");
 
 	ck_assert_ptr_nonnull(f);
@@ -93,18 +42,18 @@ fx_make_audio_cue(const char *dir)
 		size_t n = total - done < sizeof(buf) ? (size_t)(total - done) : sizeof(buf);
 
 		for (size_t i = 0; i < n; i++)
-			buf[i] = fx_audio_byte(done + i);
+			buf[i] = tl_audio_byte(done + i);
 		ck_assert_uint_eq(fwrite(buf, 1, n, f), n);
 		done += n;
 	}
 	ck_assert_int_eq(fclose(f), 0);
-	msf(a, FX_T1_SECTORS);
-	msf(b, FX_T1_SECTORS + FX_T2_PREGAP);
-	msf(c, FX_T1_SECTORS + FX_T2_PREGAP + FX_T2_SECTORS);
-	msf(d, FX_T1_SECTORS + FX_T2_PREGAP + FX_T2_SECTORS + FX_T3_INDEX2);
+	msf(a, TL_T1_SECTORS);
+	msf(b, TL_T1_SECTORS + TL_T2_PREGAP);
+	msf(c, TL_T1_SECTORS + TL_T2_PREGAP + TL_T2_SECTORS);
+	msf(d, TL_T1_SECTORS + TL_T2_PREGAP + TL_T2_SECTORS + TL_T3_INDEX2);
 	snprintf(text, sizeof(text),
 		 "REM a test disc\n"
-		 "CATALOG " FX_MCN "\n"
+		 "CATALOG " TL_MCN "\n"
 		 "PERFORMER \"Test Performer\"\n"
 		 "TITLE \"Test Album\"\n"
 		 "FILE \"audio.bin\" BINARY\n"
@@ -112,7 +61,7 @@ fx_make_audio_cue(const char *dir)
 		 "    TITLE \"One\"\n"
 		 "    INDEX 01 00:00:00\n"
 		 "  TRACK 02 AUDIO\n"
-		 "    ISRC " FX_ISRC "\n"
+		 "    ISRC " TL_ISRC "\n"
 		 "    INDEX 00 %s\n"
 		 "    INDEX 01 %s\n"
 		 "  TRACK 03 AUDIO\n"
@@ -121,7 +70,7 @@ fx_make_audio_cue(const char *dir)
 		 "    FLAGS DCP\n"
 		 "    INDEX 01 %s\n"
 		 "    INDEX 02 %s\n", a, b, c, d);
-	fx_write_text(cue, text);
+	tl_write_text(cue, text);
 	free(bin);
 	return cue;
 }
@@ -150,7 +99,7 @@ put_wav_fmt(uint8_t *w, unsigned tag, unsigned channels, unsigned rate, unsigned
 }
 
 void
-fx_make_iso(const char *path, uint32_t sectors, uint32_t pvd_sectors)
+tl_make_pvd_iso(const char *path, uint32_t sectors, uint32_t pvd_sectors)
 {
 	uint8_t sector[2048];
 	FILE *f = fopen(path, "wb");
@@ -158,7 +107,7 @@ fx_make_iso(const char *path, uint32_t sectors, uint32_t pvd_sectors)
 	ck_assert_ptr_nonnull(f);
 	for (uint32_t s = 0; s < sectors; s++) {
 		for (int i = 0; i < 2048; i++)
-			sector[i] = fx_iso_byte((uint64_t)s * 2048 + (uint64_t)i);
+			sector[i] = tl_iso_byte((uint64_t)s * 2048 + (uint64_t)i);
 		if (s == 16) {
 			memset(sector, 0, 200);
 			sector[0] = 1;
@@ -180,7 +129,7 @@ fx_make_iso(const char *path, uint32_t sectors, uint32_t pvd_sectors)
 }
 
 void
-fx_make_wav(const char *path, unsigned format, unsigned channels, unsigned rate,
+tl_make_wav_fmt(const char *path, unsigned format, unsigned channels, unsigned rate,
 	    unsigned bits, uint32_t data_bytes)
 {
 	uint8_t h[44] = { 0 }, buf[4096];
@@ -198,7 +147,7 @@ fx_make_wav(const char *path, unsigned format, unsigned channels, unsigned rate,
 		size_t n = data_bytes - done < sizeof(buf) ? data_bytes - done : sizeof(buf);
 
 		for (size_t i = 0; i < n; i++)
-			buf[i] = fx_audio_byte(done + i);
+			buf[i] = tl_audio_byte(done + i);
 		ck_assert_uint_eq(fwrite(buf, 1, n, f), n);
 		done += (uint32_t)n;
 	}
@@ -206,14 +155,14 @@ fx_make_wav(const char *path, unsigned format, unsigned channels, unsigned rate,
 }
 
 char *
-fx_make_editor_wav(const char *dir, const char *name, unsigned fmt_tag, unsigned channels,
+tl_make_editor_wav(const char *dir, const char *name, unsigned fmt_tag, unsigned channels,
 		   unsigned rate, unsigned bits, uint32_t junk)
 {
 	static const char list[] = "LIST\x0e\0\0\0INFOINAM\x02\0\0\0x\0";
 	static const char tail[] = "id3 \x04\0\0\0abcd";
-	char *path = fx_path(dir, name);
+	char *path = tl_path(dir, name);
 	size_t len = 12 + 24 + (junk ? 8 + junk : 0) + sizeof(list) - 1 + 8 +
-		     FX_EDITOR_WAV_DATA_BYTES + 1 + sizeof(tail) - 1, at = 0;
+		     TL_EDITOR_WAV_DATA_BYTES + 1 + sizeof(tail) - 1, at = 0;
 	uint8_t *w = calloc(1, len);
 
 	ck_assert_ptr_nonnull(w);
@@ -229,19 +178,19 @@ fx_make_editor_wav(const char *dir, const char *name, unsigned fmt_tag, unsigned
 	memcpy(w + at, list, sizeof(list) - 1);
 	at += sizeof(list) - 1;
 	memcpy(w + at, "data", 4);
-	put_le32(w + at + 4, FX_EDITOR_WAV_DATA_BYTES);
+	put_le32(w + at + 4, TL_EDITOR_WAV_DATA_BYTES);
 	at += 8;
-	for (uint32_t i = 0; i < FX_EDITOR_WAV_DATA_BYTES; i++)
-		w[at + i] = fx_audio_byte(i);
-	at += FX_EDITOR_WAV_DATA_BYTES + 1;
+	for (uint32_t i = 0; i < TL_EDITOR_WAV_DATA_BYTES; i++)
+		w[at + i] = tl_audio_byte(i);
+	at += TL_EDITOR_WAV_DATA_BYTES + 1;
 	memcpy(w + at, tail, sizeof(tail) - 1);
-	fx_write_file(path, w, len);
+	tl_write_file(path, w, len);
 	free(w);
 	return path;
 }
 
 struct image_disc *
-fx_open_disc(const char *path, unsigned flags)
+tl_open_disc(const char *path, unsigned flags)
 {
 	struct image_disc *disc;
 	struct burn_error err;
@@ -251,8 +200,21 @@ fx_open_disc(const char *path, unsigned flags)
 	return disc;
 }
 
+struct image_encoder *
+tl_open_encoder(const char *path, enum cd_sector_type type, unsigned lead_in,
+		struct image_disc **disc)
+{
+	struct image_encoder *enc;
+	struct burn_error err;
+
+	*disc = tl_open_disc(path, 0);
+	ck_assert_msg(image_encoder_create(&enc, *disc, type, lead_in, &err) == 0, "%s: %s", path,
+		      err.reason);
+	return enc;
+}
+
 void
-fx_compare_toc(const struct image_toc *a, const struct image_toc *b)
+tl_compare_toc(const struct image_toc *a, const struct image_toc *b)
 {
 	ck_assert_uint_eq(a->first_track, b->first_track);
 	ck_assert_uint_eq(a->last_track, b->last_track);
@@ -273,7 +235,7 @@ fx_compare_toc(const struct image_toc *a, const struct image_toc *b)
 }
 
 TCase *
-fx_tcase(Suite *s, const char *name)
+tl_tcase(Suite *s, const char *name)
 {
 	TCase *tc = tcase_create(name);
 

@@ -24,56 +24,23 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "harness.h"
-#include "mount-harness.h"
+#include "tl-harness.h"
+#include "tl-mount.h"
 
 #define FUSE_SUPER_MAGIC 0x65735546
 
-const char *burnfs_bin;
+const char *tl_burnfs_bin;
 
-char *top;
-char *disc;
-struct mount m1, m2;
-
-char *
-path_in(const char *base, const char *rel)
-{
-	char *p;
-
-	ck_assert_int_gt(asprintf(&p, "%s/%s", base, rel), 0);
-	return p;
-}
-
-void
-sleep_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	nanosleep(&ts, NULL);
-}
+char *tl_top;
+char *tl_disc;
+struct tl_mount tl_m1, tl_m2;
 
 bool
-is_fuse_mount(const char *path)
+tl_is_fuse_mount(const char *path)
 {
 	struct statfs sf;
 
 	return statfs(path, &sf) == 0 && (unsigned long)sf.f_type == FUSE_SUPER_MAGIC;
-}
-
-char *
-slurp(const char *path)
-{
-	static char buf[8192];
-	ssize_t n;
-	int fd = open(path, O_RDONLY);
-
-	buf[0] = '\0';
-	if (fd < 0)
-		return buf;
-	n = read(fd, buf, sizeof(buf) - 1);
-	buf[n > 0 ? n : 0] = '\0';
-	close(fd);
-	return buf;
 }
 
 /*
@@ -82,14 +49,14 @@ slurp(const char *path)
  * speed: a slow machine only waits longer.
  */
 int
-mount_start_env(struct mount *m, const char *name, const char *device, const char *opts,
+tl_mount_start_env(struct tl_mount *m, const char *name, const char *device, const char *opts,
 		void (*child_env)(void *arg), void *arg)
 {
 	int status;
 
-	m->mnt = path_in(top, name);
+	m->mnt = tl_path(tl_top, name);
 	ck_assert_int_eq(mkdir(m->mnt, 0755), 0);
-	ck_assert_int_gt(asprintf(&m->log, "%s/%s.log", top, name), 0);
+	ck_assert_int_gt(asprintf(&m->log, "%s/%s.log", tl_top, name), 0);
 	m->pid = fork();
 	ck_assert_int_ge(m->pid, 0);
 	if (m->pid == 0) {
@@ -110,30 +77,30 @@ mount_start_env(struct mount *m, const char *name, const char *device, const cha
 			argv[n++] = device;
 		argv[n++] = m->mnt;
 		argv[n] = NULL;
-		execv(burnfs_bin, (char *const *)argv);
+		execv(tl_burnfs_bin, (char *const *)argv);
 		_exit(127);
 	}
 	for (int i = 0; i < 3000; i++) {
-		if (is_fuse_mount(m->mnt))
+		if (tl_is_fuse_mount(m->mnt))
 			return 0;
 		if (waitpid(m->pid, &status, WNOHANG) == m->pid) {
 			m->pid = 0;
 			return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 		}
-		sleep_ms(10);
+		tl_sleep_ms(10);
 	}
-	ck_abort_msg("burnfs did not mount %s; its log: %s", m->mnt, slurp(m->log));
+	ck_abort_msg("burnfs did not mount %s; its log: %s", m->mnt, tl_read(m->log));
 	return -1;
 }
 
 int
-mount_start(struct mount *m, const char *name, const char *device, const char *opts)
+tl_mount_start(struct tl_mount *m, const char *name, const char *device, const char *opts)
 {
-	return mount_start_env(m, name, device, opts, NULL, NULL);
+	return tl_mount_start_env(m, name, device, opts, NULL, NULL);
 }
 
 void
-mount_stop(struct mount *m)
+tl_mount_stop(struct tl_mount *m)
 {
 	int status;
 
@@ -149,9 +116,9 @@ mount_stop(struct mount *m)
 		}
 		ck_assert_int_eq(waitpid(m->pid, &status, 0), m->pid);
 		ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
-			      "burnfs exited with status %d; its log: %s", status, slurp(m->log));
+			      "burnfs exited with status %d; its log: %s", status, tl_read(m->log));
 		/* a clean run says nothing (doc/reference/style.md habit 13) */
-		ck_assert_msg(slurp(m->log)[0] == '\0', "burnfs printed: %s", slurp(m->log));
+		ck_assert_msg(tl_read(m->log)[0] == '\0', "burnfs printed: %s", tl_read(m->log));
 	}
 	free(m->mnt);
 	free(m->log);
@@ -159,21 +126,21 @@ mount_stop(struct mount *m)
 }
 
 void
-setup_dirs(void)
+tl_setup_dirs(void)
 {
-	top = test_mkdtemp("mount");
-	disc = path_in(top, "disc");
+	tl_top = tl_mkdtemp("mount");
+	tl_disc = tl_path(tl_top, "disc");
 }
 
 void
-teardown_all(void)
+tl_teardown_all(void)
 {
-	mount_stop(&m2);
-	mount_stop(&m1);
-	test_rmtree(top);
-	free(top);
-	free(disc);
-	top = disc = NULL;
+	tl_mount_stop(&tl_m2);
+	tl_mount_stop(&tl_m1);
+	tl_rmtree(tl_top);
+	free(tl_top);
+	free(tl_disc);
+	tl_top = tl_disc = NULL;
 }
 
 /*
@@ -185,13 +152,13 @@ teardown_all(void)
 static void
 start_sg(const char *lib, const char *opts)
 {
-	char *node = path_in(top, "sr0"), *rest = strdup(opts ? opts : ""), *save = NULL;
+	char *node = tl_path(tl_top, "sr0"), *rest = strdup(opts ? opts : ""), *save = NULL;
 	char keep[1024] = "";
 
 	ck_assert_int_eq(mknod(node, S_IFBLK | 0660, makedev(11, 0)), 0);
 	setenv("LD_PRELOAD", lib, 1);
 	setenv("BURNFS_SG_PATH", node, 1);
-	setenv("BURNFS_SG_EMU", disc, 1);
+	setenv("BURNFS_SG_EMU", tl_disc, 1);
 	unsetenv("BURNFS_SG_MEDIA");
 	unsetenv("BURNFS_SG_SPEED");
 	unsetenv("BURNFS_SG_FAULT");
@@ -206,7 +173,7 @@ start_sg(const char *lib, const char *opts)
 			snprintf(keep + strlen(keep), sizeof(keep) - strlen(keep), "%s%s",
 				 keep[0] ? "," : "", o);
 	}
-	ck_assert_int_eq(mount_start(&m1, "mnt", node, keep[0] ? keep : NULL), 0);
+	ck_assert_int_eq(tl_mount_start(&tl_m1, "mnt", node, keep[0] ? keep : NULL), 0);
 	/* only the daemon runs under the interposer; the test itself and its tools do not */
 	unsetenv("LD_PRELOAD");
 	free(rest);
@@ -214,30 +181,30 @@ start_sg(const char *lib, const char *opts)
 }
 
 void
-start_with(const char *opts)
+tl_start_with(const char *opts)
 {
 	const char *sg = getenv("BURNFS_TEST_SG");
 	char dev[4200];
 
-	setup_dirs();
+	tl_setup_dirs();
 	if (sg && *sg) {
 		start_sg(sg, opts);
 		return;
 	}
-	snprintf(dev, sizeof(dev), "emu:%s", disc);
-	ck_assert_int_eq(mount_start(&m1, "mnt", dev, opts), 0);
+	snprintf(dev, sizeof(dev), "emu:%s", tl_disc);
+	ck_assert_int_eq(tl_mount_start(&tl_m1, "mnt", dev, opts), 0);
 }
 
 void
-setup_default(void)
+tl_setup_default(void)
 {
-	start_with(NULL);
+	tl_start_with(NULL);
 }
 
 /* ---- file helpers: one open, one write, like echo ---- */
 
 char *
-at(const struct mount *m, const char *rel)
+tl_at(const struct tl_mount *m, const char *rel)
 {
 	static char buf[4][4300];
 	static int n;
@@ -249,7 +216,7 @@ at(const struct mount *m, const char *rel)
 
 /* Writes @len bytes in one write(2); returns 0 or -errno. */
 int
-put_len(const char *path, const char *data, size_t len)
+tl_put_len(const char *path, const char *data, size_t len)
 {
 	int fd = open(path, O_WRONLY | O_TRUNC), ret = 0;
 	ssize_t n;
@@ -267,63 +234,26 @@ put_len(const char *path, const char *data, size_t len)
 }
 
 int
-put(const char *path, const char *data)
+tl_put(const char *path, const char *data)
 {
-	return put_len(path, data, strlen(data));
+	return tl_put_len(path, data, strlen(data));
 }
 
-/* Reads a whole file; NULL-free result, errno in *err (0 on success). */
-char *
-get_err(const char *path, int *err)
-{
-	static char buf[4][8192];
-	static int n;
-	size_t off = 0;
-	ssize_t r;
-	int fd;
-
-	n = (n + 1) % 4;
-	buf[n][0] = '\0';
-	*err = 0;
-	fd = open(path, O_RDONLY);
-	if (fd < 0) {
-		*err = errno;
-		return buf[n];
-	}
-	while (off < sizeof(buf[n]) - 1 &&
-	       (r = read(fd, buf[n] + off, sizeof(buf[n]) - 1 - off)) > 0)
-		off += (size_t)r;
-	if (r < 0)
-		*err = errno;
-	buf[n][off] = '\0';
-	close(fd);
-	return buf[n];
-}
-
-char *
-get(const char *path)
-{
-	int err;
-	char *s = get_err(path, &err);
-
-	ck_assert_msg(err == 0, "reading %s: %s", path, strerror(err));
-	return s;
-}
 
 void
-last_error_starts(const struct mount *m, const char *prefix)
+tl_last_error_starts(const struct tl_mount *m, const char *prefix)
 {
-	const char *le = get(at(m, "last_error"));
+	const char *le = tl_get(tl_at(m, "last_error"));
 
 	ck_assert_msg(strncmp(le, prefix, strlen(prefix)) == 0, "last_error is \"%s\", expected \"%s...\"",
 		      le, prefix);
 }
 
 void
-wait_state(const struct mount *m, const char *want)
+tl_wait_state(const struct tl_mount *m, const char *want)
 {
 	char buf[64], wanted[64];
-	int fd = open(at(m, "state"), O_RDONLY);
+	int fd = open(tl_at(m, "state"), O_RDONLY);
 
 	ck_assert_int_ge(fd, 0);
 	snprintf(wanted, sizeof(wanted), "%s\n", want);
@@ -343,7 +273,7 @@ wait_state(const struct mount *m, const char *want)
 		poll(&pfd, 1, 100);
 	}
 	close(fd);
-	ck_assert_str_eq(get(at(m, "state")), wanted);
+	ck_assert_str_eq(tl_get(tl_at(m, "state")), wanted);
 }
 
 /* FUSE is usable when /dev/fuse opens and we may mount (root, or fusermount3). */
@@ -380,24 +310,24 @@ unmount_leftovers(const char *base)
 }
 
 TCase *
-mount_tcase(Suite *s, const char *name, void (*setup)(void), double timeout)
+tl_mount_tcase(Suite *s, const char *name, void (*setup)(void), double timeout)
 {
 	TCase *tc = tcase_create(name);
 
-	tcase_add_checked_fixture(tc, setup, teardown_all);
+	tcase_add_checked_fixture(tc, setup, tl_teardown_all);
 	tcase_set_timeout(tc, timeout);
 	suite_add_tcase(s, tc);
 	return tc;
 }
 
 int
-mount_suite_main(Suite *suite)
+tl_mount_main(Suite *suite)
 {
 	char *base;
 	int ret;
 
-	burnfs_bin = getenv("BURNFS");
-	if (!burnfs_bin || !*burnfs_bin) {
+	tl_burnfs_bin = getenv("BURNFS");
+	if (!tl_burnfs_bin || !*tl_burnfs_bin) {
 		fprintf(stderr, "BURNFS must name the burnfs binary (meson sets it)\n");
 		return 99;
 	}
@@ -413,9 +343,9 @@ mount_suite_main(Suite *suite)
 		return 99;
 	}
 	setenv("TMPDIR", base, 1);
-	ret = test_run_suite(suite);
+	ret = tl_run_suite(suite);
 	unmount_leftovers(base);
-	test_rmtree(base);
+	tl_rmtree(base);
 	free(base);
 	return ret;
 }

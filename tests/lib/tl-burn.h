@@ -7,29 +7,35 @@
 
 #include <stdbool.h>
 
-extern const char *image_bin;	/* $BURNFS_IMAGE */
+#include "tl-mount.h"
+
+extern const char *tl_image_bin;	/* $BURNFS_IMAGE */
 
 /* Reads $BURNFS_IMAGE; -1 with a message when meson did not set it. */
-int burn_fixtures_init(void);
+int tl_burn_init(void);
 
-bool have(const char *program);
+/* tl_burn_init(), then tl_mount_main(@suite); 99 without $BURNFS_IMAGE. */
+int tl_burn_main(Suite *suite);
+#define TL_BURN_MAIN(make_suite) TL_MAIN_WITH(tl_burn_main, make_suite)
+
+bool tl_have(const char *program);
 /* bash -c of a printf-made command; its exit status (128 + signal if killed). */
-int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int tl_sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* A data ISO of a few MB with several files, in top/disc.iso. */
-char *make_iso(void);
+char *tl_make_iso(void);
 /* A 16-bit stereo 44.1 kHz WAV of @seconds in top/@name. */
-char *make_wav(const char *name, unsigned seconds);
+char *tl_make_wav(const char *name, unsigned seconds);
 /* The stream of @input with `burnfs-image make --sector-type @type @extra`. */
-char *make_stream(const char *input, const char *type, const char *extra);
+char *tl_make_stream(const char *input, const char *type, const char *extra);
 /* disc/@name, malloc'ed. */
-char *disc_file(const char *name);
+char *tl_disc_file(const char *name);
 /* cd-info of the recorded disc.cue mentions @want. */
-void cd_info_shows(const char *want);
+void tl_cd_info_shows(const char *want);
 /* The Mode 1 user data of disc.bin's first track equals @iso. */
-void data_track_equals(const char *iso);
+void tl_data_track_equals(const char *iso);
 /* disc.bin starts with the WAV's samples. */
-void audio_equals(const char *wav);
+void tl_audio_equals(const char *wav);
 /* m1's last burn completed and released the drive. */
-void burned_ok(void);
+void tl_burned_ok(void);
 /* Sets m1's client_name. */
-void name_it(void);
+void tl_name_it(void);

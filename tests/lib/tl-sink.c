@@ -4,11 +4,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "burn-job-sink.h"
-#include "harness.h"
+#include "tl-harness.h"
+#include "tl-image.h"
+#include "tl-sink.h"
 
 void
-job_sink_init(struct job_sink *s, enum cd_sector_type type)
+tl_sink_init(struct tl_sink *s, enum cd_sector_type type)
 {
 	memset(s, 0, sizeof(*s));
 	s->sector_size = cd_sector_type_size(type);
@@ -17,20 +18,16 @@ job_sink_init(struct job_sink *s, enum cd_sector_type type)
 }
 
 void
-job_sink_expect(struct job_sink *s, const char *path, enum cd_sector_type type, unsigned lead_in)
+tl_sink_expect(struct tl_sink *s, const char *path, enum cd_sector_type type, unsigned lead_in)
 {
-	struct burn_error err;
-
-	ck_assert_msg(image_disc_open(&s->ref_disc, &path, 1, 0, &err) == 0, "%s", err.reason);
-	ck_assert_msg(image_encoder_create(&s->ref, s->ref_disc, type, lead_in, &err) == 0,
-		      "%s", err.reason);
-	ck_assert_ok(image_decoder_open(&s->dec, type, lead_in, NULL));
+	s->ref = tl_open_encoder(path, type, lead_in, &s->ref_disc);
+	tl_assert_ok(image_decoder_open(&s->dec, type, lead_in, NULL));
 	s->info = malloc(sizeof(*s->info));
 	ck_assert_ptr_nonnull(s->info);
 }
 
 void
-job_sink_fini(struct job_sink *s)
+tl_sink_fini(struct tl_sink *s)
 {
 	image_encoder_destroy(s->ref);
 	image_disc_destroy(s->ref_disc);
@@ -43,7 +40,7 @@ job_sink_fini(struct job_sink *s)
 }
 
 static int
-job_sink_compare(struct job_sink *s, const uint8_t *buf, size_t len, struct burn_error *err)
+tl_sink_compare(struct tl_sink *s, const uint8_t *buf, size_t len, struct burn_error *err)
 {
 	struct burn_error ie;
 	ssize_t n;
@@ -71,7 +68,7 @@ job_sink_compare(struct job_sink *s, const uint8_t *buf, size_t len, struct burn
 }
 
 static void
-job_sink_decode(struct job_sink *s, const uint8_t *buf, size_t len)
+tl_sink_decode(struct tl_sink *s, const uint8_t *buf, size_t len)
 {
 	while (len) {
 		size_t take = s->sector_size - s->have < len ? s->sector_size - s->have : len;
@@ -91,9 +88,9 @@ job_sink_decode(struct job_sink *s, const uint8_t *buf, size_t len)
 }
 
 ssize_t
-job_sink_push(void *ctx, const void *buf, size_t len, struct burn_error *err)
+tl_sink_push(void *ctx, const void *buf, size_t len, struct burn_error *err)
 {
-	struct job_sink *s = ctx;
+	struct tl_sink *s = ctx;
 	int ret;
 
 	/* short counts are allowed: take at most 100,000 bytes per call */
@@ -116,12 +113,12 @@ job_sink_push(void *ctx, const void *buf, size_t len, struct burn_error *err)
 		return s->fail_ret;
 	}
 	if (s->ref) {
-		ret = job_sink_compare(s, buf, len, err);
+		ret = tl_sink_compare(s, buf, len, err);
 		if (ret < 0)
 			return ret;
 	}
 	if (s->dec)
-		job_sink_decode(s, buf, len);
+		tl_sink_decode(s, buf, len);
 	if (s->kept) {
 		memcpy(s->kept + s->kept_len, buf, len);
 		s->kept_len += len;
@@ -134,7 +131,7 @@ job_sink_push(void *ctx, const void *buf, size_t len, struct burn_error *err)
 }
 
 void
-job_sink_wait_bytes(struct job_sink *s, uint64_t n)
+tl_sink_wait_bytes(struct tl_sink *s, uint64_t n)
 {
 	pthread_mutex_lock(&s->lock);
 	while (s->bytes < n)

@@ -1,0 +1,117 @@
+/*
+ * Checks of the emulated recorder's answers, and a small RAW burn into it
+ * through emu_drive_exec(), as a host sends it: page 05h set to RAW,
+ * WRITE(10)s from the NWA of an 80-minute CD-R, SYNCHRONIZE CACHE. The stream (one 4-second audio track)
+ * is made once into memory, so a table of tests can burn it many times.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cd.h"
+#include "emu.h"
+#include "image-disc.h"
+#include "image-encoder.h"
+#include "mmc.h"
+
+/* Runs @cmd on @d and checks the sense @key/@asc/@ascq (key and asc 0: GOOD). */
+void tl_expect(struct emu_drive *d, struct mmc_cmd *cmd, uint8_t key, uint8_t asc, uint8_t ascq);
+
+/* Runs @cmd on @d and checks it answered GOOD. */
+void tl_good(struct emu_drive *d, struct mmc_cmd *cmd);
+
+#define TL_NWA_CDR80 (-11634)		/* cdr80's ATIP lead-in start: the first WRITE */
+#define TL_EMU_BURN_TRACK_SECTORS 300	/* the shortest track a CD may hold: 4 s */
+
+struct tl_emu_burn {
+	uint8_t *data;		/* the stream from the NWA on */
+	uint32_t sectors;
+	unsigned size;		/* bytes per sector */
+	enum cd_sector_type type;
+};
+
+/*
+ * Makes the stream of a 4-second WAV (written into @work_dir) as sectors of
+ * @type starting at TL_EMU_BURN_NWA. @b is the caller's: tl_emu_burn_free().
+ */
+void tl_emu_burn_make(struct tl_emu_burn *b, const char *work_dir, enum cd_sector_type type);
+void tl_emu_burn_free(struct tl_emu_burn *b);
+
+/* MODE SELECT page 05h: RAW, @b's data block type, BUFE on, no Test Write (expected GOOD). */
+void tl_emu_burn_select(struct emu_drive *d, const struct tl_emu_burn *b);
+
+/*
+ * WRITE(10)s of stream sectors [@from, @to) (@to clamped to the stream's
+ * end), each expected GOOD when emu_drive_exec() returns 0. Returns 0, or
+ * the first negative emu_drive_exec() result (nothing more is sent then).
+ */
+int tl_emu_burn_write(struct emu_drive *d, const struct tl_emu_burn *b, uint32_t from, uint32_t to);
+
+/* READ DISC INFORMATION: the disc status (expected GOOD). */
+enum mmc_disc_status tl_disc_status(struct emu_drive *d);
+
+/* ---- an emulated recorder in a scratch directory ---- */
+
+extern char *tl_emu_dir;	/* the drive's directory */
+extern char *tl_emu_work;	/* inputs */
+
+/* Fixture: fresh tl_emu_dir and tl_emu_work; the teardown removes them. */
+void tl_emu_setup(void);
+void tl_emu_teardown(void);
+/* emu_drive_open() on tl_emu_dir, which must succeed. */
+struct emu_drive *tl_emu_open_cfg(const struct emu_config *cfg);
+struct emu_drive *tl_emu_open(const char *media);
+/* True when tl_emu_dir holds @name. */
+bool tl_emu_has(const char *name);
+
+/* MODE SELECT page 05h: RAW with data block type @dbt (expected GOOD). */
+void tl_select_raw(struct emu_drive *d, enum cd_sector_type dbt, bool bufe, bool test_write);
+/* READ(10) of @n blocks at @lba into @buf. */
+void tl_build_read10(struct mmc_cmd *cmd, int32_t lba, uint16_t n, void *buf, size_t len);
+/* Polls TEST UNIT READY past 2/04/08 (long write in progress); returns how often it was busy. */
+unsigned tl_wait_ready(struct emu_drive *d);
+/* SYNCHRONIZE CACHE (expected GOOD); with @immed, waits until the drive is ready. */
+void tl_sync_cache(struct emu_drive *d, bool immed);
+/* The drive's READ TOC / TRACK INFO / DISC INFO against the TOC the stream carried. */
+void tl_check_toc(struct emu_drive *d, const struct image_toc *want);
+/* After a recording that did not reach its lead-out's end: a ruined CD-R. */
+void tl_check_ruined(struct emu_drive *d);
+
+/* ---- an encoder's stream, sent sector by sector ---- */
+
+#define TL_CHUNK 26		/* sectors per WRITE: about 64 KB, like cdrdao */
+
+struct tl_stream {
+	char *made;		/* the input tl_stream_begin() made, or NULL */
+	struct image_disc *disc;
+	struct image_encoder *enc;
+	enum cd_sector_type type;
+	unsigned size;
+	int32_t lba;		/* of the next sector */
+	int32_t end;		/* one past the last sector */
+	uint8_t *buf;		/* CHUNK sectors */
+	bool plain_crc;		/* 16-byte P-Q, CRC not inverted (as cdrdao sends it) */
+};
+
+/* Opens @input as one disc and its encoder for @type, at the default lead-in's start. */
+void tl_stream_open(struct tl_stream *s, const char *input, enum cd_sector_type type);
+void tl_stream_close(struct tl_stream *s);
+const struct image_toc *tl_stream_toc(const struct tl_stream *s);
+/*
+ * Opens @s, a @type stream of the audio fixture (made in tl_emu_work), sets
+ * page 05h on @d to RAW of @type with @bufe and @test_write, and skips @s
+ * to the NWA of an 80-minute CD-R. tl_stream_close() frees it all.
+ */
+void tl_stream_begin(struct emu_drive *d, struct tl_stream *s, enum cd_sector_type type,
+		     bool bufe, bool test_write);
+/* Skips the stream up to @lba, as IMAPI skips what lies before the media's lead-in. */
+void tl_stream_skip_to(struct tl_stream *s, int32_t lba);
+/*
+ * Writes the stream from where it is up to @until (exclusive; the stream's
+ * end at most) in WRITE(10)s of TL_CHUNK sectors, each expected to be GOOD.
+ */
+void tl_stream_write(struct emu_drive *d, struct tl_stream *s, int32_t until);
+/* Reads the next @n sectors into the chunk buffer without writing them. */
+void tl_stream_take(struct tl_stream *s, uint16_t n);
