@@ -298,6 +298,16 @@ tl_disc_info(struct emu_drive *d, uint8_t *buf, uint16_t len, struct mmc_disc_in
 	ck_assert_int_eq(mmc_parse_disc_info(buf, cmd.xfer, di), 0);
 }
 
+void
+tl_request_sense(struct emu_drive *d, uint8_t *buf, struct mmc_sense *s)
+{
+	struct mmc_cmd cmd;
+
+	mmc_build_request_sense(&cmd, buf, 18);
+	tl_good(d, &cmd);
+	ck_assert_int_eq(mmc_sense_parse(buf, cmd.xfer, s), 0);
+}
+
 enum mmc_disc_status
 tl_disc_status(struct emu_drive *d)
 {

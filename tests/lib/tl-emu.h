@@ -52,6 +52,9 @@ int tl_emu_burn_write(struct emu_drive *d, const struct tl_emu_burn *b, uint32_t
 /* READ DISC INFORMATION into @buf of @len bytes, expected GOOD and parsed into @di. */
 void tl_disc_info(struct emu_drive *d, uint8_t *buf, uint16_t len, struct mmc_disc_info *di);
 
+/* REQUEST SENSE into @buf of 18 bytes, expected GOOD and parsed into @s. */
+void tl_request_sense(struct emu_drive *d, uint8_t *buf, struct mmc_sense *s);
+
 /* READ DISC INFORMATION: the disc status (expected GOOD). */
 enum mmc_disc_status tl_disc_status(struct emu_drive *d);
 
