@@ -71,10 +71,19 @@ sg_cmd(int fd, const unsigned char *cdb, unsigned cdb_len, int dir, void *buf, u
 	return ioctl(fd, SG_IO, io);
 }
 
+static const unsigned char inquiry[6] = { 0x12, 0, 0, 0, 36, 0 };
+
+/* INQUIRY for 36 bytes on @fd; -2 where @fd did not open. */
+static int
+sg_inquiry(int fd, unsigned char *buf, unsigned char *sense, struct sg_io_hdr *io)
+{
+	return fd >= 0 ? sg_cmd(fd, inquiry, sizeof(inquiry), SG_DXFER_FROM_DEV, buf, 36, sense, io)
+		       : -2;
+}
+
 static int
 cmd_check(const char *path)
 {
-	static const unsigned char inquiry[6] = { 0x12, 0, 0, 0, 36, 0 };
 	static const unsigned char rezero[6] = { 0x01, 0, 0, 0, 0, 0 };
 	static const unsigned char atip[10] = { 0x43, 0x02, 0x04, 0, 0, 0, 0, 0, 28, 0 };
 	unsigned char buf[256], sense[32];
@@ -108,7 +117,7 @@ cmd_check(const char *path)
 	check(ret == CDS_DISC_OK, "cdrom_drive_status", "%d", ret);
 
 	memset(buf, 0, sizeof(buf));
-	ret = sg_cmd(fd, inquiry, sizeof(inquiry), SG_DXFER_FROM_DEV, buf, 36, sense, &io);
+	ret = sg_inquiry(fd, buf, sense, &io);
 	check(ret == 0 && io.status == 0 && io.resid == 0 && memcmp(buf + 8, "BURNFS  ", 8) == 0,
 	      "sg_io_inquiry", "ret %d status %d resid %d vendor %.8s", ret, io.status, io.resid,
 	      buf + 8);
@@ -160,22 +169,18 @@ cmd_check(const char *path)
 			       sense, &io)
 		      : -2;
 	check(ret == -1 && errno == EPERM, "read_only_filter", "ret %d errno %d", ret, errno);
-	ret = ro >= 0 ? sg_cmd(ro, inquiry, sizeof(inquiry), SG_DXFER_FROM_DEV, buf, 36, sense,
-			       &io)
-		      : -2;
+	ret = sg_inquiry(ro, buf, sense, &io);
 	check(ret == 0 && io.status == 0, "read_only_inquiry", "ret %d", ret);
 	if (ro >= 0)
 		close(ro);
 
 	/* dup shares the open; closing the copy leaves the original working */
 	fd2 = dup(fd);
-	ret = fd2 >= 0 ? sg_cmd(fd2, inquiry, sizeof(inquiry), SG_DXFER_FROM_DEV, buf, 36, sense,
-				&io)
-		       : -2;
+	ret = sg_inquiry(fd2, buf, sense, &io);
 	check(ret == 0 && io.status == 0, "dup", "ret %d", ret);
 	if (fd2 >= 0)
 		close(fd2);
-	ret = sg_cmd(fd, inquiry, sizeof(inquiry), SG_DXFER_FROM_DEV, buf, 36, sense, &io);
+	ret = sg_inquiry(fd, buf, sense, &io);
 	check(ret == 0 && io.status == 0, "close_dup", "ret %d", ret);
 
 	/* O_EXCL: one claim at a time, held until its close */

@@ -276,9 +276,7 @@ START_TEST(paced_sync_immed)
 	tl_good(d, &cmd);
 	mmc_build_test_unit_ready(&cmd);
 	tl_expect(d, &cmd, 2, 0x04, 0x08);
-	mmc_build_request_sense(&cmd, buf, sizeof(buf));
-	tl_good(d, &cmd);
-	ck_assert_int_eq(mmc_sense_parse(buf, cmd.xfer, &sense), 0);
+	tl_request_sense(d, buf, &sense);
 	ck_assert(sense.key == 2 && sense.asc == 0x04 && sense.ascq == 0x08);
 	ck_assert_uint_gt(tl_wait_ready(d), 0);
 	tl_check_ruined(d);	/* the stream was cut short */
@@ -298,9 +296,7 @@ START_TEST(paced_blank_immed)
 	/* minimal blank: 30 s at 1x, 0.5 s at 60x */
 	mmc_build_blank(&cmd, 1, true);
 	tl_good(d, &cmd);
-	mmc_build_request_sense(&cmd, buf, sizeof(buf));
-	tl_good(d, &cmd);
-	ck_assert_int_eq(mmc_sense_parse(buf, cmd.xfer, &sense), 0);
+	tl_request_sense(d, buf, &sense);
 	ck_assert(sense.key == 2 && sense.asc == 0x04 && sense.ascq == 0x07);
 	ck_assert(buf[15] & 0x80);	/* SKSV: progress in bytes 16-17 */
 	ck_assert_uint_gt(tl_wait_ready(d), 0);

@@ -465,9 +465,7 @@ expect_media(struct emu_drive *d, uint16_t profile, uint8_t ua_asc)
 
 	mmc_build_test_unit_ready(&cmd);
 	tl_expect(d, &cmd, ua_asc ? 6 : 0, ua_asc, 0);
-	mmc_build_get_configuration(&cmd, 0, 0, buf, sizeof(buf));
-	tl_good(d, &cmd);
-	ck_assert_int_eq(mmc_parse_configuration(buf, cmd.xfer, &cfg), 0);
+	tl_get_config(d, 0, 0, buf, sizeof(buf), &cfg);
 	ck_assert_uint_eq(cfg.current_profile, profile);
 }
 

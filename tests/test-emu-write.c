@@ -294,7 +294,6 @@ START_TEST(record_iso)
 	struct emu_drive *d;
 	struct tl_stream s;
 	struct mmc_config cfg;
-	struct mmc_cmd cmd;
 	uint8_t buf[1024];
 
 	if (!iso) {
@@ -309,9 +308,7 @@ START_TEST(record_iso)
 	tl_check_toc(d, tl_stream_toc(&s));
 	check_iso_disc(d, iso, tl_stream_toc(&s));
 	/* a complete disc: still a CD-R, now readable */
-	mmc_build_get_configuration(&cmd, 0, 0, buf, sizeof(buf));
-	tl_good(d, &cmd);
-	ck_assert_int_eq(mmc_parse_configuration(buf, cmd.xfer, &cfg), 0);
+	tl_get_config(d, 0, 0, buf, sizeof(buf), &cfg);
 	ck_assert_uint_eq(cfg.current_profile, MMC_PROFILE_CDR);
 	for (size_t i = 0; i < cfg.n_features; i++)
 		if (cfg.features[i].code == 0x0010 || cfg.features[i].code == 0x001e)

@@ -66,9 +66,7 @@ START_TEST(configuration)
 	struct mmc_cmd cmd;
 	uint8_t buf[1024];
 
-	mmc_build_get_configuration(&cmd, 0, 0, buf, sizeof(buf));
-	tl_good(d, &cmd);
-	ck_assert_int_eq(mmc_parse_configuration(buf, cmd.xfer, &cfg), 0);
+	tl_get_config(d, 0, 0, buf, sizeof(buf), &cfg);
 	ck_assert_uint_eq(cfg.current_profile, MMC_PROFILE_CDRW);
 	ck_assert_uint_eq(cfg.n_profiles, 3);
 	ck_assert_uint_eq(cfg.profiles[0].code, MMC_PROFILE_CDRW);
@@ -78,9 +76,7 @@ START_TEST(configuration)
 	ck_assert(cfg.removable && cfg.can_eject && cfg.can_load);
 	ck_assert_uint_eq(cfg.loading_mechanism, 1);
 	/* RT=2: only the named feature */
-	mmc_build_get_configuration(&cmd, 2, MMC_FEATURE_CD_MASTERING, buf, sizeof(buf));
-	tl_good(d, &cmd);
-	ck_assert_int_eq(mmc_parse_configuration(buf, cmd.xfer, &cfg), 0);
+	tl_get_config(d, 2, MMC_FEATURE_CD_MASTERING, buf, sizeof(buf), &cfg);
 	ck_assert_uint_eq(cfg.n_features, 1);
 	ck_assert_uint_eq(cfg.features[0].code, MMC_FEATURE_CD_MASTERING);
 	/* a header-only read announces the whole length */
@@ -89,22 +85,16 @@ START_TEST(configuration)
 	ck_assert_uint_eq(cmd.xfer, 8);
 	ck_assert_uint_gt(mmc_reply_length(MMC_GET_CONFIGURATION, buf, 8), 40);
 	/* a reply cut in the middle of a descriptor is parsed up to what is whole */
-	mmc_build_get_configuration(&cmd, 0, 0, buf, 30);
-	tl_good(d, &cmd);
-	ck_assert_int_eq(mmc_parse_configuration(buf, cmd.xfer, &cfg), 0);
+	tl_get_config(d, 0, 0, buf, 30, &cfg);
 	ck_assert_uint_eq(cfg.n_features, 1);	/* only the 20-byte profile list fits */
 	emu_drive_close(d);
 
 	d = drive_open("none", EMU_FAULT_NO_RW);
-	mmc_build_get_configuration(&cmd, 0, 0, buf, sizeof(buf));
-	tl_good(d, &cmd);
-	ck_assert_int_eq(mmc_parse_configuration(buf, cmd.xfer, &cfg), 0);
+	tl_get_config(d, 0, 0, buf, sizeof(buf), &cfg);
 	ck_assert_uint_eq(cfg.current_profile, MMC_PROFILE_NONE);
 	ck_assert(cfg.raw && !cfg.rw_subcode);
 	/* RT=1 lists only current features: no writing features without media */
-	mmc_build_get_configuration(&cmd, 1, 0, buf, sizeof(buf));
-	tl_good(d, &cmd);
-	ck_assert_int_eq(mmc_parse_configuration(buf, cmd.xfer, &cfg), 0);
+	tl_get_config(d, 1, 0, buf, sizeof(buf), &cfg);
 	for (size_t i = 0; i < cfg.n_features; i++)
 		ck_assert_uint_ne(cfg.features[i].code, MMC_FEATURE_CD_MASTERING);
 	emu_drive_close(d);
@@ -123,9 +113,7 @@ START_TEST(no_medium)
 	mmc_build_read_disc_info(&cmd, buf, sizeof(buf));
 	tl_expect(d, &cmd, 2, 0x3a, 0x01);
 	/* REQUEST SENSE returns the last sense, once */
-	mmc_build_request_sense(&cmd, buf, 18);
-	tl_good(d, &cmd);
-	ck_assert_int_eq(mmc_sense_parse(buf, cmd.xfer, &s), 0);
+	tl_request_sense(d, buf, &s);
 	ck_assert_uint_eq(s.asc, 0x3a);
 	emu_drive_close(d);
 }
@@ -149,9 +137,7 @@ START_TEST(disc_info_and_atip)
 	struct mmc_cmd cmd;
 	uint8_t buf[64];
 
-	mmc_build_read_disc_info(&cmd, buf, sizeof(buf));
-	tl_good(d, &cmd);
-	ck_assert_int_eq(mmc_parse_disc_info(buf, cmd.xfer, &di), 0);
+	tl_disc_info(d, buf, sizeof(buf), &di);
 	ck_assert_int_eq(di.status, MMC_DISC_EMPTY);
 	ck_assert_int_eq(di.erasable, kinds[_i].erasable);
 	ck_assert(di.leadin_valid && di.leadout_valid);
@@ -181,9 +167,7 @@ START_TEST(cdrom_toc)
 	struct mmc_cmd cmd;
 	uint8_t buf[256];
 
-	mmc_build_read_disc_info(&cmd, buf, sizeof(buf));
-	tl_good(d, &cmd);
-	ck_assert_int_eq(mmc_parse_disc_info(buf, cmd.xfer, &di), 0);
+	tl_disc_info(d, buf, sizeof(buf), &di);
 	ck_assert_int_eq(di.status, MMC_DISC_COMPLETE);
 	ck_assert(!di.leadin_valid && !di.leadout_valid);
 	mmc_build_read_toc(&cmd, 0, false, 0, buf, sizeof(buf));
@@ -473,7 +457,6 @@ START_TEST(state_persists)
 	struct emu_drive *d = drive_open("cdrw80", 0);
 	struct mmc_page05 p;
 	struct mmc_config cfg;
-	struct mmc_cmd cmd;
 	uint8_t buf[1024];
 	FILE *f;
 	char *path;
@@ -485,9 +468,7 @@ START_TEST(state_persists)
 	read_page05(d, buf, sizeof(buf), &p);
 	ck_assert_uint_eq(p.write_type, 3);
 	ck_assert_uint_eq(p.data_block_type, 1);
-	mmc_build_get_configuration(&cmd, 0, 0, buf, sizeof(buf));
-	tl_good(d, &cmd);
-	ck_assert_int_eq(mmc_parse_configuration(buf, cmd.xfer, &cfg), 0);
+	tl_get_config(d, 0, 0, buf, sizeof(buf), &cfg);
 	ck_assert_uint_eq(cfg.current_profile, MMC_PROFILE_CDRW);
 	emu_drive_close(d);
 	/* a damaged state file is reported, not guessed at */

@@ -288,17 +288,45 @@ tl_sync_cache(struct emu_drive *d, bool immed)
 		tl_wait_ready(d);
 }
 
+void
+tl_disc_info(struct emu_drive *d, uint8_t *buf, uint16_t len, struct mmc_disc_info *di)
+{
+	struct mmc_cmd cmd;
+
+	mmc_build_read_disc_info(&cmd, buf, len);
+	tl_good(d, &cmd);
+	ck_assert_int_eq(mmc_parse_disc_info(buf, cmd.xfer, di), 0);
+}
+
+void
+tl_request_sense(struct emu_drive *d, uint8_t *buf, struct mmc_sense *s)
+{
+	struct mmc_cmd cmd;
+
+	mmc_build_request_sense(&cmd, buf, 18);
+	tl_good(d, &cmd);
+	ck_assert_int_eq(mmc_sense_parse(buf, cmd.xfer, s), 0);
+}
+
 enum mmc_disc_status
 tl_disc_status(struct emu_drive *d)
 {
 	struct mmc_disc_info di;
-	struct mmc_cmd cmd;
 	uint8_t buf[64];
 
-	mmc_build_read_disc_info(&cmd, buf, sizeof(buf));
-	tl_good(d, &cmd);
-	ck_assert_int_eq(mmc_parse_disc_info(buf, cmd.xfer, &di), 0);
+	tl_disc_info(d, buf, sizeof(buf), &di);
 	return di.status;
+}
+
+void
+tl_get_config(struct emu_drive *d, uint8_t rt, uint16_t start, uint8_t *buf, uint16_t len,
+	      struct mmc_config *cfg)
+{
+	struct mmc_cmd cmd;
+
+	mmc_build_get_configuration(&cmd, rt, start, buf, len);
+	tl_good(d, &cmd);
+	ck_assert_int_eq(mmc_parse_configuration(buf, cmd.xfer, cfg), 0);
 }
 
 bool
@@ -335,9 +363,7 @@ tl_check_toc(struct emu_drive *d, const struct image_toc *want)
 	uint8_t buf[2048];
 	size_t n;
 
-	mmc_build_read_disc_info(&cmd, buf, sizeof(buf));
-	tl_good(d, &cmd);
-	ck_assert_int_eq(mmc_parse_disc_info(buf, cmd.xfer, &di), 0);
+	tl_disc_info(d, buf, sizeof(buf), &di);
 	ck_assert_int_eq(di.status, MMC_DISC_COMPLETE);
 	ck_assert_uint_eq(di.last_session_state, 3);
 	ck_assert_uint_eq(di.first_track, want->first_track);

@@ -49,8 +49,21 @@ void tl_emu_burn_select(struct emu_drive *d, const struct tl_emu_burn *b);
  */
 int tl_emu_burn_write(struct emu_drive *d, const struct tl_emu_burn *b, uint32_t from, uint32_t to);
 
+/* READ DISC INFORMATION into @buf of @len bytes, expected GOOD and parsed into @di. */
+void tl_disc_info(struct emu_drive *d, uint8_t *buf, uint16_t len, struct mmc_disc_info *di);
+
+/* REQUEST SENSE into @buf of 18 bytes, expected GOOD and parsed into @s. */
+void tl_request_sense(struct emu_drive *d, uint8_t *buf, struct mmc_sense *s);
+
 /* READ DISC INFORMATION: the disc status (expected GOOD). */
 enum mmc_disc_status tl_disc_status(struct emu_drive *d);
+
+/*
+ * GET CONFIGURATION (@rt, from feature @start) into @buf of @len bytes,
+ * expected GOOD and parsed into @cfg without error.
+ */
+void tl_get_config(struct emu_drive *d, uint8_t rt, uint16_t start, uint8_t *buf, uint16_t len,
+		   struct mmc_config *cfg);
 
 /* ---- an emulated recorder in a scratch directory ---- */
 
