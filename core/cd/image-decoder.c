@@ -196,6 +196,27 @@ toc_finish(struct image_decoder *dec)
 	dec->toc_complete = true;
 }
 
+/* Keeps a TOC entry's value; false when an earlier copy of it said otherwise. */
+static bool
+toc_note_track(bool *seen, unsigned *have, unsigned value)
+{
+	if (*seen && *have != value)
+		return false;
+	*seen = true;
+	*have = value;
+	return true;
+}
+
+static bool
+toc_note_lba(bool *seen, int32_t *have, int32_t value)
+{
+	if (*seen && *have != value)
+		return false;
+	*seen = true;
+	*have = value;
+	return true;
+}
+
 static void
 leadin_q(struct image_decoder *dec, struct image_sector *s)
 {
@@ -218,23 +239,17 @@ leadin_q(struct image_decoder *dec, struct image_sector *s)
 	}
 	switch (q.point) {
 	case SUBQ_POINT_FIRST_TRACK:
-		if (dec->seen_first && dec->first_track != q.p[0])
+		if (!toc_note_track(&dec->seen_first, &dec->first_track, q.p[0]))
 			goto out_conflict;
-		dec->seen_first = true;
-		dec->first_track = q.p[0];
 		break;
 	case SUBQ_POINT_LAST_TRACK:
-		if (dec->seen_last && dec->last_track != q.p[0])
+		if (!toc_note_track(&dec->seen_last, &dec->last_track, q.p[0]))
 			goto out_conflict;
-		dec->seen_last = true;
-		dec->last_track = q.p[0];
 		break;
 	case SUBQ_POINT_LEADOUT:
 		lba = cd_msf_to_lba(q.p[0], q.p[1], q.p[2]);
-		if (dec->seen_leadout && dec->leadout_lba != lba)
+		if (!toc_note_lba(&dec->seen_leadout, &dec->leadout_lba, lba))
 			goto out_conflict;
-		dec->seen_leadout = true;
-		dec->leadout_lba = lba;
 		break;
 	default: {
 		unsigned n = cd_from_bcd(q.point);
@@ -244,10 +259,8 @@ leadin_q(struct image_decoder *dec, struct image_sector *s)
 			return;
 		}
 		lba = cd_msf_to_lba(q.p[0], q.p[1], q.p[2]);
-		if (dec->seen_point[n] && dec->point_lba[n] != lba)
+		if (!toc_note_lba(&dec->seen_point[n], &dec->point_lba[n], lba))
 			goto out_conflict;
-		dec->seen_point[n] = true;
-		dec->point_lba[n] = lba;
 		dec->point_control[n] = q.control;
 		break;
 	}
