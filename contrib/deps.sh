@@ -6,6 +6,7 @@
 
 burnfs_packages="gcc libc6-dev meson ninja-build pkg-config python3 libfuse3-dev fuse3
 	libcdio-dev libcdio-utils check valgrind genisoimage libglib2.0-bin cdrdao cdrskin xorriso
+	cd-paranoia cdparanoia wodim
 	clang libclang-rt-14-dev llvm-14"
 
 burnfs_ensure_packages() {

@@ -91,6 +91,7 @@ usage(const char *prog)
 	       "    -o emu_speed=N         emulated drive paced at N x real time (0 = unlimited)\n"
 	       "    -o emu_fault=F[+F...]  emulated faults for tests: no_rw no_raw not_ready\n"
 	       "                           write_error@LBA removed@LBA unit_attention@LBA\n"
+	       "                           corrupt@LBA unreadable@LBA\n"
 	       "\n", prog);
 }
 

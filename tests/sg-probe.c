@@ -126,6 +126,12 @@ cmd_check(const char *path)
 		      io.sb_len_wr >= 14 && (sense[2] & 0x0f) == 5 && sense[12] == 0x20,
 	      "sg_io_check_condition", "ret %d status %d masked %d driver %d sb_len_wr %d",
 	      ret, io.status, io.masked_status, io.driver_status, io.sb_len_wr);
+	/* a zeroed header (cdparanoia's probe for SG_IO): EINVAL, as the kernel says it */
+	memset(&io, 0, sizeof(io));
+	errno = 0;
+	ret = ioctl(fd, SG_IO, &io);
+	check(ret == -1 && errno == EINVAL, "sg_io_zeroed_header", "ret %d errno %d (%s)", ret,
+	      errno, strerror(errno));
 	memset(buf, 0, sizeof(buf));
 	ret = sg_cmd(fd, atip, sizeof(atip), SG_DXFER_FROM_DEV, buf, 28, sense, &io);
 	check(ret == 0 && io.status == 0 && buf[8] == 97 && buf[9] == 26 && buf[10] == 66,

@@ -639,7 +639,8 @@ START_TEST(option_text)
 	ck_assert_int_eq(emu_config_parse("emu_speed=2,emu_fault=write_error@", &cfg, &e),
 			 -EINVAL);
 	ck_assert_str_eq(e.reason, "emu_fault=write_error@: expected no_rw, no_raw, not_ready, "
-				   "write_error@LBA, removed@LBA or unit_attention@LBA, joined with +");
+				   "write_error@LBA, removed@LBA, unit_attention@LBA, corrupt@LBA or "
+				   "unreadable@LBA, joined with +");
 	ck_assert_int_eq(emu_config_parse("emu_speed=2,bogus", &cfg, &e), -EINVAL);
 	ck_assert_str_eq(e.reason, "bogus: not an option of the emulated recorder");
 }

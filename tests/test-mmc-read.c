@@ -51,6 +51,50 @@ START_TEST(read_cd_cdb)
 }
 END_TEST
 
+START_TEST(read_cd_msf_cdb)
+{
+	/* CD-DA, sync to EDC/ECC, 00:02:00 up to 00:04:10 */
+	static const uint8_t want[12] = { 0xb9, 0x04, 0, 0, 2, 0, 0, 4, 10, 0xf8, 0, 0 };
+	uint8_t buf[2352];
+	struct mmc_cmd cmd;
+
+	mmc_build_read_cd_msf(&cmd, MMC_READ_CD_CDDA, (struct cd_msf){ 0, 2, 0 },
+			      (struct cd_msf){ 0, 4, 10 }, 0xf8, buf, sizeof(buf));
+	assert_cdb(&cmd, want, sizeof(want));
+	ck_assert_int_eq(cmd.dir, MMC_DIR_IN);
+	ck_assert_uint_eq(cmd.len, sizeof(buf));
+}
+END_TEST
+
+START_TEST(read_capacity_cdb)
+{
+	static const uint8_t want[10] = { 0x25, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+	uint8_t buf[8];
+	struct mmc_cmd cmd;
+
+	mmc_build_read_capacity(&cmd, buf, sizeof(buf));
+	assert_cdb(&cmd, want, sizeof(want));
+	ck_assert_int_eq(cmd.dir, MMC_DIR_IN);
+	ck_assert_uint_eq(cmd.len, sizeof(buf));
+}
+END_TEST
+
+START_TEST(capacity_parse)
+{
+	static const uint8_t r[8] = { 0x00, 0x05, 0x7e, 0x3f, 0x00, 0x00, 0x08, 0x00 };
+	uint32_t block;
+	int32_t last;
+
+	ck_assert_int_eq(mmc_parse_capacity(r, sizeof(r), &last, &block), 0);
+	ck_assert_int_eq(last, 0x57e3f);
+	ck_assert_uint_eq(block, 2048);
+	/* short: nothing is taken */
+	tl_assert_errno(mmc_parse_capacity(r, 7, &last, &block), EPROTO);
+	ck_assert_int_eq(last, 0);
+	ck_assert_uint_eq(block, 0);
+}
+END_TEST
+
 START_TEST(sub_channel_cdb)
 {
 	/* what the kernel's sr_get_mcn() sends */
@@ -130,6 +174,34 @@ START_TEST(session_info_parse)
 }
 END_TEST
 
+START_TEST(position_parse)
+{
+	/* no audio status, ADR 1 audio, track 2 index 1, LBA 1300, 300 into the track */
+	static const uint8_t r[16] = { 0, 0x15, 0, 12, 0x01, 0x10, 2, 1, 0, 0, 0x05, 0x14,
+				       0, 0, 0x01, 0x2c };
+	struct mmc_position pos;
+
+	ck_assert_int_eq(mmc_parse_position(r, sizeof(r), &pos), 0);
+	ck_assert_uint_eq(pos.audio_status, 0x15);
+	ck_assert_uint_eq(pos.adr, 1);
+	ck_assert_uint_eq(pos.control, 0);
+	ck_assert_uint_eq(pos.track, 2);
+	ck_assert_uint_eq(pos.index, 1);
+	ck_assert_int_eq(pos.absolute, 1300);
+	ck_assert_int_eq(pos.relative, 300);
+	/* cut short, or a length field that announces less */
+	tl_assert_errno(mmc_parse_position(r, 15, &pos), EPROTO);
+	ck_assert_uint_eq(pos.track, 0);
+	{
+		uint8_t shorter[16];
+
+		memcpy(shorter, r, sizeof(r));
+		shorter[3] = 11;
+		tl_assert_errno(mmc_parse_position(shorter, sizeof(shorter), &pos), EPROTO);
+	}
+}
+END_TEST
+
 static Suite *
 mmc_read_suite(void)
 {
@@ -137,8 +209,10 @@ mmc_read_suite(void)
 	TCase *builders = tl_tcase_in(s, "builders", NULL, NULL);
 	TCase *parsers = tl_tcase_in(s, "parsers", NULL, NULL);
 
-	TL_TESTS(builders, read10_cdb, read_cd_cdb, sub_channel_cdb);
-	TL_TESTS(parsers, mcn_parse, toc_msf_parse, session_info_parse);
+	TL_TESTS(builders, read10_cdb, read_cd_cdb, read_cd_msf_cdb, read_capacity_cdb,
+		 sub_channel_cdb);
+	TL_TESTS(parsers, mcn_parse, toc_msf_parse, session_info_parse, capacity_parse,
+		 position_parse);
 	return s;
 }
 

@@ -141,12 +141,19 @@ sg_io_request(struct sg_handle *h, struct sg_io_hdr *io)
 	size_t n;
 	int ret;
 
-	if (!io || !io->cmdp)
+	/*
+	 * In the kernel's order: the header, its interface id and lengths,
+	 * then the CDB. A zeroed header is EINVAL, as programs probing for
+	 * SG_IO (cdparanoia) expect.
+	 */
+	if (!io)
 		return -EFAULT;
 	if (io->interface_id != 'S')
-		return -ENOSYS;
+		return -EINVAL;
 	if (io->cmd_len < 6 || io->cmd_len > sizeof(cmd.cdb) || io->iovec_count)
 		return -EINVAL;
+	if (!io->cmdp)
+		return -EFAULT;
 	memcpy(cmd.cdb, io->cmdp, io->cmd_len);
 	cmd.cdb_len = io->cmd_len;
 	switch (io->dxfer_direction) {

@@ -111,6 +111,22 @@ sg_ioctl_capacity(struct sg_handle *h)
 	return toc.entries[0].lba > 0 ? (uint64_t)toc.entries[0].lba : 0;
 }
 
+/* @lba into @addr as @format (CDROM_LBA or CDROM_MSF) asks. */
+static void
+put_addr(union cdrom_addr *addr, uint8_t format, int32_t lba)
+{
+	struct cd_msf msf;
+
+	if (format == CDROM_LBA) {
+		addr->lba = lba;
+		return;
+	}
+	msf = cd_lba_to_msf(lba);
+	addr->msf.minute = msf.m;
+	addr->msf.second = msf.s;
+	addr->msf.frame = msf.f;
+}
+
 /* CDROMMULTISESSION: the start of the last session from READ TOC format 1. */
 static int
 multisession(struct sg_handle *h, struct cdrom_multisession *ms)
@@ -127,15 +143,34 @@ multisession(struct sg_handle *h, struct cdrom_multisession *ms)
 	if (sg_io_command(h, &cmd) == 0 && mmc_parse_session_info(r, cmd.xfer, &si) == 0)
 		lba = si.first_track.lba;
 	ms->xa_flag = 0;
-	if (ms->addr_format == CDROM_LBA) {
-		ms->addr.lba = lba;
-	} else {
-		struct cd_msf msf = cd_lba_to_msf(lba);
+	put_addr(&ms->addr, ms->addr_format, lba);
+	return 0;
+}
 
-		ms->addr.msf.minute = msf.m;
-		ms->addr.msf.second = msf.s;
-		ms->addr.msf.frame = msf.f;
-	}
+/* CDROMSUBCHNL: READ SUB-CHANNEL, the current position, as the kernel's sr driver asks it. */
+static int
+subchnl(struct sg_handle *h, struct cdrom_subchnl *sc)
+{
+	struct mmc_position pos;
+	uint8_t r[16] = { 0 };
+	struct mmc_cmd cmd;
+
+	if (sc->cdsc_format != CDROM_LBA && sc->cdsc_format != CDROM_MSF)
+		return -EINVAL;
+	mmc_build_read_sub_channel(&cmd, MMC_SUBQ_POSITION, 0, r, sizeof(r));
+	if (sg_io_command(h, &cmd) < 0 || mmc_parse_position(r, cmd.xfer, &pos) < 0)
+		return -EIO;
+	sc->cdsc_audiostatus = pos.audio_status;
+	sc->cdsc_adr = pos.adr;
+	sc->cdsc_ctrl = pos.control;
+	sc->cdsc_trk = pos.track;
+	sc->cdsc_ind = pos.index;
+	put_addr(&sc->cdsc_absaddr, sc->cdsc_format, pos.absolute);
+	/* MSF of a relative address counts from 00:00:00, not from LBA -150 */
+	if (sc->cdsc_format == CDROM_LBA)
+		sc->cdsc_reladdr.lba = pos.relative;
+	else
+		put_addr(&sc->cdsc_reladdr, CDROM_MSF, pos.relative - 150);
 	return 0;
 }
 
@@ -274,6 +309,8 @@ dispatch(struct sg_handle *h, unsigned long req, void *arg)
 		return arg ? multisession(h, arg) : -EFAULT;
 	case CDROM_GET_MCN:
 		return arg ? mcn(h, arg) : -EFAULT;
+	case CDROMSUBCHNL:
+		return arg ? subchnl(h, arg) : -EFAULT;
 	case CDROMREADTOCENTRY:
 		return arg ? read_toc_entry(h, arg) : -EFAULT;
 	case BLKGETSIZE64:

@@ -76,7 +76,8 @@ emu_caps_get_configuration(struct emu_drive *d, struct mmc_cmd *cmd)
 	bool rw = raw && !(d->cfg.faults & EMU_FAULT_NO_RW);
 	uint8_t profiles[12], core[8] = { 0, 0, 0, 2, 0x01, 0, 0, 0 };
 	uint8_t morph[4] = { 0x02 }, removable[4], random[8] = { 0, 0, 0x08, 0, 0, 1, 0, 0 };
-	uint8_t cdread[4] = { 0x03 }, tao[4], mastering[4], rts[4] = { 0x02 };
+	/* CD Read without C2 error flags or CD-TEXT (READ TOC format 5): not answered */
+	uint8_t cdread[4] = { 0x00 }, mastering[4], rts[4] = { 0x02 };
 	static const uint16_t profile_codes[] = { MMC_PROFILE_CDRW, MMC_PROFILE_CDR,
 						  MMC_PROFILE_CDROM };
 	struct {
@@ -93,7 +94,6 @@ emu_caps_get_configuration(struct emu_drive *d, struct mmc_cmd *cmd)
 		{ 0x0010, 0, readable, random, sizeof(random) },
 		{ 0x001d, 0, readable, NULL, 0 },
 		{ 0x001e, 2, readable, cdread, sizeof(cdread) },
-		{ 0x002d, 2, writable, tao, sizeof(tao) },
 		{ 0x002e, 1, writable, mastering, sizeof(mastering) },
 		{ 0x0100, 0, true, NULL, 0 },
 		{ 0x0107, 3, writable, rts, sizeof(rts) },
@@ -111,11 +111,12 @@ emu_caps_get_configuration(struct emu_drive *d, struct mmc_cmd *cmd)
 	memset(removable, 0, sizeof(removable));
 	removable[0] = (uint8_t)(1 << 5 | 0x10 | 0x08 | 0x01 |
 				 (emu_media_prevent_active(d) ? 0x04 : 0));
-	memset(tao, 0, sizeof(tao));
-	tao[0] = (uint8_t)(0x40 | 0x04 | 0x02 | (rw ? 0x10 | 0x08 | 0x01 : 0));
-	mmc_put16(tao + 2, 0x3d01);	/* data block types 0, 8, 10-13 */
+	/*
+	 * Only RAW disc-at-once is written (no Track-at-once feature, no SAO
+	 * bit): a program that needs another write type refuses up front.
+	 */
 	memset(mastering, 0, sizeof(mastering));
-	mastering[0] = (uint8_t)(0x40 | 0x20 | 0x04 | 0x02 | (raw ? 0x08 : 0) | (rw ? 0x01 : 0));
+	mastering[0] = (uint8_t)(0x40 | 0x04 | 0x02 | (raw ? 0x08 : 0) | (rw ? 0x01 : 0));
 	mastering[2] = 0x0f;	/* maximum cue sheet length 3840 bytes */
 
 	for (size_t i = 0; i < sizeof(feats) / sizeof(feats[0]); i++) {
@@ -147,8 +148,13 @@ page_2a(struct emu_drive *d, uint8_t *p)
 	p[1] = (uint8_t)(30 + 4 * n);
 	p[2] = 0x03;
 	p[3] = 0x07;
-	p[4] = 0xf1;
-	p[5] = (d->cfg.faults & EMU_FAULT_NO_RW) ? 0x73 : 0x7f;
+	/*
+	 * Reading as emu-read.c answers it: no Mode 2, no audio play, no C2
+	 * pointers, no de-interleaved R-W; raw P-W (R-W supported), ISRC, UPC,
+	 * accurate CD-DA.
+	 */
+	p[4] = 0xc0;
+	p[5] = 0x2f;
 	p[6] = (uint8_t)(1 << 5 | 0x08 | 0x01 | (emu_media_prevent_active(d) ? 0x02 : 0));
 	mmc_put16(p + 8, EMU_DRIVE_MAX_READ_KBS);
 	mmc_put16(p + 12, EMU_DRIVE_BUFFER_KB);

@@ -11,7 +11,8 @@
  *   emu-session.c  the recording session and the files it fills
  *   emu-write.c    WRITE, the drive buffer, SYNCHRONIZE CACHE, BLANK,
  *                  long operations (IMMED)
- *   emu-read.c     READ(10), READ CD
+ *   emu-read.c     READ(10), READ CD, READ CD MSF, READ CAPACITY,
+ *                  READ SUB-CHANNEL
  *   emu-lock.c     exclusive access (DIR/excl, DIR/owner)
  *
  * Every handler runs with the drive's state loaded (d->st), answers @cmd
@@ -238,6 +239,9 @@ void emu_write_read_buffer_capacity(struct emu_drive *d, struct mmc_cmd *cmd);
 
 void emu_read_read10(struct emu_drive *d, struct mmc_cmd *cmd);
 void emu_read_read_cd(struct emu_drive *d, struct mmc_cmd *cmd);
+void emu_read_read_cd_msf(struct emu_drive *d, struct mmc_cmd *cmd);
+void emu_read_read_capacity(struct emu_drive *d, struct mmc_cmd *cmd);
+void emu_read_read_sub_channel(struct emu_drive *d, struct mmc_cmd *cmd);
 
 /* emu-lock.c */
 

@@ -7,6 +7,7 @@
 
 #include "emu-dir.h"
 #include "emu-private.h"
+#include "mmc-read.h"
 #include "subchannel.h"
 
 /* Reads sector @lba of the recorded disc's main channel (2352) and/or sub-channel (96). */
@@ -16,6 +17,8 @@ disc_read_sector(struct emu_drive *d, int32_t lba, uint8_t *main, uint8_t *raw96
 	int fd, ret = 0;
 	ssize_t n;
 
+	if ((d->cfg.faults & EMU_FAULT_UNREADABLE) && lba == d->cfg.unreadable_lba)
+		return -EIO;
 	if (d->st.media->profile == MMC_PROFILE_CDROM) {
 		/* the pressed disc: Mode 1 sectors of zeros */
 		if (main)
@@ -160,12 +163,11 @@ read_cd_sub(const uint8_t *raw96, uint8_t sub, uint8_t *out)
 	return SUBCHANNEL_PQ_SIZE;
 }
 
-void
-emu_read_read_cd(struct emu_drive *d, struct mmc_cmd *cmd)
+/* READ CD and READ CD MSF of @blocks sectors from @lba: the CDB's bytes 1, 9 and 10 agree. */
+static void
+read_cd(struct emu_drive *d, struct mmc_cmd *cmd, int32_t lba, uint32_t blocks)
 {
 	uint8_t expected = (cmd->cdb[1] >> 2) & 0x07, b9 = cmd->cdb[9], sub = cmd->cdb[10] & 0x07;
-	int32_t lba = (int32_t)mmc_get32(cmd->cdb + 2);
-	uint32_t blocks = (uint32_t)cmd->cdb[6] << 16 | (uint32_t)cmd->cdb[7] << 8 | cmd->cdb[8];
 	uint8_t sector[CD_MAIN_SIZE], raw96[SUBCHANNEL_PW_SIZE], one[CD_MAIN_SIZE + 96];
 	uint8_t *out = cmd->buf;
 	struct emu_toc toc;
@@ -205,4 +207,124 @@ emu_read_read_cd(struct emu_drive *d, struct mmc_cmd *cmd)
 	}
 	cmd->xfer = n;
 	cmd->status = MMC_STATUS_GOOD;
+}
+
+void
+emu_read_read_cd(struct emu_drive *d, struct mmc_cmd *cmd)
+{
+	read_cd(d, cmd, (int32_t)mmc_get32(cmd->cdb + 2),
+		(uint32_t)cmd->cdb[6] << 16 | (uint32_t)cmd->cdb[7] << 8 | cmd->cdb[8]);
+}
+
+void
+emu_read_read_cd_msf(struct emu_drive *d, struct mmc_cmd *cmd)
+{
+	int32_t start = cd_msf_to_lba(cmd->cdb[3], cmd->cdb[4], cmd->cdb[5]);
+	int32_t end = cd_msf_to_lba(cmd->cdb[6], cmd->cdb[7], cmd->cdb[8]);
+
+	/* the end address is the first sector not read; equal addresses read nothing */
+	if (end < start) {
+		emu_fail(d, cmd, MMC_SENSE_INVALID_FIELD_IN_CDB);
+		return;
+	}
+	read_cd(d, cmd, start, (uint32_t)(end - start));
+}
+
+void
+emu_read_read_capacity(struct emu_drive *d, struct mmc_cmd *cmd)
+{
+	uint8_t r[8] = { 0 };
+	struct emu_toc toc;
+
+	if (!emu_media_check(d, cmd))
+		return;
+	/* a disc without a complete session reports 0, as drives do */
+	if (emu_media_disc_recorded(d) && emu_toc_load(d, &toc) == 0)
+		mmc_put32(r, (uint32_t)(toc.leadout - 1));
+	mmc_put32(r + 4, CD_DATA_SIZE);
+	emu_send_in(cmd, r, sizeof(r), sizeof(r));
+}
+
+/*
+ * The Q of the sectors from @lba on, up to @count or the end of track @t:
+ * the first of mode @adr (MCN or ISRC) into @q. A Red Book disc carries
+ * each at least once in 100 frames, so drives look no further than that.
+ */
+static bool
+find_q(struct emu_drive *d, const struct emu_toc *toc, unsigned t, uint8_t adr, struct subq *q)
+{
+	uint8_t raw96[SUBCHANNEL_PW_SIZE], frame[SUBQ_SIZE];
+	int32_t end = toc->t[t].end;
+	bool p;
+
+	for (int32_t lba = toc->t[t].start; lba < end && lba < toc->t[t].start + 100; lba++) {
+		if (disc_read_sector(d, lba, NULL, raw96) < 0)
+			return false;
+		if (subchannel_extract_q(CD_SECTOR_RAW, raw96, frame, &p) == 0 &&
+		    (frame[0] & 0x0f) == adr && subq_parse(frame, q) == 0)
+			return true;
+	}
+	return false;
+}
+
+void
+emu_read_read_sub_channel(struct emu_drive *d, struct mmc_cmd *cmd)
+{
+	bool msf = cmd->cdb[1] & 0x02, subq = cmd->cdb[2] & 0x40;
+	uint8_t format = cmd->cdb[3], track = cmd->cdb[6], r[24] = { 0 };
+	bool recorded = false;
+	struct emu_toc toc;
+	struct subq q;
+	size_t n = 4;
+
+	if (!emu_media_check(d, cmd))
+		return;
+	if (subq && (format < MMC_SUBQ_POSITION || format > MMC_SUBQ_ISRC)) {
+		emu_fail(d, cmd, MMC_SENSE_INVALID_FIELD_IN_CDB);
+		return;
+	}
+	recorded = emu_media_disc_recorded(d) && emu_toc_load(d, &toc) == 0;
+	if (subq && format == MMC_SUBQ_ISRC &&
+	    (!recorded || track < toc.first || track > toc.last)) {
+		emu_fail(d, cmd, MMC_SENSE_INVALID_FIELD_IN_CDB);
+		return;
+	}
+	r[1] = 0x15;	/* audio status: nothing is playing, nothing to report */
+	if (subq) {
+		r[4] = format;
+		n = 24;
+	}
+	if (subq && format == MMC_SUBQ_POSITION) {
+		/* the head rests at the start of the first track */
+		unsigned first = recorded ? toc.first : 1;
+		int32_t at = recorded ? toc.t[first].start : 0;
+
+		n = 16;
+		r[5] = (uint8_t)(SUBQ_ADR_POSITION << 4 | (recorded ? toc.t[first].control : 0));
+		r[6] = (uint8_t)first;
+		r[7] = 1;
+		if (msf) {
+			struct cd_msf m = cd_lba_to_msf(at);
+
+			r[9] = m.m;
+			r[10] = m.s;
+			r[11] = m.f;
+		} else {
+			mmc_put32(r + 8, (uint32_t)at);
+		}
+	} else if (subq && format == MMC_SUBQ_MCN) {
+		if (recorded && find_q(d, &toc, toc.first, SUBQ_ADR_MCN, &q)) {
+			r[8] = 0x80;
+			memcpy(r + 9, q.mcn, SUBQ_MCN_LEN);
+		}
+	} else if (subq && format == MMC_SUBQ_ISRC) {
+		r[5] = (uint8_t)(SUBQ_ADR_ISRC << 4 | toc.t[track].control);
+		r[6] = track;
+		if (find_q(d, &toc, track, SUBQ_ADR_ISRC, &q)) {
+			r[8] = 0x80;
+			memcpy(r + 9, q.isrc, SUBQ_ISRC_LEN);
+		}
+	}
+	mmc_put16(r + 2, (uint16_t)(n - 4));
+	emu_send_in(cmd, r, n, mmc_get16(cmd->cdb + 7));
 }

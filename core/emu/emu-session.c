@@ -320,9 +320,32 @@ write_all(int fd, const void *buf, size_t len)
 	return 0;
 }
 
+/*
+ * The corrupt@LBA fault: @out gets @main with its first user data byte
+ * changed and, for a data sector, EDC and ECC made to match again, so that
+ * the sector reads back without error, as after a burn that went wrong
+ * without the drive noticing.
+ */
+static void
+corrupt_sector(uint8_t *out, const uint8_t *main, int32_t lba, bool data_sector)
+{
+	uint8_t data[CD_DATA_SIZE];
+
+	memcpy(out, main, CD_MAIN_SIZE);
+	if (data_sector) {
+		memcpy(data, main + 16, CD_DATA_SIZE);
+		data[0] ^= 0xff;
+		cd_sector_encode_mode1(out, lba, data);
+	} else {
+		out[0] ^= 0xff;
+	}
+}
+
 int
 emu_session_record(struct emu_drive *d, int32_t lba, const uint8_t *sector)
 {
+	uint8_t bad[CD_MAIN_SIZE];
+	const uint8_t *main;
 	struct emu_rec *rec = d->rec;
 	struct image_sector *s = &rec->sector;
 	const struct image_toc *toc;
@@ -338,8 +361,13 @@ emu_session_record(struct emu_drive *d, int32_t lba, const uint8_t *sector)
 	if (s->region != IMAGE_REGION_PROGRAM || lba < 0 || !toc || lba >= toc->leadout_lba ||
 	    lba != rec->bin_sectors)
 		return 0;
+	main = s->main;
+	if ((d->cfg.faults & EMU_FAULT_CORRUPT) && lba == d->cfg.corrupt_lba) {
+		corrupt_sector(bad, s->main, lba, s->data);
+		main = bad;
+	}
 	subchannel_to_raw96(rec->type, sector + CD_MAIN_SIZE, raw96);
-	ret = write_all(rec->bin_fd, s->main, CD_MAIN_SIZE);
+	ret = write_all(rec->bin_fd, main, CD_MAIN_SIZE);
 	if (ret == 0)
 		ret = write_all(rec->sub_fd, raw96, sizeof(raw96));
 	if (ret == 0)

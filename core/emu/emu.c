@@ -1,6 +1,8 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,8 +16,8 @@
 /* What each emulator option takes, as its refusal says it. */
 #define MEDIA_EXPECTED "expected cdr74, cdr80, cdrw80, cdrom or none"
 #define SPEED_EXPECTED "expected a whole number from 0 (unlimited) to 64"
-#define FAULT_EXPECTED "expected no_rw, no_raw, not_ready, write_error@LBA, removed@LBA or " \
-		       "unit_attention@LBA, joined with +"
+#define FAULT_EXPECTED "expected no_rw, no_raw, not_ready, write_error@LBA, removed@LBA, " \
+		       "unit_attention@LBA, corrupt@LBA or unreadable@LBA, joined with +"
 /* The fastest pacing emu_speed= takes, N x real time */
 #define SPEED_MAX 64
 
@@ -25,25 +27,32 @@ emu_media_kind_valid(const char *kind)
 	return kind && emu_media_find(kind) != NULL;
 }
 
+/* In emu_fault_parse()'s table: a fault without an LBA. */
+#define NO_LBA SIZE_MAX
+
 int
 emu_fault_parse(const char *value, struct emu_config *cfg)
 {
 	static const struct {
 		const char *name;
 		unsigned bit;
-		bool has_lba;
+		size_t lba_at;
 	} names[] = {
-		{ "no_rw", EMU_FAULT_NO_RW, false },
-		{ "no_raw", EMU_FAULT_NO_RAW, false },
-		{ "not_ready", EMU_FAULT_NOT_READY, false },
-		{ "write_error", EMU_FAULT_WRITE_ERROR, true },
-		{ "removed", EMU_FAULT_REMOVED, true },
-		{ "unit_attention", EMU_FAULT_UNIT_ATTENTION, true },
+		{ "no_rw", EMU_FAULT_NO_RW, NO_LBA },
+		{ "no_raw", EMU_FAULT_NO_RAW, NO_LBA },
+		{ "not_ready", EMU_FAULT_NOT_READY, NO_LBA },
+		{ "write_error", EMU_FAULT_WRITE_ERROR, offsetof(struct emu_config, write_error_lba) },
+		{ "removed", EMU_FAULT_REMOVED, offsetof(struct emu_config, removed_lba) },
+		{ "unit_attention", EMU_FAULT_UNIT_ATTENTION,
+		  offsetof(struct emu_config, unit_attention_lba) },
+		{ "corrupt", EMU_FAULT_CORRUPT, offsetof(struct emu_config, corrupt_lba) },
+		{ "unreadable", EMU_FAULT_UNREADABLE, offsetof(struct emu_config, unreadable_lba) },
 	};
 	const char *p = value;
 
 	while (*p) {
 		size_t len = strcspn(p, "+"), name_len = strcspn(p, "+@");
+		bool has_lba;
 		long lba = 0;
 		size_t i;
 
@@ -53,9 +62,10 @@ emu_fault_parse(const char *value, struct emu_config *cfg)
 				break;
 		if (i == sizeof(names) / sizeof(names[0]))
 			return -EINVAL;
-		if (names[i].has_lba != (name_len < len))
+		has_lba = names[i].lba_at != NO_LBA;
+		if (has_lba != (name_len < len))
 			return -EINVAL;
-		if (names[i].has_lba) {
+		if (has_lba) {
 			char *end;
 
 			errno = 0;
@@ -63,14 +73,9 @@ emu_fault_parse(const char *value, struct emu_config *cfg)
 			if (end == p + name_len + 1 || end != p + len || errno ||
 			    lba < -IMAGE_MAX_LEAD_IN || lba > IMAGE_LAST_SECTOR_OVERBURN)
 				return -EINVAL;
+			*(int32_t *)((char *)cfg + names[i].lba_at) = (int32_t)lba;
 		}
 		cfg->faults |= names[i].bit;
-		if (names[i].bit == EMU_FAULT_WRITE_ERROR)
-			cfg->write_error_lba = (int32_t)lba;
-		else if (names[i].bit == EMU_FAULT_REMOVED)
-			cfg->removed_lba = (int32_t)lba;
-		else if (names[i].bit == EMU_FAULT_UNIT_ATTENTION)
-			cfg->unit_attention_lba = (int32_t)lba;
 		p += len;
 		if (*p == '+')
 			p++;
@@ -245,6 +250,9 @@ static const struct {
 	{ EMU_OP_WRITE_12, emu_write_write, CMD_HELD_WHILE_BUSY },
 	{ MMC_READ_10, emu_read_read10, CMD_HELD_WHILE_BUSY },
 	{ MMC_READ_CD, emu_read_read_cd, CMD_HELD_WHILE_BUSY },
+	{ MMC_READ_CD_MSF, emu_read_read_cd_msf, CMD_HELD_WHILE_BUSY },
+	{ MMC_READ_CAPACITY, emu_read_read_capacity, CMD_HELD_WHILE_BUSY },
+	{ MMC_READ_SUB_CHANNEL, emu_read_read_sub_channel, CMD_HELD_WHILE_BUSY },
 };
 
 static void

@@ -44,6 +44,10 @@ enum emu_fault {
 	EMU_FAULT_REMOVED = 1 << 4,
 	/* one 6/29/00 (reset) to the next command after a WRITE reaches unit_attention_lba */
 	EMU_FAULT_UNIT_ATTENTION = 1 << 5,
+	/* the sector recorded at corrupt_lba differs from the one sent (a bad burn) */
+	EMU_FAULT_CORRUPT = 1 << 6,
+	/* reads that cover unreadable_lba fail 3/11/00 */
+	EMU_FAULT_UNREADABLE = 1 << 7,
 };
 
 struct emu_config {
@@ -53,6 +57,8 @@ struct emu_config {
 	int32_t write_error_lba;	/* with EMU_FAULT_WRITE_ERROR */
 	int32_t removed_lba;		/* with EMU_FAULT_REMOVED */
 	int32_t unit_attention_lba;	/* with EMU_FAULT_UNIT_ATTENTION */
+	int32_t corrupt_lba;		/* with EMU_FAULT_CORRUPT */
+	int32_t unreadable_lba;		/* with EMU_FAULT_UNREADABLE */
 };
 
 /* Media kinds: "cdr74", "cdr80", "cdrw80", "cdrom", "none". */
@@ -61,8 +67,9 @@ bool emu_media_kind_valid(const char *kind);
 /*
  * Parses one emu_fault value into @cfg (faults and the fault LBAs; other
  * fields untouched, earlier faults kept): "no_rw", "no_raw", "not_ready",
- * "write_error@LBA", "removed@LBA", "unit_attention@LBA" (LBA a decimal
- * integer, may be negative), or several joined with '+'. 0 or -EINVAL.
+ * "write_error@LBA", "removed@LBA", "unit_attention@LBA", "corrupt@LBA",
+ * "unreadable@LBA" (LBA a decimal integer, may be negative), or several
+ * joined with '+'. 0 or -EINVAL.
  */
 int emu_fault_parse(const char *value, struct emu_config *cfg);
 

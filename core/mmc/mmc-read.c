@@ -38,6 +38,39 @@ mmc_build_read_cd(struct mmc_cmd *cmd, uint8_t sector_type, int32_t lba, uint32_
 }
 
 void
+mmc_build_read_cd_msf(struct mmc_cmd *cmd, uint8_t sector_type, struct cd_msf start,
+		      struct cd_msf end, uint8_t select, void *buf, size_t len)
+{
+	read_cmd_init(cmd, MMC_READ_CD_MSF, 12, buf, len);
+	cmd->cdb[1] = (uint8_t)((sector_type & 0x07) << 2);
+	cmd->cdb[3] = start.m;
+	cmd->cdb[4] = start.s;
+	cmd->cdb[5] = start.f;
+	cmd->cdb[6] = end.m;
+	cmd->cdb[7] = end.s;
+	cmd->cdb[8] = end.f;
+	cmd->cdb[9] = select;
+}
+
+void
+mmc_build_read_capacity(struct mmc_cmd *cmd, void *buf, size_t len)
+{
+	read_cmd_init(cmd, MMC_READ_CAPACITY, 10, buf, len);
+}
+
+int
+mmc_parse_capacity(const uint8_t *buf, size_t n, int32_t *last_lba, uint32_t *block_len)
+{
+	*last_lba = 0;
+	*block_len = 0;
+	if (n < 8)
+		return -EPROTO;
+	*last_lba = (int32_t)mmc_get32(buf);
+	*block_len = mmc_get32(buf + 4);
+	return 0;
+}
+
+void
 mmc_build_read_sub_channel(struct mmc_cmd *cmd, uint8_t format, uint8_t track, void *buf,
 			   uint16_t len)
 {
@@ -46,6 +79,25 @@ mmc_build_read_sub_channel(struct mmc_cmd *cmd, uint8_t format, uint8_t track, v
 	cmd->cdb[3] = format;
 	cmd->cdb[6] = track;
 	mmc_put16(&cmd->cdb[7], len);
+}
+
+int
+mmc_parse_position(const uint8_t *buf, size_t n, struct mmc_position *out)
+{
+	/* header (4), format code, ADR/control, track, index, two 4-byte addresses */
+	const size_t need = 16;
+
+	memset(out, 0, sizeof(*out));
+	if (n < need || (size_t)mmc_get16(buf + 2) + 4 < need)
+		return -EPROTO;
+	out->audio_status = buf[1];
+	out->adr = buf[5] >> 4;
+	out->control = buf[5] & 0x0f;
+	out->track = buf[6];
+	out->index = buf[7];
+	out->absolute = (int32_t)mmc_get32(buf + 8);
+	out->relative = (int32_t)mmc_get32(buf + 12);
+	return 0;
 }
 
 int

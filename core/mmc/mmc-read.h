@@ -15,8 +15,6 @@
 #include "cd.h"
 #include "mmc.h"
 
-#define MMC_READ_SUB_CHANNEL 0x42
-
 /* READ(10): @blocks 2048-byte blocks from @lba into @buf (@len bytes). */
 void mmc_build_read10(struct mmc_cmd *cmd, int32_t lba, uint16_t blocks, void *buf, size_t len);
 
@@ -39,6 +37,22 @@ void mmc_build_read10(struct mmc_cmd *cmd, int32_t lba, uint16_t blocks, void *b
 void mmc_build_read_cd(struct mmc_cmd *cmd, uint8_t sector_type, int32_t lba, uint32_t blocks,
 		       uint8_t select, void *buf, size_t len);
 
+/*
+ * READ CD MSF of the sectors from @start up to, not including, @end, as
+ * mmc_build_read_cd() does by LBA.
+ */
+void mmc_build_read_cd_msf(struct mmc_cmd *cmd, uint8_t sector_type, struct cd_msf start,
+			   struct cd_msf end, uint8_t select, void *buf, size_t len);
+
+/* READ CAPACITY into @buf (@len bytes, 8 used). */
+void mmc_build_read_capacity(struct mmc_cmd *cmd, void *buf, size_t len);
+
+/*
+ * Parses a READ CAPACITY reply: the last readable LBA (0 on a disc without
+ * a complete session) and the block length. -EPROTO when short.
+ */
+int mmc_parse_capacity(const uint8_t *buf, size_t n, int32_t *last_lba, uint32_t *block_len);
+
 /* READ SUB-CHANNEL formats (CDB byte 3) */
 #define MMC_SUBQ_POSITION 0x01
 #define MMC_SUBQ_MCN 0x02
@@ -47,6 +61,20 @@ void mmc_build_read_cd(struct mmc_cmd *cmd, uint8_t sector_type, int32_t lba, ui
 /* READ SUB-CHANNEL of the Q sub-channel data @format (of @track for ISRC), LBA addresses. */
 void mmc_build_read_sub_channel(struct mmc_cmd *cmd, uint8_t format, uint8_t track, void *buf,
 				uint16_t len);
+
+/* A READ SUB-CHANNEL current-position reply (format 1, LBA addresses). */
+struct mmc_position {
+	uint8_t audio_status;	/* 11h playing ... 15h no status to return */
+	uint8_t adr;
+	uint8_t control;
+	uint8_t track;
+	uint8_t index;
+	int32_t absolute;	/* LBA */
+	int32_t relative;	/* within the track */
+};
+
+/* Parses a format-1 reply read with MSF=0; -EPROTO when short. */
+int mmc_parse_position(const uint8_t *buf, size_t n, struct mmc_position *out);
 
 struct mmc_mcn {
 	bool valid;		/* MCVal: the disc has a media catalog number */
