@@ -2,7 +2,9 @@
  * core/emu/emu-read.c: what readers (cd-info, cd-paranoia, readom, the
  * kernel's sr driver) ask of a recorded disc: READ CAPACITY, READ CD by
  * LBA and by MSF, READ SUB-CHANNEL (position, MCN, ISRC), the corrupt@ and
- * unreadable@ faults, and capabilities that claim only what is answered.
+ * unreadable@ faults, and capabilities that claim only what is answered;
+ * then core/drive/recorder-disc.c reading the same discs back through the
+ * emulator's transport, as burnfs's disc/ does.
  */
 #include "config.h"
 
@@ -13,6 +15,7 @@
 
 #include "cd-sector.h"
 #include "mmc-read.h"
+#include "recorder-disc.h"
 #include "tl-cd-verify.h"
 #include "tl-emu.h"
 #include "tl-harness.h"
@@ -366,6 +369,156 @@ START_TEST(capabilities_claim_what_is_answered)
 }
 END_TEST
 
+/* ---- core/drive/recorder-disc.c through the emulator's transport ---- */
+
+/* A recorder on tl_emu_dir as it is (the emulator handle that burned is closed first). */
+static struct recorder *
+recorder_on_dir(const char *fault)
+{
+	struct burn_transport *t;
+	struct recorder *r;
+	struct burn_error e;
+	char spec[4200], opts[128] = "";
+
+	snprintf(spec, sizeof(spec), "emu:%s", tl_emu_dir);
+	if (fault)
+		snprintf(opts, sizeof(opts), "emu_fault=%s", fault);
+	ck_assert_msg(burn_transport_open(spec, opts, &t, &e) == 0, "%s", e.reason);
+	ck_assert_msg(recorder_open(t, &r, &e) == 0, "%s", e.reason);
+	return r;
+}
+
+START_TEST(disc_toc_audio)
+{
+	struct tl_stream s;
+	struct emu_drive *d = burn_audio(q_types[_i], NULL, &s);
+	const struct image_toc *want = tl_stream_toc(&s);
+	struct recorder *r;
+	struct image_toc got;
+	struct burn_error e;
+
+	emu_drive_close(d);
+	r = recorder_on_dir(NULL);
+	ck_assert_int_eq(recorder_disc_toc(r, &got, &e), 1);
+	ck_assert_uint_eq(got.first_track, 1);
+	ck_assert_uint_eq(got.last_track, 3);
+	ck_assert_int_eq(got.leadout_lba, want->leadout_lba);
+	ck_assert_str_eq(got.mcn, TL_MCN);
+	for (unsigned t = 1; t <= 3; t++) {
+		ck_assert_uint_eq(got.track[t].control, want->track[t].control);
+		ck_assert_int_eq(got.track[t].start_lba, want->track[t].start_lba);
+		ck_assert_int_eq(got.track[t].end_lba, want->track[t].end_lba);
+		ck_assert_uint_eq(got.track[t].index_count, 1);
+		ck_assert_str_eq(got.track[t].isrc, want->track[t].isrc);
+	}
+	/* track 2's pre-gap from the Q sub-channel; track 1's lies before LBA 0 */
+	ck_assert_int_eq(got.track[2].pregap_lba, TL_T1_SECTORS);
+	ck_assert_int_eq(got.track[2].pregap_lba, want->track[2].pregap_lba);
+	ck_assert_int_eq(got.track[1].pregap_lba, 0);
+	ck_assert_int_eq(got.track[3].pregap_lba, got.track[3].start_lba);
+	ck_assert_str_eq(got.track[2].isrc, TL_ISRC);
+	recorder_close(r);
+	tl_stream_close(&s);
+}
+END_TEST
+
+START_TEST(disc_toc_nothing_to_read)
+{
+	static const char *const media[] = { "cdr80", "none" };
+	struct recorder *r;
+	struct image_toc got;
+	struct burn_error e;
+
+	for (size_t i = 0; i < sizeof(media) / sizeof(media[0]); i++) {
+		emu_drive_close(tl_emu_open(media[i]));
+		r = recorder_on_dir(NULL);
+		memset(&got, 0xee, sizeof(got));
+		ck_assert_int_eq(recorder_disc_toc(r, &got, &e), 0);
+		ck_assert_uint_eq(got.first_track, 0);
+		ck_assert_int_eq(got.leadout_lba, 0);
+		recorder_close(r);
+	}
+	/* the pressed disc: one data track */
+	emu_drive_close(tl_emu_open("cdrom"));
+	r = recorder_on_dir(NULL);
+	ck_assert_int_eq(recorder_disc_toc(r, &got, &e), 1);
+	ck_assert_uint_eq(got.last_track, 1);
+	ck_assert(image_toc_track_is_data(&got.track[1]));
+	ck_assert_int_eq(got.leadout_lba, PRESSED_LEADOUT);
+	recorder_close(r);
+}
+END_TEST
+
+START_TEST(disc_read_forms)
+{
+	static uint8_t buf[RECORDER_DISC_READ_MAX * (CD_MAIN_SIZE + 96)];
+	uint8_t want[CD_MAIN_SIZE];
+	struct tl_stream s;
+	char *iso;
+	struct emu_drive *d = burn_iso(NULL, &s, &iso);
+	uint8_t *src = tl_slurp(iso, NULL);
+	struct recorder *r;
+	struct burn_error e;
+
+	emu_drive_close(d);
+	r = recorder_on_dir(NULL);
+	ck_assert_uint_eq(recorder_read_form_size(RECORDER_READ_USER_DATA), 2048);
+	ck_assert_uint_eq(recorder_read_form_size(RECORDER_READ_MAIN), 2352);
+	ck_assert_uint_eq(recorder_read_form_size(RECORDER_READ_MAIN_SUB), 2448);
+	ck_assert_int_eq(recorder_disc_read(r, 10, RECORDER_DISC_READ_MAX, RECORDER_READ_USER_DATA,
+					    buf, &e), RECORDER_DISC_READ_MAX);
+	ck_assert_mem_eq(buf, src + 10 * CD_DATA_SIZE, RECORDER_DISC_READ_MAX * CD_DATA_SIZE);
+	/* whole sectors, with and without their sub-channel */
+	cd_sector_encode_mode1(want, 20, src + 20 * CD_DATA_SIZE);
+	ck_assert_int_eq(recorder_disc_read(r, 20, 1, RECORDER_READ_MAIN, buf, &e), 1);
+	ck_assert_mem_eq(buf, want, CD_MAIN_SIZE);
+	ck_assert_int_eq(recorder_disc_read(r, 19, 2, RECORDER_READ_MAIN_SUB, buf, &e), 2);
+	ck_assert_mem_eq(buf + CD_MAIN_SIZE + 96, want, CD_MAIN_SIZE);
+	/* counts outside 1..RECORDER_DISC_READ_MAX; past the lead-out */
+	tl_assert_errno(recorder_disc_read(r, 0, 0, RECORDER_READ_MAIN, buf, &e), EINVAL);
+	ck_assert_str_eq(e.reason, "a read of 0 sectors: 1 to 27 are read at a time");
+	tl_assert_errno(recorder_disc_read(r, 0, RECORDER_DISC_READ_MAX + 1, RECORDER_READ_MAIN,
+					   buf, &e), EINVAL);
+	tl_assert_errno(recorder_disc_read(r, ISO_SECTORS + 10000, 1, RECORDER_READ_MAIN, buf, &e),
+			EIO);
+	ck_assert_str_eq(e.reason, "READ CD: [5 21 00] Illegal request: logical block address out of range");
+	recorder_close(r);
+	free(src);
+	free(iso);
+	tl_stream_close(&s);
+}
+END_TEST
+
+START_TEST(disc_read_unreadable)
+{
+	static uint8_t buf[RECORDER_DISC_READ_MAX * CD_DATA_SIZE];
+	struct tl_stream s;
+	char *iso;
+	struct emu_drive *d = burn_iso(NULL, &s, &iso);
+	uint8_t *src = tl_slurp(iso, NULL);
+	struct recorder *r;
+	struct burn_error e;
+	char fault[32];
+
+	emu_drive_close(d);
+	snprintf(fault, sizeof(fault), "unreadable@%d", UNREADABLE_LBA);
+	r = recorder_on_dir(fault);
+	/* the sectors before the bad one come back; a read from it fails */
+	ck_assert_int_eq(recorder_disc_read(r, UNREADABLE_LBA - 5, 10, RECORDER_READ_USER_DATA,
+					    buf, &e), 5);
+	ck_assert_mem_eq(buf, src + (UNREADABLE_LBA - 5) * CD_DATA_SIZE, 5 * CD_DATA_SIZE);
+	tl_assert_errno(recorder_disc_read(r, UNREADABLE_LBA, 10, RECORDER_READ_USER_DATA, buf,
+					   &e), EIO);
+	ck_assert_str_eq(e.reason, "READ(10): [3 11 00] Medium error: unrecovered read error");
+	ck_assert_int_eq(recorder_disc_read(r, UNREADABLE_LBA + 1, 10, RECORDER_READ_USER_DATA,
+					    buf, &e), 10);
+	recorder_close(r);
+	free(src);
+	free(iso);
+	tl_stream_close(&s);
+}
+END_TEST
+
 static Suite *
 emu_read_suite(void)
 {
@@ -377,6 +530,9 @@ emu_read_suite(void)
 		 fault_unreadable, capabilities_claim_what_is_answered);
 	tcase_add_loop_test(tc, sub_channel_mcn_isrc, 0,
 			    (int)(sizeof(q_types) / sizeof(q_types[0])));
+	tc = tl_tcase_in(s, "recorder-disc", tl_emu_setup, tl_emu_teardown);
+	tcase_add_loop_test(tc, disc_toc_audio, 0, (int)(sizeof(q_types) / sizeof(q_types[0])));
+	TL_TESTS(tc, disc_toc_nothing_to_read, disc_read_forms, disc_read_unreadable);
 	return s;
 }
 

@@ -64,6 +64,9 @@ op_name(uint8_t op)
 	case MMC_GET_PERFORMANCE: return "GET PERFORMANCE";
 	case MMC_SET_CD_SPEED: return "SET CD SPEED";
 	case MMC_READ_CD: return "READ CD";
+	case MMC_READ_CD_MSF: return "READ CD MSF";
+	case MMC_READ_CAPACITY: return "READ CAPACITY";
+	case MMC_READ_SUB_CHANNEL: return "READ SUB-CHANNEL";
 	default: return "command";
 	}
 }

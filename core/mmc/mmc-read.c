@@ -38,6 +38,12 @@ mmc_build_read_cd(struct mmc_cmd *cmd, uint8_t sector_type, int32_t lba, uint32_
 }
 
 void
+mmc_read_cd_set_sub(struct mmc_cmd *cmd, uint8_t sub)
+{
+	cmd->cdb[10] = sub & 0x07;
+}
+
+void
 mmc_build_read_cd_msf(struct mmc_cmd *cmd, uint8_t sector_type, struct cd_msf start,
 		      struct cd_msf end, uint8_t select, void *buf, size_t len)
 {
@@ -111,6 +117,20 @@ mmc_parse_mcn(const uint8_t *buf, size_t n, struct mmc_mcn *out)
 		return -EPROTO;
 	out->valid = buf[8] & 0x80;
 	memcpy(out->number, buf + 9, 13);
+	return 0;
+}
+
+int
+mmc_parse_isrc(const uint8_t *buf, size_t n, struct mmc_isrc *out)
+{
+	/* header (4), format code, ADR/control, track, reserved, TCVal, then the 12 bytes */
+	const size_t need = 9 + 12;
+
+	memset(out, 0, sizeof(*out));
+	if (n < need || (size_t)mmc_get16(buf + 2) + 4 < need)
+		return -EPROTO;
+	out->valid = buf[8] & 0x80;
+	memcpy(out->code, buf + 9, 12);
 	return 0;
 }
 

@@ -18,6 +18,15 @@
 /* READ(10): @blocks 2048-byte blocks from @lba into @buf (@len bytes). */
 void mmc_build_read10(struct mmc_cmd *cmd, int32_t lba, uint16_t blocks, void *buf, size_t len);
 
+/* READ CD sub-channel selections (CDB byte 10) */
+#define MMC_READ_CD_SUB_NONE 0
+#define MMC_READ_CD_SUB_RAW 1	/* 96 bytes of raw P-W */
+#define MMC_READ_CD_SUB_Q 2	/* 16 bytes: formatted Q (12) and P */
+#define MMC_READ_CD_SUB_Q_SIZE 16
+
+/* Sets the sub-channel selection of a READ CD or READ CD MSF @cmd (MMC_READ_CD_SUB_*). */
+void mmc_read_cd_set_sub(struct mmc_cmd *cmd, uint8_t sub);
+
 /* READ CD expected sector types (CDB byte 1) */
 #define MMC_READ_CD_ANY 0
 #define MMC_READ_CD_CDDA 1
@@ -80,6 +89,14 @@ struct mmc_mcn {
 	bool valid;		/* MCVal: the disc has a media catalog number */
 	char number[14];	/* the 13 bytes as the drive gives them, then NUL */
 };
+
+struct mmc_isrc {
+	bool valid;		/* TCVal: the track has an ISRC */
+	char code[13];		/* the 12 bytes as the drive gives them, then NUL */
+};
+
+/* Parses a READ SUB-CHANNEL reply of format MMC_SUBQ_ISRC; the code is not checked. */
+int mmc_parse_isrc(const uint8_t *buf, size_t n, struct mmc_isrc *out);
 
 /*
  * Parses a READ SUB-CHANNEL reply of format MMC_SUBQ_MCN. The number is

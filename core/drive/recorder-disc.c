@@ -1,0 +1,244 @@
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "mmc-read.h"
+#include "recorder-disc.h"
+#include "subchannel.h"
+
+/* Q frames read per command while looking for the start of a pre-gap. */
+#define PREGAP_SCAN 150
+
+/* READ TOC format 0 for recorder_read_reply(). */
+static void
+build_toc(struct mmc_cmd *cmd, void *buf, uint16_t len, void *arg)
+{
+	(void)arg;
+	mmc_build_read_toc(cmd, 0, false, 0, buf, len);
+}
+
+/* READ CD of the formatted Q of [@from, @from + @n) into @q (16 bytes each). */
+static int
+read_q(struct recorder *r, int32_t from, uint32_t n, uint8_t *q, struct burn_error *err)
+{
+	struct mmc_cmd cmd;
+	int ret;
+
+	mmc_build_read_cd(&cmd, MMC_READ_CD_ANY, from, n, 0, q, n * MMC_READ_CD_SUB_Q_SIZE);
+	mmc_read_cd_set_sub(&cmd, MMC_READ_CD_SUB_Q);
+	ret = recorder_exec(r, &cmd, err);
+	if (ret < 0)
+		return ret;
+	return cmd.xfer == n * MMC_READ_CD_SUB_Q_SIZE ? 0 : -EPROTO;
+}
+
+/*
+ * Where track @t's pre-gap starts: the first of the sectors before its
+ * start whose Q says track @t, index 00 (frames of other modes, MCN and
+ * ISRC, are passed over). Never before the previous track's start.
+ */
+static int32_t
+pregap_start(struct recorder *r, const struct image_toc *toc, unsigned t)
+{
+	int32_t floor = toc->track[t - 1].start_lba + 1, at = toc->track[t].start_lba;
+	uint8_t q[PREGAP_SCAN * MMC_READ_CD_SUB_Q_SIZE];
+	struct burn_error ignored;
+
+	while (at > floor) {
+		int32_t from = at - PREGAP_SCAN < floor ? floor : at - PREGAP_SCAN;
+
+		if (read_q(r, from, (uint32_t)(at - from), q, &ignored) < 0)
+			return at;
+		for (int32_t lba = at - 1; lba >= from; lba--) {
+			struct subq s;
+
+			if (subq_parse(q + (size_t)(lba - from) * MMC_READ_CD_SUB_Q_SIZE, &s) < 0 ||
+			    s.adr != SUBQ_ADR_POSITION)
+				continue;
+			if (s.tno != t || s.index != 0)
+				return lba + 1;
+		}
+		at = from;
+	}
+	return at;
+}
+
+/* READ SUB-CHANNEL of @format (@track for an ISRC) into @buf (24 bytes). */
+static int
+read_sub_channel(struct recorder *r, uint8_t format, uint8_t track, uint8_t *buf)
+{
+	struct burn_error ignored;
+	struct mmc_cmd cmd;
+	int ret;
+
+	memset(buf, 0, 24);
+	mmc_build_read_sub_channel(&cmd, format, track, buf, 24);
+	ret = recorder_exec(r, &cmd, &ignored);
+	return ret < 0 ? ret : (int)cmd.xfer;
+}
+
+/* The MCN and ISRCs, where the drive gives them: numbers are extras, never failures. */
+static void
+read_numbers(struct recorder *r, struct image_toc *toc)
+{
+	uint8_t buf[24];
+	struct mmc_mcn mcn;
+	int n;
+
+	n = read_sub_channel(r, MMC_SUBQ_MCN, 0, buf);
+	if (n > 0 && mmc_parse_mcn(buf, (size_t)n, &mcn) == 0 && mcn.valid)
+		snprintf(toc->mcn, sizeof(toc->mcn), "%s", mcn.number);
+	for (unsigned t = toc->first_track; t <= toc->last_track; t++) {
+		struct mmc_isrc isrc;
+
+		if (image_toc_track_is_data(&toc->track[t]))
+			continue;
+		n = read_sub_channel(r, MMC_SUBQ_ISRC, (uint8_t)t, buf);
+		if (n > 0 && mmc_parse_isrc(buf, (size_t)n, &isrc) == 0 && isrc.valid)
+			snprintf(toc->track[t].isrc, sizeof(toc->track[t].isrc), "%s", isrc.code);
+	}
+}
+
+/* @toc from a READ TOC format-0 reply; -EPROTO when the tracks are not in order. */
+static int
+toc_from_reply(const struct mmc_toc *m, struct image_toc *toc, struct burn_error *err)
+{
+	toc->first_track = m->first_track;
+	toc->last_track = m->last_track;
+	if (m->first_track < 1 || m->last_track < m->first_track ||
+	    m->last_track > IMAGE_MAX_TRACKS ||
+	    m->n_entries != (size_t)(m->last_track - m->first_track) + 2)
+		return burn_error_set(err, BURN_E_UNEXPECTED_RESPONSE_FROM_DEVICE,
+				      "READ TOC: the drive listed tracks %u to %u in %zu entries",
+				      m->first_track, m->last_track, m->n_entries);
+	for (size_t i = 0; i < m->n_entries; i++) {
+		const struct mmc_toc_entry *e = &m->entries[i];
+		bool leadout = i + 1 == m->n_entries;
+		unsigned t = m->first_track + (unsigned)i;
+
+		if (leadout ? e->track != 0xaa : e->track != t)
+			return burn_error_set(err, BURN_E_UNEXPECTED_RESPONSE_FROM_DEVICE,
+					      "READ TOC: entry %zu is track %u, expected %u", i,
+					      e->track, leadout ? 0xaa : t);
+		if (i > 0 && e->lba <= m->entries[i - 1].lba)
+			return burn_error_set(err, BURN_E_UNEXPECTED_RESPONSE_FROM_DEVICE,
+					      "READ TOC: track %u starts at LBA %d, not after LBA %d",
+					      e->track, e->lba, m->entries[i - 1].lba);
+		if (leadout) {
+			toc->leadout_lba = e->lba;
+			break;
+		}
+		toc->track[t].control = e->control;
+		toc->track[t].start_lba = toc->track[t].pregap_lba = e->lba;
+		toc->track[t].index_count = 1;
+		toc->track[t].index_lba[1] = e->lba;
+	}
+	return 0;
+}
+
+int
+recorder_disc_toc(struct recorder *r, struct image_toc *toc, struct burn_error *err)
+{
+	uint8_t buf[4 + 8 * (MMC_MAX_TOC + 1)];
+	struct recorder_media m;
+	struct mmc_toc mt;
+	int n, ret;
+
+	memset(toc, 0, sizeof(*toc));
+	ret = recorder_media(r, &m, err);
+	if (ret < 0)
+		return ret;
+	if (!m.present || m.status == MMC_DISC_EMPTY)
+		return 0;
+	n = recorder_read_reply(r, build_toc, NULL, buf, sizeof(buf), err);
+	if (n < 0)
+		/* an unfinished disc has no table of contents to read: nothing to show */
+		return m.status == MMC_DISC_COMPLETE ? n : 0;
+	if (mmc_parse_toc(buf, (size_t)n, &mt) < 0)
+		return burn_error_set(err, BURN_E_UNEXPECTED_RESPONSE_FROM_DEVICE,
+				      "READ TOC: a reply of %d bytes without its track descriptors", n);
+	ret = toc_from_reply(&mt, toc, err);
+	if (ret < 0) {
+		memset(toc, 0, sizeof(*toc));
+		return ret;
+	}
+	for (unsigned t = toc->first_track + 1; t <= toc->last_track; t++)
+		toc->track[t].pregap_lba = toc->track[t].index_lba[0] = pregap_start(r, toc, t);
+	toc->track[toc->first_track].index_lba[0] = toc->track[toc->first_track].start_lba;
+	for (unsigned t = toc->first_track; t <= toc->last_track; t++)
+		toc->track[t].end_lba = t < toc->last_track ? toc->track[t + 1].pregap_lba
+							    : toc->leadout_lba;
+	read_numbers(r, toc);
+	return 1;
+}
+
+size_t
+recorder_read_form_size(enum recorder_read_form form)
+{
+	switch (form) {
+	case RECORDER_READ_USER_DATA:
+		return CD_DATA_SIZE;
+	case RECORDER_READ_MAIN:
+		return CD_MAIN_SIZE;
+	case RECORDER_READ_MAIN_SUB:
+	default:
+		return CD_MAIN_SIZE + SUBCHANNEL_PW_SIZE;
+	}
+}
+
+/* One command for @count sectors from @lba. */
+static int
+read_once(struct recorder *r, int32_t lba, uint32_t count, enum recorder_read_form form,
+	  uint8_t *buf, struct burn_error *err)
+{
+	size_t len = count * recorder_read_form_size(form);
+	struct mmc_cmd cmd;
+	int ret;
+
+	if (form == RECORDER_READ_USER_DATA) {
+		mmc_build_read10(&cmd, lba, (uint16_t)count, buf, len);
+	} else {
+		mmc_build_read_cd(&cmd, MMC_READ_CD_ANY, lba, count,
+				  MMC_READ_CD_SYNC | MMC_READ_CD_HEADER | MMC_READ_CD_USER_DATA |
+				  MMC_READ_CD_EDC_ECC, buf, len);
+		if (form == RECORDER_READ_MAIN_SUB)
+			mmc_read_cd_set_sub(&cmd, MMC_READ_CD_SUB_RAW);
+	}
+	ret = recorder_exec(r, &cmd, err);
+	if (ret < 0)
+		return ret;
+	if (cmd.xfer != len)
+		return burn_error_set(err, BURN_E_UNEXPECTED_RESPONSE_FROM_DEVICE,
+				      "%s of %u sectors at LBA %d returned %zu bytes, not %zu",
+				      form == RECORDER_READ_USER_DATA ? "READ(10)" : "READ CD",
+				      count, lba, cmd.xfer, len);
+	return 0;
+}
+
+int
+recorder_disc_read(struct recorder *r, int32_t lba, uint32_t count,
+		   enum recorder_read_form form, uint8_t *buf, struct burn_error *err)
+{
+	size_t size = recorder_read_form_size(form);
+	int ret = 0;
+
+	if (count == 0 || count > RECORDER_DISC_READ_MAX)
+		return burn_error_set(err, BURN_E_INVALIDARG,
+				      "a read of %u sectors: 1 to %u are read at a time", count,
+				      RECORDER_DISC_READ_MAX);
+	if (read_once(r, lba, count, form, buf, err) == 0)
+		return (int)count;
+	/* sector by sector, so that what comes before a bad one is still read */
+	for (uint32_t i = 0; i < count; i++) {
+		for (int tries = 0; tries < RECORDER_DISC_READ_TRIES; tries++) {
+			ret = read_once(r, lba + (int32_t)i, 1, form, buf + i * size, err);
+			if (ret == 0 || ret == -ENOMEDIUM)
+				break;
+		}
+		if (ret < 0)
+			return i > 0 ? (int)i : ret;
+	}
+	return (int)count;
+}
