@@ -129,8 +129,8 @@ START_TEST(dd_odd_sizes)
 	struct tl_input in;
 
 	tl_input_named(&in, "pq");
-	ck_assert_int_eq(tl_to_track("{ dd bs=1 count=12345 status=none; dd bs=4093 status=none; } < '%s'",
-				     in.raw), 0);
+	ck_assert_int_eq(tl_to_track("{ dd bs=1 count=12345 status=none; dd bs=4093 status=none; } "
+				     "< '%s'", in.raw), 0);
 	tl_burned_ok();
 	tl_audio_equals(in.src);
 }
@@ -220,8 +220,8 @@ START_TEST(while_writing)
 		       "E_INVALIDARG 0x80070057: expected an integer from 0 to 450000");
 	tl_put_refused(&tl_m1, "lead_in_sectors", "100\n", EBUSY,
 		       E_IN_PROGRESS "lead_in_sectors cannot change while a write is in progress");
-	tl_put_refused(&tl_m1, "ctl", "release\n", EBUSY,
-		       E_IN_PROGRESS "track.raw is open for writing; closing it releases the media");
+	tl_put_refused(&tl_m1, "ctl", "release\n", EBUSY, E_IN_PROGRESS
+		       "track.raw is open for writing; closing it releases the media");
 	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "exclusive_owner")), "Burn Test\n");
 	/* progress moves, and poll() wakes on it */
 	fd = open(tl_at(&tl_m1, "progress"), O_RDONLY);
@@ -301,8 +301,8 @@ START_TEST(mid_sector_incomplete)
 
 	tl_input_named(&in, NULL);
 	/* head's close fails (EIO): a truncated stream is never a silent success */
-	ck_assert_int_ne(tl_to_track("head -c $(( $(stat -c %%s '%s') - 1000 )) '%s'", in.raw, in.raw),
-			 0);
+	ck_assert_int_ne(tl_to_track("head -c $(( $(stat -c %%s '%s') - 1000 )) '%s'", in.raw,
+				     in.raw), 0);
 	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "state")), "idle\n");
 	tl_last_burn_has(TL_E_EOF ": incomplete: the stream ended in the middle of a sector");
 }

@@ -1,4 +1,4 @@
-/* Shared by the burn and trust suites; see burn-fixtures.h. */
+/* Shared by the burn and trust suites; see tl-burn.h. */
 #include "config.h"
 
 #include <stdarg.h>

@@ -1,4 +1,4 @@
-/* The mount suites' shared harness; see mount-harness.c. */
+/* The mount suites' shared harness; see tl-mount.c. */
 #pragma once
 
 #include <stdbool.h>
