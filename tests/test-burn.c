@@ -25,6 +25,13 @@
 #include "tl-harness.h"
 #include "tl-mount.h"
 
+/* The burn suite's test cases: each case within 300 s, a 250 MB stream among them. */
+static TCase *
+tcase(Suite *s, const char *name, void (*setup)(void))
+{
+	return tl_mount_tcase(s, name, setup, 300);
+}
+
 /* ---- item 1: cat a stream into track.raw ---- */
 
 static const char *const types[] = { "pq", "cooked", "raw" };
@@ -180,6 +187,9 @@ progress_value(const char *key)
 	return strtol(p + strlen(key) + 1, NULL, 10);
 }
 
+/* The paced cases' drive: at 16x a write is seen running. */
+static void setup_paced(void) { tl_start_with("emu_speed=16"); }
+
 /* A writer in the background streaming a cooked WAV of @seconds into track.raw, seen writing. */
 struct paced_writer {
 	struct tl_input in;
@@ -308,6 +318,9 @@ START_TEST(mid_sector_incomplete)
 }
 END_TEST
 
+/* A drive whose write at LBA 100 fails with a medium error. */
+static void setup_write_error(void) { tl_start_with("emu_fault=write_error@100"); }
+
 START_TEST(write_error_in_words)
 {
 	struct tl_input in;
@@ -354,6 +367,9 @@ stream_with_pause(const char *raw, size_t first, long pause_ms, int *err_out)
 	return *err_out ? -1 : 0;
 }
 
+/* The underrun cases' drive, at 4x. */
+static void setup_4x(void) { tl_start_with("emu_speed=4"); }
+
 /*
  * A stream with an 11634-sector lead-in, its first 4000 sectors written, then
  * a 12 s pause: at 4x the drive's 2 MB buffer lasts 2.9 s and burnfs's FIFO
@@ -395,6 +411,9 @@ START_TEST(underrun_with_bufe)
 }
 END_TEST
 
+/* A blank CD-RW. */
+static void setup_cdrw(void) { tl_start_with("emu_media=cdrw80"); }
+
 START_TEST(cdrw_rewrite)
 {
 	struct tl_input in;
@@ -407,6 +426,9 @@ START_TEST(cdrw_rewrite)
 	tl_audio_equals(in.src);
 }
 END_TEST
+
+/* A blank CD-RW in a drive at 8x: blanking takes seconds. */
+static void setup_cdrw_paced(void) { tl_start_with("emu_media=cdrw80,emu_speed=8"); }
 
 /* ctl blank on a paced drive shows its progress while the write(2) waits */
 START_TEST(blank_with_progress)
@@ -485,18 +507,6 @@ START_TEST(memory_bounded)
 	unlink(in.src);
 }
 END_TEST
-
-static TCase *
-tcase(Suite *s, const char *name, void (*setup)(void))
-{
-	return tl_mount_tcase(s, name, setup, 300);
-}
-
-static void setup_paced(void) { tl_start_with("emu_speed=16"); }
-static void setup_4x(void) { tl_start_with("emu_speed=4"); }
-static void setup_write_error(void) { tl_start_with("emu_fault=write_error@100"); }
-static void setup_cdrw(void) { tl_start_with("emu_media=cdrw80"); }
-static void setup_cdrw_paced(void) { tl_start_with("emu_media=cdrw80,emu_speed=8"); }
 
 static Suite *
 burn_suite(void)

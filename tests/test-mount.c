@@ -26,6 +26,13 @@
 #include "tl-mount.h"
 
 
+/* The mount suite's test cases: each case within 120 s. */
+static TCase *
+tcase(Suite *s, const char *name, void (*setup)(void))
+{
+	return tl_mount_tcase(s, name, setup, 120);
+}
+
 /* ---- acceptance item 2: client_name ---- */
 
 START_TEST(client_name_roundtrip)
@@ -149,6 +156,9 @@ named_ctl_refused(const char *cmd, int err, const char *prefix)
 	tl_put_refused(&tl_m1, "ctl", cmd, err, prefix);
 }
 
+/* A drive without a disc. */
+static void setup_none(void) { tl_start_with("emu_media=none"); }
+
 START_TEST(prepare_no_media)
 {
 	named_ctl_refused("prepare\n", ENOMEDIUM, "E_IMAPI_RECORDER_MEDIA_NO_MEDIA 0xC0AA0202: ");
@@ -162,6 +172,9 @@ START_TEST(prepare_no_media)
 	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "exclusive_owner")), "\n");
 }
 END_TEST
+
+/* A pressed CD-ROM, which cannot be written. */
+static void setup_cdrom(void) { tl_start_with("emu_media=cdrom"); }
 
 START_TEST(prepare_cdrom)
 {
@@ -503,6 +516,9 @@ START_TEST(attribute_good_values)
 }
 END_TEST
 
+/* A drive that cannot write raw sectors with R-W subchannels. */
+static void setup_no_rw(void) { tl_start_with("emu_media=cdr80,emu_fault=no_rw"); }
+
 START_TEST(sector_type_unsupported)
 {
 	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "supported_sector_types")), "pq\n");
@@ -512,6 +528,9 @@ START_TEST(sector_type_unsupported)
 	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "sector_type"), "pq\n"), 0);
 }
 END_TEST
+
+/* A drive whose disc is still spinning up. */
+static void setup_not_ready(void) { tl_start_with("emu_fault=not_ready"); }
 
 START_TEST(becoming_ready)
 {
@@ -523,6 +542,9 @@ START_TEST(becoming_ready)
 	ck_assert_int_eq(err, EAGAIN);
 }
 END_TEST
+
+/* A drive without raw writing at all. */
+static void setup_no_raw(void) { tl_start_with("emu_fault=no_raw"); }
 
 START_TEST(recorder_without_raw)
 {
@@ -538,6 +560,9 @@ START_TEST(not_blank)
 			  "E_IMAPI_DF2RAW_MEDIA_IS_NOT_SUPPORTED 0xC0AA0607: only a CD-RW");
 }
 END_TEST
+
+/* A blank CD-RW. */
+static void setup_cdrw(void) { tl_start_with("emu_media=cdrw80"); }
 
 START_TEST(blank_cdrw)
 {
@@ -593,19 +618,6 @@ START_TEST(last_error_per_process)
 END_TEST
 
 /* ---- suite ---- */
-
-static TCase *
-tcase(Suite *s, const char *name, void (*setup)(void))
-{
-	return tl_mount_tcase(s, name, setup, 120);
-}
-
-static void setup_none(void) { tl_start_with("emu_media=none"); }
-static void setup_cdrom(void) { tl_start_with("emu_media=cdrom"); }
-static void setup_cdrw(void) { tl_start_with("emu_media=cdrw80"); }
-static void setup_no_rw(void) { tl_start_with("emu_media=cdr80,emu_fault=no_rw"); }
-static void setup_no_raw(void) { tl_start_with("emu_fault=no_raw"); }
-static void setup_not_ready(void) { tl_start_with("emu_fault=not_ready"); }
 
 static Suite *
 mount_suite(void)

@@ -27,6 +27,13 @@
 #define E_STREAM "E_IMAPI_DF2RAW_STREAM_NOT_SUPPORTED 0xC0AA060D"
 #define NOBODY 65534
 
+/* The trust suite's test cases: each case within 600 s, 100 burns among them. */
+static TCase *
+tcase(Suite *s, const char *name, void (*setup)(void))
+{
+	return tl_mount_tcase(s, name, setup, 600);
+}
+
 /* ---- another user ---- */
 
 /* What a child running as another user saw, in memory shared with the test. */
@@ -292,6 +299,9 @@ END_TEST
 
 /* ---- a stop request during a burn ---- */
 
+/* The stop cases' drive: at 4x a burn is still running when the signal comes. */
+static void setup_paced(void) { tl_start_with("emu_speed=4"); }
+
 START_TEST(sigterm_cancels_burn)
 {
 	struct tl_input in;
@@ -375,6 +385,9 @@ rss_kb(pid_t pid)
 	return kb;
 }
 
+/* A CD-RW, blanked between the burns. */
+static void setup_cdrw(void) { tl_start_with("emu_media=cdrw80"); }
+
 /* 100 burn + blank cycles on one mount: RSS stays within 32 MiB (issue 8, point 10). */
 START_TEST(memory_over_100_cycles)
 {
@@ -405,15 +418,6 @@ START_TEST(memory_over_100_cycles)
 		ck_assert_int_le(peak, 32 * 1024);
 }
 END_TEST
-
-static TCase *
-tcase(Suite *s, const char *name, void (*setup)(void))
-{
-	return tl_mount_tcase(s, name, setup, 600);
-}
-
-static void setup_paced(void) { tl_start_with("emu_speed=4"); }
-static void setup_cdrw(void) { tl_start_with("emu_media=cdrw80"); }
 
 static Suite *
 trust_suite(void)
