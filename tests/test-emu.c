@@ -692,19 +692,21 @@ static Suite *
 emu_suite(void)
 {
 	Suite *s = suite_create("emu");
-	TCase *tc = tl_tcase_in(s, "drive", tl_emu_setup, tl_emu_teardown);
+	TCase *tc;
 
-	tcase_add_loop_test(tc, disc_info_and_atip, 0, 3);
-	TL_TESTS(tc, no_rw_fault, concurrent_processes, bad_options, option_text, sense_words,
-		 lying_replies);
-	tcase_add_loop_test(tc, short_page2a, 0,
-			    sizeof(short_page2a_cases) / sizeof(short_page2a_cases[0]));
 	TL_TESTS(tl_emu_tcase(s, "default"), inquiry, mode_pages, unknown_opcode, tray_and_prevent,
 		 unit_attention, exclusive_access);
 	TL_TESTS(tl_emu_tcase(s, "none"), no_medium);
 	TL_TESTS(tl_emu_tcase(s, "cdr80"), track_info_nwa, blank_cdrw_only);
 	TL_TESTS(tl_emu_tcase(s, "cdrw80"), configuration, speeds, state_persists);
 	TL_TESTS(tl_emu_tcase(s, "cdrom"), cdrom_toc);
+	/* these open their own drives (several media or faults), or none */
+	tc = tl_tcase_in(s, "drive", tl_emu_setup, tl_emu_teardown);
+	tcase_add_loop_test(tc, disc_info_and_atip, 0, 3);
+	TL_TESTS(tc, no_rw_fault, concurrent_processes, bad_options, option_text, sense_words,
+		 lying_replies);
+	tcase_add_loop_test(tc, short_page2a, 0,
+			    sizeof(short_page2a_cases) / sizeof(short_page2a_cases[0]));
 	return s;
 }
 
