@@ -167,13 +167,19 @@ tl_emu_tcase(Suite *s, const char *media)
 }
 
 struct emu_drive *
-tl_emu_open_cfg(const struct emu_config *cfg)
+tl_emu_open_dir(const char *path, const struct emu_config *cfg)
 {
 	struct emu_drive *d = NULL;
 	struct burn_error e;
 
-	ck_assert_msg(emu_drive_open(tl_emu_dir, cfg, &d, &e) == 0, "open: %s", e.reason);
+	ck_assert_msg(emu_drive_open(path, cfg, &d, &e) == 0, "open %s: %s", path, e.reason);
 	return d;
+}
+
+struct emu_drive *
+tl_emu_open_cfg(const struct emu_config *cfg)
+{
+	return tl_emu_open_dir(tl_emu_dir, cfg);
 }
 
 struct emu_drive *

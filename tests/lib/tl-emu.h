@@ -1,8 +1,9 @@
 /*
  * Checks of the emulated recorder's answers, and a small RAW burn into it
  * through emu_drive_exec(), as a host sends it: page 05h set to RAW,
- * WRITE(10)s from the NWA of an 80-minute CD-R, SYNCHRONIZE CACHE. The stream (one 4-second audio track)
- * is made once into memory, so a table of tests can burn it many times.
+ * WRITE(10)s from the NWA of an 80-minute CD-R, SYNCHRONIZE CACHE. The
+ * stream (one 4-second audio track) is made once into memory, so a table
+ * of tests can burn it many times. Fixtures keep a drive per test (tl_drive).
  */
 #pragma once
 
@@ -95,7 +96,9 @@ void tl_emu_setup_cdrom(void);
  */
 TCase *tl_emu_tcase(Suite *s, const char *media);
 
-/* emu_drive_open() on tl_emu_dir, which must succeed. */
+/* emu_drive_open() on @path, which must succeed. */
+struct emu_drive *tl_emu_open_dir(const char *path, const struct emu_config *cfg);
+/* The same on tl_emu_dir. */
 struct emu_drive *tl_emu_open_cfg(const struct emu_config *cfg);
 struct emu_drive *tl_emu_open(const char *media);
 /* Closes tl_drive now, as a host closes the device: the teardown has none to close. */
