@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -10,6 +11,15 @@
 #include "parse.h"
 
 /* ---- the writer's properties ---- */
+
+/* A line of text from outside (a drive, a process, a path): escaped as it needs. */
+static int
+show_text(struct strbuf *out, const char *text)
+{
+	strbuf_add_text(out, text);
+	strbuf_add(out, "\n", 1);
+	return 0;
+}
 
 static int
 show_client_name(struct fs_ctx *ctx, const struct lasterr_who *who, struct strbuf *out, struct burn_error *err)
@@ -33,12 +43,8 @@ show_exclusive_owner(struct fs_ctx *ctx, const struct lasterr_who *who, struct s
 	char owner[128];
 	int ret = recorder_owner(ctx->rec, owner, sizeof(owner), err);
 
-	if (ret < 0)
-		return ret;
 	/* "pid N (comm)": a command name may hold any byte */
-	strbuf_add_text(out, owner);
-	strbuf_add(out, "\n", 1);
-	return 0;
+	return ret < 0 ? ret : show_text(out, owner);
 }
 
 static int
@@ -272,6 +278,17 @@ enum media_value {
 	MEDIA_LEADOUT,
 };
 
+/*
+ * Files that show one value of a lookup made for several: show_NAME()
+ * passes FN the value's selector (the arguments after FN).
+ */
+#define SHOW_ONE_OF(name, fn, ...)                                                                 \
+	static int show_##name(struct fs_ctx *ctx, const struct lasterr_who *who,                  \
+			       struct strbuf *out, struct burn_error *err)                         \
+	{                                                                                          \
+		return fn(ctx, out, __VA_ARGS__, err);                                             \
+	}
+
 /* An LBA the medium may not have: "none" then. */
 static void
 print_lba(struct strbuf *out, bool have, int32_t lba)
@@ -308,57 +325,23 @@ show_media(struct fs_ctx *ctx, struct strbuf *out, enum media_value v, struct bu
 	return 0;
 }
 
-static int
-show_media_type(struct fs_ctx *ctx, const struct lasterr_who *who, struct strbuf *out, struct burn_error *err)
-{
-	return show_media(ctx, out, MEDIA_TYPE, err);
-}
-
-static int
-show_media_blank(struct fs_ctx *ctx, const struct lasterr_who *who, struct strbuf *out, struct burn_error *err)
-{
-	return show_media(ctx, out, MEDIA_BLANK, err);
-}
-
-static int
-show_media_start_of_next_session(struct fs_ctx *ctx, const struct lasterr_who *who, struct strbuf *out,
-				 struct burn_error *err)
-{
-	return show_media(ctx, out, MEDIA_NEXT_SESSION, err);
-}
-
-static int
-show_media_last_leadout(struct fs_ctx *ctx, const struct lasterr_who *who, struct strbuf *out,
-			struct burn_error *err)
-{
-	return show_media(ctx, out, MEDIA_LEADOUT, err);
-}
+SHOW_ONE_OF(media_type, show_media, MEDIA_TYPE)
+SHOW_ONE_OF(media_blank, show_media, MEDIA_BLANK)
+SHOW_ONE_OF(media_start_of_next_session, show_media, MEDIA_NEXT_SESSION)
+SHOW_ONE_OF(media_last_leadout, show_media, MEDIA_LEADOUT)
 
 /* ---- recorder/ ---- */
 
+/* @field: the offset of one string of struct mmc_inquiry, the drive's bytes. */
 static int
-show_vendor_id(struct fs_ctx *ctx, const struct lasterr_who *who, struct strbuf *out, struct burn_error *err)
+show_identity(struct fs_ctx *ctx, struct strbuf *out, size_t field, struct burn_error *err)
 {
-	strbuf_add_text(out, recorder_identity(ctx->rec)->vendor);	/* the drive's bytes */
-	strbuf_add(out, "\n", 1);
-	return 0;
+	return show_text(out, (const char *)recorder_identity(ctx->rec) + field);
 }
 
-static int
-show_product_id(struct fs_ctx *ctx, const struct lasterr_who *who, struct strbuf *out, struct burn_error *err)
-{
-	strbuf_add_text(out, recorder_identity(ctx->rec)->product);	/* the drive's bytes */
-	strbuf_add(out, "\n", 1);
-	return 0;
-}
-
-static int
-show_product_revision(struct fs_ctx *ctx, const struct lasterr_who *who, struct strbuf *out, struct burn_error *err)
-{
-	strbuf_add_text(out, recorder_identity(ctx->rec)->revision);	/* the drive's bytes */
-	strbuf_add(out, "\n", 1);
-	return 0;
-}
+SHOW_ONE_OF(vendor_id, show_identity, offsetof(struct mmc_inquiry, vendor))
+SHOW_ONE_OF(product_id, show_identity, offsetof(struct mmc_inquiry, product))
+SHOW_ONE_OF(product_revision, show_identity, offsetof(struct mmc_inquiry, revision))
 
 /* One "0xCODE name" line per profile or feature. */
 static int
@@ -376,29 +359,10 @@ show_config(struct fs_ctx *ctx, struct strbuf *out, bool features, bool current_
 	return 0;
 }
 
-static int
-show_profiles(struct fs_ctx *ctx, const struct lasterr_who *who, struct strbuf *out, struct burn_error *err)
-{
-	return show_config(ctx, out, false, false, err);
-}
-
-static int
-show_current_profiles(struct fs_ctx *ctx, const struct lasterr_who *who, struct strbuf *out, struct burn_error *err)
-{
-	return show_config(ctx, out, false, true, err);
-}
-
-static int
-show_features(struct fs_ctx *ctx, const struct lasterr_who *who, struct strbuf *out, struct burn_error *err)
-{
-	return show_config(ctx, out, true, false, err);
-}
-
-static int
-show_current_features(struct fs_ctx *ctx, const struct lasterr_who *who, struct strbuf *out, struct burn_error *err)
-{
-	return show_config(ctx, out, true, true, err);
-}
+SHOW_ONE_OF(profiles, show_config, false, false)
+SHOW_ONE_OF(current_profiles, show_config, false, true)
+SHOW_ONE_OF(features, show_config, true, false)
+SHOW_ONE_OF(current_features, show_config, true, true)
 
 static int
 show_mode_pages(struct fs_ctx *ctx, const struct lasterr_who *who, struct strbuf *out, struct burn_error *err)
@@ -427,9 +391,7 @@ show_can_load_media(struct fs_ctx *ctx, const struct lasterr_who *who, struct st
 static int
 show_device(struct fs_ctx *ctx, const struct lasterr_who *who, struct strbuf *out, struct burn_error *err)
 {
-	strbuf_add_text(out, recorder_device(ctx->rec));	/* a path: any byte but NUL */
-	strbuf_add(out, "\n", 1);
-	return 0;
+	return show_text(out, recorder_device(ctx->rec));	/* a path: any byte but NUL */
 }
 
 static int show_status(struct fs_ctx *ctx, const struct lasterr_who *who, struct strbuf *out, struct burn_error *err);

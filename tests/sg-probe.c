@@ -31,6 +31,8 @@
 #include <linux/cdrom.h>
 #include <scsi/sg.h>
 
+#include "owner.h"
+
 static int failures;
 
 static void
@@ -208,18 +210,6 @@ cmd_check(const char *path)
 }
 
 static int
-lock_whole(int fd, int cmd, short type, pid_t *pid)
-{
-	struct flock fl = { .l_type = type, .l_whence = SEEK_SET };
-
-	if (fcntl(fd, cmd, &fl) < 0)
-		return -errno;
-	if (pid)
-		*pid = fl.l_type == F_UNLCK ? 0 : fl.l_pid;
-	return 0;
-}
-
-static int
 cmd_hold(const char *path, bool use_lock)
 {
 	char c;
@@ -231,7 +221,7 @@ cmd_hold(const char *path, bool use_lock)
 		return 1;
 	}
 	if (use_lock)
-		ret = lock_whole(fd, F_SETLK, F_WRLCK, NULL);
+		ret = owner_fcntl_lock(fd, F_SETLK, F_WRLCK, NULL);
 	if (ret < 0) {
 		printf("%s\n", ret == -EAGAIN || ret == -EACCES ? "busy" : strerror(-ret));
 		return 1;
@@ -259,15 +249,15 @@ cmd_try(const char *path)
 		printf("open %s\n", strerror(errno));
 		return 1;
 	}
-	ret = lock_whole(fd, F_GETLK, F_WRLCK, &pid);
+	ret = owner_fcntl_lock(fd, F_GETLK, F_WRLCK, &pid);
 	if (ret < 0)
 		printf("getlk %s\n", strerror(-ret));
-	else if (pid)
+	else if (ret != F_UNLCK && pid)
 		printf("getlk pid %d\n", (int)pid);
 	else
 		printf("getlk none\n");
-	ret = lock_whole(fd, F_SETLK, F_WRLCK, NULL);
-	printf("setlk %s\n", ret == 0 ? "ok" : ret == -EAGAIN ? "busy" : strerror(-ret));
+	ret = owner_fcntl_lock(fd, F_SETLK, F_WRLCK, NULL);
+	printf("setlk %s\n", ret >= 0 ? "ok" : ret == -EAGAIN ? "busy" : strerror(-ret));
 	close(fd);
 	return 0;
 }

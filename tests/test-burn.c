@@ -25,27 +25,30 @@
 #include "tl-harness.h"
 #include "tl-mount.h"
 
+/* The burn suite's test cases: each case within 300 s, a 250 MB stream among them. */
+static TCase *
+tcase(Suite *s, const char *name, void (*setup)(void))
+{
+	return tl_mount_tcase(s, name, setup, 300);
+}
+
 /* ---- item 1: cat a stream into track.raw ---- */
 
 static const char *const types[] = { "pq", "cooked", "raw" };
 
 START_TEST(iso_into_track_raw)
 {
-	char *iso, *raw;
+	struct tl_input in;
 
-	if (!tl_have("genisoimage") || !tl_have("cd-info") || !tl_have("iso-info")) {
-		printf("# SKIP genisoimage or libcdio-utils missing\n");
+	if (!tl_can_run("genisoimage cd-info iso-info"))
 		return;
-	}
-	iso = tl_make_iso();
-	raw = tl_make_stream(iso, types[_i], NULL);
+	tl_input_iso(&in, types[_i]);
 	tl_name_it();
 	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "sector_type"), types[_i]), 0);
-	ck_assert_int_eq(tl_sh("cat '%s' > '%s'", raw, tl_at(&tl_m1, "track.raw")), 0);
-	tl_burned_ok();
+	tl_burn_raw(in.raw);
 	tl_cd_info_shows("  1: 00:02:00  000000 data");
-	tl_data_track_equals(iso);
-	ck_assert_int_eq(tl_sh("iso-info -i '%s' -l 2>/dev/null | grep -q four.dat", iso), 0);
+	tl_data_track_equals(in.src);
+	ck_assert_int_eq(tl_sh("iso-info -i '%s' -l 2>/dev/null | grep -q four.dat", in.src), 0);
 	{
 		/* iso-info reads the burned data track too, through a plain ISO cut from it */
 		char *cut = tl_path(tl_top, "cut.iso"), *bin = tl_disc_file("disc.bin");
@@ -57,65 +60,55 @@ START_TEST(iso_into_track_raw)
 		free(cut);
 		free(bin);
 	}
-	free(raw);
-	free(iso);
 }
 END_TEST
 
 START_TEST(audio_into_track_raw)
 {
-	char *wav = tl_make_wav("song.wav", 6), *raw = tl_make_stream(wav, "cooked", NULL);
+	struct tl_input in;
 
+	tl_input_wav(&in, "song.wav", 6, "cooked", NULL);
 	tl_name_it();
-	ck_assert_int_eq(tl_sh("cat '%s' > '%s'", raw, tl_at(&tl_m1, "track.raw")), 0);
-	tl_burned_ok();
+	tl_burn_raw(in.raw);
 	tl_cd_info_shows("  1: 00:02:00  000000 audio");
-	tl_audio_equals(wav);
-	free(raw);
-	free(wav);
+	tl_audio_equals(in.src);
 }
 END_TEST
-
 /* ---- item 2: file managers and odd writers ---- */
 
-START_TEST(cp_iso_into_burn)
+/* top's ISO copied into burn/ by @copier burns it whole; NULL when skipped. */
+static char *
+iso_copied_by(const char *copier, const char *programs)
 {
 	char *iso;
 
-	if (!tl_have("genisoimage")) {
-		printf("# SKIP genisoimage missing\n");
-		return;
-	}
+	if (!tl_can_run(programs))
+		return NULL;
 	iso = tl_make_iso();
 	tl_name_it();
-	ck_assert_int_eq(tl_sh("cp '%s' '%s/'", iso, tl_at(&tl_m1, "burn")), 0);
+	ck_assert_int_eq(tl_sh("%s '%s' '%s/'", copier, iso, tl_at(&tl_m1, "burn")), 0);
 	tl_burned_ok();
 	tl_data_track_equals(iso);
-	{
-		struct stat st, ist;
+	return iso;
+}
 
-		ck_assert_int_eq(stat(tl_at(&tl_m1, "burn/disc.iso"), &st), 0);
-		ck_assert_int_eq(stat(iso, &ist), 0);
-		ck_assert_int_eq(st.st_size, ist.st_size);
-	}
+START_TEST(cp_iso_into_burn)
+{
+	char *iso = iso_copied_by("cp", "genisoimage");
+	struct stat st, ist;
+
+	if (!iso)
+		return;
+	ck_assert_int_eq(stat(tl_at(&tl_m1, "burn/disc.iso"), &st), 0);
+	ck_assert_int_eq(stat(iso, &ist), 0);
+	ck_assert_int_eq(st.st_size, ist.st_size);
 	free(iso);
 }
 END_TEST
 
 START_TEST(gio_copy_iso_into_burn)
 {
-	char *iso;
-
-	if (!tl_have("genisoimage") || !tl_have("gio")) {
-		printf("# SKIP genisoimage or gio missing\n");
-		return;
-	}
-	iso = tl_make_iso();
-	tl_name_it();
-	ck_assert_int_eq(tl_sh("gio copy '%s' '%s/' 2>&1", iso, tl_at(&tl_m1, "burn")), 0);
-	tl_burned_ok();
-	tl_data_track_equals(iso);
-	free(iso);
+	free(iso_copied_by("gio copy", "genisoimage gio"));
 }
 END_TEST
 
@@ -132,6 +125,7 @@ START_TEST(cp_wav_into_burn)
 }
 END_TEST
 
+
 /*
  * Writes of any size: the stream's first part one byte per write(2) (a
  * whole stream that way would take FUSE half an hour), the rest in an odd
@@ -139,16 +133,13 @@ END_TEST
  */
 START_TEST(dd_odd_sizes)
 {
-	char *wav = tl_make_wav("odd.wav", 4), *raw = tl_make_stream(wav, "pq", NULL);
+	struct tl_input in;
 
-	tl_name_it();
-	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "sector_type"), "pq"), 0);
-	ck_assert_int_eq(tl_sh("{ dd bs=1 count=12345 status=none; dd bs=4093 status=none; } < '%s' > '%s'",
-			    raw, tl_at(&tl_m1, "track.raw")), 0);
+	tl_input_named(&in, "pq");
+	ck_assert_int_eq(tl_to_track("{ dd bs=1 count=12345 status=none; dd bs=4093 status=none; } "
+				     "< '%s'", in.raw), 0);
 	tl_burned_ok();
-	tl_audio_equals(wav);
-	free(raw);
-	free(wav);
+	tl_audio_equals(in.src);
 }
 END_TEST
 
@@ -196,30 +187,28 @@ progress_value(const char *key)
 	return strtol(p + strlen(key) + 1, NULL, 10);
 }
 
+/* The paced cases' drive: at 16x a write is seen running. */
+static void setup_paced(void) { tl_start_with("emu_speed=16"); }
+
 /* A writer in the background streaming a cooked WAV of @seconds into track.raw, seen writing. */
 struct paced_writer {
-	char *wav, *raw, *result;
+	struct tl_input in;
+	char *result;
 	pid_t pid;
 };
 
 static void
 paced_start(struct paced_writer *w, unsigned seconds)
 {
-	w->wav = tl_make_wav("long.wav", seconds);
-	w->raw = tl_make_stream(w->wav, "cooked", NULL);
+	tl_input_wav(&w->in, "long.wav", seconds, "cooked", NULL);
 	w->result = tl_path(tl_top, "writer.result");
 	tl_name_it();
-	w->pid = stream_in_background(w->raw, w->result);
+	w->pid = stream_in_background(w->in.raw, w->result);
 	tl_wait_state(&tl_m1, "writing");
 }
 
-static void
-paced_free(struct paced_writer *w)
-{
-	free(w->result);
-	free(w->raw);
-	free(w->wav);
-}
+#define E_IN_PROGRESS "E_IMAPI_DF2RAW_WRITE_IN_PROGRESS 0xC0AA0600: "
+#define E_NOT_BLANK "E_IMAPI_DF2RAW_MEDIA_IS_NOT_BLANK 0xC0AA0606: "
 
 START_TEST(while_writing)
 {
@@ -230,22 +219,19 @@ START_TEST(while_writing)
 	char buf[512];
 
 	paced_start(&w, 20);
-	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "client_name"), "Other\n"), -EBUSY);
-	tl_last_error_starts(&tl_m1, "E_IMAPI_DF2RAW_WRITE_IN_PROGRESS 0xC0AA0600: ");
-	ck_assert_int_eq(open(tl_at(&tl_m1, "track.raw"), O_WRONLY), -1);
-	ck_assert_int_eq(errno, EBUSY);
-	tl_last_error_starts(&tl_m1, "E_IMAPI_DF2RAW_WRITE_IN_PROGRESS 0xC0AA0600: another writer has track.raw open; one burn at a time");
-	ck_assert_int_eq(open(tl_at(&tl_m1, "burn/x.iso"), O_WRONLY | O_CREAT | O_EXCL, 0644), -1);
-	ck_assert_int_eq(errno, EBUSY);
-	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "sector_type"), "pq\n"), -EBUSY);
-	tl_last_error_starts(&tl_m1, "E_IMAPI_DF2RAW_WRITE_IN_PROGRESS 0xC0AA0600: sector_type cannot change while a write is in progress");
+	tl_put_refused(&tl_m1, "client_name", "Other\n", EBUSY, E_IN_PROGRESS);
+	tl_open_refused(&tl_m1, "track.raw", O_WRONLY, EBUSY,
+			E_IN_PROGRESS "another writer has track.raw open; one burn at a time");
+	tl_open_refused(&tl_m1, "burn/x.iso", O_WRONLY | O_CREAT | O_EXCL, EBUSY, NULL);
+	tl_put_refused(&tl_m1, "sector_type", "pq\n", EBUSY,
+		       E_IN_PROGRESS "sector_type cannot change while a write is in progress");
 	/* a request's value is checked before the state, its range by the writer */
-	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "lead_in_sectors"), "abc\n"), -EINVAL);
-	tl_last_error_starts(&tl_m1, "E_INVALIDARG 0x80070057: expected an integer from 0 to 450000");
-	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "lead_in_sectors"), "100\n"), -EBUSY);
-	tl_last_error_starts(&tl_m1, "E_IMAPI_DF2RAW_WRITE_IN_PROGRESS 0xC0AA0600: lead_in_sectors cannot change while a write is in progress");
-	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "ctl"), "release\n"), -EBUSY);
-	tl_last_error_starts(&tl_m1, "E_IMAPI_DF2RAW_WRITE_IN_PROGRESS 0xC0AA0600: track.raw is open for writing; closing it releases the media");
+	tl_put_refused(&tl_m1, "lead_in_sectors", "abc\n", EINVAL,
+		       "E_INVALIDARG 0x80070057: expected an integer from 0 to 450000");
+	tl_put_refused(&tl_m1, "lead_in_sectors", "100\n", EBUSY,
+		       E_IN_PROGRESS "lead_in_sectors cannot change while a write is in progress");
+	tl_put_refused(&tl_m1, "ctl", "release\n", EBUSY, E_IN_PROGRESS
+		       "track.raw is open for writing; closing it releases the media");
 	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "exclusive_owner")), "Burn Test\n");
 	/* progress moves, and poll() wakes on it */
 	fd = open(tl_at(&tl_m1, "progress"), O_RDONLY);
@@ -267,7 +253,7 @@ START_TEST(while_writing)
 	ck_assert_int_eq(waitpid(w.pid, &status, 0), w.pid);
 	ck_assert_int_eq(WEXITSTATUS(status), 0);
 	tl_burned_ok();
-	paced_free(&w);
+	free(w.result);
 }
 END_TEST
 
@@ -284,9 +270,8 @@ START_TEST(cancel_paced_write)
 	ck_assert_int_ne(WEXITSTATUS(status), 0);
 	ck_assert_str_eq(tl_read(w.result), "Operation canceled\n");
 	tl_wait_state(&tl_m1, "idle");
-	ck_assert_ptr_nonnull(strstr(tl_get(tl_at(&tl_m1, "status")),
-				     "\nlast_burn: E_IMAPI_REQUEST_CANCELLED 0xC0AA0002: "));
-	paced_free(&w);
+	tl_last_burn_has("E_IMAPI_REQUEST_CANCELLED 0xC0AA0002: ");
+	free(w.result);
 }
 END_TEST
 
@@ -302,59 +287,51 @@ START_TEST(killed_writer)
 	kill(w.pid, SIGKILL);
 	ck_assert_int_eq(waitpid(w.pid, &status, 0), w.pid);
 	tl_wait_state(&tl_m1, "idle");
-	ck_assert_ptr_nonnull(strstr(tl_get(tl_at(&tl_m1, "status")),
-				     "\nlast_burn: " TL_E_EOF ": incomplete"));
+	tl_last_burn_has(TL_E_EOF ": incomplete");
 	/* the mount is usable: a CD-R that was written to is no longer blank */
 	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "media/blank")), "0\n");
-	ck_assert_int_eq(open(tl_at(&tl_m1, "track.raw"), O_WRONLY), -1);
-	ck_assert_int_eq(errno, EROFS);
-	tl_last_error_starts(&tl_m1, "E_IMAPI_DF2RAW_MEDIA_IS_NOT_BLANK 0xC0AA0606: ");
-	paced_free(&w);
+	tl_open_refused(&tl_m1, "track.raw", O_WRONLY, EROFS, E_NOT_BLANK);
+	free(w.result);
 }
 END_TEST
 
 START_TEST(not_blank_after_burn)
 {
-	char *wav = tl_make_wav("s.wav", 4), *raw = tl_make_stream(wav, "cooked", NULL);
+	struct tl_input in;
 
-	tl_name_it();
-	ck_assert_int_eq(tl_sh("cat '%s' > '%s'", raw, tl_at(&tl_m1, "track.raw")), 0);
-	tl_burned_ok();
-	ck_assert_int_eq(open(tl_at(&tl_m1, "track.raw"), O_WRONLY), -1);
-	ck_assert_int_eq(errno, EROFS);
-	tl_last_error_starts(&tl_m1, "E_IMAPI_DF2RAW_MEDIA_IS_NOT_BLANK 0xC0AA0606: ");
-	free(raw);
-	free(wav);
+	tl_input_named(&in, NULL);
+	tl_burn_raw(in.raw);
+	tl_open_refused(&tl_m1, "track.raw", O_WRONLY, EROFS, E_NOT_BLANK);
 }
 END_TEST
 
 START_TEST(mid_sector_incomplete)
 {
-	char *wav = tl_make_wav("s.wav", 4), *raw = tl_make_stream(wav, "cooked", NULL);
+	struct tl_input in;
 
-	tl_name_it();
+	tl_input_named(&in, NULL);
 	/* head's close fails (EIO): a truncated stream is never a silent success */
-	ck_assert_int_ne(tl_sh("head -c $(( $(stat -c %%s '%s') - 1000 )) '%s' > '%s'", raw, raw,
-			    tl_at(&tl_m1, "track.raw")), 0);
+	ck_assert_int_ne(tl_to_track("head -c $(( $(stat -c %%s '%s') - 1000 )) '%s'", in.raw,
+				     in.raw), 0);
 	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "state")), "idle\n");
-	ck_assert_ptr_nonnull(strstr(tl_get(tl_at(&tl_m1, "status")),
-				     "\nlast_burn: " TL_E_EOF ": incomplete: the stream ended in the middle of a sector"));
-	free(raw);
-	free(wav);
+	tl_last_burn_has(TL_E_EOF ": incomplete: the stream ended in the middle of a sector");
 }
 END_TEST
 
+/* A drive whose write at LBA 100 fails with a medium error. */
+static void setup_write_error(void) { tl_start_with("emu_fault=write_error@100"); }
+
 START_TEST(write_error_in_words)
 {
-	char *wav = tl_make_wav("s.wav", 4), *raw = tl_make_stream(wav, "cooked", NULL);
+	struct tl_input in;
+	const char *le;
 
-	tl_name_it();
-	ck_assert_int_ne(tl_sh("cat '%s' > '%s' 2>/dev/null", raw, tl_at(&tl_m1, "track.raw")), 0);
+	tl_input_named(&in, NULL);
+	ck_assert_int_ne(tl_to_track("cat '%s' 2>/dev/null", in.raw), 0);
 	tl_wait_state(&tl_m1, "idle");
-	ck_assert_ptr_nonnull(strstr(tl_get(tl_at(&tl_m1, "last_error")), "E_IMAPI_UNEXPECTED_RESPONSE_FROM_DEVICE 0xC0AA0301: "));
-	ck_assert_ptr_nonnull(strstr(tl_get(tl_at(&tl_m1, "last_error")), "[3 0C 00] Medium error: write error"));
-	free(raw);
-	free(wav);
+	le = tl_get(tl_at(&tl_m1, "last_error"));
+	ck_assert_ptr_nonnull(strstr(le, "E_IMAPI_UNEXPECTED_RESPONSE_FROM_DEVICE 0xC0AA0301: "));
+	ck_assert_ptr_nonnull(strstr(le, "[3 0C 00] Medium error: write error"));
 }
 END_TEST
 
@@ -390,59 +367,68 @@ stream_with_pause(const char *raw, size_t first, long pause_ms, int *err_out)
 	return *err_out ? -1 : 0;
 }
 
-START_TEST(underrun_without_bufe)
-{
-	char *wav = tl_make_wav("s.wav", 4), *raw = tl_make_stream(wav, "cooked", "--lead-in-sectors 11634");
-	int err;
+/* The underrun cases' drive, at 4x. */
+static void setup_4x(void) { tl_start_with("emu_speed=4"); }
 
+/*
+ * A stream with an 11634-sector lead-in, its first 4000 sectors written, then
+ * a 12 s pause: at 4x the drive's 2 MB buffer lasts 2.9 s and burnfs's FIFO
+ * 6.8 s more, so once both are full the pause starves the drive, unless
+ * BUFE (@bufe_disabled false) saves the burn. Returns stream_with_pause()'s.
+ */
+static int
+stream_with_underrun(struct tl_input *in, bool bufe_disabled, int *err)
+{
+	tl_input_wav(in, "s.wav", 4, "cooked", "--lead-in-sectors 11634");
 	tl_name_it();
 	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "lead_in_sectors"), "11634\n"), 0);
-	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "buffer_underrun_free_disabled"), "1\n"), 0);
-	/*
-	 * At 4x the drive's 2 MB buffer lasts 2.9 s and burnfs's FIFO 6.8 s
-	 * more: a 12 s pause once both are full starves the drive.
-	 */
-	ck_assert_int_eq(stream_with_pause(raw, 4000 * 2448, 12000, &err), -1);
+	if (bufe_disabled)
+		ck_assert_int_eq(tl_put(tl_at(&tl_m1, "buffer_underrun_free_disabled"), "1\n"), 0);
+	return stream_with_pause(in->raw, 4000 * 2448, 12000, err);
+}
+
+START_TEST(underrun_without_bufe)
+{
+	struct tl_input in;
+	int err;
+
+	ck_assert_int_eq(stream_with_underrun(&in, true, &err), -1);
 	ck_assert_int_eq(err, EIO);
 	tl_wait_state(&tl_m1, "idle");
-	ck_assert_ptr_nonnull(strstr(tl_get(tl_at(&tl_m1, "status")), "\nlast_burn: E_IMAPI_LOSS_OF_STREAMING 0xC0AA0300: "));
+	tl_last_burn_has("E_IMAPI_LOSS_OF_STREAMING 0xC0AA0300: ");
 	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "media/blank")), "0\n");	/* the CD-R is ruined */
-	free(raw);
-	free(wav);
 }
 END_TEST
 
 START_TEST(underrun_with_bufe)
 {
-	char *wav = tl_make_wav("s.wav", 4), *raw = tl_make_stream(wav, "cooked", "--lead-in-sectors 11634");
+	struct tl_input in;
 	int err;
 
-	tl_name_it();
-	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "lead_in_sectors"), "11634\n"), 0);
-	ck_assert_int_eq(stream_with_pause(raw, 4000 * 2448, 12000, &err), 0);
+	ck_assert_int_eq(stream_with_underrun(&in, false, &err), 0);
 	tl_burned_ok();
-	tl_audio_equals(wav);
-	free(raw);
-	free(wav);
+	tl_audio_equals(in.src);
 }
 END_TEST
+
+/* A blank CD-RW. */
+static void setup_cdrw(void) { tl_start_with("emu_media=cdrw80"); }
 
 START_TEST(cdrw_rewrite)
 {
-	char *wav = tl_make_wav("s.wav", 4), *raw = tl_make_stream(wav, "cooked", NULL);
+	struct tl_input in;
 
-	tl_name_it();
-	ck_assert_int_eq(tl_sh("cat '%s' > '%s'", raw, tl_at(&tl_m1, "track.raw")), 0);
-	tl_burned_ok();
+	tl_input_named(&in, NULL);
+	tl_burn_raw(in.raw);
 	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "ctl"), "blank\n"), 0);
 	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "media/blank")), "1\n");
-	ck_assert_int_eq(tl_sh("cat '%s' > '%s'", raw, tl_at(&tl_m1, "track.raw")), 0);
-	tl_burned_ok();
-	tl_audio_equals(wav);
-	free(raw);
-	free(wav);
+	tl_burn_raw(in.raw);
+	tl_audio_equals(in.src);
 }
 END_TEST
+
+/* A blank CD-RW in a drive at 8x: blanking takes seconds. */
+static void setup_cdrw_paced(void) { tl_start_with("emu_media=cdrw80,emu_speed=8"); }
 
 /* ctl blank on a paced drive shows its progress while the write(2) waits */
 START_TEST(blank_with_progress)
@@ -469,11 +455,9 @@ START_TEST(blank_with_progress)
 			 * track.raw: the kernel holds other writes to ctl until this one
 			 * returns.)
 			 */
-			if (!seen && v < 20000) {
-				ck_assert_int_eq(open(tl_at(&tl_m1, "track.raw"), O_WRONLY), -1);
-				ck_assert_int_eq(errno, EBUSY);
-				tl_last_error_starts(&tl_m1, "E_IMAPI_RECORDER_MEDIA_BUSY 0xC0AA0207: ");
-			}
+			if (!seen && v < 20000)
+				tl_open_refused(&tl_m1, "track.raw", O_WRONLY, EBUSY,
+						"E_IMAPI_RECORDER_MEDIA_BUSY 0xC0AA0207: ");
 			seen = true;
 		}
 		tl_sleep_ms(50);
@@ -489,56 +473,40 @@ END_TEST
 
 START_TEST(statfs_after_burn)
 {
-	char *wav = tl_make_wav("s.wav", 4), *raw = tl_make_stream(wav, "cooked", NULL);
+	struct tl_input in;
 	struct statvfs sv;
 
+	tl_input_wav(&in, "s.wav", 4, "cooked", NULL);
 	ck_assert_int_eq(statvfs(tl_m1.mnt, &sv), 0);
 	ck_assert_uint_eq(sv.f_bavail, 359849);
 	tl_name_it();
-	ck_assert_int_eq(tl_sh("cat '%s' > '%s'", raw, tl_at(&tl_m1, "track.raw")), 0);
-	tl_burned_ok();
+	tl_burn_raw(in.raw);
 	ck_assert_int_eq(statvfs(tl_m1.mnt, &sv), 0);
 	ck_assert_uint_eq(sv.f_bavail, 0);
 	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "media/start_of_next_session")), "none\n");
-	free(raw);
-	free(wav);
 }
 END_TEST
 
 /* The daemon's peak memory after a 250 MB stream: FIFOs, not the stream. */
 START_TEST(memory_bounded)
 {
-	char *wav = tl_make_wav("big.wav", 1400), *raw = tl_make_stream(wav, "cooked", NULL);
+	struct tl_input in;
 	char path[64], *status;
 	long hwm_kb;
 
+	tl_input_wav(&in, "big.wav", 1400, "cooked", NULL);
 	tl_name_it();
-	ck_assert_int_eq(tl_sh("cat '%s' > '%s'", raw, tl_at(&tl_m1, "track.raw")), 0);
-	tl_burned_ok();
+	tl_burn_raw(in.raw);
 	snprintf(path, sizeof(path), "/proc/%d/status", (int)tl_m1.pid);
 	status = strstr(tl_read(path), "VmHWM:");
 	ck_assert_ptr_nonnull(status);
 	hwm_kb = strtol(status + 6, NULL, 10);
 	printf("# burnfs peak memory (VmHWM) after a 250 MB stream: %ld kB\n", hwm_kb);
 	ck_assert_msg(hwm_kb < 64 * 1024, "burnfs peaked at %ld kB for a 250 MB stream", hwm_kb);
-	unlink(raw);
-	unlink(wav);
-	free(raw);
-	free(wav);
+	unlink(in.raw);
+	unlink(in.src);
 }
 END_TEST
-
-static TCase *
-tcase(Suite *s, const char *name, void (*setup)(void))
-{
-	return tl_mount_tcase(s, name, setup, 300);
-}
-
-static void setup_paced(void) { tl_start_with("emu_speed=16"); }
-static void setup_4x(void) { tl_start_with("emu_speed=4"); }
-static void setup_write_error(void) { tl_start_with("emu_fault=write_error@100"); }
-static void setup_cdrw(void) { tl_start_with("emu_media=cdrw80"); }
-static void setup_cdrw_paced(void) { tl_start_with("emu_media=cdrw80,emu_speed=8"); }
 
 static Suite *
 burn_suite(void)

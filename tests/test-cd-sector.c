@@ -265,17 +265,11 @@ START_TEST(subchannel_forms)
 }
 END_TEST
 
-static Suite *
-cd_sector_suite(void)
-{
-	Suite *s = suite_create("cd-sector");
-	TCase *tc = tl_tcase_in(s, "sector", NULL, NULL);
-
-	TL_TESTS(tc, scrambler_known_answer, mode1_zero_sector_known_answer,
-		 mode1_random_sectors_independent, mode1_checker_finds_damage);
-	tc = tl_tcase_in(s, "subchannel", NULL, NULL);
-	TL_TESTS(tc, q_crc_known_answer, q_parse_frames, subchannel_forms);
-	return s;
-}
+TL_SUITE(cd_sector_suite, "cd-sector",
+	 TL_CASE("sector", NULL, NULL),
+	 TL_RUN(scrambler_known_answer, mode1_zero_sector_known_answer,
+		mode1_random_sectors_independent, mode1_checker_finds_damage),
+	 TL_CASE("subchannel", NULL, NULL),
+	 TL_RUN(q_crc_known_answer, q_parse_frames, subchannel_forms))
 
 TL_MAIN(cd_sector_suite)

@@ -111,15 +111,9 @@ START_TEST(messages)
 }
 END_TEST
 
-static Suite *
-client_name_suite(void)
-{
-	Suite *s = suite_create("client_name");
-	TCase *tc = tl_tcase_in(s, "validate", NULL, NULL);
-
-	tcase_add_loop_test(tc, every_byte, 0, 256);
-	TL_TESTS(tc, lengths, newlines, messages);
-	return s;
-}
+TL_SUITE(client_name_suite, "client_name",
+	 TL_CASE("validate", NULL, NULL),
+	 TL_LOOP(every_byte, 0, 256),
+	 TL_RUN(lengths, newlines, messages))
 
 TL_MAIN(client_name_suite)

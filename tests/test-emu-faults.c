@@ -31,40 +31,34 @@
 
 START_TEST(incomplete_stream)
 {
-	struct emu_drive *d = tl_emu_open("cdr80");
 	struct tl_stream s;
 
-	tl_stream_begin(d, &s, CD_SECTOR_RAW, true, false);
+	tl_stream_begin(tl_drive, &s, CD_SECTOR_RAW, true, false);
 	/* everything but the last part of the lead-out */
-	tl_stream_write(d, &s, s.end - 100);
+	tl_stream_write(tl_drive, &s, s.end - 100);
 	ck_assert(tl_emu_has("rec.bin") && tl_emu_has("rec.sub"));
-	ck_assert_int_eq(tl_disc_status(d), MMC_DISC_INCOMPLETE);
-	tl_sync_cache(d, true);
-	tl_check_ruined(d);
+	ck_assert_int_eq(tl_disc_status(tl_drive), MMC_DISC_INCOMPLETE);
+	tl_sync_cache(tl_drive, true);
+	tl_check_ruined(tl_drive);
 	tl_stream_close(&s);
-	emu_drive_close(d);
 }
 END_TEST
 
 START_TEST(closed_without_sync)
 {
-	struct emu_drive *d = tl_emu_open("cdr80");
 	struct tl_stream s;
 
-	tl_stream_begin(d, &s, CD_SECTOR_RAW, true, false);
-	tl_stream_write(d, &s, TL_NWA_CDR80 + 500);
-	emu_drive_close(d);
-	d = tl_emu_open(NULL);
-	tl_check_ruined(d);
+	tl_stream_begin(tl_drive, &s, CD_SECTOR_RAW, true, false);
+	tl_stream_write(tl_drive, &s, TL_NWA_CDR80 + 500);
+	tl_emu_reopen(NULL, 0);
+	tl_check_ruined(tl_drive);
 	tl_stream_close(&s);
-	emu_drive_close(d);
 }
 END_TEST
 
 START_TEST(writer_died)
 {
-	char *cue = tl_make_audio_cue(tl_emu_work);
-	struct emu_drive *d = tl_emu_open("cdr80");
+	const char *cue = tl_emu_audio_cue();
 	int pipefd[2], status;
 	char c;
 	pid_t pid;
@@ -96,13 +90,11 @@ START_TEST(writer_died)
 		struct mmc_cmd cmd;
 
 		mmc_build_test_unit_ready(&cmd);
-		tl_expect(d, &cmd, 2, 0x04, 0x08);
+		tl_expect(tl_drive, &cmd, 2, 0x04, 0x08);
 	}
 	kill(pid, SIGKILL);
 	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-	tl_check_ruined(d);
-	emu_drive_close(d);
-	free(cue);
+	tl_check_ruined(tl_drive);
 }
 END_TEST
 
@@ -112,18 +104,16 @@ END_TEST
  */
 START_TEST(writer_pid_reused)
 {
-	char *cue = tl_make_audio_cue(tl_emu_work), *state = tl_path(tl_emu_dir, "drive.state");
-	struct emu_drive *a = tl_emu_open("cdr80"), *b = tl_emu_open(NULL);
+	char *state = tl_path(tl_emu_dir, "drive.state");
+	struct emu_drive *b = tl_emu_open(NULL);
 	char text[4096], *line, *last;
 	struct mmc_cmd cmd;
 	struct tl_stream s;
 	size_t n;
 	FILE *f;
 
-	tl_stream_open(&s, cue, CD_SECTOR_RAW);
-	tl_select_raw(a, CD_SECTOR_RAW, true, false);
-	tl_stream_skip_to(&s, TL_NWA_CDR80);
-	tl_stream_write(a, &s, TL_NWA_CDR80 + 100);
+	tl_stream_begin(tl_drive, &s, CD_SECTOR_RAW, true, false);
+	tl_stream_write(tl_drive, &s, TL_NWA_CDR80 + 100);
 	mmc_build_test_unit_ready(&cmd);
 	tl_expect(b, &cmd, 2, 0x04, 0x08);
 	f = fopen(state, "r+");
@@ -144,27 +134,22 @@ START_TEST(writer_pid_reused)
 	/* the old writer has lost its session */
 	tl_stream_take(&s, 1);
 	mmc_build_write10(&cmd, TL_NWA_CDR80 + 100, 1, s.buf, 2448);
-	tl_expect(a, &cmd, 5, 0x21, 0x02);
+	tl_expect(tl_drive, &cmd, 5, 0x21, 0x02);
 	tl_stream_close(&s);
-	emu_drive_close(a);
 	emu_drive_close(b);
 	free(state);
-	free(cue);
 }
 END_TEST
 
 START_TEST(other_handle_waits)
 {
-	char *cue = tl_make_audio_cue(tl_emu_work);
-	struct emu_drive *a = tl_emu_open("cdr80"), *b = tl_emu_open(NULL);
+	struct emu_drive *b = tl_emu_open(NULL);
 	struct mmc_cmd cmd;
 	uint8_t buf[1024];
 	struct tl_stream s;
 
-	tl_stream_open(&s, cue, CD_SECTOR_PQ);
-	tl_select_raw(a, CD_SECTOR_PQ, true, false);
-	tl_stream_skip_to(&s, TL_NWA_CDR80);
-	tl_stream_write(a, &s, TL_NWA_CDR80 + 100);
+	tl_stream_begin(tl_drive, &s, CD_SECTOR_PQ, true, false);
+	tl_stream_write(tl_drive, &s, TL_NWA_CDR80 + 100);
 	/* held off: long write in progress */
 	mmc_build_test_unit_ready(&cmd);
 	tl_expect(b, &cmd, 2, 0x04, 0x08);
@@ -194,15 +179,13 @@ START_TEST(other_handle_waits)
 	mmc_build_request_sense(&cmd, buf, 18);
 	tl_good(b, &cmd);
 	/* the recording handle goes on */
-	tl_stream_write(a, &s, s.end);
-	tl_sync_cache(a, false);
+	tl_stream_write(tl_drive, &s, s.end);
+	tl_sync_cache(tl_drive, false);
 	mmc_build_test_unit_ready(&cmd);
 	tl_good(b, &cmd);
 	ck_assert_int_eq(tl_disc_status(b), MMC_DISC_COMPLETE);
 	tl_stream_close(&s);
-	emu_drive_close(a);
 	emu_drive_close(b);
-	free(cue);
 }
 END_TEST
 
@@ -218,90 +201,93 @@ buffer_available(struct emu_drive *d)
 	return mmc_get32(buf + 8);
 }
 
+/* tl_drive on @media at @speed x (emu_speed): it burns in time, as a real drive does. */
+static void
+open_paced(const char *media, unsigned speed)
+{
+	struct emu_config cfg = { .media = media, .speed = speed };
+
+	tl_emu_reopen_cfg(&cfg);
+}
+
 /*
  * Underrun: fill the buffer exactly (the drive starts burning when it is
  * full), stall long enough for 1000x to empty it, then write again.
  */
 START_TEST(underrun)
 {
-	struct emu_config cfg = { .media = "cdr80", .speed = 1000 };
-	struct emu_drive *d = tl_emu_open_cfg(&cfg);
 	bool bufe = _i == 1;
 	uint32_t cap = 2048 * 1024 / 2448;
 	struct mmc_cmd cmd;
 	struct tl_stream s;
 
-	tl_stream_begin(d, &s, CD_SECTOR_RAW, bufe, false);
-	ck_assert_uint_eq(buffer_available(d), 2048 * 1024);
-	tl_stream_write(d, &s, TL_NWA_CDR80 + TL_CHUNK);
+	open_paced("cdr80", 1000);
+	tl_stream_begin(tl_drive, &s, CD_SECTOR_RAW, bufe, false);
+	ck_assert_uint_eq(buffer_available(tl_drive), 2048 * 1024);
+	tl_stream_write(tl_drive, &s, TL_NWA_CDR80 + TL_CHUNK);
 	/* not burning yet: the fill is what was sent */
-	ck_assert_uint_eq(buffer_available(d), 2048 * 1024 - TL_CHUNK * 2448);
-	tl_stream_write(d, &s, TL_NWA_CDR80 + (int32_t)cap);
+	ck_assert_uint_eq(buffer_available(tl_drive), 2048 * 1024 - TL_CHUNK * 2448);
+	tl_stream_write(tl_drive, &s, TL_NWA_CDR80 + (int32_t)cap);
 	tl_sleep_ms(300);	/* 856 sectors at 75000/s: gone after 12 ms */
-	ck_assert_uint_eq(buffer_available(d), 2048 * 1024);
+	ck_assert_uint_eq(buffer_available(tl_drive), 2048 * 1024);
 	tl_stream_take(&s, TL_CHUNK);
 	mmc_build_write10(&cmd, s.lba - TL_CHUNK, TL_CHUNK, s.buf, TL_CHUNK * 2448);
 	if (!bufe) {
 		/* loss of streaming: the CD-R is ruined */
-		tl_expect(d, &cmd, 3, 0x0c, 0x09);
-		tl_check_ruined(d);
+		tl_expect(tl_drive, &cmd, 3, 0x0c, 0x09);
+		tl_check_ruined(tl_drive);
 	} else {
 		/* BUFE: the drive paused and goes on */
-		tl_good(d, &cmd);
-		tl_stream_write(d, &s, s.end);
-		tl_sync_cache(d, true);
-		ck_assert_int_eq(tl_disc_status(d), MMC_DISC_COMPLETE);
-		tl_check_toc(d, tl_stream_toc(&s));
+		tl_good(tl_drive, &cmd);
+		tl_stream_write(tl_drive, &s, s.end);
+		tl_sync_cache(tl_drive, true);
+		ck_assert_int_eq(tl_disc_status(tl_drive), MMC_DISC_COMPLETE);
+		tl_check_toc(tl_drive, tl_stream_toc(&s));
 	}
 	tl_stream_close(&s);
-	emu_drive_close(d);
 }
 END_TEST
 
 /* Paced, a SYNCHRONIZE CACHE with IMMED leaves the drive busy while its buffer drains. */
 START_TEST(paced_sync_immed)
 {
-	struct emu_config cfg = { .media = "cdr80", .speed = 2 };
-	struct emu_drive *d = tl_emu_open_cfg(&cfg);
 	struct mmc_sense sense;
 	struct mmc_cmd cmd;
 	uint8_t buf[18];
 	struct tl_stream s;
 
-	tl_stream_begin(d, &s, CD_SECTOR_RAW, true, false);
+	open_paced("cdr80", 2);
+	tl_stream_begin(tl_drive, &s, CD_SECTOR_RAW, true, false);
 	/* 200 sectors wait in the buffer: 1.3 s of burning at 2x */
-	tl_stream_write(d, &s, TL_NWA_CDR80 + 200);
-	ck_assert_uint_eq(buffer_available(d), 2048 * 1024 - 200 * 2448);
+	tl_stream_write(tl_drive, &s, TL_NWA_CDR80 + 200);
+	ck_assert_uint_eq(buffer_available(tl_drive), 2048 * 1024 - 200 * 2448);
 	mmc_build_synchronize_cache(&cmd, true);
-	tl_good(d, &cmd);
+	tl_good(tl_drive, &cmd);
 	mmc_build_test_unit_ready(&cmd);
-	tl_expect(d, &cmd, 2, 0x04, 0x08);
-	tl_request_sense(d, buf, &sense);
+	tl_expect(tl_drive, &cmd, 2, 0x04, 0x08);
+	tl_request_sense(tl_drive, buf, &sense);
 	ck_assert(sense.key == 2 && sense.asc == 0x04 && sense.ascq == 0x08);
-	ck_assert_uint_gt(tl_wait_ready(d), 0);
-	tl_check_ruined(d);	/* the stream was cut short */
+	ck_assert_uint_gt(tl_wait_ready(tl_drive), 0);
+	tl_check_ruined(tl_drive);	/* the stream was cut short */
 	tl_stream_close(&s);
-	emu_drive_close(d);
 }
 END_TEST
 
 START_TEST(paced_blank_immed)
 {
-	struct emu_config cfg = { .media = "cdrw80", .speed = 60 };
-	struct emu_drive *d = tl_emu_open_cfg(&cfg);
 	struct mmc_sense sense;
 	struct mmc_cmd cmd;
 	uint8_t buf[18];
 
+	open_paced("cdrw80", 60);
 	/* minimal blank: 30 s at 1x, 0.5 s at 60x */
 	mmc_build_blank(&cmd, 1, true);
-	tl_good(d, &cmd);
-	tl_request_sense(d, buf, &sense);
+	tl_good(tl_drive, &cmd);
+	tl_request_sense(tl_drive, buf, &sense);
 	ck_assert(sense.key == 2 && sense.asc == 0x04 && sense.ascq == 0x07);
 	ck_assert(buf[15] & 0x80);	/* SKSV: progress in bytes 16-17 */
-	ck_assert_uint_gt(tl_wait_ready(d), 0);
-	ck_assert_int_eq(tl_disc_status(d), MMC_DISC_EMPTY);
-	emu_drive_close(d);
+	ck_assert_uint_gt(tl_wait_ready(tl_drive), 0);
+	ck_assert_int_eq(tl_disc_status(tl_drive), MMC_DISC_EMPTY);
 }
 END_TEST
 
@@ -326,20 +312,18 @@ START_TEST(fault_parse)
 END_TEST
 
 /*
- * A drive with @fault (emu_fault syntax) and @s, a @type stream of the audio
- * fixture, page 05h set and the stream written up to @until.
+ * tl_drive with @fault (emu_fault syntax) and @s, a @type stream of the
+ * audio fixture, page 05h set and the stream written up to @until.
  */
-static struct emu_drive *
+static void
 faulty_burn(const char *fault, enum cd_sector_type type, struct tl_stream *s, int32_t until)
 {
 	struct emu_config cfg = { .media = "cdr80" };
-	struct emu_drive *d;
 
 	ck_assert_int_eq(emu_fault_parse(fault, &cfg), 0);
-	d = tl_emu_open_cfg(&cfg);
-	tl_stream_begin(d, s, type, true, false);
-	tl_stream_write(d, s, until);
-	return d;
+	tl_emu_reopen_cfg(&cfg);
+	tl_stream_begin(tl_drive, s, type, true, false);
+	tl_stream_write(tl_drive, s, until);
 }
 
 /* A WRITE of TL_CHUNK sectors from @at reaches the fault's LBA and fails with a sense. */
@@ -358,25 +342,24 @@ START_TEST(fault_write)
 	const struct write_fault *f = &write_faults[_i];
 	struct mmc_cmd cmd;
 	struct tl_stream s;
-	struct emu_drive *d = faulty_burn(f->fault, CD_SECTOR_RAW, &s, f->at);
 
+	faulty_burn(f->fault, CD_SECTOR_RAW, &s, f->at);
 	tl_stream_take(&s, TL_CHUNK);
 	mmc_build_write10(&cmd, f->at, TL_CHUNK, s.buf, TL_CHUNK * 2448);
-	tl_expect(d, &cmd, f->key, f->asc, 0x00);
+	tl_expect(tl_drive, &cmd, f->key, f->asc, 0x00);
 	if (f->removed) {
 		mmc_build_test_unit_ready(&cmd);
-		tl_expect(d, &cmd, 2, 0x3a, 0x00);
+		tl_expect(tl_drive, &cmd, 2, 0x3a, 0x00);
 		mmc_build_write10(&cmd, 0, TL_CHUNK, s.buf, TL_CHUNK * 2448);
-		tl_expect(d, &cmd, 2, 0x3a, 0x00);
+		tl_expect(tl_drive, &cmd, 2, 0x3a, 0x00);
 		/* until a load: then the (ruined) disc is back */
 		mmc_build_start_stop(&cmd, true, true, false);
-		tl_good(d, &cmd);
+		tl_good(tl_drive, &cmd);
 		mmc_build_test_unit_ready(&cmd);
-		tl_good(d, &cmd);
+		tl_good(tl_drive, &cmd);
 	}
-	tl_check_ruined(d);
+	tl_check_ruined(tl_drive);
 	tl_stream_close(&s);
-	emu_drive_close(d);
 }
 END_TEST
 
@@ -385,22 +368,21 @@ START_TEST(fault_unit_attention)
 	struct mmc_cmd cmd;
 	uint8_t buf[96];
 	struct tl_stream s;
-	/* the last WRITE reaches -50 and succeeds */
-	struct emu_drive *d = faulty_burn("unit_attention@-50", CD_SECTOR_PQ, &s, -50 + 1);
 
+	/* the last WRITE reaches -50 and succeeds */
+	faulty_burn("unit_attention@-50", CD_SECTOR_PQ, &s, -50 + 1);
 	/* INQUIRY passes a unit attention; the next other command gets it, once */
 	mmc_build_inquiry(&cmd, buf, sizeof(buf));
-	tl_good(d, &cmd);
+	tl_good(tl_drive, &cmd);
 	mmc_build_test_unit_ready(&cmd);
-	tl_expect(d, &cmd, 6, 0x29, 0x00);
+	tl_expect(tl_drive, &cmd, 6, 0x29, 0x00);
 	mmc_build_test_unit_ready(&cmd);
-	tl_good(d, &cmd);
+	tl_good(tl_drive, &cmd);
 	/* the stream goes on to a complete disc */
-	tl_stream_write(d, &s, s.end);
-	tl_sync_cache(d, false);
-	ck_assert_int_eq(tl_disc_status(d), MMC_DISC_COMPLETE);
+	tl_stream_write(tl_drive, &s, s.end);
+	tl_sync_cache(tl_drive, false);
+	ck_assert_int_eq(tl_disc_status(tl_drive), MMC_DISC_COMPLETE);
 	tl_stream_close(&s);
-	emu_drive_close(d);
 }
 END_TEST
 
@@ -408,10 +390,12 @@ static Suite *
 emu_faults_suite(void)
 {
 	Suite *s = suite_create("emu-faults");
-	TCase *tc = tl_tcase_in(s, "faults", tl_emu_setup, tl_emu_teardown);
+	TCase *tc = tl_emu_tcase(s, "cdr80");
 
 	TL_TESTS(tc, incomplete_stream, closed_without_sync, writer_died, writer_pid_reused,
 		 other_handle_waits);
+	/* these open their own drive, paced or faulty */
+	tc = tl_tcase_in(s, "faults", tl_emu_setup, tl_emu_teardown);
 	tcase_add_loop_test(tc, underrun, 0, 2);
 	TL_TESTS(tc, paced_sync_immed, paced_blank_immed, fault_parse);
 	tcase_add_loop_test(tc, fault_write, 0, (int)(sizeof(write_faults) / sizeof(write_faults[0])));

@@ -105,11 +105,8 @@ static struct emu_drive *
 open_ok(const char *path, const char *media)
 {
 	struct emu_config cfg = { .media = media };
-	struct emu_drive *d = NULL;
-	struct burn_error e;
 
-	ck_assert_msg(emu_drive_open(path, &cfg, &d, &e) == 0, "open %s: %s", path, e.reason);
-	return d;
+	return tl_emu_open_dir(path, &cfg);
 }
 
 /* emu_drive_open(@path) fails with -@want_errno, @want and exactly @reason. */
@@ -160,22 +157,21 @@ enum outcome {
 
 static const struct {
 	const char *name;
-	enum outcome before;	/* planted before emu_drive_open() */
-	enum outcome between;	/* planted between two WRITEs of the burn */
+	enum outcome want[2];	/* planted [0] before emu_drive_open(), [1] between two WRITEs */
 } names[] = {
-	{ "drive.state", REFUSED, BROKEN },
-	{ "drive.lock", REFUSED, COMPLETE },	/* open already: its name is not used again */
-	{ "excl", REFUSED, COMPLETE },
-	{ "owner", COMPLETE, COMPLETE },
-	{ "rec.bin", COMPLETE, INCOMPLETE },
-	{ "rec.sub", COMPLETE, INCOMPLETE },
-	{ "disc.cue", COMPLETE, COMPLETE },
-	{ "disc.bin", COMPLETE, COMPLETE },
-	{ "disc.sub", COMPLETE, COMPLETE },
-	{ "disc.toc", COMPLETE, COMPLETE },
+	{ "drive.state", { REFUSED, BROKEN } },
+	{ "drive.lock", { REFUSED, COMPLETE } },	/* [1]: held open, name not reused */
+	{ "excl", { REFUSED, COMPLETE } },
+	{ "owner", { COMPLETE, COMPLETE } },
+	{ "rec.bin", { COMPLETE, INCOMPLETE } },
+	{ "rec.sub", { COMPLETE, INCOMPLETE } },
+	{ "disc.cue", { COMPLETE, COMPLETE } },
+	{ "disc.bin", { COMPLETE, COMPLETE } },
+	{ "disc.sub", { COMPLETE, COMPLETE } },
+	{ "disc.toc", { COMPLETE, COMPLETE } },
 	/* the fixed temporaries of earlier versions, opened with O_TRUNC */
-	{ "disc.cue.tmp", COMPLETE, COMPLETE },
-	{ "disc.toc.tmp", COMPLETE, COMPLETE },
+	{ "disc.cue.tmp", { COMPLETE, COMPLETE } },
+	{ "disc.toc.tmp", { COMPLETE, COMPLETE } },
 };
 
 #define N_NAMES (sizeof(names) / sizeof(names[0]))
@@ -275,12 +271,10 @@ START_TEST(no_link_is_followed)
 	const char *name = names[_i / (PLANT_KINDS * 2)].name;
 	enum plant_kind kind = (enum plant_kind)(_i / 2 % PLANT_KINDS);
 	bool between = _i % 2;
-	enum outcome want = between ? names[_i / (PLANT_KINDS * 2)].between
-				    : names[_i / (PLANT_KINDS * 2)].before;
+	enum outcome want = names[_i / (PLANT_KINDS * 2)].want[between];
 	uint32_t half = stream.sectors / 2;
 	struct emu_drive *d;
 	struct burn_error e;
-	struct mmc_cmd cmd;
 	int ret;
 
 	tl_write_text(victim, victim_text);
@@ -314,8 +308,7 @@ START_TEST(no_link_is_followed)
 								   : MMC_DISC_INCOMPLETE;
 
 		ck_assert_int_eq(ret, 0);
-		mmc_build_synchronize_cache(&cmd, false);
-		tl_good(d, &cmd);
+		tl_sync_cache(d, false);
 		ck_assert_int_eq(tl_disc_status(d), want_status);
 		if (want == COMPLETE)
 			disc_files_ours();
@@ -473,7 +466,6 @@ START_TEST(media_not_swapped_while_held)
 {
 	struct emu_drive *a, *b;
 	struct burn_error e;
-	struct mmc_cmd cmd;
 	char *reason;
 
 	ck_assert_int_eq(mkdir(dir, 0755), 0);
@@ -486,8 +478,7 @@ START_TEST(media_not_swapped_while_held)
 	open_refused(dir, "cdrw80", EBUSY, BURN_E_RECORDER_LOCKED, reason);
 	/* the holder's burn goes on, on the same CD-R, without a media change */
 	ck_assert_int_eq(tl_emu_burn_write(a, &stream, stream.sectors / 2, stream.sectors), 0);
-	mmc_build_synchronize_cache(&cmd, false);
-	tl_good(a, &cmd);
+	tl_sync_cache(a, false);
 	expect_media(a, MMC_PROFILE_CDR, 0);
 	ck_assert_int_eq(tl_disc_status(a), MMC_DISC_COMPLETE);
 	disc_files_ours();

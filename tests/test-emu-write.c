@@ -291,7 +291,6 @@ check_iso_disc(struct emu_drive *d, const char *iso, const struct image_toc *toc
 START_TEST(record_iso)
 {
 	char *iso = make_data_iso();
-	struct emu_drive *d;
 	struct tl_stream s;
 	struct mmc_config cfg;
 	uint8_t buf[1024];
@@ -300,43 +299,40 @@ START_TEST(record_iso)
 		fprintf(stderr, "# genisoimage missing: ISO recording not tested\n");
 		return;
 	}
-	d = tl_emu_open("cdr80");
 	/* one sector type per loop; IMMED on every other one */
-	burn(d, iso, types[_i], TL_NWA_CDR80, _i % 2 == 1, &s);
+	burn(tl_drive, iso, types[_i], TL_NWA_CDR80, _i % 2 == 1, &s);
 	ck_assert(tl_emu_has("disc.cue") && tl_emu_has("disc.bin") && tl_emu_has("disc.sub"));
 	ck_assert(!tl_emu_has("rec.bin") && !tl_emu_has("rec.sub"));
-	tl_check_toc(d, tl_stream_toc(&s));
-	check_iso_disc(d, iso, tl_stream_toc(&s));
+	tl_check_toc(tl_drive, tl_stream_toc(&s));
+	check_iso_disc(tl_drive, iso, tl_stream_toc(&s));
 	/* a complete disc: still a CD-R, now readable */
-	tl_get_config(d, 0, 0, buf, sizeof(buf), &cfg);
+	tl_get_config(tl_drive, 0, 0, buf, sizeof(buf), &cfg);
 	ck_assert_uint_eq(cfg.current_profile, MMC_PROFILE_CDR);
 	for (size_t i = 0; i < cfg.n_features; i++)
 		if (cfg.features[i].code == 0x0010 || cfg.features[i].code == 0x001e)
 			ck_assert(cfg.features[i].current);
 	/* the state survives a new handle */
-	emu_drive_close(d);
-	d = tl_emu_open(NULL);
-	tl_check_toc(d, tl_stream_toc(&s));
+	tl_emu_reopen(NULL, 0);
+	tl_check_toc(tl_drive, tl_stream_toc(&s));
 	tl_stream_close(&s);
-	emu_drive_close(d);
 	free(iso);
 }
 END_TEST
 
 START_TEST(record_audio)
 {
-	char *cue = tl_make_audio_cue(tl_emu_work), *bin = tl_path(tl_emu_work, "audio.bin");
+	const char *cue = tl_emu_audio_cue();
+	char *bin = tl_path(tl_emu_work, "audio.bin");
 	uint8_t in[2352], got[2352 * 2];
-	struct emu_drive *d = tl_emu_open("cdr80");
 	const struct image_toc *toc;
 	struct mmc_cmd cmd;
 	struct tl_stream s;
 	FILE *f;
 
-	burn(d, cue, types[_i], TL_NWA_CDR80, _i == 2, &s);
+	burn(tl_drive, cue, types[_i], TL_NWA_CDR80, _i == 2, &s);
 	toc = tl_stream_toc(&s);
 	ck_assert_uint_eq(toc->last_track, 3);
-	tl_check_toc(d, toc);
+	tl_check_toc(tl_drive, toc);
 	/* the audio equals the input byte for byte: the .bin from LBA 0 is the disc's */
 	ck_assert_int_eq(dir_size("disc.bin"), (off_t)TL_AUDIO_SECTORS * 2352);
 	f = fopen(bin, "rb");
@@ -351,33 +347,30 @@ START_TEST(record_audio)
 	fclose(f);
 	check_audio_cue(types[_i]);
 	check_cd_info(3, false);
-	check_read_cd(d, toc->leadout_lba, false);
+	check_read_cd(tl_drive, toc->leadout_lba, false);
 	/* READ CD user data of audio: 2352 bytes; READ(10) of audio: illegal mode */
 	build_read_cd(&cmd, 1, TL_T1_SECTORS, 2, 0x10, 0, got, sizeof(got));
-	tl_good(d, &cmd);
+	tl_good(tl_drive, &cmd);
 	ck_assert_uint_eq(cmd.xfer, 2 * 2352);
 	dir_read("disc.bin", TL_T1_SECTORS + 1, in, sizeof(in));
 	ck_assert(memcmp(got + 2352, in, 2352) == 0);
 	tl_build_read10(&cmd, 0, 1, got, sizeof(got));
-	tl_expect(d, &cmd, 5, 0x64, 0);
+	tl_expect(tl_drive, &cmd, 5, 0x64, 0);
 	/* a CD-R records once */
-	tl_select_raw(d, types[_i], true, false);
+	tl_select_raw(tl_drive, types[_i], true, false);
 	mmc_build_write10(&cmd, TL_NWA_CDR80, 1, got, s.size);
-	tl_expect(d, &cmd, 5, 0x21, 0x02);
+	tl_expect(tl_drive, &cmd, 5, 0x21, 0x02);
 	mmc_build_blank(&cmd, 1, false);
-	tl_expect(d, &cmd, 5, 0x30, 0x05);
-	ck_assert_int_eq(tl_disc_status(d), MMC_DISC_COMPLETE);
+	tl_expect(tl_drive, &cmd, 5, 0x30, 0x05);
+	ck_assert_int_eq(tl_disc_status(tl_drive), MMC_DISC_COMPLETE);
 	tl_stream_close(&s);
-	emu_drive_close(d);
-	free(cue);
 	free(bin);
 }
 END_TEST
 
 START_TEST(refusals)
 {
-	char *cue = tl_make_audio_cue(tl_emu_work);
-	struct emu_drive *d = tl_emu_open("cdr80");
+	const char *cue = tl_emu_audio_cue();
 	struct mmc_track_info ti;
 	struct mmc_cmd cmd;
 	uint8_t buf[64];
@@ -388,26 +381,26 @@ START_TEST(refusals)
 	tl_stream_take(&s, 2);
 	/* TAO (the power-on write type): only RAW recording is modelled */
 	mmc_build_write10(&cmd, 0, 2, s.buf, 2 * 2448);
-	tl_expect(d, &cmd, 5, 0x2c, 0);
-	tl_select_raw(d, CD_SECTOR_RAW, true, false);
+	tl_expect(tl_drive, &cmd, 5, 0x2c, 0);
+	tl_select_raw(tl_drive, CD_SECTOR_RAW, true, false);
 	/* the NWA is what READ TRACK INFORMATION says */
 	mmc_build_read_track_info(&cmd, 1, 0xff, buf, 36);
-	tl_good(d, &cmd);
+	tl_good(tl_drive, &cmd);
 	ck_assert_int_eq(mmc_parse_track_info(buf, cmd.xfer, &ti), 0);
 	ck_assert_int_eq(ti.nwa, TL_NWA_CDR80);
 	mmc_build_write10(&cmd, TL_NWA_CDR80 + 1, 2, s.buf, 2 * 2448);
-	tl_expect(d, &cmd, 5, 0x21, 0x02);
+	tl_expect(tl_drive, &cmd, 5, 0x21, 0x02);
 	mmc_build_write10(&cmd, 0, 2, s.buf, 2 * 2448);
-	tl_expect(d, &cmd, 5, 0x21, 0x02);
+	tl_expect(tl_drive, &cmd, 5, 0x21, 0x02);
 	/* the data-out length must be blocks x 2448 */
 	mmc_build_write10(&cmd, TL_NWA_CDR80, 2, s.buf, 2 * 2448 - 1);
-	tl_expect(d, &cmd, 5, 0x24, 0);
+	tl_expect(tl_drive, &cmd, 5, 0x24, 0);
 	mmc_build_write10(&cmd, TL_NWA_CDR80, 2, s.buf, 2 * 2368);
-	tl_expect(d, &cmd, 5, 0x24, 0);
+	tl_expect(tl_drive, &cmd, 5, 0x24, 0);
 	/* a WRITE of no blocks writes nothing */
 	mmc_build_write10(&cmd, TL_NWA_CDR80, 0, NULL, 0);
-	tl_good(d, &cmd);
-	ck_assert_int_eq(tl_disc_status(d), MMC_DISC_EMPTY);
+	tl_good(tl_drive, &cmd);
+	ck_assert_int_eq(tl_disc_status(tl_drive), MMC_DISC_EMPTY);
 	/* WRITE(12) at the NWA starts the session */
 	memset(&cmd, 0, sizeof(cmd));
 	cmd.cdb[0] = OP_WRITE_12;
@@ -417,104 +410,90 @@ START_TEST(refusals)
 	cmd.dir = MMC_DIR_OUT;
 	cmd.buf = s.buf;
 	cmd.len = 2 * 2448;
-	tl_good(d, &cmd);
+	tl_good(tl_drive, &cmd);
 	/* then strictly sequential: not again, not skipping */
 	tl_stream_take(&s, 2);
 	mmc_build_write10(&cmd, TL_NWA_CDR80, 2, s.buf, 2 * 2448);
-	tl_expect(d, &cmd, 5, 0x21, 0x02);
+	tl_expect(tl_drive, &cmd, 5, 0x21, 0x02);
 	mmc_build_write10(&cmd, TL_NWA_CDR80 + 3, 2, s.buf, 2 * 2448);
-	tl_expect(d, &cmd, 5, 0x21, 0x02);
+	tl_expect(tl_drive, &cmd, 5, 0x21, 0x02);
 	mmc_build_write10(&cmd, TL_NWA_CDR80 + 2, 2, s.buf, 2 * 2448);
-	tl_good(d, &cmd);
+	tl_good(tl_drive, &cmd);
 	/* the block size cannot change in the middle of a stream */
-	tl_select_raw(d, CD_SECTOR_PQ, true, false);
+	tl_select_raw(tl_drive, CD_SECTOR_PQ, true, false);
 	mmc_build_write10(&cmd, TL_NWA_CDR80 + 4, 1, s.buf, 2368);
-	tl_expect(d, &cmd, 5, 0x2c, 0);
+	tl_expect(tl_drive, &cmd, 5, 0x2c, 0);
 	tl_stream_close(&s);
-	emu_drive_close(d);
 
 	/* a pressed disc is not writable */
-	d = tl_emu_open("cdrom");
-	tl_select_raw(d, CD_SECTOR_RAW, true, false);
+	tl_emu_reopen("cdrom", 0);
+	tl_select_raw(tl_drive, CD_SECTOR_RAW, true, false);
 	mmc_build_write10(&cmd, TL_NWA_CDR80, 1, buf, 2448);
-	tl_expect(d, &cmd, 5, 0x30, 0x05);
-	emu_drive_close(d);
-	free(cue);
-}
-END_TEST
-
-START_TEST(cdrom_reads)
-{
-	struct emu_drive *d = tl_emu_open("cdrom");
-	uint8_t buf[2352 + 96], zero[2048] = { 0 };
-	struct mmc_cmd cmd;
-
-	tl_build_read10(&cmd, 100, 1, buf, 2048);
-	tl_good(d, &cmd);
-	ck_assert(memcmp(buf, zero, 2048) == 0);
-	build_read_cd(&cmd, 2, 100, 1, 0xf8, 1, buf, sizeof(buf));
-	tl_good(d, &cmd);
-	ck_assert_uint_eq(cmd.xfer, sizeof(buf));
-	ck_assert_uint_eq(buf[15], 1);	/* Mode 1 header */
-	tl_build_read10(&cmd, 5 * 4500, 1, buf, 2048);
-	tl_expect(d, &cmd, 5, 0x21, 0);
-	emu_drive_close(d);
+	tl_expect(tl_drive, &cmd, 5, 0x30, 0x05);
 }
 END_TEST
 
 START_TEST(test_write_records_nothing)
 {
-	char *cue = tl_make_audio_cue(tl_emu_work);
-	struct emu_drive *d = tl_emu_open("cdr80");
 	struct mmc_cmd cmd;
 	uint8_t buf[64];
 	struct tl_stream s;
 
-	tl_stream_open(&s, cue, CD_SECTOR_PQ);
-	tl_select_raw(d, CD_SECTOR_PQ, true, true);
-	tl_stream_skip_to(&s, TL_NWA_CDR80);
-	tl_stream_write(d, &s, 0);
+	tl_stream_begin(tl_drive, &s, CD_SECTOR_PQ, true, true);
+	tl_stream_write(tl_drive, &s, 0);
 	/* the checks run all the same */
 	mmc_build_write10(&cmd, 5, 1, s.buf, 2368);
-	tl_expect(d, &cmd, 5, 0x21, 0x02);
-	tl_stream_write(d, &s, s.end);
-	tl_sync_cache(d, false);
-	ck_assert_int_eq(tl_disc_status(d), MMC_DISC_EMPTY);
+	tl_expect(tl_drive, &cmd, 5, 0x21, 0x02);
+	tl_stream_write(tl_drive, &s, s.end);
+	tl_sync_cache(tl_drive, false);
+	ck_assert_int_eq(tl_disc_status(tl_drive), MMC_DISC_EMPTY);
 	ck_assert(!tl_emu_has("disc.cue") && !tl_emu_has("disc.bin") && !tl_emu_has("rec.bin"));
 	mmc_build_read_toc(&cmd, 0, false, 0, buf, sizeof(buf));
-	tl_expect(d, &cmd, 5, 0x24, 0);
+	tl_expect(tl_drive, &cmd, 5, 0x24, 0);
 	tl_stream_close(&s);
-	emu_drive_close(d);
-	free(cue);
 }
 END_TEST
 
 START_TEST(cdrw_rerecordable)
 {
-	char *cue = tl_make_audio_cue(tl_emu_work);
-	struct emu_drive *d = tl_emu_open("cdrw80");
+	const char *cue = tl_emu_audio_cue();
 	struct mmc_cmd cmd;
 	struct tl_stream s;
 
-	burn(d, cue, CD_SECTOR_COOKED, NWA_CDRW80, false, &s);
+	burn(tl_drive, cue, CD_SECTOR_COOKED, NWA_CDRW80, false, &s);
 	tl_stream_close(&s);
-	ck_assert_int_eq(tl_disc_status(d), MMC_DISC_COMPLETE);
+	ck_assert_int_eq(tl_disc_status(tl_drive), MMC_DISC_COMPLETE);
 	/* used: no second recording on top */
-	tl_select_raw(d, CD_SECTOR_COOKED, true, false);
+	tl_select_raw(tl_drive, CD_SECTOR_COOKED, true, false);
 	mmc_build_write10(&cmd, NWA_CDRW80, 0, NULL, 0);
-	tl_expect(d, &cmd, 5, 0x21, 0x02);
+	tl_expect(tl_drive, &cmd, 5, 0x21, 0x02);
 	/* unpaced, BLANK with IMMED is over at once */
 	mmc_build_blank(&cmd, 1, true);
-	tl_good(d, &cmd);
-	ck_assert_uint_eq(tl_wait_ready(d), 0);
-	ck_assert_int_eq(tl_disc_status(d), MMC_DISC_EMPTY);
+	tl_good(tl_drive, &cmd);
+	ck_assert_uint_eq(tl_wait_ready(tl_drive), 0);
+	ck_assert_int_eq(tl_disc_status(tl_drive), MMC_DISC_EMPTY);
 	ck_assert(!tl_emu_has("disc.cue") && !tl_emu_has("disc.bin") && !tl_emu_has("disc.sub"));
-	burn(d, cue, CD_SECTOR_RAW, NWA_CDRW80, true, &s);
-	tl_check_toc(d, tl_stream_toc(&s));
+	burn(tl_drive, cue, CD_SECTOR_RAW, NWA_CDRW80, true, &s);
+	tl_check_toc(tl_drive, tl_stream_toc(&s));
 	check_cd_info(3, false);
 	tl_stream_close(&s);
-	emu_drive_close(d);
-	free(cue);
+}
+END_TEST
+
+START_TEST(cdrom_reads)
+{
+	uint8_t buf[2352 + 96], zero[2048] = { 0 };
+	struct mmc_cmd cmd;
+
+	tl_build_read10(&cmd, 100, 1, buf, 2048);
+	tl_good(tl_drive, &cmd);
+	ck_assert(memcmp(buf, zero, 2048) == 0);
+	build_read_cd(&cmd, 2, 100, 1, 0xf8, 1, buf, sizeof(buf));
+	tl_good(tl_drive, &cmd);
+	ck_assert_uint_eq(cmd.xfer, sizeof(buf));
+	ck_assert_uint_eq(buf[15], 1);	/* Mode 1 header */
+	tl_build_read10(&cmd, 5 * 4500, 1, buf, 2048);
+	tl_expect(tl_drive, &cmd, 5, 0x21, 0);
 }
 END_TEST
 
@@ -522,11 +501,13 @@ static Suite *
 emu_write_suite(void)
 {
 	Suite *s = suite_create("emu-write");
-	TCase *tc = tl_tcase_in(s, "recording", tl_emu_setup, tl_emu_teardown);
+	TCase *tc = tl_emu_tcase(s, "cdr80");
 
 	tcase_add_loop_test(tc, record_iso, 0, 3);
 	tcase_add_loop_test(tc, record_audio, 0, 3);
-	TL_TESTS(tc, refusals, cdrom_reads, test_write_records_nothing, cdrw_rerecordable);
+	TL_TESTS(tc, refusals, test_write_records_nothing);
+	TL_TESTS(tl_emu_tcase(s, "cdrw80"), cdrw_rerecordable);
+	TL_TESTS(tl_emu_tcase(s, "cdrom"), cdrom_reads);
 	return s;
 }
 

@@ -18,26 +18,14 @@
 #include "tl-emu.h"
 #include "tl-harness.h"
 
-static struct emu_drive *
-drive_open(const char *media, unsigned faults)
-{
-	struct emu_config cfg = { .media = media, .faults = faults };
-	struct emu_drive *d = NULL;
-	struct burn_error e;
-
-	ck_assert_msg(emu_drive_open(tl_emu_dir, &cfg, &d, &e) == 0, "open: %s", e.reason);
-	return d;
-}
-
 START_TEST(inquiry)
 {
-	struct emu_drive *d = drive_open(NULL, 0);
 	struct mmc_inquiry inq;
 	struct mmc_cmd cmd;
 	uint8_t buf[96];
 
 	mmc_build_inquiry(&cmd, buf, sizeof(buf));
-	tl_good(d, &cmd);
+	tl_good(tl_drive, &cmd);
 	ck_assert_uint_eq(cmd.xfer, 36);
 	ck_assert_int_eq(mmc_parse_inquiry(buf, cmd.xfer, &inq), 0);
 	ck_assert_uint_eq(inq.device_type, 5);
@@ -47,26 +35,24 @@ START_TEST(inquiry)
 	ck_assert_str_eq(inq.revision, "1.0");
 	/* the allocation length cuts the reply; the parser refuses a short one */
 	mmc_build_inquiry(&cmd, buf, 5);
-	tl_good(d, &cmd);
+	tl_good(tl_drive, &cmd);
 	ck_assert_uint_eq(cmd.xfer, 5);
 	ck_assert_uint_eq(mmc_reply_length(MMC_INQUIRY, buf, cmd.xfer), 36);
 	ck_assert_int_eq(mmc_parse_inquiry(buf, cmd.xfer, &inq), -EPROTO);
 	/* vital product data pages are not offered */
 	mmc_build_inquiry(&cmd, buf, sizeof(buf));
 	cmd.cdb[1] = 1;
-	tl_expect(d, &cmd, 5, 0x24, 0);
-	emu_drive_close(d);
+	tl_expect(tl_drive, &cmd, 5, 0x24, 0);
 }
 END_TEST
 
 START_TEST(configuration)
 {
-	struct emu_drive *d = drive_open("cdrw80", 0);
 	struct mmc_config cfg;
 	struct mmc_cmd cmd;
 	uint8_t buf[1024];
 
-	tl_get_config(d, 0, 0, buf, sizeof(buf), &cfg);
+	tl_get_config(tl_drive, 0, 0, buf, sizeof(buf), &cfg);
 	ck_assert_uint_eq(cfg.current_profile, MMC_PROFILE_CDRW);
 	ck_assert_uint_eq(cfg.n_profiles, 3);
 	ck_assert_uint_eq(cfg.profiles[0].code, MMC_PROFILE_CDRW);
@@ -76,46 +62,42 @@ START_TEST(configuration)
 	ck_assert(cfg.removable && cfg.can_eject && cfg.can_load);
 	ck_assert_uint_eq(cfg.loading_mechanism, 1);
 	/* RT=2: only the named feature */
-	tl_get_config(d, 2, MMC_FEATURE_CD_MASTERING, buf, sizeof(buf), &cfg);
+	tl_get_config(tl_drive, 2, MMC_FEATURE_CD_MASTERING, buf, sizeof(buf), &cfg);
 	ck_assert_uint_eq(cfg.n_features, 1);
 	ck_assert_uint_eq(cfg.features[0].code, MMC_FEATURE_CD_MASTERING);
 	/* a header-only read announces the whole length */
 	mmc_build_get_configuration(&cmd, 0, 0, buf, 8);
-	tl_good(d, &cmd);
+	tl_good(tl_drive, &cmd);
 	ck_assert_uint_eq(cmd.xfer, 8);
 	ck_assert_uint_gt(mmc_reply_length(MMC_GET_CONFIGURATION, buf, 8), 40);
 	/* a reply cut in the middle of a descriptor is parsed up to what is whole */
-	tl_get_config(d, 0, 0, buf, 30, &cfg);
+	tl_get_config(tl_drive, 0, 0, buf, 30, &cfg);
 	ck_assert_uint_eq(cfg.n_features, 1);	/* only the 20-byte profile list fits */
-	emu_drive_close(d);
 
-	d = drive_open("none", EMU_FAULT_NO_RW);
-	tl_get_config(d, 0, 0, buf, sizeof(buf), &cfg);
+	tl_emu_reopen("none", EMU_FAULT_NO_RW);
+	tl_get_config(tl_drive, 0, 0, buf, sizeof(buf), &cfg);
 	ck_assert_uint_eq(cfg.current_profile, MMC_PROFILE_NONE);
 	ck_assert(cfg.raw && !cfg.rw_subcode);
 	/* RT=1 lists only current features: no writing features without media */
-	tl_get_config(d, 1, 0, buf, sizeof(buf), &cfg);
+	tl_get_config(tl_drive, 1, 0, buf, sizeof(buf), &cfg);
 	for (size_t i = 0; i < cfg.n_features; i++)
 		ck_assert_uint_ne(cfg.features[i].code, MMC_FEATURE_CD_MASTERING);
-	emu_drive_close(d);
 }
 END_TEST
 
 START_TEST(no_medium)
 {
-	struct emu_drive *d = drive_open("none", 0);
 	struct mmc_cmd cmd;
 	uint8_t buf[64];
 	struct mmc_sense s;
 
 	mmc_build_test_unit_ready(&cmd);
-	tl_expect(d, &cmd, 2, 0x3a, 0x01);
+	tl_expect(tl_drive, &cmd, 2, 0x3a, 0x01);
 	mmc_build_read_disc_info(&cmd, buf, sizeof(buf));
-	tl_expect(d, &cmd, 2, 0x3a, 0x01);
+	tl_expect(tl_drive, &cmd, 2, 0x3a, 0x01);
 	/* REQUEST SENSE returns the last sense, once */
-	tl_request_sense(d, buf, &s);
+	tl_request_sense(tl_drive, buf, &s);
 	ck_assert_uint_eq(s.asc, 0x3a);
-	emu_drive_close(d);
 }
 END_TEST
 
@@ -131,13 +113,13 @@ START_TEST(disc_info_and_atip)
 		{ "cdr80", -11634, 359849, false },
 		{ "cdrw80", -11775, 359849, true },
 	};
-	struct emu_drive *d = drive_open(kinds[_i].media, 0);
 	struct mmc_disc_info di;
 	struct mmc_atip atip;
 	struct mmc_cmd cmd;
 	uint8_t buf[64];
 
-	tl_disc_info(d, buf, sizeof(buf), &di);
+	tl_emu_reopen(kinds[_i].media, 0);
+	tl_disc_info(tl_drive, buf, sizeof(buf), &di);
 	ck_assert_int_eq(di.status, MMC_DISC_EMPTY);
 	ck_assert_int_eq(di.erasable, kinds[_i].erasable);
 	ck_assert(di.leadin_valid && di.leadout_valid);
@@ -146,7 +128,7 @@ START_TEST(disc_info_and_atip)
 	ck_assert_uint_eq(di.first_track, 1);
 	ck_assert_uint_eq(di.sessions, 1);
 	mmc_build_read_toc(&cmd, 4, true, 0, buf, sizeof(buf));
-	tl_good(d, &cmd);
+	tl_good(tl_drive, &cmd);
 	ck_assert_uint_eq(cmd.xfer, 28);
 	ck_assert_int_eq(mmc_parse_atip(buf, cmd.xfer, &atip), 0);
 	ck_assert_int_eq(atip.leadin_start, kinds[_i].leadin);
@@ -154,24 +136,22 @@ START_TEST(disc_info_and_atip)
 	ck_assert_int_eq(atip.cd_rw, kinds[_i].erasable);
 	/* a blank disc has no table of contents */
 	mmc_build_read_toc(&cmd, 0, false, 0, buf, sizeof(buf));
-	tl_expect(d, &cmd, 5, 0x24, 0);
-	emu_drive_close(d);
+	tl_expect(tl_drive, &cmd, 5, 0x24, 0);
 }
 END_TEST
 
 START_TEST(cdrom_toc)
 {
-	struct emu_drive *d = drive_open("cdrom", 0);
 	struct mmc_disc_info di;
 	struct mmc_toc toc;
 	struct mmc_cmd cmd;
 	uint8_t buf[256];
 
-	tl_disc_info(d, buf, sizeof(buf), &di);
+	tl_disc_info(tl_drive, buf, sizeof(buf), &di);
 	ck_assert_int_eq(di.status, MMC_DISC_COMPLETE);
 	ck_assert(!di.leadin_valid && !di.leadout_valid);
 	mmc_build_read_toc(&cmd, 0, false, 0, buf, sizeof(buf));
-	tl_good(d, &cmd);
+	tl_good(tl_drive, &cmd);
 	ck_assert_int_eq(mmc_parse_toc(buf, cmd.xfer, &toc), 0);
 	ck_assert_uint_eq(toc.first_track, 1);
 	ck_assert_uint_eq(toc.n_entries, 2);
@@ -180,8 +160,7 @@ START_TEST(cdrom_toc)
 	ck_assert_int_eq(toc.entries[1].lba, 5 * 4500);
 	/* pressed discs have no ATIP */
 	mmc_build_read_toc(&cmd, 4, false, 0, buf, sizeof(buf));
-	tl_expect(d, &cmd, 5, 0x24, 0);
-	emu_drive_close(d);
+	tl_expect(tl_drive, &cmd, 5, 0x24, 0);
 }
 END_TEST
 
@@ -212,33 +191,32 @@ select_page05(struct emu_drive *d, uint8_t wt, uint8_t dbt, uint8_t key, uint8_t
 
 START_TEST(mode_pages)
 {
-	struct emu_drive *d = drive_open(NULL, 0);
 	struct mmc_page05 p;
 	struct mmc_page2a p2a;
 	struct mmc_cmd cmd;
 	uint8_t buf[512], pages[16];
 	int n;
 
-	read_page05(d, buf, sizeof(buf), &p);
+	read_page05(tl_drive, buf, sizeof(buf), &p);
 	ck_assert_uint_eq(p.write_type, 1);
 	ck_assert_uint_eq(p.data_block_type, 8);
 	/* RAW with each raw block type is taken and kept */
 	for (uint8_t dbt = 1; dbt <= 3; dbt++) {
-		select_page05(d, 3, dbt, 0, 0);
-		read_page05(d, buf, sizeof(buf), &p);
+		select_page05(tl_drive, 3, dbt, 0, 0);
+		read_page05(tl_drive, buf, sizeof(buf), &p);
 		ck_assert_uint_eq(p.write_type, 3);
 		ck_assert_uint_eq(p.data_block_type, dbt);
 	}
 	/* pairs a drive does not do are refused like cdrecord's probes expect */
-	select_page05(d, 3, 8, 5, 0x26);
-	select_page05(d, 3, 0, 5, 0x26);
-	select_page05(d, 1, 1, 5, 0x26);
-	select_page05(d, 4, 8, 5, 0x26);
-	read_page05(d, buf, sizeof(buf), &p);
+	select_page05(tl_drive, 3, 8, 5, 0x26);
+	select_page05(tl_drive, 3, 0, 5, 0x26);
+	select_page05(tl_drive, 1, 1, 5, 0x26);
+	select_page05(tl_drive, 4, 8, 5, 0x26);
+	read_page05(tl_drive, buf, sizeof(buf), &p);
 	ck_assert_uint_eq(p.data_block_type, 3);	/* unchanged by refusals */
 	/* page 2A */
 	mmc_build_mode_sense10(&cmd, 0x2a, 0, buf, sizeof(buf));
-	tl_good(d, &cmd);
+	tl_good(tl_drive, &cmd);
 	ck_assert_int_eq(mmc_parse_page2a(buf, cmd.xfer, &p2a), 0);
 	ck_assert(p2a.cdr_write && p2a.cdrw_write && p2a.test_write && p2a.buf);
 	ck_assert_uint_eq(p2a.n_write_speeds, 6);
@@ -247,7 +225,7 @@ START_TEST(mode_pages)
 	ck_assert_uint_eq(p2a.loading_type, 1);
 	/* all pages */
 	mmc_build_mode_sense10(&cmd, 0x3f, 0, buf, sizeof(buf));
-	tl_good(d, &cmd);
+	tl_good(tl_drive, &cmd);
 	n = mmc_parse_mode_pages(buf, cmd.xfer, pages, sizeof(pages));
 	ck_assert_int_eq(n, 3);
 	ck_assert_uint_eq(pages[0], 0x01);
@@ -259,71 +237,64 @@ START_TEST(mode_pages)
 		size_t off, plen;
 
 		mmc_build_mode_sense10(&cmd, 0x2a, 0, buf, sizeof(buf));
-		tl_good(d, &cmd);
+		tl_good(tl_drive, &cmd);
 		off = mmc_mode_first_page(buf, cmd.xfer);
 		plen = (size_t)buf[off + 1] + 2;
 		memset(list, 0, MMC_MODE_HEADER_LEN);
 		memcpy(list + MMC_MODE_HEADER_LEN, buf + off, plen);
 		mmc_build_mode_select10(&cmd, list, (uint16_t)(MMC_MODE_HEADER_LEN + plen));
-		tl_good(d, &cmd);
+		tl_good(tl_drive, &cmd);
 		list[MMC_MODE_HEADER_LEN + 12] ^= 0x01;	/* the buffer size */
 		mmc_build_mode_select10(&cmd, list, (uint16_t)(MMC_MODE_HEADER_LEN + plen));
-		tl_expect(d, &cmd, 5, 0x26, 0);
+		tl_expect(tl_drive, &cmd, 5, 0x26, 0);
 	}
 	/* saved values are not kept: 5/39/00 */
 	mmc_build_mode_sense10(&cmd, 0x05, 3, buf, sizeof(buf));
-	tl_expect(d, &cmd, 5, 0x39, 0);
+	tl_expect(tl_drive, &cmd, 5, 0x39, 0);
 	/* a parameter list shorter than its page */
 	mmc_build_mode_select10(&cmd, buf, 12);
 	memset(buf, 0, 12);
 	buf[8] = 0x05;
 	buf[9] = 0x32;
-	tl_expect(d, &cmd, 5, 0x1a, 0);
-	emu_drive_close(d);
+	tl_expect(tl_drive, &cmd, 5, 0x1a, 0);
 }
 END_TEST
 
 START_TEST(no_rw_fault)
 {
-	struct emu_drive *d = drive_open(NULL, EMU_FAULT_NO_RW);
-
-	select_page05(d, 3, 1, 0, 0);
-	select_page05(d, 3, 2, 5, 0x26);
-	select_page05(d, 3, 3, 5, 0x26);
-	emu_drive_close(d);
-	d = drive_open(NULL, EMU_FAULT_NO_RAW);
-	select_page05(d, 3, 1, 5, 0x26);
-	emu_drive_close(d);
+	tl_emu_reopen(NULL, EMU_FAULT_NO_RW);
+	select_page05(tl_drive, 3, 1, 0, 0);
+	select_page05(tl_drive, 3, 2, 5, 0x26);
+	select_page05(tl_drive, 3, 3, 5, 0x26);
+	tl_emu_reopen(NULL, EMU_FAULT_NO_RAW);
+	select_page05(tl_drive, 3, 1, 5, 0x26);
 }
 END_TEST
 
 START_TEST(track_info_nwa)
 {
-	struct emu_drive *d = drive_open("cdr80", 0);
 	struct mmc_track_info ti;
 	struct mmc_cmd cmd;
 	uint8_t buf[64];
 
 	mmc_build_read_track_info(&cmd, 1, 0xff, buf, sizeof(buf));
-	tl_good(d, &cmd);
+	tl_good(tl_drive, &cmd);
 	ck_assert_int_eq(mmc_parse_track_info(buf, cmd.xfer, &ti), 0);
 	ck_assert(ti.blank && ti.nwa_valid);
 	ck_assert_int_eq(ti.nwa, 0);	/* TAO after power-on */
-	select_page05(d, 3, 2, 0, 0);
+	select_page05(tl_drive, 3, 2, 0, 0);
 	mmc_build_read_track_info(&cmd, 1, 0xff, buf, sizeof(buf));
-	tl_good(d, &cmd);
+	tl_good(tl_drive, &cmd);
 	ck_assert_int_eq(mmc_parse_track_info(buf, cmd.xfer, &ti), 0);
 	ck_assert_int_eq(ti.nwa, -11634);	/* RAW: the lead-in start */
 	ck_assert_uint_eq(ti.free_blocks, 359849 + 11634);
 	mmc_build_read_track_info(&cmd, 3, 0, buf, sizeof(buf));
-	tl_expect(d, &cmd, 5, 0x24, 0);
-	emu_drive_close(d);
+	tl_expect(tl_drive, &cmd, 5, 0x24, 0);
 }
 END_TEST
 
 START_TEST(speeds)
 {
-	struct emu_drive *d = drive_open("cdrw80", 0);
 	struct mmc_page2a p2a;
 	struct mmc_cmd cmd;
 	uint8_t buf[512];
@@ -331,7 +302,7 @@ START_TEST(speeds)
 	int n;
 
 	mmc_build_get_performance_write_speeds(&cmd, 16, buf, sizeof(buf));
-	tl_good(d, &cmd);
+	tl_good(tl_drive, &cmd);
 	n = mmc_parse_write_speeds(buf, cmd.xfer, kbs, 16);
 	ck_assert_int_eq(n, 4);
 	ck_assert_uint_eq(kbs[0], 706);
@@ -341,43 +312,51 @@ START_TEST(speeds)
 	ck_assert_uint_eq(mmc_kbs_to_sectors(mmc_sectors_to_kbs(1200)), 1200);
 	/* the header announces all descriptors even when fewer fit */
 	mmc_build_get_performance_write_speeds(&cmd, 0, buf, 8);
-	tl_good(d, &cmd);
+	tl_good(tl_drive, &cmd);
 	ck_assert_uint_eq(mmc_reply_length(MMC_GET_PERFORMANCE, buf, cmd.xfer), 8 + 4 * 16);
 	/* SET CD SPEED snaps down to a speed the media takes */
 	mmc_build_set_cd_speed(&cmd, 0xffff, 2000, 0);
-	tl_good(d, &cmd);
+	tl_good(tl_drive, &cmd);
 	mmc_build_mode_sense10(&cmd, 0x2a, 0, buf, sizeof(buf));
-	tl_good(d, &cmd);
+	tl_good(tl_drive, &cmd);
 	ck_assert_int_eq(mmc_parse_page2a(buf, cmd.xfer, &p2a), 0);
 	ck_assert_uint_eq(p2a.current_write_kbs, 1764);
 	mmc_build_set_cd_speed(&cmd, 0xffff, 0xffff, 3);
-	tl_expect(d, &cmd, 5, 0x24, 0);
-	emu_drive_close(d);
+	tl_expect(tl_drive, &cmd, 5, 0x24, 0);
+}
+END_TEST
+
+START_TEST(unknown_opcode)
+{
+	struct mmc_cmd cmd;
+
+	mmc_build_test_unit_ready(&cmd);
+	cmd.cdb[0] = 0xff;
+	tl_expect(tl_drive, &cmd, 5, 0x20, 0);
 }
 END_TEST
 
 START_TEST(tray_and_prevent)
 {
-	struct emu_drive *a = drive_open(NULL, 0);
-	struct emu_drive *b = drive_open(NULL, 0);
+	struct emu_drive *b = tl_emu_open(NULL);
 	struct mmc_media_event ev;
 	struct mmc_cmd cmd;
 	uint8_t buf[16];
 
 	mmc_build_prevent_allow(&cmd, true);
-	tl_good(a, &cmd);
+	tl_good(tl_drive, &cmd);
 	/* any initiator's eject is refused while removal is prevented */
 	mmc_build_start_stop(&cmd, true, false, false);
 	tl_expect(b, &cmd, 5, 0x53, 0x02);
 	mmc_build_start_stop(&cmd, true, false, false);
-	tl_expect(a, &cmd, 5, 0x53, 0x02);
+	tl_expect(tl_drive, &cmd, 5, 0x53, 0x02);
 	/* b cannot lift a's prevention */
 	mmc_build_prevent_allow(&cmd, false);
 	tl_good(b, &cmd);
 	mmc_build_start_stop(&cmd, true, false, false);
 	tl_expect(b, &cmd, 5, 0x53, 0x02);
 	/* closing the handle that prevented lifts it, like closing the device */
-	emu_drive_close(a);
+	tl_emu_close();
 	mmc_build_start_stop(&cmd, true, false, false);
 	tl_good(b, &cmd);
 	mmc_build_test_unit_ready(&cmd);
@@ -400,15 +379,14 @@ END_TEST
 
 START_TEST(unit_attention)
 {
-	struct emu_drive *a = drive_open(NULL, 0);
-	struct emu_drive *b = drive_open(NULL, 0);
+	struct emu_drive *b = tl_emu_open(NULL);
 	struct mmc_cmd cmd;
 	uint8_t buf[96];
 
 	mmc_build_start_stop(&cmd, true, false, false);
-	tl_good(a, &cmd);
+	tl_good(tl_drive, &cmd);
 	mmc_build_start_stop(&cmd, true, true, false);
-	tl_good(a, &cmd);
+	tl_good(tl_drive, &cmd);
 	/* b was not told: its next command reports the change, once */
 	mmc_build_inquiry(&cmd, buf, sizeof(buf));
 	tl_good(b, &cmd);	/* INQUIRY passes a unit attention */
@@ -417,60 +395,43 @@ START_TEST(unit_attention)
 	mmc_build_test_unit_ready(&cmd);
 	tl_good(b, &cmd);
 	mmc_build_test_unit_ready(&cmd);
-	tl_good(a, &cmd);
-	emu_drive_close(a);
+	tl_good(tl_drive, &cmd);
+	tl_emu_close();
 	emu_drive_close(b);
 }
 END_TEST
 
 START_TEST(blank_cdrw_only)
 {
-	struct emu_drive *d = drive_open("cdr80", 0);
 	struct mmc_cmd cmd;
 
 	mmc_build_blank(&cmd, 1, true);
-	tl_expect(d, &cmd, 5, 0x30, 0x05);
-	emu_drive_close(d);
-	d = drive_open("cdrw80", 0);
+	tl_expect(tl_drive, &cmd, 5, 0x30, 0x05);
+	tl_emu_reopen("cdrw80", 0);
 	mmc_build_blank(&cmd, 1, true);
-	tl_good(d, &cmd);
+	tl_good(tl_drive, &cmd);
 	mmc_build_blank(&cmd, 4, true);
-	tl_expect(d, &cmd, 5, 0x24, 0);
-	emu_drive_close(d);
-}
-END_TEST
-
-START_TEST(unknown_opcode)
-{
-	struct emu_drive *d = drive_open(NULL, 0);
-	struct mmc_cmd cmd;
-
-	mmc_build_test_unit_ready(&cmd);
-	cmd.cdb[0] = 0xff;
-	tl_expect(d, &cmd, 5, 0x20, 0);
-	emu_drive_close(d);
+	tl_expect(tl_drive, &cmd, 5, 0x24, 0);
 }
 END_TEST
 
 START_TEST(state_persists)
 {
-	struct emu_drive *d = drive_open("cdrw80", 0);
 	struct mmc_page05 p;
 	struct mmc_config cfg;
 	uint8_t buf[1024];
 	FILE *f;
 	char *path;
 
-	select_page05(d, 3, 1, 0, 0);
-	emu_drive_close(d);
+	select_page05(tl_drive, 3, 1, 0, 0);
 	/* reopened without emu_media: the same disc and settings */
-	d = drive_open(NULL, 0);
-	read_page05(d, buf, sizeof(buf), &p);
+	tl_emu_reopen(NULL, 0);
+	read_page05(tl_drive, buf, sizeof(buf), &p);
 	ck_assert_uint_eq(p.write_type, 3);
 	ck_assert_uint_eq(p.data_block_type, 1);
-	tl_get_config(d, 0, 0, buf, sizeof(buf), &cfg);
+	tl_get_config(tl_drive, 0, 0, buf, sizeof(buf), &cfg);
 	ck_assert_uint_eq(cfg.current_profile, MMC_PROFILE_CDRW);
-	emu_drive_close(d);
+	tl_emu_close();
 	/* a damaged state file is reported, not guessed at */
 	ck_assert_int_gt(asprintf(&path, "%s/drive.state", tl_emu_dir), 0);
 	f = fopen(path, "w");
@@ -490,25 +451,24 @@ END_TEST
 
 START_TEST(exclusive_access)
 {
-	struct emu_drive *a = drive_open(NULL, 0);
-	struct emu_drive *b = drive_open(NULL, 0);
+	struct emu_drive *b = tl_emu_open(NULL);
 	struct burn_error e;
 	char owner[128];
 
 	ck_assert_int_eq(emu_drive_owner(b, owner, sizeof(owner)), 0);
 	ck_assert_str_eq(owner, "");
-	ck_assert_int_eq(emu_drive_lock(a, "Holder One", &e), 0);
+	ck_assert_int_eq(emu_drive_lock(tl_drive, "Holder One", &e), 0);
 	ck_assert_int_gt(emu_drive_owner(b, owner, sizeof(owner)), 0);
 	ck_assert_str_eq(owner, "Holder One");
-	ck_assert_int_gt(emu_drive_owner(a, owner, sizeof(owner)), 0);
+	ck_assert_int_gt(emu_drive_owner(tl_drive, owner, sizeof(owner)), 0);
 	ck_assert_str_eq(owner, "Holder One");
 	ck_assert_int_eq(emu_drive_lock(b, "Second", &e), -EBUSY);
 	ck_assert_int_eq(e.result, BURN_E_RECORDER_LOCKED);
 	ck_assert_msg(strstr(e.reason, "held exclusively by Holder One") != NULL, "%s", e.reason);
 	/* a holder without a name is named by pid and command */
-	emu_drive_unlock(a);
+	emu_drive_unlock(tl_drive);
 	ck_assert_int_eq(emu_drive_owner(b, owner, sizeof(owner)), 0);
-	ck_assert_int_eq(emu_drive_lock(a, "", &e), 0);
+	ck_assert_int_eq(emu_drive_lock(tl_drive, "", &e), 0);
 	emu_drive_owner(b, owner, sizeof(owner));
 	{
 		char want[64];
@@ -517,7 +477,7 @@ START_TEST(exclusive_access)
 		ck_assert_msg(strncmp(owner, want, strlen(want)) == 0, "%s", owner);
 	}
 	/* closing the holder frees the drive */
-	emu_drive_close(a);
+	tl_emu_close();
 	ck_assert_int_eq(emu_drive_lock(b, "Second", &e), 0);
 	emu_drive_close(b);
 }
@@ -531,11 +491,9 @@ END_TEST
 START_TEST(concurrent_processes)
 {
 	enum { PROCS = 6, ROUNDS = 40 };
-	struct emu_drive *d;
 	pid_t pids[PROCS];
 
-	d = drive_open("cdr80", 0);
-	emu_drive_close(d);
+	emu_drive_close(tl_emu_open("cdr80"));
 	for (int i = 0; i < PROCS; i++) {
 		pids[i] = fork();
 		ck_assert_int_ge(pids[i], 0);
@@ -582,15 +540,14 @@ START_TEST(concurrent_processes)
 		ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
 			      "worker %d ended with status %d", i, status);
 	}
-	d = drive_open(NULL, 0);
+	tl_emu_reopen(NULL, 0);
 	{
 		struct mmc_page05 p;
 		uint8_t buf[128];
 
-		read_page05(d, buf, sizeof(buf), &p);
+		read_page05(tl_drive, buf, sizeof(buf), &p);
 		ck_assert_uint_eq(p.write_type, 3);
 	}
-	emu_drive_close(d);
 }
 END_TEST
 
@@ -736,13 +693,19 @@ static Suite *
 emu_suite(void)
 {
 	Suite *s = suite_create("emu");
-	TCase *tc = tl_tcase_in(s, "drive", tl_emu_setup, tl_emu_teardown);
+	TCase *tc;
 
-	TL_TESTS(tc, inquiry, configuration, no_medium);
+	TL_TESTS(tl_emu_tcase(s, "default"), inquiry, mode_pages, unknown_opcode, tray_and_prevent,
+		 unit_attention, exclusive_access);
+	TL_TESTS(tl_emu_tcase(s, "none"), no_medium);
+	TL_TESTS(tl_emu_tcase(s, "cdr80"), track_info_nwa, blank_cdrw_only);
+	TL_TESTS(tl_emu_tcase(s, "cdrw80"), configuration, speeds, state_persists);
+	TL_TESTS(tl_emu_tcase(s, "cdrom"), cdrom_toc);
+	/* these open their own drives (several media or faults), or none */
+	tc = tl_tcase_in(s, "drive", tl_emu_setup, tl_emu_teardown);
 	tcase_add_loop_test(tc, disc_info_and_atip, 0, 3);
-	TL_TESTS(tc, cdrom_toc, mode_pages, no_rw_fault, track_info_nwa, speeds, tray_and_prevent,
-		 unit_attention, blank_cdrw_only, unknown_opcode, state_persists, exclusive_access,
-		 concurrent_processes, bad_options, option_text, sense_words, lying_replies);
+	TL_TESTS(tc, no_rw_fault, concurrent_processes, bad_options, option_text, sense_words,
+		 lying_replies);
 	tcase_add_loop_test(tc, short_page2a, 0,
 			    sizeof(short_page2a_cases) / sizeof(short_page2a_cases[0]));
 	return s;

@@ -7,13 +7,13 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "mmc.h"
 #include "tl-emu.h"
 #include "tl-harness.h"
-#include "tl-image.h"
 
 static int calls;
 
@@ -144,21 +144,31 @@ static const struct inner {
 	  "opcode 00h: sense 2/3A/01, expected 2/04/01" },
 };
 
+/*
+ * Runs @s in a Check runner of its own and returns the runner (the caller
+ * frees it): forked whatever CK_FORK says, so that a failure does not
+ * unwind into the calling test.
+ */
+static SRunner *
+run_forked(Suite *s)
+{
+	SRunner *sr = srunner_create(s);
+
+	srunner_set_fork_status(sr, CK_FORK);
+	srunner_run_all(sr, CK_SILENT);
+	return sr;
+}
+
 START_TEST(inner_case)
 {
 	const struct inner *in = &inner[_i];
-	Suite *s = suite_create("inner");
-	TCase *tc = tcase_create(in->name);
-	SRunner *sr;
+	const struct tl_row rows[] = {
+		TL_CASE(in->name, tl_emu_setup, tl_emu_teardown),
+		TL_RUN(*in->test),
+	};
+	SRunner *sr = run_forked(tl_suite("inner", rows, 2));
 	TestResult **res;
 
-	tcase_add_checked_fixture(tc, tl_emu_setup, tl_emu_teardown);
-	tcase_add_test(tc, *in->test);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	/* forked whatever CK_FORK says: a failure must not unwind into this test */
-	srunner_set_fork_status(sr, CK_FORK);
-	srunner_run_all(sr, CK_SILENT);
 	ck_assert_int_eq(srunner_ntests_run(sr), 1);
 	res = srunner_results(sr);
 	ck_assert_ptr_nonnull(res);
@@ -175,14 +185,134 @@ START_TEST(inner_case)
 }
 END_TEST
 
-static Suite *
-lib_suite(void)
-{
-	Suite *s = suite_create("lib");
+/*
+ * ---- TL_SUITE ----
+ * The inner tests below write what ran to a log, so that the order of the
+ * table, the fixtures and the loop indexes can be read back afterwards: the
+ * tests run in children, whose memory the runner does not see.
+ */
 
-	tcase_add_loop_test(tl_tcase(s, "asserts"), inner_case, 0,
-			    (int)(sizeof(inner) / sizeof(inner[0])));
-	return s;
+static char *table_log;
+
+static void
+log_word(const char *word, int i)
+{
+	FILE *f = fopen(table_log, "a");
+
+	ck_assert_ptr_nonnull(f);
+	if (i < 0)
+		fprintf(f, "%s ", word);
+	else
+		fprintf(f, "%s%d ", word, i);
+	ck_assert_int_eq(fclose(f), 0);
 }
+
+static void
+table_setup(void)
+{
+	log_word("setup", -1);
+}
+
+static void
+table_teardown(void)
+{
+	log_word("teardown", -1);
+}
+
+START_TEST(table_a)
+{
+	log_word("a", _i);
+}
+END_TEST
+
+START_TEST(table_b)
+{
+	log_word("b", _i);
+}
+END_TEST
+
+START_TEST(table_loop)
+{
+	log_word("loop", _i);
+}
+END_TEST
+
+/* Outlives the 0.1 s of its case, unless that timeout was not applied. */
+START_TEST(table_slow)
+{
+	tl_sleep_ms(10000);
+}
+END_TEST
+
+/* A test row before any case is refused when the suite is built. */
+START_TEST(table_without_case)
+{
+	const struct tl_row rows[] = { TL_RUN(table_a) };
+
+	tl_suite("bad", rows, 1);
+}
+END_TEST
+
+TL_SUITE(table_suite, "table",
+	 TL_CASE("fixture", table_setup, table_teardown),
+	 TL_RUN(table_a, table_b),
+	 TL_LOOP(table_loop, 2, 4),
+	 TL_RUN(table_a),
+	 TL_CASE("bare", NULL, NULL),
+	 TL_LOOP(table_loop, 0, 3),
+	 TL_CASE_TIMEOUT("slow", NULL, NULL, 0.1),
+	 TL_RUN(table_slow),
+	 TL_CASE("bad", NULL, NULL),
+	 TL_RUN(table_without_case))
+
+/* What table_suite must give: @n tests in a row of case @tcase end with @type and @msg. */
+static const struct {
+	const char *tcase;
+	int n;
+	enum test_result type;
+	const char *msg;
+} table_want[] = {
+	{ "fixture", 5, CK_PASS, "Passed" },
+	{ "bare", 3, CK_PASS, "Passed" },
+	{ "slow", 1, CK_ERROR, "Test timeout expired" },
+	{ "bad", 1, CK_ERROR, "Received signal 6 (Aborted)" },
+};
+
+START_TEST(suite_table)
+{
+	char *dir = tl_mkdtemp("test-lib");
+	TestResult **res, **r;
+	SRunner *sr;
+
+	table_log = tl_path(dir, "log");
+	tl_write_text(table_log, "");
+	sr = run_forked(table_suite());
+	ck_assert_int_eq(srunner_ntests_run(sr), 10);
+	res = srunner_results(sr);
+	ck_assert_ptr_nonnull(res);
+	r = res;
+	for (size_t i = 0; i < sizeof(table_want) / sizeof(table_want[0]); i++) {
+		for (int k = 0; k < table_want[i].n; k++, r++) {
+			ck_assert_str_eq(tr_tcname(*r), table_want[i].tcase);
+			ck_assert_str_eq(tr_msg(*r), table_want[i].msg);
+			ck_assert_int_eq(tr_rtype(*r), table_want[i].type);
+		}
+	}
+	ck_assert_str_eq(tl_get(table_log),
+			 "setup a0 teardown setup b0 teardown setup loop2 teardown "
+			 "setup loop3 teardown setup a0 teardown loop0 loop1 loop2 ");
+	free(res);
+	srunner_free(sr);
+	free(table_log);
+	tl_rmtree(dir);
+	free(dir);
+}
+END_TEST
+
+TL_SUITE(lib_suite, "lib",
+	 TL_CASE_TIMEOUT("asserts", NULL, NULL, 600),
+	 TL_LOOP_EACH(inner_case, inner),
+	 TL_CASE("suite", NULL, NULL),
+	 TL_RUN(suite_table))
 
 TL_MAIN(lib_suite)

@@ -26,6 +26,13 @@
 #include "tl-mount.h"
 
 
+/* The mount suite's test cases: each case within 120 s. */
+static TCase *
+tcase(Suite *s, const char *name, void (*setup)(void))
+{
+	return tl_mount_tcase(s, name, setup, 120);
+}
+
 /* ---- acceptance item 2: client_name ---- */
 
 START_TEST(client_name_roundtrip)
@@ -141,11 +148,20 @@ START_TEST(prepare_without_name)
 }
 END_TEST
 
-START_TEST(prepare_no_media)
+/* With a client name set, ctl @cmd fails with @err and last_error starts with @prefix. */
+static void
+named_ctl_refused(const char *cmd, int err, const char *prefix)
 {
 	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "client_name"), "T\n"), 0);
-	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "ctl"), "prepare\n"), -ENOMEDIUM);
-	tl_last_error_starts(&tl_m1, "E_IMAPI_RECORDER_MEDIA_NO_MEDIA 0xC0AA0202: ");
+	tl_put_refused(&tl_m1, "ctl", cmd, err, prefix);
+}
+
+/* A drive without a disc. */
+static void setup_none(void) { tl_start_with("emu_media=none"); }
+
+START_TEST(prepare_no_media)
+{
+	named_ctl_refused("prepare\n", ENOMEDIUM, "E_IMAPI_RECORDER_MEDIA_NO_MEDIA 0xC0AA0202: ");
 	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "media/type")), "none\n");
 	{
 		int err;
@@ -157,11 +173,13 @@ START_TEST(prepare_no_media)
 }
 END_TEST
 
+/* A pressed CD-ROM, which cannot be written. */
+static void setup_cdrom(void) { tl_start_with("emu_media=cdrom"); }
+
 START_TEST(prepare_cdrom)
 {
-	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "client_name"), "T\n"), 0);
-	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "ctl"), "prepare\n"), -EMEDIUMTYPE);
-	tl_last_error_starts(&tl_m1, "E_IMAPI_DF2RAW_MEDIA_IS_NOT_SUPPORTED 0xC0AA0607: ");
+	named_ctl_refused("prepare\n", EMEDIUMTYPE,
+			  "E_IMAPI_DF2RAW_MEDIA_IS_NOT_SUPPORTED 0xC0AA0607: ");
 	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "media/type")), "cdrom\n");
 	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "media/blank")), "0\n");
 	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "media/start_of_next_session")), "none\n");
@@ -260,40 +278,59 @@ START_TEST(tree_modes_and_sizes)
 }
 END_TEST
 
+/* A blank CD-R's values before anything is set: the whole text, a part of it, or its start. */
+enum match { IS, HAS, STARTS };
+
+static const struct {
+	const char *path;
+	enum match match;
+	const char *want;
+} fresh_values[] = {
+	{ "sector_type", IS, "cooked\n" },
+	{ "supported_sector_types", IS, "pq cooked raw\n" },
+	{ "lead_in_sectors", IS, "22650\n" },
+	{ "write_speed", IS, "max\n" },
+	{ "current_write_speed", IS, "3600\n" },
+	{ "supported_write_speeds", IS, "300 600 1200 1800 2400 3600\n" },
+	{ "pure_cav", IS, "0\n" },
+	{ "buffer_underrun_free_disabled", IS, "0\n" },
+	{ "simulate", IS, "0\n" },
+	{ "state", IS, "idle\n" },
+	{ "last_error", IS, "\n" },
+	{ "media/type", IS, "cdr\n" },
+	{ "media/blank", IS, "1\n" },
+	{ "media/heuristically_blank", IS, "1\n" },
+	{ "media/start_of_next_session", IS, "-11634\n" },
+	{ "media/last_possible_start_of_leadout", IS, "359849\n" },
+	{ "recorder/vendor_id", IS, "BURNFS\n" },
+	{ "recorder/product_id", IS, "Emulated CD-RW\n" },
+	{ "recorder/product_revision", IS, "1.0\n" },
+	{ "recorder/profiles", IS, "0x000A cd-rw\n0x0009 cd-r\n0x0008 cd-rom\n" },
+	{ "recorder/current_profiles", IS, "0x0009 cd-r\n" },
+	{ "recorder/features", HAS, "0x002E cd-mastering\n" },
+	{ "recorder/current_features", HAS, "0x002E cd-mastering\n" },
+	{ "recorder/mode_pages", IS,
+	  "0x01 read-write-error-recovery\n0x05 write-parameters\n0x2A capabilities\n" },
+	{ "recorder/can_load_media", IS, "1\n" },
+	{ "recorder/device", STARTS, "emu:/" },
+	{ "progress", IS, "action idle\nstart_lba 0\nsector_count 0\nlast_written_lba 0\n"
+			  "elapsed_s 0\nremaining_s 0\nbuffer_used 0\nbuffer_total 0\n" },
+};
+
 START_TEST(values)
 {
-	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "sector_type")), "cooked\n");
-	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "supported_sector_types")), "pq cooked raw\n");
-	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "lead_in_sectors")), "22650\n");
-	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "write_speed")), "max\n");
-	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "current_write_speed")), "3600\n");
-	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "supported_write_speeds")), "300 600 1200 1800 2400 3600\n");
-	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "pure_cav")), "0\n");
-	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "buffer_underrun_free_disabled")), "0\n");
-	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "simulate")), "0\n");
-	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "state")), "idle\n");
-	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "last_error")), "\n");
-	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "media/type")), "cdr\n");
-	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "media/blank")), "1\n");
-	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "media/heuristically_blank")), "1\n");
-	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "media/start_of_next_session")), "-11634\n");
-	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "media/last_possible_start_of_leadout")), "359849\n");
-	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "recorder/vendor_id")), "BURNFS\n");
-	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "recorder/product_id")), "Emulated CD-RW\n");
-	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "recorder/product_revision")), "1.0\n");
-	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "recorder/profiles")),
-			 "0x000A cd-rw\n0x0009 cd-r\n0x0008 cd-rom\n");
-	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "recorder/current_profiles")), "0x0009 cd-r\n");
-	ck_assert_ptr_nonnull(strstr(tl_get(tl_at(&tl_m1, "recorder/features")), "0x002E cd-mastering\n"));
-	ck_assert_ptr_nonnull(strstr(tl_get(tl_at(&tl_m1, "recorder/current_features")), "0x002E cd-mastering\n"));
-	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "recorder/mode_pages")),
-			 "0x01 read-write-error-recovery\n0x05 write-parameters\n0x2A capabilities\n");
-	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "recorder/can_load_media")), "1\n");
-	ck_assert_msg(strncmp(tl_get(tl_at(&tl_m1, "recorder/device")), "emu:/", 5) == 0, "%s",
-		      tl_get(tl_at(&tl_m1, "recorder/device")));
-	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "progress")),
-			 "action idle\nstart_lba 0\nsector_count 0\nlast_written_lba 0\n"
-			 "elapsed_s 0\nremaining_s 0\nbuffer_used 0\nbuffer_total 0\n");
+	for (size_t i = 0; i < sizeof(fresh_values) / sizeof(fresh_values[0]); i++) {
+		const char *path = fresh_values[i].path, *want = fresh_values[i].want;
+		const char *got = tl_get(tl_at(&tl_m1, path));
+
+		if (fresh_values[i].match == IS)
+			ck_assert_str_eq(got, want);
+		else if (fresh_values[i].match == HAS)
+			ck_assert_msg(strstr(got, want) != NULL, "%s lacks \"%s\": %s", path, want,
+				      got);
+		else
+			ck_assert_msg(strncmp(got, want, strlen(want)) == 0, "%s: %s", path, got);
+	}
 }
 END_TEST
 
@@ -446,24 +483,30 @@ START_TEST(attribute_bad_values)
 }
 END_TEST
 
+/* Good values of each attribute, in this order, and what each then reads. */
+static const struct {
+	const char *file;
+	const char *value;
+	const char *reads;
+} good_values[] = {
+	{ "sector_type", "pq\n", "pq\n" },
+	{ "sector_type", "3", "raw\n" },
+	{ "lead_in_sectors", "11634\n", "11634\n" },
+	{ "write_speed", "8x\n", "600\n" },
+	{ "write_speed", "max\n", "max\n" },
+	{ "pure_cav", "1\n", "1\n" },
+	{ "buffer_underrun_free_disabled", "1\n", "1\n" },
+	{ "simulate", "1\n", "1\n" },
+};
+
 START_TEST(attribute_good_values)
 {
-	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "sector_type"), "pq\n"), 0);
-	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "sector_type")), "pq\n");
-	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "sector_type"), "3"), 0);
-	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "sector_type")), "raw\n");
-	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "lead_in_sectors"), "11634\n"), 0);
-	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "lead_in_sectors")), "11634\n");
-	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "write_speed"), "8x\n"), 0);
-	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "write_speed")), "600\n");
-	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "write_speed"), "max\n"), 0);
-	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "write_speed")), "max\n");
-	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "pure_cav"), "1\n"), 0);
-	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "pure_cav")), "1\n");
-	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "buffer_underrun_free_disabled"), "1\n"), 0);
-	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "buffer_underrun_free_disabled")), "1\n");
-	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "simulate"), "1\n"), 0);
-	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "simulate")), "1\n");
+	for (size_t i = 0; i < sizeof(good_values) / sizeof(good_values[0]); i++) {
+		const char *path = tl_at(&tl_m1, good_values[i].file);
+
+		ck_assert_int_eq(tl_put(path, good_values[i].value), 0);
+		ck_assert_str_eq(tl_get(path), good_values[i].reads);
+	}
 	/* they apply at the next prepare */
 	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "client_name"), "Good\n"), 0);
 	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "write_speed"), "4x\n"), 0);
@@ -472,6 +515,9 @@ START_TEST(attribute_good_values)
 	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "ctl"), "release\n"), 0);
 }
 END_TEST
+
+/* A drive that cannot write raw sectors with R-W subchannels. */
+static void setup_no_rw(void) { tl_start_with("emu_media=cdr80,emu_fault=no_rw"); }
 
 START_TEST(sector_type_unsupported)
 {
@@ -483,34 +529,40 @@ START_TEST(sector_type_unsupported)
 }
 END_TEST
 
+/* A drive whose disc is still spinning up. */
+static void setup_not_ready(void) { tl_start_with("emu_fault=not_ready"); }
+
 START_TEST(becoming_ready)
 {
 	int err;
 
-	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "client_name"), "T\n"), 0);
-	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "ctl"), "prepare\n"), -EAGAIN);
-	tl_last_error_starts(&tl_m1, "E_IMAPI_RECORDER_MEDIA_BECOMING_READY 0xC0AA0205: ");
+	named_ctl_refused("prepare\n", EAGAIN,
+			  "E_IMAPI_RECORDER_MEDIA_BECOMING_READY 0xC0AA0205: ");
 	tl_get_err(tl_at(&tl_m1, "media/type"), &err);
 	ck_assert_int_eq(err, EAGAIN);
 }
 END_TEST
 
+/* A drive without raw writing at all. */
+static void setup_no_raw(void) { tl_start_with("emu_fault=no_raw"); }
+
 START_TEST(recorder_without_raw)
 {
 	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "supported_sector_types")), "\n");
-	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "client_name"), "T\n"), 0);
-	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "ctl"), "prepare\n"), -EOPNOTSUPP);
-	tl_last_error_starts(&tl_m1, "E_IMAPI_DF2RAW_RECORDER_NOT_SUPPORTED 0xC0AA0610: ");
+	named_ctl_refused("prepare\n", EOPNOTSUPP,
+			  "E_IMAPI_DF2RAW_RECORDER_NOT_SUPPORTED 0xC0AA0610: ");
 }
 END_TEST
 
 START_TEST(not_blank)
 {
-	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "client_name"), "T\n"), 0);
-	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "ctl"), "blank\n"), -EMEDIUMTYPE);
-	tl_last_error_starts(&tl_m1, "E_IMAPI_DF2RAW_MEDIA_IS_NOT_SUPPORTED 0xC0AA0607: only a CD-RW");
+	named_ctl_refused("blank\n", EMEDIUMTYPE,
+			  "E_IMAPI_DF2RAW_MEDIA_IS_NOT_SUPPORTED 0xC0AA0607: only a CD-RW");
 }
 END_TEST
+
+/* A blank CD-RW. */
+static void setup_cdrw(void) { tl_start_with("emu_media=cdrw80"); }
 
 START_TEST(blank_cdrw)
 {
@@ -566,19 +618,6 @@ START_TEST(last_error_per_process)
 END_TEST
 
 /* ---- suite ---- */
-
-static TCase *
-tcase(Suite *s, const char *name, void (*setup)(void))
-{
-	return tl_mount_tcase(s, name, setup, 120);
-}
-
-static void setup_none(void) { tl_start_with("emu_media=none"); }
-static void setup_cdrom(void) { tl_start_with("emu_media=cdrom"); }
-static void setup_cdrw(void) { tl_start_with("emu_media=cdrw80"); }
-static void setup_no_rw(void) { tl_start_with("emu_media=cdr80,emu_fault=no_rw"); }
-static void setup_no_raw(void) { tl_start_with("emu_fault=no_raw"); }
-static void setup_not_ready(void) { tl_start_with("emu_fault=not_ready"); }
 
 static Suite *
 mount_suite(void)

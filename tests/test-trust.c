@@ -27,6 +27,13 @@
 #define E_STREAM "E_IMAPI_DF2RAW_STREAM_NOT_SUPPORTED 0xC0AA060D"
 #define NOBODY 65534
 
+/* The trust suite's test cases: each case within 600 s, 100 burns among them. */
+static TCase *
+tcase(Suite *s, const char *name, void (*setup)(void))
+{
+	return tl_mount_tcase(s, name, setup, 600);
+}
+
 /* ---- another user ---- */
 
 /* What a child running as another user saw, in memory shared with the test. */
@@ -180,54 +187,45 @@ static const size_t pads[] = { 1, 512, 2448, 3 * 2448 + 17 };
 
 START_TEST(zero_padding_after_stream)
 {
-	char *wav = tl_make_wav("s.wav", 4), *raw = tl_make_stream(wav, "cooked", NULL);
+	struct tl_input in;
 	char want[128];
 
-	tl_name_it();
-	ck_assert_int_eq(tl_sh("(cat '%s'; head -c %zu /dev/zero) > '%s'", raw, pads[_i],
-			    tl_at(&tl_m1, "track.raw")), 0);
+	tl_input_named(&in, NULL);
+	ck_assert_int_eq(tl_to_track("(cat '%s'; head -c %zu /dev/zero)", in.raw, pads[_i]), 0);
 	tl_burned_ok();
 	snprintf(want, sizeof(want), "; %zu zero bytes after the lead-out were ignored\n",
 		 pads[_i]);
 	ck_assert_msg(strstr(tl_get(tl_at(&tl_m1, "status")), want) != NULL, "%s", tl_get(tl_at(&tl_m1, "status")));
-	tl_audio_equals(wav);
-	free(raw);
-	free(wav);
+	tl_audio_equals(in.src);
 }
 END_TEST
 
 /* dd conv=sync pads its last block with zeros: that copy burns a good disc too. */
 START_TEST(dd_conv_sync)
 {
-	char *wav = tl_make_wav("s.wav", 4), *raw = tl_make_stream(wav, "pq", NULL);
+	struct tl_input in;
 
-	tl_name_it();
-	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "sector_type"), "pq"), 0);
-	ck_assert_int_eq(tl_sh("dd if='%s' of='%s' bs=1M conv=sync status=none", raw,
-			    tl_at(&tl_m1, "track.raw")), 0);
+	tl_input_named(&in, "pq");
+	ck_assert_int_eq(tl_sh("dd if='%s' of='%s' bs=1M conv=sync status=none", in.raw,
+			       tl_at(&tl_m1, "track.raw")), 0);
 	tl_burned_ok();
-	tl_audio_equals(wav);
-	free(raw);
-	free(wav);
+	tl_audio_equals(in.src);
 }
 END_TEST
 
 /* Data after the lead-out that is not padding is refused; the disc is still finished. */
 START_TEST(data_after_stream_refused)
 {
-	char *wav = tl_make_wav("s.wav", 4), *raw = tl_make_stream(wav, "cooked", NULL);
+	struct tl_input in;
 
-	tl_name_it();
-	ck_assert_int_ne(tl_sh("cat '%s' '%s' > '%s' 2>/dev/null", raw, wav, tl_at(&tl_m1, "track.raw")),
-			 0);
+	tl_input_named(&in, NULL);
+	ck_assert_int_ne(tl_to_track("cat '%s' '%s' 2>/dev/null", in.raw, in.src), 0);
 	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "state")), "idle\n");
 	tl_last_error_starts(&tl_m1, E_STREAM ": the stream's lead-out is complete (");
 	ck_assert_ptr_nonnull(strstr(tl_get(tl_at(&tl_m1, "last_error")),
 				     " sectors) and the disc will be finished when it is closed; the "));
 	tl_burned_ok();
-	tl_audio_equals(wav);
-	free(raw);
-	free(wav);
+	tl_audio_equals(in.src);
 }
 END_TEST
 
@@ -235,23 +233,21 @@ END_TEST
 
 START_TEST(audio_toc_over_data_sectors)
 {
-	char *iso = tl_make_iso(), *raw = tl_make_stream(iso, "cooked", NULL);
+	struct tl_input in;
 	char *cue = tl_path(tl_top, "x.cue"), *lying;
 
+	tl_input_iso(&in, "cooked");
 	/* the data track's sectors, declared AUDIO in a cue, then streamed */
-	ck_assert_int_eq(tl_sh("'%s' extract '%s' '%s'", tl_image_bin, raw, cue), 0);
+	ck_assert_int_eq(tl_sh("'%s' extract '%s' '%s'", tl_image_bin, in.raw, cue), 0);
 	ck_assert_int_eq(tl_sh("sed -i 's|MODE1/2352|AUDIO|' '%s'", cue), 0);
 	lying = tl_make_stream(cue, "cooked", NULL);
 	tl_name_it();
-	ck_assert_int_ne(tl_sh("cat '%s' > '%s' 2>/dev/null", lying, tl_at(&tl_m1, "track.raw")), 0);
+	ck_assert_int_ne(tl_to_track("cat '%s' 2>/dev/null", lying), 0);
 	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "state")), "idle\n");
 	tl_last_error_starts(&tl_m1, E_STREAM ": track 1 is declared audio in the stream's TOC but its first sector (LBA 0) is a data sector; the burn stops before the track is written");
-	ck_assert_ptr_nonnull(strstr(tl_get(tl_at(&tl_m1, "status")), "\nlast_burn: " E_STREAM
-				     ": track 1 is declared audio"));
+	tl_last_burn_has(E_STREAM ": track 1 is declared audio");
 	free(lying);
 	free(cue);
-	free(raw);
-	free(iso);
 }
 END_TEST
 
@@ -259,17 +255,14 @@ END_TEST
 
 START_TEST(truncated_stream_fails_dd)
 {
-	char *wav = tl_make_wav("s.wav", 4), *raw = tl_make_stream(wav, "cooked", NULL);
+	struct tl_input in;
 
-	tl_name_it();
+	tl_input_named(&in, NULL);
 	/* whole sectors, but fewer than the TOC declares */
 	ck_assert_int_ne(tl_sh("head -c $(( 2448 * 23000 )) '%s' | dd of='%s' bs=64k status=none 2>/dev/null",
-			    raw, tl_at(&tl_m1, "track.raw")), 0);
+			    in.raw, tl_at(&tl_m1, "track.raw")), 0);
 	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "state")), "idle\n");
-	ck_assert_ptr_nonnull(strstr(tl_get(tl_at(&tl_m1, "status")), "\nlast_burn: " TL_E_EOF
-				     ": incomplete: the stream ended after 23000 of the "));
-	free(raw);
-	free(wav);
+	tl_last_burn_has(TL_E_EOF ": incomplete: the stream ended after 23000 of the ");
 }
 END_TEST
 
@@ -306,18 +299,22 @@ END_TEST
 
 /* ---- a stop request during a burn ---- */
 
+/* The stop cases' drive: at 4x a burn is still running when the signal comes. */
+static void setup_paced(void) { tl_start_with("emu_speed=4"); }
+
 START_TEST(sigterm_cancels_burn)
 {
-	char *wav = tl_make_wav("s.wav", 20), *raw = tl_make_stream(wav, "cooked", NULL);
+	struct tl_input in;
 	char *res = tl_path(tl_top, "writer.out"), dev[600];
 	int status;
 	pid_t writer;
 
+	tl_input_wav(&in, "s.wav", 20, "cooked", NULL);
 	tl_name_it();
 	writer = fork();
 	ck_assert_int_ge(writer, 0);
 	if (writer == 0)
-		_exit(tl_sh("cat '%s' > '%s' 2>'%s'", raw, tl_at(&tl_m1, "track.raw"), res));
+		_exit(tl_to_track("cat '%s' 2>'%s'", in.raw, res));
 	tl_wait_state(&tl_m1, "writing");
 	ck_assert_int_eq(kill(tl_m1.pid, SIGTERM), 0);
 	ck_assert_int_eq(waitpid(tl_m1.pid, &status, 0), tl_m1.pid);
@@ -334,8 +331,6 @@ START_TEST(sigterm_cancels_burn)
 	ck_assert_str_eq(tl_get(tl_at(&tl_m2, "exclusive_owner")), "\n");
 	ck_assert_int_eq(tl_put(tl_at(&tl_m2, "ctl"), "eject\n"), 0);
 	free(res);
-	free(raw);
-	free(wav);
 }
 END_TEST
 
@@ -390,21 +385,24 @@ rss_kb(pid_t pid)
 	return kb;
 }
 
+/* A CD-RW, blanked between the burns. */
+static void setup_cdrw(void) { tl_start_with("emu_media=cdrw80"); }
+
 /* 100 burn + blank cycles on one mount: RSS stays within 32 MiB (issue 8, point 10). */
 START_TEST(memory_over_100_cycles)
 {
-	char *wav = tl_make_wav("s.wav", 4), *raw = tl_make_stream(wav, "cooked", NULL);
+	struct tl_input in;
 	long peak = 0;
 
-	tl_name_it();
+	tl_input_named(&in, NULL);
 	for (int i = 0; i < 100; i++) {
 		long kb;
 
 		if (i % 2)
-			ck_assert_int_eq(tl_sh("cp '%s' '%s/s%d.wav' && rm '%s/s%d.wav'", wav,
+			ck_assert_int_eq(tl_sh("cp '%s' '%s/s%d.wav' && rm '%s/s%d.wav'", in.src,
 					    tl_at(&tl_m1, "burn"), i, tl_at(&tl_m1, "burn"), i), 0);
 		else
-			ck_assert_int_eq(tl_sh("cat '%s' > '%s'", raw, tl_at(&tl_m1, "track.raw")), 0);
+			ck_assert_int_eq(tl_to_track("cat '%s'", in.raw), 0);
 		ck_assert_int_eq(tl_put(tl_at(&tl_m1, "ctl"), "blank\n"), 0);
 		kb = rss_kb(tl_m1.pid);
 		ck_assert_int_gt(kb, 0);
@@ -418,19 +416,8 @@ START_TEST(memory_over_100_cycles)
 		printf("# RSS bound not checked: the daemon is built with AddressSanitizer\n");
 	else
 		ck_assert_int_le(peak, 32 * 1024);
-	free(raw);
-	free(wav);
 }
 END_TEST
-
-static TCase *
-tcase(Suite *s, const char *name, void (*setup)(void))
-{
-	return tl_mount_tcase(s, name, setup, 600);
-}
-
-static void setup_paced(void) { tl_start_with("emu_speed=4"); }
-static void setup_cdrw(void) { tl_start_with("emu_media=cdrw80"); }
 
 static Suite *
 trust_suite(void)

@@ -106,6 +106,18 @@ owner_withdraw(int dirfd, const char *name, pid_t pid, unsigned long token)
 		unlinkat(dirfd, name, 0);
 }
 
+int
+owner_fcntl_lock(int fd, int cmd, short type, pid_t *holder)
+{
+	struct flock fl = { .l_type = type, .l_whence = SEEK_SET };
+
+	if (fcntl(fd, cmd, &fl) < 0)
+		return -errno;
+	if (holder)
+		*holder = fl.l_pid;
+	return fl.l_type;
+}
+
 bool
 owner_pid_alive(pid_t pid)
 {

@@ -38,6 +38,14 @@ int owner_read(int dirfd, const char *name, struct owner_record *rec);
 /* Removes @name if it still holds the record of (@pid, @token). */
 void owner_withdraw(int dirfd, const char *name, pid_t pid, unsigned long token);
 
+/*
+ * One fcntl lock operation @cmd (F_GETLK, F_SETLK, their F_OFD_ forms) of
+ * @type on the whole of @fd, which stays the caller's. Returns the lock's
+ * type afterwards (for a query, F_UNLCK when nothing would conflict) or
+ * -errno; *@holder, when given, gets the pid a query names.
+ */
+int owner_fcntl_lock(int fd, int cmd, short type, pid_t *holder);
+
 /* True when process @pid exists. */
 bool owner_pid_alive(pid_t pid);
 

@@ -270,6 +270,18 @@ recorder_codes(struct recorder *r, enum recorder_list list, bool current_only,
 	return (int)count;
 }
 
+/*
+ * What a reply parser returned (@n): kept when it is a count or 0, else an
+ * unexpected response, described by @why (a constant), set in @err.
+ */
+static int
+parsed(int n, const char *why, struct burn_error *err)
+{
+	if (n < 0)
+		return burn_error_set(err, BURN_E_UNEXPECTED_RESPONSE_FROM_DEVICE, "%s", why);
+	return n;
+}
+
 struct mode_arg {
 	uint8_t page;
 	uint8_t pc;
@@ -292,11 +304,8 @@ recorder_mode_pages(struct recorder *r, uint8_t *pages, size_t max, struct burn_
 
 	if (n < 0)
 		return n;
-	n = mmc_parse_mode_pages(buf, (size_t)n, pages, max);
-	if (n < 0)
-		return burn_error_set(err, BURN_E_UNEXPECTED_RESPONSE_FROM_DEVICE,
-				      "MODE SENSE(10) page 3Fh: reply shorter than its header");
-	return n;
+	return parsed(mmc_parse_mode_pages(buf, (size_t)n, pages, max),
+		      "MODE SENSE(10) page 3Fh: reply shorter than its header", err);
 }
 
 int
@@ -308,10 +317,8 @@ recorder_page2a(struct recorder *r, struct mmc_page2a *p, struct burn_error *err
 
 	if (n < 0)
 		return n;
-	if (mmc_parse_page2a(buf, (size_t)n, p) < 0)
-		return burn_error_set(err, BURN_E_UNEXPECTED_RESPONSE_FROM_DEVICE,
-				      "MODE SENSE(10) page 2Ah: the page is missing or cut short");
-	return 0;
+	return parsed(mmc_parse_page2a(buf, (size_t)n, p),
+		      "MODE SENSE(10) page 2Ah: the page is missing or cut short", err);
 }
 
 static void
@@ -512,11 +519,8 @@ recorder_write_speeds(struct recorder *r, uint16_t *kbs, size_t max, struct burn
 
 	if (n < 0)
 		return n;
-	n = mmc_parse_write_speeds(buf, (size_t)n, kbs, max);
-	if (n < 0)
-		return burn_error_set(err, BURN_E_UNEXPECTED_RESPONSE_FROM_DEVICE,
-				      "GET PERFORMANCE returned less than its 8-byte header");
-	return n;
+	return parsed(mmc_parse_write_speeds(buf, (size_t)n, kbs, max),
+		      "GET PERFORMANCE returned less than its 8-byte header", err);
 }
 
 int

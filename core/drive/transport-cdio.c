@@ -98,18 +98,6 @@ sleep_ms(unsigned ms)
 }
 
 static int
-fcntl_lock(int fd, short type, int cmd, pid_t *holder)
-{
-	struct flock fl = { .l_type = type, .l_whence = SEEK_SET };
-
-	if (fcntl(fd, cmd, &fl) < 0)
-		return -errno;
-	if (holder)
-		*holder = fl.l_pid;
-	return fl.l_type;
-}
-
-static int
 describe_holder(struct cdio_transport *ct, pid_t pid, char *buf, size_t size)
 {
 	struct owner_record rec;
@@ -143,7 +131,7 @@ cdio_owner(struct burn_transport *t, char *buf, size_t size)
 	fd = open(ct->base.device, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	ret = fcntl_lock(fd, F_WRLCK, F_GETLK, &pid);
+	ret = owner_fcntl_lock(fd, F_GETLK, F_WRLCK, &pid);
 	close(fd);
 	if (ret >= 0 && ret != F_UNLCK)
 		return describe_holder(ct, pid, buf, size);
@@ -184,9 +172,9 @@ cdio_lock(struct burn_transport *t, const char *client_name, struct burn_error *
 	if (fd < 0)
 		return burn_error_set(err, BURN_E_FAIL, "cannot open %s exclusively: %s",
 				      ct->base.device, strerror(errno));
-	ret = fcntl_lock(fd, F_WRLCK, F_SETLK, NULL);
+	ret = owner_fcntl_lock(fd, F_SETLK, F_WRLCK, NULL);
 	if (ret == -EAGAIN || ret == -EACCES) {
-		fcntl_lock(fd, F_WRLCK, F_GETLK, &pid);
+		owner_fcntl_lock(fd, F_GETLK, F_WRLCK, &pid);
 		close(fd);
 		describe_holder(ct, pid, holder, sizeof(holder));
 		return burn_error_set(err, BURN_E_RECORDER_LOCKED,

@@ -102,56 +102,45 @@ walk_enter(struct walk *w, int fd, const char *name)
 }
 
 /*
- * A directory we look a name up in: whoever may replace its entries
- * decides what the name is. Others may write it only when it is sticky,
- * where only an entry's owner (or the directory's, or root) may rename or
- * remove that entry.
+ * Checks the directory the walk stands in; @final: the emulator directory
+ * itself, else a directory we look a name up in. Whoever may replace an
+ * ancestor's entries decides what the name is: others may write it only
+ * when it is sticky, where only an entry's owner (or the directory's, or
+ * root) may rename or remove that entry. In the directory itself nobody
+ * else may add entries, sticky or not. Borrows @w; takes nothing.
  */
 static int
-walk_check_ancestor(struct walk *w)
+walk_check(struct walk *w, bool final)
 {
 	const char *who;
 	struct stat sb;
 
 	if (fstat(w->fd, &sb) < 0)
 		return walk_fail(w, errno);
+	if (final && !S_ISDIR(sb.st_mode))
+		return burn_error_set(w->err, BURN_E_NO_RECORDER_SPECIFIED,
+				      "emulator directory %s is not a directory", w->given);
+	if (!trusted_uid(sb.st_uid) && final)
+		return burn_error_set(w->err, BURN_E_NO_RECORDER_SPECIFIED,
+				      "emulator directory %s is owned by uid %u (mode %04o), not by you (uid %u) or root: use a directory of your own",
+				      w->given, (unsigned)sb.st_uid, mode_of(&sb),
+				      (unsigned)geteuid());
 	if (!trusted_uid(sb.st_uid))
 		return burn_error_set(w->err, BURN_E_NO_RECORDER_SPECIFIED,
 				      "emulator directory %s is inside %s, owned by uid %u (mode %04o), not by you (uid %u) or root: use a directory of your own",
 				      w->given, walk_here(w), (unsigned)sb.st_uid, mode_of(&sb),
 				      (unsigned)geteuid());
 	who = writers(&sb);
+	if (who && final)
+		return burn_error_set(w->err, BURN_E_NO_RECORDER_SPECIFIED,
+				      "emulator directory %s (owner uid %u, mode %04o) is writable by %s: run chmod go-w %s, or use a directory of your own",
+				      w->given, (unsigned)sb.st_uid, mode_of(&sb), who,
+				      walk_here(w));
 	if (who && !(sb.st_mode & S_ISVTX))
 		return burn_error_set(w->err, BURN_E_NO_RECORDER_SPECIFIED,
 				      "emulator directory %s is inside %s (owner uid %u, mode %04o), which %s may change: run chmod go-w %s, or use a directory of your own",
 				      w->given, walk_here(w), (unsigned)sb.st_uid, mode_of(&sb),
 				      who, walk_here(w));
-	return 0;
-}
-
-/* The directory itself: nobody else may add entries, sticky or not. */
-static int
-walk_check_final(struct walk *w)
-{
-	const char *who;
-	struct stat sb;
-
-	if (fstat(w->fd, &sb) < 0)
-		return walk_fail(w, errno);
-	if (!S_ISDIR(sb.st_mode))
-		return burn_error_set(w->err, BURN_E_NO_RECORDER_SPECIFIED,
-				      "emulator directory %s is not a directory", w->given);
-	if (!trusted_uid(sb.st_uid))
-		return burn_error_set(w->err, BURN_E_NO_RECORDER_SPECIFIED,
-				      "emulator directory %s is owned by uid %u (mode %04o), not by you (uid %u) or root: use a directory of your own",
-				      w->given, (unsigned)sb.st_uid, mode_of(&sb),
-				      (unsigned)geteuid());
-	who = writers(&sb);
-	if (who)
-		return burn_error_set(w->err, BURN_E_NO_RECORDER_SPECIFIED,
-				      "emulator directory %s (owner uid %u, mode %04o) is writable by %s: run chmod go-w %s, or use a directory of your own",
-				      w->given, (unsigned)sb.st_uid, mode_of(&sb), who,
-				      walk_here(w));
 	return 0;
 }
 
@@ -290,7 +279,7 @@ emu_dir_open(const char *path, int *out_fd, char **out_canon, struct burn_error 
 		last = walk_at_end(p);
 		if (strcmp(name, ".") == 0)
 			continue;
-		ret = walk_check_ancestor(w);
+		ret = walk_check(w, false);
 		if (ret < 0)
 			goto out;
 		fd = openat(w->fd, name, O_DIRECTORY | O_NOFOLLOW | O_RDONLY | O_CLOEXEC);
@@ -329,7 +318,7 @@ emu_dir_open(const char *path, int *out_fd, char **out_canon, struct burn_error 
 		goto out;
 	}
 	/* the checks are made on the descriptor we keep: nothing can come between */
-	ret = walk_check_final(w);
+	ret = walk_check(w, true);
 	if (ret < 0)
 		goto out;
 	*out_canon = strdup(w->canon[0] ? w->canon : "/");
@@ -404,6 +393,19 @@ refuse:
 	return -EPERM;
 }
 
+/*
+ * Creates the file @name in @dfd, which must not exist yet: the new
+ * descriptor (the caller's to close), -EEXIST when the name is taken, or
+ * -errno.
+ */
+static int
+create_new(int dfd, const char *name, int flags)
+{
+	int fd = openat(dfd, name, flags | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+
+	return fd >= 0 ? fd : -errno;
+}
+
 int
 emu_dir_open_lock(int dfd, const char *name, char *why, size_t why_size)
 {
@@ -414,11 +416,9 @@ emu_dir_open_lock(int dfd, const char *name, char *why, size_t why_size)
 		fd = emu_dir_open_existing(dfd, name, O_RDWR, &sb, why, why_size);
 		if (fd != -ENOENT)
 			return fd;
-		fd = openat(dfd, name, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-		if (fd >= 0)
+		fd = create_new(dfd, name, O_RDWR);
+		if (fd != -EEXIST)
 			return fd;
-		if (errno != EEXIST)
-			return -errno;
 	}
 	return -EEXIST;
 }
@@ -432,11 +432,9 @@ emu_dir_create_temp(int dfd, const char *name, char *tmp, size_t tmp_size)
 
 		if (n < 0 || (size_t)n >= tmp_size)
 			return -ENAMETOOLONG;
-		fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-		if (fd >= 0)
+		fd = create_new(dfd, tmp, O_WRONLY);
+		if (fd != -EEXIST)
 			return fd;
-		if (errno != EEXIST)
-			return -errno;
 	}
 	return -EEXIST;
 }

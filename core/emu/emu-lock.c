@@ -9,16 +9,6 @@
 #include "emu-private.h"
 #include "owner.h"
 
-static int
-excl_lock(int fd, short type, int cmd)
-{
-	struct flock fl = { .l_type = type, .l_whence = SEEK_SET, .l_start = 0, .l_len = 0 };
-
-	if (fcntl(fd, cmd, &fl) < 0)
-		return -errno;
-	return fl.l_type;
-}
-
 /* What the exclusive lock says of a holder other than this handle. */
 enum holder {
 	HOLDER_NONE,		/* nobody else */
@@ -30,7 +20,7 @@ enum holder {
 static int
 other_holder_locked(struct emu_drive *d, struct owner_record *rec)
 {
-	int ret = excl_lock(d->excl_fd, F_WRLCK, F_OFD_GETLK);
+	int ret = owner_fcntl_lock(d->excl_fd, F_OFD_GETLK, F_WRLCK, NULL);
 
 	if (ret < 0)
 		return ret;
@@ -98,7 +88,7 @@ emu_drive_lock(struct emu_drive *d, const char *client_name, struct burn_error *
 				     "this handle already holds the recorder");
 		goto out;
 	}
-	ret = excl_lock(d->excl_fd, F_WRLCK, F_OFD_SETLK);
+	ret = owner_fcntl_lock(d->excl_fd, F_OFD_SETLK, F_WRLCK, NULL);
 	if (ret == -EAGAIN || ret == -EACCES) {
 		emu_lock_owner_locked(d, holder, sizeof(holder));
 		ret = burn_error_set(err, BURN_E_RECORDER_LOCKED,
@@ -113,7 +103,7 @@ emu_drive_lock(struct emu_drive *d, const char *client_name, struct burn_error *
 	snprintf(rec.name, sizeof(rec.name), "%s", client_name ? client_name : "");
 	ret = owner_publish(d->dir_fd, "owner", &rec);
 	if (ret < 0) {
-		excl_lock(d->excl_fd, F_UNLCK, F_OFD_SETLK);
+		owner_fcntl_lock(d->excl_fd, F_OFD_SETLK, F_UNLCK, NULL);
 		ret = burn_error_set(err, BURN_E_FAIL, "publishing the owner in %s: %s", d->dir,
 				     strerror(-ret));
 		goto out;
@@ -132,7 +122,7 @@ emu_drive_unlock(struct emu_drive *d)
 	pthread_mutex_lock(&d->mu);
 	if (d->holds_excl) {
 		owner_withdraw(d->dir_fd, "owner", getpid(), d->token);
-		excl_lock(d->excl_fd, F_UNLCK, F_OFD_SETLK);
+		owner_fcntl_lock(d->excl_fd, F_OFD_SETLK, F_UNLCK, NULL);
 		d->holds_excl = false;
 		d->client_name[0] = '\0';
 	}

@@ -55,12 +55,6 @@ int rawcd_begin_exclusive_locked(struct rawcd *w, struct burn_error *err);
 /* PrepareMedia's checks and settings on an idle writer. Lock held. */
 int rawcd_prepare_locked(struct rawcd *w, struct burn_error *err);
 
-/*
- * PrepareMedia; for a write @session only when the writer is idle (media
- * prepared before is used), remembering whether it prepared. Takes the lock.
- */
-int rawcd_prepare_for(struct rawcd *w, bool session, struct burn_error *err);
-
 /* ReleaseMedia without checks: allows removal, drops exclusive access, idle. Lock held. */
 void rawcd_release_locked(struct rawcd *w);
 

@@ -15,27 +15,21 @@
 int
 rawcd_session_begin(struct rawcd *w, const char *name, struct burn_error *err)
 {
-	int ret;
+	int ret = 0;
 
 	pthread_mutex_lock(&w->mu);
-	if (!w->session_name[0]) {
+	if (w->session_name[0]) {
+		ret = burn_error_set(err, BURN_E_WRITE_IN_PROGRESS,
+				     "another writer has %s open; one burn at a time",
+				     w->session_name);
+	} else {
 		/* the name is also the mark of an open session: never empty */
 		snprintf(w->session_name, sizeof(w->session_name), "%s",
 			 name[0] ? name : "the stream");
 		w->session_prepared = false;
-		pthread_mutex_unlock(&w->mu);
-		return 0;
 	}
-	ret = burn_error_set(err, BURN_E_WRITE_IN_PROGRESS,
-			     "another writer has %s open; one burn at a time", w->session_name);
 	pthread_mutex_unlock(&w->mu);
 	return ret;
-}
-
-int
-rawcd_session_prepare(struct rawcd *w, struct burn_error *err)
-{
-	return rawcd_prepare_for(w, true, err);
 }
 
 int

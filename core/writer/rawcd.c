@@ -491,8 +491,12 @@ out_release:
 	return ret;
 }
 
-int
-rawcd_prepare_for(struct rawcd *w, bool session, struct burn_error *err)
+/*
+ * PrepareMedia; for a write @session only when the writer is idle (media
+ * prepared before is used), remembering whether it prepared. Takes the lock.
+ */
+static int
+prepare_for(struct rawcd *w, bool session, struct burn_error *err)
 {
 	bool prepare;
 	int ret = 0;
@@ -511,7 +515,14 @@ rawcd_prepare_for(struct rawcd *w, bool session, struct burn_error *err)
 int
 rawcd_prepare(struct rawcd *w, struct burn_error *err)
 {
-	return rawcd_prepare_for(w, false, err);
+	return prepare_for(w, false, err);
+}
+
+/* The write session's prepare (rawcd-session.c has its other steps) is prepare_for() too. */
+int
+rawcd_session_prepare(struct rawcd *w, struct burn_error *err)
+{
+	return prepare_for(w, true, err);
 }
 
 int

@@ -13,15 +13,6 @@
 #include "fuzz.h"
 #include "parse.h"
 
-enum fuzz_parser {
-	FUZZ_WORD,
-	FUZZ_BOOL,
-	FUZZ_LONG,
-	FUZZ_SPEED,
-	FUZZ_SECTOR_TYPE,
-	FUZZ_PARSERS
-};
-
 /* The ranges burnfs asks for (lead_in_sectors, write speeds), and the extremes. */
 static const long ranges[][2] = {
 	{ 0, 450000 },
@@ -44,8 +35,9 @@ value_len(const char *buf, size_t len)
 }
 
 static void
-fuzz_word(const char *buf, size_t len, unsigned param)
+fuzz_word(const uint8_t *data, size_t len, unsigned param)
 {
+	const char *buf = (const char *)data;
 	size_t size = 1 + param % 64;
 	struct burn_error err;
 	char *out = malloc(size);	/* exactly @size, so ASan sees any overrun */
@@ -62,46 +54,58 @@ fuzz_word(const char *buf, size_t len, unsigned param)
 	free(out);
 }
 
-int
-LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+static void
+fuzz_bool(const uint8_t *data, size_t len, unsigned param)
 {
-	const char *buf = (const char *)data + 2;
+	const char *buf = (const char *)data;
 	struct burn_error err;
-	enum cd_sector_type type;
-	size_t len;
-	long v;
 	bool b;
 
-	if (size < 2)
-		return 0;
-	len = size - 2;
-	switch (data[0] % FUZZ_PARSERS) {
-	case FUZZ_WORD:
-		fuzz_word(buf, len, data[1]);
-		break;
-	case FUZZ_BOOL:
-		if (burn_parse_bool(buf, len, &b, &err) == 0)
-			fuzz_assert(value_len(buf, len) == 1 && buf[0] == (b ? '1' : '0'));
-		break;
-	case FUZZ_LONG: {
-		const long *r = ranges[data[1] % N_RANGES];
-
-		if (burn_parse_long(buf, len, r[0], r[1], &v, &err) == 0)
-			fuzz_assert(v >= r[0] && v <= r[1]);
-		break;
-	}
-	case FUZZ_SPEED:
-		if (burn_parse_speed(buf, len, &v, &err) == 0)
-			fuzz_assert(v == -1 || (v >= 1 && v <= 7500));
-		break;
-	case FUZZ_SECTOR_TYPE:
-		if (burn_parse_sector_type(buf, len, &type, &err) == 0) {
-			fuzz_assert(type >= CD_SECTOR_PQ && type <= CD_SECTOR_RAW);
-			fuzz_assert(strcmp(burn_sector_type_name(type), "unknown") != 0);
-		}
-		/* and the name of any value, as status prints it */
-		fuzz_assert(burn_sector_type_name((enum cd_sector_type)data[1]) != NULL);
-		break;
-	}
-	return 0;
+	if (burn_parse_bool(buf, len, &b, &err) == 0)
+		fuzz_assert(value_len(buf, len) == 1 && buf[0] == (b ? '1' : '0'));
 }
+
+static void
+fuzz_long(const uint8_t *data, size_t len, unsigned param)
+{
+	const long *r = ranges[param % N_RANGES];
+	struct burn_error err;
+	long v;
+
+	if (burn_parse_long((const char *)data, len, r[0], r[1], &v, &err) == 0)
+		fuzz_assert(v >= r[0] && v <= r[1]);
+}
+
+static void
+fuzz_speed(const uint8_t *data, size_t len, unsigned param)
+{
+	struct burn_error err;
+	long v;
+
+	if (burn_parse_speed((const char *)data, len, &v, &err) == 0)
+		fuzz_assert(v == -1 || (v >= 1 && v <= 7500));
+}
+
+static void
+fuzz_sector_type(const uint8_t *data, size_t len, unsigned param)
+{
+	struct burn_error err;
+	enum cd_sector_type type;
+
+	if (burn_parse_sector_type((const char *)data, len, &type, &err) == 0) {
+		fuzz_assert(type >= CD_SECTOR_PQ && type <= CD_SECTOR_RAW);
+		fuzz_assert(strcmp(burn_sector_type_name(type), "unknown") != 0);
+	}
+	/* and the name of any value, as status prints it */
+	fuzz_assert(burn_sector_type_name((enum cd_sector_type)param) != NULL);
+}
+
+/*
+ * Byte 0 of an input picks one by its index, modulo their number:
+ * make-corpus.sh's seeds use these numbers, so a new parser goes at the end.
+ */
+static fuzz_parse_fn *const parsers[] = {
+	fuzz_word, fuzz_bool, fuzz_long, fuzz_speed, fuzz_sector_type,
+};
+
+FUZZ_PICK_TARGET(parsers)

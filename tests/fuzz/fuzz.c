@@ -19,6 +19,14 @@ fuzz_fail(const char *file, int line, const char *expr)
 	abort();
 }
 
+void
+fuzz_pick(const uint8_t *data, size_t size, fuzz_parse_fn *const *parsers, size_t n)
+{
+	if (size < 2)
+		return;
+	parsers[data[0] % n](data + 2, size - 2, data[1]);
+}
+
 static int
 remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {

@@ -1,4 +1,4 @@
-/* Shared by the burn and trust suites; see burn-fixtures.h. */
+/* Shared by the burn and trust suites; see tl-burn.h. */
 #include "config.h"
 
 #include <stdarg.h>
@@ -43,6 +43,22 @@ tl_have(const char *program)
 
 	snprintf(cmd, sizeof(cmd), "command -v %s >/dev/null 2>&1", program);
 	return system(cmd) == 0;
+}
+
+bool
+tl_can_run(const char *programs)
+{
+	char *list = strdup(programs), *save = NULL;
+	bool ok = true;
+
+	ck_assert_ptr_nonnull(list);
+	for (char *p = strtok_r(list, " ", &save); p && ok; p = strtok_r(NULL, " ", &save))
+		if (!tl_have(p)) {
+			printf("# SKIP %s missing\n", p);
+			ok = false;
+		}
+	free(list);
+	return ok;
 }
 
 int
@@ -191,5 +207,74 @@ void
 tl_name_it(void)
 {
 	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "client_name"), "Burn Test\n"), 0);
+}
+
+/* ---- a burn's input and its writer ---- */
+
+/* Copies @path, malloc'ed, into @dst and frees it. */
+static void
+keep_path(char dst[4096], char *path)
+{
+	ck_assert_uint_lt(strlen(path), 4096);
+	strcpy(dst, path);
+	free(path);
+}
+
+void
+tl_input_wav(struct tl_input *in, const char *name, unsigned seconds, const char *type,
+	     const char *extra)
+{
+	keep_path(in->src, tl_make_wav(name, seconds));
+	keep_path(in->raw, tl_make_stream(in->src, type, extra));
+}
+
+void
+tl_input_iso(struct tl_input *in, const char *type)
+{
+	keep_path(in->src, tl_make_iso());
+	keep_path(in->raw, tl_make_stream(in->src, type, NULL));
+}
+
+void
+tl_input_named(struct tl_input *in, const char *sector_type)
+{
+	tl_input_wav(in, "s.wav", 4, sector_type ? sector_type : "cooked", NULL);
+	tl_name_it();
+	if (sector_type)
+		ck_assert_int_eq(tl_put(tl_at(&tl_m1, "sector_type"), sector_type), 0);
+}
+
+/* bash, as a user's shell, opens track.raw for the command. */
+int
+tl_to_track(const char *fmt, ...)
+{
+	va_list ap;
+	char *cmd;
+	int ret;
+
+	va_start(ap, fmt);
+	ck_assert_int_gt(vasprintf(&cmd, fmt, ap), 0);
+	va_end(ap);
+	ret = tl_sh("%s > '%s'", cmd, tl_at(&tl_m1, "track.raw"));
+	free(cmd);
+	return ret;
+}
+
+void
+tl_burn_raw(const char *raw)
+{
+	ck_assert_int_eq(tl_to_track("cat '%s'", raw), 0);
+	tl_burned_ok();
+}
+
+void
+tl_last_burn_has(const char *want)
+{
+	const char *status = tl_get(tl_at(&tl_m1, "status"));
+	char *line;
+
+	ck_assert_int_gt(asprintf(&line, "\nlast_burn: %s", want), 0);
+	ck_assert_msg(strstr(status, line) != NULL, "status lacks \"%s\":\n%s", line + 1, status);
+	free(line);
 }
 

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -107,6 +108,8 @@ tl_emu_burn_write(struct emu_drive *d, const struct tl_emu_burn *b, uint32_t fro
 
 char *tl_emu_dir;
 char *tl_emu_work;
+struct emu_drive *tl_drive;
+static char *audio_cue;
 
 void
 tl_emu_setup(void)
@@ -118,6 +121,9 @@ tl_emu_setup(void)
 void
 tl_emu_teardown(void)
 {
+	tl_emu_close();
+	free(audio_cue);
+	audio_cue = NULL;
 	tl_rmtree(tl_emu_dir);
 	tl_rmtree(tl_emu_work);
 	free(tl_emu_dir);
@@ -125,14 +131,55 @@ tl_emu_teardown(void)
 	tl_emu_dir = tl_emu_work = NULL;
 }
 
+/* One setup per medium: Check's fixtures take no argument. */
+#define TL_EMU_SETUP(name, media) \
+	void \
+	tl_emu_setup_##name(void) \
+	{ \
+		tl_emu_setup(); \
+		tl_drive = tl_emu_open(media); \
+	}
+TL_EMU_SETUP(default, NULL)
+TL_EMU_SETUP(none, "none")
+TL_EMU_SETUP(cdr80, "cdr80")
+TL_EMU_SETUP(cdrw80, "cdrw80")
+TL_EMU_SETUP(cdrom, "cdrom")
+
+TCase *
+tl_emu_tcase(Suite *s, const char *media)
+{
+	static const struct {
+		const char *media;
+		void (*setup)(void);
+	} setups[] = {
+		{ "default", tl_emu_setup_default },
+		{ "none", tl_emu_setup_none },
+		{ "cdr80", tl_emu_setup_cdr80 },
+		{ "cdrw80", tl_emu_setup_cdrw80 },
+		{ "cdrom", tl_emu_setup_cdrom },
+	};
+
+	for (size_t i = 0; i < sizeof(setups) / sizeof(setups[0]); i++)
+		if (strcmp(setups[i].media, media) == 0)
+			return tl_tcase_in(s, media, setups[i].setup, tl_emu_teardown);
+	fprintf(stderr, "tl_emu_tcase: no fixture for medium %s\n", media);
+	abort();
+}
+
 struct emu_drive *
-tl_emu_open_cfg(const struct emu_config *cfg)
+tl_emu_open_dir(const char *path, const struct emu_config *cfg)
 {
 	struct emu_drive *d = NULL;
 	struct burn_error e;
 
-	ck_assert_msg(emu_drive_open(tl_emu_dir, cfg, &d, &e) == 0, "open: %s", e.reason);
+	ck_assert_msg(emu_drive_open(path, cfg, &d, &e) == 0, "open %s: %s", path, e.reason);
 	return d;
+}
+
+struct emu_drive *
+tl_emu_open_cfg(const struct emu_config *cfg)
+{
+	return tl_emu_open_dir(tl_emu_dir, cfg);
 }
 
 struct emu_drive *
@@ -141,6 +188,38 @@ tl_emu_open(const char *media)
 	struct emu_config cfg = { .media = media };
 
 	return tl_emu_open_cfg(&cfg);
+}
+
+void
+tl_emu_close(void)
+{
+	if (tl_drive)
+		emu_drive_close(tl_drive);
+	tl_drive = NULL;
+}
+
+void
+tl_emu_reopen_cfg(const struct emu_config *cfg)
+{
+	/* NULL until the open succeeds: a failed one leaves the teardown nothing to close */
+	tl_emu_close();
+	tl_drive = tl_emu_open_cfg(cfg);
+}
+
+void
+tl_emu_reopen(const char *media, unsigned faults)
+{
+	struct emu_config cfg = { .media = media, .faults = faults };
+
+	tl_emu_reopen_cfg(&cfg);
+}
+
+const char *
+tl_emu_audio_cue(void)
+{
+	if (!audio_cue)
+		audio_cue = tl_make_audio_cue(tl_emu_work);
+	return audio_cue;
 }
 
 void
@@ -178,17 +257,13 @@ tl_stream_close(struct tl_stream *s)
 	image_encoder_destroy(s->enc);
 	image_disc_destroy(s->disc);
 	free(s->buf);
-	free(s->made);
 }
 
 void
 tl_stream_begin(struct emu_drive *d, struct tl_stream *s, enum cd_sector_type type, bool bufe,
 		bool test_write)
 {
-	char *cue = tl_make_audio_cue(tl_emu_work);
-
-	tl_stream_open(s, cue, type);
-	s->made = cue;
+	tl_stream_open(s, tl_emu_audio_cue(), type);
 	tl_select_raw(d, type, bufe, test_write);
 	tl_stream_skip_to(s, TL_NWA_CDR80);
 }

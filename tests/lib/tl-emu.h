@@ -1,8 +1,9 @@
 /*
  * Checks of the emulated recorder's answers, and a small RAW burn into it
  * through emu_drive_exec(), as a host sends it: page 05h set to RAW,
- * WRITE(10)s from the NWA of an 80-minute CD-R, SYNCHRONIZE CACHE. The stream (one 4-second audio track)
- * is made once into memory, so a table of tests can burn it many times.
+ * WRITE(10)s from the NWA of an 80-minute CD-R, SYNCHRONIZE CACHE. The
+ * stream (one 4-second audio track) is made once into memory, so a table
+ * of tests can burn it many times. Fixtures keep a drive per test (tl_drive).
  */
 #pragma once
 
@@ -15,6 +16,7 @@
 #include "image-disc.h"
 #include "image-encoder.h"
 #include "mmc.h"
+#include "tl-harness.h"
 
 /* Runs @cmd on @d and checks the sense @key/@asc/@ascq (key and asc 0: GOOD). */
 void tl_expect(struct emu_drive *d, struct mmc_cmd *cmd, uint8_t key, uint8_t asc, uint8_t ascq);
@@ -70,12 +72,46 @@ void tl_get_config(struct emu_drive *d, uint8_t rt, uint16_t start, uint8_t *buf
 extern char *tl_emu_dir;	/* the drive's directory */
 extern char *tl_emu_work;	/* inputs */
 
-/* Fixture: fresh tl_emu_dir and tl_emu_work; the teardown removes them. */
+/*
+ * The fixture's drive: most tests drive one handle from start to end, so
+ * the fixture opens it and the teardown closes it (when it is still open).
+ */
+extern struct emu_drive *tl_drive;
+
+/*
+ * Fixture: fresh tl_emu_dir and tl_emu_work; the teardown closes tl_drive
+ * (if open), frees tl_emu_audio_cue()'s input and removes both directories.
+ */
 void tl_emu_setup(void);
 void tl_emu_teardown(void);
-/* emu_drive_open() on tl_emu_dir, which must succeed. */
+/* The same, with tl_drive open on the medium its name says (default: emu_media unset). */
+void tl_emu_setup_default(void);
+void tl_emu_setup_none(void);
+void tl_emu_setup_cdr80(void);
+void tl_emu_setup_cdrw80(void);
+void tl_emu_setup_cdrom(void);
+/*
+ * A test case named @media in @s whose tests start with tl_drive open on
+ * @media ("default": emu_media unset): one of the fixtures above.
+ */
+TCase *tl_emu_tcase(Suite *s, const char *media);
+
+/* emu_drive_open() on @path, which must succeed. */
+struct emu_drive *tl_emu_open_dir(const char *path, const struct emu_config *cfg);
+/* The same on tl_emu_dir. */
 struct emu_drive *tl_emu_open_cfg(const struct emu_config *cfg);
 struct emu_drive *tl_emu_open(const char *media);
+/* Closes tl_drive now, as a host closes the device: the teardown has none to close. */
+void tl_emu_close(void);
+/* Closes tl_drive if open and opens it again with @cfg, as a host reopens the device. */
+void tl_emu_reopen_cfg(const struct emu_config *cfg);
+/* The same with emu_media=@media (NULL: unchanged) and the emu_fault bits @faults. */
+void tl_emu_reopen(const char *media, unsigned faults);
+/*
+ * The audio fixture's cue sheet (tl_make_audio_cue()), made in tl_emu_work
+ * on the first call of a test; the teardown frees it.
+ */
+const char *tl_emu_audio_cue(void);
 /* True when tl_emu_dir holds @name. */
 bool tl_emu_has(const char *name);
 
@@ -97,7 +133,6 @@ void tl_check_ruined(struct emu_drive *d);
 #define TL_CHUNK 26		/* sectors per WRITE: about 64 KB, like cdrdao */
 
 struct tl_stream {
-	char *made;		/* the input tl_stream_begin() made, or NULL */
 	struct image_disc *disc;
 	struct image_encoder *enc;
 	enum cd_sector_type type;
@@ -113,9 +148,9 @@ void tl_stream_open(struct tl_stream *s, const char *input, enum cd_sector_type 
 void tl_stream_close(struct tl_stream *s);
 const struct image_toc *tl_stream_toc(const struct tl_stream *s);
 /*
- * Opens @s, a @type stream of the audio fixture (made in tl_emu_work), sets
- * page 05h on @d to RAW of @type with @bufe and @test_write, and skips @s
- * to the NWA of an 80-minute CD-R. tl_stream_close() frees it all.
+ * Opens @s, a @type stream of tl_emu_audio_cue(), sets page 05h on @d to
+ * RAW of @type with @bufe and @test_write, and skips @s to the NWA of an
+ * 80-minute CD-R. tl_stream_close() frees it.
  */
 void tl_stream_begin(struct emu_drive *d, struct tl_stream *s, enum cd_sector_type type,
 		     bool bufe, bool test_write);

@@ -50,6 +50,29 @@ tl_add_tests(TCase *tc, const TTest *const *tests, size_t n)
 		tcase_add_test(tc, tests[i]);
 }
 
+Suite *
+tl_suite(const char *name, const struct tl_row *rows, size_t n)
+{
+	Suite *s = suite_create(name);
+	TCase *tc = NULL;
+
+	for (const struct tl_row *r = rows; r < rows + n; r++) {
+		if (r->tcase) {
+			tc = tl_tcase_in(s, r->tcase, r->setup, r->teardown);
+			if (r->timeout > 0)
+				tcase_set_timeout(tc, r->timeout);
+		} else if (!tc) {
+			/* a mistake in the table, not a test failure: no test has run yet */
+			fprintf(stderr, "suite %s: row %zu adds tests before any TL_CASE row\n",
+				name, (size_t)(r - rows));
+			abort();
+		}
+		for (size_t i = 0; i < r->n_tests; i++)
+			tcase_add_loop_test(tc, r->tests[i], r->start, r->end);
+	}
+	return s;
+}
+
 char *
 tl_mkdtemp(const char *tag)
 {

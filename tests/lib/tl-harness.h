@@ -46,11 +46,87 @@ int tl_run_suite(Suite *s);
  */
 TCase *tl_tcase_in(Suite *s, const char *name, void (*setup)(void), void (*teardown)(void));
 
+/* The START_TEST names @... as an array, and how many there are. */
+#define TL_TEST_ARRAY(...) ((const TTest *const[]){ __VA_ARGS__ })
+#define TL_TEST_COUNT(...) (sizeof(TL_TEST_ARRAY(__VA_ARGS__)) / sizeof(const TTest *))
+
 /* Adds the tests @... (START_TEST names) to @tc in this order, as tcase_add_test() does. */
 #define TL_TESTS(tc, ...) \
-	tl_add_tests((tc), (const TTest *const[]){ __VA_ARGS__ }, \
-		     sizeof((const TTest *const[]){ __VA_ARGS__ }) / sizeof(const TTest *))
+	tl_add_tests((tc), TL_TEST_ARRAY(__VA_ARGS__), TL_TEST_COUNT(__VA_ARGS__))
 void tl_add_tests(TCase *tc, const TTest *const *tests, size_t n);
+
+/*
+ * ---- a test binary's suite as a table ----
+ *
+ * TL_SUITE(make_suite, "name", rows...) defines `static Suite *make_suite(void)`,
+ * which builds the suite "name" from the rows in their order: a TL_CASE row
+ * starts a test case, and the rows after it add tests to that case. The
+ * tests run in the order of the table, as they would with the calls written
+ * out. TL_MAIN(make_suite) (or the TL_MAIN_WITH() of a library) then makes
+ * main(). For example
+ *
+ *	TL_SUITE(client_name_suite, "client_name",
+ *		 TL_CASE("validate", NULL, NULL),
+ *		 TL_LOOP(every_byte, 0, 256),
+ *		 TL_RUN(lengths, newlines, messages))
+ *
+ *	TL_MAIN(client_name_suite)
+ *
+ * is
+ *
+ *	Suite *s = suite_create("client_name");
+ *	TCase *tc = tl_tcase_in(s, "validate", NULL, NULL);
+ *
+ *	tcase_add_loop_test(tc, every_byte, 0, 256);
+ *	TL_TESTS(tc, lengths, newlines, messages);
+ *	return s;
+ *
+ * The rows:
+ *   TL_CASE(name, setup, teardown)	a test case as tl_tcase_in() makes it
+ *   TL_CASE_TIMEOUT(name, setup, teardown, seconds)
+ *					the same with tcase_set_timeout(seconds)
+ *   TL_RUN(test, ...)			tcase_add_test() of each test, in order
+ *   TL_LOOP(test, from, to)		tcase_add_loop_test(): _i from @from to @to - 1
+ *   TL_LOOP_EACH(test, array)		the same for each index of the array
+ * A test row before the first TL_CASE row aborts the binary. A test that
+ * builds a suite of its own can pass an array of rows to tl_suite().
+ */
+struct tl_row {
+	/* a new test case of this name, or NULL: the row adds tests to the last one */
+	const char *tcase;
+	void (*setup)(void);
+	void (*teardown)(void);
+	double timeout;		/* seconds; 0 keeps Check's default */
+	const TTest *const *tests;
+	size_t n_tests;
+	/* each test runs for _i from @start to @end - 1: a plain test 0 to 0, once */
+	int start, end;
+};
+
+#define TL_CASE_TIMEOUT(name, setup_fn, teardown_fn, seconds) \
+	{ .tcase = (name), .setup = (setup_fn), .teardown = (teardown_fn), .timeout = (seconds) }
+#define TL_CASE(name, setup_fn, teardown_fn) TL_CASE_TIMEOUT(name, setup_fn, teardown_fn, 0)
+#define TL_RUN(...) \
+	{ .tests = TL_TEST_ARRAY(__VA_ARGS__), .n_tests = TL_TEST_COUNT(__VA_ARGS__), .end = 1 }
+#define TL_LOOP(test, from, to) \
+	{ .tests = TL_TEST_ARRAY(test), .n_tests = 1, .start = (from), .end = (to) }
+#define TL_LOOP_EACH(test, array) TL_LOOP(test, 0, (int)(sizeof(array) / sizeof((array)[0])))
+
+/*
+ * The rows live on the stack of make_suite(): START_TEST names are
+ * variables, not constants, so they cannot make a static table.
+ */
+#define TL_SUITE(make_suite, name, ...) \
+	static Suite * \
+	make_suite(void) \
+	{ \
+		const struct tl_row rows_[] = { __VA_ARGS__ }; \
+		\
+		return tl_suite((name), rows_, sizeof(rows_) / sizeof(rows_[0])); \
+	}
+
+/* The suite @name of the @n @rows, as TL_SUITE() describes them. */
+Suite *tl_suite(const char *name, const struct tl_row *rows, size_t n);
 
 /*
  * Creates a fresh directory under $TMPDIR (or /tmp) named after @tag and

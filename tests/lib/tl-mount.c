@@ -250,6 +250,23 @@ tl_last_error_starts(const struct tl_mount *m, const char *prefix)
 }
 
 void
+tl_put_refused(const struct tl_mount *m, const char *rel, const char *value, int err,
+	       const char *prefix)
+{
+	ck_assert_int_eq(tl_put(tl_at(m, rel), value), -err);
+	tl_last_error_starts(m, prefix);
+}
+
+void
+tl_open_refused(const struct tl_mount *m, const char *rel, int flags, int err, const char *prefix)
+{
+	ck_assert_int_eq(open(tl_at(m, rel), flags, 0644), -1);
+	ck_assert_int_eq(errno, err);
+	if (prefix)
+		tl_last_error_starts(m, prefix);
+}
+
+void
 tl_wait_state(const struct tl_mount *m, const char *want)
 {
 	char buf[64], wanted[64];

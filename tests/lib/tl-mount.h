@@ -1,4 +1,4 @@
-/* The mount suites' shared harness; see mount-harness.c. */
+/* The mount suites' shared harness; see tl-mount.c. */
 #pragma once
 
 #include <stdbool.h>
@@ -46,6 +46,15 @@ char *tl_at(const struct tl_mount *m, const char *rel);
 int tl_put_len(const char *path, const char *data, size_t len);
 int tl_put(const char *path, const char *data);
 void tl_last_error_starts(const struct tl_mount *m, const char *prefix);
+/* tl_put() of @value to @m's @rel fails with @err, and last_error starts with @prefix. */
+void tl_put_refused(const struct tl_mount *m, const char *rel, const char *value, int err,
+		    const char *prefix);
+/*
+ * open(2) of @m's @rel with @flags (mode 0644) fails with @err, and last_error starts with
+ * @prefix (NULL: not looked at).
+ */
+void tl_open_refused(const struct tl_mount *m, const char *rel, int flags, int err,
+		     const char *prefix);
 
 /* Waits (via poll on the state file) until state reads @want. */
 void tl_wait_state(const struct tl_mount *m, const char *want);

@@ -22,21 +22,19 @@ tl_sink_expect(struct tl_sink *s, const char *path, enum cd_sector_type type, un
 {
 	s->ref = tl_open_encoder(path, type, lead_in, &s->ref_disc);
 	tl_assert_ok(image_decoder_open(&s->dec, type, lead_in, NULL));
-	s->info = malloc(sizeof(*s->info));
-	ck_assert_ptr_nonnull(s->info);
 }
 
 void
 tl_sink_fini(struct tl_sink *s)
 {
+	/* the job is finished: nothing waits on the sink any more */
+	pthread_cond_destroy(&s->cond);
+	pthread_mutex_destroy(&s->lock);
 	image_encoder_destroy(s->ref);
 	image_disc_destroy(s->ref_disc);
 	image_decoder_destroy(s->dec);
-	free(s->info);
 	free(s->ref_buf);
 	free(s->kept);
-	pthread_cond_destroy(&s->cond);
-	pthread_mutex_destroy(&s->lock);
 }
 
 static int
@@ -80,9 +78,9 @@ tl_sink_decode(struct tl_sink *s, const uint8_t *buf, size_t len)
 		if (s->have < s->sector_size)
 			continue;
 		s->have = 0;
-		if (image_decoder_feed(s->dec, s->sector, s->info) != 0 || s->info->damage)
+		if (image_decoder_feed(s->dec, s->sector, &s->info) != 0 || s->info.damage)
 			s->damaged++;
-		if (s->info->events & IMAGE_EVENT_TOC_COMPLETE)
+		if (s->info.events & IMAGE_EVENT_TOC_COMPLETE)
 			s->toc_events++;
 	}
 }

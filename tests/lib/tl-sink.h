@@ -27,7 +27,7 @@ struct tl_sink {
 	size_t ref_buf_size;
 	/* the stream decoded sector by sector; NULL = not decoded */
 	struct image_decoder *dec;
-	struct image_sector *info;
+	struct image_sector info;	/* the last sector's, filled by each feed */
 	uint8_t sector[2448];
 	unsigned sector_size, have;
 	uint64_t toc_events, damaged;
