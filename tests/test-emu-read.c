@@ -449,19 +449,43 @@ START_TEST(disc_toc_nothing_to_read)
 }
 END_TEST
 
+/* A burned fake ISO, its bytes, and a recorder on the drive with @fault (or none). */
+struct iso_rig {
+	struct tl_stream s;
+	char *iso;
+	uint8_t *src;
+	struct recorder *r;
+};
+
+static void
+iso_rig_open(struct iso_rig *g, const char *fault)
+{
+	emu_drive_close(burn_iso(NULL, &g->s, &g->iso));
+	g->src = tl_slurp(g->iso, NULL);
+	g->r = recorder_on_dir(fault);
+}
+
+static void
+iso_rig_close(struct iso_rig *g)
+{
+	recorder_close(g->r);
+	free(g->src);
+	free(g->iso);
+	tl_stream_close(&g->s);
+}
+
 START_TEST(disc_read_forms)
 {
 	static uint8_t buf[RECORDER_DISC_READ_MAX * (CD_MAIN_SIZE + 96)];
 	uint8_t want[CD_MAIN_SIZE];
-	struct tl_stream s;
-	char *iso;
-	struct emu_drive *d = burn_iso(NULL, &s, &iso);
-	uint8_t *src = tl_slurp(iso, NULL);
+	struct iso_rig g;
 	struct recorder *r;
+	const uint8_t *src;
 	struct burn_error e;
 
-	emu_drive_close(d);
-	r = recorder_on_dir(NULL);
+	iso_rig_open(&g, NULL);
+	r = g.r;
+	src = g.src;
 	ck_assert_uint_eq(recorder_read_form_size(RECORDER_READ_USER_DATA), 2048);
 	ck_assert_uint_eq(recorder_read_form_size(RECORDER_READ_MAIN), 2352);
 	ck_assert_uint_eq(recorder_read_form_size(RECORDER_READ_MAIN_SUB), 2448);
@@ -481,41 +505,31 @@ START_TEST(disc_read_forms)
 					   buf, &e), EINVAL);
 	tl_assert_errno(recorder_disc_read(r, ISO_SECTORS + 10000, 1, RECORDER_READ_MAIN, buf, &e),
 			EIO);
-	ck_assert_str_eq(e.reason, "READ CD: [5 21 00] Illegal request: logical block address out of range");
-	recorder_close(r);
-	free(src);
-	free(iso);
-	tl_stream_close(&s);
+	ck_assert_str_eq(e.reason,
+			 "READ CD: [5 21 00] Illegal request: logical block address out of range");
+	iso_rig_close(&g);
 }
 END_TEST
 
 START_TEST(disc_read_unreadable)
 {
 	static uint8_t buf[RECORDER_DISC_READ_MAX * CD_DATA_SIZE];
-	struct tl_stream s;
-	char *iso;
-	struct emu_drive *d = burn_iso(NULL, &s, &iso);
-	uint8_t *src = tl_slurp(iso, NULL);
-	struct recorder *r;
+	struct iso_rig g;
 	struct burn_error e;
 	char fault[32];
 
-	emu_drive_close(d);
 	snprintf(fault, sizeof(fault), "unreadable@%d", UNREADABLE_LBA);
-	r = recorder_on_dir(fault);
+	iso_rig_open(&g, fault);
 	/* the sectors before the bad one come back; a read from it fails */
-	ck_assert_int_eq(recorder_disc_read(r, UNREADABLE_LBA - 5, 10, RECORDER_READ_USER_DATA,
+	ck_assert_int_eq(recorder_disc_read(g.r, UNREADABLE_LBA - 5, 10, RECORDER_READ_USER_DATA,
 					    buf, &e), 5);
-	ck_assert_mem_eq(buf, src + (UNREADABLE_LBA - 5) * CD_DATA_SIZE, 5 * CD_DATA_SIZE);
-	tl_assert_errno(recorder_disc_read(r, UNREADABLE_LBA, 10, RECORDER_READ_USER_DATA, buf,
+	ck_assert_mem_eq(buf, g.src + (UNREADABLE_LBA - 5) * CD_DATA_SIZE, 5 * CD_DATA_SIZE);
+	tl_assert_errno(recorder_disc_read(g.r, UNREADABLE_LBA, 10, RECORDER_READ_USER_DATA, buf,
 					   &e), EIO);
 	ck_assert_str_eq(e.reason, "READ(10): [3 11 00] Medium error: unrecovered read error");
-	ck_assert_int_eq(recorder_disc_read(r, UNREADABLE_LBA + 1, 10, RECORDER_READ_USER_DATA,
+	ck_assert_int_eq(recorder_disc_read(g.r, UNREADABLE_LBA + 1, 10, RECORDER_READ_USER_DATA,
 					    buf, &e), 10);
-	recorder_close(r);
-	free(src);
-	free(iso);
-	tl_stream_close(&s);
+	iso_rig_close(&g);
 }
 END_TEST
 

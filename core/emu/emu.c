@@ -229,25 +229,30 @@ static const struct {
 	void (*handler)(struct emu_drive *d, struct mmc_cmd *cmd);
 	unsigned flags;
 } commands[] = {
+	/* the medium and the tray (emu-media.c) */
 	{ MMC_TEST_UNIT_READY, emu_media_test_unit_ready, CMD_HELD_WHILE_BUSY },
-	{ MMC_REQUEST_SENSE, request_sense, CMD_PASSES_UNIT_ATTENTION },
-	{ MMC_INQUIRY, emu_caps_inquiry, CMD_PASSES_UNIT_ATTENTION },
 	{ MMC_START_STOP_UNIT, emu_media_start_stop, CMD_HELD_WHILE_BUSY },
 	{ MMC_PREVENT_ALLOW, emu_media_prevent_allow, 0 },
-	{ MMC_SYNCHRONIZE_CACHE, emu_write_synchronize_cache, CMD_HELD_WHILE_BUSY },
-	{ MMC_READ_TOC, emu_toc_read_toc, CMD_HELD_WHILE_BUSY },
-	{ MMC_GET_CONFIGURATION, emu_caps_get_configuration, CMD_PASSES_UNIT_ATTENTION },
 	{ MMC_GET_EVENT_STATUS, emu_media_get_event_status, CMD_PASSES_UNIT_ATTENTION },
-	{ MMC_READ_DISC_INFO, emu_toc_read_disc_info, CMD_HELD_WHILE_BUSY },
-	{ MMC_READ_TRACK_INFO, emu_toc_read_track_info, CMD_HELD_WHILE_BUSY },
+	/* what the drive says of itself (emu-caps.c), and its sense (here) */
+	{ MMC_REQUEST_SENSE, request_sense, CMD_PASSES_UNIT_ATTENTION },
+	{ MMC_INQUIRY, emu_caps_inquiry, CMD_PASSES_UNIT_ATTENTION },
+	{ MMC_GET_CONFIGURATION, emu_caps_get_configuration, CMD_PASSES_UNIT_ATTENTION },
 	{ MMC_MODE_SELECT_10, emu_caps_mode_select, 0 },
 	{ MMC_MODE_SENSE_10, emu_caps_mode_sense, 0 },
-	{ MMC_READ_BUFFER_CAPACITY, emu_write_read_buffer_capacity, 0 },
-	{ MMC_BLANK, emu_write_blank, CMD_HELD_WHILE_BUSY },
 	{ MMC_GET_PERFORMANCE, emu_caps_get_performance, 0 },
 	{ MMC_SET_CD_SPEED, emu_caps_set_cd_speed, 0 },
+	/* the disc's layout (emu-toc.c) */
+	{ MMC_READ_TOC, emu_toc_read_toc, CMD_HELD_WHILE_BUSY },
+	{ MMC_READ_DISC_INFO, emu_toc_read_disc_info, CMD_HELD_WHILE_BUSY },
+	{ MMC_READ_TRACK_INFO, emu_toc_read_track_info, CMD_HELD_WHILE_BUSY },
+	/* recording (emu-write.c) */
 	{ MMC_WRITE_10, emu_write_write, CMD_HELD_WHILE_BUSY },
 	{ EMU_OP_WRITE_12, emu_write_write, CMD_HELD_WHILE_BUSY },
+	{ MMC_SYNCHRONIZE_CACHE, emu_write_synchronize_cache, CMD_HELD_WHILE_BUSY },
+	{ MMC_READ_BUFFER_CAPACITY, emu_write_read_buffer_capacity, 0 },
+	{ MMC_BLANK, emu_write_blank, CMD_HELD_WHILE_BUSY },
+	/* reading (emu-read.c) */
 	{ MMC_READ_10, emu_read_read10, CMD_HELD_WHILE_BUSY },
 	{ MMC_READ_CD, emu_read_read_cd, CMD_HELD_WHILE_BUSY },
 	{ MMC_READ_CD_MSF, emu_read_read_cd_msf, CMD_HELD_WHILE_BUSY },

@@ -106,32 +106,33 @@ mmc_parse_position(const uint8_t *buf, size_t n, struct mmc_position *out)
 	return 0;
 }
 
-int
-mmc_parse_mcn(const uint8_t *buf, size_t n, struct mmc_mcn *out)
+/*
+ * A READ SUB-CHANNEL reply of format 2 or 3: header (4), format code,
+ * ADR/control, track, reserved, the valid bit (MCVal, TCVal), then @len
+ * bytes of number, copied to @out (@len + 1 bytes) with a NUL.
+ */
+static int
+parse_number(const uint8_t *buf, size_t n, size_t len, bool *valid, char *out)
 {
-	/* header (4), format code, 3 reserved, MCVal, then the 13 bytes */
-	const size_t need = 9 + 13;
-
-	memset(out, 0, sizeof(*out));
-	if (n < need || (size_t)mmc_get16(buf + 2) + 4 < need)
+	*valid = false;
+	memset(out, 0, len + 1);
+	if (n < 9 + len || (size_t)mmc_get16(buf + 2) + 4 < 9 + len)
 		return -EPROTO;
-	out->valid = buf[8] & 0x80;
-	memcpy(out->number, buf + 9, 13);
+	*valid = buf[8] & 0x80;
+	memcpy(out, buf + 9, len);
 	return 0;
 }
 
 int
 mmc_parse_isrc(const uint8_t *buf, size_t n, struct mmc_isrc *out)
 {
-	/* header (4), format code, ADR/control, track, reserved, TCVal, then the 12 bytes */
-	const size_t need = 9 + 12;
+	return parse_number(buf, n, sizeof(out->code) - 1, &out->valid, out->code);
+}
 
-	memset(out, 0, sizeof(*out));
-	if (n < need || (size_t)mmc_get16(buf + 2) + 4 < need)
-		return -EPROTO;
-	out->valid = buf[8] & 0x80;
-	memcpy(out->code, buf + 9, 12);
-	return 0;
+int
+mmc_parse_mcn(const uint8_t *buf, size_t n, struct mmc_mcn *out)
+{
+	return parse_number(buf, n, sizeof(out->number) - 1, &out->valid, out->number);
 }
 
 int
