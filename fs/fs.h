@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <sys/stat.h>
 
+#include "image-disc.h"
 #include "lasterr.h"
 #include "rawcd.h"
 #include "recorder.h"
@@ -31,10 +32,19 @@ struct fs_job {
 struct fuse_pollhandle;
 struct fs_handle;
 
+/* disc/: the table of contents read last (fs/disc.c). */
+struct fs_disc {
+	pthread_mutex_t mu;
+	bool loaded;
+	unsigned long generation;	/* the writer's progress generation at that read */
+	struct image_toc toc;
+};
+
 struct fs_ctx {
 	struct recorder *rec;
 	struct rawcd *w;
 	struct lasterr *le;
+	struct fs_disc disc;
 	time_t mount_time;
 	uid_t uid;
 	gid_t gid;

@@ -284,7 +284,7 @@ main(int argc, char *argv[])
 	if (add_fsname(&args, o.device) != 0)
 		goto out_cmd;
 	/* fuse_new() rejects unknown options: do it before touching the device */
-	fuse = fuse_new(&args, &burnfs_ops, sizeof(burnfs_ops), &ctx);
+	fuse = fuse_new(&args, fs_operations(), sizeof(struct fuse_operations), &ctx);
 	if (!fuse)
 		goto out_cmd;
 	ret = EXIT_FAILURE;
@@ -296,6 +296,7 @@ main(int argc, char *argv[])
 	pthread_mutex_init(&ctx.poll_mu, NULL);
 	pthread_mutex_init(&ctx.jobs_mu, NULL);
 	pthread_mutex_init(&ctx.handles_mu, NULL);
+	pthread_mutex_init(&ctx.disc.mu, NULL);
 	if (!ctx.le) {
 		fprintf(stderr, "burnfs: out of memory\n");
 		goto out_fuse;
@@ -344,6 +345,7 @@ out_fuse:
 	pthread_mutex_destroy(&ctx.poll_mu);
 	recorder_close(ctx.rec);
 	lasterr_destroy(ctx.le);
+	pthread_mutex_destroy(&ctx.disc.mu);
 	pthread_mutex_destroy(&ctx.sink_mu);
 out_cmd:
 	free(mnt_abs);

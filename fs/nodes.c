@@ -444,6 +444,8 @@ static const struct fs_node nodes[] = {
 	{ "/recorder/can_load_media", FS_NODE_ATTR, RO, ST, show_can_load_media, NULL },
 	{ "/recorder/device", FS_NODE_ATTR, RO, ST, show_device, NULL },
 	{ "/burn", FS_NODE_DIR, DIR_MODE, 0, NULL, NULL },
+	/* the disc read back: its files are fs/disc.c's */
+	{ "/disc", FS_NODE_DIR, DIR_MODE & ~(mode_t)S_IWUSR, 0, NULL, NULL },
 };
 
 #define N_NODES (sizeof(nodes) / sizeof(nodes[0]))

@@ -11,8 +11,10 @@
 
 #include <fuse.h>
 
+#include "disc.h"
 #include "fs.h"
 #include "hints.h"
+#include "ops-private.h"
 #include "ops.h"
 #include "perm.h"
 #include "sink.h"
@@ -22,6 +24,7 @@ struct fs_handle {
 	const struct fs_node *node;
 	struct strbuf content;	/* a read open's snapshot, rendered once like sysfs does */
 	struct fs_sink *sink;	/* track.raw or a burn/ job */
+	struct fs_disc_file *disc;	/* a file of disc/ */
 	unsigned long generation;	/* progress generation the content shows */
 	struct fs_handle *prev, *next;	/* ctx->handles: what an unmount may leave unreleased */
 };
@@ -55,6 +58,35 @@ handle_untrack(struct fs_ctx *ctx, struct fs_handle *h)
 	pthread_mutex_unlock(&ctx->handles_mu);
 }
 
+/* A new handle on @node (NULL for disc/), or NULL with the failure recorded in *@ret. */
+static struct fs_handle *
+handle_new(struct fs_ctx *ctx, const struct fs_node *node, const char *path, int *ret)
+{
+	struct fs_handle *h = calloc(1, sizeof(*h));
+
+	if (!h) {
+		*ret = fs_ops_fail_with(ctx, BURN_E_OUTOFMEMORY, "no memory to open %s",
+					fs_ops_name(path));
+		return NULL;
+	}
+	h->node = node;
+	strbuf_init(&h->content);
+	return h;
+}
+
+/*
+ * Makes @h the open file @fi, listed for fs_handles_free(). Values are live
+ * and sinks take every write: never let the page cache answer for us.
+ */
+static int
+handle_publish(struct fs_ctx *ctx, struct fs_handle *h, struct fuse_file_info *fi)
+{
+	fi->direct_io = 1;
+	handle_track(ctx, h);
+	fi->fh = (uintptr_t)h;
+	return 0;
+}
+
 void
 fs_handles_free(struct fs_ctx *ctx)
 {
@@ -68,17 +100,12 @@ fs_handles_free(struct fs_ctx *ctx)
 
 			fs_sink_release(ctx, h->sink, &e);
 		}
+		fs_disc_close(h->disc);
 		strbuf_free(&h->content);
 		free(h);
 	}
 	ctx->handles = NULL;
 	pthread_mutex_unlock(&ctx->handles_mu);
-}
-
-static struct fs_ctx *
-ctx_get(void)
-{
-	return fuse_get_context()->private_data;
 }
 
 static struct lasterr_who
@@ -105,8 +132,8 @@ record(struct fs_ctx *ctx, const struct burn_error *e)
  * The one place a core failure becomes an errno for FUSE (doc/design.md §3): the
  * result table decides, and last_error gets the reason.
  */
-static int
-fail(struct fs_ctx *ctx, const struct burn_error *e)
+int
+fs_ops_fail(struct fs_ctx *ctx, const struct burn_error *e)
 {
 	int err = burn_result_info(e->result)->err;
 
@@ -116,11 +143,8 @@ fail(struct fs_ctx *ctx, const struct burn_error *e)
 	return -err;
 }
 
-static int fail_with(struct fs_ctx *ctx, enum burn_result r, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int
-fail_with(struct fs_ctx *ctx, enum burn_result r, const char *fmt, ...)
+int
+fs_ops_fail_with(struct fs_ctx *ctx, enum burn_result r, const char *fmt, ...)
 {
 	struct burn_error e;
 	va_list ap;
@@ -128,49 +152,39 @@ fail_with(struct fs_ctx *ctx, enum burn_result r, const char *fmt, ...)
 	va_start(ap, fmt);
 	burn_error_vset(&e, r, fmt, ap);
 	va_end(ap);
-	return fail(ctx, &e);
-}
-
-static const char *
-name_of(const char *path)
-{
-	return path[0] == '/' && path[1] ? path + 1 : path;
-}
-
-static bool
-in_burn_dir(const char *path)
-{
-	return strncmp(path, "/burn/", 6) == 0;
+	return fs_ops_fail(ctx, &e);
 }
 
 /* A refusal by fs/perm.c's rules, recorded like every other failure. */
-static int
-check_access(struct fs_ctx *ctx, const char *name, mode_t mode, int mask, const char *what)
+int
+fs_ops_check_access(struct fs_ctx *ctx, const char *name, mode_t mode, int mask, const char *what)
 {
 	struct burn_error e;
 
-	return fs_perm_check(ctx, name, mode, mask, what, &e) < 0 ? fail(ctx, &e) : 0;
+	return fs_perm_check(ctx, name, mode, mask, what, &e) < 0 ? fs_ops_fail(ctx, &e) : 0;
 }
 
-static int
-check_owner(struct fs_ctx *ctx, const char *name, const char *what)
+int
+fs_ops_check_owner(struct fs_ctx *ctx, const char *name, const char *what)
 {
 	struct burn_error e;
 
-	return fs_perm_owner(ctx, name, what, &e) < 0 ? fail(ctx, &e) : 0;
+	return fs_perm_owner(ctx, name, what, &e) < 0 ? fs_ops_fail(ctx, &e) : 0;
 }
 
 static int
 fs_getattr(const char *path, struct stat *st, struct fuse_file_info *fi)
 {
-	struct fs_ctx *ctx = ctx_get();
+	struct fs_ctx *ctx = fs_ops_ctx();
 	const struct fs_node *node = fs_node_find(path);
 
 	memset(st, 0, sizeof(*st));
 	st->st_uid = ctx->uid;
 	st->st_gid = ctx->gid;
+	if (!node && fs_ops_in_disc_dir(path))
+		return fs_disc_stat(ctx, path + 6, st);
 	if (!node)
-		return in_burn_dir(path) ? fs_jobs_stat(ctx, path + 6, st) : -ENOENT;
+		return fs_ops_in_burn_dir(path) ? fs_jobs_stat(ctx, path + 6, st) : -ENOENT;
 	st->st_atime = st->st_mtime = st->st_ctime = ctx->mount_time;
 	if (node->kind == FS_NODE_DIR) {
 		st->st_mode = S_IFDIR | node->mode;
@@ -200,12 +214,14 @@ fs_access(const char *path, int mask)
 	const struct fs_node *node = fs_node_find(path);
 	struct stat st;
 
-	if (!node && in_burn_dir(path) && fs_jobs_stat(ctx_get(), path + 6, &st) == 0)
+	if (!node && fs_ops_in_burn_dir(path) && fs_jobs_stat(fs_ops_ctx(), path + 6, &st) == 0)
 		return (mask & (R_OK | X_OK)) ? -EACCES : 0;
+	if (!node && fs_ops_in_disc_dir(path) && fs_disc_stat(fs_ops_ctx(), path + 6, &st) == 0)
+		return (mask & (W_OK | X_OK)) ? -EACCES : 0;
 	if (!node)
 		return -ENOENT;
 	/* a probe (test -w), not a failure: last_error is left alone */
-	if (!fs_perm_permitted(ctx_get(), node->mode, mask & (R_OK | W_OK | X_OK)))
+	if (!fs_perm_permitted(fs_ops_ctx(), node->mode, mask & (R_OK | W_OK | X_OK)))
 		return -EACCES;
 	if (node->kind == FS_NODE_DIR)
 		return (mask & W_OK) && strcmp(path, "/burn") != 0 ? -EACCES : 0;
@@ -248,7 +264,11 @@ fs_readdir(const char *path, void *buf, fuse_fill_dir_t filler, off_t off,
 	if (strcmp(path, "/burn") == 0) {
 		struct fill_arg a = { buf, filler };
 
-		fs_jobs_each(ctx_get(), fill_one, &a);
+		fs_jobs_each(fs_ops_ctx(), fill_one, &a);
+	} else if (strcmp(path, "/disc") == 0) {
+		struct fill_arg a = { buf, filler };
+
+		fs_disc_each(fs_ops_ctx(), fill_one, &a);
 	}
 	return 0;
 }
@@ -260,18 +280,40 @@ open_sink(struct fs_ctx *ctx, struct fs_handle *h, const char *job_name, int acc
 	struct burn_error e;
 
 	if (accmode != O_WRONLY)
-		return fail_with(ctx, BURN_E_ACCESSDENIED,
+		return fs_ops_fail_with(ctx, BURN_E_ACCESSDENIED,
 				 "%s is write-only: open it for writing alone (O_WRONLY)",
 				 job_name ? job_name : "track.raw");
 	if (fs_sink_open(ctx, job_name, &h->sink, &e) < 0)
-		return fail(ctx, &e);
+		return fs_ops_fail(ctx, &e);
 	return 0;
+}
+
+/* A file of disc/: read-only. */
+static int
+open_disc(struct fs_ctx *ctx, const char *path, struct fuse_file_info *fi)
+{
+	struct fs_handle *h;
+	struct burn_error e;
+	int ret;
+
+	if ((fi->flags & O_ACCMODE) != O_RDONLY)
+		return fs_ops_fail_with(ctx, BURN_E_ACCESSDENIED,
+					"%s is read-only: the disc is read back, not written, through disc/",
+					fs_ops_name(path));
+	h = handle_new(ctx, NULL, path, &ret);
+	if (!h)
+		return ret;
+	if (fs_disc_open(ctx, path + 6, &h->disc, &e) < 0) {
+		free(h);
+		return fs_ops_fail(ctx, &e);
+	}
+	return handle_publish(ctx, h, fi);
 }
 
 static int
 fs_open(const char *path, struct fuse_file_info *fi)
 {
-	struct fs_ctx *ctx = ctx_get();
+	struct fs_ctx *ctx = fs_ops_ctx();
 	const struct fs_node *node = fs_node_find(path);
 	int accmode = fi->flags & O_ACCMODE;
 	bool rd = accmode != O_WRONLY, wr = accmode != O_RDONLY;
@@ -279,30 +321,30 @@ fs_open(const char *path, struct fuse_file_info *fi)
 	struct burn_error e;
 	int ret;
 
+	if (!node && fs_ops_in_disc_dir(path))
+		return open_disc(ctx, path, fi);
 	if (!node) {
 		struct stat st;
 
-		if (in_burn_dir(path) && fs_jobs_stat(ctx, path + 6, &st) == 0)
-			return fail_with(ctx, BURN_E_ACCESSDENIED,
+		if (fs_ops_in_burn_dir(path) && fs_jobs_stat(ctx, path + 6, &st) == 0)
+			return fs_ops_fail_with(ctx, BURN_E_ACCESSDENIED,
 					 "%s is a finished burn job: it cannot be read or written again (remove it to burn another file of that name)",
-					 name_of(path));
+					 fs_ops_name(path));
 		return -ENOENT;
 	}
 	if (node->kind == FS_NODE_DIR)
 		return -EISDIR;
 	if (rd && !node->show && node->kind != FS_NODE_SINK)
-		return fail_with(ctx, BURN_E_ACCESSDENIED, "%s is write-only", name_of(path));
+		return fs_ops_fail_with(ctx, BURN_E_ACCESSDENIED, "%s is write-only", fs_ops_name(path));
 	if (wr && !node->store && node->kind != FS_NODE_SINK)
-		return fail_with(ctx, BURN_E_ACCESSDENIED, "%s is read-only", name_of(path));
-	ret = check_access(ctx, name_of(path), node->mode, (rd ? R_OK : 0) | (wr ? W_OK : 0),
+		return fs_ops_fail_with(ctx, BURN_E_ACCESSDENIED, "%s is read-only", fs_ops_name(path));
+	ret = fs_ops_check_access(ctx, fs_ops_name(path), node->mode, (rd ? R_OK : 0) | (wr ? W_OK : 0),
 			   rd && wr ? "read and write" : rd ? "read" : "write");
 	if (ret < 0)
 		return ret;
-	h = calloc(1, sizeof(*h));
+	h = handle_new(ctx, node, path, &ret);
 	if (!h)
-		return fail_with(ctx, BURN_E_OUTOFMEMORY, "no memory to open %s", name_of(path));
-	h->node = node;
-	strbuf_init(&h->content);
+		return ret;
 	if (node->kind == FS_NODE_SINK) {
 		/*
 		 * Not nonseekable: the kernel would refuse lseek and pwrite
@@ -318,15 +360,11 @@ fs_open(const char *path, struct fuse_file_info *fi)
 		h->generation = rawcd_progress_generation(ctx->w);
 		ret = fs_node_show(ctx, node, &who, &h->content, &e);
 		if (ret < 0) {
-			ret = fail(ctx, &e);
+			ret = fs_ops_fail(ctx, &e);
 			goto out_free;
 		}
 	}
-	/* values are live: never let the page cache answer for us */
-	fi->direct_io = 1;
-	handle_track(ctx, h);
-	fi->fh = (uintptr_t)h;
-	return 0;
+	return handle_publish(ctx, h, fi);
 out_free:
 	strbuf_free(&h->content);
 	free(h);
@@ -336,11 +374,17 @@ out_free:
 static int
 fs_read(const char *path, char *buf, size_t size, off_t off, struct fuse_file_info *fi)
 {
-	struct fs_ctx *ctx = ctx_get();
+	struct fs_ctx *ctx = fs_ops_ctx();
 	struct fs_handle *h = (struct fs_handle *)(uintptr_t)fi->fh;
 
 	if (!h || off < 0)
 		return -EINVAL;
+	if (h->disc) {
+		struct burn_error e;
+		ssize_t n = fs_disc_read(ctx, h->disc, buf, size, off, &e);
+
+		return n < 0 ? fs_ops_fail(ctx, &e) : (int)n;
+	}
 	if (off == 0 && h->content.len > 0) {
 		/*
 		 * Reading from the start again renders anew, like sysfs after a
@@ -354,17 +398,12 @@ fs_read(const char *path, char *buf, size_t size, off_t off, struct fuse_file_in
 		h->generation = rawcd_progress_generation(ctx->w);
 		if (fs_node_show(ctx, h->node, &who, &fresh, &e) < 0) {
 			strbuf_free(&fresh);
-			return fail(ctx, &e);
+			return fs_ops_fail(ctx, &e);
 		}
 		strbuf_free(&h->content);
 		h->content = fresh;
 	}
-	if ((size_t)off >= h->content.len)
-		return 0;
-	if (size > h->content.len - (size_t)off)
-		size = h->content.len - (size_t)off;
-	memcpy(buf, h->content.data + off, size);
-	return (int)size;
+	return (int)strbuf_read_at(&h->content, buf, size, off);
 }
 
 /* A value is one write of at most a page, like sysfs's store(). */
@@ -373,7 +412,7 @@ fs_read(const char *path, char *buf, size_t size, off_t off, struct fuse_file_in
 static int
 fs_write(const char *path, const char *buf, size_t size, off_t off, struct fuse_file_info *fi)
 {
-	struct fs_ctx *ctx = ctx_get();
+	struct fs_ctx *ctx = fs_ops_ctx();
 	struct fs_handle *h = (struct fs_handle *)(uintptr_t)fi->fh;
 	struct burn_error e;
 
@@ -382,24 +421,24 @@ fs_write(const char *path, const char *buf, size_t size, off_t off, struct fuse_
 	if (h->sink) {
 		ssize_t n = fs_sink_write(ctx, h->sink, buf, size, off, fi->flags & O_APPEND, &e);
 
-		return n < 0 ? fail(ctx, &e) : (int)n;
+		return n < 0 ? fs_ops_fail(ctx, &e) : (int)n;
 	}
 	if (size > STORE_MAX) {
 		burn_error_set(&e, BURN_E_INVALIDARG,
 			       "a value is written in one write(2) of at most %d bytes; this one has %zu",
 			       STORE_MAX, size);
-		return fail(ctx, &e);
+		return fs_ops_fail(ctx, &e);
 	}
 	/* any offset stores the value: `>>` appends in shell terms, we store (doc/design.md §2) */
 	if (h->node->store(ctx, buf, size, &e) < 0)
-		return fail(ctx, &e);
+		return fs_ops_fail(ctx, &e);
 	return (int)size;
 }
 
 static int
 fs_release(const char *path, struct fuse_file_info *fi)
 {
-	struct fs_ctx *ctx = ctx_get();
+	struct fs_ctx *ctx = fs_ops_ctx();
 	struct fs_handle *h = (struct fs_handle *)(uintptr_t)fi->fh;
 
 	if (!h)
@@ -415,6 +454,7 @@ fs_release(const char *path, struct fuse_file_info *fi)
 			record(ctx, &e);
 	}
 	handle_untrack(ctx, h);
+	fs_disc_close(h->disc);
 	strbuf_free(&h->content);
 	free(h);
 	return 0;
@@ -428,7 +468,7 @@ fs_release(const char *path, struct fuse_file_info *fi)
 static int
 fs_flush(const char *path, struct fuse_file_info *fi)
 {
-	struct fs_ctx *ctx = ctx_get();
+	struct fs_ctx *ctx = fs_ops_ctx();
 	struct fs_handle *h = (struct fs_handle *)(uintptr_t)fi->fh;
 	struct burn_error e;
 	int ret = 0;
@@ -436,7 +476,7 @@ fs_flush(const char *path, struct fuse_file_info *fi)
 	if (!h || !h->sink)
 		return 0;
 	if (fs_sink_flush(ctx, h->sink, &e) < 0)
-		ret = fail(ctx, &e);
+		ret = fs_ops_fail(ctx, &e);
 	return ret;
 }
 
@@ -462,7 +502,7 @@ static int
 fs_poll(const char *path, struct fuse_file_info *fi, struct fuse_pollhandle *ph,
 	unsigned *reventsp)
 {
-	struct fs_ctx *ctx = ctx_get();
+	struct fs_ctx *ctx = fs_ops_ctx();
 	struct fs_handle *h = (struct fs_handle *)(uintptr_t)fi->fh;
 
 	if (!h || h->sink || !(h->node->flags & FS_NODE_POLLABLE)) {
@@ -478,184 +518,84 @@ fs_poll(const char *path, struct fuse_file_info *fi, struct fuse_pollhandle *ph,
 static int
 fs_truncate(const char *path, off_t size, struct fuse_file_info *fi)
 {
-	struct fs_ctx *ctx = ctx_get();
+	struct fs_ctx *ctx = fs_ops_ctx();
 	const struct fs_node *node = fs_node_find(path);
 	struct stat st;
 	int ret;
 
-	if (!node && in_burn_dir(path) && fs_jobs_stat(ctx, path + 6, &st) == 0) {
-		ret = check_access(ctx, name_of(path), FS_JOB_MODE, W_OK, "truncate");
+	if (!node && fs_ops_in_burn_dir(path) && fs_jobs_stat(ctx, path + 6, &st) == 0) {
+		ret = fs_ops_check_access(ctx, fs_ops_name(path), FS_JOB_MODE, W_OK, "truncate");
 		if (ret < 0 || size == st.st_size)
 			return ret;	/* a copier setting the size it wrote: nothing to do */
-		return fail_with(ctx, BURN_E_ACCESSDENIED,
+		return fs_ops_fail_with(ctx, BURN_E_ACCESSDENIED,
 				 "%s is a burn job: its size is the %lld bytes it took, and cannot be set to %lld",
-				 name_of(path), (long long)st.st_size, (long long)size);
+				 fs_ops_name(path), (long long)st.st_size, (long long)size);
 	}
+	if (!node && fs_ops_in_disc_dir(path) && fs_disc_stat(ctx, path + 6, &st) == 0)
+		return fs_ops_fail_with(ctx, BURN_E_ACCESSDENIED, "%s is read-only",
+					fs_ops_name(path));
 	if (!node)
 		return -ENOENT;
 	if (node->kind == FS_NODE_DIR)
 		return -EISDIR;
 	if (!node->store && node->kind != FS_NODE_SINK)
-		return fail_with(ctx, BURN_E_ACCESSDENIED, "%s is read-only", name_of(path));
-	ret = check_access(ctx, name_of(path), node->mode, W_OK, "truncate");
+		return fs_ops_fail_with(ctx, BURN_E_ACCESSDENIED, "%s is read-only", fs_ops_name(path));
+	ret = fs_ops_check_access(ctx, fs_ops_name(path), node->mode, W_OK, "truncate");
 	if (ret < 0)
 		return ret;
 	if (size != 0)
-		return fail_with(ctx, BURN_E_INVALIDARG,
-				 "%s can only be truncated to 0 (which does nothing)", name_of(path));
+		return fs_ops_fail_with(ctx, BURN_E_INVALIDARG,
+				 "%s can only be truncated to 0 (which does nothing)", fs_ops_name(path));
 	return 0;
-}
-
-static bool
-exists(const char *path)
-{
-	struct stat st;
-
-	return fs_node_find(path) ||
-	       (in_burn_dir(path) && fs_jobs_stat(ctx_get(), path + 6, &st) == 0);
-}
-
-/* chmod, chown and utimens succeed and change nothing: copiers send them. */
-static int
-fs_chmod(const char *path, mode_t mode, struct fuse_file_info *fi)
-{
-	return exists(path) ? check_owner(ctx_get(), name_of(path), "change the mode of") : -ENOENT;
-}
-
-static int
-fs_chown(const char *path, uid_t uid, gid_t gid, struct fuse_file_info *fi)
-{
-	return exists(path) ? check_owner(ctx_get(), name_of(path), "change the owner of")
-			    : -ENOENT;
-}
-
-static int
-fs_utimens(const char *path, const struct timespec tv[2], struct fuse_file_info *fi)
-{
-	return exists(path) ? check_owner(ctx_get(), name_of(path), "set the times of") : -ENOENT;
-}
-
-static int
-refuse_fixed(const char *path, const char *what)
-{
-	struct fs_ctx *ctx = ctx_get();
-	char reason[160];
-
-	if (!fs_node_find(path))
-		return -ENOENT;
-	snprintf(reason, sizeof(reason), "%s is part of the fixed tree and cannot be %s",
-		 name_of(path), what);
-	return fail_with(ctx, BURN_E_NOT_SUPPORTED, "%s", reason);
 }
 
 static int
 fs_unlink(const char *path)
 {
-	struct fs_ctx *ctx = ctx_get();
+	struct fs_ctx *ctx = fs_ops_ctx();
 	struct burn_error e;
 	int ret;
 
-	if (in_burn_dir(path)) {
-		if (!exists(path))
+	if (fs_ops_in_burn_dir(path)) {
+		if (!fs_ops_exists(path))
 			return -ENOENT;
-		ret = check_access(ctx, "burn", FS_BURN_DIR_MODE, W_OK | X_OK, "remove files from");
+		ret = fs_ops_check_access(ctx, "burn", FS_BURN_DIR_MODE, W_OK | X_OK, "remove files from");
 		if (ret < 0)
 			return ret;
 		ret = fs_jobs_unlink(ctx, path + 6, &e);
-		return ret == -ENOENT ? ret : ret < 0 ? fail(ctx, &e) : 0;
+		return ret == -ENOENT ? ret : ret < 0 ? fs_ops_fail(ctx, &e) : 0;
 	}
-	return refuse_fixed(path, "removed");
-}
-
-static int
-fs_rmdir(const char *path)
-{
-	return refuse_fixed(path, "removed");
-}
-
-static int
-fs_rename(const char *from, const char *to, unsigned int flags)
-{
-	if (in_burn_dir(from) && exists(from))
-		return fail_with(ctx_get(), BURN_E_NOT_SUPPORTED,
-				 "%s is a burn job's record and cannot be renamed (remove it, and copy the file in again under the new name to burn it)",
-				 name_of(from));
-	return refuse_fixed(from, "renamed");
-}
-
-static int
-refuse_new(const char *path)
-{
-	struct fs_ctx *ctx = ctx_get();
-
-	if (fs_node_find(path))
-		return -EEXIST;
-	if (in_burn_dir(path))
-		return fail_with(ctx, BURN_E_ACCESSDENIED,
-				 "%s cannot be created: burn/ takes plain files, one burn job each",
-				 name_of(path));
-	return fail_with(ctx, BURN_E_ACCESSDENIED,
-			 "%s cannot be created: the tree is fixed (drop files into burn/)",
-			 name_of(path));
+	return fs_ops_refuse_fixed(path, "removed");
 }
 
 /* A file created in burn/ is a burn job (cp, GIO and KIO create with O_EXCL). */
 static int
 fs_create(const char *path, mode_t mode, struct fuse_file_info *fi)
 {
-	struct fs_ctx *ctx = ctx_get();
+	struct fs_ctx *ctx = fs_ops_ctx();
 	struct fs_handle *h;
 	int ret;
 
-	if (!in_burn_dir(path) || strchr(path + 6, '/') || !path[6])
-		return refuse_new(path);
-	ret = check_access(ctx, "burn", FS_BURN_DIR_MODE, W_OK | X_OK, "create files in");
+	if (!fs_ops_in_burn_dir(path) || strchr(path + 6, '/') || !path[6])
+		return fs_ops_refuse_new(path);
+	ret = fs_ops_check_access(ctx, "burn", FS_BURN_DIR_MODE, W_OK | X_OK, "create files in");
 	if (ret < 0)
 		return ret;
-	h = calloc(1, sizeof(*h));
+	h = handle_new(ctx, fs_node_find("/burn"), path, &ret);
 	if (!h)
-		return fail_with(ctx, BURN_E_OUTOFMEMORY, "no memory to open %s", name_of(path));
-	h->node = fs_node_find("/burn");
-	strbuf_init(&h->content);
+		return ret;
 	ret = open_sink(ctx, h, path + 6, fi->flags & O_ACCMODE);
 	if (ret < 0) {
 		free(h);
 		return ret;
 	}
-	fi->direct_io = 1;
-	handle_track(ctx, h);
-	fi->fh = (uintptr_t)h;
-	return 0;
-}
-
-static int
-fs_mknod(const char *path, mode_t mode, dev_t rdev)
-{
-	return refuse_new(path);
-}
-
-static int
-fs_mkdir(const char *path, mode_t mode)
-{
-	return refuse_new(path);
-}
-
-static int
-fs_symlink(const char *target, const char *path)
-{
-	return refuse_new(path);
-}
-
-static int
-fs_link(const char *from, const char *to)
-{
-	return refuse_new(to);
+	return handle_publish(ctx, h, fi);
 }
 
 static int
 fs_statfs(const char *path, struct statvfs *sv)
 {
-	struct fs_ctx *ctx = ctx_get();
+	struct fs_ctx *ctx = fs_ops_ctx();
 	uint64_t blocks;
 
 	memset(sv, 0, sizeof(*sv));
@@ -667,65 +607,22 @@ fs_statfs(const char *path, struct statvfs *sv)
 	return 0;
 }
 
-/* No extended attributes; answered so that ENOSYS never reaches the kernel. */
-static int
-fs_getxattr(const char *path, const char *name, char *value, size_t size)
-{
-	return exists(path) ? -ENODATA : -ENOENT;
-}
-
-static int
-fs_listxattr(const char *path, char *list, size_t size)
-{
-	return exists(path) ? 0 : -ENOENT;
-}
-
-static int
-fs_setxattr(const char *path, const char *name, const char *value, size_t size, int flags)
-{
-	return exists(path) ? -ENOTSUP : -ENOENT;
-}
-
-static int
-fs_removexattr(const char *path, const char *name)
-{
-	return exists(path) ? -ENODATA : -ENOENT;
-}
-
-static int
-fs_fallocate(const char *path, int mode, off_t off, off_t len, struct fuse_file_info *fi)
-{
-	return -EOPNOTSUPP;
-}
-
-static ssize_t
-fs_copy_file_range(const char *in, struct fuse_file_info *fi_in, off_t off_in, const char *out,
-		   struct fuse_file_info *fi_out, off_t off_out, size_t len, int flags)
-{
-	return -EOPNOTSUPP;	/* the kernel falls back to plain reads and writes */
-}
-
-static int
-fs_ioctl(const char *path, unsigned int cmd, void *arg, struct fuse_file_info *fi,
-	 unsigned int flags, void *data)
-{
-	return -ENOTTY;
-}
-
 static off_t
 fs_lseek(const char *path, off_t off, int whence, struct fuse_file_info *fi)
 {
 	struct fs_handle *h = (struct fs_handle *)(uintptr_t)fi->fh;
+	off_t len;
 
 	if (!h)
 		return -EBADF;
 	if (h->sink)
-		return fail_with(ctx_get(), BURN_E_SEEK_ON_DEVICE,
+		return fs_ops_fail_with(fs_ops_ctx(), BURN_E_SEEK_ON_DEVICE,
 				 "a stream cannot seek: it is written from its start to its end");
+	len = h->disc ? fs_disc_size(h->disc) : (off_t)h->content.len;
 	if (whence == SEEK_DATA)
-		return off < (off_t)h->content.len ? off : -ENXIO;
+		return off < len ? off : -ENXIO;
 	if (whence == SEEK_HOLE)
-		return off <= (off_t)h->content.len ? (off_t)h->content.len : -ENXIO;
+		return off <= len ? len : -ENXIO;
 	return -EINVAL;
 }
 
@@ -739,41 +636,32 @@ fs_init(struct fuse_conn_info *conn, struct fuse_config *cfg)
 	cfg->direct_io = 1;
 	/* unlink of an open job is ours to refuse, not libfuse's to hide by renaming */
 	cfg->hard_remove = 1;
-	return ctx_get();
+	return fs_ops_ctx();
 }
 
-const struct fuse_operations burnfs_ops = {
-	.init = fs_init,
-	.getattr = fs_getattr,
-	.access = fs_access,
-	.readdir = fs_readdir,
-	.open = fs_open,
-	.read = fs_read,
-	.write = fs_write,
-	.release = fs_release,
-	.flush = fs_flush,
-	.fsync = fs_fsync,
-	.fsyncdir = fs_fsyncdir,
-	.poll = fs_poll,
-	.truncate = fs_truncate,
-	.chmod = fs_chmod,
-	.chown = fs_chown,
-	.utimens = fs_utimens,
-	.unlink = fs_unlink,
-	.rmdir = fs_rmdir,
-	.rename = fs_rename,
-	.create = fs_create,
-	.mknod = fs_mknod,
-	.mkdir = fs_mkdir,
-	.symlink = fs_symlink,
-	.link = fs_link,
-	.statfs = fs_statfs,
-	.getxattr = fs_getxattr,
-	.listxattr = fs_listxattr,
-	.setxattr = fs_setxattr,
-	.removexattr = fs_removexattr,
-	.fallocate = fs_fallocate,
-	.copy_file_range = fs_copy_file_range,
-	.ioctl = fs_ioctl,
-	.lseek = fs_lseek,
-};
+const struct fuse_operations *
+fs_operations(void)
+{
+	static struct fuse_operations ops = {
+		.init = fs_init,
+		.getattr = fs_getattr,
+		.access = fs_access,
+		.readdir = fs_readdir,
+		.open = fs_open,
+		.read = fs_read,
+		.write = fs_write,
+		.release = fs_release,
+		.flush = fs_flush,
+		.fsync = fs_fsync,
+		.fsyncdir = fs_fsyncdir,
+		.poll = fs_poll,
+		.truncate = fs_truncate,
+		.unlink = fs_unlink,
+		.create = fs_create,
+		.statfs = fs_statfs,
+		.lseek = fs_lseek,
+	};
+
+	fs_ops_fixed(&ops);
+	return &ops;
+}

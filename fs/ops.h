@@ -2,8 +2,8 @@
 
 #include <fuse.h>
 
-/* The FUSE operations; private_data is the struct fs_ctx. */
-extern const struct fuse_operations burnfs_ops;
+/* The FUSE operations (ops.c and ops-fixed.c); private_data is the struct fs_ctx. */
+const struct fuse_operations *fs_operations(void);
 
 #include "polls.h"
 

@@ -90,3 +90,14 @@ strbuf_add_text(struct strbuf *sb, const char *s)
 	strbuf_add(sb, clean, burn_text_printable(clean, size, s));
 	free(clean);
 }
+
+size_t
+strbuf_read_at(const struct strbuf *sb, char *buf, size_t size, long long off)
+{
+	if (off < 0 || (unsigned long long)off >= sb->len)
+		return 0;
+	if (size > sb->len - (size_t)off)
+		size = sb->len - (size_t)off;
+	memcpy(buf, sb->data + off, size);
+	return size;
+}

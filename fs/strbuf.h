@@ -21,3 +21,6 @@ void strbuf_add(struct strbuf *sb, const char *s, size_t n);
  * as one line of printable text: see burn_text_printable().
  */
 void strbuf_add_text(struct strbuf *sb, const char *s);
+
+/* Copies up to @size bytes of @sb from @off (>= 0) into @buf, as read(2) would; returns the count. */
+size_t strbuf_read_at(const struct strbuf *sb, char *buf, size_t size, long long off);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "image-private.h"
+#include "image-wav.h"
 
 /*
  * Real WAV files carry a handful of chunks before their data. The bound
@@ -102,4 +103,28 @@ image_wav_track(struct image_disc *disc, size_t i)
 	src->pregap_silent = i ? CD_PREGAP_FRAMES : 0;
 	disc->toc.track[i + 1].control = 0;
 	disc->toc.track[i + 1].index_count = 1;
+}
+
+static void
+put_le32(uint8_t *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+void
+image_wav_header(uint8_t *out, uint32_t data_bytes)
+{
+	const uint32_t rate = 44100, channels = 2, bits = 16;
+
+	memcpy(out, "RIFF", 4);
+	put_le32(out + 4, 36 + data_bytes);
+	memcpy(out + 8, "WAVEfmt ", 8);
+	put_le32(out + 16, 16);			/* the fmt chunk's size */
+	put_le32(out + 20, 1 | channels << 16);	/* PCM, 2 channels */
+	put_le32(out + 24, rate);
+	put_le32(out + 28, rate * channels * bits / 8);
+	put_le32(out + 32, channels * bits / 8 | bits << 16);	/* block align, bits */
+	memcpy(out + 36, "data", 4);
+	put_le32(out + 40, data_bytes);
 }

@@ -155,6 +155,7 @@ start_sg(const char *lib, const char *opts)
 	char *node = tl_path(tl_top, "sr0"), *rest = strdup(opts ? opts : ""), *save = NULL;
 	char keep[1024] = "";
 
+	unlink(node);	/* a restart makes it again */
 	ck_assert_int_eq(mknod(node, S_IFBLK | 0660, makedev(11, 0)), 0);
 	setenv("LD_PRELOAD", lib, 1);
 	setenv("BURNFS_SG_PATH", node, 1);
@@ -180,19 +181,37 @@ start_sg(const char *lib, const char *opts)
 	free(node);
 }
 
-void
-tl_start_with(const char *opts)
+/* m1 on the drive in tl_disc, with @opts. */
+static void
+start_m1(const char *opts)
 {
 	const char *sg = getenv("BURNFS_TEST_SG");
 	char dev[4200];
 
-	tl_setup_dirs();
 	if (sg && *sg) {
 		start_sg(sg, opts);
 		return;
 	}
 	snprintf(dev, sizeof(dev), "emu:%s", tl_disc);
 	ck_assert_int_eq(tl_mount_start(&tl_m1, "mnt", dev, opts), 0);
+}
+
+void
+tl_start_with(const char *opts)
+{
+	tl_setup_dirs();
+	start_m1(opts);
+}
+
+void
+tl_restart_with(const char *opts)
+{
+	char *mnt = tl_path(tl_top, "mnt");
+
+	tl_mount_stop(&tl_m1);
+	rmdir(mnt);	/* tl_mount_start() makes it anew */
+	free(mnt);
+	start_m1(opts);
 }
 
 void

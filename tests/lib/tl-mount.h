@@ -37,6 +37,8 @@ void tl_mount_stop(struct tl_mount *m);
 /* Fixtures: a scratch directory; + m1 on emu:top/disc with OPTS. */
 void tl_setup_dirs(void);
 void tl_start_with(const char *opts);
+/* Stops m1 and mounts it again on the same drive, with @opts. */
+void tl_restart_with(const char *opts);
 void tl_setup_default(void);
 void tl_teardown_all(void);
 

@@ -1,0 +1,365 @@
+#include "config.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "disc.h"
+#include "image-cue.h"
+#include "image-wav.h"
+#include "rawcd-read.h"
+
+#define DISC_FILE_MODE 0444
+
+enum disc_kind {
+	DISC_TOC,	/* the table of contents as text */
+	DISC_CUE,	/* disc.cue, naming disc.bin */
+	DISC_SECTORS,	/* NN.iso, NN.wav, disc.bin */
+};
+
+/* What a name of disc/ stands for on the disc in the drive. */
+struct disc_entry {
+	enum disc_kind kind;
+	int32_t lba;			/* the first sector */
+	uint32_t sectors;
+	enum recorder_read_form form;
+	size_t header;			/* WAV header bytes before the samples */
+};
+
+struct fs_disc_file {
+	pthread_mutex_t mu;
+	struct disc_entry e;
+	struct strbuf text;		/* DISC_TOC, DISC_CUE: rendered at open */
+	uint8_t header[IMAGE_WAV_HEADER_SIZE];
+	uint8_t *cache;			/* the sectors read last */
+	int32_t cache_lba;
+	uint32_t cache_count;
+};
+
+/*
+ * A copy of the table of contents, read again when @refresh asks, when
+ * none was read yet, or when a burn through this mount changed progress
+ * since. While a write runs the last one read stays (the drive is not
+ * asked); any other failure shows an empty disc/.
+ */
+static void
+toc_get(struct fs_ctx *ctx, bool refresh, struct image_toc *out)
+{
+	struct fs_disc *disc = &ctx->disc;
+	unsigned long gen = rawcd_progress_generation(ctx->w);
+	struct burn_error ignored;
+
+	pthread_mutex_lock(&disc->mu);
+	if (refresh || !disc->loaded || disc->generation != gen) {
+		struct image_toc toc;
+		int ret;
+
+		memset(&toc, 0, sizeof(toc));
+		ret = rawcd_read_toc(ctx->w, &toc, &ignored);
+		if (ret != -EBUSY || !disc->loaded) {
+			if (ret < 0)
+				memset(&toc, 0, sizeof(toc));
+			disc->toc = toc;
+			disc->loaded = true;
+			disc->generation = gen;
+		}
+	}
+	*out = disc->toc;
+	pthread_mutex_unlock(&disc->mu);
+}
+
+/* Track @t's file: NN.iso of its user data, or NN.wav up to the next track's start. */
+static void
+track_entry(const struct image_toc *toc, unsigned t, struct disc_entry *e)
+{
+	const struct image_toc_track *tr = &toc->track[t];
+	int32_t end;
+
+	e->kind = DISC_SECTORS;
+	e->lba = tr->start_lba;
+	if (image_toc_track_is_data(tr)) {
+		end = tr->end_lba;
+		e->form = RECORDER_READ_USER_DATA;
+		e->header = 0;
+	} else {
+		/* the next track's pre-gap goes with this one, as rippers cut tracks */
+		end = t < toc->last_track ? toc->track[t + 1].start_lba : toc->leadout_lba;
+		e->form = RECORDER_READ_MAIN;
+		e->header = IMAGE_WAV_HEADER_SIZE;
+	}
+	e->sectors = end > e->lba ? (uint32_t)(end - e->lba) : 0;
+}
+
+/* The entry @name stands for on @toc; false when there is none. */
+static bool
+entry_of(const struct image_toc *toc, const char *name, struct disc_entry *e)
+{
+	unsigned t;
+	char ext[4], end;
+
+	memset(e, 0, sizeof(*e));
+	if (toc->first_track == 0)
+		return false;
+	if (strcmp(name, "toc") == 0 || strcmp(name, "disc.cue") == 0) {
+		e->kind = name[0] == 't' ? DISC_TOC : DISC_CUE;
+		return true;
+	}
+	if (strcmp(name, "disc.bin") == 0) {
+		e->kind = DISC_SECTORS;
+		e->form = RECORDER_READ_MAIN;
+		e->sectors = toc->leadout_lba > 0 ? (uint32_t)toc->leadout_lba : 0;
+		return true;
+	}
+	if (strlen(name) != 6 || name[0] < '0' || name[0] > '9' || name[1] < '0' ||
+	    name[1] > '9' || sscanf(name, "%2u.%3s%c", &t, ext, &end) != 2)
+		return false;
+	if (t < toc->first_track || t > toc->last_track)
+		return false;
+	if (strcmp(ext, image_toc_track_is_data(&toc->track[t]) ? "iso" : "wav") != 0)
+		return false;
+	track_entry(toc, t, e);
+	return true;
+}
+
+static size_t
+sector_size(const struct disc_entry *e)
+{
+	return recorder_read_form_size(e->form);
+}
+
+/* The table of contents as text: "key: value" lines, then one line per track. */
+static void
+render_toc(const struct image_toc *toc, struct strbuf *sb)
+{
+	strbuf_printf(sb, "first_track: %u\nlast_track: %u\nleadout: %d\nmcn: ", toc->first_track,
+		      toc->last_track, toc->leadout_lba);
+	strbuf_add_text(sb, toc->mcn);
+	strbuf_add(sb, "\n", 1);
+	for (unsigned t = toc->first_track; t <= toc->last_track; t++) {
+		const struct image_toc_track *tr = &toc->track[t];
+		bool data = image_toc_track_is_data(tr);
+
+		strbuf_printf(sb, "track %02u: %s start=%d pregap=%d length=%d copy=%s "
+			      "preemphasis=%s isrc=", t, data ? "mode1" : "audio", tr->start_lba,
+			      tr->start_lba - tr->pregap_lba, tr->end_lba - tr->start_lba,
+			      tr->control & 0x2 ? "yes" : "no",
+			      !data && (tr->control & 0x1) ? "yes" : "no");
+		strbuf_add_text(sb, tr->isrc);
+		strbuf_add(sb, "\n", 1);
+	}
+}
+
+/* disc.cue: the cue sheet burnfs-image and the emulator write, naming disc.bin. */
+static int
+render_cue(const struct image_toc *toc, struct strbuf *sb, struct burn_error *err)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	int ret;
+
+	if (!f)
+		return burn_error_set(err, BURN_E_OUTOFMEMORY, "no memory for disc.cue");
+	ret = image_toc_write_cue(f, "disc.bin", toc);
+	if (fclose(f) != 0 && ret == 0)
+		ret = -ENOMEM;
+	if (ret == 0)
+		strbuf_add(sb, text, len);
+	free(text);
+	if (ret < 0)
+		return burn_error_set(err, BURN_E_OUTOFMEMORY, "disc.cue could not be written");
+	return 0;
+}
+
+static void
+add_name(const struct image_toc *toc, void (*fn)(void *arg, const char *name), void *arg)
+{
+	char name[8];
+
+	if (toc->first_track == 0)
+		return;
+	fn(arg, "toc");
+	fn(arg, "disc.cue");
+	fn(arg, "disc.bin");
+	for (unsigned t = toc->first_track; t <= toc->last_track; t++) {
+		snprintf(name, sizeof(name), "%02u.%s", t,
+			 image_toc_track_is_data(&toc->track[t]) ? "iso" : "wav");
+		fn(arg, name);
+	}
+}
+
+void
+fs_disc_each(struct fs_ctx *ctx, void (*fn)(void *arg, const char *name), void *arg)
+{
+	struct image_toc toc;
+
+	toc_get(ctx, true, &toc);
+	add_name(&toc, fn, arg);
+}
+
+/* Renders a text entry of @toc into @sb. */
+static int
+render(const struct image_toc *toc, const struct disc_entry *e, struct strbuf *sb,
+       struct burn_error *err)
+{
+	if (e->kind == DISC_TOC)
+		render_toc(toc, sb);
+	else if (render_cue(toc, sb, err) < 0)
+		return -ENOMEM;
+	if (sb->err)
+		return burn_error_set(err, BURN_E_OUTOFMEMORY, "no memory to show the disc");
+	return 0;
+}
+
+int
+fs_disc_stat(struct fs_ctx *ctx, const char *name, struct stat *st)
+{
+	struct image_toc toc;
+	struct disc_entry e;
+	struct strbuf sb;
+	struct burn_error ignored;
+
+	toc_get(ctx, false, &toc);
+	if (!entry_of(&toc, name, &e))
+		return -ENOENT;
+	st->st_mode = S_IFREG | DISC_FILE_MODE;
+	st->st_nlink = 1;
+	st->st_blksize = 65536;
+	st->st_atime = st->st_mtime = st->st_ctime = ctx->mount_time;
+	if (e.kind == DISC_SECTORS) {
+		st->st_size = (off_t)e.header + (off_t)e.sectors * (off_t)sector_size(&e);
+		return 0;
+	}
+	strbuf_init(&sb);
+	if (render(&toc, &e, &sb, &ignored) == 0)
+		st->st_size = (off_t)sb.len;
+	strbuf_free(&sb);
+	return 0;
+}
+
+int
+fs_disc_open(struct fs_ctx *ctx, const char *name, struct fs_disc_file **out,
+	     struct burn_error *err)
+{
+	struct fs_disc_file *f;
+	struct image_toc toc;
+	int ret = 0;
+
+	*out = NULL;
+	toc_get(ctx, false, &toc);
+	f = calloc(1, sizeof(*f));
+	if (!f)
+		return burn_error_set(err, BURN_E_OUTOFMEMORY, "no memory to open disc/%s", name);
+	strbuf_init(&f->text);
+	pthread_mutex_init(&f->mu, NULL);
+	if (!entry_of(&toc, name, &f->e)) {
+		/* listed a moment ago, gone now: the medium changed */
+		ret = burn_error_set(err, BURN_E_MEDIA_NO_MEDIA,
+				     "disc/%s is not on the disc in the drive (any more)", name);
+		goto out_free;
+	}
+	if (f->e.kind != DISC_SECTORS) {
+		ret = render(&toc, &f->e, &f->text, err);
+		if (ret < 0)
+			goto out_free;
+	} else {
+		f->cache = malloc(RECORDER_DISC_READ_MAX * sector_size(&f->e));
+		if (!f->cache) {
+			ret = burn_error_set(err, BURN_E_OUTOFMEMORY, "no memory to read disc/%s",
+					     name);
+			goto out_free;
+		}
+		image_wav_header(f->header, (uint32_t)(f->e.sectors * sector_size(&f->e)));
+	}
+	*out = f;
+	return 0;
+out_free:
+	fs_disc_close(f);
+	return ret;
+}
+
+/* Makes the cache hold sector @idx of @f's file; 0 or -errno. */
+static int
+fill_cache(struct fs_ctx *ctx, struct fs_disc_file *f, uint32_t idx, struct burn_error *err)
+{
+	uint32_t count = f->e.sectors - idx;
+	int n;
+
+	if (f->cache_count && (uint32_t)(f->e.lba + (int32_t)idx - f->cache_lba) < f->cache_count &&
+	    f->e.lba + (int32_t)idx >= f->cache_lba)
+		return 0;
+	if (count > RECORDER_DISC_READ_MAX)
+		count = RECORDER_DISC_READ_MAX;
+	f->cache_count = 0;
+	n = rawcd_read_sectors(ctx->w, f->e.lba + (int32_t)idx, count, f->e.form, f->cache, err);
+	if (n < 0)
+		return n;
+	f->cache_lba = f->e.lba + (int32_t)idx;
+	f->cache_count = (uint32_t)n;
+	return 0;
+}
+
+ssize_t
+fs_disc_read(struct fs_ctx *ctx, struct fs_disc_file *f, char *buf, size_t size, off_t off,
+	     struct burn_error *err)
+{
+	size_t ss = sector_size(&f->e), done = 0;
+	uint64_t total;
+	int ret = 0;
+
+	if (f->e.kind != DISC_SECTORS)
+		return (ssize_t)strbuf_read_at(&f->text, buf, size, off);
+	total = f->e.header + (uint64_t)f->e.sectors * ss;
+	if ((uint64_t)off >= total)
+		return 0;
+	if (size > total - (uint64_t)off)
+		size = (size_t)(total - (uint64_t)off);
+	pthread_mutex_lock(&f->mu);
+	while (done < size) {
+		uint64_t pos = (uint64_t)off + done, in;
+		uint32_t idx;
+		size_t n;
+
+		if (pos < f->e.header) {
+			n = f->e.header - pos < size - done ? f->e.header - pos : size - done;
+			memcpy(buf + done, f->header + pos, n);
+			done += n;
+			continue;
+		}
+		idx = (uint32_t)((pos - f->e.header) / ss);
+		ret = fill_cache(ctx, f, idx, err);
+		if (ret < 0)
+			break;
+		in = (uint64_t)(f->e.lba + (int32_t)idx - f->cache_lba) * ss +
+		     (pos - f->e.header) % ss;
+		n = (size_t)((uint64_t)f->cache_count * ss - in);
+		if (n > size - done)
+			n = size - done;
+		memcpy(buf + done, f->cache + in, n);
+		done += n;
+	}
+	pthread_mutex_unlock(&f->mu);
+	/* the bytes before an unreadable sector first; the next read fails there */
+	return done > 0 ? (ssize_t)done : ret;
+}
+
+off_t
+fs_disc_size(const struct fs_disc_file *f)
+{
+	if (f->e.kind != DISC_SECTORS)
+		return (off_t)f->text.len;
+	return (off_t)f->e.header + (off_t)f->e.sectors * (off_t)sector_size(&f->e);
+}
+
+void
+fs_disc_close(struct fs_disc_file *f)
+{
+	if (!f)
+		return;
+	pthread_mutex_destroy(&f->mu);
+	strbuf_free(&f->text);
+	free(f->cache);
+	free(f);
+}

@@ -1,0 +1,351 @@
+/*
+ * The disc suite: disc/, the disc in the drive read back as files through
+ * the real daemon (issue 10). Discs are burned with burnfs-image streams
+ * into track.raw, then listed, stat'ed, read whole and at odd offsets, and
+ * compared byte for byte with what was burned; refusals (read-only, a
+ * write running, no medium, an unreadable sector) with their errno and
+ * last_error.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "tl-burn.h"
+#include "tl-harness.h"
+#include "tl-image.h"
+#include "tl-mount.h"
+
+/* disc/@name of m1 (tl_at()'s rotating buffers: copy what must last). */
+static char *
+at_disc(const char *name)
+{
+	char rel[64];
+
+	snprintf(rel, sizeof(rel), "disc/%s", name);
+	return tl_at(&tl_m1, rel);
+}
+
+/* The names in m1's disc/, sorted, joined with ' '. */
+static char *
+listing(void)
+{
+	char *dir = at_disc(""), *cmd;
+	static char out[1024];
+	FILE *p;
+	size_t n;
+
+	ck_assert_int_gt(asprintf(&cmd, "ls '%s' | tr '\\n' ' '", dir), 0);
+	p = popen(cmd, "r");
+	ck_assert_ptr_nonnull(p);
+	n = fread(out, 1, sizeof(out) - 1, p);
+	out[n] = '\0';
+	pclose(p);
+	free(cmd);
+	return out;
+}
+
+/* stat(disc/@name).st_size, asserting it exists. */
+static off_t
+size_of(const char *name)
+{
+	char *path = at_disc(name);
+	struct stat st;
+
+	ck_assert_msg(stat(path, &st) == 0, "%s: %s", path, strerror(errno));
+	ck_assert_uint_eq(st.st_mode & 07777, 0444);
+	return st.st_size;
+}
+
+/* disc/@name equals @len bytes at @want: read whole, then at odd offsets and sizes. */
+static void
+file_equals(const char *name, const uint8_t *want, size_t len)
+{
+	static const size_t offs[] = { 0, 1, 2047, 2048, 44, 2351, 100003, 65535 };
+	static const size_t sizes[] = { 1, 7, 2048, 4096, 70000 };
+	char *path = strdup(at_disc(name));
+	size_t got_len;
+	uint8_t *got = tl_slurp(path, &got_len), buf[70000];
+	int fd = open(path, O_RDONLY);
+
+	ck_assert_uint_eq(got_len, len);
+	ck_assert_msg(memcmp(got, want, len) == 0, "disc/%s differs from what was burned", name);
+	ck_assert_int_ge(fd, 0);
+	for (size_t i = 0; i < sizeof(offs) / sizeof(offs[0]); i++) {
+		for (size_t j = 0; j < sizeof(sizes) / sizeof(sizes[0]); j++) {
+			ssize_t n = pread(fd, buf, sizes[j], (off_t)offs[i]);
+			size_t expect = offs[i] >= len ? 0 : len - offs[i];
+
+			if (expect > sizes[j])
+				expect = sizes[j];
+			ck_assert_int_eq(n, (ssize_t)expect);
+			ck_assert_msg(memcmp(buf, want + offs[i], expect) == 0,
+				      "disc/%s: %zu bytes at %zu differ", name, sizes[j], offs[i]);
+		}
+	}
+	ck_assert_int_eq(pread(fd, buf, 1, (off_t)len), 0);
+	close(fd);
+	free(got);
+	free(path);
+}
+
+/* Burns @input as a @type stream through m1's track.raw. */
+static void
+burn(const char *input, const char *type)
+{
+	char *raw = tl_make_stream(input, type, NULL);
+
+	tl_name_it();
+	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "sector_type"), type), 0);
+	tl_burn_raw(raw);
+	free(raw);
+}
+
+static const char *const types[] = { "pq", "cooked", "raw" };
+
+START_TEST(blank_disc_is_empty)
+{
+	ck_assert_str_eq(listing(), "");
+	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "ctl"), "eject\n"), 0);
+	ck_assert_str_eq(listing(), "");
+}
+END_TEST
+
+START_TEST(iso_reads_back)
+{
+	char *iso, want[512];
+	uint8_t *src;
+	size_t len;
+
+	if (!tl_can_run("genisoimage iso-info"))
+		return;
+	iso = tl_make_iso();
+	src = tl_slurp(iso, &len);
+	burn(iso, types[_i]);
+	ck_assert_str_eq(listing(), "01.iso disc.bin disc.cue toc ");
+	ck_assert_int_eq(size_of("01.iso"), (off_t)len);
+	ck_assert_int_eq(size_of("disc.bin"), (off_t)(len / 2048) * 2352);
+	file_equals("01.iso", src, len);
+	snprintf(want, sizeof(want),
+		 "first_track: 1\nlast_track: 1\nleadout: %zu\nmcn: \n"
+		 "track 01: mode1 start=0 pregap=0 length=%zu copy=no preemphasis=no isrc=\n",
+		 len / 2048, len / 2048);
+	ck_assert_str_eq(tl_get(at_disc("toc")), want);
+	ck_assert_str_eq(tl_get(at_disc("disc.cue")),
+			 "FILE \"disc.bin\" BINARY\n  TRACK 01 MODE1/2352\n    INDEX 01 00:00:00\n");
+	/* iso-info reads the volume from the file, as from the ISO that was burned */
+	ck_assert_int_eq(tl_sh("iso-info -i '%s' -l 2>/dev/null | grep -q four.dat",
+			       at_disc("01.iso")), 0);
+	/* cp (which may probe with SEEK_DATA/SEEK_HOLE) copies it whole */
+	ck_assert_int_eq(tl_sh("cp '%s' '%s/copy.iso' && cmp -s '%s/copy.iso' '%s'",
+			       at_disc("01.iso"), tl_top, tl_top, iso), 0);
+	free(src);
+	free(iso);
+}
+END_TEST
+
+START_TEST(audio_reads_back)
+{
+	char *cue = tl_make_audio_cue(tl_top), *bin = tl_path(tl_top, "audio.bin");
+	/* the tracks' starts: 1's at 0, 2's after its 150-sector pre-gap */
+	static const int32_t starts[] = { 0, TL_T1_SECTORS + TL_T2_PREGAP,
+					  TL_T1_SECTORS + TL_T2_PREGAP + TL_T2_SECTORS,
+					  TL_AUDIO_SECTORS };
+	size_t len;
+	uint8_t *src = tl_slurp(bin, &len);
+
+	burn(cue, types[_i]);
+	ck_assert_str_eq(listing(), "01.wav 02.wav 03.wav disc.bin disc.cue toc ");
+	ck_assert_str_eq(tl_get(at_disc("toc")),
+			 "first_track: 1\nlast_track: 3\nleadout: 2550\nmcn: " TL_MCN "\n"
+			 "track 01: audio start=0 pregap=0 length=1000 copy=no preemphasis=no isrc=\n"
+			 "track 02: audio start=1150 pregap=150 length=800 copy=no preemphasis=no "
+			 "isrc=" TL_ISRC "\n"
+			 "track 03: audio start=1950 pregap=0 length=600 copy=yes preemphasis=no "
+			 "isrc=\n");
+	ck_assert_str_eq(tl_get(at_disc("disc.cue")),
+			 "CATALOG " TL_MCN "\nFILE \"disc.bin\" BINARY\n"
+			 "  TRACK 01 AUDIO\n    INDEX 01 00:00:00\n"
+			 "  TRACK 02 AUDIO\n    ISRC " TL_ISRC "\n    INDEX 00 00:13:25\n"
+			 "    INDEX 01 00:15:25\n"
+			 "  TRACK 03 AUDIO\n    FLAGS DCP\n    INDEX 01 00:26:00\n");
+	file_equals("disc.bin", src, len);
+	for (int t = 0; t < 3; t++) {
+		/* a WAV header, then the samples up to the next track's start, pre-gap included */
+		size_t n = (size_t)(starts[t + 1] - starts[t]) * 2352;
+		uint8_t *want = malloc(44 + n);
+		char name[8];
+
+		ck_assert_ptr_nonnull(want);
+		snprintf(name, sizeof(name), "%02d.wav", t + 1);
+		memcpy(want + 44, src + (size_t)starts[t] * 2352, n);
+		memcpy(want, "RIFF", 4);
+		{
+			char *path = at_disc(name);
+			uint8_t *got = tl_slurp(path, NULL);
+
+			/* the header as any WAV reader takes it: PCM 16-bit stereo 44.1 kHz */
+			ck_assert_mem_eq(got, "RIFF", 4);
+			ck_assert_mem_eq(got + 8, "WAVEfmt \x10\0\0\0\x01\0\x02\0\x44\xac\0\0"
+					 "\x10\xb1\x02\0\x04\0\x10\0data", 32);
+			ck_assert_uint_eq(got[40] | got[41] << 8 | got[42] << 16 |
+					  (uint32_t)got[43] << 24, n);
+			memcpy(want, got, 44);
+			free(got);
+		}
+		file_equals(name, want, 44 + n);
+		free(want);
+	}
+	free(src);
+	free(bin);
+	free(cue);
+}
+END_TEST
+
+START_TEST(read_only)
+{
+	char *iso = tl_make_iso();
+
+	burn(iso, "cooked");
+	tl_open_refused(&tl_m1, "disc/01.iso", O_WRONLY, EACCES,
+			"E_ACCESSDENIED 0x80070005: disc/01.iso is read-only: the disc is read back, "
+			"not written, through disc/");
+	tl_open_refused(&tl_m1, "disc/toc", O_RDWR, EACCES,
+			"E_ACCESSDENIED 0x80070005: disc/toc is read-only: the disc is read back, "
+			"not written, through disc/");
+	ck_assert_int_eq(truncate(at_disc("01.iso"), 0), -1);
+	ck_assert_int_eq(errno, EACCES);
+	tl_last_error_starts(&tl_m1, "E_ACCESSDENIED 0x80070005: disc/01.iso is read-only");
+	ck_assert_int_eq(unlink(at_disc("01.iso")), -1);
+	ck_assert_int_eq(errno, EPERM);
+	tl_last_error_starts(&tl_m1, "HRESULT_FROM_WIN32(ERROR_NOT_SUPPORTED) 0x80070032: "
+			     "disc/01.iso is part of the fixed tree and cannot be removed");
+	ck_assert_int_eq(open(at_disc("new"), O_WRONLY | O_CREAT, 0644), -1);
+	ck_assert_int_eq(errno, EACCES);
+	ck_assert_int_eq(open(at_disc("02.iso"), O_RDONLY), -1);
+	ck_assert_int_eq(errno, ENOENT);
+	free(iso);
+}
+END_TEST
+
+/* An fd of disc/01.iso of a burned fake ISO; the ISO's bytes in *@src. */
+static int
+burned_iso_fd(uint8_t **src, size_t *len)
+{
+	char *iso = tl_path(tl_top, "fake.iso");
+	int fd;
+
+	tl_make_pvd_iso(iso, 400, 400);
+	*src = tl_slurp(iso, len);
+	burn(iso, "cooked");
+	fd = open(at_disc("01.iso"), O_RDONLY);
+	ck_assert_int_ge(fd, 0);
+	free(iso);
+	return fd;
+}
+
+/* A read of @fd at @off fails with @err, and last_error starts with @reason. */
+static void
+read_fails(int fd, off_t off, int err, const char *reason)
+{
+	uint8_t buf[4096];
+
+	errno = 0;
+	ck_assert_int_eq(pread(fd, buf, sizeof(buf), off), -1);
+	ck_assert_int_eq(errno, err);
+	tl_last_error_starts(&tl_m1, reason);
+}
+
+#define UNREADABLE 100
+
+START_TEST(unreadable_sector)
+{
+	uint8_t *src, buf[8192];
+	char opts[64];
+	size_t len;
+	int fd = burned_iso_fd(&src, &len);
+
+	close(fd);
+	snprintf(opts, sizeof(opts), "emu_fault=unreadable@%d", UNREADABLE);
+	tl_restart_with(opts);
+	fd = open(at_disc("01.iso"), O_RDONLY);
+	ck_assert_int_ge(fd, 0);
+	/* what lies before the sector reads; a read across it stops there */
+	ck_assert_int_eq(pread(fd, buf, sizeof(buf), (UNREADABLE - 2) * 2048), 2 * 2048);
+	ck_assert_mem_eq(buf, src + (UNREADABLE - 2) * 2048, 2 * 2048);
+	read_fails(fd, UNREADABLE * 2048, EIO,
+		   "E_IMAPI_UNEXPECTED_RESPONSE_FROM_DEVICE 0xC0AA0301: READ(10): [3 11 00] "
+		   "Medium error: unrecovered read error");
+	read_fails(fd, UNREADABLE * 2048 + 5, EIO, "E_IMAPI_UNEXPECTED_RESPONSE_FROM_DEVICE");
+	/* and what lies after it */
+	ck_assert_int_eq(pread(fd, buf, 2048, (UNREADABLE + 1) * 2048), 2048);
+	ck_assert_mem_eq(buf, src + (UNREADABLE + 1) * 2048, 2048);
+	close(fd);
+	free(src);
+}
+END_TEST
+
+START_TEST(no_medium)
+{
+	uint8_t *src;
+	size_t len;
+	int fd = burned_iso_fd(&src, &len);
+
+	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "ctl"), "eject\n"), 0);
+	read_fails(fd, 0, ENOMEDIUM, "E_IMAPI_RECORDER_MEDIA_NO_MEDIA 0xC0AA0202: READ(10): ");
+	ck_assert_str_eq(listing(), "");
+	ck_assert_int_eq(open(at_disc("01.iso"), O_RDONLY), -1);
+	ck_assert_int_eq(errno, ENOENT);
+	/* the same disc back in: readable again */
+	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "ctl"), "load\n"), 0);
+	ck_assert_str_eq(listing(), "01.iso disc.bin disc.cue toc ");
+	close(fd);
+	fd = open(at_disc("01.iso"), O_RDONLY);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(pread(fd, src, 1, 0), 1);
+	close(fd);
+	free(src);
+}
+END_TEST
+
+static void
+setup_cdrw(void)
+{
+	tl_start_with("emu_media=cdrw80");
+}
+
+START_TEST(busy_while_writing)
+{
+	uint8_t *src;
+	size_t len;
+	int fd = burned_iso_fd(&src, &len), sink;
+
+	/* a CD-RW blanked, then track.raw open: the drive belongs to the write */
+	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "ctl"), "blank\n"), 0);
+	sink = open(tl_at(&tl_m1, "track.raw"), O_WRONLY);
+	ck_assert_int_ge(sink, 0);
+	read_fails(fd, 0, EBUSY,
+		   "E_IMAPI_DF2RAW_WRITE_IN_PROGRESS 0xC0AA0600: the disc cannot be read while "
+		   "track.raw is open for writing");
+	close(sink);
+	close(fd);
+	free(src);
+}
+END_TEST
+
+TL_SUITE(disc_suite, "disc",
+	 TL_CASE_TIMEOUT("blank", tl_setup_default, tl_teardown_all, 120),
+	 TL_RUN(blank_disc_is_empty),
+	 TL_CASE_TIMEOUT("burned", tl_setup_default, tl_teardown_all, 300),
+	 TL_LOOP_EACH(iso_reads_back, types),
+	 TL_LOOP_EACH(audio_reads_back, types),
+	 TL_RUN(read_only, unreadable_sector, no_medium),
+	 TL_CASE_TIMEOUT("cdrw", setup_cdrw, tl_teardown_all, 300),
+	 TL_RUN(busy_while_writing))
+
+TL_BURN_MAIN(disc_suite)
