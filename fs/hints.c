@@ -33,6 +33,7 @@ static const struct {
 	{ RAWCD_NAME_PURE_CAV, "pure_cav" },
 	{ RAWCD_NAME_BUFE_DISABLED, "buffer_underrun_free_disabled" },
 	{ RAWCD_NAME_SIMULATE, "simulate" },
+	{ RAWCD_NAME_VERIFY, "verify" },
 };
 
 /*

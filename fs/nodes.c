@@ -168,6 +168,7 @@ show_supported_write_speeds(struct fs_ctx *ctx, const struct lasterr_who *who, s
 BOOL_PROPERTY(pure_cav, rawcd_pure_cav, rawcd_set_pure_cav)
 BOOL_PROPERTY(bufe_disabled, rawcd_bufe_disabled, rawcd_set_bufe_disabled)
 BOOL_PROPERTY(simulate, rawcd_simulate, rawcd_set_simulate)
+BOOL_PROPERTY(verify, rawcd_verify, rawcd_set_verify)
 
 static int
 show_state(struct fs_ctx *ctx, const struct lasterr_who *who, struct strbuf *out, struct burn_error *err)
@@ -418,6 +419,7 @@ static const struct fs_node nodes[] = {
 	{ "/buffer_underrun_free_disabled", FS_NODE_ATTR, RW, ST, show_bufe_disabled,
 	  store_bufe_disabled },
 	{ "/simulate", FS_NODE_ATTR, RW, ST, show_simulate, store_simulate },
+	{ "/verify", FS_NODE_ATTR, RW, ST, show_verify, store_verify },
 	{ "/state", FS_NODE_ATTR, RO, ST | PL, show_state, NULL },
 	{ "/progress", FS_NODE_ATTR, RO, PL, show_progress, NULL },
 	{ "/status", FS_NODE_ATTR, RO, PL, show_status, NULL },
@@ -485,6 +487,8 @@ show_status(struct fs_ctx *ctx, const struct lasterr_who *who, struct strbuf *ou
 		} else {
 			strbuf_printf(out, "last_burn: none\n");
 		}
+		rawcd_last_verify(ctx->w, line, sizeof(line));
+		strbuf_printf(out, "last_verify: %s\n", line);
 	}
 	return 0;
 }

@@ -338,6 +338,95 @@ START_TEST(busy_while_writing)
 }
 END_TEST
 
+/* ---- verification after every burn ---- */
+
+#define CORRUPT 100
+
+/* m1's status has "\nlast_verify: @want\n". */
+static void
+last_verify_is(const char *want)
+{
+	const char *status = tl_get(tl_at(&tl_m1, "status"));
+	char line[128];
+
+	snprintf(line, sizeof(line), "\nlast_verify: %s\n", want);
+	ck_assert_msg(strstr(status, line) != NULL, "status lacks \"%s\":\n%s", line + 1, status);
+}
+
+START_TEST(verify_ok)
+{
+	char *iso = tl_path(tl_top, "fake.iso");
+
+	last_verify_is("none");
+	ck_assert_str_eq(tl_get(tl_at(&tl_m1, "verify")), "1\n");
+	tl_make_pvd_iso(iso, 400, 400);
+	burn(iso, "raw");
+	last_verify_is("ok");
+	tl_last_burn_has("S_OK 0x00000000: complete: ");
+	free(iso);
+}
+END_TEST
+
+/* With corrupt@CORRUPT the drive records one sector wrong and says nothing. */
+static void
+setup_corrupt(void)
+{
+	char opts[64];
+
+	snprintf(opts, sizeof(opts), "emu_fault=corrupt@%d", CORRUPT);
+	tl_start_with(opts);
+}
+
+START_TEST(verify_finds_corrupt_sector)
+{
+	char *iso = tl_path(tl_top, "fake.iso"), *raw, opts[96];
+
+	tl_make_pvd_iso(iso, 400, 400);
+	raw = tl_make_stream(iso, "cooked", NULL);
+	tl_name_it();
+	/* the writer's close fails: cat exits non-zero */
+	ck_assert_int_ne(tl_to_track("cat '%s'", raw), 0);
+	tl_last_burn_has("E_BURNFS_VERIFY_MISMATCH 0xE0BF0001: verification failed: the disc "
+			 "differs from what was written at LBA 100 (track 1)");
+	last_verify_is("mismatch at LBA 100 (track 1)");
+	tl_last_error_starts(&tl_m1, "E_BURNFS_VERIFY_MISMATCH 0xE0BF0001: verification failed");
+	/* a copy into burn/ reports it the same way, on a fresh disc */
+	snprintf(opts, sizeof(opts), "emu_media=cdr80,emu_fault=corrupt@%d", CORRUPT);
+	tl_restart_with(opts);
+	tl_name_it();
+	ck_assert_int_ne(tl_sh("cp '%s' '%s/x.iso' 2>/dev/null", iso, tl_at(&tl_m1, "burn")), 0);
+	last_verify_is("mismatch at LBA 100 (track 1)");
+	/* the same burn with verify=0 reports success */
+	tl_restart_with(opts);
+	tl_name_it();
+	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "verify"), "0\n"), 0);
+	tl_burn_raw(raw);
+	last_verify_is("off");
+	free(raw);
+	free(iso);
+}
+END_TEST
+
+/* A sector that cannot be read back fails the burn with the drive's words. */
+START_TEST(verify_cannot_read)
+{
+	char *iso = tl_path(tl_top, "fake.iso"), *raw, opts[64];
+
+	snprintf(opts, sizeof(opts), "emu_fault=unreadable@%d", UNREADABLE);
+	tl_restart_with(opts);
+	tl_make_pvd_iso(iso, 400, 400);
+	raw = tl_make_stream(iso, "cooked", NULL);
+	tl_name_it();
+	ck_assert_int_ne(tl_to_track("cat '%s'", raw), 0);
+	tl_last_burn_has("E_IMAPI_UNEXPECTED_RESPONSE_FROM_DEVICE 0xC0AA0301: verification could "
+			 "not read LBA 100 (track 1): READ CD: [3 11 00] Medium error: "
+			 "unrecovered read error");
+	last_verify_is("unreadable at LBA 100 (track 1)");
+	free(raw);
+	free(iso);
+}
+END_TEST
+
 TL_SUITE(disc_suite, "disc",
 	 TL_CASE_TIMEOUT("blank", tl_setup_default, tl_teardown_all, 120),
 	 TL_RUN(blank_disc_is_empty),
@@ -346,6 +435,10 @@ TL_SUITE(disc_suite, "disc",
 	 TL_LOOP_EACH(audio_reads_back, types),
 	 TL_RUN(read_only, unreadable_sector, no_medium),
 	 TL_CASE_TIMEOUT("cdrw", setup_cdrw, tl_teardown_all, 300),
-	 TL_RUN(busy_while_writing))
+	 TL_RUN(busy_while_writing),
+	 TL_CASE_TIMEOUT("verify", tl_setup_default, tl_teardown_all, 300),
+	 TL_RUN(verify_ok, verify_cannot_read),
+	 TL_CASE_TIMEOUT("corrupt", setup_corrupt, tl_teardown_all, 300),
+	 TL_RUN(verify_finds_corrupt_sector))
 
 TL_BURN_MAIN(disc_suite)

@@ -232,7 +232,8 @@ static const struct {
 	{ "sector_type", 0644 }, { "supported_sector_types", 0444 },
 	{ "lead_in_sectors", 0644 }, { "write_speed", 0644 }, { "current_write_speed", 0444 },
 	{ "supported_write_speeds", 0444 }, { "pure_cav", 0644 },
-	{ "buffer_underrun_free_disabled", 0644 }, { "simulate", 0644 }, { "state", 0444 },
+	{ "buffer_underrun_free_disabled", 0644 }, { "simulate", 0644 }, { "verify", 0644 },
+	{ "state", 0444 },
 	{ "progress", 0444 }, { "status", 0444 }, { "last_error", 0444 }, { "ctl", 0200 },
 	{ "media", 040755 }, { "media/type", 0444 }, { "media/blank", 0444 },
 	{ "media/heuristically_blank", 0444 }, { "media/start_of_next_session", 0444 },
@@ -275,7 +276,7 @@ START_TEST(tree_modes_and_sizes)
 		if (de->d_name[0] != '.')
 			listed++;
 	closedir(d);
-	ck_assert_uint_eq(listed, 21);	/* the top level of the table above */
+	ck_assert_uint_eq(listed, 22);	/* the top level of the table above */
 }
 END_TEST
 
@@ -296,6 +297,7 @@ static const struct {
 	{ "pure_cav", IS, "0\n" },
 	{ "buffer_underrun_free_disabled", IS, "0\n" },
 	{ "simulate", IS, "0\n" },
+	{ "verify", IS, "1\n" },
 	{ "state", IS, "idle\n" },
 	{ "last_error", IS, "\n" },
 	{ "media/type", IS, "cdr\n" },
@@ -340,7 +342,8 @@ START_TEST(status_has_every_property)
 	static const char *const keys[] = {
 		"client_name", "exclusive_owner", "sector_type", "supported_sector_types",
 		"lead_in_sectors", "write_speed", "current_write_speed", "supported_write_speeds",
-		"pure_cav", "buffer_underrun_free_disabled", "simulate", "state", "last_error",
+		"pure_cav", "buffer_underrun_free_disabled", "simulate", "verify", "state",
+		"last_error",
 		"media/type", "media/blank", "media/heuristically_blank",
 		"media/start_of_next_session", "media/last_possible_start_of_leadout",
 		"recorder/vendor_id", "recorder/product_id", "recorder/product_revision",
@@ -462,6 +465,7 @@ static const struct {
 	{ "pure_cav", "2\n", EINVAL, "E_INVALIDARG 0x80070057: expected 0 or 1" },
 	{ "buffer_underrun_free_disabled", "yes\n", EINVAL, "E_INVALIDARG 0x80070057: expected 0 or 1" },
 	{ "simulate", "\n", EINVAL, "E_INVALIDARG 0x80070057: expected 0 or 1" },
+	{ "verify", "on\n", EINVAL, "E_INVALIDARG 0x80070057: expected 0 or 1" },
 	{ "ctl", "frobnicate\n", EINVAL, "E_INVALIDARG 0x80070057: unknown command" },
 	{ "ctl", "prepare now\n", EINVAL, "E_INVALIDARG 0x80070057: unknown command" },
 	{ "ctl", "blank half\n", EINVAL, "E_INVALIDARG 0x80070057: unknown command" },
@@ -498,6 +502,8 @@ static const struct {
 	{ "pure_cav", "1\n", "1\n" },
 	{ "buffer_underrun_free_disabled", "1\n", "1\n" },
 	{ "simulate", "1\n", "1\n" },
+	{ "verify", "0\n", "0\n" },
+	{ "verify", "1", "1\n" },
 };
 
 START_TEST(attribute_good_values)

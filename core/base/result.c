@@ -82,6 +82,12 @@ static const struct burn_result_info result_table[BURN_RESULT_COUNT] = {
 	 */
 	{ BURN_E_SEEK_ON_DEVICE, "HRESULT_FROM_WIN32(ERROR_SEEK_ON_DEVICE)", 0x80070084, ESPIPE,
 	  "a stream is written from its start to its end and cannot seek" },
+	/*
+	 * burnfs's own: IMAPI's raw writer does not verify. A customer
+	 * HRESULT (bit 29), facility BFh: no Windows code can mean it.
+	 */
+	{ BURN_E_VERIFY_MISMATCH, "E_BURNFS_VERIFY_MISMATCH", 0xE0BF0001, EIO,
+	  "the disc read back differs from what was written" },
 };
 
 const struct burn_result_info *

@@ -23,6 +23,8 @@ struct rawcd {
 	bool pure_cav;
 	bool bufe_disabled;
 	bool simulate;
+	bool verify;		/* read every burn back and compare */
+	char last_verify[64];	/* the last burn's verification, as status shows it */
 	bool prevented;		/* we sent PREVENT MEDIUM REMOVAL */
 	int32_t nwa;		/* where the drive expects the first WRITE */
 	int32_t last_leadout;	/* the prepared media's last possible lead-out */

@@ -46,3 +46,4 @@ rawcd_read_sectors(struct rawcd *w, int32_t lba, uint32_t count,
 	pthread_mutex_unlock(&w->mu);
 	return ret;
 }
+

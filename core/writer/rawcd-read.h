@@ -21,3 +21,4 @@ int rawcd_read_toc(struct rawcd *w, struct image_toc *toc, struct burn_error *er
 /* recorder_disc_read(), refused the same way. */
 int rawcd_read_sectors(struct rawcd *w, int32_t lba, uint32_t count,
 		       enum recorder_read_form form, uint8_t *buf, struct burn_error *err);
+

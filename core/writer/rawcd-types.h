@@ -14,6 +14,7 @@ enum rawcd_action {
 	RAWCD_ACTION_WRITING,
 	RAWCD_ACTION_FINISHING,
 	RAWCD_ACTION_BLANKING,	/* ctl blank; beyond IMAPI's write actions */
+	RAWCD_ACTION_VERIFYING,	/* reading the burn back to compare; beyond IMAPI too */
 };
 
 struct rawcd_progress {
@@ -48,6 +49,7 @@ struct rawcd_progress {
 #define RAWCD_NAME_PURE_CAV "RequestedRotationTypeIsPureCAV"
 #define RAWCD_NAME_BUFE_DISABLED "BufferUnderrunFreeDisabled"
 #define RAWCD_NAME_SIMULATE "TestWrite"	/* beyond IMAPI: MMC Test Write */
+#define RAWCD_NAME_VERIFY "Verify"	/* beyond IMAPI: read back and compare */
 
 /*
  * What a reason asks the user to check begins with this and goes on with

@@ -15,7 +15,7 @@
 
 static const char *const state_names[] = { "idle", "prepared", "writing", "finishing" };
 static const char *const action_names[] = { "idle", "preparing", "writing", "finishing",
-					     "blanking" };
+					     "blanking", "verifying" };
 
 const char *
 rawcd_state_name(enum rawcd_state s)
@@ -26,7 +26,7 @@ rawcd_state_name(enum rawcd_state s)
 const char *
 rawcd_action_name(enum rawcd_action a)
 {
-	return (unsigned)a <= RAWCD_ACTION_BLANKING ? action_names[a] : "unknown";
+	return (unsigned)a <= RAWCD_ACTION_VERIFYING ? action_names[a] : "unknown";
 }
 
 int
@@ -41,6 +41,8 @@ rawcd_create(struct recorder *rec, struct rawcd **out, struct burn_error *err)
 	w->sector_type = CD_SECTOR_COOKED;	/* IMAPI's default */
 	w->lead_in_sectors = RAWCD_DEFAULT_LEAD_IN;
 	w->write_speed = -1;
+	w->verify = true;	/* every burn is read back unless asked not to */
+	snprintf(w->last_verify, sizeof(w->last_verify), "none");
 	*out = w;
 	return 0;
 }
@@ -243,6 +245,7 @@ RAWCD_PROPERTY(write_speed, write_speed, long, RAWCD_NAME_WRITE_SPEED, 0)
 RAWCD_PROPERTY(pure_cav, pure_cav, bool, RAWCD_NAME_PURE_CAV, 0)
 RAWCD_PROPERTY(bufe_disabled, bufe_disabled, bool, RAWCD_NAME_BUFE_DISABLED, 0)
 RAWCD_PROPERTY(simulate, simulate, bool, RAWCD_NAME_SIMULATE, 0)
+RAWCD_PROPERTY(verify, verify, bool, RAWCD_NAME_VERIFY, 0)
 
 int
 rawcd_supported_write_speeds(struct rawcd *w, uint32_t *sectors_per_s, size_t max,
@@ -630,6 +633,7 @@ begin_write_locked(struct rawcd *w, struct burn_error *err)
 		.lead_in_sectors = w->lead_in_sectors,
 		.nwa = w->nwa,
 		.last_leadout = w->last_leadout,
+		.verify = w->verify && !w->simulate,	/* a Test Write records nothing */
 		.notify = rawcd_progress_changed,
 		.notify_ctx = w,
 	};
@@ -721,12 +725,20 @@ rawcd_end_write(struct rawcd *w, struct burn_error *err)
 			       (unsigned long long)written, (int)w->nwa);
 	w->last_burn = e;
 	w->have_last_burn = true;
+	if (!burn_stream_verify_outcome(s, w->last_verify, sizeof(w->last_verify)))
+		snprintf(w->last_verify, sizeof(w->last_verify), "off");
 	pthread_mutex_unlock(&w->mu);
 	burn_stream_destroy(s);
 	rawcd_progress_changed(w);
 	if (ret < 0 && err)
 		*err = e;
 	return ret;
+}
+
+int
+rawcd_last_verify(struct rawcd *w, char *buf, size_t size)
+{
+	return rawcd_text_copy(w, w->last_verify, buf, size);
 }
 
 bool

@@ -80,6 +80,14 @@ bool rawcd_bufe_disabled(struct rawcd *w);
 int rawcd_set_simulate(struct rawcd *w, bool on, struct burn_error *err);
 bool rawcd_simulate(struct rawcd *w);
 
+/*
+ * Beyond IMAPI, default true: each burn is read back after SYNCHRONIZE
+ * CACHE and compared with what was sent (a Test Write never is); a
+ * mismatch fails the burn with E_BURNFS_VERIFY_MISMATCH.
+ */
+int rawcd_set_verify(struct rawcd *w, bool on, struct burn_error *err);
+bool rawcd_verify(struct rawcd *w);
+
 /* The drive's current write speed in sectors per second. */
 int rawcd_current_write_speed(struct rawcd *w, long *sectors_per_s, struct burn_error *err);
 
@@ -179,6 +187,14 @@ int rawcd_end_write(struct rawcd *w, struct burn_error *err);
  * BURN_S_OK with a summary, or the failure.
  */
 bool rawcd_last_burn(struct rawcd *w, struct burn_error *e);
+
+/*
+ * The last burn's verification into @buf: "none" before any burn, "off"
+ * when it was not verified, "ok", "mismatch at LBA N (track T)",
+ * "unreadable at LBA N (track T)", "cancelled", or "not run" when the burn
+ * failed first. Returns its length.
+ */
+int rawcd_last_verify(struct rawcd *w, char *buf, size_t size);
 
 /* CancelWrite: WRITE_NOT_IN_PROGRESS unless a write runs. */
 int rawcd_cancel(struct rawcd *w, struct burn_error *err);

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "cd-sector.h"
+#include "digest.h"
 #include "image-decoder.h"
 #include "stream.h"
 
@@ -57,6 +58,9 @@ struct burn_stream {
 	unsigned n_tracks;
 	unsigned next_track;		/* the next track start to check */
 	uint64_t trailing_zero;		/* zero bytes after the lead-out, not burned */
+	struct burn_digest *digest;	/* with p.verify, once the TOC is known */
+	int stop_verify;		/* atomic: set by burn_stream_cancel() */
+	struct timespec verify_started;
 
 	/* the FIFO of whole sectors, a ring */
 	uint8_t *fifo;
@@ -289,6 +293,10 @@ inspect_locked(struct burn_stream *s, const uint8_t *sector, int32_t lba)
 			ret = fail_locked(s, &e);
 			goto out;
 		}
+		if (s->p.verify && burn_digest_create(toc, &s->digest, &e) < 0) {
+			ret = fail_locked(s, &e);
+			goto out;
+		}
 		s->toc_ready = true;
 		image_decoder_destroy(s->dec);
 		s->dec = NULL;
@@ -371,6 +379,8 @@ take_sector_locked(struct burn_stream *s, const uint8_t *sector)
 	if (ret < 0)
 		return ret;
 	s->received++;
+	if (s->digest)
+		burn_digest_add(s->digest, lba, sector);
 	if (lba < s->p.nwa) {
 		/* before the media's own lead-in: IMAPI skips these too */
 		s->skipped++;
@@ -487,6 +497,7 @@ burn_stream_cancel(struct burn_stream *s)
 	s->cancelled = true;
 	pthread_cond_broadcast(&s->cond);
 	pthread_mutex_unlock(&s->mu);
+	__atomic_store_n(&s->stop_verify, 1, __ATOMIC_RELAXED);
 	notify(s, true);
 }
 
@@ -520,6 +531,15 @@ synchronize(struct burn_stream *s, struct burn_error *err)
 	return burn_error_set(err, BURN_E_COMMAND_TIMEOUT,
 			      "the drive was still busy %d s after SYNCHRONIZE CACHE",
 			      MMC_TIMEOUT_LONG_MS / 1000);
+}
+
+/* Whether the write was cancelled: asked between the reads of a verification. */
+static bool
+cancel_requested(void *ctx)
+{
+	struct burn_stream *s = ctx;
+
+	return __atomic_load_n(&s->stop_verify, __ATOMIC_RELAXED) != 0;
 }
 
 int
@@ -579,10 +599,28 @@ burn_stream_finish(struct burn_stream *s, struct burn_error *err)
 				     (unsigned long long)s->received, (unsigned long long)s->expected,
 				     (int)(s->next_lba - 1));
 	}
+	if (ret == 0 && s->digest) {
+		s->action = RAWCD_ACTION_VERIFYING;
+		clock_gettime(CLOCK_MONOTONIC, &s->verify_started);
+		pthread_mutex_unlock(&s->mu);
+		notify(s, true);
+		/* the engine's thread has ended: only a cancel touches s meanwhile */
+		ret = burn_digest_verify(s->digest, s->p.rec, cancel_requested, s, err);
+		pthread_mutex_lock(&s->mu);
+	}
 	s->action = RAWCD_ACTION_IDLE;
 	pthread_mutex_unlock(&s->mu);
 	notify(s, true);
 	return ret;
+}
+
+bool
+burn_stream_verify_outcome(struct burn_stream *s, char *buf, size_t size)
+{
+	if (!s->digest)
+		return false;
+	burn_digest_outcome(s->digest, buf, size);
+	return true;
 }
 
 void
@@ -598,6 +636,7 @@ burn_stream_destroy(struct burn_stream *s)
 		pthread_join(s->thread, NULL);
 	}
 	image_decoder_destroy(s->dec);
+	burn_digest_destroy(s->digest);
 	pthread_cond_destroy(&s->cond);
 	pthread_mutex_destroy(&s->mu);
 	free(s->fifo);
@@ -627,6 +666,18 @@ burn_stream_progress(struct burn_stream *s, struct rawcd_progress *p)
 					    ((double)s->written / elapsed) + 0.5);
 	p->buffer_used = (uint64_t)s->count * s->sector_size;
 	p->buffer_total = (uint64_t)s->cap * s->sector_size;
+	if (s->action == RAWCD_ACTION_VERIFYING) {
+		/* the program area read back from LBA 0: its own counts and time left */
+		double spent = seconds_since(&s->verify_started);
+		uint32_t done, total;
+
+		burn_digest_progress(s->digest, &done, &total);
+		p->start_lba = 0;
+		p->sector_count = total;
+		p->last_written_lba = (int32_t)done - 1;
+		p->remaining_s = done > 0 && spent > 0 ?
+			(uint32_t)((double)(total - done) / ((double)done / spent) + 0.5) : 0;
+	}
 	pthread_mutex_unlock(&s->mu);
 }
 

@@ -29,6 +29,7 @@ struct burn_stream_params {
 	int32_t nwa;			/* the first LBA the drive takes (its lead-in start) */
 	int32_t last_leadout;		/* the media's last possible lead-out start */
 	size_t fifo_sectors;		/* 0 = default */
+	bool verify;			/* read the program area back after the burn (digest.h) */
 	void (*notify)(void *ctx);	/* progress changed; called without locks held */
 	void *notify_ctx;
 };
@@ -67,6 +68,13 @@ void burn_stream_cancel(struct burn_stream *s);
  * mid-sector: HANDLE_EOF), cancelled, or the drive's error.
  */
 int burn_stream_finish(struct burn_stream *s, struct burn_error *err);
+
+/*
+ * The verification's outcome after burn_stream_finish() (burn_digest_outcome():
+ * "ok", "mismatch at LBA N (track T)", ..., or "not run" when the burn failed
+ * first) into @buf; false when the stream was not verified (verify off).
+ */
+bool burn_stream_verify_outcome(struct burn_stream *s, char *buf, size_t size);
 
 void burn_stream_destroy(struct burn_stream *s);
 
