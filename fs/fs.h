@@ -17,6 +17,7 @@
 #include "strbuf.h"
 
 #define FS_MAX_POLLS 64
+#define FS_MAX_READ 65536	/* the largest read request (fs/main.c) */
 #define FS_BURN_DIR_MODE 0755	/* burn/: the owner drops files in */
 #define FS_JOB_MODE 0644	/* a job's record in burn/ */
 #define FS_MAX_JOBS 64

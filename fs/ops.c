@@ -634,6 +634,7 @@ fs_init(struct fuse_conn_info *conn, struct fuse_config *cfg)
 	cfg->entry_timeout = 0;
 	cfg->negative_timeout = 0;
 	cfg->direct_io = 1;
+	conn->max_read = FS_MAX_READ;	/* as -o max_read says (fs/main.c) */
 	/* unlink of an open job is ours to refuse, not libfuse's to hide by renaming */
 	cfg->hard_remove = 1;
 	return fs_ops_ctx();

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -10,48 +11,102 @@
 #include "mmc-read.h"
 #include "subchannel.h"
 
-/* Reads sector @lba of the recorded disc's main channel (2352) and/or sub-channel (96). */
+/* Sectors read from the disc files at once: one open and one pread each per 32. */
+#define READ_AHEAD 32
+
+/*
+ * Reads sectors [@lba, @lba + @n) of the recorded disc:
+ * main channels (2352 each) into @main and/or raw P-W (96 each) into
+ * @raw96. -EIO when one of them is unreadable (the unreadable@ fault).
+ */
 static int
-disc_read_sector(struct emu_drive *d, int32_t lba, uint8_t *main, uint8_t *raw96)
+disc_read_sectors(struct emu_drive *d, int32_t lba, uint32_t n, uint8_t *main, uint8_t *raw96)
 {
 	int fd, ret = 0;
-	ssize_t n;
+	ssize_t got;
 
-	if ((d->cfg.faults & EMU_FAULT_UNREADABLE) && lba == d->cfg.unreadable_lba)
+	if ((d->cfg.faults & EMU_FAULT_UNREADABLE) && lba <= d->cfg.unreadable_lba &&
+	    d->cfg.unreadable_lba < lba + (int64_t)n)
 		return -EIO;
 	if (d->st.media->profile == MMC_PROFILE_CDROM) {
 		/* the pressed disc: Mode 1 sectors of zeros */
-		if (main)
-			cd_sector_encode_mode1(main, lba, NULL);
-		if (raw96) {
+		for (uint32_t i = 0; i < n; i++) {
+			int32_t at = lba + (int32_t)i;
 			uint8_t q[SUBQ_SIZE];
 
-			subq_build_position(q, SUBQ_CONTROL_DATA, 1, 1, lba, lba);
-			subchannel_encode(CD_SECTOR_RAW, raw96, q, false);
+			if (main)
+				cd_sector_encode_mode1(main + i * CD_MAIN_SIZE, at, NULL);
+			if (!raw96)
+				continue;
+			subq_build_position(q, SUBQ_CONTROL_DATA, 1, 1, at, at);
+			subchannel_encode(CD_SECTOR_RAW, raw96 + i * SUBCHANNEL_PW_SIZE, q, false);
 		}
 		return 0;
 	}
-	for (int i = 0; i < 2; i++) {
-		uint8_t *out = i == 0 ? main : raw96;
-		size_t size = i == 0 ? CD_MAIN_SIZE : SUBCHANNEL_PW_SIZE;
+	for (int f = 0; f < 2; f++) {
+		uint8_t *out = f == 0 ? main : raw96;
+		size_t size = f == 0 ? CD_MAIN_SIZE : SUBCHANNEL_PW_SIZE;
 		struct stat sb;
 		char why[96];
 
 		if (!out)
 			continue;
 		/* a disc file that may not be trusted is as good as absent */
-		fd = emu_dir_open_existing(d->dir_fd, i == 0 ? "disc.bin" : "disc.sub", O_RDONLY,
+		fd = emu_dir_open_existing(d->dir_fd, f == 0 ? "disc.bin" : "disc.sub", O_RDONLY,
 					   &sb, why, sizeof(why));
 		if (fd < 0)
 			return fd == -EPERM ? -ENOENT : fd;
-		n = pread(fd, out, size, (off_t)lba * (off_t)size);
-		if (n != (ssize_t)size)
-			ret = n < 0 ? -errno : -EIO;
+		got = pread(fd, out, n * size, (off_t)lba * (off_t)size);
+		if (got != (ssize_t)(n * size))
+			ret = got < 0 ? -errno : -EIO;
 		close(fd);
 		if (ret < 0)
 			return ret;
 	}
 	return 0;
+}
+
+/* The sectors of one command, read READ_AHEAD at a time. */
+struct ahead {
+	int32_t lba;		/* of the first sector held */
+	uint32_t count;
+	bool sub;		/* with their raw P-W */
+	uint8_t main[READ_AHEAD * CD_MAIN_SIZE];
+	uint8_t raw96[READ_AHEAD * SUBCHANNEL_PW_SIZE];
+};
+
+/*
+ * Sector @at of a command that reads up to @end (exclusive): its main
+ * channel, and its raw P-W in *@raw96 when @a->sub. NULL when a read
+ * failed.
+ */
+static const uint8_t *
+ahead_get(struct emu_drive *d, struct ahead *a, int32_t at, int32_t end, const uint8_t **raw96)
+{
+	if (a->count == 0 || at < a->lba || at >= a->lba + (int32_t)a->count) {
+		uint32_t n = end - at < READ_AHEAD ? (uint32_t)(end - at) : READ_AHEAD;
+
+		a->count = 0;
+		if (disc_read_sectors(d, at, n, a->main, a->sub ? a->raw96 : NULL) < 0)
+			return NULL;
+		a->lba = at;
+		a->count = n;
+	}
+	*raw96 = a->raw96 + (size_t)(at - a->lba) * SUBCHANNEL_PW_SIZE;
+	return a->main + (size_t)(at - a->lba) * CD_MAIN_SIZE;
+}
+
+/* A read-ahead buffer for @cmd, or NULL with @cmd answered. */
+static struct ahead *
+ahead_new(struct emu_drive *d, struct mmc_cmd *cmd, bool sub)
+{
+	struct ahead *a = calloc(1, sizeof(*a));
+
+	if (!a)
+		emu_fail(d, cmd, MMC_SENSE_INTERNAL_TARGET_FAILURE);
+	else
+		a->sub = sub;
+	return a;
 }
 
 /* Common checks of READ(10) and READ CD; false when @cmd was answered. */
@@ -87,8 +142,11 @@ emu_read_read10(struct emu_drive *d, struct mmc_cmd *cmd)
 {
 	int32_t lba = (int32_t)mmc_get32(cmd->cdb + 2);
 	uint32_t blocks = mmc_get16(cmd->cdb + 7);
-	uint8_t *out = cmd->buf, sector[CD_MAIN_SIZE];
+	uint8_t *out = cmd->buf;
+	const uint8_t *sector, *raw96;
 	struct emu_toc toc;
+	struct ahead *a;
+	int32_t end;
 	size_t n = 0;
 
 	if (!read_prepare(d, cmd, lba, blocks, &toc))
@@ -99,14 +157,23 @@ emu_read_read10(struct emu_drive *d, struct mmc_cmd *cmd)
 			return;
 		}
 	}
-	for (uint32_t i = 0; i < blocks && out && n + CD_DATA_SIZE <= cmd->len; i++) {
-		if (disc_read_sector(d, lba + (int32_t)i, sector, NULL) < 0) {
+	a = ahead_new(d, cmd, false);
+	if (!a)
+		return;
+	/* as many blocks as the buffer takes */
+	end = lba + (int32_t)(out ? (blocks < cmd->len / CD_DATA_SIZE ? blocks
+								 : cmd->len / CD_DATA_SIZE) : 0);
+	for (int32_t at = lba; at < end; at++) {
+		sector = ahead_get(d, a, at, end, &raw96);
+		if (!sector) {
 			emu_fail(d, cmd, MMC_SENSE_UNRECOVERED_READ_ERROR);
+			free(a);
 			return;
 		}
 		memcpy(out + n, sector + 16, CD_DATA_SIZE);
 		n += CD_DATA_SIZE;
 	}
+	free(a);
 	cmd->xfer = n;
 	cmd->status = MMC_STATUS_GOOD;
 }
@@ -168,9 +235,11 @@ static void
 read_cd(struct emu_drive *d, struct mmc_cmd *cmd, int32_t lba, uint32_t blocks)
 {
 	uint8_t expected = (cmd->cdb[1] >> 2) & 0x07, b9 = cmd->cdb[9], sub = cmd->cdb[10] & 0x07;
-	uint8_t sector[CD_MAIN_SIZE], raw96[SUBCHANNEL_PW_SIZE], one[CD_MAIN_SIZE + 96];
-	uint8_t *out = cmd->buf;
+	uint8_t one[CD_MAIN_SIZE + 96], *out = cmd->buf;
+	const uint8_t *sector, *raw96;
+	int32_t end = lba + (int32_t)blocks;
 	struct emu_toc toc;
+	struct ahead *a;
 	size_t n = 0;
 
 	if ((b9 & 0x06) || (sub != 0 && sub != 1 && sub != 2) || expected > 5 ||
@@ -189,12 +258,16 @@ read_cd(struct emu_drive *d, struct mmc_cmd *cmd, int32_t lba, uint32_t blocks)
 			return;
 		}
 	}
-	for (uint32_t i = 0; i < blocks; i++) {
-		int32_t at = lba + (int32_t)i;
+	a = ahead_new(d, cmd, sub != 0);
+	if (!a)
+		return;
+	for (int32_t at = lba; at < end; at++) {
 		size_t len;
 
-		if (disc_read_sector(d, at, sector, sub ? raw96 : NULL) < 0) {
+		sector = ahead_get(d, a, at, end, &raw96);
+		if (!sector) {
 			emu_fail(d, cmd, MMC_SENSE_UNRECOVERED_READ_ERROR);
+			free(a);
 			return;
 		}
 		len = read_cd_main(sector, sector_is_data(&toc, at), b9, one);
@@ -205,6 +278,7 @@ read_cd(struct emu_drive *d, struct mmc_cmd *cmd, int32_t lba, uint32_t blocks)
 		memcpy(out + n, one, len);
 		n += len;
 	}
+	free(a);
 	cmd->xfer = n;
 	cmd->status = MMC_STATUS_GOOD;
 }
@@ -245,22 +319,27 @@ emu_read_read_capacity(struct emu_drive *d, struct mmc_cmd *cmd)
 	emu_send_in(cmd, r, sizeof(r), sizeof(r));
 }
 
+#define Q_SCAN 100	/* frames a drive looks through for an MCN or ISRC */
+
 /*
- * The Q of the sectors from @lba on, up to @count or the end of track @t:
+ * The Q of the first Q_SCAN sectors of track @t (fewer in a shorter one):
  * the first of mode @adr (MCN or ISRC) into @q. A Red Book disc carries
  * each at least once in 100 frames, so drives look no further than that.
  */
 static bool
 find_q(struct emu_drive *d, const struct emu_toc *toc, unsigned t, uint8_t adr, struct subq *q)
 {
-	uint8_t raw96[SUBCHANNEL_PW_SIZE], frame[SUBQ_SIZE];
-	int32_t end = toc->t[t].end;
+	uint8_t raw96[Q_SCAN * SUBCHANNEL_PW_SIZE], frame[SUBQ_SIZE];
+	int32_t start = toc->t[t].start, n = toc->t[t].end - start;
 	bool p;
 
-	for (int32_t lba = toc->t[t].start; lba < end && lba < toc->t[t].start + 100; lba++) {
-		if (disc_read_sector(d, lba, NULL, raw96) < 0)
-			return false;
-		if (subchannel_extract_q(CD_SECTOR_RAW, raw96, frame, &p) == 0 &&
+	if (n > Q_SCAN)
+		n = Q_SCAN;
+	if (n <= 0 || disc_read_sectors(d, start, (uint32_t)n, NULL, raw96) < 0)
+		return false;
+	for (int32_t i = 0; i < n; i++) {
+		if (subchannel_extract_q(CD_SECTOR_RAW, raw96 + i * SUBCHANNEL_PW_SIZE, frame,
+					 &p) == 0 &&
 		    (frame[0] & 0x0f) == adr && subq_parse(frame, q) == 0)
 			return true;
 	}
