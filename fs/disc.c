@@ -129,25 +129,44 @@ sector_size(const struct disc_entry *e)
 	return recorder_read_form_size(e->form);
 }
 
-/* The table of contents as text: "key: value" lines, then one line per track. */
+/* "@key@text\n" with @text made printable; nothing when @text is "" and @always is false. */
+static void
+text_line(struct strbuf *sb, const char *key, const char *text, bool always)
+{
+	if (!always && !text[0])
+		return;
+	strbuf_add(sb, key, strlen(key));
+	strbuf_add_text(sb, text);
+	strbuf_add(sb, "\n", 1);
+}
+
+/*
+ * The table of contents as text: "key: value" lines for the disc, one line
+ * per track, and a track's CD-TEXT lines after it where it has any.
+ */
 static void
 render_toc(const struct image_toc *toc, struct strbuf *sb)
 {
-	strbuf_printf(sb, "first_track: %u\nlast_track: %u\nleadout: %d\nmcn: ", toc->first_track,
+	strbuf_printf(sb, "first_track: %u\nlast_track: %u\nleadout: %d\n", toc->first_track,
 		      toc->last_track, toc->leadout_lba);
-	strbuf_add_text(sb, toc->mcn);
-	strbuf_add(sb, "\n", 1);
+	text_line(sb, "mcn: ", toc->mcn, true);
+	text_line(sb, "title: ", toc->title, true);
+	text_line(sb, "performer: ", toc->performer, true);
 	for (unsigned t = toc->first_track; t <= toc->last_track; t++) {
 		const struct image_toc_track *tr = &toc->track[t];
 		bool data = image_toc_track_is_data(tr);
+		char key[32];
 
 		strbuf_printf(sb, "track %02u: %s start=%d pregap=%d length=%d copy=%s "
 			      "preemphasis=%s isrc=", t, data ? "mode1" : "audio", tr->start_lba,
 			      tr->start_lba - tr->pregap_lba, tr->end_lba - tr->start_lba,
 			      tr->control & 0x2 ? "yes" : "no",
 			      !data && (tr->control & 0x1) ? "yes" : "no");
-		strbuf_add_text(sb, tr->isrc);
-		strbuf_add(sb, "\n", 1);
+		text_line(sb, "", tr->isrc, true);
+		snprintf(key, sizeof(key), "track %02u title: ", t);
+		text_line(sb, key, tr->title, false);
+		snprintf(key, sizeof(key), "track %02u performer: ", t);
+		text_line(sb, key, tr->performer, false);
 	}
 }
 

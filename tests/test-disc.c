@@ -132,7 +132,7 @@ START_TEST(iso_reads_back)
 	ck_assert_int_eq(size_of("disc.bin"), (off_t)(len / 2048) * 2352);
 	file_equals("01.iso", src, len);
 	snprintf(want, sizeof(want),
-		 "first_track: 1\nlast_track: 1\nleadout: %zu\nmcn: \n"
+		 "first_track: 1\nlast_track: 1\nleadout: %zu\nmcn: \ntitle: \nperformer: \n"
 		 "track 01: mode1 start=0 pregap=0 length=%zu copy=no preemphasis=no isrc=\n",
 		 len / 2048, len / 2048);
 	ck_assert_str_eq(tl_get(at_disc("toc")), want);
@@ -158,17 +158,38 @@ START_TEST(audio_reads_back)
 					  TL_AUDIO_SECTORS };
 	size_t len;
 	uint8_t *src = tl_slurp(bin, &len);
+	bool raw = strcmp(types[_i], "raw") == 0;
 
 	burn(cue, types[_i]);
 	ck_assert_str_eq(listing(), "01.wav 02.wav 03.wav disc.bin disc.cue toc ");
-	ck_assert_str_eq(tl_get(at_disc("toc")),
+	/* CD-TEXT travels in the R-W sub-channel: only a raw stream carries it */
+	ck_assert_str_eq(tl_get(at_disc("toc")), raw ?
 			 "first_track: 1\nlast_track: 3\nleadout: 2550\nmcn: " TL_MCN "\n"
+			 "title: Test Album\nperformer: Test Performer\n"
+			 "track 01: audio start=0 pregap=0 length=1000 copy=no preemphasis=no isrc=\n"
+			 "track 01 title: One\n"
+			 "track 02: audio start=1150 pregap=150 length=800 copy=no preemphasis=no "
+			 "isrc=" TL_ISRC "\n"
+			 "track 03: audio start=1950 pregap=0 length=600 copy=yes preemphasis=no "
+			 "isrc=\n"
+			 "track 03 title: A rather long title for the third track, over 12 bytes\n"
+			 "track 03 performer: Someone Else\n" :
+			 "first_track: 1\nlast_track: 3\nleadout: 2550\nmcn: " TL_MCN "\n"
+			 "title: \nperformer: \n"
 			 "track 01: audio start=0 pregap=0 length=1000 copy=no preemphasis=no isrc=\n"
 			 "track 02: audio start=1150 pregap=150 length=800 copy=no preemphasis=no "
 			 "isrc=" TL_ISRC "\n"
 			 "track 03: audio start=1950 pregap=0 length=600 copy=yes preemphasis=no "
 			 "isrc=\n");
-	ck_assert_str_eq(tl_get(at_disc("disc.cue")),
+	ck_assert_str_eq(tl_get(at_disc("disc.cue")), raw ?
+			 "CATALOG " TL_MCN "\nPERFORMER \"Test Performer\"\nTITLE \"Test Album\"\n"
+			 "FILE \"disc.bin\" BINARY\n"
+			 "  TRACK 01 AUDIO\n    TITLE \"One\"\n    INDEX 01 00:00:00\n"
+			 "  TRACK 02 AUDIO\n    ISRC " TL_ISRC "\n    INDEX 00 00:13:25\n"
+			 "    INDEX 01 00:15:25\n"
+			 "  TRACK 03 AUDIO\n    FLAGS DCP\n"
+			 "    TITLE \"A rather long title for the third track, over 12 bytes\"\n"
+			 "    PERFORMER \"Someone Else\"\n    INDEX 01 00:26:00\n" :
 			 "CATALOG " TL_MCN "\nFILE \"disc.bin\" BINARY\n"
 			 "  TRACK 01 AUDIO\n    INDEX 01 00:00:00\n"
 			 "  TRACK 02 AUDIO\n    ISRC " TL_ISRC "\n    INDEX 00 00:13:25\n"

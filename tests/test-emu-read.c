@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "cd-sector.h"
+#include "image-cdtext.h"
 #include "mmc-read.h"
 #include "recorder-disc.h"
 #include "tl-cd-verify.h"
@@ -355,16 +356,43 @@ START_TEST(capabilities_claim_what_is_answered)
 			      "Track-at-once is offered but not written");
 	/* CD Mastering: RAW only, no SAO */
 	ck_assert(cfg.mastering && cfg.raw && !cfg.sao);
-	/* CD Read: no C2 error flags, no CD-TEXT */
+	/* CD Read: CD-TEXT, no C2 error flags */
 	tl_get_config(d, 2, MMC_FEATURE_CD_READ, buf, sizeof(buf), &cfg);
 	ck_assert_uint_eq(mmc_get16(buf + 8), MMC_FEATURE_CD_READ);
-	ck_assert_uint_eq(buf[12] & 0x83, 0);
+	ck_assert_uint_eq(buf[12] & 0x83, 0x01);
 	/* page 2Ah: no Mode 2, audio play or C2 pointers; raw R-W, ISRC, UPC, CD-DA */
 	mmc_build_mode_sense10(&cmd, 0x2a, 0, buf, sizeof(buf));
 	tl_good(d, &cmd);
 	ck_assert_uint_eq(buf[MMC_MODE_HEADER_LEN], 0x2a);
 	ck_assert_uint_eq(buf[MMC_MODE_HEADER_LEN + 4] & 0x31, 0);
 	ck_assert_uint_eq(buf[MMC_MODE_HEADER_LEN + 5], 0x2f);
+	emu_drive_close(d);
+}
+END_TEST
+
+/* READ TOC format 5: the packs a raw stream's lead-in carried; none from a P-Q stream. */
+START_TEST(read_toc_cdtext)
+{
+	static const enum cd_sector_type kinds[] = { CD_SECTOR_RAW, CD_SECTOR_PQ };
+	static uint8_t r[4 + CDTEXT_MAX_PACKS * CDTEXT_PACK_SIZE];
+	struct tl_stream s;
+	struct emu_drive *d = burn_audio(kinds[_i], NULL, &s);
+	struct mmc_cmd cmd;
+	size_t len;
+
+	mmc_build_read_toc(&cmd, 5, false, 0, r, sizeof(r));
+	tl_good(d, &cmd);
+	len = mmc_get16(r) + 2u;
+	ck_assert_uint_eq(cmd.xfer, len);
+	if (kinds[_i] == CD_SECTOR_PQ) {
+		ck_assert_uint_eq(len, 4);
+	} else {
+		ck_assert_uint_gt(len, 4);
+		ck_assert_uint_eq((len - 4) % CDTEXT_PACK_SIZE, 0);
+		ck_assert_uint_eq(r[4], 0x80);	/* the first pack: a title */
+		ck_assert_uint_eq(r[4 + 2], 0);	/* sequence number 0 */
+	}
+	tl_stream_close(&s);
 	emu_drive_close(d);
 }
 END_TEST
@@ -544,6 +572,7 @@ emu_read_suite(void)
 		 fault_unreadable, capabilities_claim_what_is_answered);
 	tcase_add_loop_test(tc, sub_channel_mcn_isrc, 0,
 			    (int)(sizeof(q_types) / sizeof(q_types[0])));
+	tcase_add_loop_test(tc, read_toc_cdtext, 0, 2);
 	tc = tl_tcase_in(s, "recorder-disc", tl_emu_setup, tl_emu_teardown);
 	tcase_add_loop_test(tc, disc_toc_audio, 0, (int)(sizeof(q_types) / sizeof(q_types[0])));
 	TL_TESTS(tc, disc_toc_nothing_to_read, disc_read_forms, disc_read_unreadable);

@@ -496,6 +496,44 @@ START_TEST(readers_read_data)
 }
 END_TEST
 
+/* cd-info reads the CD-TEXT burnfs burned (READ TOC format 5), and disc/ shows it. */
+START_TEST(cd_info_cdtext)
+{
+	static char out[OUT_MAX];
+	char *bin = tl_path(tl_top, "c.bin"), *cue = tl_path(tl_top, "c.cue");
+	char *raw = tl_path(tl_top, "c.raw"), dev[4200], *text, *cmd;
+	const char *info[] = { "cd-info", "--no-header", "--no-cddb", node, NULL };
+	const char *image = getenv("BURNFS_IMAGE");
+
+	ck_assert_ptr_nonnull(image);
+	write_noise(bin, 300, 3);
+	ck_assert_int_gt(asprintf(&text, "TITLE \"Album\"\nPERFORMER \"Band\"\n"
+				  "FILE \"%s\" BINARY\n  TRACK 01 AUDIO\n    TITLE \"Song\"\n"
+				  "    INDEX 01 00:00:00\n", bin), 0);
+	tl_write_text(cue, text);
+	snprintf(dev, sizeof(dev), "emu:%s", tl_disc);
+	ck_assert_int_eq(sg_mount(&m_emu, "emu", dev, "client_name=Text", false, NULL), 0);
+	ck_assert_int_eq(tl_put(tl_at(&m_emu, "sector_type"), "raw\n"), 0);
+	ck_assert_int_gt(asprintf(&cmd, "'%s' make --sector-type raw -o '%s' '%s' && cat '%s' > '%s'",
+				  image, raw, cue, raw, tl_at(&m_emu, "track.raw")), 0);
+	ck_assert_int_eq(system(cmd), 0);
+	ck_assert_str_eq(tl_get(tl_at(&m_emu, "disc/toc")),
+			 "first_track: 1\nlast_track: 1\nleadout: 300\nmcn: \ntitle: Album\n"
+			 "performer: Band\n"
+			 "track 01: audio start=0 pregap=0 length=300 copy=no preemphasis=no isrc=\n"
+			 "track 01 title: Song\n");
+	tl_mount_stop(&m_emu);
+	run(info, true, NULL, out, sizeof(out));
+	assert_has(out, "CD-TEXT for Disc:\n\tTITLE: Album\n\tPERFORMER: Band\n");
+	assert_has(out, "CD-TEXT for Track  1:\n\tTITLE: Song\n");
+	free(cmd);
+	free(text);
+	free(raw);
+	free(cue);
+	free(bin);
+}
+END_TEST
+
 /* ---- burnfs through its libcdio transport ---- */
 
 /* What a mount of the blank 80-minute CD-R shows, whichever way it reaches the drive. */
@@ -716,7 +754,7 @@ sg_suite(void)
 	tcase_add_loop_test(tc, cdrskin_atip, 0, 2);
 	TL_TESTS(tc, xorriso_toc, cdrdao_write_raw);
 	tc = tcase(s, "readers");
-	TL_TESTS(tc, rippers_read_audio, readers_read_data);
+	TL_TESTS(tc, rippers_read_audio, readers_read_data, cd_info_cdtext);
 	tc = tcase(s, "burnfs");
 	TL_TESTS(tc, mount_basic, mount_same_tree, mount_sense);
 	tc = tcase(s, "locking");

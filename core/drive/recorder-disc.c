@@ -2,8 +2,10 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "image-cdtext.h"
 #include "mmc-read.h"
 #include "recorder-disc.h"
 #include "subchannel.h"
@@ -11,12 +13,39 @@
 /* Q frames read per command while looking for the start of a pre-gap. */
 #define PREGAP_SCAN 150
 
-/* READ TOC format 0 for recorder_read_reply(). */
+/* READ TOC of the format *@arg for recorder_read_reply(). */
 static void
 build_toc(struct mmc_cmd *cmd, void *buf, uint16_t len, void *arg)
 {
-	(void)arg;
-	mmc_build_read_toc(cmd, 0, false, 0, buf, len);
+	mmc_build_read_toc(cmd, *(const uint8_t *)arg, false, 0, buf, len);
+}
+
+/*
+ * The disc's CD-TEXT (READ TOC format 5) into @toc's titles and
+ * performers; a drive without it, or a disc without text, leaves them "".
+ */
+static void
+read_cdtext(struct recorder *r, struct image_toc *toc)
+{
+	static const uint8_t format = 5;
+	const size_t size = 4 + CDTEXT_MAX_PACKS * CDTEXT_PACK_SIZE;
+	uint8_t *buf = malloc(size), (*packs)[CDTEXT_PACK_SIZE] = malloc(size);
+	bool have[CDTEXT_MAX_PACKS] = { false };
+	struct burn_error ignored;
+	int n;
+
+	n = buf && packs ? recorder_read_reply(r, build_toc, (void *)&format, buf, size, &ignored)
+			 : -ENOMEM;
+	for (int off = 4; n > 0 && off + CDTEXT_PACK_SIZE <= n; off += CDTEXT_PACK_SIZE) {
+		uint8_t seq = buf[off + 2];	/* packs may come in any order */
+
+		memcpy(packs[seq], buf + off, CDTEXT_PACK_SIZE);
+		have[seq] = true;
+	}
+	if (n > 4)
+		image_cdtext_parse((const uint8_t (*)[CDTEXT_PACK_SIZE])packs, have, toc);
+	free(packs);
+	free(buf);
 }
 
 /* READ CD of the formatted Q of [@from, @from + @n) into @q (16 bytes each). */
@@ -141,6 +170,7 @@ toc_from_reply(const struct mmc_toc *m, struct image_toc *toc, struct burn_error
 int
 recorder_disc_toc(struct recorder *r, struct image_toc *toc, struct burn_error *err)
 {
+	static const uint8_t toc_format = 0;
 	uint8_t buf[4 + 8 * (MMC_MAX_TOC + 1)];
 	struct recorder_media m;
 	struct mmc_toc mt;
@@ -152,7 +182,7 @@ recorder_disc_toc(struct recorder *r, struct image_toc *toc, struct burn_error *
 		return ret;
 	if (!m.present || m.status == MMC_DISC_EMPTY)
 		return 0;
-	n = recorder_read_reply(r, build_toc, NULL, buf, sizeof(buf), err);
+	n = recorder_read_reply(r, build_toc, (void *)&toc_format, buf, sizeof(buf), err);
 	if (n < 0)
 		/* an unfinished disc has no table of contents to read: nothing to show */
 		return m.status == MMC_DISC_COMPLETE ? n : 0;
@@ -171,6 +201,7 @@ recorder_disc_toc(struct recorder *r, struct image_toc *toc, struct burn_error *
 		toc->track[t].end_lba = t < toc->last_track ? toc->track[t + 1].pregap_lba
 							    : toc->leadout_lba;
 	read_numbers(r, toc);
+	read_cdtext(r, toc);
 	return 1;
 }
 

@@ -24,7 +24,8 @@
  * The table of contents of the disc in @r into @toc: the tracks (control,
  * start, pre-gap as index 00 of the Q sub-channel, end at the next track's
  * pre-gap or the lead-out), the lead-out, the MCN and the ISRCs (READ
- * SUB-CHANNEL; "" when the drive gives none). Index 01 only: index_count
+ * SUB-CHANNEL; "" when the drive gives none), the CD-TEXT titles and
+ * performers (READ TOC format 5; "" without). Index 01 only: index_count
  * is 1. Track 1's pre-gap before LBA 0 is not counted (pregap_lba ==
  * start_lba). Returns 1 with a recorded disc; 0 with no medium, a blank or
  * an unfinished one (@toc zeroed: first_track 0); or -errno.

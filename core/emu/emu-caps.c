@@ -76,8 +76,8 @@ emu_caps_get_configuration(struct emu_drive *d, struct mmc_cmd *cmd)
 	bool rw = raw && !(d->cfg.faults & EMU_FAULT_NO_RW);
 	uint8_t profiles[12], core[8] = { 0, 0, 0, 2, 0x01, 0, 0, 0 };
 	uint8_t morph[4] = { 0x02 }, removable[4], random[8] = { 0, 0, 0x08, 0, 0, 1, 0, 0 };
-	/* CD Read without C2 error flags or CD-TEXT (READ TOC format 5): not answered */
-	uint8_t cdread[4] = { 0x00 }, mastering[4], rts[4] = { 0x02 };
+	/* CD Read: CD-TEXT (READ TOC format 5), no C2 error flags */
+	uint8_t cdread[4] = { 0x01 }, mastering[4], rts[4] = { 0x02 };
 	static const uint16_t profile_codes[] = { MMC_PROFILE_CDRW, MMC_PROFILE_CDR,
 						  MMC_PROFILE_CDROM };
 	struct {

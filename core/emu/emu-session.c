@@ -9,6 +9,7 @@
 
 #include "emu-dir.h"
 #include "emu-private.h"
+#include "image-cdtext.h"
 #include "image-cue.h"
 #include "owner.h"
 #include "subchannel.h"
@@ -60,6 +61,7 @@ void
 emu_session_remove_disc(const struct emu_drive *d)
 {
 	dir_unlink(d, "disc.cue");
+	dir_unlink(d, "disc.cdt");
 	dir_unlink(d, "disc.toc");
 	dir_unlink(d, "disc.bin");
 	dir_unlink(d, "disc.sub");
@@ -122,15 +124,48 @@ emu_session_rec_free(struct emu_drive *d)
 	d->rec = NULL;
 }
 
-/* Moves a finished recording into place as disc.bin/.sub/.toc/.cue. */
+/*
+ * The CD-TEXT packs of @toc (the text the lead-in carried), as READ TOC
+ * format 5 gives them, into a new temporary of DIR named in @tmp; nothing
+ * (@tmp "") when the disc has no text. 0 or -errno.
+ */
+static int
+cdtext_save(struct emu_drive *d, const struct image_toc *toc, char *tmp, size_t tmp_size)
+{
+	uint8_t *packs = malloc(CDTEXT_MAX_PACKS * CDTEXT_PACK_SIZE);
+	struct burn_error ignored;
+	ssize_t put = 0;
+	int fd, n;
+
+	tmp[0] = '\0';
+	if (!packs)
+		return -ENOMEM;
+	n = image_cdtext_build(toc, packs, &ignored);
+	/* none, or more than a lead-in holds (none is recorded then either) */
+	fd = n > 0 ? emu_dir_create_temp(d->dir_fd, "disc.cdt", tmp, tmp_size) : 0;
+	if (fd < 0)
+		tmp[0] = '\0';
+	if (n > 0 && fd >= 0) {
+		put = write(fd, packs, (size_t)n * CDTEXT_PACK_SIZE);
+		close(fd);
+		if (put != (ssize_t)((size_t)n * CDTEXT_PACK_SIZE))
+			fd = -EIO;
+	}
+	free(packs);
+	return fd < 0 ? fd : 0;
+}
+
+/* Moves a finished recording into place as disc.bin/.sub/.toc/.cue (and .cdt). */
 static int
 rec_finalize(struct emu_drive *d, const struct image_toc *toc)
 {
-	char toc_tmp[64] = "", cue_tmp[64] = "";
+	char toc_tmp[64] = "", cue_tmp[64] = "", cdt_tmp[64] = "";
 	FILE *f;
 	int fd, ret;
 
 	ret = emu_toc_save(d, toc, toc_tmp, sizeof(toc_tmp));
+	if (ret == 0)
+		ret = cdtext_save(d, toc, cdt_tmp, sizeof(cdt_tmp));
 	if (ret < 0)
 		goto out;
 	fd = emu_dir_create_temp(d->dir_fd, "disc.cue", cue_tmp, sizeof(cue_tmp));
@@ -158,8 +193,12 @@ rec_finalize(struct emu_drive *d, const struct image_toc *toc)
 		ret = dir_rename(d, toc_tmp, "disc.toc");
 	if (ret == 0)
 		ret = dir_rename(d, cue_tmp, "disc.cue");
+	if (ret == 0 && cdt_tmp[0])
+		ret = dir_rename(d, cdt_tmp, "disc.cdt");
 out:
 	if (ret < 0) {
+		if (cdt_tmp[0])
+			dir_unlink(d, cdt_tmp);
 		if (cue_tmp[0])
 			dir_unlink(d, cue_tmp);
 		if (toc_tmp[0])

@@ -1,11 +1,14 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "emu-dir.h"
 #include "emu-private.h"
+#include "image-cdtext.h"
 #include "subchannel.h"
 
 /* The largest READ TOC reply: format 2, A0 A1 A2 and 99 tracks of 11 bytes. */
@@ -244,6 +247,30 @@ toc_format_full(const struct emu_toc *toc, const struct mmc_cmd *cmd, uint8_t *r
 	return n;
 }
 
+/*
+ * Format 5, CD-TEXT: the packs the lead-in carried (DIR/disc.cdt, kept
+ * when the disc was recorded), or the header alone when it had none.
+ */
+static void
+read_cdtext(struct emu_drive *d, struct mmc_cmd *cmd)
+{
+	uint8_t *r = calloc(1, 4 + CDTEXT_MAX_PACKS * CDTEXT_PACK_SIZE);
+	FILE *f = emu_session_fopen_read(d, "disc.cdt");
+	size_t n = 0;
+
+	if (r && f)
+		n = fread(r + 4, CDTEXT_PACK_SIZE, CDTEXT_MAX_PACKS, f);
+	if (f)
+		fclose(f);
+	if (!r) {
+		emu_fail(d, cmd, MMC_SENSE_INTERNAL_TARGET_FAILURE);
+		return;
+	}
+	mmc_put16(r, (uint16_t)(2 + n * CDTEXT_PACK_SIZE));
+	emu_send_in(cmd, r, 4 + n * CDTEXT_PACK_SIZE, mmc_get16(cmd->cdb + 7));
+	free(r);
+}
+
 static const struct {
 	uint8_t format;
 	size_t (*build)(const struct emu_toc *toc, const struct mmc_cmd *cmd, uint8_t *r);
@@ -272,6 +299,10 @@ emu_toc_read_toc(struct emu_drive *d, struct mmc_cmd *cmd)
 	if (!emu_media_disc_recorded(d) || emu_toc_load(d, &toc) < 0) {
 		/* nothing recorded (or a ruined recording): no table of contents to give */
 		emu_fail(d, cmd, MMC_SENSE_INVALID_FIELD_IN_CDB);
+		return;
+	}
+	if (format == 5) {
+		read_cdtext(d, cmd);
 		return;
 	}
 	r[2] = (uint8_t)toc.first;
