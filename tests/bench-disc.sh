@@ -29,14 +29,7 @@ genisoimage -quiet -V BENCH -o "$work/in.iso" "$work/tree"
 rm "$work/tree/data.bin"
 size=$(stat -c %s "$work/in.iso")
 
-rate() { python3 -c "import sys; print('%.0f' % ($size / 1e6 / float(sys.argv[1])))" "$1"; }
-timed() {
-	local t0 t1
-	t0=$(date +%s.%N)
-	"$@"
-	t1=$(date +%s.%N)
-	python3 -c "print('%.2f' % (float('$t1') - float('$t0')))"
-}
+. "$(dirname "$0")/bench-lib.sh"
 
 # two burns of the same ISO, with and without verification
 "$burnfs" -o client_name=Bench emu:"$work/disc1" "$work/mnt1"

@@ -33,14 +33,7 @@ PY
 "$image" make -o "$work/stream.raw" "$work/in.wav"
 size=$(stat -c %s "$work/stream.raw")
 
-rate() { python3 -c "import sys; print('%.0f' % ($size / 1e6 / float(sys.argv[1])))" "$1"; }
-timed() {
-	local t0 t1
-	t0=$(date +%s.%N)
-	"$@"
-	t1=$(date +%s.%N)
-	python3 -c "print(float('$t1') - float('$t0'))"
-}
+. "$(dirname "$0")/bench-lib.sh"
 
 "$burnfs" -o client_name=Bench emu:"$work/disc" "$mnt"
 sync
