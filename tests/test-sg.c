@@ -381,6 +381,15 @@ START_TEST(cdrdao_write_raw)
 	assert_has(out, "Media Catalog Number (MCN): 0123456789012");
 	assert_has(out, "TRACK  1 ISRC: USRC17607839");
 	assert_has(out, "audio status: no status");
+	{
+		char *toc = tl_path(tl_top, "read.toc");
+		const char *read_toc[] = { "cdrdao", "read-toc", "--device", node, toc, NULL };
+
+		ck_assert_msg(run(read_toc, true, NULL, out, sizeof(out)) == 0, "%s", out);
+		assert_has(tl_get(toc), "CATALOG \"0123456789012\"");
+		assert_has(tl_get(toc), "ISRC \"USRC17607839\"");
+		free(toc);
+	}
 	free(bin);
 	free(cue);
 }
@@ -526,6 +535,24 @@ START_TEST(cd_info_cdtext)
 	run(info, true, NULL, out, sizeof(out));
 	assert_has(out, "CD-TEXT for Disc:\n\tTITLE: Album\n\tPERFORMER: Band\n");
 	assert_has(out, "CD-TEXT for Track  1:\n\tTITLE: Song\n");
+	/* cdrdao reads the TOC with its text, and the whole disc */
+	{
+		char *toc = tl_path(tl_top, "read.toc"), *data = tl_path(tl_top, "read.bin");
+		const char *read_toc[] = { "cdrdao", "read-toc", "--device", node, toc, NULL };
+		const char *read_cd[] = { "cdrdao", "read-cd", "--device", node, "--datafile", data,
+					  toc, NULL };
+		struct stat st;
+
+		ck_assert_msg(run(read_toc, true, NULL, out, sizeof(out)) == 0, "%s", out);
+		assert_has(tl_get(toc), "TITLE \"Album\"");
+		assert_has(tl_get(toc), "TITLE \"Song\"");
+		unlink(toc);
+		ck_assert_msg(run(read_cd, true, NULL, out, sizeof(out)) == 0, "%s", out);
+		ck_assert_int_eq(stat(data, &st), 0);
+		ck_assert_int_eq(st.st_size, 300 * 2352);
+		free(data);
+		free(toc);
+	}
 	free(cmd);
 	free(text);
 	free(raw);
