@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "fuzz.h"
+#include "mmc-read.h"
 #include "mmc.h"
 
 static const uint8_t opcodes[] = {
@@ -160,6 +161,31 @@ PARSE_INTO_STRUCT(atip, true)
 PARSE_INTO_STRUCT(toc, r.n_entries <= MMC_MAX_TOC + 1)
 PARSE_INTO_STRUCT(track_info, true)
 PARSE_INTO_STRUCT(media_event, true)
+/* the reading commands' replies (mmc-read.h): the numbers always end in a NUL */
+PARSE_INTO_STRUCT(mcn, strlen(r.number) < sizeof(r.number))
+PARSE_INTO_STRUCT(isrc, strlen(r.code) < sizeof(r.code))
+PARSE_INTO_STRUCT(position, true)
+PARSE_INTO_STRUCT(session_info, true)
+
+static void
+capacity(const uint8_t *buf, size_t n, unsigned param)
+{
+	uint32_t block;
+	int32_t last;
+
+	if (mmc_parse_capacity(buf, n, &last, &block) < 0 && (last != 0 || block != 0))
+		fuzz_fail(__FILE__, __LINE__, "a refused capacity reply leaves 0");
+}
+
+static void
+toc_msf(const uint8_t *buf, size_t n, unsigned param)
+{
+	struct cd_msf msf[MMC_MAX_TOC + 1];
+	struct mmc_toc r;
+
+	if (mmc_parse_toc_msf(buf, n, &r, msf) == 0 && r.n_entries > MMC_MAX_TOC + 1)
+		fuzz_fail(__FILE__, __LINE__, "r.n_entries <= MMC_MAX_TOC + 1");
+}
 
 /*
  * Byte 0 of an input picks one by its index, modulo their number:
@@ -169,6 +195,7 @@ PARSE_INTO_STRUCT(media_event, true)
 static fuzz_parse_fn *const parsers[] = {
 	reply_length, sense, inquiry, configuration, mode_pages, mode_first_page, page05,
 	page2a, disc_info, atip, toc, track_info, write_speeds, media_event,
+	mcn, isrc, position, session_info, capacity, toc_msf,
 };
 
 FUZZ_PICK_TARGET(parsers)

@@ -53,19 +53,20 @@ tl_add_tests(TCase *tc, const TTest *const *tests, size_t n)
 Suite *
 tl_suite(const char *name, const struct tl_row *rows, size_t n)
 {
-	Suite *s = suite_create(name);
 	TCase *tc = NULL;
+	Suite *s;
 
+	if (n > 0 && !rows[0].tcase) {
+		/* a mistake in the table, not a test failure: found before anything is made */
+		fprintf(stderr, "suite %s: row 0 adds tests before any TL_CASE row\n", name);
+		abort();
+	}
+	s = suite_create(name);
 	for (const struct tl_row *r = rows; r < rows + n; r++) {
 		if (r->tcase) {
 			tc = tl_tcase_in(s, r->tcase, r->setup, r->teardown);
 			if (r->timeout > 0)
 				tcase_set_timeout(tc, r->timeout);
-		} else if (!tc) {
-			/* a mistake in the table, not a test failure: no test has run yet */
-			fprintf(stderr, "suite %s: row %zu adds tests before any TL_CASE row\n",
-				name, (size_t)(r - rows));
-			abort();
 		}
 		for (size_t i = 0; i < r->n_tests; i++)
 			tcase_add_loop_test(tc, r->tests[i], r->start, r->end);
