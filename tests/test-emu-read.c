@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "cd-sector.h"
+#include "digest.h"
 #include "image-cdtext.h"
 #include "mmc-read.h"
 #include "recorder-disc.h"
@@ -561,6 +562,25 @@ START_TEST(disc_read_unreadable)
 }
 END_TEST
 
+/* core/writer/digest.c: what cannot be verified is refused up front, in words. */
+START_TEST(digest_refuses_no_program_area)
+{
+	struct image_toc toc = { .first_track = 1, .last_track = 1 };
+	struct burn_digest *d = (struct burn_digest *)&toc;
+	struct burn_error e;
+	char outcome[64];
+
+	tl_assert_errno(burn_digest_create(&toc, &d, &e), EINVAL);
+	ck_assert_ptr_null(d);
+	ck_assert_str_eq(e.reason, "a program area up to LBA 0 cannot be verified");
+	toc.leadout_lba = 300;
+	ck_assert_int_eq(burn_digest_create(&toc, &d, &e), 0);
+	burn_digest_outcome(d, outcome, sizeof(outcome));
+	ck_assert_str_eq(outcome, "not run");
+	burn_digest_destroy(d);
+}
+END_TEST
+
 static Suite *
 emu_read_suite(void)
 {
@@ -575,7 +595,8 @@ emu_read_suite(void)
 	tcase_add_loop_test(tc, read_toc_cdtext, 0, 2);
 	tc = tl_tcase_in(s, "recorder-disc", tl_emu_setup, tl_emu_teardown);
 	tcase_add_loop_test(tc, disc_toc_audio, 0, (int)(sizeof(q_types) / sizeof(q_types[0])));
-	TL_TESTS(tc, disc_toc_nothing_to_read, disc_read_forms, disc_read_unreadable);
+	TL_TESTS(tc, disc_toc_nothing_to_read, disc_read_forms, disc_read_unreadable,
+		 digest_refuses_no_program_area);
 	return s;
 }
 
