@@ -241,6 +241,20 @@ START_TEST(read_cd_msf_equals_lba)
 	tl_good(d, &cmd);
 	ck_assert_uint_eq(cmd.xfer, sizeof(by_lba));
 	ck_assert_mem_eq(by_msf, by_lba, sizeof(by_lba));
+	/* R-W de-interleaved (100b): the low six bits of the raw P-W */
+	build_read_cd_msf(&cmd, TL_T1_SECTORS - 4, TL_T1_SECTORS + 4, 4, by_msf, sizeof(by_msf));
+	tl_good(d, &cmd);
+	ck_assert_uint_eq(cmd.xfer, sizeof(by_msf));
+	for (size_t i = 0; i < 8; i++) {
+		const uint8_t *raw = by_lba + i * (CD_MAIN_SIZE + 96) + CD_MAIN_SIZE;
+		const uint8_t *rw = by_msf + i * (CD_MAIN_SIZE + 96) + CD_MAIN_SIZE;
+
+		for (size_t j = 0; j < 96; j++)
+			ck_assert_uint_eq(rw[j], raw[j] & 0x3f);
+	}
+	/* a reserved selection */
+	build_read_cd_msf(&cmd, 10, 11, 3, by_msf, sizeof(by_msf));
+	tl_expect(d, &cmd, 5, 0x24, 0);
 	/* the end is the first sector not read: equal addresses read nothing */
 	build_read_cd_msf(&cmd, 10, 10, 0, by_msf, sizeof(by_msf));
 	tl_good(d, &cmd);
@@ -361,12 +375,12 @@ START_TEST(capabilities_claim_what_is_answered)
 	tl_get_config(d, 2, MMC_FEATURE_CD_READ, buf, sizeof(buf), &cfg);
 	ck_assert_uint_eq(mmc_get16(buf + 8), MMC_FEATURE_CD_READ);
 	ck_assert_uint_eq(buf[12] & 0x83, 0x01);
-	/* page 2Ah: no Mode 2, audio play or C2 pointers; raw R-W, ISRC, UPC, CD-DA */
+	/* page 2Ah: no Mode 2, audio play or C2 pointers; R-W (both forms), ISRC, UPC, CD-DA */
 	mmc_build_mode_sense10(&cmd, 0x2a, 0, buf, sizeof(buf));
 	tl_good(d, &cmd);
 	ck_assert_uint_eq(buf[MMC_MODE_HEADER_LEN], 0x2a);
 	ck_assert_uint_eq(buf[MMC_MODE_HEADER_LEN + 4] & 0x31, 0);
-	ck_assert_uint_eq(buf[MMC_MODE_HEADER_LEN + 5], 0x2f);
+	ck_assert_uint_eq(buf[MMC_MODE_HEADER_LEN + 5], 0x6f);
 	emu_drive_close(d);
 }
 END_TEST

@@ -150,11 +150,10 @@ page_2a(struct emu_drive *d, uint8_t *p)
 	p[3] = 0x07;
 	/*
 	 * Reading as emu-read.c answers it: no Mode 2, no audio play, no C2
-	 * pointers, no de-interleaved R-W; raw P-W (R-W supported), ISRC, UPC,
-	 * accurate CD-DA.
+	 * pointers; R-W raw and de-interleaved, ISRC, UPC, accurate CD-DA.
 	 */
 	p[4] = 0xc0;
-	p[5] = 0x2f;
+	p[5] = 0x6f;
 	p[6] = (uint8_t)(1 << 5 | 0x08 | 0x01 | (emu_media_prevent_active(d) ? 0x02 : 0));
 	mmc_put16(p + 8, EMU_DRIVE_MAX_READ_KBS);
 	mmc_put16(p + 12, EMU_DRIVE_BUFFER_KB);

@@ -210,7 +210,10 @@ read_cd_main(const uint8_t *sector, bool data, uint8_t b9, uint8_t *out)
 	return n;
 }
 
-/* Appends sub-channel selection @sub (1 raw P-W, 2 formatted Q) of @raw96 at @out. */
+/*
+ * Appends sub-channel selection @sub (1 raw P-W, 2 formatted Q, 4 R-W
+ * de-interleaved and corrected) of @raw96 at @out.
+ */
 static size_t
 read_cd_sub(const uint8_t *raw96, uint8_t sub, uint8_t *out)
 {
@@ -219,6 +222,12 @@ read_cd_sub(const uint8_t *raw96, uint8_t sub, uint8_t *out)
 
 	if (sub == 1) {
 		memcpy(out, raw96, SUBCHANNEL_PW_SIZE);
+		return SUBCHANNEL_PW_SIZE;
+	}
+	if (sub == 4) {
+		/* R-W alone: burnfs records the packs neither interleaved nor with parity */
+		for (size_t i = 0; i < SUBCHANNEL_PW_SIZE; i++)
+			out[i] = raw96[i] & 0x3f;
 		return SUBCHANNEL_PW_SIZE;
 	}
 	if (sub != 2)
@@ -242,9 +251,8 @@ read_cd(struct emu_drive *d, struct mmc_cmd *cmd, int32_t lba, uint32_t blocks)
 	struct ahead *a;
 	size_t n = 0;
 
-	if ((b9 & 0x06) || (sub != 0 && sub != 1 && sub != 2) || expected > 5 ||
-	    (b9 & 0x60) == 0x40) {
-		/* C2 error bits, R-W de-interleaved, sub-header only: not offered */
+	if ((b9 & 0x06) || sub == 3 || sub > 4 || expected > 5 || (b9 & 0x60) == 0x40) {
+		/* C2 error bits, reserved sub-channel selections, sub-header only: not offered */
 		emu_fail(d, cmd, MMC_SENSE_INVALID_FIELD_IN_CDB);
 		return;
 	}
