@@ -501,8 +501,18 @@ START_TEST(memory_bounded)
 	status = strstr(tl_read(path), "VmHWM:");
 	ck_assert_ptr_nonnull(status);
 	hwm_kb = strtol(status + 6, NULL, 10);
-	printf("# burnfs peak memory (VmHWM) after a 250 MB stream: %ld kB\n", hwm_kb);
-	ck_assert_msg(hwm_kb < 64 * 1024, "burnfs peaked at %ld kB for a 250 MB stream", hwm_kb);
+	printf("# burnfs peak memory (VmHWM) after a 250 MB stream: %ld kB (bound 65536 kB)\n",
+	       hwm_kb);
+	/*
+	 * Under ASan the burn still runs (a leak fails the daemon's exit), but
+	 * the peak holds the quarantine of every command the verification
+	 * sends (up to 256 MB by design), not what burnfs keeps.
+	 */
+	if (TL_SANITIZED)
+		printf("# memory bound not checked: the daemon is built with AddressSanitizer\n");
+	else
+		ck_assert_msg(hwm_kb < 64 * 1024, "burnfs peaked at %ld kB for a 250 MB stream",
+			      hwm_kb);
 	unlink(in.raw);
 	unlink(in.src);
 }

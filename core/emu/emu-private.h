@@ -117,6 +117,7 @@ struct emu_drive {
 	bool holds_excl;
 	char client_name[64];
 	struct emu_rec *rec;	/* while this handle records; NULL otherwise */
+	struct emu_ahead *ahead;	/* emu-read.c's read-ahead buffer, from the first read */
 	bool reset_pending;	/* unit_attention@LBA fired: 6/29/00 to the next command */
 	bool reset_fired;
 };
@@ -239,6 +240,8 @@ void emu_write_read_buffer_capacity(struct emu_drive *d, struct mmc_cmd *cmd);
 
 void emu_read_read10(struct emu_drive *d, struct mmc_cmd *cmd);
 void emu_read_read_cd(struct emu_drive *d, struct mmc_cmd *cmd);
+/* Frees the read-ahead buffer of @d (at close). */
+void emu_read_free(struct emu_drive *d);
 void emu_read_read_cd_msf(struct emu_drive *d, struct mmc_cmd *cmd);
 void emu_read_read_capacity(struct emu_drive *d, struct mmc_cmd *cmd);
 void emu_read_read_sub_channel(struct emu_drive *d, struct mmc_cmd *cmd);

@@ -66,8 +66,12 @@ disc_read_sectors(struct emu_drive *d, int32_t lba, uint32_t n, uint8_t *main, u
 	return 0;
 }
 
-/* The sectors of one command, read READ_AHEAD at a time. */
-struct ahead {
+/*
+ * The sectors of one command, read READ_AHEAD at a time: one buffer per
+ * handle, kept from its first read to its close (a reader sends thousands
+ * of commands; a buffer each would churn the allocator).
+ */
+struct emu_ahead {
 	int32_t lba;		/* of the first sector held */
 	uint32_t count;
 	bool sub;		/* with their raw P-W */
@@ -81,7 +85,7 @@ struct ahead {
  * failed.
  */
 static const uint8_t *
-ahead_get(struct emu_drive *d, struct ahead *a, int32_t at, int32_t end, const uint8_t **raw96)
+ahead_get(struct emu_drive *d, struct emu_ahead *a, int32_t at, int32_t end, const uint8_t **raw96)
 {
 	if (a->count == 0 || at < a->lba || at >= a->lba + (int32_t)a->count) {
 		uint32_t n = end - at < READ_AHEAD ? (uint32_t)(end - at) : READ_AHEAD;
@@ -96,17 +100,26 @@ ahead_get(struct emu_drive *d, struct ahead *a, int32_t at, int32_t end, const u
 	return a->main + (size_t)(at - a->lba) * CD_MAIN_SIZE;
 }
 
-/* A read-ahead buffer for @cmd, or NULL with @cmd answered. */
-static struct ahead *
+/* @d's read-ahead buffer, emptied for @cmd; NULL with @cmd answered. */
+static struct emu_ahead *
 ahead_new(struct emu_drive *d, struct mmc_cmd *cmd, bool sub)
 {
-	struct ahead *a = calloc(1, sizeof(*a));
-
-	if (!a)
+	if (!d->ahead)
+		d->ahead = malloc(sizeof(*d->ahead));
+	if (!d->ahead) {
 		emu_fail(d, cmd, MMC_SENSE_INTERNAL_TARGET_FAILURE);
-	else
-		a->sub = sub;
-	return a;
+		return NULL;
+	}
+	d->ahead->count = 0;
+	d->ahead->sub = sub;
+	return d->ahead;
+}
+
+void
+emu_read_free(struct emu_drive *d)
+{
+	free(d->ahead);
+	d->ahead = NULL;
 }
 
 /* Common checks of READ(10) and READ CD; false when @cmd was answered. */
@@ -145,7 +158,7 @@ emu_read_read10(struct emu_drive *d, struct mmc_cmd *cmd)
 	uint8_t *out = cmd->buf;
 	const uint8_t *sector, *raw96;
 	struct emu_toc toc;
-	struct ahead *a;
+	struct emu_ahead *a;
 	int32_t end;
 	size_t n = 0;
 
@@ -167,13 +180,11 @@ emu_read_read10(struct emu_drive *d, struct mmc_cmd *cmd)
 		sector = ahead_get(d, a, at, end, &raw96);
 		if (!sector) {
 			emu_fail(d, cmd, MMC_SENSE_UNRECOVERED_READ_ERROR);
-			free(a);
 			return;
 		}
 		memcpy(out + n, sector + 16, CD_DATA_SIZE);
 		n += CD_DATA_SIZE;
 	}
-	free(a);
 	cmd->xfer = n;
 	cmd->status = MMC_STATUS_GOOD;
 }
@@ -248,7 +259,7 @@ read_cd(struct emu_drive *d, struct mmc_cmd *cmd, int32_t lba, uint32_t blocks)
 	const uint8_t *sector, *raw96;
 	int32_t end = lba + (int32_t)blocks;
 	struct emu_toc toc;
-	struct ahead *a;
+	struct emu_ahead *a;
 	size_t n = 0;
 
 	if ((b9 & 0x06) || sub == 3 || sub > 4 || expected > 5 || (b9 & 0x60) == 0x40) {
@@ -275,7 +286,6 @@ read_cd(struct emu_drive *d, struct mmc_cmd *cmd, int32_t lba, uint32_t blocks)
 		sector = ahead_get(d, a, at, end, &raw96);
 		if (!sector) {
 			emu_fail(d, cmd, MMC_SENSE_UNRECOVERED_READ_ERROR);
-			free(a);
 			return;
 		}
 		len = read_cd_main(sector, sector_is_data(&toc, at), b9, one);
@@ -286,7 +296,6 @@ read_cd(struct emu_drive *d, struct mmc_cmd *cmd, int32_t lba, uint32_t blocks)
 		memcpy(out + n, one, len);
 		n += len;
 	}
-	free(a);
 	cmd->xfer = n;
 	cmd->status = MMC_STATUS_GOOD;
 }

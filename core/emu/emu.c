@@ -478,6 +478,7 @@ close_locked(struct emu_drive *d, void *arg)
 	if (emu_session_mine(d))
 		emu_session_end(d, false);
 	emu_session_rec_free(d);
+	emu_read_free(d);
 }
 
 void
