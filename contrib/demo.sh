@@ -76,7 +76,11 @@ while [ "$(cat state)" != idle ]; do
 done
 wait $copier
 run "ls -l burn/"
-run "grep -e '^state:' -e '^last_burn:' -e '^media/' status"
+run "grep -e '^state:' -e '^last_burn:' -e '^last_verify:' -e '^media/' status"
+# --- the disc read back: every burn was verified; disc/ shows what the disc holds ---
+run "ls -l disc/"
+run "cat disc/toc"
+run "cmp disc/01.iso '$iso' && echo 'disc/01.iso is the ISO, byte for byte'"
 run "ls -l '$work/disc'"
 run "cd-info --no-device-info --no-cddb --cue-file '$work/disc/disc.cue' | sed -n '/CD-ROM Track List/,/^$/p'"
 
