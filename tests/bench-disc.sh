@@ -44,6 +44,8 @@ t_disc=$(timed dd if="$work/mnt1/disc/01.iso" of=/dev/null bs=1M status=none)
 cmp -s "$work/mnt1/disc/01.iso" "$work/in.iso" && echo "disc/01.iso equals the ISO"
 t_file=$(timed dd if="$work/in.iso" of=/dev/null bs=1M status=none)
 t_pt=
+# pkg-config's flags are words on purpose
+# shellcheck disable=SC2046
 if [ -f "$examples/passthrough.c" ] &&
 	cc -O2 -D_FILE_OFFSET_BITS=64 -I"$examples" "$examples/passthrough.c" -o "$work/passthrough" \
 		$(pkg-config --cflags --libs fuse3) 2>/dev/null; then
