@@ -397,43 +397,6 @@ END_TEST
 
 /* ---- reading back what was burned ---- */
 
-/* Writes @sectors of 2352 bytes of noise (the same for a given @seed) to @path. */
-static void
-write_noise(const char *path, unsigned sectors, uint32_t seed)
-{
-	static uint8_t sector[2352];
-	FILE *f = fopen(path, "wb");
-
-	ck_assert_ptr_nonnull(f);
-	for (unsigned s = 0; s < sectors; s++) {
-		for (size_t i = 0; i < sizeof(sector); i++) {
-			seed = seed * 1103515245u + 12345u;
-			sector[i] = (uint8_t)(seed >> 16);
-		}
-		ck_assert_uint_eq(fwrite(sector, sizeof(sector), 1, f), 1);
-	}
-	ck_assert_int_eq(fclose(f), 0);
-}
-
-/* Asserts that the files at @a and @b hold the same bytes, @b's 16-bit words swapped if @swab. */
-static void
-assert_same_file(const char *a, const char *b, bool swab)
-{
-	size_t na, nb;
-	uint8_t *da = tl_slurp(a, &na), *db = tl_slurp(b, &nb);
-
-	ck_assert_msg(na == nb, "%s has %zu bytes, %s %zu", a, na, b, nb);
-	for (size_t i = 0; swab && i + 1 < nb; i += 2) {
-		uint8_t t = db[i];
-
-		db[i] = db[i + 1];
-		db[i + 1] = t;
-	}
-	ck_assert_msg(memcmp(da, db, na) == 0, "%s and %s differ", a, b);
-	free(da);
-	free(db);
-}
-
 /* The rippers people use read an audio track byte for byte (issue 10 acceptance 4). */
 START_TEST(rippers_read_audio)
 {
@@ -442,7 +405,7 @@ START_TEST(rippers_read_audio)
 	char *bin = tl_path(tl_top, "a.bin"), *cue = tl_path(tl_top, "a.cue"), *text;
 	char *ripped = tl_path(tl_top, "ripped.raw"), *disc_bin = tl_path(tl_disc, "disc.bin");
 
-	write_noise(bin, 400, 1);
+	tl_write_noise(bin, 400, 1);
 	ck_assert_int_gt(asprintf(&text, "FILE \"%s\" BINARY\n  TRACK 01 AUDIO\n"
 				  "    INDEX 01 00:00:00\n", bin), 0);
 	cdrdao_burn(cue, text, out);
@@ -457,8 +420,8 @@ START_TEST(rippers_read_audio)
 		 * The samples as recorded; cdrdao reads a cue's BINARY audio
 		 * as big-endian, so they are the source's bytes swapped.
 		 */
-		assert_same_file(ripped, disc_bin, false);
-		assert_same_file(ripped, bin, true);
+		tl_assert_files_equal(ripped, disc_bin, false);
+		tl_assert_files_equal(ripped, bin, true);
 	}
 	free(disc_bin);
 	free(text);
@@ -480,7 +443,7 @@ START_TEST(readers_read_data)
 	const char *readom[] = { "readom", NULL, NULL, NULL };
 
 	ck_assert_int_eq(mkdir(tree, 0755), 0);
-	write_noise(noise, 500, 2);
+	tl_write_noise(noise, 500, 2);
 	ck_assert_int_eq(run(mk, false, NULL, out, sizeof(out)), 0);
 	ck_assert_int_gt(asprintf(&text, "FILE \"%s\" BINARY\n  TRACK 01 MODE1/2048\n"
 				  "    INDEX 01 00:00:00\n", iso), 0);
@@ -490,7 +453,7 @@ START_TEST(readers_read_data)
 	readom[1] = dev;
 	readom[2] = out_arg;
 	ck_assert_msg(run(readom, true, NULL, out, sizeof(out)) == 0, "readom:\n%s", out);
-	assert_same_file(copy, iso, false);
+	tl_assert_files_equal(copy, iso, false);
 	list[1] = dev;
 	ck_assert_msg(run(list, true, NULL, out, sizeof(out)) == 0, "isoinfo:\n%s", out);
 	assert_has(out, "NOISE.BIN;1");
@@ -515,7 +478,7 @@ START_TEST(cd_info_cdtext)
 	const char *image = getenv("BURNFS_IMAGE");
 
 	ck_assert_ptr_nonnull(image);
-	write_noise(bin, 300, 3);
+	tl_write_noise(bin, 300, 3);
 	ck_assert_int_gt(asprintf(&text, "TITLE \"Album\"\nPERFORMER \"Band\"\n"
 				  "FILE \"%s\" BINARY\n  TRACK 01 AUDIO\n    TITLE \"Song\"\n"
 				  "    INDEX 01 00:00:00\n", bin), 0);

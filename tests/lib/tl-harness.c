@@ -201,3 +201,38 @@ tl_read(const char *path)
 {
 	return tl_get_err(path, NULL);
 }
+
+void
+tl_write_noise(const char *path, unsigned sectors, uint32_t seed)
+{
+	static uint8_t sector[2352];
+	FILE *f = fopen(path, "wb");
+
+	ck_assert_msg(f != NULL, "%s: %s", path, strerror(errno));
+	for (unsigned s = 0; s < sectors; s++) {
+		for (size_t i = 0; i < sizeof(sector); i++) {
+			seed = seed * 1103515245u + 12345u;
+			sector[i] = (uint8_t)(seed >> 16);
+		}
+		ck_assert_uint_eq(fwrite(sector, sizeof(sector), 1, f), 1);
+	}
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+void
+tl_assert_files_equal(const char *a, const char *b, bool swab)
+{
+	size_t na, nb;
+	uint8_t *da = tl_slurp(a, &na), *db = tl_slurp(b, &nb);
+
+	ck_assert_msg(na == nb, "%s has %zu bytes, %s %zu", a, na, b, nb);
+	for (size_t i = 0; swab && i + 1 < nb; i += 2) {
+		uint8_t t = db[i];
+
+		db[i] = db[i + 1];
+		db[i + 1] = t;
+	}
+	ck_assert_msg(memcmp(da, db, na) == 0, "%s and %s differ", a, b);
+	free(da);
+	free(db);
+}

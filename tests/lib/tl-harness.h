@@ -7,6 +7,7 @@
 
 #include <check.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -148,6 +149,12 @@ uint8_t *tl_slurp(const char *path, size_t *len);
 
 /* Writes @len bytes of @buf to @path. */
 void tl_write_file(const char *path, const uint8_t *buf, size_t len);
+
+/* Writes @sectors of 2352 bytes of noise to @path: the same bytes for the same @seed. */
+void tl_write_noise(const char *path, unsigned sectors, uint32_t seed);
+
+/* The files at @a and @b hold the same bytes (@b's 16-bit words swapped first if @swab). */
+void tl_assert_files_equal(const char *a, const char *b, bool swab);
 
 /* Writes @text to @path. */
 void tl_write_text(const char *path, const char *text);
