@@ -59,7 +59,7 @@ if [ "$asan" != 0 ]; then
 		export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:log_path=$reports/asan"
 		export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:log_path=$reports/ubsan"
 		# libfuse's own leaks at unmount are not burnfs's (contrib/lsan.supp)
-		export LSAN_OPTIONS="suppressions=$top/contrib/lsan.supp"
+		export LSAN_OPTIONS="suppressions=$top/contrib/lsan.supp:print_suppressions=0"
 		phase "meson test --suite unit --suite mount --suite fuzz ($asandir)"
 		meson test -C "$asandir" --suite unit --suite mount --suite fuzz --print-errorlogs \
 			--num-processes 2 || status=1
