@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "disc.h"
+#include "image-copy.h"
 #include "image-cue.h"
 #include "image-wav.h"
 #include "rawcd-read.h"
@@ -17,6 +18,7 @@ enum disc_kind {
 	DISC_TOC,	/* the table of contents as text */
 	DISC_CUE,	/* disc.cue, naming disc.bin */
 	DISC_SECTORS,	/* NN.iso, NN.wav, disc.bin */
+	DISC_RAW,	/* disc.raw: the whole disc as a raw stream */
 };
 
 /* What a name of disc/ stands for on the disc in the drive. */
@@ -26,6 +28,8 @@ struct disc_entry {
 	uint32_t sectors;
 	enum recorder_read_form form;
 	size_t header;			/* WAV header bytes before the samples */
+	enum cd_sector_type type;	/* DISC_RAW: the mount's sector_type */
+	unsigned lead_in;		/* DISC_RAW: the mount's lead_in_sectors */
 };
 
 struct fs_disc_file {
@@ -36,6 +40,8 @@ struct fs_disc_file {
 	uint8_t *cache;			/* the sectors read last */
 	int32_t cache_lba;
 	uint32_t cache_count;
+	struct image_copy *copy;	/* DISC_RAW */
+	uint8_t sector[2448];		/* DISC_RAW: the stream sector made last */
 };
 
 /*
@@ -94,7 +100,8 @@ track_entry(const struct image_toc *toc, unsigned t, struct disc_entry *e)
 
 /* The entry @name stands for on @toc; false when there is none. */
 static bool
-entry_of(const struct image_toc *toc, const char *name, struct disc_entry *e)
+entry_of(struct fs_ctx *ctx, const struct image_toc *toc, const char *name,
+	 struct disc_entry *e)
 {
 	unsigned t;
 	char ext[4], end;
@@ -104,6 +111,15 @@ entry_of(const struct image_toc *toc, const char *name, struct disc_entry *e)
 		return false;
 	if (strcmp(name, "toc") == 0 || strcmp(name, "disc.cue") == 0) {
 		e->kind = name[0] == 't' ? DISC_TOC : DISC_CUE;
+		return true;
+	}
+	if (strcmp(name, "disc.raw") == 0) {
+		/* the program area is read with its sub-channel; the rest is made */
+		e->kind = DISC_RAW;
+		e->form = RECORDER_READ_MAIN_SUB;
+		e->sectors = toc->leadout_lba > 0 ? (uint32_t)toc->leadout_lba : 0;
+		e->type = rawcd_sector_type(ctx->w);
+		e->lead_in = (unsigned)rawcd_lead_in_sectors(ctx->w);
 		return true;
 	}
 	if (strcmp(name, "disc.bin") == 0) {
@@ -127,6 +143,16 @@ static size_t
 sector_size(const struct disc_entry *e)
 {
 	return recorder_read_form_size(e->form);
+}
+
+/* The bytes of @e's file (a sector file: not DISC_TOC or DISC_CUE). */
+static uint64_t
+entry_size(const struct disc_entry *e)
+{
+	if (e->kind == DISC_RAW)
+		return ((uint64_t)e->lead_in + e->sectors + IMAGE_LEADOUT_SECTORS) *
+		       cd_sector_type_size(e->type);
+	return e->header + (uint64_t)e->sectors * sector_size(e);
 }
 
 /* "@key@text\n" with @text made printable; nothing when @text is "" and @always is false. */
@@ -163,6 +189,8 @@ render_toc(const struct image_toc *toc, struct strbuf *sb)
 			      tr->control & 0x2 ? "yes" : "no",
 			      !data && (tr->control & 0x1) ? "yes" : "no");
 		text_line(sb, "", tr->isrc, true);
+		for (unsigned i = 2; i <= tr->index_count; i++)
+			strbuf_printf(sb, "track %02u index %02u: %d\n", t, i, tr->index_lba[i]);
 		snprintf(key, sizeof(key), "track %02u title: ", t);
 		text_line(sb, key, tr->title, false);
 		snprintf(key, sizeof(key), "track %02u performer: ", t);
@@ -202,6 +230,7 @@ add_name(const struct image_toc *toc, void (*fn)(void *arg, const char *name), v
 	fn(arg, "toc");
 	fn(arg, "disc.cue");
 	fn(arg, "disc.bin");
+	fn(arg, "disc.raw");
 	for (unsigned t = toc->first_track; t <= toc->last_track; t++) {
 		snprintf(name, sizeof(name), "%02u.%s", t,
 			 image_toc_track_is_data(&toc->track[t]) ? "iso" : "wav");
@@ -241,14 +270,14 @@ fs_disc_stat(struct fs_ctx *ctx, const char *name, struct stat *st)
 	struct burn_error ignored;
 
 	toc_get(ctx, false, &toc);
-	if (!entry_of(&toc, name, &e))
+	if (!entry_of(ctx, &toc, name, &e))
 		return -ENOENT;
 	st->st_mode = S_IFREG | DISC_FILE_MODE;
 	st->st_nlink = 1;
 	st->st_blksize = 65536;
 	st->st_atime = st->st_mtime = st->st_ctime = ctx->mount_time;
-	if (e.kind == DISC_SECTORS) {
-		st->st_size = (off_t)e.header + (off_t)e.sectors * (off_t)sector_size(&e);
+	if (e.kind == DISC_SECTORS || e.kind == DISC_RAW) {
+		st->st_size = (off_t)entry_size(&e);
 		return 0;
 	}
 	strbuf_init(&sb);
@@ -256,6 +285,24 @@ fs_disc_stat(struct fs_ctx *ctx, const char *name, struct stat *st)
 		st->st_size = (off_t)sb.len;
 	strbuf_free(&sb);
 	return 0;
+}
+
+/* disc.raw's maker, from @toc and the disc's CD-TEXT packs. */
+static int
+open_copy(struct fs_ctx *ctx, const struct image_toc *toc, struct fs_disc_file *f,
+	  struct burn_error *err)
+{
+	uint8_t (*packs)[CDTEXT_PACK_SIZE] = malloc(CDTEXT_MAX_PACKS * CDTEXT_PACK_SIZE);
+	int n, ret;
+
+	if (!packs)
+		return burn_error_set(err, BURN_E_OUTOFMEMORY, "no memory to read disc/disc.raw");
+	n = rawcd_read_cdtext(ctx->w, packs, err);
+	ret = n < 0 ? n : image_copy_create(&f->copy, toc,
+					    (const uint8_t (*)[CDTEXT_PACK_SIZE])packs,
+					    (unsigned)n, f->e.type, f->e.lead_in, err);
+	free(packs);
+	return ret;
 }
 
 int
@@ -273,17 +320,22 @@ fs_disc_open(struct fs_ctx *ctx, const char *name, struct fs_disc_file **out,
 		return burn_error_set(err, BURN_E_OUTOFMEMORY, "no memory to open disc/%s", name);
 	strbuf_init(&f->text);
 	pthread_mutex_init(&f->mu, NULL);
-	if (!entry_of(&toc, name, &f->e)) {
+	if (!entry_of(ctx, &toc, name, &f->e)) {
 		/* listed a moment ago, gone now: the medium changed */
 		ret = burn_error_set(err, BURN_E_MEDIA_NO_MEDIA,
 				     "disc/%s is not on the disc in the drive (any more)", name);
 		goto out_free;
 	}
-	if (f->e.kind != DISC_SECTORS) {
+	if (f->e.kind == DISC_TOC || f->e.kind == DISC_CUE) {
 		ret = render(&toc, &f->e, &f->text, err);
 		if (ret < 0)
 			goto out_free;
 	} else {
+		if (f->e.kind == DISC_RAW) {
+			ret = open_copy(ctx, &toc, f, err);
+			if (ret < 0)
+				goto out_free;
+		}
 		f->cache = malloc(RECORDER_DISC_READ_MAX * sector_size(&f->e));
 		if (!f->cache) {
 			ret = burn_error_set(err, BURN_E_OUTOFMEMORY, "no memory to read disc/%s",
@@ -320,6 +372,47 @@ fill_cache(struct fs_ctx *ctx, struct fs_disc_file *f, uint32_t idx, struct burn
 	return 0;
 }
 
+/*
+ * disc.raw: each stream sector made from the sector read (program area)
+ * or from the table of contents (lead-in, pre-gap, lead-out).
+ */
+static ssize_t
+read_raw(struct fs_ctx *ctx, struct fs_disc_file *f, char *buf, size_t size, off_t off,
+	 struct burn_error *err)
+{
+	size_t ss = cd_sector_type_size(f->e.type), done = 0;
+	uint64_t total = entry_size(&f->e);
+	int ret = 0;
+
+	if ((uint64_t)off >= total)
+		return 0;
+	if (size > total - (uint64_t)off)
+		size = (size_t)(total - (uint64_t)off);
+	pthread_mutex_lock(&f->mu);
+	while (done < size) {
+		uint64_t pos = (uint64_t)off + done;
+		int32_t lba = image_copy_lba(f->copy, pos / ss);
+		const uint8_t *as_read = NULL;
+		size_t in = (size_t)(pos % ss), n = ss - in;
+
+		if (image_copy_is_read(f->copy, lba)) {
+			ret = fill_cache(ctx, f, (uint32_t)lba, err);
+			if (ret < 0)
+				break;
+			as_read = f->cache + (size_t)(lba - f->cache_lba) * IMAGE_COPY_READ_SIZE;
+		}
+		ret = image_copy_sector(f->copy, lba, as_read, f->sector, err);
+		if (ret < 0)
+			break;
+		if (n > size - done)
+			n = size - done;
+		memcpy(buf + done, f->sector + in, n);
+		done += n;
+	}
+	pthread_mutex_unlock(&f->mu);
+	return done > 0 ? (ssize_t)done : ret;
+}
+
 ssize_t
 fs_disc_read(struct fs_ctx *ctx, struct fs_disc_file *f, char *buf, size_t size, off_t off,
 	     struct burn_error *err)
@@ -328,9 +421,11 @@ fs_disc_read(struct fs_ctx *ctx, struct fs_disc_file *f, char *buf, size_t size,
 	uint64_t total;
 	int ret = 0;
 
-	if (f->e.kind != DISC_SECTORS)
+	if (f->e.kind == DISC_TOC || f->e.kind == DISC_CUE)
 		return (ssize_t)strbuf_read_at(&f->text, buf, size, off);
-	total = f->e.header + (uint64_t)f->e.sectors * ss;
+	if (f->e.kind == DISC_RAW)
+		return read_raw(ctx, f, buf, size, off, err);
+	total = entry_size(&f->e);
 	if ((uint64_t)off >= total)
 		return 0;
 	if (size > total - (uint64_t)off)
@@ -367,9 +462,9 @@ fs_disc_read(struct fs_ctx *ctx, struct fs_disc_file *f, char *buf, size_t size,
 off_t
 fs_disc_size(const struct fs_disc_file *f)
 {
-	if (f->e.kind != DISC_SECTORS)
+	if (f->e.kind == DISC_TOC || f->e.kind == DISC_CUE)
 		return (off_t)f->text.len;
-	return (off_t)f->e.header + (off_t)f->e.sectors * (off_t)sector_size(&f->e);
+	return (off_t)entry_size(&f->e);
 }
 
 void
@@ -380,5 +475,6 @@ fs_disc_close(struct fs_disc_file *f)
 	pthread_mutex_destroy(&f->mu);
 	strbuf_free(&f->text);
 	free(f->cache);
+	image_copy_destroy(f->copy);
 	free(f);
 }

@@ -1,7 +1,8 @@
 /*
  * disc/: the disc in the drive as read-only files (README "Reading the
  * disc back"): toc, NN.iso for each data track, NN.wav for each audio
- * track, disc.cue and disc.bin. The table of contents comes from core
+ * track, disc.cue, disc.bin and disc.raw (a raw stream, core/cd/image-copy.h).
+ * The table of contents comes from core
  * (rawcd_read_toc()); fs/ only names the files and maps their byte offsets
  * onto sectors.
  */

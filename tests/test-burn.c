@@ -264,6 +264,54 @@ START_TEST(while_writing)
 }
 END_TEST
 
+/*
+ * After the last sector the drive reads the program area back: progress
+ * says verifying, with its own sector count, and moves on while poll()
+ * wakes the reader, until the burn ends idle.
+ */
+START_TEST(verifying_with_progress)
+{
+	struct paced_writer w;
+	struct pollfd pfd;
+	int status, fd, distinct = 0;
+	long last = -2;
+	char buf[512];
+	bool idle = false;
+
+	paced_start(&w, 20);
+	fd = open(tl_at(&tl_m1, "progress"), O_RDONLY);
+	ck_assert_int_ge(fd, 0);
+	while (!idle) {
+		ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
+
+		ck_assert_int_gt(n, 0);
+		buf[n] = '\0';
+		if (strstr(buf, "action verifying\n")) {
+			long v = value_in(buf, "last_written_lba");
+
+			ck_assert_int_eq(value_in(buf, "start_lba"), 0);
+			ck_assert_int_eq(value_in(buf, "sector_count"), 20 * 75);
+			ck_assert_int_ge(v, last);
+			ck_assert_int_lt(v, 20 * 75);
+			distinct += v != last;
+			last = v;
+		}
+		idle = distinct > 0 && strstr(buf, "action idle\n") != NULL;
+		pfd = (struct pollfd){ .fd = fd, .events = POLLPRI | POLLIN };
+		if (!idle)
+			ck_assert_int_eq(poll(&pfd, 1, 60000), 1);
+	}
+	close(fd);
+	/* more than the start: the reader was woken while the drive read */
+	ck_assert_int_ge(distinct, 3);
+	ck_assert_int_eq(waitpid(w.pid, &status, 0), w.pid);
+	ck_assert_int_eq(WEXITSTATUS(status), 0);
+	tl_burned_ok();
+	ck_assert_ptr_nonnull(strstr(tl_get(tl_at(&tl_m1, "status")), "\nlast_verify: ok\n"));
+	free(w.result);
+}
+END_TEST
+
 /* ---- item 4: cancel, kill, refusals ---- */
 
 START_TEST(cancel_paced_write)
@@ -542,7 +590,7 @@ burn_suite(void)
 		 cp_wav_into_burn, dd_odd_sizes, not_blank_after_burn, mid_sector_incomplete,
 		 statfs_after_burn, memory_bounded);
 	tc = tcase(s, "paced", setup_paced);
-	TL_TESTS(tc, while_writing, cancel_paced_write, killed_writer);
+	TL_TESTS(tc, while_writing, verifying_with_progress, cancel_paced_write, killed_writer);
 	tc = tcase(s, "underrun", setup_4x);
 	TL_TESTS(tc, underrun_without_bufe, underrun_with_bufe);
 	tcase_add_test(tcase(s, "write_error", setup_write_error), write_error_in_words);

@@ -118,7 +118,7 @@ END_TEST
 
 START_TEST(iso_reads_back)
 {
-	char *iso, want[512];
+	char *iso, *stream, want[512];
 	uint8_t *src;
 	size_t len;
 
@@ -127,7 +127,7 @@ START_TEST(iso_reads_back)
 	iso = tl_make_iso();
 	src = tl_slurp(iso, &len);
 	burn(iso, types[_i]);
-	ck_assert_str_eq(listing(), "01.iso disc.bin disc.cue toc ");
+	ck_assert_str_eq(listing(), "01.iso disc.bin disc.cue disc.raw toc ");
 	ck_assert_int_eq(size_of("01.iso"), (off_t)len);
 	ck_assert_int_eq(size_of("disc.bin"), (off_t)(len / 2048) * 2352);
 	file_equals("01.iso", src, len);
@@ -141,6 +141,10 @@ START_TEST(iso_reads_back)
 	/* iso-info reads the volume from the file, as from the ISO that was burned */
 	ck_assert_int_eq(tl_sh("iso-info -i '%s' -l 2>/dev/null | grep -q four.dat",
 			       at_disc("01.iso")), 0);
+	/* disc.raw is the stream that was burned: Mode 1 sectors scrambled again */
+	stream = tl_make_stream(iso, types[_i], NULL);
+	ck_assert_int_eq(tl_sh("cmp '%s' '%s'", at_disc("disc.raw"), stream), 0);
+	free(stream);
 	/* cp (which may probe with SEEK_DATA/SEEK_HOLE) copies it whole */
 	ck_assert_int_eq(tl_sh("cp '%s' '%s/copy.iso' && cmp -s '%s/copy.iso' '%s'",
 			       at_disc("01.iso"), tl_top, tl_top, iso), 0);
@@ -158,12 +162,12 @@ START_TEST(audio_reads_back)
 					  TL_AUDIO_SECTORS };
 	size_t len;
 	uint8_t *src = tl_slurp(bin, &len);
-	bool raw = strcmp(types[_i], "raw") == 0;
+	bool text = strcmp(types[_i], "pq") != 0;
 
 	burn(cue, types[_i]);
-	ck_assert_str_eq(listing(), "01.wav 02.wav 03.wav disc.bin disc.cue toc ");
-	/* CD-TEXT travels in the R-W sub-channel: only a raw stream carries it */
-	ck_assert_str_eq(tl_get(at_disc("toc")), raw ?
+	ck_assert_str_eq(listing(), "01.wav 02.wav 03.wav disc.bin disc.cue disc.raw toc ");
+	/* CD-TEXT travels in the R-W sub-channel: a P-Q stream has no room for it */
+	ck_assert_str_eq(tl_get(at_disc("toc")), text ?
 			 "first_track: 1\nlast_track: 3\nleadout: 2550\nmcn: " TL_MCN "\n"
 			 "title: Test Album\nperformer: Test Performer\n"
 			 "track 01: audio start=0 pregap=0 length=1000 copy=no preemphasis=no isrc=\n"
@@ -172,6 +176,7 @@ START_TEST(audio_reads_back)
 			 "isrc=" TL_ISRC "\n"
 			 "track 03: audio start=1950 pregap=0 length=600 copy=yes preemphasis=no "
 			 "isrc=\n"
+			 "track 03 index 02: 2250\n"
 			 "track 03 title: A rather long title for the third track, over 12 bytes\n"
 			 "track 03 performer: Someone Else\n" :
 			 "first_track: 1\nlast_track: 3\nleadout: 2550\nmcn: " TL_MCN "\n"
@@ -180,8 +185,9 @@ START_TEST(audio_reads_back)
 			 "track 02: audio start=1150 pregap=150 length=800 copy=no preemphasis=no "
 			 "isrc=" TL_ISRC "\n"
 			 "track 03: audio start=1950 pregap=0 length=600 copy=yes preemphasis=no "
-			 "isrc=\n");
-	ck_assert_str_eq(tl_get(at_disc("disc.cue")), raw ?
+			 "isrc=\n"
+			 "track 03 index 02: 2250\n");
+	ck_assert_str_eq(tl_get(at_disc("disc.cue")), text ?
 			 "CATALOG " TL_MCN "\nPERFORMER \"Test Performer\"\nTITLE \"Test Album\"\n"
 			 "FILE \"disc.bin\" BINARY\n"
 			 "  TRACK 01 AUDIO\n    TITLE \"One\"\n    INDEX 01 00:00:00\n"
@@ -189,12 +195,14 @@ START_TEST(audio_reads_back)
 			 "    INDEX 01 00:15:25\n"
 			 "  TRACK 03 AUDIO\n    FLAGS DCP\n"
 			 "    TITLE \"A rather long title for the third track, over 12 bytes\"\n"
-			 "    PERFORMER \"Someone Else\"\n    INDEX 01 00:26:00\n" :
+			 "    PERFORMER \"Someone Else\"\n    INDEX 01 00:26:00\n"
+			 "    INDEX 02 00:30:00\n" :
 			 "CATALOG " TL_MCN "\nFILE \"disc.bin\" BINARY\n"
 			 "  TRACK 01 AUDIO\n    INDEX 01 00:00:00\n"
 			 "  TRACK 02 AUDIO\n    ISRC " TL_ISRC "\n    INDEX 00 00:13:25\n"
 			 "    INDEX 01 00:15:25\n"
-			 "  TRACK 03 AUDIO\n    FLAGS DCP\n    INDEX 01 00:26:00\n");
+			 "  TRACK 03 AUDIO\n    FLAGS DCP\n    INDEX 01 00:26:00\n"
+			 "    INDEX 02 00:30:00\n");
 	file_equals("disc.bin", src, len);
 	for (int t = 0; t < 3; t++) {
 		/* a WAV header, then the samples up to the next track's start, pre-gap included */
@@ -224,6 +232,50 @@ START_TEST(audio_reads_back)
 	}
 	free(src);
 	free(bin);
+	free(cue);
+}
+END_TEST
+
+/*
+ * disc.raw is the stream that was burned, sector for sector, in the mount's
+ * sector type; burnfs-image extract gives back its cue/bin, and cat of it
+ * into a second recorder's track.raw makes the same disc there.
+ */
+START_TEST(raw_copies_the_disc)
+{
+	const char *type = types[_i];
+	char *cue = tl_make_audio_cue(tl_top), *raw = tl_make_stream(cue, type, NULL);
+	char *dev2 = tl_path(tl_top, "disc2"), *emu2, *disc_raw;
+	static const char *const recorded[] = { "disc.bin", "disc.sub", "disc.toc", "disc.cue",
+						"disc.cdt" };
+	struct stat st;
+
+	burn(cue, type);
+	disc_raw = strdup(at_disc("disc.raw"));
+	ck_assert_int_eq(stat(raw, &st), 0);
+	ck_assert_int_eq(size_of("disc.raw"), st.st_size);
+	ck_assert_int_eq(tl_sh("cmp '%s' '%s'", disc_raw, raw), 0);
+	/* burnfs-image reads it back to the cue/bin that was burned */
+	ck_assert_int_eq(tl_sh("cd '%s' && '%s' extract --sector-type %s '%s' back.cue && "
+			       "cmp -s back.bin audio.bin", tl_top, tl_image_bin, type, disc_raw),
+			 0);
+	/* a 1:1 copy onto a second recorder */
+	ck_assert_int_eq(mkdir(dev2, 0755), 0);
+	ck_assert_int_ge(asprintf(&emu2, "emu:%s", dev2), 0);
+	ck_assert_int_eq(tl_mount_start(&tl_m2, "mnt2", emu2, NULL), 0);
+	ck_assert_int_eq(tl_put(tl_at(&tl_m2, "client_name"), "Copy\n"), 0);
+	ck_assert_int_eq(tl_put(tl_at(&tl_m2, "sector_type"), type), 0);
+	ck_assert_int_eq(tl_sh("cat '%s' > '%s'", disc_raw, tl_at(&tl_m2, "track.raw")), 0);
+	for (size_t i = 0; i < sizeof(recorded) / sizeof(recorded[0]); i++) {
+		bool has = strcmp(recorded[i], "disc.cdt") != 0 || strcmp(type, "pq") != 0;
+
+		ck_assert_int_eq(tl_sh("cmp '%s/%s' '%s/%s'", tl_disc, recorded[i], dev2,
+				       recorded[i]), has ? 0 : 2);
+	}
+	free(disc_raw);
+	free(emu2);
+	free(dev2);
+	free(raw);
 	free(cue);
 }
 END_TEST
@@ -324,7 +376,7 @@ START_TEST(no_medium)
 	ck_assert_int_eq(errno, ENOENT);
 	/* the same disc back in: readable again */
 	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "ctl"), "load\n"), 0);
-	ck_assert_str_eq(listing(), "01.iso disc.bin disc.cue toc ");
+	ck_assert_str_eq(listing(), "01.iso disc.bin disc.cue disc.raw toc ");
 	close(fd);
 	fd = open(at_disc("01.iso"), O_RDONLY);
 	ck_assert_int_ge(fd, 0);
@@ -454,6 +506,7 @@ TL_SUITE(disc_suite, "disc",
 	 TL_CASE_TIMEOUT("burned", tl_setup_default, tl_teardown_all, 300),
 	 TL_LOOP_EACH(iso_reads_back, types),
 	 TL_LOOP_EACH(audio_reads_back, types),
+	 TL_LOOP_EACH(raw_copies_the_disc, types),
 	 TL_RUN(read_only, unreadable_sector, no_medium),
 	 TL_CASE_TIMEOUT("cdrw", setup_cdrw, tl_teardown_all, 300),
 	 TL_RUN(busy_while_writing),

@@ -451,7 +451,9 @@ START_TEST(disc_toc_audio)
 		ck_assert_uint_eq(got.track[t].control, want->track[t].control);
 		ck_assert_int_eq(got.track[t].start_lba, want->track[t].start_lba);
 		ck_assert_int_eq(got.track[t].end_lba, want->track[t].end_lba);
-		ck_assert_uint_eq(got.track[t].index_count, 1);
+		ck_assert_uint_eq(got.track[t].index_count, want->track[t].index_count);
+		for (unsigned i = 1; i <= want->track[t].index_count; i++)
+			ck_assert_int_eq(got.track[t].index_lba[i], want->track[t].index_lba[i]);
 		ck_assert_str_eq(got.track[t].isrc, want->track[t].isrc);
 	}
 	/* track 2's pre-gap from the Q sub-channel; track 1's lies before LBA 0 */
@@ -462,6 +464,44 @@ START_TEST(disc_toc_audio)
 	ck_assert_str_eq(got.track[2].isrc, TL_ISRC);
 	recorder_close(r);
 	tl_stream_close(&s);
+}
+END_TEST
+
+/*
+ * Indexes past 01 are found in the Q sub-channel: many in one track, one
+ * of a single sector, one on an ISRC's sector number (x49), one on the
+ * last sector before the lead-out, beside MCN and ISRC frames.
+ */
+START_TEST(disc_toc_indexes)
+{
+	char *cue = tl_make_audio_cue(tl_emu_work), *idx = tl_path(tl_emu_work, "idx.cue");
+	struct tl_stream s;
+	struct emu_drive *d;
+	const struct image_toc *want;
+	struct recorder *r;
+	struct image_toc got;
+	struct burn_error e;
+
+	tl_write_text(idx, "CATALOG " TL_MCN "\nFILE \"audio.bin\" BINARY\n"
+		      "TRACK 01 AUDIO\nISRC " TL_ISRC "\nINDEX 01 00:00:00\nINDEX 02 00:04:49\n"
+		      "INDEX 03 00:10:00\nINDEX 04 00:10:01\nINDEX 05 00:20:00\n"
+		      "TRACK 02 AUDIO\nINDEX 01 00:25:00\nINDEX 02 00:33:74\n");
+	d = burn(idx, q_types[_i], NULL, &s);
+	want = tl_stream_toc(&s);
+	ck_assert_uint_eq(want->track[1].index_count, 5);
+	ck_assert_int_eq(want->track[2].index_lba[2], want->leadout_lba - 1);
+	emu_drive_close(d);
+	r = recorder_on_dir(NULL);
+	ck_assert_int_eq(recorder_disc_toc(r, &got, &e), 1);
+	for (unsigned t = 1; t <= 2; t++) {
+		ck_assert_uint_eq(got.track[t].index_count, want->track[t].index_count);
+		for (unsigned i = 1; i <= want->track[t].index_count; i++)
+			ck_assert_int_eq(got.track[t].index_lba[i], want->track[t].index_lba[i]);
+	}
+	recorder_close(r);
+	tl_stream_close(&s);
+	free(idx);
+	free(cue);
 }
 END_TEST
 
@@ -609,6 +649,7 @@ emu_read_suite(void)
 	tcase_add_loop_test(tc, read_toc_cdtext, 0, 2);
 	tc = tl_tcase_in(s, "recorder-disc", tl_emu_setup, tl_emu_teardown);
 	tcase_add_loop_test(tc, disc_toc_audio, 0, (int)(sizeof(q_types) / sizeof(q_types[0])));
+	tcase_add_loop_test(tc, disc_toc_indexes, 0, (int)(sizeof(q_types) / sizeof(q_types[0])));
 	TL_TESTS(tc, disc_toc_nothing_to_read, disc_read_forms, disc_read_unreadable,
 		 digest_refuses_no_program_area);
 	return s;

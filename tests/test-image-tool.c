@@ -242,8 +242,8 @@ START_TEST(audio_round_trip)
 	ck_assert_ptr_nonnull(strstr(out, "CATALOG " TL_MCN "\n"));
 	ck_assert_ptr_nonnull(strstr(out, "ISRC " TL_ISRC "\n"));
 	ck_assert_ptr_nonnull(strstr(out, "INDEX 00 00:13:25\n"));
-	/* CD-TEXT rides in the lead-in R-W of raw streams only */
-	if (_i == 2) {
+	/* CD-TEXT rides in the lead-in R-W: cooked and raw streams, not pq */
+	if (_i != 0) {
 		ck_assert_ptr_nonnull(strstr(out, "PERFORMER \"Test Performer\"\nTITLE \"Test Album\"\n"
 					     "FILE \"out.bin\" BINARY\n  TRACK 01 AUDIO\n    TITLE \"One\"\n"));
 		ck_assert_ptr_nonnull(strstr(out, "    TITLE \"A rather long title for the third "
@@ -383,7 +383,7 @@ START_TEST(bad_inputs)
 	expect_fail(wd, 1, "many.cue:200: track 100: a CD holds at most 99 tracks",
 		    "'%s' toc many.cue", b);
 
-	/* CD-TEXT beyond 256 packs: raw refuses, cooked has no CD-TEXT and works */
+	/* CD-TEXT beyond 256 packs: raw and cooked refuse, pq has no room for CD-TEXT and works */
 	n = snprintf(text, sizeof(text), "FILE \"many.bin\" BINARY\n");
 	for (int t = 1; t <= 60; t++)
 		n += snprintf(text + n, sizeof(text) - (size_t)n,
@@ -392,7 +392,9 @@ START_TEST(bad_inputs)
 	put_text("text.cue", text);
 	expect_fail(wd, 1, "CD-TEXT needs more than 256 packs of 12 characters",
 		    "'%s' make --sector-type raw -o x text.cue", b);
-	ck_assert_int_eq(run(wd, NULL, NULL, "'%s' make --sector-type cooked text.cue | wc -c",
+	expect_fail(wd, 1, "CD-TEXT needs more than 256 packs of 12 characters",
+		    "'%s' make --sector-type cooked -o x text.cue", b);
+	ck_assert_int_eq(run(wd, NULL, NULL, "'%s' make --sector-type pq text.cue | wc -c",
 			     b), 0);
 
 	/* longer than 80 minutes, allowed with --overburn up to the address limit */

@@ -107,7 +107,7 @@ check_sector(struct run *r, int32_t lba, const uint8_t *sector)
 
 	tl_verify_extract_q(sector + 2352, size - 2352, q, &p);
 	CHECK(tl_verify_q_crc(q), "LBA %d: Q CRC", lba);
-	if (r->type == CD_SECTOR_RAW && r->has_text && lba < -150) {
+	if (r->type != CD_SECTOR_PQ && r->has_text && lba < -150) {
 		for (unsigned k = 0; k < 4; k++) {
 			uint8_t pack[18];
 
@@ -311,7 +311,7 @@ encode_and_verify(const struct image_disc *disc, const char *src, unsigned unit,
 	ck_assert_int_eq(image_decoder_toc_failure(r.dec, NULL), 0);
 	ck_assert_ptr_nonnull(image_decoder_toc(r.dec));
 	tl_compare_toc(image_decoder_toc(r.dec), r.toc);
-	if (type == CD_SECTOR_RAW && r.has_text) {
+	if (type != CD_SECTOR_PQ && r.has_text) {
 		check_cdtext_with_libcdio(&r);
 		compare_text(image_decoder_toc(r.dec), r.toc);
 	}

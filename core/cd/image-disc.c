@@ -269,6 +269,7 @@ image_disc_open_stream(struct image_disc **out, enum image_stream_kind kind, con
 {
 	struct image_probe in = { .name = name, .fd = -1, .head = head, .head_len = head_len,
 				  .size = IMAGE_SIZE_UNKNOWN };
+	struct image_file probe = { 0 };
 	struct image_disc *disc;
 	int ret;
 
@@ -279,26 +280,25 @@ image_disc_open_stream(struct image_disc **out, enum image_stream_kind kind, con
 				       name);
 	if (flags & IMAGE_DISC_INPUT_ENDED)
 		in.size = head_len;
-	disc = calloc(1, sizeof(*disc));
-	if (!disc)
-		return burn_error_set(err, BURN_E_OUTOFMEMORY, "out of memory");
-	ret = image_disc_add_file(disc, name, kind == IMAGE_STREAM_ISO ? IMAGE_FILE_BINARY
-							      : IMAGE_FILE_WAVE);
-	if (ret < 0) {
-		burn_error_set(err, BURN_E_OUTOFMEMORY, "out of memory");
-		goto out_destroy;
-	}
-	disc->files[0].source = *src;
+	/* the header first: a stream asks again and again while it arrives */
+	probe.path = (char *)name;
+	probe.source = *src;
+	probe.format = kind == IMAGE_STREAM_ISO ? IMAGE_FILE_BINARY : IMAGE_FILE_WAVE;
 	if (kind == IMAGE_STREAM_ISO)
-		ret = image_iso_parse(&disc->files[0], &in, err);
+		ret = image_iso_parse(&probe, &in, err);
 	else
-		ret = image_wav_parse(&disc->files[0], &in, err);
-	if (ret == -EAGAIN) {
+		ret = image_wav_parse(&probe, &in, err);
+	if (ret == -EAGAIN)
 		*need = in.need > SIZE_MAX ? SIZE_MAX : (size_t)in.need;
-		goto out_destroy;
-	}
 	if (ret < 0)
-		goto out_destroy;
+		return ret;
+	disc = calloc(1, sizeof(*disc));
+	if (!disc || image_disc_add_file(disc, name, probe.format) < 0) {
+		image_disc_destroy(disc);
+		return burn_error_set(err, BURN_E_OUTOFMEMORY, "out of memory");
+	}
+	probe.path = disc->files[0].path;
+	disc->files[0] = probe;
 	if (kind == IMAGE_STREAM_ISO)
 		image_iso_track(disc);
 	else

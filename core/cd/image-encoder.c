@@ -102,9 +102,6 @@ image_encoder_create(struct image_encoder **out, const struct image_disc *disc,
 	enc = calloc(1, sizeof(*enc));
 	if (!enc)
 		goto out_nomem;
-	enc->fp_buffer = malloc(FILE_BUFFER_SIZE);
-	if (!enc->fp_buffer)
-		goto out_nomem;
 	enc->disc = disc;
 	enc->type = type;
 	enc->sector_size = cd_sector_type_size(type);
@@ -127,7 +124,7 @@ image_encoder_create(struct image_encoder **out, const struct image_disc *disc,
 		toc_add(enc, toc->track[n].control, subq_point_track(n), cd_to_bcd(msf.m),
 			cd_to_bcd(msf.s), cd_to_bcd(msf.f));
 	}
-	if (type == CD_SECTOR_RAW) {
+	if (type != CD_SECTOR_PQ) {
 		int n;
 
 		enc->cdtext = malloc(CDTEXT_MAX_PACKS * CDTEXT_PACK_SIZE);
@@ -194,6 +191,9 @@ file_read(struct image_encoder *enc, unsigned idx, uint64_t offset, uint8_t *buf
 		if (enc->fp)
 			fclose(enc->fp);
 		enc->fp_file = -1;
+		/* only for files: a stream's track comes through its source */
+		if (!enc->fp_buffer && !(enc->fp_buffer = malloc(FILE_BUFFER_SIZE)))
+			return burn_error_set(err, BURN_E_OUTOFMEMORY, "out of memory");
 		enc->fp = fopen(f->path, "rb");
 		if (!enc->fp) {
 			int e = errno;
@@ -380,6 +380,34 @@ image_encoder_next_sector(struct image_encoder *enc, uint8_t *out, struct burn_e
 	}
 	enc->lba++;
 	return 1;
+}
+
+int
+image_encoder_sector_at(struct image_encoder *enc, int32_t lba, uint8_t *out,
+			struct burn_error *err)
+{
+	if (lba < enc->first_lba || lba >= enc->end_lba)
+		return burn_error_set(err, BURN_E_INVALIDARG,
+				      "LBA %d is not in the stream (LBA %d to %d)", lba,
+				      enc->first_lba, enc->end_lba - 1);
+	if (lba < enc->lba)
+		enc->track = enc->disc->toc.first_track;
+	enc->lba = lba;
+	enc->pending_off = enc->pending_len = 0;
+	return image_encoder_next_sector(enc, out, err);
+}
+
+int
+image_encoder_set_cdtext(struct image_encoder *enc, const uint8_t (*packs)[CDTEXT_PACK_SIZE],
+			 unsigned n)
+{
+	if (n > CDTEXT_MAX_PACKS)
+		return -E2BIG;
+	if (!enc->cdtext)
+		return 0;
+	memcpy(enc->cdtext, packs, (size_t)n * CDTEXT_PACK_SIZE);
+	enc->n_cdtext = n;
+	return 0;
 }
 
 ssize_t

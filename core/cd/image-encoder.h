@@ -15,8 +15,10 @@
  * the lead-in, and in the lead-out 0 for 150 sectors then 19 on / 19 off.
  * Audio is written as read, little-endian; data sectors are fully encoded
  * and scrambled. The 16-byte P-Q form carries the inverted CRC. R-W is zero,
- * except in the lead-in of a CD_SECTOR_RAW stream whose disc has titles or
- * performers: CD-TEXT packs there, four per sector, cycling (image-cdtext.h).
+ * except in the lead-in of a 96-byte P-W stream (CD_SECTOR_COOKED or
+ * CD_SECTOR_RAW) whose disc has titles or performers: CD-TEXT packs there,
+ * four per sector, cycling (image-cdtext.h). The 16-byte P-Q form has no
+ * room for them.
  */
 #pragma once
 
@@ -24,6 +26,7 @@
 #include <sys/types.h>
 
 #include "cd.h"
+#include "image-cdtext.h"
 #include "image-disc.h"
 
 struct image_encoder;
@@ -54,6 +57,25 @@ uint64_t image_encoder_total_sectors(const struct image_encoder *enc);
  */
 int image_encoder_next_sector(struct image_encoder *enc, uint8_t *out,
 			      struct burn_error *err);
+
+/*
+ * Makes @lba (first LBA to one past the lead-out's end) the next sector
+ * and writes it as image_encoder_next_sector() does: random access. A disc
+ * read through an image_source (image_disc_open_stream()) only goes
+ * forward. Returns 1, -EINVAL (BURN_E_INVALIDARG) for an LBA outside the
+ * stream, or the next sector's failure.
+ */
+int image_encoder_sector_at(struct image_encoder *enc, int32_t lba, uint8_t *out,
+			    struct burn_error *err);
+
+/*
+ * Replaces the CD-TEXT packs the encoder built from the disc's titles by
+ * @n packs given as they are (a disc's packs read back, in sequence
+ * order, CRCs included); nothing changes for CD_SECTOR_PQ, which carries
+ * none. Returns 0, or -E2BIG over CDTEXT_MAX_PACKS.
+ */
+int image_encoder_set_cdtext(struct image_encoder *enc, const uint8_t (*packs)[CDTEXT_PACK_SIZE],
+			     unsigned n);
 
 /*
  * Fills @buf with up to @len bytes of the stream, cutting sectors anywhere.

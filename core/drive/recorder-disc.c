@@ -21,31 +21,58 @@ build_toc(struct mmc_cmd *cmd, void *buf, uint16_t len, void *arg)
 }
 
 /*
+ * The packs READ TOC format 5 gives, by sequence number, into @packs;
+ * @have[i] tells whether pack i came. Returns the number of packs (0
+ * without text or without the command), or -ENOMEM.
+ */
+static int
+read_packs(struct recorder *r, uint8_t (*packs)[CDTEXT_PACK_SIZE], bool *have)
+{
+	static const uint8_t format = 5;
+	const size_t size = 4 + CDTEXT_MAX_PACKS * CDTEXT_PACK_SIZE;
+	uint8_t *buf = malloc(size);
+	struct burn_error ignored;
+	int n, count = 0;
+
+	memset(have, 0, CDTEXT_MAX_PACKS * sizeof(*have));
+	if (!buf)
+		return -ENOMEM;
+	n = recorder_read_reply(r, build_toc, (void *)&format, buf, size, &ignored);
+	for (int off = 4; n > 0 && off + CDTEXT_PACK_SIZE <= n; off += CDTEXT_PACK_SIZE) {
+		uint8_t seq = buf[off + 2];	/* packs may come in any order */
+
+		memcpy(packs[seq], buf + off, CDTEXT_PACK_SIZE);
+		count += !have[seq];
+		have[seq] = true;
+	}
+	free(buf);
+	return count;
+}
+
+/*
  * The disc's CD-TEXT (READ TOC format 5) into @toc's titles and
  * performers; a drive without it, or a disc without text, leaves them "".
  */
 static void
 read_cdtext(struct recorder *r, struct image_toc *toc)
 {
-	static const uint8_t format = 5;
-	const size_t size = 4 + CDTEXT_MAX_PACKS * CDTEXT_PACK_SIZE;
-	uint8_t *buf = malloc(size), (*packs)[CDTEXT_PACK_SIZE] = malloc(size);
-	bool have[CDTEXT_MAX_PACKS] = { false };
-	struct burn_error ignored;
-	int n;
+	uint8_t (*packs)[CDTEXT_PACK_SIZE] = malloc(CDTEXT_MAX_PACKS * CDTEXT_PACK_SIZE);
+	bool have[CDTEXT_MAX_PACKS];
 
-	n = buf && packs ? recorder_read_reply(r, build_toc, (void *)&format, buf, size, &ignored)
-			 : -ENOMEM;
-	for (int off = 4; n > 0 && off + CDTEXT_PACK_SIZE <= n; off += CDTEXT_PACK_SIZE) {
-		uint8_t seq = buf[off + 2];	/* packs may come in any order */
-
-		memcpy(packs[seq], buf + off, CDTEXT_PACK_SIZE);
-		have[seq] = true;
-	}
-	if (n > 4)
+	if (packs && read_packs(r, packs, have) > 0)
 		image_cdtext_parse((const uint8_t (*)[CDTEXT_PACK_SIZE])packs, have, toc);
 	free(packs);
-	free(buf);
+}
+
+int
+recorder_disc_cdtext(struct recorder *r, uint8_t (*packs)[CDTEXT_PACK_SIZE])
+{
+	bool have[CDTEXT_MAX_PACKS];
+	int n = read_packs(r, packs, have), run = 0;
+
+	while (n > 0 && run < CDTEXT_MAX_PACKS && have[run])
+		run++;
+	return n < 0 ? n : run;
 }
 
 /* READ CD of the formatted Q of [@from, @from + @n) into @q (16 bytes each). */
@@ -92,6 +119,70 @@ pregap_start(struct recorder *r, const struct image_toc *toc, unsigned t)
 		at = from;
 	}
 	return at;
+}
+
+/* Q frames looked at, from a sector on, for one that gives its index. */
+#define INDEX_WINDOW 8
+
+/*
+ * The first (@last: the last) Q position frame of track @t in [@lba,
+ * @end), at most INDEX_WINDOW sectors (MCN and ISRC frames are passed
+ * over): its index and its LBA in *@at; -1 when there is none or the read
+ * fails.
+ */
+static int
+index_at(struct recorder *r, unsigned t, int32_t lba, int32_t end, bool last, int32_t *at)
+{
+	uint8_t q[INDEX_WINDOW * MMC_READ_CD_SUB_Q_SIZE];
+	uint32_t n = end - lba < INDEX_WINDOW ? (uint32_t)(end - lba) : INDEX_WINDOW;
+	struct burn_error ignored;
+	int found = -1;
+
+	if (n == 0 || read_q(r, lba, n, q, &ignored) < 0)
+		return -1;
+	for (uint32_t i = 0; i < n && (found < 0 || last); i++) {
+		struct subq s;
+
+		if (subq_parse(q + i * MMC_READ_CD_SUB_Q_SIZE, &s) < 0 ||
+		    s.adr != SUBQ_ADR_POSITION || s.tno != t)
+			continue;
+		*at = lba + (int32_t)i;
+		found = s.index;
+	}
+	return found;
+}
+
+/*
+ * Track @t's indexes past 01 from its Q sub-channel: the index of the
+ * track's last frames is the highest, and each index's start is found by
+ * bisection, as indexes only grow within a track: a few reads per index,
+ * not a read of the track. A frame that cannot be read stops the search
+ * with the indexes found so far.
+ */
+static void
+find_indexes(struct recorder *r, struct image_toc_track *tr, unsigned t)
+{
+	int32_t end = tr->end_lba, at;
+	int32_t from = end - INDEX_WINDOW > tr->start_lba ? end - INDEX_WINDOW : tr->start_lba;
+	int top = index_at(r, t, from, end, true, &at);
+
+	for (int k = 2; k <= top && k <= IMAGE_MAX_INDEX; k++) {
+		/* index < k at lo, >= k at hi */
+		int32_t lo = tr->index_lba[k - 1], hi = end - 1;
+
+		while (hi - lo > 1) {
+			int i = index_at(r, t, lo + (hi - lo) / 2, hi, false, &at);
+
+			if (i < 0)
+				return;
+			if (i >= k)
+				hi = at;
+			else
+				lo = at;
+		}
+		tr->index_lba[k] = hi;
+		tr->index_count = (unsigned)k;
+	}
 }
 
 /* READ SUB-CHANNEL of @format (@track for an ISRC) into @buf (24 bytes). */
@@ -200,6 +291,8 @@ recorder_disc_toc(struct recorder *r, struct image_toc *toc, struct burn_error *
 	for (unsigned t = toc->first_track; t <= toc->last_track; t++)
 		toc->track[t].end_lba = t < toc->last_track ? toc->track[t + 1].pregap_lba
 							    : toc->leadout_lba;
+	for (unsigned t = toc->first_track; t <= toc->last_track; t++)
+		find_indexes(r, &toc->track[t], t);
 	read_numbers(r, toc);
 	read_cdtext(r, toc);
 	return 1;

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "image-cdtext.h"
 #include "image-disc.h"
 #include "recorder.h"
 
@@ -31,6 +32,14 @@
  * an unfinished one (@toc zeroed: first_track 0); or -errno.
  */
 int recorder_disc_toc(struct recorder *r, struct image_toc *toc, struct burn_error *err);
+
+/*
+ * The disc's CD-TEXT packs as the drive gives them (READ TOC format 5),
+ * in sequence order from 0, into @packs (CDTEXT_MAX_PACKS of them, the
+ * caller's): the number of packs up to the first missing sequence number;
+ * 0 when the disc or the drive has none; -ENOMEM.
+ */
+int recorder_disc_cdtext(struct recorder *r, uint8_t (*packs)[CDTEXT_PACK_SIZE]);
 
 /* What recorder_disc_read() returns of each sector. */
 enum recorder_read_form {

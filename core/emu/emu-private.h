@@ -156,6 +156,11 @@ void emu_handle_id(const struct emu_drive *d, char *buf, size_t size);
 const struct emu_media *emu_media_find(const char *name);
 /* The kind of disc a new drive holds. */
 const struct emu_media *emu_media_default(void);
+#define EMU_NS_PER_S 1000000000LL
+
+/* Sleeps @ns nanoseconds (nothing when <= 0), through signals. */
+void emu_sleep_ns(int64_t ns);
+
 uint16_t emu_media_max_speed(const struct emu_media *m);
 int32_t emu_media_leadin_lba(const struct emu_media *m);
 /* A disc of @media, blank unless pressed, in a closed tray. */

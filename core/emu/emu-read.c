@@ -25,6 +25,10 @@ disc_read_sectors(struct emu_drive *d, int32_t lba, uint32_t n, uint8_t *main, u
 	int fd, ret = 0;
 	ssize_t got;
 
+	if (d->cfg.speed)
+		/* paced: a drive reads at its speed too, N x 75 sectors/s */
+		emu_sleep_ns((int64_t)n * EMU_NS_PER_S /
+			     ((int64_t)d->cfg.speed * CD_FRAMES_PER_SECOND));
 	if ((d->cfg.faults & EMU_FAULT_UNREADABLE) && lba <= d->cfg.unreadable_lba &&
 	    d->cfg.unreadable_lba < lba + (int64_t)n)
 		return -EIO;

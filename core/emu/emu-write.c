@@ -6,12 +6,11 @@
 
 #include "emu-private.h"
 
-#define NS_PER_S 1000000000LL
 /* CD-RW blanking at 1x (paced): minimal (PMA, TOC, pre-gap) and full */
 #define BLANK_MINIMAL_S 30
 #define BLANK_FULL_S 120
 /* no operation keeps the drive busy longer: a full blank at 1x, with room */
-#define BUSY_MAX_NS (2 * BLANK_FULL_S * NS_PER_S)
+#define BUSY_MAX_NS (2 * BLANK_FULL_S * EMU_NS_PER_S)
 
 static int64_t
 now_ns(void)
@@ -19,13 +18,13 @@ now_ns(void)
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * NS_PER_S + ts.tv_nsec;
+	return (int64_t)ts.tv_sec * EMU_NS_PER_S + ts.tv_nsec;
 }
 
-static void
-sleep_ns(int64_t ns)
+void
+emu_sleep_ns(int64_t ns)
 {
-	struct timespec ts = { .tv_sec = ns / NS_PER_S, .tv_nsec = ns % NS_PER_S };
+	struct timespec ts = { .tv_sec = ns / EMU_NS_PER_S, .tv_nsec = ns % EMU_NS_PER_S };
 
 	if (ns <= 0)
 		return;
@@ -77,7 +76,7 @@ buffer_drain_ns(const struct emu_state *st, int64_t now)
 
 	if (!st->buf_rate || !fill)
 		return 0;
-	return (int64_t)(fill * (uint64_t)NS_PER_S / st->buf_rate);
+	return (int64_t)(fill * (uint64_t)EMU_NS_PER_S / st->buf_rate);
 }
 
 /* Pacing: the drive burns from its buffer at buf_rate; false after an underrun. */
@@ -108,7 +107,7 @@ buffer_accept(struct emu_drive *d, uint32_t blocks)
 		/* a full buffer: the WRITE waits for room, as drives do */
 		uint64_t need = fill + blocks - cap;
 
-		sleep_ns((int64_t)(need * (uint64_t)NS_PER_S / st->buf_rate) + 1);
+		emu_sleep_ns((int64_t)(need * (uint64_t)EMU_NS_PER_S / st->buf_rate) + 1);
 	}
 	st->buf_written += blocks;
 	d->dirty = true;
@@ -280,7 +279,7 @@ long_operation(struct emu_drive *d, bool immed, struct mmc_sense_code code, int6
 	if (immed)
 		busy_start(d, code, ns);
 	else
-		sleep_ns(ns);
+		emu_sleep_ns(ns);
 }
 
 bool
@@ -348,7 +347,7 @@ emu_write_blank(struct emu_drive *d, struct mmc_cmd *cmd)
 	d->dirty = true;
 	if (d->cfg.speed) {
 		/* paced: blanking takes its time, 1x = BLANK_*_S seconds */
-		ns = (type == 0 ? BLANK_FULL_S : BLANK_MINIMAL_S) * NS_PER_S / d->cfg.speed;
+		ns = (type == 0 ? BLANK_FULL_S : BLANK_MINIMAL_S) * EMU_NS_PER_S / d->cfg.speed;
 		long_operation(d, immed, MMC_SENSE_OPERATION_IN_PROGRESS, ns);
 	}
 	emu_good(cmd);

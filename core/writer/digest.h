@@ -29,7 +29,8 @@ void burn_digest_add(struct burn_digest *d, int32_t lba, const uint8_t *sector);
 
 /*
  * Reads the program area back from @rec and compares. @stop (with @ctx)
- * is asked between reads and ends the check with REQUEST_CANCELLED. Returns
+ * is called between reads (the caller may report progress there) and ends
+ * the check with REQUEST_CANCELLED when it returns true. Returns
  * 0 when every sector matches; -EIO with BURN_E_VERIFY_MISMATCH and the
  * first differing LBA and track in @err; or the read's failure. The first
  * mismatch is kept for burn_digest_outcome().

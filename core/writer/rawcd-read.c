@@ -47,3 +47,19 @@ rawcd_read_sectors(struct rawcd *w, int32_t lba, uint32_t count,
 	return ret;
 }
 
+
+int
+rawcd_read_cdtext(struct rawcd *w, uint8_t (*packs)[CDTEXT_PACK_SIZE], struct burn_error *err)
+{
+	int ret;
+
+	pthread_mutex_lock(&w->mu);
+	ret = refuse_while_writing_locked(w, err);
+	if (ret == 0) {
+		ret = recorder_disc_cdtext(w->rec, packs);
+		if (ret < 0)
+			burn_error_set(err, BURN_E_OUTOFMEMORY, "no memory for the disc's CD-TEXT");
+	}
+	pthread_mutex_unlock(&w->mu);
+	return ret;
+}

@@ -22,3 +22,6 @@ int rawcd_read_toc(struct rawcd *w, struct image_toc *toc, struct burn_error *er
 int rawcd_read_sectors(struct rawcd *w, int32_t lba, uint32_t count,
 		       enum recorder_read_form form, uint8_t *buf, struct burn_error *err);
 
+
+/* recorder_disc_cdtext(), refused the same way. */
+int rawcd_read_cdtext(struct rawcd *w, uint8_t (*packs)[CDTEXT_PACK_SIZE], struct burn_error *err);

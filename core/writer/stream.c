@@ -533,12 +533,16 @@ synchronize(struct burn_stream *s, struct burn_error *err)
 			      MMC_TIMEOUT_LONG_MS / 1000);
 }
 
-/* Whether the write was cancelled: asked between the reads of a verification. */
+/*
+ * Between the reads of a verification: wakes progress's pollers (as often
+ * as while writing) and tells whether the write was cancelled.
+ */
 static bool
-cancel_requested(void *ctx)
+between_reads(void *ctx)
 {
 	struct burn_stream *s = ctx;
 
+	notify(s, false);
 	return __atomic_load_n(&s->stop_verify, __ATOMIC_RELAXED) != 0;
 }
 
@@ -605,7 +609,7 @@ burn_stream_finish(struct burn_stream *s, struct burn_error *err)
 		pthread_mutex_unlock(&s->mu);
 		notify(s, true);
 		/* the engine's thread has ended: only a cancel touches s meanwhile */
-		ret = burn_digest_verify(s->digest, s->p.rec, cancel_requested, s, err);
+		ret = burn_digest_verify(s->digest, s->p.rec, between_reads, s, err);
 		pthread_mutex_lock(&s->mu);
 	}
 	s->action = RAWCD_ACTION_IDLE;
