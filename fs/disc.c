@@ -184,7 +184,8 @@ render_toc(const struct image_toc *toc, struct strbuf *sb)
 		char key[32];
 
 		strbuf_printf(sb, "track %02u: %s start=%d pregap=%d length=%d copy=%s "
-			      "preemphasis=%s isrc=", t, data ? "mode1" : "audio", tr->start_lba,
+			      "preemphasis=%s isrc=", t, !data ? "audio" : tr->mode == 2 ? "mode2" :
+			      "mode1", tr->start_lba,
 			      tr->start_lba - tr->pregap_lba, tr->end_lba - tr->start_lba,
 			      tr->control & 0x2 ? "yes" : "no",
 			      !data && (tr->control & 0x1) ? "yes" : "no");

@@ -28,7 +28,9 @@
 #define IMAGE_TEXT_MAX 80
 
 struct image_toc_track {
-	uint8_t control;		/* SUBQ_CONTROL_* bits; DATA set for Mode 1 */
+	uint8_t control;		/* SUBQ_CONTROL_* bits; DATA set for a data track */
+	uint8_t mode;			/* a data track's sector mode: 1, or 2 (CD-ROM XA);
+					 * 0 for audio or while unknown */
 	int32_t pregap_lba;		/* index 00 start; == start_lba without a pregap */
 	int32_t start_lba;		/* index 01 */
 	int32_t end_lba;		/* next track's pregap_lba, or the lead-out */
