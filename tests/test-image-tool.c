@@ -414,9 +414,9 @@ START_TEST(bad_inputs)
 	put_text("cat.cue", "CATALOG 0123456789013\nFILE \"tiny.bin\" BINARY\n");
 	expect_fail(wd, 1, "cat.cue:1: catalog number 0123456789013 has a wrong check digit "
 		    "(expected 2)", "'%s' toc cat.cue", b);
-	put_text("mode2.cue", "FILE \"tiny.bin\" BINARY\nTRACK 01 MODE2/2352\n");
-	expect_fail(wd, 1, "mode2.cue:2: track mode MODE2/2352 is not supported",
-		    "'%s' toc mode2.cue", b);
+	put_text("cdi.cue", "FILE \"tiny.bin\" BINARY\nTRACK 01 CDI/2352\n");
+	expect_fail(wd, 1, "cdi.cue:2: track mode CDI/2352 is not supported (AUDIO, MODE1/2048, "
+		    "MODE1/2352, MODE2/2352, MODE2/2336)", "'%s' toc cdi.cue", b);
 	put_text("isrc.cue", "FILE \"long.bin\" BINARY\nTRACK 01 AUDIO\nISRC US-XX\n");
 	expect_fail(wd, 1, "isrc.cue:3: ISRC 'US-XX' is not CCOOOYYSSSSS", "'%s' toc isrc.cue",
 		    b);

@@ -238,6 +238,13 @@ write_header(uint8_t *sector, int32_t lba, uint8_t mode)
 	sector[15] = mode;
 }
 
+void
+cd_sector_write_header(uint8_t *sector, int32_t lba, uint8_t mode)
+{
+	memcpy(sector, sync_pattern, CD_SYNC_SIZE);
+	write_header(sector, lba, mode);
+}
+
 static void
 put_edc(uint8_t *sector, size_t from, size_t len, size_t at)
 {

@@ -61,6 +61,9 @@ bool cd_sector_has_sync(const uint8_t *sector);
  */
 void cd_sector_encode_mode1(uint8_t *sector, int32_t lba, const uint8_t *data);
 
+/* Writes the sync and the header (MSF of @lba, @mode) of @sector; nothing else changes. */
+void cd_sector_write_header(uint8_t *sector, int32_t lba, uint8_t mode);
+
 /*
  * Recomputes P then Q parity of a Mode 1 sector in place from bytes
  * 12..2247 (Q also covers the new P parity).

@@ -191,9 +191,13 @@ cue_track_cmd(struct cue_state *st, char *rest)
 		t->kind = IMAGE_TRACK_MODE1_2048;
 	else if (!strcasecmp(mode, "MODE1/2352"))
 		t->kind = IMAGE_TRACK_MODE1_2352;
+	else if (!strcasecmp(mode, "MODE2/2352"))
+		t->kind = IMAGE_TRACK_MODE2_2352;
+	else if (!strcasecmp(mode, "MODE2/2336"))
+		t->kind = IMAGE_TRACK_MODE2_2336;
 	else
 		return cue_fail(st,
-				"track mode %s is not supported (AUDIO, MODE1/2048, MODE1/2352)",
+				"track mode %s is not supported (AUDIO, MODE1/2048, MODE1/2352, MODE2/2352, MODE2/2336)",
 			mode);
 	st->track = (unsigned)n;
 	st->n_tracks++;
@@ -415,6 +419,7 @@ cue_finish(struct image_disc *disc, struct cue_state *st)
 		disc->toc.track[n].control = (uint8_t)(t->kind == IMAGE_TRACK_AUDIO ? t->flags :
 						       SUBQ_CONTROL_DATA |
 						       (t->flags & SUBQ_CONTROL_COPY));
+		disc->toc.track[n].mode = image_kind_mode(t->kind);
 		/* index offsets relative to the track's first file sector */
 		disc->toc.track[n].index_count = 0;
 		for (unsigned i = 1; i <= IMAGE_MAX_INDEX && t->index[i] >= 0; i++) {

@@ -21,6 +21,8 @@ enum image_track_kind {
 	IMAGE_TRACK_AUDIO,
 	IMAGE_TRACK_MODE1_2048,
 	IMAGE_TRACK_MODE1_2352,
+	IMAGE_TRACK_MODE2_2352,		/* whole Mode 2 XA sectors, Form 1 or 2 */
+	IMAGE_TRACK_MODE2_2336,		/* the same without sync and header */
 };
 
 struct image_file {
@@ -52,7 +54,16 @@ struct image_disc {
 static inline unsigned
 image_kind_sector_size(enum image_track_kind kind)
 {
-	return kind == IMAGE_TRACK_MODE1_2048 ? CD_DATA_SIZE : CD_MAIN_SIZE;
+	return kind == IMAGE_TRACK_MODE1_2048 ? CD_DATA_SIZE :
+	       kind == IMAGE_TRACK_MODE2_2336 ? CD_MAIN_SIZE - 16 : CD_MAIN_SIZE;
+}
+
+/* The sector mode of a track of @kind: 0 audio, 1 or 2. */
+static inline uint8_t
+image_kind_mode(enum image_track_kind kind)
+{
+	return kind == IMAGE_TRACK_AUDIO ? 0 :
+	       kind == IMAGE_TRACK_MODE2_2352 || kind == IMAGE_TRACK_MODE2_2336 ? 2 : 1;
 }
 
 /* MM:SS:FF of @frames (clamped at 0) into @buf. */
