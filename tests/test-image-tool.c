@@ -285,7 +285,7 @@ END_TEST
 
 START_TEST(bad_inputs)
 {
-	char *p;
+	char *p, *out, *err;
 	const char *b = tool();
 	char text[8192];
 	int n;
@@ -410,17 +410,29 @@ START_TEST(bad_inputs)
 		    "end past 89:59:74", "'%s' toc --overburn huge.cue", b);
 
 	/* cue rules */
-	put_text("cat.cue", "CATALOG 0123456789013\nFILE \"tiny.bin\" BINARY\n");
-	expect_fail(wd, 1, "cat.cue:1: catalog number 0123456789013 has a wrong check digit "
-		    "(expected 2)", "'%s' toc cat.cue", b);
+	/* a wrong check digit is burned as given, as cdrdao does, with a warning */
+	put_text("cat.cue", "CATALOG 0123456789013\nFILE \"short.bin\" BINARY\n"
+		 "TRACK 01 AUDIO\nINDEX 01 00:00:00\n");
+	ck_assert_int_eq(run(wd, &out, &err, "'%s' toc cat.cue", b), 0);
+	ck_assert_str_eq(err, "burnfs-image: warning: cat.cue:1: catalog number 0123456789013 "
+			 "has a wrong check digit (expected 2); burned as given\n");
+	ck_assert_ptr_nonnull(strstr(out, "mcn 0123456789013\n"));
+	free(out);
+	free(err);
+	put_text("cat2.cue", "CATALOG 012345678901\nFILE \"short.bin\" BINARY\n");
+	expect_fail(wd, 1, "cat2.cue:1: catalog number '012345678901' is not 13 digits",
+		    "'%s' toc cat2.cue", b);
 	put_text("mode2.cue", "FILE \"tiny.bin\" BINARY\nTRACK 01 MODE2/2352\n");
 	expect_fail(wd, 1, "mode2.cue:2: track mode MODE2/2352 is not supported",
 		    "'%s' toc mode2.cue", b);
 	put_text("isrc.cue", "FILE \"long.bin\" BINARY\nTRACK 01 AUDIO\nISRC US-XX\n");
 	expect_fail(wd, 1, "isrc.cue:3: ISRC 'US-XX' is not CCOOOYYSSSSS", "'%s' toc isrc.cue",
 		    b);
-	put_text("order.cue", "FILE \"long.bin\" BINARY\nTRACK 02 AUDIO\n");
-	expect_fail(wd, 1, "order.cue:2: track 02 is out of sequence", "'%s' toc order.cue", b);
+	/* the first track may have any number (as cdrdao allows); the others follow it */
+	put_text("order.cue", "FILE \"long.bin\" BINARY\nTRACK 02 AUDIO\nINDEX 01 00:00:00\n"
+		 "TRACK 04 AUDIO\n");
+	expect_fail(wd, 1, "order.cue:4: track 04 is out of sequence (tracks count up by one "
+		    "from the first)", "'%s' toc order.cue", b);
 	put_text("bad2352.cue",
 		 "FILE \"tiny.iso\" BINARY\nTRACK 01 MODE1/2352\nINDEX 01 00:00:00\n");
 	ck_assert_int_eq(run(wd, NULL, NULL, "cat tiny.iso tiny.iso > tiny2.iso"), 0);
