@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "image-cdtext.h"
 #include "image-decoder.h"
 #include "image-disc.h"
 #include "image-encoder.h"
@@ -424,8 +425,81 @@ START_TEST(cue_rows)
 }
 END_TEST
 
+/* UTF-8 to ISO 8859-1, as the CD-TEXT packs are built. */
+static const struct {
+	const char *in;
+	int ret;		/* length, or -errno */
+	const char *out;	/* ret >= 0 */
+	uint32_t bad;
+	size_t pos;
+} latin1_rows[] = {
+	{ "plain", 5, "plain", 0, 0 },
+	{ "Caf\xc3\xa9 M\xc3\xbcller", 11, "Caf\xe9 M\xfcller", 0, 0 },
+	{ "\xc2\xa0\xc3\xbf", 2, "\xa0\xff", 0, 0 },		/* U+00A0, U+00FF */
+	{ "\xc4\x80", -EILSEQ, NULL, 0x100, 1 },		/* U+0100 */
+	{ "ab\xe6\x97\xa5", -EILSEQ, NULL, 0x65e5, 3 },
+	{ "\xf0\x9f\x8e\xb5", -EILSEQ, NULL, 0x1f3b5, 1 },	/* U+1F3B5 */
+	{ "a\xc0\xaf", -EINVAL, NULL, 0xc0, 2 },		/* overlong '/' */
+	{ "a\xe0\x80\xaf", -EINVAL, NULL, 0xe0, 2 },		/* overlong '/' */
+	{ "\xed\xa0\x80", -EINVAL, NULL, 0xed, 1 },		/* surrogate U+D800 */
+	{ "\xf4\x90\x80\x80", -EINVAL, NULL, 0xf4, 1 },	/* past U+10FFFF */
+	{ "ab\xc3", -EINVAL, NULL, 0xc3, 3 },			/* cut short */
+	{ "\xa9", -EINVAL, NULL, 0xa9, 1 },			/* a lone continuation */
+	{ "\xc3\xa9" E80, -E2BIG, NULL, 0, 0 },			/* 81 characters */
+	{ E80 "\xe6\x97\xa5", -EILSEQ, NULL, 0x65e5, 81 },	/* the character first */
+	{ E80, 80, NULL, 0, 0 },
+};
+
+START_TEST(latin1_conversion)
+{
+	char out[IMAGE_TEXT_MAX + 1], back[IMAGE_TEXT_SIZE];
+	uint32_t bad = 0;
+	size_t pos = 0;
+	int ret = image_cdtext_to_latin1(out, sizeof(out), latin1_rows[_i].in, &bad, &pos);
+
+	ck_assert_int_eq(ret, latin1_rows[_i].ret);
+	if (ret >= 0) {
+		if (latin1_rows[_i].out)
+			ck_assert_str_eq(out, latin1_rows[_i].out);
+		ck_assert_uint_eq(strlen(out), (size_t)ret);
+		image_cdtext_from_latin1(back, sizeof(back), out);
+		ck_assert_str_eq(back, latin1_rows[_i].in);
+	} else if (ret != -E2BIG) {
+		ck_assert_uint_eq(bad, latin1_rows[_i].bad);
+		ck_assert_uint_eq(pos, latin1_rows[_i].pos);
+	}
+}
+END_TEST
+
+/* Text that reaches the packs some other way than a cue sheet is checked there too. */
+START_TEST(packs_refuse_text_outside_latin1)
+{
+	static struct image_toc toc;
+	static uint8_t packs[CDTEXT_MAX_PACKS][CDTEXT_PACK_SIZE];
+	struct burn_error err;
+
+	toc.first_track = 2;
+	toc.last_track = 3;
+	snprintf(toc.track[3].performer, sizeof(toc.track[3].performer), "Yellow Magic \xe6\x97\xa5");
+	ck_assert_int_eq(image_cdtext_build(&toc, packs[0], &err), -EINVAL);
+	ck_assert_str_eq(err.reason, "CD-TEXT of track 3: PERFORMER: character 14, U+65E5, has no "
+			 "ISO 8859-1 form; CD-TEXT here is ISO 8859-1 only");
+	snprintf(toc.track[3].performer, sizeof(toc.track[3].performer), "Caf\xe9");
+	ck_assert_int_eq(image_cdtext_build(&toc, packs[0], &err), -EINVAL);
+	ck_assert_str_eq(err.reason, "CD-TEXT of track 3: PERFORMER: byte 4 (0xE9) is neither "
+			 "UTF-8 nor a printable ISO 8859-1 character");
+	snprintf(toc.track[3].performer, sizeof(toc.track[3].performer), "Caf\xc3\xa9");
+	/* one PERFORMER pack: album "", track 2 "", track 3 "Café"; then size information */
+	ck_assert_int_eq(image_cdtext_build(&toc, packs[0], &err), 1 + 3);
+	ck_assert_mem_eq(packs[0] + 4, "\0\0Caf\xe9", 7);
+}
+END_TEST
+
 TL_SUITE(cue_suite, "cue",
 	 TL_CASE("rippers", NULL, NULL),
-	 TL_LOOP_EACH(cue_rows, cases))
+	 TL_LOOP_EACH(cue_rows, cases),
+	 TL_CASE("cd-text", NULL, NULL),
+	 TL_LOOP_EACH(latin1_conversion, latin1_rows),
+	 TL_RUN(packs_refuse_text_outside_latin1))
 
 TL_MAIN(cue_suite)
