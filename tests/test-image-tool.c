@@ -270,6 +270,49 @@ START_TEST(audio_round_trip)
 }
 END_TEST
 
+/*
+ * A ripper's cue (issue 11): a hidden track before the first, a first
+ * track 03, UTF-8 CD-TEXT. make, then extract: the .bin is the input, the
+ * cue gives the same TOC (INDEX 00 00:00:00 for the hidden track) and the
+ * same UTF-8 text.
+ */
+START_TEST(ripper_cue_round_trip)
+{
+	char *out, *out2;
+
+	ck_assert_int_eq(run(wd, NULL, NULL, "head -c %d /dev/urandom > htoa.bin", 5000 * 2352), 0);
+	put_text("htoa.cue", "TITLE \"Caf\xc3\xa9 M\xc3\xbcller\"\nFILE \"htoa.bin\" BINARY\n"
+		 "TRACK 03 AUDIO\nTITLE \"\xc3\x80 la claire fontaine\"\nINDEX 00 00:00:00\n"
+		 "INDEX 01 00:32:10\nTRACK 04 AUDIO\nINDEX 01 01:00:00\n");
+	ck_assert_int_eq(run(wd, NULL, NULL, "'%s' make --sector-type raw -o h.raw htoa.cue && "
+			     "'%s' extract h.raw hout.cue && cmp htoa.bin hout.bin", tool(),
+			     tool()), 0);
+	ck_assert_int_eq(run(wd, &out, NULL, "'%s' toc htoa.cue", tool()), 0);
+	ck_assert_int_eq(run(wd, &out2, NULL, "'%s' toc hout.cue", tool()), 0);
+	ck_assert_str_eq(out, out2);
+	ck_assert_str_eq(out, "first_track 3\nlast_track 4\nmcn -\n"
+			 "track 3 audio control 0x0 start 2410 msf 00:34:10 pregap 2560 length 2090 "
+			 "isrc -\nindex 3 0 -150\nindex 3 1 2410\n"
+			 "track 4 audio control 0x0 start 4500 msf 01:02:00 pregap 0 length 500 "
+			 "isrc -\nindex 4 1 4500\nleadout 5000 msf 01:08:50\n");
+	free(out);
+	free(out2);
+	out = (char *)tl_slurp((out2 = tl_path(wd, "hout.cue")), NULL);
+	ck_assert_ptr_nonnull(strstr(out, "TITLE \"Caf\xc3\xa9 M\xc3\xbcller\"\n"
+				     "FILE \"hout.bin\" BINARY\n  TRACK 03 AUDIO\n"
+				     "    TITLE \"\xc3\x80 la claire fontaine\"\n"
+				     "    INDEX 00 00:00:00\n    INDEX 01 00:32:10\n"));
+	free(out);
+	free(out2);
+
+	/* text outside ISO 8859-1 is refused, naming the line, the field and the character */
+	put_text("cjk.cue", "FILE \"htoa.bin\" BINARY\nTRACK 01 AUDIO\n"
+		 "PERFORMER \"\xe5\x9d\x82\xe6\x9c\xac\"\nINDEX 01 00:00:00\n");
+	expect_fail(wd, 1, "burnfs-image: cjk.cue:3: PERFORMER: character 1, U+5742, has no ISO "
+		    "8859-1 form; CD-TEXT here is ISO 8859-1 only\n", "'%s' toc cjk.cue", tool());
+}
+END_TEST
+
 START_TEST(wav_round_trip)
 {
 	char *w = tl_path(wd, "song.wav");
@@ -559,5 +602,6 @@ main(void)
 	tcase_add_loop_test(round_trip, iso_round_trip, 0, 3);
 	tcase_add_loop_test(round_trip, audio_round_trip, 0, 3);
 	tcase_add_test(round_trip, wav_round_trip);
+	tcase_add_test(round_trip, ripper_cue_round_trip);
 	return tl_run_suite(s);
 }
