@@ -1,7 +1,10 @@
 /*
  * Cue sheets read into a struct image_disc: FILE, TRACK, INDEX, gaps,
  * FLAGS, CATALOG, ISRC and CD-TEXT titles and performers, each checked
- * against the files it names (image-cue.c writes them).
+ * against the files it names (image-cue.c writes them). Cue sheets as
+ * rippers write them, with a track's indexes in more than one FILE, a
+ * hidden track before track 1 or a first track other than 1, follow the
+ * rules of doc/cue-sheets.md.
  */
 #include "config.h"
 
@@ -22,9 +25,8 @@
 struct cue_track {
 	bool used;
 	enum image_track_kind kind;
-	int file;
 	uint8_t flags;
-	int32_t index[IMAGE_MAX_INDEX + 1];	/* frames in the file; -1 = absent */
+	int32_t index[IMAGE_MAX_INDEX + 1];	/* frames in their FILE; -1 = absent */
 	int index_file[IMAGE_MAX_INDEX + 1];	/* the FILE each index is in */
 	uint32_t pregap, postgap;
 	unsigned line;
@@ -189,7 +191,6 @@ cue_track_cmd(struct cue_state *st, char *rest)
 	for (unsigned i = 0; i <= IMAGE_MAX_INDEX; i++)
 		t->index[i] = -1;
 	t->used = true;
-	t->file = st->file;
 	t->line = st->line;
 	if (!strcasecmp(mode, "AUDIO"))
 		t->kind = IMAGE_TRACK_AUDIO;
