@@ -280,6 +280,52 @@ START_TEST(raw_copies_the_disc)
 }
 END_TEST
 
+/* A data track and two audio tracks in one session read back as they were burned. */
+START_TEST(mixed_mode_reads_back)
+{
+	char *iso, *cue = tl_path(tl_top, "mixed.cue"), *stream, *toc;
+	char *wavs[2] = { NULL, NULL };
+	uint8_t *src;
+	size_t len;
+
+	if (!tl_can_run("genisoimage"))
+		return;
+	iso = tl_make_iso();
+	wavs[0] = tl_make_wav("a1.wav", 5);
+	wavs[1] = tl_make_wav("a2.wav", 6);
+	tl_write_text(cue, "FILE \"disc.iso\" BINARY\nTRACK 01 MODE1/2048\nINDEX 01 00:00:00\n"
+		      "FILE \"a1.wav\" WAVE\nTRACK 02 AUDIO\nPREGAP 00:02:00\nINDEX 01 00:00:00\n"
+		      "FILE \"a2.wav\" WAVE\nTRACK 03 AUDIO\nINDEX 01 00:00:00\n");
+	burn(cue, "cooked");
+	ck_assert_str_eq(listing(), "01.iso 02.wav 03.wav disc.bin disc.cue disc.raw toc ");
+	toc = tl_get(at_disc("toc"));
+	ck_assert_msg(strstr(toc, "track 01: mode1 start=0 ") && strstr(toc, "track 02: audio ") &&
+		      strstr(toc, " pregap=150 ") && strstr(toc, "track 03: audio "), "%s", toc);
+	src = tl_slurp(iso, &len);
+	file_equals("01.iso", src, len);
+	free(src);
+	for (int t = 0; t < 2; t++) {
+		char name[8];
+		uint8_t *want = tl_slurp(wavs[t], &len), *got;
+		size_t got_len;
+
+		/* each track's samples, after a WAV header of the same length */
+		snprintf(name, sizeof(name), "%02d.wav", t + 2);
+		got = tl_slurp(at_disc(name), &got_len);
+		ck_assert_uint_eq(got_len, len);
+		ck_assert_msg(memcmp(got + 44, want + 44, len - 44) == 0, "disc/%s differs", name);
+		free(got);
+		free(want);
+		free(wavs[t]);
+	}
+	stream = tl_make_stream(cue, "cooked", NULL);
+	ck_assert_int_eq(tl_sh("cmp '%s' '%s'", at_disc("disc.raw"), stream), 0);
+	free(stream);
+	free(iso);
+	free(cue);
+}
+END_TEST
+
 START_TEST(read_only)
 {
 	char *iso = tl_make_iso();
@@ -507,7 +553,7 @@ TL_SUITE(disc_suite, "disc",
 	 TL_LOOP_EACH(iso_reads_back, types),
 	 TL_LOOP_EACH(audio_reads_back, types),
 	 TL_LOOP_EACH(raw_copies_the_disc, types),
-	 TL_RUN(read_only, unreadable_sector, no_medium),
+	 TL_RUN(mixed_mode_reads_back, read_only, unreadable_sector, no_medium),
 	 TL_CASE_TIMEOUT("cdrw", setup_cdrw, tl_teardown_all, 300),
 	 TL_RUN(busy_while_writing),
 	 TL_CASE_TIMEOUT("verify", tl_setup_default, tl_teardown_all, 300),

@@ -383,7 +383,8 @@ START_TEST(bad_inputs)
 	expect_fail(wd, 1, "cut.wav: WAV data chunk announces 100000 bytes but the file holds "
 		    "only 956", "'%s' toc cut.wav", b);
 	put_text("text.wav", "hello\n");
-	expect_fail(wd, 1, "text.wav: not a WAV file", "'%s' toc text.wav", b);
+	expect_fail(wd, 1, "text.wav: not an audio file libsndfile can decode (Format not "
+		    "recognised)", "'%s' toc text.wav", b);
 
 	/* an ISO whose volume size disagrees with its length */
 	p = tl_path(wd, "lie.iso");
@@ -517,9 +518,10 @@ START_TEST(usage_errors)
 		    b);
 	expect_fail(wd, 2, "extract: needs STREAM and OUT.cue", "'%s' extract -", b);
 	expect_fail(wd, 2, "the output name must end in .cue", "'%s' extract - out.bin", b);
-	expect_fail(wd, 2, "give one .cue, one .iso, or one or more .wav files",
+	expect_fail(wd, 2, "give one .cue, one .iso, or one or more audio files",
 		    "'%s' toc d.iso d.iso", b);
-	expect_fail(wd, 2, "'d.txt' is not a .cue, .iso or .wav file", "'%s' toc d.txt", b);
+	expect_fail(wd, 2, "'d.txt' is not a .cue, .iso or audio file (.wav, .flac, .ogg, .opus, "
+		    ".mp3, .aiff)", "'%s' toc d.txt", b);
 	ck_assert_int_eq(run(wd, &out, NULL, "'%s' --help", b), 0);
 	ck_assert_ptr_nonnull(strstr(out, "Usage: burnfs-image make"));
 	ck_assert_ptr_nonnull(strstr(out, "Exit status"));

@@ -43,7 +43,8 @@ static const char usage_text[] =
 	"toc      print the TOC that make would encode\n"
 	"extract  read a raw stream (- for stdin) back into OUT.cue + OUT.bin\n"
 	"\n"
-	"INPUT is one .cue, one .iso, or one or more .wav (16-bit stereo 44.1 kHz PCM).\n"
+	"INPUT is one .cue, one .iso, or one or more audio files (.wav, .flac, .ogg,\n"
+	".opus, .mp3, .aiff: 16-bit stereo 44.1 kHz, never resampled).\n"
 	"Defaults: --sector-type cooked, --lead-in-sectors 22650 (stream starts at 95:00:00).\n"
 	"Exit status: 0 success, 1 bad input or damaged stream, 2 usage error.\n";
 
@@ -151,25 +152,22 @@ parse_options(int argc, char **argv, const char *cmd, const char *allowed, struc
 	return optind;
 }
 
-static bool
-ends_with(const char *s, const char *suffix)
-{
-	size_t n = strlen(s), m = strlen(suffix);
-
-	return n > m && strcasecmp(s + n - m, suffix) == 0;
-}
-
-/* One .cue, one .iso, or .wav files only: anything else is a usage error. */
+/* One .cue, one .iso, or audio files only: anything else is a usage error. */
 static void
 check_inputs(int n, char **inputs)
 {
 	for (int i = 0; i < n; i++) {
-		if (ends_with(inputs[i], ".wav"))
+		switch (image_input_kind(inputs[i])) {
+		case IMAGE_INPUT_AUDIO:
 			continue;
-		if (!ends_with(inputs[i], ".cue") && !ends_with(inputs[i], ".iso"))
-			usage_error("'%s' is not a .cue, .iso or .wav file", inputs[i]);
+		case IMAGE_INPUT_OTHER:
+			usage_error("'%s' is not a .cue, .iso or audio file (.wav, .flac, .ogg, .opus, .mp3, .aiff)",
+				    inputs[i]);
+		default:
+			break;
+		}
 		if (n > 1)
-			usage_error("give one .cue, one .iso, or one or more .wav files, not '%s' with others",
+			usage_error("give one .cue, one .iso, or one or more audio files, not '%s' with others",
 				inputs[i]);
 	}
 }

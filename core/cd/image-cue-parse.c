@@ -125,11 +125,9 @@ cue_file(struct image_disc *disc, struct cue_state *st, char *rest)
 		format = IMAGE_FILE_BINARY;
 	else if (!strcasecmp(type, "MOTOROLA"))
 		format = IMAGE_FILE_MOTOROLA;
-	else if (!strcasecmp(type, "WAVE"))
-		format = IMAGE_FILE_WAVE;
 	else
-		return cue_fail(st, "FILE type %s is not supported (BINARY, MOTOROLA, WAVE)",
-				type);
+		/* WAVE, FLAC, MP3, AIFF, OGG...: audio, known by its content, not the word */
+		format = IMAGE_FILE_WAVE;
 	slash = strrchr(st->cue_path, '/');
 	if (name[0] != '/' && slash) {
 		if (asprintf(&path, "%.*s/%s", (int)(slash - st->cue_path), st->cue_path,
@@ -147,7 +145,7 @@ cue_file(struct image_disc *disc, struct cue_state *st, char *rest)
 	st->file = ret;
 	f = &disc->files[ret];
 	if (format == IMAGE_FILE_WAVE) {
-		ret = image_disc_probe_file(f, image_wav_parse, &e);
+		ret = image_disc_probe_audio(f, &e);
 		if (ret < 0) {
 			cue_fail_with(st, &e);
 			return ret;

@@ -28,6 +28,56 @@ has_suffix(const char *path, const char *suffix)
 	return n > m && strcasecmp(path + n - m, suffix) == 0;
 }
 
+/* The names audio inputs end with (image_disc_open()'s tracks, one per file). */
+static const char *const audio_suffixes[] = {
+	".wav", ".flac", ".ogg", ".oga", ".opus", ".mp3", ".aif", ".aiff", ".aifc",
+};
+
+static bool
+is_audio_name(const char *path)
+{
+	for (size_t i = 0; i < sizeof(audio_suffixes) / sizeof(audio_suffixes[0]); i++)
+		if (has_suffix(path, audio_suffixes[i]))
+			return true;
+	return false;
+}
+
+enum image_input_kind
+image_input_kind(const char *path)
+{
+	if (is_audio_name(path))
+		return IMAGE_INPUT_AUDIO;
+	if (has_suffix(path, ".cue"))
+		return IMAGE_INPUT_CUE;
+	if (has_suffix(path, ".iso"))
+		return IMAGE_INPUT_ISO;
+	return IMAGE_INPUT_OTHER;
+}
+
+int
+image_disc_probe_audio(struct image_file *f, struct burn_error *err)
+{
+	uint8_t hdr[12];
+	FILE *fp = fopen(f->path, "rb");
+	bool wav;
+
+	if (!fp) {
+		int e = errno;
+
+		burn_error_set(err, BURN_E_FAIL, "%s: %s", f->path, strerror(e));
+		return -e;
+	}
+	wav = fread(hdr, 1, sizeof(hdr), fp) == sizeof(hdr) && !memcmp(hdr, "RIFF", 4) &&
+	      !memcmp(hdr + 8, "WAVE", 4);
+	fclose(fp);
+	/* a plain WAV by its header, as a stream is read; anything else by libsndfile */
+	if (wav) {
+		f->format = IMAGE_FILE_WAVE;
+		return image_disc_probe_file(f, image_wav_parse, err);
+	}
+	return image_audio_parse(f, err);
+}
+
 void
 image_disc_destroy(struct image_disc *disc)
 {
@@ -191,18 +241,18 @@ disc_from_iso(struct image_disc *disc, const char *path, struct burn_error *err)
 }
 
 static int
-disc_from_wavs(struct image_disc *disc, const char *const *paths, size_t n,
-	       struct burn_error *err)
+disc_from_audio(struct image_disc *disc, const char *const *paths, size_t n,
+		struct burn_error *err)
 {
 	int ret;
 
 	if (n > IMAGE_MAX_TRACKS)
-		return image_disc_fail(err, "%zu WAV files: a CD holds at most 99 tracks", n);
+		return image_disc_fail(err, "%zu audio files: a CD holds at most 99 tracks", n);
 	for (size_t i = 0; i < n; i++) {
 		ret = image_disc_add_file(disc, paths[i], IMAGE_FILE_WAVE);
 		if (ret < 0)
 			return ret;
-		ret = image_disc_probe_file(&disc->files[i], image_wav_parse, err);
+		ret = image_disc_probe_audio(&disc->files[i], err);
 		if (ret < 0)
 			return ret;
 		image_wav_track(disc, i);
@@ -238,7 +288,7 @@ disc_layout(struct image_disc *disc, const char *input, unsigned flags,
 		if (t->end_lba - t->start_lba < IMAGE_MIN_TRACK_SECTORS)
 			return image_disc_fail(err,
 					       "%s: track %u is %d sectors long; a track needs at least 300 sectors (4 seconds)",
-					       has_suffix(input, ".wav") ?
+					       is_audio_name(input) ?
 					       disc->files[src->file].path : input,
 					       n, t->end_lba - t->start_lba);
 		if (lba > IMAGE_LAST_SECTOR_OVERBURN)
@@ -262,27 +312,29 @@ image_disc_open(struct image_disc **out, const char *const *inputs, size_t n_inp
 		unsigned flags, struct burn_error *err)
 {
 	struct image_disc *disc;
-	size_t wavs = 0;
+	size_t audio = 0;
 	int ret;
 
 	*out = NULL;
 	if (!n_inputs)
 		return image_disc_fail(err, "no input");
 	for (size_t i = 0; i < n_inputs; i++)
-		wavs += has_suffix(inputs[i], ".wav");
-	if (wavs != n_inputs && n_inputs > 1)
-		return image_disc_fail(err, "give one .cue, one .iso, or one or more .wav files");
+		audio += is_audio_name(inputs[i]);
+	if (audio != n_inputs && n_inputs > 1)
+		return image_disc_fail(err,
+				       "give one .cue, one .iso, or one or more audio files (.wav, .flac, .ogg, .opus, .mp3, .aiff)");
 	disc = calloc(1, sizeof(*disc));
 	if (!disc)
 		return burn_error_set(err, BURN_E_OUTOFMEMORY, "out of memory");
-	if (wavs)
-		ret = disc_from_wavs(disc, inputs, n_inputs, err);
+	if (audio)
+		ret = disc_from_audio(disc, inputs, n_inputs, err);
 	else if (has_suffix(inputs[0], ".cue"))
 		ret = image_cue_parse(disc, inputs[0], err);
 	else if (has_suffix(inputs[0], ".iso"))
 		ret = disc_from_iso(disc, inputs[0], err);
 	else
-		ret = image_disc_fail(err, "%s: unknown input type (expected .cue, .iso or .wav)",
+		ret = image_disc_fail(err,
+				      "%s: unknown input type (expected .cue, .iso, or audio: .wav, .flac, .ogg, .opus, .mp3, .aiff)",
 				      inputs[0]);
 	if (ret == -ENOMEM)
 		burn_error_set(err, BURN_E_OUTOFMEMORY, "out of memory");

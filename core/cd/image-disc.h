@@ -83,9 +83,21 @@ enum image_stream_kind {
 
 struct image_disc;
 
+/* What image_disc_open() takes a path for, by its name (case-insensitive). */
+enum image_input_kind {
+	IMAGE_INPUT_CUE,	/* .cue */
+	IMAGE_INPUT_ISO,	/* .iso */
+	IMAGE_INPUT_AUDIO,	/* .wav .flac .ogg .oga .opus .mp3 .aif .aiff .aifc */
+	IMAGE_INPUT_OTHER,
+};
+
+enum image_input_kind image_input_kind(const char *path);
+
 /*
  * Builds and validates the disc described by @inputs: one path ending in
- * .cue, one ending in .iso, or one or more ending in .wav (case-insensitive).
+ * .cue, one ending in .iso, or one or more audio files, one track each
+ * (.wav, .flac, .ogg, .oga, .opus, .mp3, .aif, .aiff, .aifc; case-insensitive;
+ * decoded through libsndfile unless a plain 16-bit PCM WAV).
  * Input files are checked (existence, length, headers) but not read whole;
  * the encoder reads them later. On success stores a new disc in *@out,
  * owned by the caller (image_disc_destroy()), and returns 0. On failure

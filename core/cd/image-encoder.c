@@ -43,6 +43,9 @@ struct image_encoder {
 	uint64_t fp_pos;		/* where the next fread lands */
 	char *fp_buffer;
 
+	struct image_audio *audio;	/* the decoder of an IMAGE_FILE_DECODED file */
+	int audio_file;			/* its index, -1 = none */
+
 	uint8_t pending[2448];		/* a sector cut by image_encoder_read() */
 	unsigned pending_off, pending_len;
 };
@@ -54,6 +57,7 @@ image_encoder_destroy(struct image_encoder *enc)
 		return;
 	if (enc->fp)
 		fclose(enc->fp);
+	image_audio_close(enc->audio);
 	free(enc->fp_buffer);
 	free(enc->cdtext);
 	free(enc);
@@ -110,6 +114,7 @@ image_encoder_create(struct image_encoder **out, const struct image_disc *disc,
 	enc->end_lba = toc->leadout_lba + IMAGE_LEADOUT_SECTORS;
 	enc->track = toc->first_track;
 	enc->fp_file = -1;
+	enc->audio_file = -1;
 
 	/* A0, A1, A2 first, as on pressed discs, then the tracks */
 	toc_add(enc, toc->track[toc->first_track].control, SUBQ_POINT_FIRST_TRACK,
@@ -184,9 +189,22 @@ file_read(struct image_encoder *enc, unsigned idx, uint64_t offset, uint8_t *buf
 	  struct burn_error *err)
 {
 	const struct image_file *f = &enc->disc->files[idx];
+	int ret;
 
 	if (f->source.read)
 		return source_read(f, offset, buf, len, err);
+	if (f->format == IMAGE_FILE_DECODED) {
+		if (enc->audio_file != (int)idx) {
+			image_audio_close(enc->audio);
+			enc->audio = NULL;
+			enc->audio_file = -1;
+			ret = image_audio_open(&enc->audio, f, err);
+			if (ret < 0)
+				return ret;
+			enc->audio_file = (int)idx;
+		}
+		return image_audio_read(enc->audio, f, offset, buf, len, err);
+	}
 	if (enc->fp_file != (int)idx) {
 		if (enc->fp)
 			fclose(enc->fp);

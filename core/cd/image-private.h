@@ -13,6 +13,8 @@ enum image_file_format {
 	IMAGE_FILE_BINARY,	/* raw sectors; audio little-endian */
 	IMAGE_FILE_MOTOROLA,	/* audio big-endian, swapped while encoding */
 	IMAGE_FILE_WAVE,	/* the data chunk of a WAV, little-endian */
+	IMAGE_FILE_DECODED,	/* audio decoded by libsndfile (image-audio.c): byte offsets
+				 * count 16-bit little-endian stereo frames, 4 bytes each */
 };
 
 enum image_track_kind {
@@ -175,6 +177,38 @@ void image_iso_track(struct image_disc *disc);
  * input's size is known) a data chunk it does not hold.
  */
 int image_wav_parse(struct image_file *f, struct image_probe *in, struct burn_error *err);
+
+/*
+ * Checks an audio file libsndfile decodes (image-audio.c): 44.1 kHz, two
+ * channels, 16-bit where the format has a depth, a length in its header.
+ * Makes @f IMAGE_FILE_DECODED with data_length = frames x 4.
+ */
+int image_audio_parse(struct image_file *f, struct burn_error *err);
+
+/* A decoder open on an IMAGE_FILE_DECODED file, for the encoder. */
+struct image_audio;
+
+int image_audio_open(struct image_audio **out, const struct image_file *f,
+		     struct burn_error *err);
+
+/*
+ * Decodes the @len bytes (whole frames) at byte @offset of @f's samples
+ * into @buf as 16-bit little-endian stereo; seeks when @offset is not
+ * where the last read ended. A file that ends early gives -EINVAL with the
+ * samples it held.
+ */
+int image_audio_read(struct image_audio *a, const struct image_file *f, uint64_t offset,
+		     uint8_t *buf, size_t len, struct burn_error *err);
+
+/* NULL is allowed. */
+void image_audio_close(struct image_audio *a);
+
+/*
+ * Checks the audio file at @f->path: a RIFF/WAVE header goes to
+ * image_wav_parse() (IMAGE_FILE_WAVE), anything else to
+ * image_audio_parse() (IMAGE_FILE_DECODED).
+ */
+int image_disc_probe_audio(struct image_file *f, struct burn_error *err);
 
 /* Track @i + 1 of @disc: the PCM data of file @i (probed already). */
 void image_wav_track(struct image_disc *disc, size_t i);
