@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include <cdio/cdtext.h>
+#include <sndfile.h>
 
 #include "image-cdtext.h"
 #include "image-decoder.h"
@@ -27,7 +28,7 @@
 #define MAX_TRACKS 4
 #define MAX_SEGS 8
 
-enum cue_file_kind { BIN, WAV, MOTOROLA };
+enum cue_file_kind { BIN, WAV, MOTOROLA, FLAC };
 
 struct cue_file_spec {
 	const char *name;	/* NULL ends the list */
@@ -103,6 +104,16 @@ static const struct cue_case cases[] = {
 	  .first = 1, .last = 2, .leadout = 1400,
 	  .track = { { -150, 0, 750, 1, 0 }, { 750, 1000, 1400, 1, 0 } },
 	  .line = { { 0, 0, 1000 }, { 1, 0, 400 } } },
+	{ .name = "gaps appended, FLAC (decoded by libsndfile)",
+	  .cue = "FILE \"01.flac\" WAVE\nTRACK 01 AUDIO\nINDEX 01 00:00:00\n"
+		 "TRACK 02 AUDIO\nINDEX 00 00:04:00\n"
+		 "FILE \"02-pregap.flac\" FLAC\nINDEX 01 00:00:00\n"
+		 "FILE \"02.flac\" FLAC\nINDEX 02 00:00:00\n",
+	  .files = { { "01.flac", B(400) + 8, FLAC }, { "02-pregap.flac", B(100) - 12, FLAC },
+		     { "02.flac", B(300), FLAC } },
+	  .first = 1, .last = 2, .leadout = 801,
+	  .track = { { -150, 0, 300, 1, 0 }, { 300, 401, 801, 2, 501 } },
+	  .line = { { 0, 0, 401 }, { 1, 0, 100 }, { 2, 0, 300 } } },
 	{ .name = "pre-gap in a file of its own, TRACK before its FILE",
 	  .cue = "FILE \"01.bin\" BINARY\nTRACK 01 AUDIO\nINDEX 01 00:00:00\n"
 		 "TRACK 02 AUDIO\nFILE \"02-pregap.bin\" BINARY\nINDEX 00 00:00:00\n"
@@ -262,7 +273,22 @@ write_file(const char *dir, const struct cue_file_spec *spec, int f)
 	for (uint32_t i = 0; i < spec->bytes; i++)
 		buf[head + (spec->kind == MOTOROLA ? i ^ 1 : i)] =
 			content_byte(f, i / 2352, i % 2352);
-	tl_write_file(path, buf, len);
+	if (spec->kind == FLAC) {
+		SF_INFO info = { .samplerate = 44100, .channels = 2,
+				 .format = SF_FORMAT_FLAC | SF_FORMAT_PCM_16 };
+		SNDFILE *sf = sf_open(path, SFM_WRITE, &info);
+		short *pcm = calloc(spec->bytes / 2, sizeof(short));
+
+		ck_assert_msg(sf != NULL, "%s: %s", path, sf_strerror(NULL));
+		ck_assert_ptr_nonnull(pcm);
+		for (uint32_t i = 0; i < spec->bytes / 2; i++)
+			pcm[i] = (short)(uint16_t)(buf[2 * i] | buf[2 * i + 1] << 8);
+		ck_assert_int_eq(sf_writef_short(sf, pcm, spec->bytes / 4), spec->bytes / 4);
+		sf_close(sf);
+		free(pcm);
+	} else {
+		tl_write_file(path, buf, len);
+	}
 	free(buf);
 	free(path);
 }

@@ -396,7 +396,7 @@ static const char *
 cue_format_name(enum image_file_format format)
 {
 	return format == IMAGE_FILE_WAVE ? "WAVE" : format == IMAGE_FILE_MOTOROLA ? "MOTOROLA" :
-	       "BINARY";
+	       format == IMAGE_FILE_DECODED ? "compressed audio" : "BINARY";
 }
 
 /*

@@ -134,8 +134,8 @@ struct image_join_piece {
 
 /*
  * Adds to @disc a file that reads as the @n @pieces one after the other
- * (MOTOROLA pieces swapped, so it reads as BINARY), named @name in
- * messages. Returns its index or -ENOMEM. The pieces are copied; the
+ * (MOTOROLA pieces swapped, IMAGE_FILE_DECODED ones decoded: it reads as
+ * BINARY), named @name in messages. Returns its index or -ENOMEM. The pieces are copied; the
  * join is freed with the disc.
  */
 int image_join_add(struct image_disc *disc, const struct image_join_piece *pieces, size_t n,
