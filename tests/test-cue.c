@@ -567,11 +567,39 @@ START_TEST(packs_refuse_text_outside_latin1)
 }
 END_TEST
 
+/* Packs read back: ISO 8859-1 becomes UTF-8; a block in MS-JIS gives no text at all. */
+START_TEST(packs_parse_to_utf8)
+{
+	static struct image_toc toc, back;
+	static uint8_t packs[CDTEXT_MAX_PACKS][CDTEXT_PACK_SIZE];
+	bool have[CDTEXT_MAX_PACKS] = { false };
+	int n;
+
+	toc.first_track = back.first_track = 1;
+	toc.last_track = back.last_track = 2;
+	snprintf(toc.title, sizeof(toc.title), "Caf\xc3\xa9 M\xc3\xbcller");
+	snprintf(toc.track[2].performer, sizeof(toc.track[2].performer), E80);
+	n = image_cdtext_build(&toc, packs[0], NULL);
+	ck_assert_int_gt(n, 3);
+	for (int i = 0; i < n; i++)
+		have[i] = true;
+	image_cdtext_parse((const uint8_t (*)[CDTEXT_PACK_SIZE])packs, have, &back);
+	ck_assert_str_eq(back.title, "Caf\xc3\xa9 M\xc3\xbcller");
+	ck_assert_str_eq(back.track[2].performer, E80);
+	memset(&back.title, 0, sizeof(back.title));
+	memset(&back.track[2].performer, 0, sizeof(back.track[2].performer));
+	packs[n - 3][4] = 0x80;		/* MS-JIS */
+	image_cdtext_parse((const uint8_t (*)[CDTEXT_PACK_SIZE])packs, have, &back);
+	ck_assert_str_eq(back.title, "");
+	ck_assert_str_eq(back.track[2].performer, "");
+}
+END_TEST
+
 TL_SUITE(cue_suite, "cue",
 	 TL_CASE("rippers", NULL, NULL),
 	 TL_LOOP_EACH(cue_rows, cases),
 	 TL_CASE("cd-text", NULL, NULL),
 	 TL_LOOP_EACH(latin1_conversion, latin1_rows),
-	 TL_RUN(packs_refuse_text_outside_latin1))
+	 TL_RUN(packs_refuse_text_outside_latin1, packs_parse_to_utf8))
 
 TL_MAIN(cue_suite)

@@ -290,7 +290,6 @@ image_cdtext_parse(const uint8_t (*packs)[CDTEXT_PACK_SIZE], const bool *have,
 {
 	static const unsigned types[] = { CDTEXT_PACK_TITLE, CDTEXT_PACK_PERFORMER };
 	unsigned n = 0;
-	bool latin1;
 
 	/* all of block 0, from sequence 0 to its last size information pack */
 	while (n < CDTEXT_MAX_PACKS && have[n])
@@ -298,9 +297,15 @@ image_cdtext_parse(const uint8_t (*packs)[CDTEXT_PACK_SIZE], const bool *have,
 	if (n < SIZE_INFO_PACKS || packs[n - 1][0] != CDTEXT_PACK_SIZE_INFO ||
 	    packs[n - 1][1] != SIZE_INFO_PACKS - 1 || packs[n - 2][4 + 8] != n - 1)
 		return;
-	/* the first size information pack starts with the character code */
-	latin1 = packs[n - SIZE_INFO_PACKS][0] == CDTEXT_PACK_SIZE_INFO &&
-		 packs[n - SIZE_INFO_PACKS][4] == 0x00;
+	/*
+	 * The first size information pack starts with the character code:
+	 * ISO 8859-1 (00h) and ASCII (01h) become UTF-8; MS-JIS, Korean and
+	 * Mandarin text is not read (it would not be UTF-8, and a copy of the
+	 * disc takes its packs as they are, image_encoder_set_cdtext())
+	 */
+	if (packs[n - SIZE_INFO_PACKS][0] != CDTEXT_PACK_SIZE_INFO ||
+	    packs[n - SIZE_INFO_PACKS][4] > 0x01)
+		return;
 	for (unsigned k = 0; k < 2; k++) {
 		char buf[IMAGE_TEXT_MAX + 1];
 		unsigned track = 0, len = 0;
@@ -327,10 +332,8 @@ image_cdtext_parse(const uint8_t (*packs)[CDTEXT_PACK_SIZE], const bool *have,
 				}
 				buf[len] = '\0';
 				slot = text_slot(toc, types[k], track);
-				if (slot && latin1)
+				if (slot)
 					image_cdtext_from_latin1(slot, IMAGE_TEXT_SIZE, buf);
-				else if (slot)
-					memcpy(slot, buf, len + 1);
 				len = 0;
 				track = track ? track + 1 : toc->first_track;
 			}

@@ -65,9 +65,10 @@ bool image_cdtext_from_symbols(const uint8_t *rw, uint8_t *pack);
 /*
  * Fills the titles and performers of @toc from @n valid packs of block 0
  * indexed by sequence number (@have[i] tells whether pack i was seen),
- * ISO 8859-1 (character code 00h) turned into UTF-8; text in another
- * character code is copied as it is. Strings that are not complete are
- * left empty; a string is cut after IMAGE_TEXT_MAX characters.
+ * ISO 8859-1 (character code 00h) or ASCII (01h) turned into UTF-8; a
+ * block in another character code (MS-JIS, Korean, Mandarin) leaves every
+ * text empty. Strings that are not complete are left empty; a string is
+ * cut after IMAGE_TEXT_MAX characters.
  */
 void image_cdtext_parse(const uint8_t (*packs)[CDTEXT_PACK_SIZE], const bool *have,
 			struct image_toc *toc);
