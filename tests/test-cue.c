@@ -184,6 +184,16 @@ static const struct cue_case cases[] = {
 	  .warning = "@x.cue:4: TITLE: byte 4 (0xE9) is not UTF-8; the text is taken as "
 		     "ISO 8859-1" },
 
+	{ .name = "a CD-TEXT field burnfs does not burn",
+	  .cue = "FILE \"a.bin\" BINARY\nTRACK 01 AUDIO\nSONGWRITER \"Someone\"\n"
+		 "INDEX 01 00:00:00\n",
+	  .files = { { "a.bin", B(400), BIN } },
+	  .first = 1, .last = 1, .leadout = 400,
+	  .track = { { -150, 0, 400, 1, 0 } },
+	  .line = { { 0, 0, 400 } },
+	  .warning = "@x.cue:3: SONGWRITER is not burned: burnfs writes the CD-TEXT fields TITLE "
+		     "and PERFORMER only" },
+
 	/* refused */
 	{ .name = "CJK title",
 	  .cue = "FILE \"a.bin\" BINARY\nTRACK 01 AUDIO\nTITLE \"A \xe6\x97\xa5\xe6\x9c\xac\"\n",

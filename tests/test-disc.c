@@ -16,6 +16,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cdio/cdtext.h>
+
 #include "cd-sector.h"
 #include "tl-burn.h"
 #include "tl-harness.h"
@@ -377,6 +379,81 @@ START_TEST(mode2_reads_back)
 }
 END_TEST
 
+/*
+ * An album ripped to FLAC with an EAC cue (gaps appended to the previous
+ * track, UTF-8 CD-TEXT with Latin letters, ISRC, CATALOG) burns through
+ * track.raw; the disc holds the decoded samples, the cue's gaps and texts.
+ */
+START_TEST(flac_album_reads_back)
+{
+	char *cue = tl_path(tl_top, "album.cue"), *wav[3];
+	uint8_t *bin, *want;
+	size_t len, at = 0;
+
+	if (!tl_can_run("flac"))
+		return;
+	for (int t = 0; t < 3; t++) {
+		char name[16];
+
+		snprintf(name, sizeof(name), "%02d.wav", t + 1);
+		wav[t] = tl_make_wav(name, (unsigned)(6 + t));
+		ck_assert_int_eq(tl_sh("cd '%s' && flac --silent -o %02d.flac %s", tl_top, t + 1,
+				       name), 0);
+	}
+	/* track 2's 2-second gap is the end of 01.flac (6 s), track 3 has none */
+	tl_write_text(cue, "CATALOG 0123456789012\nTITLE \"Caf\xc3\xa9 M\xc3\xbcller\"\n"
+		      "PERFORMER \"Bj\xc3\xb6rk\"\nFILE \"01.flac\" WAVE\nTRACK 01 AUDIO\n"
+		      "TITLE \"\xc3\x89t\xc3\xa9\"\nINDEX 01 00:00:00\nTRACK 02 AUDIO\n"
+		      "ISRC " TL_ISRC "\nINDEX 00 00:04:00\nFILE \"02.flac\" WAVE\n"
+		      "INDEX 01 00:00:00\nTRACK 03 AUDIO\nFILE \"03.flac\" WAVE\n"
+		      "INDEX 01 00:00:00\n");
+	burn(cue, "cooked");
+	ck_assert_str_eq(tl_get(at_disc("toc")),
+			 "first_track: 1\nlast_track: 3\nleadout: 1575\nmcn: 0123456789012\n"
+			 "title: Caf\\xc3\\xa9 M\\xc3\\xbcller\nperformer: Bj\\xc3\\xb6rk\n"
+			 "track 01: audio start=0 pregap=0 length=300 copy=no preemphasis=no isrc=\n"
+			 "track 01 title: \\xc3\\x89t\\xc3\\xa9\n"
+			 "track 02: audio start=450 pregap=150 length=525 copy=no preemphasis=no "
+			 "isrc=" TL_ISRC "\n"
+			 "track 03: audio start=975 pregap=0 length=600 copy=no preemphasis=no isrc=\n");
+	/* the samples on disc are the decoded FLACs', one after the other */
+	bin = tl_slurp(at_disc("disc.bin"), &len);
+	ck_assert_uint_eq(len, 1575 * 2352);
+	for (int t = 0; t < 3; t++) {
+		size_t n;
+
+		want = tl_slurp(wav[t], &n);
+		ck_assert_msg(memcmp(bin + at, want + 44, n - 44) == 0, "track %d's samples differ",
+			      t + 1);
+		at += n - 44;
+		free(want);
+		free(wav[t]);
+	}
+	free(bin);
+	/*
+	 * The packs on disc (what READ TOC format 5 answers) read by libcdio as
+	 * cd-info reads a drive's: the Latin letters come out right. (cd-info
+	 * --cue-file would not do: libcdio takes a cue sheet's text as ISO 8859-1.)
+	 */
+	{
+		char *cdt = tl_path(tl_disc, "disc.cdt");
+		uint8_t *packs = tl_slurp(cdt, &len);
+		cdtext_t *ct = cdtext_init();
+
+		ck_assert_ptr_nonnull(ct);
+		ck_assert_int_eq(cdtext_data_init(ct, packs, len), 0);
+		ck_assert_str_eq(cdtext_get_const(ct, CDTEXT_FIELD_TITLE, 0),
+				 "Caf\xc3\xa9 M\xc3\xbcller");
+		ck_assert_str_eq(cdtext_get_const(ct, CDTEXT_FIELD_PERFORMER, 0), "Bj\xc3\xb6rk");
+		ck_assert_str_eq(cdtext_get_const(ct, CDTEXT_FIELD_TITLE, 1), "\xc3\x89t\xc3\xa9");
+		cdtext_destroy(ct);
+		free(packs);
+		free(cdt);
+	}
+	free(cue);
+}
+END_TEST
+
 START_TEST(read_only)
 {
 	char *iso = tl_make_iso();
@@ -606,6 +683,7 @@ TL_SUITE(disc_suite, "disc",
 	 TL_LOOP_EACH(raw_copies_the_disc, types),
 	 TL_RUN(mixed_mode_reads_back, read_only, unreadable_sector, no_medium),
 	 TL_LOOP(mode2_reads_back, 0, 2),
+	 TL_RUN(flac_album_reads_back),
 	 TL_CASE_TIMEOUT("cdrw", setup_cdrw, tl_teardown_all, 300),
 	 TL_RUN(busy_while_writing),
 	 TL_CASE_TIMEOUT("verify", tl_setup_default, tl_teardown_all, 300),

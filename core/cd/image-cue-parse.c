@@ -248,6 +248,21 @@ cue_text(struct image_disc *disc, struct cue_state *st, const char *cmd, char *r
 			       where, cmd, pos, bad);
 }
 
+/* The CD-TEXT commands of a cue sheet that burnfs reads but does not burn. */
+static bool
+cue_unburned_text(const char *cmd)
+{
+	static const char *const unburned[] = {
+		"SONGWRITER", "COMPOSER", "ARRANGER", "MESSAGE", "DISC_ID", "GENRE",
+		"UPC_EAN", "CDTEXTFILE",
+	};
+
+	for (size_t i = 0; i < sizeof(unburned) / sizeof(unburned[0]); i++)
+		if (!strcasecmp(cmd, unburned[i]))
+			return true;
+	return false;
+}
+
 static int
 cue_line(struct image_disc *disc, struct cue_state *st, char *line)
 {
@@ -259,9 +274,13 @@ cue_line(struct image_disc *disc, struct cue_state *st, char *line)
 	rest = cue_word(line, cmd, sizeof(cmd));
 	if (!rest)
 		return 0;
-	if (!strcasecmp(cmd, "REM") || !strcasecmp(cmd, "SONGWRITER") ||
-	    !strcasecmp(cmd, "CDTEXTFILE"))
+	if (!strcasecmp(cmd, "REM"))
 		return 0;
+	if (cue_unburned_text(cmd))
+		/* never dropped silently: the user learns what the disc will lack */
+		return image_disc_warn(disc, "%s:%u: %s is not burned: burnfs writes the CD-TEXT "
+				       "fields TITLE and PERFORMER only", st->cue_path, st->line,
+				       cmd) < 0 ? -ENOMEM : 0;
 	if (!strcasecmp(cmd, "FILE"))
 		return cue_file(disc, st, rest);
 	if (!strcasecmp(cmd, "TRACK"))
