@@ -4,8 +4,8 @@
  * burn_job_write() in writes of 1, 4096, 65536 and 1,000,000 bytes, must
  * come out as the very stream image_encoder makes of the WAV, decode to a
  * complete TOC and never use more than the job's ring, with its metadata
- * small or holding a picture of 300 kB; and FLACs the job cannot burn are
- * refused with their exact reasons.
+ * small or holding a picture of 300 kB (or nearly the ring's size); and
+ * FLACs the job cannot burn are refused with their exact reasons.
  */
 #include "config.h"
 
@@ -82,17 +82,17 @@ flac_of(const char *wav, const char *flac, const char *opts)
 	return out;
 }
 
-/* A 300 kB "PNG" for a FLAC's PICTURE block. */
+/* flac(1)'s options for a PICTURE block of a @size-byte "PNG". */
 static const char *
-picture_opts(void)
+picture_opts(size_t size)
 {
 	static char opts[4200];
 	char *png = tl_path(dir, "cover.png");
-	uint8_t *buf = calloc(1, 300000);
+	uint8_t *buf = calloc(1, size);
 
 	ck_assert_ptr_nonnull(buf);
 	memcpy(buf, "\x89PNG\r\n\x1a\n", 8);
-	tl_write_file(png, buf, 300000);
+	tl_write_file(png, buf, size);
 	snprintf(opts, sizeof(opts), "--picture='3|image/png||100x100x24|%s'", png);
 	free(buf);
 	free(png);
@@ -186,7 +186,7 @@ burn_and_compare(const char *wav, const char *flac, enum cd_sector_type type, si
 START_TEST(streams_like_the_wav)
 {
 	char *wav = make_wav("song.wav", FRAMES, 44100);
-	char *flac = flac_of("song.wav", "song.flac", _i < 12 ? "" : picture_opts());
+	char *flac = flac_of("song.wav", "song.flac", _i < 12 ? "" : picture_opts(300000));
 
 	burn_and_compare(wav, flac, (enum cd_sector_type)(_i % 12 / 4 + 1), write_sizes[_i % 4],
 			 0);
@@ -211,13 +211,16 @@ END_TEST
 
 /*
  * Nothing is spooled: with the metadata in and no frame yet, the lead-in
- * with its TOC and the pre-gap go out; the rest follows the input.
+ * with its TOC and the pre-gap go out; the rest follows the input. _i: no
+ * picture, 300 kB, and nearly the ring's size (the ring is then full of
+ * metadata the decoder has yet to read again).
  */
 START_TEST(lead_in_goes_first)
 {
 	const unsigned size = cd_sector_type_size(CD_SECTOR_RAW);
 	char *wav = make_wav("song.wav", FRAMES, 44100);
-	char *flac = flac_of("song.wav", "song.flac", _i ? picture_opts() : "");
+	static const size_t pictures[] = { 0, 300000, BURN_JOB_BUFFER_SIZE - 20000 };
+	char *flac = flac_of("song.wav", "song.flac", _i ? picture_opts(pictures[_i]) : "");
 	struct burn_job *job;
 	struct burn_error err;
 	struct tl_sink s;
@@ -225,6 +228,7 @@ START_TEST(lead_in_goes_first)
 	uint8_t *data = tl_slurp(flac, &len);
 
 	header = metadata_end(data, len);
+	ck_assert_uint_gt(header, pictures[_i]);
 	tl_sink_init(&s, CD_SECTOR_RAW);
 	tl_sink_expect(&s, wav, CD_SECTOR_RAW, TEST_LEAD_IN);
 	tl_assert_ok(burn_job_create("song.flac", BURN_JOB_FLAC, CD_SECTOR_RAW, TEST_LEAD_IN,
@@ -494,7 +498,7 @@ TL_SUITE(burn_job_flac_suite, "burn-job-flac",
 	 TL_CASE_TIMEOUT("stream", setup, teardown, 120),
 	 TL_LOOP(streams_like_the_wav, 0, 24),
 	 TL_RUN(bytes_after_the_stream),
-	 TL_LOOP(lead_in_goes_first, 0, 2),
+	 TL_LOOP(lead_in_goes_first, 0, 3),
 	 TL_CASE_TIMEOUT("refused", setup, teardown, 120),
 	 TL_RUN(refused_48k, refused_24_bit, refused_without_length, refused_not_flac,
 		refused_header_too_big, input_ends_early, cancel_while_decoding, kind_for_name))
