@@ -456,6 +456,34 @@ START_TEST(input_ends_early)
 }
 END_TEST
 
+/* Frames damaged mid-stream: the burn fails there, saying so. */
+START_TEST(damaged_stream)
+{
+	char *wav = make_wav("song.wav", FRAMES, 44100), *flac = flac_of("song.wav", "d.flac", "");
+	char want[100] = "d.flac: the FLAC stream is damaged: decoding stopped near byte ";
+	struct burn_error werr, err;
+	struct tl_sink s;
+	size_t len;
+	uint8_t *data = tl_slurp(flac, &len);
+	int wret;
+
+	for (size_t i = len / 2; i < len / 2 + 400; i++)
+		data[i] ^= 0x55;
+	tl_write_file(flac, data, len);
+	ck_assert_int_eq(run("d.flac", SIZE_MAX, &wret, &werr, &err, &s), -EINVAL);
+	ck_assert_uint_eq(err.result, BURN_E_STREAM_NOT_SUPPORTED);
+	/* where libFLAC stops is its business; that it stops, and before the end, ours */
+	ck_assert_msg(strncmp(err.reason, want, strlen(want)) == 0, "%s", err.reason);
+	snprintf(want, sizeof(want), " of the %d samples its header declares", FRAMES);
+	ck_assert_str_eq(err.reason + strlen(err.reason) - strlen(want), want);
+	ck_assert_uint_gt(s.bytes, 0);
+	tl_sink_fini(&s);
+	free(data);
+	free(wav);
+	free(flac);
+}
+END_TEST
+
 /* Cancelled while its decoder waits for the input: no hang, the reason is the cancel. */
 START_TEST(cancel_while_decoding)
 {
@@ -501,6 +529,6 @@ TL_SUITE(burn_job_flac_suite, "burn-job-flac",
 	 TL_LOOP(lead_in_goes_first, 0, 3),
 	 TL_CASE_TIMEOUT("refused", setup, teardown, 120),
 	 TL_RUN(refused_48k, refused_24_bit, refused_without_length, refused_not_flac,
-		refused_header_too_big, input_ends_early, cancel_while_decoding, kind_for_name))
+		refused_header_too_big, input_ends_early, damaged_stream, cancel_while_decoding, kind_for_name))
 
 TL_MAIN(burn_job_flac_suite)

@@ -606,8 +606,8 @@ burn_suite(void)
 
 	tcase_add_loop_test(tc, iso_into_track_raw, 0, 3);
 	TL_TESTS(tc, audio_into_track_raw, cp_iso_into_burn, gio_copy_iso_into_burn,
-		 cp_wav_into_burn, cp_flac_into_burn, dd_odd_sizes, not_blank_after_burn, mid_sector_incomplete,
-		 statfs_after_burn, memory_bounded);
+		 cp_wav_into_burn, cp_flac_into_burn, dd_odd_sizes, not_blank_after_burn,
+		 mid_sector_incomplete, statfs_after_burn, memory_bounded);
 	tc = tcase(s, "paced", setup_paced);
 	TL_TESTS(tc, while_writing, verifying_with_progress, cancel_paced_write, killed_writer);
 	tc = tcase(s, "underrun", setup_4x);

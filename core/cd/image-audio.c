@@ -46,8 +46,10 @@ struct image_audio {
 	/* a stream's decoder: libsndfile's virtual I/O over f->source */
 	const struct image_file *f;
 	uint64_t pos;			/* the virtual file position */
+	uint64_t end;			/* the furthest byte read so far */
 	int src_ret;			/* the source's failure (-errno); 0 = none */
 	bool src_ended;			/* the source gave fewer bytes than asked */
+	bool sought_back;		/* libsndfile wanted bytes the source let go of */
 	short pcm[READ_FRAMES * 2];
 };
 
@@ -308,7 +310,15 @@ source_seek(sf_count_t offset, int whence, void *ctx)
 
 	if (to < 0)
 		return -1;
-	/* a source serves the header again, then only goes forward (image_disc_stream_hold()) */
+	/*
+	 * A source serves the header again, then only goes forward
+	 * (image_disc_stream_hold()). libsndfile seeks back past that only
+	 * to retry a frame that did not decode: a damaged stream.
+	 */
+	if ((uint64_t)to < a->end && a->end > a->f->head_len) {
+		a->sought_back = true;
+		return -1;
+	}
 	a->pos = (uint64_t)to;
 	return to;
 }
@@ -340,6 +350,8 @@ source_vread(void *ptr, sf_count_t count, void *ctx)
 			a->src_ended = true;
 		a->pos += (uint64_t)got;
 		done += (size_t)got;
+		if (a->pos > a->end)
+			a->end = a->pos;
 	}
 	return (sf_count_t)done;
 }
@@ -350,7 +362,10 @@ source_tell(void *ctx)
 	return (sf_count_t)((struct image_audio *)ctx)->pos;
 }
 
-/* Why a stream's decoder stopped: its source's failure, or the input's end. */
+/*
+ * Why a stream's decoder stopped: its source's failure, the input's end, or
+ * a stream libsndfile could not decode further.
+ */
 static int
 source_fail(struct image_audio *a, const struct image_file *f, struct burn_error *err)
 {
@@ -358,6 +373,11 @@ source_fail(struct image_audio *a, const struct image_file *f, struct burn_error
 		burn_error_set(err, BURN_E_FAIL, "%s: %s", f->path, strerror(-a->src_ret));
 		return a->src_ret;
 	}
+	/* libsndfile gives no reason here ("No Error"): say where it stopped */
+	if (!a->src_ended)
+		return image_disc_fail(err,
+				       "%s: the FLAC stream is damaged: decoding stopped near byte %" PRIu64 ", after %" PRIu64 " of the %" PRIu64 " samples its header declares",
+				       f->path, a->end, a->frame, f->data_length / 4);
 	image_disc_fail(err,
 			"%s: the input ended after %" PRIu64 " bytes, %" PRIu64 " of the %" PRIu64 " samples its header declares",
 			f->path, a->pos, a->frame, f->data_length / 4);
@@ -386,7 +406,8 @@ image_audio_open(struct image_audio **out, const struct image_file *f, struct bu
 	if (!a)
 		return burn_error_set(err, BURN_E_OUTOFMEMORY, "out of memory");
 	if (f->source.read) {
-		SF_VIRTUAL_IO vio = { source_filelen, source_seek, source_vread, NULL, source_tell };
+		SF_VIRTUAL_IO vio = { source_filelen, source_seek, source_vread, NULL,
+				      source_tell };
 
 		a->f = f;
 		a->sf = sf_open_virtual(&vio, SFM_READ, &info, a);

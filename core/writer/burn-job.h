@@ -58,9 +58,10 @@ enum burn_job_kind burn_job_kind_for_name(const char *name);
  * is retried with the rest; 0 is an error), or -errno with the reason in
  * its @err, which the job passes on unchanged. For ISO, WAV and FLAC it is
  * called on the job's own thread, for RAW on the writer's, never on two at
- * once. For ISO, WAV and FLAC the lead-in must hold the pre-gap and the TOC (162 to
- * IMAGE_MAX_LEAD_IN sectors); RAW ignores @type and @lead_in_sectors. Stores the job in *@out (the caller frees it
- * with burn_job_destroy()) and returns 0, or -EINVAL (E_INVALIDARG) / -ENOMEM
+ * once. For ISO, WAV and FLAC the lead-in must hold the pre-gap and the TOC
+ * (162 to IMAGE_MAX_LEAD_IN sectors); RAW ignores @type and
+ * @lead_in_sectors. Stores the job in *@out (the caller frees it with
+ * burn_job_destroy()) and returns 0, or -EINVAL (E_INVALIDARG) / -ENOMEM
  * (E_OUTOFMEMORY) with the reason in @err.
  */
 int burn_job_create(const char *name, enum burn_job_kind kind, enum cd_sector_type type,
