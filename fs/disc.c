@@ -184,7 +184,8 @@ render_toc(const struct image_toc *toc, struct strbuf *sb)
 		char key[32];
 
 		strbuf_printf(sb, "track %02u: %s start=%d pregap=%d length=%d copy=%s "
-			      "preemphasis=%s isrc=", t, data ? "mode1" : "audio", tr->start_lba,
+			      "preemphasis=%s isrc=", t, !data ? "audio" : tr->mode == 2 ? "mode2" :
+			      "mode1", tr->start_lba,
 			      tr->start_lba - tr->pregap_lba, tr->end_lba - tr->start_lba,
 			      tr->control & 0x2 ? "yes" : "no",
 			      !data && (tr->control & 0x1) ? "yes" : "no");
@@ -374,21 +375,15 @@ fill_cache(struct fs_ctx *ctx, struct fs_disc_file *f, uint32_t idx, struct burn
 
 /*
  * disc.raw: each stream sector made from the sector read (program area)
- * or from the table of contents (lead-in, pre-gap, lead-out).
+ * or from the table of contents (lead-in, pre-gap, lead-out). Lock held.
  */
 static ssize_t
 read_raw(struct fs_ctx *ctx, struct fs_disc_file *f, char *buf, size_t size, off_t off,
 	 struct burn_error *err)
 {
 	size_t ss = cd_sector_type_size(f->e.type), done = 0;
-	uint64_t total = entry_size(&f->e);
 	int ret = 0;
 
-	if ((uint64_t)off >= total)
-		return 0;
-	if (size > total - (uint64_t)off)
-		size = (size_t)(total - (uint64_t)off);
-	pthread_mutex_lock(&f->mu);
 	while (done < size) {
 		uint64_t pos = (uint64_t)off + done;
 		int32_t lba = image_copy_lba(f->copy, pos / ss);
@@ -409,28 +404,17 @@ read_raw(struct fs_ctx *ctx, struct fs_disc_file *f, char *buf, size_t size, off
 		memcpy(buf + done, f->sector + in, n);
 		done += n;
 	}
-	pthread_mutex_unlock(&f->mu);
 	return done > 0 ? (ssize_t)done : ret;
 }
 
-ssize_t
-fs_disc_read(struct fs_ctx *ctx, struct fs_disc_file *f, char *buf, size_t size, off_t off,
+/* NN.iso, NN.wav, disc.bin: a header (WAV), then the sectors as read. Lock held. */
+static ssize_t
+read_sectors(struct fs_ctx *ctx, struct fs_disc_file *f, char *buf, size_t size, off_t off,
 	     struct burn_error *err)
 {
 	size_t ss = sector_size(&f->e), done = 0;
-	uint64_t total;
 	int ret = 0;
 
-	if (f->e.kind == DISC_TOC || f->e.kind == DISC_CUE)
-		return (ssize_t)strbuf_read_at(&f->text, buf, size, off);
-	if (f->e.kind == DISC_RAW)
-		return read_raw(ctx, f, buf, size, off, err);
-	total = entry_size(&f->e);
-	if ((uint64_t)off >= total)
-		return 0;
-	if (size > total - (uint64_t)off)
-		size = (size_t)(total - (uint64_t)off);
-	pthread_mutex_lock(&f->mu);
 	while (done < size) {
 		uint64_t pos = (uint64_t)off + done, in;
 		uint32_t idx;
@@ -454,9 +438,29 @@ fs_disc_read(struct fs_ctx *ctx, struct fs_disc_file *f, char *buf, size_t size,
 		memcpy(buf + done, f->cache + in, n);
 		done += n;
 	}
-	pthread_mutex_unlock(&f->mu);
 	/* the bytes before an unreadable sector first; the next read fails there */
 	return done > 0 ? (ssize_t)done : ret;
+}
+
+ssize_t
+fs_disc_read(struct fs_ctx *ctx, struct fs_disc_file *f, char *buf, size_t size, off_t off,
+	     struct burn_error *err)
+{
+	uint64_t total;
+	ssize_t n;
+
+	if (f->e.kind == DISC_TOC || f->e.kind == DISC_CUE)
+		return (ssize_t)strbuf_read_at(&f->text, buf, size, off);
+	total = entry_size(&f->e);
+	if ((uint64_t)off >= total)
+		return 0;
+	if (size > total - (uint64_t)off)
+		size = (size_t)(total - (uint64_t)off);
+	pthread_mutex_lock(&f->mu);
+	n = f->e.kind == DISC_RAW ? read_raw(ctx, f, buf, size, off, err)
+				  : read_sectors(ctx, f, buf, size, off, err);
+	pthread_mutex_unlock(&f->mu);
+	return n;
 }
 
 off_t

@@ -230,27 +230,21 @@ struct refusal {
 	const char *reason;
 };
 
+#define NOT_CD "CD audio is 16-bit stereo 44.1 kHz; this "
+#define NOT_RESAMPLED "; it is not resampled: convert it first, for example: " \
+	"sox IN -r 44100 -c 2 -b 16 OUT.flac"
+
 static const struct refusal refusals[] = {
 	{ "mono.flac", SF_FORMAT_FLAC | SF_FORMAT_PCM_16, 1, 44100,
-	  "mono.flac: CD audio is 16-bit stereo 44.1 kHz; this FLAC file is 1 channel(s), 44100 Hz, "
-	  "16-bit; it is not resampled: convert it first, for example: sox IN -r 44100 -c 2 -b 16 "
-	  "OUT.flac" },
+	  "mono.flac: " NOT_CD "FLAC file is 1 channel(s), 44100 Hz, 16-bit" NOT_RESAMPLED },
 	{ "48k.flac", SF_FORMAT_FLAC | SF_FORMAT_PCM_16, 2, 48000,
-	  "48k.flac: CD audio is 16-bit stereo 44.1 kHz; this FLAC file is 2 channel(s), 48000 Hz, "
-	  "16-bit; it is not resampled: convert it first, for example: sox IN -r 44100 -c 2 -b 16 "
-	  "OUT.flac" },
+	  "48k.flac: " NOT_CD "FLAC file is 2 channel(s), 48000 Hz, 16-bit" NOT_RESAMPLED },
 	{ "hires.flac", SF_FORMAT_FLAC | SF_FORMAT_PCM_24, 2, 44100,
-	  "hires.flac: CD audio is 16-bit stereo 44.1 kHz; this FLAC file is 2 channel(s), 44100 Hz, "
-	  "24-bit; it is not resampled: convert it first, for example: sox IN -r 44100 -c 2 -b 16 "
-	  "OUT.flac" },
+	  "hires.flac: " NOT_CD "FLAC file is 2 channel(s), 44100 Hz, 24-bit" NOT_RESAMPLED },
 	{ "x.opus", SF_FORMAT_OGG | SF_FORMAT_OPUS, 2, 48000,
-	  "x.opus: CD audio is 16-bit stereo 44.1 kHz; this Opus file is 2 channel(s), "
-	  "48000 Hz; it is not resampled: convert it first, for example: sox IN -r 44100 -c 2 -b 16 "
-	  "OUT.flac" },
+	  "x.opus: " NOT_CD "Opus file is 2 channel(s), 48000 Hz" NOT_RESAMPLED },
 	{ "float.aiff", SF_FORMAT_AIFF | SF_FORMAT_FLOAT, 2, 44100,
-	  "float.aiff: CD audio is 16-bit stereo 44.1 kHz; this AIFF file is 2 channel(s), "
-	  "44100 Hz, 32-bit; it is not resampled: convert it first, for example: sox IN -r 44100 -c 2 "
-	  "-b 16 OUT.flac" },
+	  "float.aiff: " NOT_CD "AIFF file is 2 channel(s), 44100 Hz, 32-bit" NOT_RESAMPLED },
 	{ "text.flac", 0, 0, 0,
 	  "text.flac: not an audio file libsndfile can decode (Format not recognised)" },
 };

@@ -118,6 +118,85 @@ START_TEST(mode1_checker_finds_damage)
 }
 END_TEST
 
+/* Mode 2 XA sectors of both forms, checked by the reference code in tests/lib. */
+START_TEST(mode2_forms_independent)
+{
+	static const int32_t lbas[] = { -150, 0, 16, 4499, 359849 };
+	static const uint8_t subheaders[][4] = {
+		{ 0x00, 0x00, 0x08, 0x00 },	/* Form 1 data */
+		{ 0x01, 0x01, 0x89, 0x00 },	/* Form 1 data, end of file */
+		{ 0x01, 0x02, 0x64, 0x01 },	/* Form 2 real-time audio */
+		{ 0x00, 0x00, 0x20, 0x00 },	/* Form 2, nothing else */
+	};
+	uint8_t data[CD_FORM2_DATA_SIZE], sector[CD_MAIN_SIZE], copy[CD_MAIN_SIZE];
+
+	for (unsigned k = 0; k < sizeof(lbas) / sizeof(lbas[0]); k++) {
+		for (unsigned h = 0; h < sizeof(subheaders) / sizeof(subheaders[0]); h++) {
+			bool form2 = subheaders[h][2] & CD_SUBMODE_FORM2;
+			size_t len = form2 ? CD_FORM2_DATA_SIZE : CD_DATA_SIZE;
+			int form = 0;
+
+			for (size_t i = 0; i < len; i++)
+				data[i] = rnd();
+			memset(sector, 0xa5, sizeof(sector));
+			cd_sector_encode_mode2(sector, lbas[k], subheaders[h], data);
+			ck_assert_msg(tl_verify_mode2(sector, lbas[k]) == NULL, "LBA %d, %u: %s",
+				      lbas[k], h, tl_verify_mode2(sector, lbas[k]));
+			ck_assert_mem_eq(sector + CD_MODE2_DATA_OFFSET, data, len);
+			ck_assert_uint_eq(cd_sector_check_mode2(sector, &lbas[k], &form), 0);
+			ck_assert_int_eq(form, form2 ? 2 : 1);
+			/* in place from sector + 24 gives the same sector */
+			memcpy(copy, sector, sizeof(copy));
+			memset(copy + CD_MODE2_SUBHEADER_OFFSET, 0, 8);
+			memset(copy + CD_MODE2_DATA_OFFSET + len, 0x55,
+			       CD_MAIN_SIZE - CD_MODE2_DATA_OFFSET - len);
+			cd_sector_encode_mode2(copy, lbas[k], subheaders[h],
+					       copy + CD_MODE2_DATA_OFFSET);
+			ck_assert_mem_eq(copy, sector, CD_MAIN_SIZE);
+		}
+	}
+}
+END_TEST
+
+START_TEST(mode2_checker_finds_damage)
+{
+	static const uint8_t form1[4] = { 0, 0, 0x08, 0 }, form2[4] = { 0, 0, 0x20, 0 };
+	uint8_t sector[CD_MAIN_SIZE];
+	int32_t lba = 1234, other = 1235;
+
+	cd_sector_encode_mode2(sector, lba, form1, NULL);
+	ck_assert_uint_eq(cd_sector_check_mode2(sector, &other, NULL), CD_DAMAGE_ADDRESS);
+	/* the header is outside Form 1's parity: a new address needs no new ECC */
+	sector[14] = 0x10;
+	ck_assert_uint_eq(cd_sector_check_mode2(sector, NULL, NULL), 0);
+	sector[100] ^= 1;
+	ck_assert_uint_eq(cd_sector_check_mode2(sector, NULL, NULL),
+			  CD_DAMAGE_EDC | CD_DAMAGE_ECC);
+	sector[100] ^= 1;
+	sector[CD_ECC_Q_OFFSET] ^= 1;
+	ck_assert_uint_eq(cd_sector_check_mode2(sector, NULL, NULL), CD_DAMAGE_ECC);
+	sector[CD_ECC_Q_OFFSET] ^= 1;
+	/* the subheader is covered by the EDC and the parity too */
+	sector[21] ^= 1;
+	ck_assert_uint_eq(cd_sector_check_mode2(sector, NULL, NULL),
+			  CD_DAMAGE_SUBHEADER | CD_DAMAGE_EDC | CD_DAMAGE_ECC);
+	sector[21] ^= 1;
+	sector[15] = 1;
+	ck_assert_uint_eq(cd_sector_check_mode2(sector, NULL, NULL), CD_DAMAGE_HEADER);
+	/* Form 2: the EDC counts, unless it is zero (none) */
+	cd_sector_encode_mode2(sector, lba, form2, NULL);
+	sector[2000] ^= 1;
+	ck_assert_uint_eq(cd_sector_check_mode2(sector, &lba, NULL), CD_DAMAGE_EDC);
+	memset(sector + CD_FORM2_EDC_OFFSET, 0, 4);
+	ck_assert_uint_eq(cd_sector_check_mode2(sector, &lba, NULL), 0);
+	/* a Mode 1 sector is not a Mode 2 one, and the other way round */
+	cd_sector_encode_mode1(sector, lba, NULL);
+	ck_assert(cd_sector_check_mode2(sector, &lba, NULL) & CD_DAMAGE_HEADER);
+	cd_sector_encode_mode2(sector, lba, form1, NULL);
+	ck_assert(cd_sector_check_mode1(sector, &lba) & CD_DAMAGE_HEADER);
+}
+END_TEST
+
 /* Real lead-in frames from a pressed disc (cdrecord's TEST_CRC dump). */
 static const uint8_t real_frames[][12] = {
 	{ 0x01, 0x00, 0xa0, 0x98, 0x06, 0x12, 0x00, 0x01, 0x00, 0x00, 0xe3, 0x74 },
@@ -267,6 +346,7 @@ END_TEST
 
 TL_SUITE(cd_sector_suite, "cd-sector",
 	 TL_CASE("sector", NULL, NULL),
+	 TL_RUN(mode2_forms_independent, mode2_checker_finds_damage),
 	 TL_RUN(scrambler_known_answer, mode1_zero_sector_known_answer,
 		mode1_random_sectors_independent, mode1_checker_finds_damage),
 	 TL_CASE("subchannel", NULL, NULL),

@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cd-sector.h"
 #include "tl-burn.h"
 #include "tl-harness.h"
 #include "tl-image.h"
@@ -280,6 +281,102 @@ START_TEST(raw_copies_the_disc)
 }
 END_TEST
 
+/* A data track and two audio tracks in one session read back as they were burned. */
+START_TEST(mixed_mode_reads_back)
+{
+	char *iso, *cue = tl_path(tl_top, "mixed.cue"), *stream, *toc;
+	char *wavs[2] = { NULL, NULL };
+	uint8_t *src;
+	size_t len;
+
+	if (!tl_can_run("genisoimage"))
+		return;
+	iso = tl_make_iso();
+	wavs[0] = tl_make_wav("a1.wav", 5);
+	wavs[1] = tl_make_wav("a2.wav", 6);
+	tl_write_text(cue, "FILE \"disc.iso\" BINARY\nTRACK 01 MODE1/2048\nINDEX 01 00:00:00\n"
+		      "FILE \"a1.wav\" WAVE\nTRACK 02 AUDIO\nPREGAP 00:02:00\nINDEX 01 00:00:00\n"
+		      "FILE \"a2.wav\" WAVE\nTRACK 03 AUDIO\nINDEX 01 00:00:00\n");
+	burn(cue, "cooked");
+	ck_assert_str_eq(listing(), "01.iso 02.wav 03.wav disc.bin disc.cue disc.raw toc ");
+	toc = tl_get(at_disc("toc"));
+	ck_assert_msg(strstr(toc, "track 01: mode1 start=0 ") && strstr(toc, "track 02: audio ") &&
+		      strstr(toc, " pregap=150 ") && strstr(toc, "track 03: audio "), "%s", toc);
+	src = tl_slurp(iso, &len);
+	file_equals("01.iso", src, len);
+	free(src);
+	for (int t = 0; t < 2; t++) {
+		char name[8];
+		uint8_t *want = tl_slurp(wavs[t], &len), *got;
+		size_t got_len;
+
+		/* each track's samples, after a WAV header of the same length */
+		snprintf(name, sizeof(name), "%02d.wav", t + 2);
+		got = tl_slurp(at_disc(name), &got_len);
+		ck_assert_uint_eq(got_len, len);
+		ck_assert_msg(memcmp(got + 44, want + 44, len - 44) == 0, "disc/%s differs", name);
+		free(got);
+		free(want);
+		free(wavs[t]);
+	}
+	stream = tl_make_stream(cue, "cooked", NULL);
+	ck_assert_int_eq(tl_sh("cmp '%s' '%s'", at_disc("disc.raw"), stream), 0);
+	free(stream);
+	free(iso);
+	free(cue);
+}
+END_TEST
+
+/*
+ * A Mode 2 (CD-ROM XA) track, Form 1 then Form 2 sectors made here, as a
+ * MODE2/2352 or MODE2/2336 cue: burned, recorded as Mode 2, read back equal.
+ */
+#define M2_SECTORS 600
+#define M2_FORM2_FROM 300
+
+START_TEST(mode2_reads_back)
+{
+	static const uint8_t form1[4] = { 0x01, 0x00, 0x08, 0x00 };
+	static const uint8_t form2[4] = { 0x01, 0x00, 0x64, 0x00 };	/* real-time audio */
+	bool whole = _i == 0;
+	char *bin = tl_path(tl_top, "xa.bin"), *cue = tl_path(tl_top, "xa.cue"), *stream, *got;
+	uint8_t *want = malloc((size_t)M2_SECTORS * CD_MAIN_SIZE), data[CD_FORM2_DATA_SIZE];
+	FILE *f = fopen(bin, "wb");
+	size_t len;
+
+	ck_assert_ptr_nonnull(want);
+	ck_assert_ptr_nonnull(f);
+	for (int32_t lba = 0; lba < M2_SECTORS; lba++) {
+		uint8_t *sector = want + (size_t)lba * CD_MAIN_SIZE;
+
+		for (size_t i = 0; i < sizeof(data); i++)
+			data[i] = (uint8_t)(lba * 7 + i * 13 + (i >> 8));
+		cd_sector_encode_mode2(sector, lba, lba < M2_FORM2_FROM ? form1 : form2, data);
+		/* 2336: what follows the sync and the header */
+		ck_assert_uint_eq(fwrite(whole ? sector : sector + 16, whole ? CD_MAIN_SIZE :
+					 CD_MAIN_SIZE - 16, 1, f), 1);
+	}
+	ck_assert_int_eq(fclose(f), 0);
+	tl_write_text(cue, whole ? "FILE \"xa.bin\" BINARY\nTRACK 01 MODE2/2352\nINDEX 01 00:00:00\n"
+			       : "FILE \"xa.bin\" BINARY\nTRACK 01 MODE2/2336\nINDEX 01 00:00:00\n");
+	burn(cue, "cooked");
+	ck_assert_ptr_nonnull(strstr(tl_get(at_disc("disc.cue")), "TRACK 01 MODE2/2352\n"));
+	ck_assert_ptr_nonnull(strstr(tl_get(at_disc("toc")), "track 01: mode2 start=0 "));
+	tl_cd_info_shows("Disc mode is listed as: CD DATA (Mode 2)");
+	/* the recorded sectors, read back, are the ones made here */
+	got = (char *)tl_slurp(at_disc("disc.bin"), &len);
+	ck_assert_uint_eq(len, (size_t)M2_SECTORS * CD_MAIN_SIZE);
+	ck_assert_msg(memcmp(got, want, len) == 0, "disc/disc.bin differs from the Mode 2 sectors");
+	free(got);
+	stream = tl_make_stream(cue, "cooked", NULL);
+	ck_assert_int_eq(tl_sh("cmp '%s' '%s'", at_disc("disc.raw"), stream), 0);
+	free(stream);
+	free(want);
+	free(cue);
+	free(bin);
+}
+END_TEST
+
 START_TEST(read_only)
 {
 	char *iso = tl_make_iso();
@@ -507,7 +604,8 @@ TL_SUITE(disc_suite, "disc",
 	 TL_LOOP_EACH(iso_reads_back, types),
 	 TL_LOOP_EACH(audio_reads_back, types),
 	 TL_LOOP_EACH(raw_copies_the_disc, types),
-	 TL_RUN(read_only, unreadable_sector, no_medium),
+	 TL_RUN(mixed_mode_reads_back, read_only, unreadable_sector, no_medium),
+	 TL_LOOP(mode2_reads_back, 0, 2),
 	 TL_CASE_TIMEOUT("cdrw", setup_cdrw, tl_teardown_all, 300),
 	 TL_RUN(busy_while_writing),
 	 TL_CASE_TIMEOUT("verify", tl_setup_default, tl_teardown_all, 300),

@@ -375,11 +375,11 @@ START_TEST(capabilities_claim_what_is_answered)
 	tl_get_config(d, 2, MMC_FEATURE_CD_READ, buf, sizeof(buf), &cfg);
 	ck_assert_uint_eq(mmc_get16(buf + 8), MMC_FEATURE_CD_READ);
 	ck_assert_uint_eq(buf[12] & 0x83, 0x01);
-	/* page 2Ah: no Mode 2, audio play or C2 pointers; R-W (both forms), ISRC, UPC, CD-DA */
+	/* page 2Ah: Mode 2 Forms 1 and 2, no audio play or C2 pointers; R-W (both), ISRC, UPC, CD-DA */
 	mmc_build_mode_sense10(&cmd, 0x2a, 0, buf, sizeof(buf));
 	tl_good(d, &cmd);
 	ck_assert_uint_eq(buf[MMC_MODE_HEADER_LEN], 0x2a);
-	ck_assert_uint_eq(buf[MMC_MODE_HEADER_LEN + 4] & 0x31, 0);
+	ck_assert_uint_eq(buf[MMC_MODE_HEADER_LEN + 4] & 0x31, 0x30);
 	ck_assert_uint_eq(buf[MMC_MODE_HEADER_LEN + 5], 0x6f);
 	emu_drive_close(d);
 }
@@ -414,22 +414,6 @@ END_TEST
 
 /* ---- core/drive/recorder-disc.c through the emulator's transport ---- */
 
-/* A recorder on tl_emu_dir as it is (the emulator handle that burned is closed first). */
-static struct recorder *
-recorder_on_dir(const char *fault)
-{
-	struct burn_transport *t;
-	struct recorder *r;
-	struct burn_error e;
-	char spec[4200], opts[128] = "";
-
-	snprintf(spec, sizeof(spec), "emu:%s", tl_emu_dir);
-	if (fault)
-		snprintf(opts, sizeof(opts), "emu_fault=%s", fault);
-	ck_assert_msg(burn_transport_open(spec, opts, &t, &e) == 0, "%s", e.reason);
-	ck_assert_msg(recorder_open(t, &r, &e) == 0, "%s", e.reason);
-	return r;
-}
 
 START_TEST(disc_toc_audio)
 {
@@ -441,7 +425,7 @@ START_TEST(disc_toc_audio)
 	struct burn_error e;
 
 	emu_drive_close(d);
-	r = recorder_on_dir(NULL);
+	r = tl_recorder_on_dir(NULL);
 	ck_assert_int_eq(recorder_disc_toc(r, &got, &e), 1);
 	ck_assert_uint_eq(got.first_track, 1);
 	ck_assert_uint_eq(got.last_track, 3);
@@ -491,7 +475,7 @@ START_TEST(disc_toc_indexes)
 	ck_assert_uint_eq(want->track[1].index_count, 5);
 	ck_assert_int_eq(want->track[2].index_lba[2], want->leadout_lba - 1);
 	emu_drive_close(d);
-	r = recorder_on_dir(NULL);
+	r = tl_recorder_on_dir(NULL);
 	ck_assert_int_eq(recorder_disc_toc(r, &got, &e), 1);
 	for (unsigned t = 1; t <= 2; t++) {
 		ck_assert_uint_eq(got.track[t].index_count, want->track[t].index_count);
@@ -514,7 +498,7 @@ START_TEST(disc_toc_nothing_to_read)
 
 	for (size_t i = 0; i < sizeof(media) / sizeof(media[0]); i++) {
 		emu_drive_close(tl_emu_open(media[i]));
-		r = recorder_on_dir(NULL);
+		r = tl_recorder_on_dir(NULL);
 		memset(&got, 0xee, sizeof(got));
 		ck_assert_int_eq(recorder_disc_toc(r, &got, &e), 0);
 		ck_assert_uint_eq(got.first_track, 0);
@@ -523,7 +507,7 @@ START_TEST(disc_toc_nothing_to_read)
 	}
 	/* the pressed disc: one data track */
 	emu_drive_close(tl_emu_open("cdrom"));
-	r = recorder_on_dir(NULL);
+	r = tl_recorder_on_dir(NULL);
 	ck_assert_int_eq(recorder_disc_toc(r, &got, &e), 1);
 	ck_assert_uint_eq(got.last_track, 1);
 	ck_assert(image_toc_track_is_data(&got.track[1]));
@@ -545,7 +529,7 @@ iso_rig_open(struct iso_rig *g, const char *fault)
 {
 	emu_drive_close(burn_iso(NULL, &g->s, &g->iso));
 	g->src = tl_slurp(g->iso, NULL);
-	g->r = recorder_on_dir(fault);
+	g->r = tl_recorder_on_dir(fault);
 }
 
 static void

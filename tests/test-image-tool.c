@@ -270,6 +270,49 @@ START_TEST(audio_round_trip)
 }
 END_TEST
 
+/*
+ * A ripper's cue (issue 11): a hidden track before the first, a first
+ * track 03, UTF-8 CD-TEXT. make, then extract: the .bin is the input, the
+ * cue gives the same TOC (INDEX 00 00:00:00 for the hidden track) and the
+ * same UTF-8 text.
+ */
+START_TEST(ripper_cue_round_trip)
+{
+	char *out, *out2;
+
+	ck_assert_int_eq(run(wd, NULL, NULL, "head -c %d /dev/urandom > htoa.bin", 5000 * 2352), 0);
+	put_text("htoa.cue", "TITLE \"Caf\xc3\xa9 M\xc3\xbcller\"\nFILE \"htoa.bin\" BINARY\n"
+		 "TRACK 03 AUDIO\nTITLE \"\xc3\x80 la claire fontaine\"\nINDEX 00 00:00:00\n"
+		 "INDEX 01 00:32:10\nTRACK 04 AUDIO\nINDEX 01 01:00:00\n");
+	ck_assert_int_eq(run(wd, NULL, NULL, "'%s' make --sector-type raw -o h.raw htoa.cue && "
+			     "'%s' extract h.raw hout.cue && cmp htoa.bin hout.bin", tool(),
+			     tool()), 0);
+	ck_assert_int_eq(run(wd, &out, NULL, "'%s' toc htoa.cue", tool()), 0);
+	ck_assert_int_eq(run(wd, &out2, NULL, "'%s' toc hout.cue", tool()), 0);
+	ck_assert_str_eq(out, out2);
+	ck_assert_str_eq(out, "first_track 3\nlast_track 4\nmcn -\n"
+			 "track 3 audio control 0x0 start 2410 msf 00:34:10 pregap 2560 length 2090 "
+			 "isrc -\nindex 3 0 -150\nindex 3 1 2410\n"
+			 "track 4 audio control 0x0 start 4500 msf 01:02:00 pregap 0 length 500 "
+			 "isrc -\nindex 4 1 4500\nleadout 5000 msf 01:08:50\n");
+	free(out);
+	free(out2);
+	out = (char *)tl_slurp((out2 = tl_path(wd, "hout.cue")), NULL);
+	ck_assert_ptr_nonnull(strstr(out, "TITLE \"Caf\xc3\xa9 M\xc3\xbcller\"\n"
+				     "FILE \"hout.bin\" BINARY\n  TRACK 03 AUDIO\n"
+				     "    TITLE \"\xc3\x80 la claire fontaine\"\n"
+				     "    INDEX 00 00:00:00\n    INDEX 01 00:32:10\n"));
+	free(out);
+	free(out2);
+
+	/* text outside ISO 8859-1 is refused, naming the line, the field and the character */
+	put_text("cjk.cue", "FILE \"htoa.bin\" BINARY\nTRACK 01 AUDIO\n"
+		 "PERFORMER \"\xe5\x9d\x82\xe6\x9c\xac\"\nINDEX 01 00:00:00\n");
+	expect_fail(wd, 1, "burnfs-image: cjk.cue:3: PERFORMER: character 1, U+5742, has no ISO "
+		    "8859-1 form; CD-TEXT here is ISO 8859-1 only\n", "'%s' toc cjk.cue", tool());
+}
+END_TEST
+
 START_TEST(wav_round_trip)
 {
 	char *w = tl_path(wd, "song.wav");
@@ -285,7 +328,7 @@ END_TEST
 
 START_TEST(bad_inputs)
 {
-	char *p;
+	char *p, *out, *err;
 	const char *b = tool();
 	char text[8192];
 	int n;
@@ -411,17 +454,29 @@ START_TEST(bad_inputs)
 		    "end past 89:59:74", "'%s' toc --overburn huge.cue", b);
 
 	/* cue rules */
-	put_text("cat.cue", "CATALOG 0123456789013\nFILE \"tiny.bin\" BINARY\n");
-	expect_fail(wd, 1, "cat.cue:1: catalog number 0123456789013 has a wrong check digit "
-		    "(expected 2)", "'%s' toc cat.cue", b);
-	put_text("mode2.cue", "FILE \"tiny.bin\" BINARY\nTRACK 01 MODE2/2352\n");
-	expect_fail(wd, 1, "mode2.cue:2: track mode MODE2/2352 is not supported",
-		    "'%s' toc mode2.cue", b);
+	/* a wrong check digit is burned as given, as cdrdao does, with a warning */
+	put_text("cat.cue", "CATALOG 0123456789013\nFILE \"short.bin\" BINARY\n"
+		 "TRACK 01 AUDIO\nINDEX 01 00:00:00\n");
+	ck_assert_int_eq(run(wd, &out, &err, "'%s' toc cat.cue", b), 0);
+	ck_assert_str_eq(err, "burnfs-image: warning: cat.cue:1: catalog number 0123456789013 "
+			 "has a wrong check digit (expected 2); burned as given\n");
+	ck_assert_ptr_nonnull(strstr(out, "mcn 0123456789013\n"));
+	free(out);
+	free(err);
+	put_text("cat2.cue", "CATALOG 012345678901\nFILE \"short.bin\" BINARY\n");
+	expect_fail(wd, 1, "cat2.cue:1: catalog number '012345678901' is not 13 digits",
+		    "'%s' toc cat2.cue", b);
+	put_text("cdi.cue", "FILE \"tiny.bin\" BINARY\nTRACK 01 CDI/2352\n");
+	expect_fail(wd, 1, "cdi.cue:2: track mode CDI/2352 is not supported (AUDIO, MODE1/2048, "
+		    "MODE1/2352, MODE2/2352, MODE2/2336)", "'%s' toc cdi.cue", b);
 	put_text("isrc.cue", "FILE \"long.bin\" BINARY\nTRACK 01 AUDIO\nISRC US-XX\n");
 	expect_fail(wd, 1, "isrc.cue:3: ISRC 'US-XX' is not CCOOOYYSSSSS", "'%s' toc isrc.cue",
 		    b);
-	put_text("order.cue", "FILE \"long.bin\" BINARY\nTRACK 02 AUDIO\n");
-	expect_fail(wd, 1, "order.cue:2: track 02 is out of sequence", "'%s' toc order.cue", b);
+	/* the first track may have any number (as cdrdao allows); the others follow it */
+	put_text("order.cue", "FILE \"long.bin\" BINARY\nTRACK 02 AUDIO\nINDEX 01 00:00:00\n"
+		 "TRACK 04 AUDIO\n");
+	expect_fail(wd, 1, "order.cue:4: track 04 is out of sequence (tracks count up by one "
+		    "from the first)", "'%s' toc order.cue", b);
 	put_text("bad2352.cue",
 		 "FILE \"tiny.iso\" BINARY\nTRACK 01 MODE1/2352\nINDEX 01 00:00:00\n");
 	ck_assert_int_eq(run(wd, NULL, NULL, "cat tiny.iso tiny.iso > tiny2.iso"), 0);
@@ -549,5 +604,6 @@ main(void)
 	tcase_add_loop_test(round_trip, iso_round_trip, 0, 3);
 	tcase_add_loop_test(round_trip, audio_round_trip, 0, 3);
 	tcase_add_test(round_trip, wav_round_trip);
+	tcase_add_test(round_trip, ripper_cue_round_trip);
 	return tl_run_suite(s);
 }

@@ -189,6 +189,17 @@ write_all(int fd, const uint8_t *buf, size_t len)
 	return 0;
 }
 
+/* What the disc accepted but finds wrong, one line each; the command goes on. */
+static void
+print_warnings(const struct image_disc *disc)
+{
+	const char *const *lines;
+	size_t n = image_disc_warnings(disc, &lines);
+
+	for (size_t i = 0; i < n; i++)
+		fprintf(stderr, "burnfs-image: warning: %s\n", lines[i]);
+}
+
 static int
 cmd_make(int argc, char **argv)
 {
@@ -213,6 +224,7 @@ cmd_make(int argc, char **argv)
 		fprintf(stderr, "burnfs-image: %s\n", err.reason);
 		return EXIT_BAD_INPUT;
 	}
+	print_warnings(disc);
 	ret = image_encoder_create(&enc, disc, o.type, o.lead_in, &err);
 	if (ret < 0) {
 		fprintf(stderr, "burnfs-image: %s\n", err.reason);
@@ -281,6 +293,7 @@ cmd_toc(int argc, char **argv)
 		fprintf(stderr, "burnfs-image: %s\n", err.reason);
 		return EXIT_BAD_INPUT;
 	}
+	print_warnings(disc);
 	ret = image_toc_print(image_disc_toc(disc), stdout);
 	image_disc_destroy(disc);
 	if (ret < 0 || fflush(stdout) != 0) {

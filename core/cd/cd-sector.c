@@ -239,10 +239,26 @@ write_header(uint8_t *sector, int32_t lba, uint8_t mode)
 }
 
 void
+cd_sector_write_header(uint8_t *sector, int32_t lba, uint8_t mode)
+{
+	memcpy(sector, sync_pattern, CD_SYNC_SIZE);
+	write_header(sector, lba, mode);
+}
+
+static void
+put_edc(uint8_t *sector, size_t from, size_t len, size_t at)
+{
+	uint32_t edc = cd_edc(sector + from, len);
+
+	sector[at + 0] = (uint8_t)edc;
+	sector[at + 1] = (uint8_t)(edc >> 8);
+	sector[at + 2] = (uint8_t)(edc >> 16);
+	sector[at + 3] = (uint8_t)(edc >> 24);
+}
+
+void
 cd_sector_encode_mode1(uint8_t *sector, int32_t lba, const uint8_t *data)
 {
-	uint32_t edc;
-
 	tables_ready();
 	memcpy(sector, sync_pattern, CD_SYNC_SIZE);
 	write_header(sector, lba, 1);
@@ -250,11 +266,7 @@ cd_sector_encode_mode1(uint8_t *sector, int32_t lba, const uint8_t *data)
 		memset(sector + CD_MODE1_DATA_OFFSET, 0, CD_DATA_SIZE);
 	else if (data != sector + CD_MODE1_DATA_OFFSET)
 		memcpy(sector + CD_MODE1_DATA_OFFSET, data, CD_DATA_SIZE);
-	edc = cd_edc(sector, CD_EDC_OFFSET);
-	sector[CD_EDC_OFFSET + 0] = (uint8_t)edc;
-	sector[CD_EDC_OFFSET + 1] = (uint8_t)(edc >> 8);
-	sector[CD_EDC_OFFSET + 2] = (uint8_t)(edc >> 16);
-	sector[CD_EDC_OFFSET + 3] = (uint8_t)(edc >> 24);
+	put_edc(sector, 0, CD_EDC_OFFSET, CD_EDC_OFFSET);
 	memset(sector + CD_EDC_OFFSET + 4, 0, 8);
 	ecc_p(sector);
 	ecc_q(sector);
@@ -288,17 +300,15 @@ cd_scrambler_sequence(uint8_t *out, size_t len)
 	memcpy(out, scramble_table, len);
 }
 
-unsigned
-cd_sector_check_mode1(const uint8_t *sector, const int32_t *expected_lba)
+/* Damage of the sync and the header of a sector of @mode (address against @expected_lba). */
+static unsigned
+check_sync_header(const uint8_t *sector, uint8_t mode, const int32_t *expected_lba)
 {
-	uint8_t parity[CD_MAIN_SIZE];
 	unsigned damage = 0;
-	uint32_t edc;
 
-	tables_ready();
 	if (!cd_sector_has_sync(sector))
 		damage |= CD_DAMAGE_SYNC;
-	if (sector[15] != 1 || !cd_bcd_valid(sector[12]) || !cd_bcd_valid(sector[13]) ||
+	if (sector[15] != mode || !cd_bcd_valid(sector[12]) || !cd_bcd_valid(sector[13]) ||
 	    !cd_bcd_valid(sector[14]))
 		damage |= CD_DAMAGE_HEADER;
 	else if (expected_lba) {
@@ -308,24 +318,111 @@ cd_sector_check_mode1(const uint8_t *sector, const int32_t *expected_lba)
 		if (lba != *expected_lba)
 			damage |= CD_DAMAGE_ADDRESS;
 	}
-	edc = cd_edc(sector, CD_EDC_OFFSET);
-	if (sector[CD_EDC_OFFSET] != (uint8_t)edc ||
-	    sector[CD_EDC_OFFSET + 1] != (uint8_t)(edc >> 8) ||
-	    sector[CD_EDC_OFFSET + 2] != (uint8_t)(edc >> 16) ||
-	    sector[CD_EDC_OFFSET + 3] != (uint8_t)(edc >> 24))
-		damage |= CD_DAMAGE_EDC;
+	return damage;
+}
+
+/* Whether the 4 bytes at @at are the EDC of the @len bytes from @from. */
+static bool
+edc_ok(const uint8_t *sector, size_t from, size_t len, size_t at)
+{
+	uint32_t edc = cd_edc(sector + from, len);
+
+	return sector[at] == (uint8_t)edc && sector[at + 1] == (uint8_t)(edc >> 8) &&
+	       sector[at + 2] == (uint8_t)(edc >> 16) && sector[at + 3] == (uint8_t)(edc >> 24);
+}
+
+/* Whether the P and Q parity of @sector (header zeroed first when @zero_header) match. */
+static bool
+ecc_ok(const uint8_t *sector, bool zero_header)
+{
+	uint8_t parity[CD_MAIN_SIZE];
 
 	/* recompute the parity on a copy; P feeds Q, so Q needs P's stored bytes */
 	memcpy(parity, sector, CD_MAIN_SIZE);
+	if (zero_header)
+		memset(parity + CD_HEADER_OFFSET, 0, 4);
 	ecc_p(parity);
 	if (memcmp(parity + CD_ECC_P_OFFSET, sector + CD_ECC_P_OFFSET,
 		   CD_ECC_Q_OFFSET - CD_ECC_P_OFFSET) != 0)
-		damage |= CD_DAMAGE_ECC;
-	memcpy(parity + CD_ECC_P_OFFSET, sector + CD_ECC_P_OFFSET,
-	       CD_ECC_Q_OFFSET - CD_ECC_P_OFFSET);
+		return false;
 	ecc_q(parity);
-	if (memcmp(parity + CD_ECC_Q_OFFSET, sector + CD_ECC_Q_OFFSET,
-		   CD_MAIN_SIZE - CD_ECC_Q_OFFSET) != 0)
+	return memcmp(parity + CD_ECC_Q_OFFSET, sector + CD_ECC_Q_OFFSET,
+		      CD_MAIN_SIZE - CD_ECC_Q_OFFSET) == 0;
+}
+
+unsigned
+cd_sector_check_mode1(const uint8_t *sector, const int32_t *expected_lba)
+{
+	unsigned damage;
+
+	tables_ready();
+	damage = check_sync_header(sector, 1, expected_lba);
+	if (!edc_ok(sector, 0, CD_EDC_OFFSET, CD_EDC_OFFSET))
+		damage |= CD_DAMAGE_EDC;
+	if (!ecc_ok(sector, false))
+		damage |= CD_DAMAGE_ECC;
+	return damage;
+}
+
+void
+cd_sector_encode_mode2(uint8_t *sector, int32_t lba, const uint8_t subheader[4],
+		       const uint8_t *data)
+{
+	bool form2 = subheader[2] & CD_SUBMODE_FORM2;
+	size_t len = form2 ? CD_FORM2_DATA_SIZE : CD_DATA_SIZE;
+	uint8_t header[4];
+
+	tables_ready();
+	if (!data)
+		memset(sector + CD_MODE2_DATA_OFFSET, 0, len);
+	else if (data != sector + CD_MODE2_DATA_OFFSET)
+		memmove(sector + CD_MODE2_DATA_OFFSET, data, len);
+	memcpy(sector, sync_pattern, CD_SYNC_SIZE);
+	write_header(sector, lba, 2);
+	memcpy(sector + CD_MODE2_SUBHEADER_OFFSET, subheader, 4);
+	memcpy(sector + CD_MODE2_SUBHEADER_OFFSET + 4, subheader, 4);
+	if (form2) {
+		put_edc(sector, CD_MODE2_SUBHEADER_OFFSET, CD_FORM2_EDC_OFFSET - 16,
+			CD_FORM2_EDC_OFFSET);
+		return;
+	}
+	put_edc(sector, CD_MODE2_SUBHEADER_OFFSET, CD_FORM1_EDC_OFFSET - 16, CD_FORM1_EDC_OFFSET);
+	/* the parity of a Mode 2 sector is computed with its header as zeros */
+	memcpy(header, sector + CD_HEADER_OFFSET, 4);
+	memset(sector + CD_HEADER_OFFSET, 0, 4);
+	ecc_p(sector);
+	ecc_q(sector);
+	memcpy(sector + CD_HEADER_OFFSET, header, 4);
+}
+
+unsigned
+cd_sector_check_mode2(const uint8_t *sector, const int32_t *expected_lba, int *form)
+{
+	const uint8_t *sub = sector + CD_MODE2_SUBHEADER_OFFSET;
+	unsigned damage;
+	bool form2;
+
+	tables_ready();
+	damage = check_sync_header(sector, 2, expected_lba);
+	if (memcmp(sub, sub + 4, 4) != 0)
+		damage |= CD_DAMAGE_SUBHEADER;
+	form2 = sub[2] & CD_SUBMODE_FORM2;
+	if (form)
+		*form = form2 ? 2 : 1;
+	if (form2) {
+		/* Form 2's EDC is optional: zero means none */
+		static const uint8_t none[4];
+
+		if (memcmp(sector + CD_FORM2_EDC_OFFSET, none, 4) != 0 &&
+		    !edc_ok(sector, CD_MODE2_SUBHEADER_OFFSET, CD_FORM2_EDC_OFFSET - 16,
+			    CD_FORM2_EDC_OFFSET))
+			damage |= CD_DAMAGE_EDC;
+		return damage;
+	}
+	if (!edc_ok(sector, CD_MODE2_SUBHEADER_OFFSET, CD_FORM1_EDC_OFFSET - 16,
+		    CD_FORM1_EDC_OFFSET))
+		damage |= CD_DAMAGE_EDC;
+	if (!ecc_ok(sector, true))
 		damage |= CD_DAMAGE_ECC;
 	return damage;
 }

@@ -1,6 +1,8 @@
 #include "config.h"
 
 #include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "image-cdtext.h"
@@ -24,6 +26,109 @@ pack_finish(uint8_t *pack)
 	pack[17] = (uint8_t)crc;
 }
 
+int
+image_cdtext_to_latin1(char *dst, size_t size, const char *src, uint32_t *bad, size_t *pos)
+{
+	const uint8_t *p = (const uint8_t *)src;
+	size_t n = 0, chars = 0;
+
+	while (*p) {
+		const uint8_t *start = p;
+		unsigned more;
+		uint32_t cp;
+
+		chars++;
+		if (*p < 0x80) {
+			cp = *p++;
+		} else {
+			if (*p >= 0xc2 && *p <= 0xdf) {
+				cp = *p & 0x1f;
+				more = 1;
+			} else if (*p >= 0xe0 && *p <= 0xef) {
+				cp = *p & 0x0f;
+				more = 2;
+			} else if (*p >= 0xf0 && *p <= 0xf4) {
+				cp = *p & 0x07;
+				more = 3;
+			} else {
+				goto out_not_utf8;
+			}
+			for (p++; more; more--, p++) {
+				if ((*p & 0xc0) != 0x80) {
+					p = start;
+					goto out_not_utf8;
+				}
+				cp = cp << 6 | (*p & 0x3f);
+			}
+			/* overlong forms, surrogates, past U+10FFFF */
+			if ((p - start == 3 && cp < 0x800) || (p - start == 4 && cp < 0x10000) ||
+			    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff) {
+				p = start;
+				goto out_not_utf8;
+			}
+		}
+		if (cp > 0xff) {
+			*bad = cp;
+			*pos = chars;
+			return -EILSEQ;
+		}
+		if (n + 1 < size)
+			dst[n] = (char)cp;
+		n++;
+		continue;
+out_not_utf8:
+		*bad = *p;
+		*pos = (size_t)(p - (const uint8_t *)src) + 1;
+		return -EINVAL;
+	}
+	if (size)
+		dst[n + 1 < size ? n : size - 1] = '\0';
+	if (n + 1 > size) {
+		*bad = 0;
+		*pos = size;
+		return -E2BIG;
+	}
+	return (int)n;
+}
+
+int
+image_cdtext_fail(struct burn_error *err, const char *where, const char *field, int ret,
+		  uint32_t bad, size_t pos)
+{
+	if (ret == -EILSEQ)
+		return image_disc_fail(err,
+				       "%s: %s: character %zu, U+%04" PRIX32 ", has no ISO 8859-1 form; CD-TEXT here is ISO 8859-1 only",
+				       where, field, pos, bad);
+	if (ret == -E2BIG)
+		return image_disc_fail(err,
+				       "%s: %s is longer than %d characters, the most CD-TEXT here holds",
+				       where, field, IMAGE_TEXT_MAX);
+	return image_disc_fail(err,
+			       "%s: %s: byte %zu (0x%02" PRIX32 ") is neither UTF-8 nor a printable ISO 8859-1 character",
+			       where, field, pos, bad);
+}
+
+void
+image_cdtext_from_latin1(char *dst, size_t size, const char *src)
+{
+	size_t n = 0;
+
+	for (const uint8_t *p = (const uint8_t *)src; *p; p++) {
+		unsigned need = *p < 0x80 ? 1 : 2;
+
+		if (n + need >= size)
+			break;
+		if (need == 1) {
+			dst[n++] = (char)*p;
+		} else {
+			dst[n++] = (char)(0xc0 | *p >> 6);
+			dst[n++] = (char)(0x80 | (*p & 0x3f));
+		}
+	}
+	if (size)
+		dst[n] = '\0';
+}
+
 static const char *
 text_of(const struct image_toc *toc, unsigned type, unsigned track)
 {
@@ -32,13 +137,18 @@ text_of(const struct image_toc *toc, unsigned type, unsigned track)
 	return track ? toc->track[track].performer : toc->performer;
 }
 
-/* Packs of one type: the album's string then each track's, NUL-terminated. */
+/*
+ * Packs of one type: the album's string then each track's, NUL-terminated,
+ * in ISO 8859-1. Returns 0, -E2BIG, or -EINVAL with the reason in @err.
+ */
 static int
-build_type(const struct image_toc *toc, unsigned type, struct pack_writer *w)
+build_type(const struct image_toc *toc, unsigned type, struct pack_writer *w,
+	   struct burn_error *err)
 {
 	unsigned track = 0, pos = 0, fill = 0, seq_first = (unsigned)w->n;
 	bool any = false;
 	uint8_t *pack = NULL;
+	char s[IMAGE_TEXT_MAX + 1];
 
 	for (unsigned t = 0; t <= toc->last_track; t++)
 		if (t == 0 || t >= toc->first_track)
@@ -46,8 +156,22 @@ build_type(const struct image_toc *toc, unsigned type, struct pack_writer *w)
 	if (!any)
 		return 0;
 	for (;;) {
-		const char *s = text_of(toc, type, track);
-		size_t len = strlen(s) + 1;
+		uint32_t bad;
+		size_t len, at;
+		int ret = image_cdtext_to_latin1(s, sizeof(s), text_of(toc, type, track), &bad,
+						 &at);
+
+		if (ret < 0) {
+			char where[32];
+
+			if (track)
+				snprintf(where, sizeof(where), "CD-TEXT of track %u", track);
+			else
+				snprintf(where, sizeof(where), "CD-TEXT of the disc");
+			return image_cdtext_fail(err, where, type == CDTEXT_PACK_TITLE ? "TITLE" :
+						 "PERFORMER", ret, bad, at);
+		}
+		len = (size_t)ret + 1;
 
 		while (pos < len) {
 			if (!pack || fill == 12) {
@@ -83,13 +207,19 @@ image_cdtext_build(const struct image_toc *toc, uint8_t *packs, struct burn_erro
 	unsigned counts[16] = { 0 };
 	uint8_t info[SIZE_INFO_PACKS * 12];
 
-	if (build_type(toc, CDTEXT_PACK_TITLE, &w) < 0 ||
-	    build_type(toc, CDTEXT_PACK_PERFORMER, &w) < 0) {
+	int ret;
+
+	ret = build_type(toc, CDTEXT_PACK_TITLE, &w, err);
+	if (ret == 0)
+		ret = build_type(toc, CDTEXT_PACK_PERFORMER, &w, err);
+	if (ret == -E2BIG) {
 		burn_error_set(err, BURN_E_STREAM_NOT_SUPPORTED,
 			       "CD-TEXT needs more than %d packs of 12 characters",
 			       CDTEXT_MAX_PACKS);
 		return -E2BIG;
 	}
+	if (ret < 0)
+		return ret;
 	if (w.n == 0)
 		return 0;
 	for (int i = 0; i < w.n; i++)
@@ -167,6 +297,15 @@ image_cdtext_parse(const uint8_t (*packs)[CDTEXT_PACK_SIZE], const bool *have,
 	if (n < SIZE_INFO_PACKS || packs[n - 1][0] != CDTEXT_PACK_SIZE_INFO ||
 	    packs[n - 1][1] != SIZE_INFO_PACKS - 1 || packs[n - 2][4 + 8] != n - 1)
 		return;
+	/*
+	 * The first size information pack starts with the character code:
+	 * ISO 8859-1 (00h) and ASCII (01h) become UTF-8; MS-JIS, Korean and
+	 * Mandarin text is not read (it would not be UTF-8, and a copy of the
+	 * disc takes its packs as they are, image_encoder_set_cdtext())
+	 */
+	if (packs[n - SIZE_INFO_PACKS][0] != CDTEXT_PACK_SIZE_INFO ||
+	    packs[n - SIZE_INFO_PACKS][4] > 0x01)
+		return;
 	for (unsigned k = 0; k < 2; k++) {
 		char buf[IMAGE_TEXT_MAX + 1];
 		unsigned track = 0, len = 0;
@@ -194,7 +333,7 @@ image_cdtext_parse(const uint8_t (*packs)[CDTEXT_PACK_SIZE], const bool *have,
 				buf[len] = '\0';
 				slot = text_slot(toc, types[k], track);
 				if (slot)
-					memcpy(slot, buf, len + 1);
+					image_cdtext_from_latin1(slot, IMAGE_TEXT_SIZE, buf);
 				len = 0;
 				track = track ? track + 1 : toc->first_track;
 			}

@@ -1,7 +1,10 @@
 /*
  * Cue sheets read into a struct image_disc: FILE, TRACK, INDEX, gaps,
  * FLAGS, CATALOG, ISRC and CD-TEXT titles and performers, each checked
- * against the files it names (image-cue.c writes them).
+ * against the files it names (image-cue.c writes them). Cue sheets as
+ * rippers write them, with a track's indexes in more than one FILE, a
+ * hidden track before track 1 or a first track other than 1, follow the
+ * rules of doc/cue-sheets.md.
  */
 #include "config.h"
 
@@ -13,6 +16,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "image-cdtext.h"
 #include "image-private.h"
 #include "subchannel.h"
 
@@ -21,9 +25,9 @@
 struct cue_track {
 	bool used;
 	enum image_track_kind kind;
-	int file;
 	uint8_t flags;
-	int32_t index[IMAGE_MAX_INDEX + 1];	/* frames in the file; -1 = absent */
+	int32_t index[IMAGE_MAX_INDEX + 1];	/* frames in their FILE; -1 = absent */
+	int index_file[IMAGE_MAX_INDEX + 1];	/* the FILE each index is in */
 	uint32_t pregap, postgap;
 	unsigned line;
 };
@@ -33,6 +37,7 @@ struct cue_state {
 	unsigned line;
 	int file;
 	unsigned track;		/* current track number, 0 = none */
+	unsigned first;		/* the first track's number */
 	unsigned n_tracks;
 	struct cue_track *tracks;	/* [IMAGE_MAX_TRACKS + 1] */
 	struct burn_error *err;
@@ -169,21 +174,21 @@ cue_track_cmd(struct cue_state *st, char *rest)
 	rest = cue_word(rest, num, sizeof(num));
 	if (!rest || !cue_word(rest, mode, sizeof(mode)))
 		return cue_fail(st, "%s needs a number and a mode", "TRACK");
-	if (st->file < 0)
-		return cue_fail(st, "%s before any FILE", "TRACK");
 	n = strtol(num, &end, 10);
 	if (*end || n < 1)
 		return cue_fail(st, "track number '%s' is not valid", num);
 	if (n > IMAGE_MAX_TRACKS || st->n_tracks >= IMAGE_MAX_TRACKS)
 		return cue_fail(st, "track %s: a CD holds at most 99 tracks", num);
-	if (st->track ? (unsigned)n != st->track + 1 : n != 1)
-		return cue_fail(st, "track %s is out of sequence (tracks count up from 1)", num);
+	if (st->track && (unsigned)n != st->track + 1)
+		return cue_fail(st, "track %s is out of sequence (tracks count up by one from the first)",
+				num);
+	if (!st->track)
+		st->first = (unsigned)n;
 	t = &st->tracks[n];
 	memset(t, 0, sizeof(*t));
 	for (unsigned i = 0; i <= IMAGE_MAX_INDEX; i++)
 		t->index[i] = -1;
 	t->used = true;
-	t->file = st->file;
 	t->line = st->line;
 	if (!strcasecmp(mode, "AUDIO"))
 		t->kind = IMAGE_TRACK_AUDIO;
@@ -191,20 +196,32 @@ cue_track_cmd(struct cue_state *st, char *rest)
 		t->kind = IMAGE_TRACK_MODE1_2048;
 	else if (!strcasecmp(mode, "MODE1/2352"))
 		t->kind = IMAGE_TRACK_MODE1_2352;
+	else if (!strcasecmp(mode, "MODE2/2352"))
+		t->kind = IMAGE_TRACK_MODE2_2352;
+	else if (!strcasecmp(mode, "MODE2/2336"))
+		t->kind = IMAGE_TRACK_MODE2_2336;
 	else
 		return cue_fail(st,
-				"track mode %s is not supported (AUDIO, MODE1/2048, MODE1/2352)",
+				"track mode %s is not supported (AUDIO, MODE1/2048, MODE1/2352, MODE2/2352, MODE2/2336)",
 			mode);
 	st->track = (unsigned)n;
 	st->n_tracks++;
 	return 0;
 }
 
+/*
+ * TITLE and PERFORMER: UTF-8 that fits ISO 8859-1, kept as UTF-8. Text that
+ * is not UTF-8 but has no byte from 0x80 to 0x9f (C1 controls, which no
+ * text uses) is taken as ISO 8859-1, with a warning.
+ */
 static int
 cue_text(struct image_disc *disc, struct cue_state *st, const char *cmd, char *rest)
 {
-	char value[CUE_LINE_MAX];
+	char value[CUE_LINE_MAX], latin1[IMAGE_TEXT_MAX + 1], where[CUE_LINE_MAX + 16];
+	uint32_t bad;
+	size_t pos;
 	char *dst;
+	int ret;
 
 	if (!cue_word(rest, value, sizeof(value)))
 		return cue_fail(st, "%s needs a value", cmd);
@@ -212,8 +229,23 @@ cue_text(struct image_disc *disc, struct cue_state *st, const char *cmd, char *r
 		dst = st->track ? disc->toc.track[st->track].title : disc->toc.title;
 	else
 		dst = st->track ? disc->toc.track[st->track].performer : disc->toc.performer;
-	copy_text(dst, IMAGE_TEXT_MAX + 1, value);
-	return 0;
+	snprintf(where, sizeof(where), "%s:%u", st->cue_path, st->line);
+	ret = image_cdtext_to_latin1(latin1, sizeof(latin1), value, &bad, &pos);
+	if (ret >= 0) {
+		copy_text(dst, IMAGE_TEXT_SIZE, value);
+		return 0;
+	}
+	if (ret != -EINVAL)
+		return image_cdtext_fail(st->err, where, cmd, ret, bad, pos);
+	for (const uint8_t *p = (const uint8_t *)value; *p; p++)
+		if (*p >= 0x80 && *p <= 0x9f)
+			return image_cdtext_fail(st->err, where, cmd, -EINVAL, *p,
+						 (size_t)(p - (const uint8_t *)value) + 1);
+	if (strlen(value) > IMAGE_TEXT_MAX)
+		return image_cdtext_fail(st->err, where, cmd, -E2BIG, 0, 0);
+	image_cdtext_from_latin1(dst, IMAGE_TEXT_SIZE, value);
+	return image_disc_warn(disc, "%s: %s: byte %zu (0x%02" PRIX32 ") is not UTF-8; the text is taken as ISO 8859-1",
+			       where, cmd, pos, bad);
 }
 
 static int
@@ -241,8 +273,15 @@ cue_line(struct image_disc *disc, struct cue_state *st, char *line)
 
 		if (!cue_word(rest, arg, sizeof(arg)))
 			return cue_fail(st, "%s needs a value", cmd);
-		if (image_mcn_check(arg, &e) < 0)
-			return cue_fail_with(st, &e);
+		if (image_mcn_check(arg, &e) < 0) {
+			/* cdrdao burns a wrong check digit as given; so do we, with a warning */
+			if (strlen(arg) != SUBQ_MCN_LEN || strspn(arg, "0123456789") != SUBQ_MCN_LEN)
+				return cue_fail_with(st, &e);
+			ret = image_disc_warn(disc, "%s:%u: %s; burned as given", st->cue_path,
+					      st->line, e.reason);
+			if (ret < 0)
+				return ret;
+		}
 		memcpy(disc->toc.mcn, arg, SUBQ_MCN_LEN + 1);
 		return 0;
 	}
@@ -308,15 +347,17 @@ cue_line(struct image_disc *disc, struct cue_state *st, char *line)
 		ret = cue_msf(st, arg, &frames);
 		if (ret < 0)
 			return ret;
+		if (st->file < 0)
+			return cue_fail(st, "%s before any FILE", "INDEX");
 		if (t->index[n] >= 0)
 			return cue_fail(st, "INDEX %s given twice", arg2);
 		if (n > 1 && t->index[n - 1] < 0)
 			return cue_fail(st, "INDEX %s follows a missing index", arg2);
 		if (n >= 1) {
-			int32_t prev = t->index[n - 1] >= 0 ? t->index[n - 1] :
-				       n == 1 ? -1 : t->index[n - 2];
+			int k = t->index[n - 1] >= 0 ? (int)n - 1 : n == 1 ? -1 : (int)n - 2;
 
-			if (prev >= 0 && frames <= prev)
+			/* an index in a later FILE comes after whatever came before */
+			if (k >= 0 && t->index_file[k] == st->file && frames <= t->index[k])
 				return cue_fail(st,
 						"INDEX %s does not come after the previous index",
 						arg2);
@@ -324,6 +365,7 @@ cue_line(struct image_disc *disc, struct cue_state *st, char *line)
 			return cue_fail(st, "INDEX 00 must come before %s", "INDEX 01");
 		}
 		t->index[n] = frames;
+		t->index_file[n] = st->file;
 		return 0;
 	}
 	return cue_fail(st, "unknown command %s", cmd);
@@ -336,95 +378,208 @@ cue_track_begin(const struct cue_track *t)
 	return t->index[0] >= 0 ? t->index[0] : t->index[1];
 }
 
+/* The FILE of that first frame. */
+static int
+cue_track_begin_file(const struct cue_track *t)
+{
+	return t->index[0] >= 0 ? t->index_file[0] : t->index_file[1];
+}
+
+/* The highest index of a track that has INDEX 01. */
+static unsigned
+cue_track_last(const struct cue_track *t)
+{
+	unsigned i = 1;
+
+	while (i < IMAGE_MAX_INDEX && t->index[i + 1] >= 0)
+		i++;
+	return i;
+}
+
+static const char *
+cue_format_name(enum image_file_format format)
+{
+	return format == IMAGE_FILE_WAVE ? "WAVE" : format == IMAGE_FILE_MOTOROLA ? "MOTOROLA" :
+	       format == IMAGE_FILE_DECODED ? "compressed audio" : "BINARY";
+}
+
+/*
+ * A track from FILE @bf to FILE @lf (the FILE of its last index): the rest
+ * of @bf from @byte_begin, every FILE after it whole, and @lf up to
+ * @byte_end; each piece padded to whole sectors. Returns the joined file's
+ * index, or -ENOMEM. *@first_sector[f - bf] gets where FILE f starts in it.
+ */
+static int
+cue_join(struct image_disc *disc, int bf, int lf, uint64_t byte_begin, uint64_t byte_end,
+	 uint32_t *first_sector)
+{
+	size_t n = (size_t)(lf - bf + 1);
+	struct image_join_piece *pieces = calloc(n, sizeof(*pieces));
+	uint32_t sectors = 0;
+	int ret;
+
+	if (!pieces)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		struct image_join_piece *p = &pieces[i];
+
+		p->file = (unsigned)bf + (unsigned)i;
+		p->offset = i == 0 ? byte_begin : 0;
+		p->bytes = (i == n - 1 ? byte_end : disc->files[p->file].data_length) - p->offset;
+		p->padded = (p->bytes + CD_MAIN_SIZE - 1) / CD_MAIN_SIZE * CD_MAIN_SIZE;
+		first_sector[i] = sectors;
+		sectors += (uint32_t)(p->padded / CD_MAIN_SIZE);
+	}
+	ret = image_join_add(disc, pieces, n, disc->files[bf].path);
+	free(pieces);
+	return ret;
+}
+
 static int
 cue_finish(struct image_disc *disc, struct cue_state *st)
 {
-	uint64_t byte_begin = 0;
+	unsigned last = st->first + st->n_tracks - 1, run_size = 0;
+	int run_file = -1, prev_last_file = -1;
+	int32_t run_frame = 0, prev_last_frame = 0;
+	uint64_t run_byte = 0;
+	uint32_t *first_sector;
 	char msf[16];
+	int ret = 0;
 
 	if (!st->n_tracks)
 		return image_disc_fail(st->err, "%s: no TRACK", st->cue_path);
-	for (unsigned n = 1; n <= st->n_tracks; n++) {
-		struct cue_track *t = &st->tracks[n], *prev = n > 1 ? &st->tracks[n - 1] : NULL;
-		struct cue_track *next = n < st->n_tracks ? &st->tracks[n + 1] : NULL;
+	first_sector = calloc(disc->n_files, sizeof(*first_sector));
+	if (!first_sector)
+		return -ENOMEM;
+	for (unsigned n = st->first; n <= last; n++) {
+		struct cue_track *t = &st->tracks[n];
+		struct cue_track *next = n < last ? &st->tracks[n + 1] : NULL;
 		struct image_track_src *src = &disc->src[n];
-		struct image_file *f = &disc->files[t->file];
 		unsigned size = image_kind_sector_size(t->kind);
-		uint64_t byte_end;
+		int bf, lf, nf;
+		int32_t bframe;
+		uint64_t byte_begin, byte_end;
 
-		if (t->index[1] < 0)
-			return image_disc_fail(st->err, "%s:%u: track %u has no INDEX 01",
-					       st->cue_path, t->line, n);
-		if (f->format != IMAGE_FILE_BINARY && t->kind != IMAGE_TRACK_AUDIO)
-			return image_disc_fail(st->err,
-					       "%s:%u: track %u is a data track in a %s file",
-					       st->cue_path, t->line, n,
-					       f->format == IMAGE_FILE_WAVE ? "WAVE" : "MOTOROLA");
-		if (prev && prev->file == t->file) {
-			byte_begin += (uint64_t)(cue_track_begin(t) - cue_track_begin(prev)) *
-				image_kind_sector_size(prev->kind);
-			int32_t prev_last = prev->index[1];
-
-			for (unsigned i = 2; i <= IMAGE_MAX_INDEX && prev->index[i] >= 0; i++)
-				prev_last = prev->index[i];
-			if (cue_track_begin(t) <= prev_last)
-				return image_disc_fail(st->err,
-						       "%s:%u: track %u starts before track %u ends",
-						       st->cue_path, t->line, n, n - 1);
-		} else {
-			byte_begin = (uint64_t)cue_track_begin(t) * size;
+		if (t->index[1] < 0) {
+			ret = image_disc_fail(st->err, "%s:%u: track %u has no INDEX 01",
+					      st->cue_path, t->line, n);
+			goto out_free;
 		}
-		/* every index must point inside the file */
+		bf = cue_track_begin_file(t);
+		bframe = cue_track_begin(t);
+		lf = t->index_file[cue_track_last(t)];
+		nf = next && next->index[1] >= 0 ? cue_track_begin_file(next) : -1;
+		for (int f = bf; f <= lf; f++) {
+			if (disc->files[f].format != IMAGE_FILE_BINARY &&
+			    t->kind != IMAGE_TRACK_AUDIO) {
+				ret = image_disc_fail(st->err,
+						      "%s:%u: track %u is a data track in a %s file",
+						      st->cue_path, t->line, n,
+						      cue_format_name(disc->files[f].format));
+				goto out_free;
+			}
+		}
+		if (lf != bf && t->kind != IMAGE_TRACK_AUDIO) {
+			ret = image_disc_fail(st->err,
+					      "%s:%u: track %u is a data track whose indexes are in more than one FILE; only audio tracks may span FILEs",
+					      st->cue_path, t->line, n);
+			goto out_free;
+		}
+		if (prev_last_file == bf && bframe <= prev_last_frame) {
+			ret = image_disc_fail(st->err, "%s:%u: track %u starts before track %u ends",
+					      st->cue_path, t->line, n, n - 1);
+			goto out_free;
+		}
+		if (run_file == bf)
+			byte_begin = run_byte + (uint64_t)(bframe - run_frame) * run_size;
+		else
+			byte_begin = (uint64_t)bframe * size;
+		/* every index must point inside its file */
 		for (unsigned i = 0; i <= IMAGE_MAX_INDEX; i++) {
+			const struct image_file *f;
 			uint64_t at;
 
 			if (t->index[i] < 0)
 				continue;
-			at = byte_begin + (uint64_t)(t->index[i] - cue_track_begin(t)) * size;
+			f = &disc->files[t->index_file[i]];
+			at = t->index_file[i] == bf ?
+			     byte_begin + (uint64_t)(t->index[i] - bframe) * size :
+			     (uint64_t)t->index[i] * size;
 			if (at >= f->data_length) {
 				image_msf_text(msf, sizeof(msf), t->index[i]);
-				return image_disc_fail(st->err,
-						       "%s: file is too short for %s: track %u INDEX %02u at %s is at byte %" PRIu64 " but the file holds %" PRIu64 " bytes",
-							       f->path, st->cue_path, n, i, msf, at,
-						       f->data_length);
+				ret = image_disc_fail(st->err,
+						      "%s: file is too short for %s: track %u INDEX %02u at %s is at byte %" PRIu64 " but the file holds %" PRIu64 " bytes",
+						      f->path, st->cue_path, n, i, msf, at,
+						      f->data_length);
+				goto out_free;
 			}
 		}
-		if (next && next->file == t->file)
-			byte_end = byte_begin + (uint64_t)(cue_track_begin(next) -
-							   cue_track_begin(t)) * size;
+		if (nf == lf)
+			byte_end = (lf == bf ? byte_begin + (uint64_t)(cue_track_begin(next) - bframe) *
+				    size : (uint64_t)cue_track_begin(next) * size);
 		else
-			byte_end = f->data_length;
-		if (byte_end > f->data_length) {
+			byte_end = disc->files[lf].data_length;
+		if (byte_end > disc->files[lf].data_length) {
 			image_msf_text(msf, sizeof(msf), cue_track_begin(next));
-			return image_disc_fail(st->err,
-					       "%s: file is too short for %s: track %u starts at %s, past its end (%" PRIu64 " bytes)",
-					       f->path, st->cue_path, n + 1, msf, f->data_length);
+			ret = image_disc_fail(st->err,
+					      "%s: file is too short for %s: track %u starts at %s, past its end (%" PRIu64 " bytes)",
+					      disc->files[lf].path, st->cue_path, n + 1, msf,
+					      disc->files[lf].data_length);
+			goto out_free;
 		}
-		if (t->kind != IMAGE_TRACK_AUDIO && (byte_end - byte_begin) % size)
-			return image_disc_fail(st->err,
-					       "%s: track %u of %s is %" PRIu64 " bytes, not a whole number of %u-byte sectors",
-					       f->path, n, st->cue_path, byte_end - byte_begin,
-					       size);
+		if (lf == bf) {
+			const struct image_file *f = &disc->files[bf];
+
+			if (t->kind != IMAGE_TRACK_AUDIO && (byte_end - byte_begin) % size) {
+				ret = image_disc_fail(st->err,
+						      "%s: track %u of %s is %" PRIu64 " bytes, not a whole number of %u-byte sectors",
+						      f->path, n, st->cue_path, byte_end - byte_begin,
+						      size);
+				goto out_free;
+			}
+			src->file = (unsigned)bf;
+			src->file_offset = f->data_offset + byte_begin;
+			src->file_bytes = byte_end - byte_begin;
+			first_sector[0] = 0;
+		} else {
+			ret = cue_join(disc, bf, lf, byte_begin, byte_end, first_sector);
+			if (ret < 0)
+				goto out_free;
+			src->file = (unsigned)ret;
+			src->file_offset = 0;
+			src->file_bytes = disc->files[ret].data_length;
+			ret = 0;
+		}
 		src->kind = t->kind;
-		src->file = (unsigned)t->file;
-		src->file_offset = f->data_offset + byte_begin;
-		src->file_bytes = byte_end - byte_begin;
 		src->file_sectors = (uint32_t)((src->file_bytes + size - 1) / size);
 		src->pregap_silent = t->pregap;
 		src->postgap = t->postgap;
 		disc->toc.track[n].control = (uint8_t)(t->kind == IMAGE_TRACK_AUDIO ? t->flags :
 						       SUBQ_CONTROL_DATA |
 						       (t->flags & SUBQ_CONTROL_COPY));
-		/* index offsets relative to the track's first file sector */
+		disc->toc.track[n].mode = image_kind_mode(t->kind);
+		/* index offsets relative to the track's first sector */
 		disc->toc.track[n].index_count = 0;
 		for (unsigned i = 1; i <= IMAGE_MAX_INDEX && t->index[i] >= 0; i++) {
-			disc->toc.track[n].index_lba[i] = t->index[i] - cue_track_begin(t);
+			int fi = t->index_file[i];
+
+			disc->toc.track[n].index_lba[i] = fi == bf ? t->index[i] - bframe :
+				(int32_t)first_sector[fi - bf] + t->index[i];
 			disc->toc.track[n].index_count = i;
 		}
+		/* where the next track counts from when it starts in this track's last FILE */
+		run_file = lf;
+		run_frame = lf == bf ? bframe : 0;
+		run_byte = lf == bf ? byte_begin : 0;
+		run_size = size;
+		prev_last_file = lf;
+		prev_last_frame = t->index[cue_track_last(t)];
 	}
-	disc->toc.first_track = 1;
-	disc->toc.last_track = st->n_tracks;
-	return 0;
+	disc->toc.first_track = st->first;
+	disc->toc.last_track = last;
+out_free:
+	free(first_sector);
+	return ret;
 }
 
 int

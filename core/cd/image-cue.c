@@ -71,7 +71,8 @@ image_toc_write_cue(FILE *f, const char *bin_name, const struct image_toc *toc)
 		const struct image_toc_track *t = &toc->track[n];
 		bool data = image_toc_track_is_data(t);
 
-		fprintf(f, "  TRACK %02u %s\n", n, data ? "MODE1/2352" : "AUDIO");
+		fprintf(f, "  TRACK %02u %s\n", n, !data ? "AUDIO" :
+			toc->track[n].mode == 2 ? "MODE2/2352" : "MODE1/2352");
 		/* DCP, 4CH and PRE are audio flags; a data track's bit 0 means incremental */
 		if (!data && (t->control & 0xb))
 			fprintf(f, "    FLAGS%s%s%s\n", t->control & 0x2 ? " DCP" : "",

@@ -465,7 +465,15 @@ decode(struct image_decoder *dec, int32_t lba, const uint8_t *sector, struct ima
 	if (data) {
 		s->data = true;
 		cd_sector_scramble(s->main);
-		s->damage |= cd_sector_check_mode1(s->main, &lba);
+		if (s->main[15] == 2)
+			s->damage |= cd_sector_check_mode2(s->main, &lba, NULL);
+		else
+			s->damage |= cd_sector_check_mode1(s->main, &lba);
+		/* a data track's mode is its first sector's (index 01 on), as a drive reads it */
+		if (s->region == IMAGE_REGION_PROGRAM && s->index >= 1 && s->track >= 1 &&
+		    s->track <= IMAGE_MAX_TRACKS && !dec->toc.track[s->track].mode &&
+		    (s->main[15] == 1 || s->main[15] == 2))
+			dec->toc.track[s->track].mode = s->main[15];
 	}
 	if (dec->toc_bad && !was_bad) {
 		s->events |= IMAGE_EVENT_TOC_BAD;

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,8 +84,13 @@ image_disc_destroy(struct image_disc *disc)
 {
 	if (!disc)
 		return;
-	for (size_t i = 0; i < disc->n_files; i++)
+	for (size_t i = 0; i < disc->n_files; i++) {
 		free(disc->files[i].path);
+		image_join_free(disc->files[i].join);
+	}
+	for (size_t i = 0; i < disc->n_warnings; i++)
+		free(disc->warnings[i]);
+	free(disc->warnings);
 	free(disc->files);
 	free(disc);
 }
@@ -93,6 +99,34 @@ const struct image_toc *
 image_disc_toc(const struct image_disc *disc)
 {
 	return &disc->toc;
+}
+
+size_t
+image_disc_warnings(const struct image_disc *disc, const char *const **lines)
+{
+	*lines = (const char *const *)disc->warnings;
+	return disc->n_warnings;
+}
+
+int
+image_disc_warn(struct image_disc *disc, const char *fmt, ...)
+{
+	struct burn_error e;
+	char **warnings;
+	va_list ap;
+
+	va_start(ap, fmt);
+	burn_error_vset(&e, BURN_E_STREAM_NOT_SUPPORTED, fmt, ap);
+	va_end(ap);
+	warnings = realloc(disc->warnings, (disc->n_warnings + 1) * sizeof(*warnings));
+	if (!warnings)
+		return -ENOMEM;
+	disc->warnings = warnings;
+	warnings[disc->n_warnings] = strdup(e.reason);
+	if (!warnings[disc->n_warnings])
+		return -ENOMEM;
+	disc->n_warnings++;
+	return 0;
 }
 
 int

@@ -25,18 +25,21 @@
 #define IMAGE_MAX_LEAD_IN 45150			/* lead-in addresses stay >= 90:00:00 */
 #define IMAGE_LAST_LEADOUT_80MIN 359849		/* 79:59:74 */
 #define IMAGE_LAST_SECTOR_OVERBURN 404849	/* 89:59:74, end of lead-out */
-#define IMAGE_TEXT_MAX 80
+#define IMAGE_TEXT_MAX 80			/* CD-TEXT characters (ISO 8859-1) per field */
+#define IMAGE_TEXT_SIZE (2 * IMAGE_TEXT_MAX + 1)	/* their UTF-8 form and its NUL */
 
 struct image_toc_track {
-	uint8_t control;		/* SUBQ_CONTROL_* bits; DATA set for Mode 1 */
+	uint8_t control;		/* SUBQ_CONTROL_* bits; DATA set for a data track */
+	uint8_t mode;			/* a data track's sector mode: 1, or 2 (CD-ROM XA);
+					 * 0 for audio or while unknown */
 	int32_t pregap_lba;		/* index 00 start; == start_lba without a pregap */
 	int32_t start_lba;		/* index 01 */
 	int32_t end_lba;		/* next track's pregap_lba, or the lead-out */
 	unsigned index_count;		/* highest index >= 1 */
 	int32_t index_lba[IMAGE_MAX_INDEX + 1];	/* [1..index_count]; [0] = pregap_lba */
 	char isrc[13];			/* "" when none */
-	char title[IMAGE_TEXT_MAX + 1];
-	char performer[IMAGE_TEXT_MAX + 1];
+	char title[IMAGE_TEXT_SIZE];	/* UTF-8, at most IMAGE_TEXT_MAX characters */
+	char performer[IMAGE_TEXT_SIZE];
 };
 
 struct image_toc {
@@ -44,8 +47,8 @@ struct image_toc {
 	unsigned last_track;
 	int32_t leadout_lba;
 	char mcn[14];			/* "" when none */
-	char title[IMAGE_TEXT_MAX + 1];
-	char performer[IMAGE_TEXT_MAX + 1];
+	char title[IMAGE_TEXT_SIZE];	/* UTF-8, as the track's */
+	char performer[IMAGE_TEXT_SIZE];
 	struct image_toc_track track[IMAGE_MAX_TRACKS + 1];	/* by number; [0] unused */
 };
 
@@ -162,6 +165,14 @@ void image_disc_destroy(struct image_disc *disc);
 
 /* The TOC the disc will carry; owned by @disc, valid until it is destroyed. */
 const struct image_toc *image_disc_toc(const struct image_disc *disc);
+
+/*
+ * What was accepted but looks wrong (a catalog number with a bad check
+ * digit): *@lines gets the disc's warnings, each one line of printable
+ * text naming the input and line like the errors do ("x.cue:1: ..."), in
+ * the order they were found; returns how many. Owned by @disc.
+ */
+size_t image_disc_warnings(const struct image_disc *disc, const char *const **lines);
 
 /*
  * Checks a 13-digit MCN/UPC-EAN string: digits only and a valid EAN-13 check

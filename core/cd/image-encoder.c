@@ -150,15 +150,31 @@ out_nomem:
 	return burn_error_set(err, BURN_E_OUTOFMEMORY, "out of memory");
 }
 
+/* The Mode 2 sub-header of a silent sector: Form 2, nothing else. */
+static const uint8_t silent_subheader[4] = { 0x00, 0x00, CD_SUBMODE_FORM2, 0x00 };
+
+/* A sector of silence at @lba of a track of @mode: zeros, or a zero data sector. */
 static void
-silent_sector(uint8_t *main, int32_t lba, bool data)
+silent_sector(uint8_t *main, int32_t lba, uint8_t mode)
 {
-	if (!data) {
+	if (!mode) {
 		memset(main, 0, CD_MAIN_SIZE);
 		return;
 	}
-	cd_sector_encode_mode1(main, lba, NULL);
+	if (mode == 2)
+		cd_sector_encode_mode2(main, lba, silent_subheader, NULL);
+	else
+		cd_sector_encode_mode1(main, lba, NULL);
 	cd_sector_scramble(main);
+}
+
+/* A track's sector mode (0 audio): its TOC's, or Mode 1 for a data track without one. */
+static uint8_t
+track_mode(const struct image_toc_track *t)
+{
+	if (!image_toc_track_is_data(t))
+		return 0;
+	return t->mode == 2 ? 2 : 1;
 }
 
 /*
@@ -243,6 +259,37 @@ file_read(struct image_encoder *enc, unsigned idx, uint64_t offset, uint8_t *buf
 	return 0;
 }
 
+/*
+ * Sector @i of a MODE2/2352 or MODE2/2336 track @n into @main: checked
+ * (sync, mode byte, sub-header, EDC, Form 1's parity; not the address),
+ * then given the header of its real address and scrambled.
+ */
+static int
+mode2_sector(struct image_encoder *enc, unsigned n, uint32_t i, int32_t lba, uint8_t *main,
+	     struct burn_error *err)
+{
+	const struct image_track_src *src = &enc->disc->src[n];
+	unsigned size = image_kind_sector_size(src->kind);
+	uint64_t at = (uint64_t)i * size;
+	int ret;
+
+	ret = file_read(enc, src->file, src->file_offset + at, main + CD_MAIN_SIZE - size, size,
+			err);
+	if (ret < 0)
+		return ret;
+	if (src->kind == IMAGE_TRACK_MODE2_2336)
+		cd_sector_write_header(main, lba, 2);
+	if (cd_sector_check_mode2(main, NULL, NULL) & ~(unsigned)CD_DAMAGE_ADDRESS)
+		return image_disc_fail(err, "%s: sector %" PRIu32 " of track %u (byte %" PRIu64
+				       ") is not a valid Mode 2 sector (sync, mode byte, sub-header, EDC or parity)",
+				       enc->disc->files[src->file].path, i, n,
+				       src->file_offset + at);
+	/* neither EDC nor parity covers a Mode 2 header: the sector stays as it came */
+	cd_sector_write_header(main, lba, 2);
+	cd_sector_scramble(main);
+	return 0;
+}
+
 /* Sector @i (0-based) of the file part of track @n into @main, encoded. */
 static int
 file_sector(struct image_encoder *enc, unsigned n, uint32_t i, int32_t lba, uint8_t *main,
@@ -276,6 +323,9 @@ file_sector(struct image_encoder *enc, unsigned n, uint32_t i, int32_t lba, uint
 		if (ret < 0)
 			return ret;
 		break;
+	case IMAGE_TRACK_MODE2_2352:
+	case IMAGE_TRACK_MODE2_2336:
+		return mode2_sector(enc, n, i, lba, main, err);
 	case IMAGE_TRACK_MODE1_2352: {
 		uint32_t edc;
 
@@ -334,7 +384,7 @@ program_sector(struct image_encoder *enc, int32_t lba, uint8_t *main, uint8_t *q
 	pos = lba - base;
 	if (pos < 0 || pos < (int32_t)src->pregap_silent ||
 	    pos >= (int32_t)(src->pregap_silent + src->file_sectors)) {
-		silent_sector(main, lba, data);
+		silent_sector(main, lba, data ? track_mode(t) : 0);
 	} else {
 		ret = file_sector(enc, n, (uint32_t)(pos - (int32_t)src->pregap_silent), lba,
 				  main, err);
@@ -371,7 +421,7 @@ image_encoder_next_sector(struct image_encoder *enc, uint8_t *out, struct burn_e
 		const struct toc_entry *e =
 			&enc->toc[((lba - enc->first_lba) / TOC_REPEAT) % (int32_t)enc->n_toc];
 
-		silent_sector(main, lba, image_toc_track_is_data(&toc->track[toc->first_track]));
+		silent_sector(main, lba, track_mode(&toc->track[toc->first_track]));
 		subq_build_toc(q, e->control, e->point, lba, e->pfield);
 	} else if (lba < toc->leadout_lba) {
 		ret = program_sector(enc, lba, main, q, &p, err);
@@ -381,7 +431,7 @@ image_encoder_next_sector(struct image_encoder *enc, uint8_t *out, struct burn_e
 		const struct image_toc_track *last = &toc->track[toc->last_track];
 		int32_t rel = lba - toc->leadout_lba;
 
-		silent_sector(main, lba, image_toc_track_is_data(last));
+		silent_sector(main, lba, track_mode(last));
 		subq_build_position(q, last->control, SUBQ_TNO_LEADOUT, 1, rel, lba);
 		p = rel >= LEADOUT_P_QUIET &&
 		    ((rel - LEADOUT_P_QUIET) / LEADOUT_P_HALF_PERIOD) % 2 == 0;

@@ -53,6 +53,7 @@ image_iso_track(struct image_disc *disc)
 	src->file_bytes = disc->files[0].data_length;
 	src->file_sectors = (uint32_t)(src->file_bytes / CD_DATA_SIZE);
 	disc->toc.track[1].control = SUBQ_CONTROL_DATA;
+	disc->toc.track[1].mode = 1;
 	disc->toc.track[1].index_count = 1;
 	disc->toc.first_track = disc->toc.last_track = 1;
 }

@@ -21,11 +21,16 @@ enum image_track_kind {
 	IMAGE_TRACK_AUDIO,
 	IMAGE_TRACK_MODE1_2048,
 	IMAGE_TRACK_MODE1_2352,
+	IMAGE_TRACK_MODE2_2352,		/* whole Mode 2 XA sectors, Form 1 or 2 */
+	IMAGE_TRACK_MODE2_2336,		/* the same without sync and header */
 };
+
+struct image_join;
 
 struct image_file {
 	char *path;			/* a file, or a stream's name for messages */
 	struct image_source source;	/* read != NULL: the bytes come from here, not @path */
+	struct image_join *join;	/* owned: pieces of files @source reads (image-join.c) */
 	enum image_file_format format;
 	uint64_t data_offset;	/* where sector 0 starts (WAV: data chunk) */
 	uint64_t data_length;	/* bytes of sector data */
@@ -49,12 +54,23 @@ struct image_disc {
 	size_t n_files;
 	struct image_track_src src[IMAGE_MAX_TRACKS + 1];	/* by track number */
 	struct image_toc toc;
+	char **warnings;		/* image_disc_warn() */
+	size_t n_warnings;
 };
 
 static inline unsigned
 image_kind_sector_size(enum image_track_kind kind)
 {
-	return kind == IMAGE_TRACK_MODE1_2048 ? CD_DATA_SIZE : CD_MAIN_SIZE;
+	return kind == IMAGE_TRACK_MODE1_2048 ? CD_DATA_SIZE :
+	       kind == IMAGE_TRACK_MODE2_2336 ? CD_MAIN_SIZE - 16 : CD_MAIN_SIZE;
+}
+
+/* The sector mode of a track of @kind: 0 audio, 1 or 2. */
+static inline uint8_t
+image_kind_mode(enum image_track_kind kind)
+{
+	return kind == IMAGE_TRACK_AUDIO ? 0 :
+	       kind == IMAGE_TRACK_MODE2_2352 || kind == IMAGE_TRACK_MODE2_2336 ? 2 : 1;
 }
 
 /* MM:SS:FF of @frames (clamped at 0) into @buf. */
@@ -110,6 +126,36 @@ struct image_probe {
 /* Adds a file to @disc and returns its index, or -ENOMEM. Takes a copy of @path. */
 int image_disc_add_file(struct image_disc *disc, const char *path,
 			enum image_file_format format);
+
+/*
+ * Adds a warning line to @disc (printf-style, made one printable line as
+ * burn_error_set() does). Returns 0 or -ENOMEM.
+ */
+int image_disc_warn(struct image_disc *disc, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/*
+ * One piece of a track that spans files: @bytes of file @file's sector data
+ * from byte @offset, followed by zeros up to @padded bytes (whole sectors).
+ */
+struct image_join_piece {
+	unsigned file;
+	uint64_t offset;
+	uint64_t bytes;
+	uint64_t padded;
+};
+
+/*
+ * Adds to @disc a file that reads as the @n @pieces one after the other
+ * (MOTOROLA pieces swapped, IMAGE_FILE_DECODED ones decoded: it reads as
+ * BINARY), named @name in messages. Returns its index or -ENOMEM. The pieces are copied; the
+ * join is freed with the disc.
+ */
+int image_join_add(struct image_disc *disc, const struct image_join_piece *pieces, size_t n,
+		   const char *name);
+
+/* Frees what image_join_add() made; NULL is allowed. */
+void image_join_free(struct image_join *join);
 
 /* The size of the regular file (or block device) at @path into *@size. */
 int image_disc_file_size(const char *path, uint64_t *size, struct burn_error *err);

@@ -185,6 +185,31 @@ find_indexes(struct recorder *r, struct image_toc_track *tr, unsigned t)
 	}
 }
 
+/*
+ * Each data track's mode (1, or 2 for CD-ROM XA) from the header of its
+ * first sector (READ CD, header only); a drive that does not answer
+ * leaves Mode 1.
+ */
+static void
+read_modes(struct recorder *r, struct image_toc *toc)
+{
+	for (unsigned t = toc->first_track; t <= toc->last_track; t++) {
+		struct image_toc_track *tr = &toc->track[t];
+		struct burn_error ignored;
+		uint8_t header[4] = { 0 };
+		struct mmc_cmd cmd;
+
+		if (!image_toc_track_is_data(tr))
+			continue;
+		tr->mode = 1;
+		mmc_build_read_cd(&cmd, MMC_READ_CD_ANY, tr->start_lba, 1, MMC_READ_CD_HEADER,
+				  header, sizeof(header));
+		if (recorder_exec(r, &cmd, &ignored) == 0 && cmd.xfer == sizeof(header) &&
+		    header[3] == 2)
+			tr->mode = 2;
+	}
+}
+
 /* READ SUB-CHANNEL of @format (@track for an ISRC) into @buf (24 bytes). */
 static int
 read_sub_channel(struct recorder *r, uint8_t format, uint8_t track, uint8_t *buf)
@@ -293,6 +318,7 @@ recorder_disc_toc(struct recorder *r, struct image_toc *toc, struct burn_error *
 							    : toc->leadout_lba;
 	for (unsigned t = toc->first_track; t <= toc->last_track; t++)
 		find_indexes(r, &toc->track[t], t);
+	read_modes(r, toc);
 	read_numbers(r, toc);
 	read_cdtext(r, toc);
 	return 1;
@@ -324,8 +350,9 @@ read_once(struct recorder *r, int32_t lba, uint32_t count, enum recorder_read_fo
 	if (form == RECORDER_READ_USER_DATA) {
 		mmc_build_read10(&cmd, lba, (uint16_t)count, buf, len);
 	} else {
+		/* all headers: a Mode 2 sector's sub-header is part of its 2352 bytes */
 		mmc_build_read_cd(&cmd, MMC_READ_CD_ANY, lba, count,
-				  MMC_READ_CD_SYNC | MMC_READ_CD_HEADER | MMC_READ_CD_USER_DATA |
+				  MMC_READ_CD_SYNC | MMC_READ_CD_ALL_HEADERS | MMC_READ_CD_USER_DATA |
 				  MMC_READ_CD_EDC_ECC, buf, len);
 		if (form == RECORDER_READ_MAIN_SUB)
 			mmc_read_cd_set_sub(&cmd, MMC_READ_CD_SUB_RAW);

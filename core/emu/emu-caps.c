@@ -149,10 +149,11 @@ page_2a(struct emu_drive *d, uint8_t *p)
 	p[2] = 0x03;
 	p[3] = 0x07;
 	/*
-	 * Reading as emu-read.c answers it: no Mode 2, no audio play, no C2
-	 * pointers; R-W raw and de-interleaved, ISRC, UPC, accurate CD-DA.
+	 * Reading as emu-read.c answers it: Mode 2 Form 1 and Form 2, no audio
+	 * play, no C2 pointers; R-W raw and de-interleaved, ISRC, UPC, accurate
+	 * CD-DA.
 	 */
-	p[4] = 0xc0;
+	p[4] = 0xf0;
 	p[5] = 0x6f;
 	p[6] = (uint8_t)(1 << 5 | 0x08 | 0x01 | (emu_media_prevent_active(d) ? 0x02 : 0));
 	mmc_put16(p + 8, EMU_DRIVE_MAX_READ_KBS);

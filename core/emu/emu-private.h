@@ -128,6 +128,7 @@ struct emu_toc_track {
 	int32_t pregap;
 	int32_t start;
 	int32_t end;
+	uint8_t mode;		/* a data track's mode (1, or 2 for CD-ROM XA); 0 audio */
 };
 
 struct emu_toc {
@@ -195,6 +196,8 @@ void emu_caps_set_cd_speed(struct emu_drive *d, struct mmc_cmd *cmd);
 
 /* The TOC of the disc in the drive: the pressed one, or the one recorded. */
 int emu_toc_load(const struct emu_drive *d, struct emu_toc *toc);
+/* The disc type of READ DISC INFORMATION and the full TOC's A0: 20h with a Mode 2 track. */
+uint8_t emu_toc_disc_type(const struct emu_toc *toc);
 /* Writes @toc to a new temporary of DIR, whose name goes to @tmp. */
 int emu_toc_save(const struct emu_drive *d, const struct image_toc *toc, char *tmp,
 		 size_t tmp_size);

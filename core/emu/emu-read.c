@@ -154,6 +154,33 @@ sector_is_data(const struct emu_toc *toc, int32_t lba)
 	return t && (toc->t[t].control & SUBQ_CONTROL_DATA);
 }
 
+/* A recorded sector as a drive tells it: by its track, then its header's mode and form. */
+enum sector_kind {
+	KIND_AUDIO = 1,		/* the READ CD expected sector types */
+	KIND_MODE1 = 2,
+	KIND_FORM1 = 4,
+	KIND_FORM2 = 5,
+};
+
+static enum sector_kind
+sector_kind(const uint8_t *sector, bool data)
+{
+	if (!data)
+		return KIND_AUDIO;
+	if (sector[15] != 2)
+		return KIND_MODE1;
+	return sector[CD_MODE2_SUBHEADER_OFFSET + 2] & CD_SUBMODE_FORM2 ? KIND_FORM2 : KIND_FORM1;
+}
+
+/* Whether READ CD's expected sector type @expected takes a sector of @kind. */
+static bool
+kind_expected(enum sector_kind kind, uint8_t expected)
+{
+	/* 3, Mode 2 formless: any Mode 2 sector */
+	return expected == 0 || expected == kind ||
+	       (expected == 3 && (kind == KIND_FORM1 || kind == KIND_FORM2));
+}
+
 void
 emu_read_read10(struct emu_drive *d, struct mmc_cmd *cmd)
 {
@@ -186,42 +213,49 @@ emu_read_read10(struct emu_drive *d, struct mmc_cmd *cmd)
 			emu_fail(d, cmd, MMC_SENSE_UNRECOVERED_READ_ERROR);
 			return;
 		}
-		memcpy(out + n, sector + 16, CD_DATA_SIZE);
+		/* Mode 2: Form 1's user data follows the sub-header; Form 2 has no 2048 bytes */
+		if (sector_kind(sector, true) == KIND_FORM2) {
+			emu_fail(d, cmd, MMC_SENSE_ILLEGAL_MODE_FOR_TRACK);
+			return;
+		}
+		memcpy(out + n, sector + (sector[15] == 2 ? CD_MODE2_DATA_OFFSET :
+					  CD_MODE1_DATA_OFFSET), CD_DATA_SIZE);
 		n += CD_DATA_SIZE;
 	}
 	cmd->xfer = n;
 	cmd->status = MMC_STATUS_GOOD;
 }
 
+/* Appends @len bytes of @sector at @from to @out at *@n. */
+static void
+take(uint8_t *out, size_t *n, const uint8_t *sector, size_t from, size_t len)
+{
+	memcpy(out + *n, sector + from, len);
+	*n += len;
+}
+
 /* Bytes of one sector READ CD returns for selection @b9 (main channel only). */
 static size_t
-read_cd_main(const uint8_t *sector, bool data, uint8_t b9, uint8_t *out)
+read_cd_main(const uint8_t *sector, enum sector_kind kind, uint8_t b9, uint8_t *out)
 {
-	size_t n = 0;
+	size_t n = 0, user = kind == KIND_MODE1 ? CD_MODE1_DATA_OFFSET : CD_MODE2_DATA_OFFSET;
+	size_t user_len = kind == KIND_FORM2 ? CD_FORM2_DATA_SIZE : CD_DATA_SIZE;
 
-	if (!data) {
-		if (b9 & 0xf8) {
-			memcpy(out, sector, CD_MAIN_SIZE);
-			n = CD_MAIN_SIZE;
-		}
+	if (kind == KIND_AUDIO) {
+		if (b9 & 0xf8)
+			take(out, &n, sector, 0, CD_MAIN_SIZE);
 		return n;
 	}
-	if (b9 & 0x80) {
-		memcpy(out + n, sector, 12);
-		n += 12;
-	}
-	if (b9 & 0x20) {	/* header codes 01 (header) or 11 (all): Mode 1 has no sub-header */
-		memcpy(out + n, sector + 12, 4);
-		n += 4;
-	}
-	if (b9 & 0x10) {
-		memcpy(out + n, sector + 16, CD_DATA_SIZE);
-		n += CD_DATA_SIZE;
-	}
-	if (b9 & 0x08) {
-		memcpy(out + n, sector + 16 + CD_DATA_SIZE, CD_MAIN_SIZE - 16 - CD_DATA_SIZE);
-		n += CD_MAIN_SIZE - 16 - CD_DATA_SIZE;
-	}
+	if (b9 & 0x80)
+		take(out, &n, sector, 0, CD_SYNC_SIZE);
+	if (b9 & 0x20)		/* header codes 01 (header) or 11 (all headers) */
+		take(out, &n, sector, CD_HEADER_OFFSET, 4);
+	if ((b9 & 0x40) && kind != KIND_MODE1)	/* all headers: Mode 2's sub-header too */
+		take(out, &n, sector, CD_MODE2_SUBHEADER_OFFSET, 8);
+	if (b9 & 0x10)
+		take(out, &n, sector, user, user_len);
+	if (b9 & 0x08)
+		take(out, &n, sector, user + user_len, CD_MAIN_SIZE - user - user_len);
 	return n;
 }
 
@@ -274,9 +308,8 @@ read_cd(struct emu_drive *d, struct mmc_cmd *cmd, int32_t lba, uint32_t blocks)
 	if (!read_prepare(d, cmd, lba, blocks, &toc))
 		return;
 	for (uint32_t i = 0; i < blocks; i++) {
-		bool data = sector_is_data(&toc, lba + (int32_t)i);
-
-		if (expected != 0 && expected != (data ? 2 : 1)) {
+		/* audio where data is expected (or the other way) fails before any read */
+		if (expected != 0 && (expected == 1) == sector_is_data(&toc, lba + (int32_t)i)) {
 			emu_fail(d, cmd, MMC_SENSE_ILLEGAL_MODE_FOR_TRACK);
 			return;
 		}
@@ -285,6 +318,7 @@ read_cd(struct emu_drive *d, struct mmc_cmd *cmd, int32_t lba, uint32_t blocks)
 	if (!a)
 		return;
 	for (int32_t at = lba; at < end; at++) {
+		enum sector_kind kind;
 		size_t len;
 
 		sector = ahead_get(d, a, at, end, &raw96);
@@ -292,7 +326,12 @@ read_cd(struct emu_drive *d, struct mmc_cmd *cmd, int32_t lba, uint32_t blocks)
 			emu_fail(d, cmd, MMC_SENSE_UNRECOVERED_READ_ERROR);
 			return;
 		}
-		len = read_cd_main(sector, sector_is_data(&toc, at), b9, one);
+		kind = sector_kind(sector, sector_is_data(&toc, at));
+		if (!kind_expected(kind, expected)) {
+			emu_fail(d, cmd, MMC_SENSE_ILLEGAL_MODE_FOR_TRACK);
+			return;
+		}
+		len = read_cd_main(sector, kind, b9, one);
 		if (sub)
 			len += read_cd_sub(raw96, sub, one + len);
 		if (!out || n + len > cmd->len)

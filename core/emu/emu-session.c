@@ -368,13 +368,14 @@ write_all(int fd, const void *buf, size_t len)
 static void
 corrupt_sector(uint8_t *out, const uint8_t *main, int32_t lba, bool data_sector)
 {
-	uint8_t data[CD_DATA_SIZE];
-
 	memcpy(out, main, CD_MAIN_SIZE);
-	if (data_sector) {
-		memcpy(data, main + 16, CD_DATA_SIZE);
-		data[0] ^= 0xff;
-		cd_sector_encode_mode1(out, lba, data);
+	if (data_sector && main[15] == 2) {
+		out[CD_MODE2_DATA_OFFSET] ^= 0xff;
+		cd_sector_encode_mode2(out, lba, main + CD_MODE2_SUBHEADER_OFFSET,
+				       out + CD_MODE2_DATA_OFFSET);
+	} else if (data_sector) {
+		out[CD_MODE1_DATA_OFFSET] ^= 0xff;
+		cd_sector_encode_mode1(out, lba, out + CD_MODE1_DATA_OFFSET);
 	} else {
 		out[0] ^= 0xff;
 	}

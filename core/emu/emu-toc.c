@@ -34,8 +34,9 @@ emu_toc_save(const struct emu_drive *d, const struct image_toc *toc, char *tmp, 
 	fprintf(f, "burnfs-toc 1\nfirst %u\nlast %u\nleadout %d\n", toc->first_track,
 		toc->last_track, toc->leadout_lba);
 	for (unsigned n = toc->first_track; n <= toc->last_track; n++)
-		fprintf(f, "track %u %u %d %d %d\n", n, toc->track[n].control,
-			toc->track[n].pregap_lba, toc->track[n].start_lba, toc->track[n].end_lba);
+		fprintf(f, "track %u %u %d %d %d %u\n", n, toc->track[n].control,
+			toc->track[n].pregap_lba, toc->track[n].start_lba, toc->track[n].end_lba,
+			toc->track[n].mode);
 	return fclose(f) != 0 ? -EIO : 0;
 }
 
@@ -57,8 +58,8 @@ emu_toc_load(const struct emu_drive *d, struct emu_toc *toc)
 	if (!f)
 		return -errno;
 	while (fgets(line, sizeof(line), f)) {
-		unsigned n, control;
-		int pregap, start, end;
+		unsigned n, control, mode = 0;
+		int pregap, start, end, fields;
 
 		if (sscanf(line, "first %u", &n) == 1)
 			toc->first = n;
@@ -66,15 +67,29 @@ emu_toc_load(const struct emu_drive *d, struct emu_toc *toc)
 			toc->last = n;
 		else if (sscanf(line, "leadout %d", &start) == 1)
 			toc->leadout = start;
-		else if (sscanf(line, "track %u %u %d %d %d", &n, &control, &pregap, &start,
-				&end) == 5 && n >= 1 && n <= IMAGE_MAX_TRACKS)
-			toc->t[n] = (struct emu_toc_track){ (uint8_t)control, pregap, start, end };
+		else if ((fields = sscanf(line, "track %u %u %d %d %d %u", &n, &control, &pregap,
+					  &start, &end, &mode)) >= 5 && n >= 1 && n <= IMAGE_MAX_TRACKS)
+			/* a disc recorded before the mode was kept: its data tracks are Mode 1 */
+			toc->t[n] = (struct emu_toc_track){
+				(uint8_t)control, pregap, start, end,
+				(uint8_t)(fields == 6 && mode == 2 ? 2 :
+					  control & SUBQ_CONTROL_DATA ? 1 : 0)
+			};
 	}
 	fclose(f);
 	if (toc->first < 1 || toc->last < toc->first || toc->last > IMAGE_MAX_TRACKS ||
 	    toc->leadout <= 0)
 		ret = -EPROTO;
 	return ret;
+}
+
+uint8_t
+emu_toc_disc_type(const struct emu_toc *toc)
+{
+	for (unsigned n = toc->first; n <= toc->last && n <= IMAGE_MAX_TRACKS; n++)
+		if (toc->t[n].mode == 2)
+			return 0x20;
+	return 0x00;
 }
 
 unsigned
@@ -123,6 +138,7 @@ emu_toc_read_disc_info(struct emu_drive *d, struct mmc_cmd *cmd)
 			r[3] = (uint8_t)toc.first;
 			r[5] = (uint8_t)toc.first;
 			r[6] = (uint8_t)toc.last;
+			r[8] = emu_toc_disc_type(&toc);
 		}
 	}
 	if (d->st.disc == EMU_DISC_BLANK) {
@@ -236,8 +252,11 @@ toc_format_full(const struct emu_toc *toc, const struct mmc_cmd *cmd, uint8_t *r
 		r[n] = 1;
 		r[n + 1] = (uint8_t)(0x10 | toc->t[t].control);
 		r[n + 3] = point;
-		if (i < 2) {
-			r[n + 8] = (uint8_t)t;	/* PSEC 00: CD-DA or CD-ROM */
+		if (i == 0) {
+			r[n + 8] = (uint8_t)t;
+			r[n + 9] = emu_toc_disc_type(toc);	/* PSEC: 00h CD-DA/CD-ROM, 20h XA */
+		} else if (i == 1) {
+			r[n + 8] = (uint8_t)t;
 		} else {
 			r[n + 8] = at.m;
 			r[n + 9] = at.s;

@@ -31,10 +31,13 @@ void mmc_read_cd_set_sub(struct mmc_cmd *cmd, uint8_t sub);
 #define MMC_READ_CD_ANY 0
 #define MMC_READ_CD_CDDA 1
 #define MMC_READ_CD_MODE1 2
+#define MMC_READ_CD_MODE2_FORM1 4
+#define MMC_READ_CD_MODE2_FORM2 5
 
 /* READ CD main channel selection (CDB byte 9) */
 #define MMC_READ_CD_SYNC 0x80
 #define MMC_READ_CD_HEADER 0x20
+#define MMC_READ_CD_ALL_HEADERS 0x60	/* the header and, in Mode 2, the sub-header */
 #define MMC_READ_CD_USER_DATA 0x10
 #define MMC_READ_CD_EDC_ECC 0x08
 

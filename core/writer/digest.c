@@ -8,6 +8,7 @@
 #include "cd-sector.h"
 #include "digest.h"
 #include "recorder-disc.h"
+#include "subchannel.h"
 
 enum outcome {
 	OUTCOME_NONE,		/* not verified (yet) */
@@ -77,14 +78,13 @@ track_of(const struct image_toc *toc, int32_t lba)
 	return found;
 }
 
-/* The CRC of a main channel @main of the sector at @lba, as the disc holds it. */
+/* The CRC of a main channel @main, descrambled first when @scrambled_data. */
 static uint32_t
-main_crc(const struct image_toc *toc, int32_t lba, const uint8_t *main, bool scrambled)
+main_crc(const uint8_t *main, bool scrambled_data)
 {
-	unsigned t = track_of(toc, lba);
 	uint8_t copy[CD_MAIN_SIZE];
 
-	if (!scrambled || !t || !image_toc_track_is_data(&toc->track[t]))
+	if (!scrambled_data)
 		return cd_edc(main, CD_MAIN_SIZE);
 	memcpy(copy, main, CD_MAIN_SIZE);
 	cd_sector_scramble(copy);
@@ -92,11 +92,22 @@ main_crc(const struct image_toc *toc, int32_t lba, const uint8_t *main, bool scr
 }
 
 void
-burn_digest_add(struct burn_digest *d, int32_t lba, const uint8_t *sector)
+burn_digest_add(struct burn_digest *d, int32_t lba, const uint8_t *sector,
+		enum cd_sector_type type)
 {
+	uint8_t q[SUBQ_SIZE];
+	unsigned t;
+	bool data;
+
 	if (lba < 0 || (uint32_t)lba >= d->sectors)
 		return;
-	d->crc[lba] = main_crc(&d->toc, lba, sector, true);
+	if (subchannel_extract_q(type, sector + CD_MAIN_SIZE, q, NULL) == 0) {
+		data = (q[0] >> 4) & SUBQ_CONTROL_DATA;
+	} else {
+		t = track_of(&d->toc, lba);
+		data = t && image_toc_track_is_data(&d->toc.track[t]);
+	}
+	d->crc[lba] = main_crc(sector, data);
 	d->seen[lba] = 1;
 }
 
@@ -148,8 +159,7 @@ burn_digest_verify(struct burn_digest *d, struct recorder *rec, bool (*stop)(voi
 		for (int i = 0; i < n; i++) {
 			int32_t at = (int32_t)lba + i;
 
-			if (d->seen[at] && main_crc(&d->toc, at, buf + (size_t)i * size, false) !=
-					   d->crc[at]) {
+			if (d->seen[at] && main_crc(buf + (size_t)i * size, false) != d->crc[at]) {
 				ret = verdict(d, OUTCOME_MISMATCH, at, err);
 				break;
 			}

@@ -24,8 +24,15 @@ int burn_digest_create(const struct image_toc *toc, struct burn_digest **out,
 		       struct burn_error *err);
 void burn_digest_destroy(struct burn_digest *d);
 
-/* Takes the stream sector @sector (main channel first, as sent) at @lba; others are ignored. */
-void burn_digest_add(struct burn_digest *d, int32_t lba, const uint8_t *sector);
+/*
+ * Takes the stream sector @sector of @type (main channel first, as sent) at
+ * @lba; others are ignored. Whether it is data, to descramble, comes from
+ * its Q's CONTROL, as the drive tells (a pre-gap belongs to the track after
+ * it: the audio pre-gap after a data track is audio); a Q with a bad CRC
+ * falls back to the track the TOC puts it in.
+ */
+void burn_digest_add(struct burn_digest *d, int32_t lba, const uint8_t *sector,
+		     enum cd_sector_type type);
 
 /*
  * Reads the program area back from @rec and compares. @stop (with @ctx)

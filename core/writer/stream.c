@@ -380,7 +380,7 @@ take_sector_locked(struct burn_stream *s, const uint8_t *sector)
 		return ret;
 	s->received++;
 	if (s->digest)
-		burn_digest_add(s->digest, lba, sector);
+		burn_digest_add(s->digest, lba, sector, s->p.type);
 	if (lba < s->p.nwa) {
 		/* before the media's own lead-in: IMAPI skips these too */
 		s->skipped++;

@@ -69,9 +69,10 @@ check_toc(const struct image_toc *toc)
 {
 	int32_t prev = INT32_MIN;
 
-	fuzz_assert(toc->first_track == 1 && toc->last_track >= 1 &&
+	/* a cue sheet's first track may have any number (issue 11) */
+	fuzz_assert(toc->first_track >= 1 && toc->last_track >= toc->first_track &&
 		    toc->last_track <= IMAGE_MAX_TRACKS);
-	for (unsigned n = 1; n <= toc->last_track; n++) {
+	for (unsigned n = toc->first_track; n <= toc->last_track; n++) {
 		const struct image_toc_track *t = &toc->track[n];
 
 		fuzz_assert(t->pregap_lba > prev && t->pregap_lba <= t->start_lba);
@@ -109,6 +110,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ret = image_disc_open(&disc, inputs, 1, 0, &err);
 	fuzz_assert(ret <= 0 && !ret == !!disc);
 	if (disc) {
+		const char *const *lines;
+		size_t n = image_disc_warnings(disc, &lines);
+
+		/* warnings are single printable lines, as reasons are */
+		for (size_t i = 0; i < n; i++)
+			for (const char *p = lines[i]; *p; p++)
+				fuzz_assert(*p >= 0x20 && *p < 0x7f);
 		check_toc(image_disc_toc(disc));
 		fuzz_assert(image_toc_print(image_disc_toc(disc), null) == 0);
 		image_disc_destroy(disc);

@@ -210,6 +210,12 @@ put('cue', 'mixed.cue', b'\xef\xbb\xbfREM BOM, MOTOROLA, SONGWRITER\r\n'
     b' INDEX 01 00:00:00\r\n')
 put('cue', 'bad-wavs.cue', b'FILE "d.wav" WAVE\nTRACK 01 AUDIO\nINDEX 01 00:00:00\n'
     b'FILE "e.wav" WAVE\nTRACK 02 AUDIO\nINDEX 01 00:00:00\nFILE "z.bin" BINARY\n')
+# as rippers write them (doc/cue-sheets.md): gaps appended, a pre-gap file, HTOA, first track 03
+put('cue', 'rippers.cue', b'CATALOG 0123456789013\nFILE "a.bin" BINARY\nTRACK 03 AUDIO\n'
+    b'TITLE "Caf\xe9"\nINDEX 00 00:00:00\nINDEX 01 00:05:00\nTRACK 04 AUDIO\n'
+    b'INDEX 00 00:09:00\nFILE "c.wav" WAVE\nINDEX 01 00:00:00\nTRACK 05 AUDIO\n'
+    b'PERFORMER "Caf\xc3\xa9"\nFILE "b.bin" BINARY\nINDEX 00 00:00:00\n'
+    b'FILE "a.bin" BINARY\nINDEX 01 00:00:00\n')
 
 # client-name: what people write into client_name
 for name, value in [('good', b'MyBurner\n'), ('space', b'Initial Name'), ('short', b'Bg'),

@@ -132,13 +132,13 @@ syndromes_zero(const uint8_t *sector)
 	return true;
 }
 
-const char *
-tl_verify_mode1(const uint8_t *sector, int32_t lba)
+/* The sync and the header of a sector of @mode at @lba; NULL when right. */
+static const char *
+sync_header(const uint8_t *sector, int32_t lba, uint8_t mode)
 {
 	static const uint8_t sync[12] = { 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
 					  0xff, 0xff, 0 };
 	int32_t frames = lba >= -150 ? lba + 150 : lba + 450150;
-	uint32_t edc;
 
 	if (memcmp(sector, sync, 12))
 		return "sync";
@@ -146,11 +146,49 @@ tl_verify_mode1(const uint8_t *sector, int32_t lba)
 	    sector[13] != ((((frames / 75) % 60) / 10) << 4 | ((frames / 75) % 60) % 10) ||
 	    sector[14] != (((frames % 75) / 10) << 4 | (frames % 75) % 10))
 		return "header address";
-	if (sector[15] != 1)
+	if (sector[15] != mode)
 		return "mode byte";
-	edc = tl_verify_edc(sector, 2064);
-	if (sector[2064] != (edc & 0xff) || sector[2065] != ((edc >> 8) & 0xff) ||
-	    sector[2066] != ((edc >> 16) & 0xff) || sector[2067] != (edc >> 24))
+	return NULL;
+}
+
+/* Whether the 4 bytes at @at hold the EDC of [@from, @at), least significant first. */
+static bool
+edc_at(const uint8_t *sector, size_t from, size_t at)
+{
+	uint32_t edc = tl_verify_edc(sector + from, at - from);
+
+	return sector[at] == (edc & 0xff) && sector[at + 1] == ((edc >> 8) & 0xff) &&
+	       sector[at + 2] == ((edc >> 16) & 0xff) && sector[at + 3] == (edc >> 24);
+}
+
+const char *
+tl_verify_mode2(const uint8_t *sector, int32_t lba)
+{
+	const char *why = sync_header(sector, lba, 2);
+	uint8_t copy[2352];
+
+	if (why)
+		return why;
+	if (memcmp(sector + 16, sector + 20, 4))
+		return "subheader copies";
+	if (sector[18] & 0x20)
+		return edc_at(sector, 16, 2348) ? NULL : "EDC";
+	if (!edc_at(sector, 16, 2072))
+		return "EDC";
+	/* Form 1's parity covers the header as zeros */
+	memcpy(copy, sector, sizeof(copy));
+	memset(copy + 12, 0, 4);
+	return syndromes_zero(copy) ? NULL : "P/Q syndromes";
+}
+
+const char *
+tl_verify_mode1(const uint8_t *sector, int32_t lba)
+{
+	const char *why = sync_header(sector, lba, 1);
+
+	if (why)
+		return why;
+	if (!edc_at(sector, 0, 2064))
 		return "EDC";
 	for (int i = 2068; i < 2076; i++)
 		if (sector[i])

@@ -30,5 +30,12 @@ void tl_verify_descramble(uint8_t *sector);
  */
 const char *tl_verify_mode1(const uint8_t *sector, int32_t lba);
 
+/*
+ * The same for a Mode 2 XA sector: subheader copies, then Form 1 (EDC over
+ * bytes 16-2071, syndromes with the header as zeros) or Form 2 (EDC over
+ * bytes 16-2347).
+ */
+const char *tl_verify_mode2(const uint8_t *sector, int32_t lba);
+
 /* Q frame from a 16-byte (PQ) or 96-byte (P-W, bit 6) sub-channel block. */
 void tl_verify_extract_q(const uint8_t *sub, size_t sub_len, uint8_t *q, bool *p);

@@ -8,7 +8,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cd-sector.h"
 #include "image-disc.h"
+#include "recorder.h"
+#include "transport.h"
 #include "image-encoder.h"
 #include "mmc.h"
 #include "tl-emu.h"
@@ -286,10 +289,25 @@ tl_stream_skip_to(struct tl_stream *s, int32_t lba)
 	}
 }
 
-/*
- * Writes the stream from where it is up to @until (exclusive; the stream's
- * end at most) in WRITE(10)s of CHUNK sectors, each expected to be GOOD.
- */
+const uint8_t tl_form1_subheader[4] = { 0x01, 0x00, 0x08, 0x00 };
+const uint8_t tl_form2_subheader[4] = { 0x01, 0x00, 0x20, 0x00 };
+
+/* @sector (a scrambled Mode 1 data sector at @lba) re-coded as Mode 2, as s->mode2 says. */
+static void
+to_mode2(const struct tl_stream *s, uint8_t *sector, int32_t lba)
+{
+	uint8_t data[CD_FORM2_DATA_SIZE] = { 0 };
+
+	cd_sector_scramble(sector);
+	if (sector[15] == 1) {
+		memcpy(data, sector + CD_MODE1_DATA_OFFSET, CD_DATA_SIZE);
+		cd_sector_encode_mode2(sector, lba, lba >= s->form2_from ? tl_form2_subheader
+									 : tl_form1_subheader,
+				       data);
+	}
+	cd_sector_scramble(sector);
+}
+
 void
 tl_stream_write(struct emu_drive *d, struct tl_stream *s, int32_t until)
 {
@@ -306,6 +324,8 @@ tl_stream_write(struct emu_drive *d, struct tl_stream *s, int32_t until)
 			uint8_t *sector = s->buf + (size_t)n * s->size;
 
 			ck_assert_int_eq(image_encoder_next_sector(s->enc, sector, &err), 1);
+			if (s->mode2 && s->lba >= 0 && s->lba < tl_stream_toc(s)->leadout_lba)
+				to_mode2(s, sector, s->lba);
 			if (s->plain_crc) {
 				sector[CD_MAIN_SIZE + 10] ^= 0xff;
 				sector[CD_MAIN_SIZE + 11] ^= 0xff;
@@ -524,4 +544,20 @@ tl_check_ruined(struct emu_drive *d)
 	tl_expect(d, &cmd, 5, 0x24, 0);
 	mmc_build_write10(&cmd, TL_NWA_CDR80, 0, NULL, 0);
 	tl_expect(d, &cmd, 5, 0x21, 0x02);
+}
+
+struct recorder *
+tl_recorder_on_dir(const char *fault)
+{
+	struct burn_transport *t;
+	struct recorder *r;
+	struct burn_error e;
+	char spec[4200], opts[128] = "";
+
+	snprintf(spec, sizeof(spec), "emu:%s", tl_emu_dir);
+	if (fault)
+		snprintf(opts, sizeof(opts), "emu_fault=%s", fault);
+	ck_assert_msg(burn_transport_open(spec, opts, &t, &e) == 0, "%s", e.reason);
+	ck_assert_msg(recorder_open(t, &r, &e) == 0, "%s", e.reason);
+	return r;
 }

@@ -141,7 +141,18 @@ struct tl_stream {
 	int32_t end;		/* one past the last sector */
 	uint8_t *buf;		/* CHUNK sectors */
 	bool plain_crc;		/* 16-byte P-Q, CRC not inverted (as cdrdao sends it) */
+	/*
+	 * With mode2: the program area's data sectors (LBA 0 on) re-coded as
+	 * Mode 2 XA with the same user data, Form 1 before form2_from and
+	 * Form 2 from it (its 2324 bytes: the 2048, then zeros), as cdrdao
+	 * sends a MODE2/2352 track.
+	 */
+	bool mode2;
+	int32_t form2_from;
 };
+
+/* The Mode 2 subheaders tl_stream_write() puts in Form 1 and Form 2 sectors. */
+extern const uint8_t tl_form1_subheader[4], tl_form2_subheader[4];
 
 /* Opens @input as one disc and its encoder for @type, at the default lead-in's start. */
 void tl_stream_open(struct tl_stream *s, const char *input, enum cd_sector_type type);
@@ -163,3 +174,11 @@ void tl_stream_skip_to(struct tl_stream *s, int32_t lba);
 void tl_stream_write(struct emu_drive *d, struct tl_stream *s, int32_t until);
 /* Reads the next @n sectors into the chunk buffer without writing them. */
 void tl_stream_take(struct tl_stream *s, uint16_t n);
+
+struct recorder;
+
+/*
+ * A recorder on tl_emu_dir as it is, through the emulator's transport with
+ * emu_fault=@fault (NULL: none); close the emulator handle that burned first.
+ */
+struct recorder *tl_recorder_on_dir(const char *fault);
