@@ -12,7 +12,7 @@
 
 struct fs_sink {
 	struct fs_job *job;	/* the burn/ entry, NULL for track.raw */
-	struct burn_job *engine;	/* NAME.iso / NAME.wav: encodes as the file arrives */
+	struct burn_job *engine;	/* NAME.iso/.wav/.flac: encodes as the file arrives */
 	bool ended;		/* its last close ended the stream; release only frees */
 	off_t offset;		/* bytes taken so far */
 	char suffix[304];	/* "/track.raw" or "/burn/NAME": how /proc names it */

@@ -125,6 +125,25 @@ START_TEST(cp_wav_into_burn)
 }
 END_TEST
 
+/* A FLAC (flac(1)) is decoded while cp writes it: the disc holds the WAV's samples. */
+START_TEST(cp_flac_into_burn)
+{
+	char *wav, *flac;
+
+	if (!tl_can_run("flac"))
+		return;
+	wav = tl_make_wav("tune.wav", 5);
+	ck_assert_int_gt(asprintf(&flac, "%s/tune.flac", tl_top), 0);
+	ck_assert_int_eq(tl_sh("flac --silent --force -o '%s' '%s'", flac, wav), 0);
+	tl_name_it();
+	ck_assert_int_eq(tl_sh("cp '%s' '%s/'", flac, tl_at(&tl_m1, "burn")), 0);
+	tl_burned_ok();
+	tl_cd_info_shows(" audio");
+	tl_audio_equals(wav);
+	free(flac);
+	free(wav);
+}
+END_TEST
 
 /*
  * Writes of any size: the stream's first part one byte per write(2) (a
@@ -587,8 +606,8 @@ burn_suite(void)
 
 	tcase_add_loop_test(tc, iso_into_track_raw, 0, 3);
 	TL_TESTS(tc, audio_into_track_raw, cp_iso_into_burn, gio_copy_iso_into_burn,
-		 cp_wav_into_burn, dd_odd_sizes, not_blank_after_burn, mid_sector_incomplete,
-		 statfs_after_burn, memory_bounded);
+		 cp_wav_into_burn, cp_flac_into_burn, dd_odd_sizes, not_blank_after_burn,
+		 mid_sector_incomplete, statfs_after_burn, memory_bounded);
 	tc = tcase(s, "paced", setup_paced);
 	TL_TESTS(tc, while_writing, verifying_with_progress, cancel_paced_write, killed_writer);
 	tc = tcase(s, "underrun", setup_4x);

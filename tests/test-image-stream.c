@@ -2,7 +2,8 @@
  * core/cd image_disc_open_stream(): a .iso or .wav learnt from the first
  * bytes of a stream still arriving gives the same disc, the same stream
  * and the same refusals as the file through image_disc_open(); a WAV's
- * chunks are bounded.
+ * chunks are bounded; a .flac (flac(1)) gives the stream of its WAV, its
+ * source read as struct image_source allows (the header again, then on).
  */
 #include "config.h"
 
@@ -21,7 +22,9 @@
 struct mem_source {
 	const uint8_t *data;
 	uint64_t len, next;
-	bool backwards;		/* a read started before the previous one ended */
+	uint64_t hold;		/* image_disc_stream_hold(): may be read again */
+	bool backwards;		/* a read started before the previous one ended, past @hold */
+	bool straddles;		/* a read started before @hold and ended after it */
 };
 
 static ssize_t
@@ -29,8 +32,10 @@ mem_source_read(void *ctx, uint64_t offset, void *buf, size_t len)
 {
 	struct mem_source *m = ctx;
 
-	if (offset < m->next)
+	if (offset < m->next && m->next > m->hold)
 		m->backwards = true;
+	if (offset < m->hold && offset + len > m->hold)
+		m->straddles = true;
 	if (offset >= m->len)
 		return 0;
 	if (len > m->len - offset)
@@ -271,6 +276,72 @@ START_TEST(wav_chunk_limit)
 }
 END_TEST
 
+/* The FLAC's metadata ends after its --padding block, which the stream asks for last. */
+START_TEST(flac_stream_like_wav)
+{
+	char *dir = tl_mkdtemp("img"), *wav = tl_path(dir, "a.wav"), *cmd, want[200];
+	struct mem_source m = { 0 };
+	struct image_source src = { mem_source_read, &m };
+	struct image_disc *wav_disc, *disc = NULL;
+	struct image_encoder *a, *b;
+	struct burn_error err;
+	uint8_t x[5000], y[5000];
+	size_t len, need = 0;
+	ssize_t n, k;
+
+	tl_make_wav_fmt(wav, 1, 2, 44100, 16, 350 * 2352 + 1000);
+	ck_assert_int_gt(asprintf(&cmd, "flac --silent --force --padding=20000 -o '%s/a.flac' '%s'",
+				  dir, wav), 0);
+	ck_assert_msg(system(cmd) == 0, "%s failed", cmd);
+	free(cmd);
+	cmd = tl_path(dir, "a.flac");
+	m.data = tl_slurp(cmd, &len);
+	m.len = len;
+	ck_assert_msg(open_stream_growing(&disc, IMAGE_STREAM_FLAC, "in", m.data, len, &src, &need,
+					  &err) == 0, "%s", err.reason);
+	/* the last block asked for is the padding: the metadata ends with it */
+	ck_assert_uint_gt(need, 20000);
+	ck_assert_uint_eq(image_disc_stream_hold(disc), need);
+	ck_assert_uint_eq(image_disc_stream_end(disc), UINT64_MAX);
+	m.hold = need;
+	wav_disc = tl_open_disc(wav, 0);
+	tl_compare_toc(image_disc_toc(disc), image_disc_toc(wav_disc));
+	tl_assert_ok(image_encoder_create(&a, wav_disc, CD_SECTOR_RAW, 200, &err));
+	tl_assert_ok(image_encoder_create(&b, disc, CD_SECTOR_RAW, 200, &err));
+	do {
+		n = image_encoder_read(a, x, sizeof(x), &err);
+		k = image_encoder_read(b, y, sizeof(y), &err);
+		ck_assert_msg(k >= 0, "%s", err.reason);
+		ck_assert_int_eq(n, k);
+		ck_assert(memcmp(x, y, (size_t)n) == 0);
+	} while (n > 0);
+	ck_assert(!m.backwards);
+	ck_assert(!m.straddles);
+	ck_assert_uint_eq(m.next, len);
+	image_encoder_destroy(a);
+	image_encoder_destroy(b);
+
+	/* cut short: the decoder says where the input ended */
+	m.len = len - 1000;
+	m.next = 0;
+	tl_assert_ok(image_encoder_create(&b, disc, CD_SECTOR_PQ, 200, &err));
+	while ((n = image_encoder_read(b, y, sizeof(y), &err)) > 0)
+		;
+	ck_assert_int_eq(n, -ENODATA);
+	ck_assert_uint_eq(err.result, BURN_E_STREAM_NOT_SUPPORTED);
+	snprintf(want, sizeof(want), "in: the input ended after %zu bytes, ", len - 1000);
+	ck_assert_msg(strncmp(err.reason, want, strlen(want)) == 0, "%s", err.reason);
+	image_encoder_destroy(b);
+	image_disc_destroy(disc);
+	image_disc_destroy(wav_disc);
+	free((void *)m.data);
+	tl_rmtree(dir);
+	free(cmd);
+	free(wav);
+	free(dir);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -278,6 +349,7 @@ main(void)
 
 	tcase_add_loop_test(tl_tcase(s, "like-file"), stream_disc_like_file, 0, 2);
 	tcase_add_test(tl_tcase(s, "rules"), stream_disc_rules);
+	tcase_add_test(tl_tcase(s, "flac"), flac_stream_like_wav);
 	tcase_add_loop_test(tl_tcase(s, "wav-chunks"), wav_chunk_limit, 0,
 			    sizeof(wav_chunk_cases) / sizeof(wav_chunk_cases[0]));
 	return tl_run_suite(s);

@@ -1,6 +1,7 @@
 /*
  * Disc descriptions: a cue sheet (image-cue-parse.c), an ISO 9660 image
- * (image-iso.c) or WAV files (image-wav.c) become one struct image_disc
+ * (image-iso.c), WAV files (image-wav.c) or other audio (image-audio.c),
+ * on disk or as a stream, become one struct image_disc
  * with every track placed on the address line. Nothing is read beyond
  * headers; the encoder streams the sectors later.
  */
@@ -361,8 +362,10 @@ image_disc_open_stream(struct image_disc **out, enum image_stream_kind kind, con
 
 	*out = NULL;
 	*need = 0;
-	if ((kind != IMAGE_STREAM_ISO && kind != IMAGE_STREAM_WAV) || !src || !src->read)
-		return image_disc_fail(err, "%s: a stream needs a kind (ISO or WAV) and a source",
+	if ((kind != IMAGE_STREAM_ISO && kind != IMAGE_STREAM_WAV && kind != IMAGE_STREAM_FLAC) ||
+	    !src || !src->read)
+		return image_disc_fail(err,
+				       "%s: a stream needs a kind (ISO, WAV or FLAC) and a source",
 				       name);
 	if (flags & IMAGE_DISC_INPUT_ENDED)
 		in.size = head_len;
@@ -372,8 +375,10 @@ image_disc_open_stream(struct image_disc **out, enum image_stream_kind kind, con
 	probe.format = kind == IMAGE_STREAM_ISO ? IMAGE_FILE_BINARY : IMAGE_FILE_WAVE;
 	if (kind == IMAGE_STREAM_ISO)
 		ret = image_iso_parse(&probe, &in, err);
-	else
+	else if (kind == IMAGE_STREAM_WAV)
 		ret = image_wav_parse(&probe, &in, err);
+	else
+		ret = image_audio_parse_flac(&probe, &in, err);
 	if (ret == -EAGAIN)
 		*need = in.need > SIZE_MAX ? SIZE_MAX : (size_t)in.need;
 	if (ret < 0)
@@ -406,7 +411,15 @@ image_disc_stream_end(const struct image_disc *disc)
 {
 	const struct image_file *f = &disc->files[0];
 
+	if (f->format == IMAGE_FILE_DECODED)
+		return UINT64_MAX;
 	return f->data_offset + f->data_length;
+}
+
+uint64_t
+image_disc_stream_hold(const struct image_disc *disc)
+{
+	return disc->files[0].head_len;
 }
 
 int

@@ -69,18 +69,24 @@ enum image_disc_flags {
  * copies the @len input bytes at @offset into @buf, blocking until they
  * are there; it returns @len, fewer only where the input ends, or -errno.
  * Offsets only grow: a call never asks for bytes before the end of the
- * previous one. @ctx is the caller's; it must outlive every encoder of the
- * disc.
+ * previous one, with one exception: the first image_disc_stream_hold()
+ * bytes of the input (a FLAC stream's metadata, which libsndfile reads
+ * again, probing and seeking back to 0, when the encoder's decoder opens)
+ * may be asked for again, in any order, until a call asks for a byte past
+ * them; such a call never also asks for bytes past them. The source keeps
+ * those bytes until then. @ctx is the caller's; it must outlive every
+ * encoder of the disc.
  */
 struct image_source {
 	ssize_t (*read)(void *ctx, uint64_t offset, void *buf, size_t len);
 	void *ctx;
 };
 
-/* What a stream holds: a whole .iso or a whole .wav file. */
+/* What a stream holds: a whole .iso, .wav or .flac file. */
 enum image_stream_kind {
 	IMAGE_STREAM_ISO,
 	IMAGE_STREAM_WAV,
+	IMAGE_STREAM_FLAC,	/* decoded by libsndfile (its virtual I/O over the source) */
 };
 
 struct image_disc;
@@ -111,20 +117,24 @@ int image_disc_open(struct image_disc **out, const char *const *inputs, size_t n
 		    unsigned flags, struct burn_error *err);
 
 /*
- * Builds the one-track disc image_disc_open() builds from a whole .iso or
- * .wav, from the first @head_len bytes of that file at @head (only read,
- * not kept): the same rules and messages, naming the input @name (copied).
- * The encoder reads the track through @src (copied; src->ctx is borrowed).
- * Returns -EAGAIN with *@need = the number of bytes, counted from the start
- * of the input, that @head must hold for the next try (ISO: 34816, the end
- * of the primary volume descriptor; WAV: the next chunk header, so a WAV
- * asks again, one chunk at a time, until it reaches the start of its data
- * chunk; *@need is always more than @head_len). Pass IMAGE_DISC_INPUT_ENDED in @flags when @head is
- * the whole input: a short input then fails as image_disc_open() fails on
- * the same file, and the input's length is checked against its header.
- * Without it, the input's length is not checked here: the encoder fails
- * with -ENODATA ("the input ended after N of M bytes") when the source
- * ends before the bytes its header declares. On success stores a new disc
+ * Builds the one-track disc image_disc_open() builds from a whole .iso,
+ * .wav or .flac, from the first @head_len bytes of that file at @head (only
+ * read, not kept): the same rules and messages, naming the input @name
+ * (copied). The encoder reads the track through @src (copied; src->ctx is
+ * borrowed). Returns -EAGAIN with *@need = the number of bytes, counted
+ * from the start of the input, that @head must hold for the next try (ISO:
+ * 34816, the end of the primary volume descriptor; WAV: the next chunk
+ * header, so a WAV asks again, one chunk at a time, until it reaches the
+ * start of its data chunk; FLAC: the next metadata block's header, then
+ * the end of the last block, where libsndfile reads the STREAMINFO's rate,
+ * channels, depth and sample count; *@need is always more than @head_len).
+ * A FLAC stream must start with "fLaC" and give its sample count. Pass
+ * IMAGE_DISC_INPUT_ENDED in @flags when @head is the whole input: a short
+ * input then fails as image_disc_open() fails on the same file, and the
+ * input's length is checked against its header. Without it, the input's
+ * length is not checked here: the encoder fails with -ENODATA ("the input
+ * ended after N of M bytes"; FLAC: "after N bytes, S of the M samples its
+ * header declares") when the source ends before what its header declares. On success stores a new disc
  * in *@out, owned by the caller (image_disc_destroy()), and returns 0;
  * otherwise -EINVAL (a rule is broken: BURN_E_STREAM_NOT_SUPPORTED) or
  * -ENOMEM (BURN_E_OUTOFMEMORY) with the reason in @err (may be NULL).
@@ -137,9 +147,18 @@ int image_disc_open_stream(struct image_disc **out, enum image_stream_kind kind,
 /*
  * The input bytes a disc from image_disc_open_stream() is made of: its
  * header and its track (a WAV's later chunks are not part of it). Bytes
- * after this end are not read by the encoder.
+ * after this end are not read by the encoder. A FLAC stream's length in
+ * bytes is not in its header: UINT64_MAX (its decoder reads until it has
+ * every sample the header declares).
  */
 uint64_t image_disc_stream_end(const struct image_disc *disc);
+
+/*
+ * The first bytes of the input that the encoder may read again (see struct
+ * image_source): a FLAC stream's metadata, the @head_len its
+ * image_disc_open_stream() succeeded with; 0 for ISO and WAV.
+ */
+uint64_t image_disc_stream_hold(const struct image_disc *disc);
 
 /* Frees @disc and everything it owns; NULL is allowed. */
 void image_disc_destroy(struct image_disc *disc);

@@ -207,8 +207,7 @@ file_read(struct image_encoder *enc, unsigned idx, uint64_t offset, uint8_t *buf
 	const struct image_file *f = &enc->disc->files[idx];
 	int ret;
 
-	if (f->source.read)
-		return source_read(f, offset, buf, len, err);
+	/* decoded audio, from a file or a stream's source, goes through its decoder */
 	if (f->format == IMAGE_FILE_DECODED) {
 		if (enc->audio_file != (int)idx) {
 			image_audio_close(enc->audio);
@@ -221,6 +220,8 @@ file_read(struct image_encoder *enc, unsigned idx, uint64_t offset, uint8_t *buf
 		}
 		return image_audio_read(enc->audio, f, offset, buf, len, err);
 	}
+	if (f->source.read)
+		return source_read(f, offset, buf, len, err);
 	if (enc->fp_file != (int)idx) {
 		if (enc->fp)
 			fclose(enc->fp);

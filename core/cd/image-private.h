@@ -34,6 +34,8 @@ struct image_file {
 	enum image_file_format format;
 	uint64_t data_offset;	/* where sector 0 starts (WAV: data chunk) */
 	uint64_t data_length;	/* bytes of sector data */
+	uint64_t head_len;	/* a FLAC stream: its metadata, which its decoder reads again
+				 * from byte 0 (image_disc_stream_hold()); else 0 */
 };
 
 /* A track on the address line: [silent pregap][file sectors][postgap]. */
@@ -196,7 +198,22 @@ int image_wav_parse(struct image_file *f, struct image_probe *in, struct burn_er
  */
 int image_audio_parse(struct image_file *f, struct burn_error *err);
 
-/* A decoder open on an IMAGE_FILE_DECODED file, for the encoder. */
+/*
+ * The same for a FLAC stream still arriving (@in->head, @in->fd == -1):
+ * -EAGAIN with @in->need set until every metadata block is in @in->head,
+ * then libsndfile opens the stream over those bytes. Refuses a stream that
+ * does not start with "fLaC" and any audio image_audio_parse() refuses,
+ * with its messages. Makes @f IMAGE_FILE_DECODED with data_length =
+ * frames x 4 and head_len = the end of the metadata.
+ */
+int image_audio_parse_flac(struct image_file *f, struct image_probe *in,
+			   struct burn_error *err);
+
+/*
+ * A decoder open on an IMAGE_FILE_DECODED file, for the encoder: the file
+ * at @f->path, or @f->source when set (a FLAC stream: libsndfile reads it
+ * from byte 0 through its virtual I/O, the metadata a second time).
+ */
 struct image_audio;
 
 int image_audio_open(struct image_audio **out, const struct image_file *f,
@@ -206,7 +223,9 @@ int image_audio_open(struct image_audio **out, const struct image_file *f,
  * Decodes the @len bytes (whole frames) at byte @offset of @f's samples
  * into @buf as 16-bit little-endian stereo; seeks when @offset is not
  * where the last read ended. A file that ends early gives -EINVAL with the
- * samples it held.
+ * samples it held; a stream whose source ends early, -ENODATA ("the input
+ * ended after N bytes, S of the M samples its header declares"); a source's
+ * failure, its -errno.
  */
 int image_audio_read(struct image_audio *a, const struct image_file *f, uint64_t offset,
 		     uint8_t *buf, size_t len, struct burn_error *err);

@@ -1,9 +1,12 @@
 /*
- * Burn jobs: a .iso or .wav file turned into the raw stream while it is
- * being copied. The writer fills a ring; the encoder thread reads the
+ * Burn jobs: a .iso, .wav or .flac file turned into the raw stream while it
+ * is being copied. The writer fills a ring; the encoder thread reads the
  * track out of it through an image_source and pushes the stream into the
  * sink. The disc (hence the TOC, hence the lead-in) is known from the
  * file's header, so the lead-in goes out before the track has arrived.
+ * A FLAC's header stays in the ring until the encoder's decoder has read
+ * it a second time (image_disc_stream_hold()); the job knows no more of
+ * the codec than that.
  *
  * Locking: one mutex guards everything below it in struct burn_job; the
  * sink and the encoder run without it. The reader (encoder thread) waits
@@ -46,6 +49,7 @@ struct burn_job {
 	uint64_t base;
 	uint64_t accepted;		/* bytes burn_job_write() took */
 	uint64_t wanted;		/* a waiting reader's end offset; 0 = none waits */
+	uint64_t hold;			/* bytes [0, hold) are kept for a second read */
 	bool writer_waiting;
 
 	size_t need;			/* header bytes needed before the disc is known */
@@ -58,6 +62,7 @@ struct burn_job {
 	bool ended;			/* burn_job_finish() was called */
 	bool finished;			/* ... and came back */
 	bool stream_done;		/* the whole stream is in the sink */
+	bool input_short;		/* the encoder found the input ended early */
 	int ret;			/* the first failure; 0 = none */
 	struct burn_error error;
 };
@@ -74,6 +79,8 @@ burn_job_kind_for_name(const char *name)
 		return BURN_JOB_ISO;
 	if (n > 4 && !strcasecmp(base + n - 4, ".wav"))
 		return BURN_JOB_WAV;
+	if (n > 5 && !strcasecmp(base + n - 5, ".flac"))
+		return BURN_JOB_FLAC;
 	return BURN_JOB_RAW;
 }
 
@@ -171,11 +178,24 @@ ring_take(struct burn_job *job, uint8_t *dst, size_t n)
 		pthread_cond_signal(&job->space_cond);
 }
 
+/* Copies @n bytes at @offset of the ring's bytes (all there) to @dst, keeping them. */
+static void
+ring_peek(struct burn_job *job, size_t offset, uint8_t *dst, size_t n)
+{
+	size_t at = (job->head + offset) % job->size;
+	size_t first = n < job->size - at ? n : job->size - at;
+
+	memcpy(dst, job->ring + at, first);
+	memcpy(dst + first, job->ring, n - first);
+}
+
 /*
  * The encoder's image_source: copies input bytes [offset, offset + len)
  * out of the ring, waiting for the writer. Bytes before @offset that the
- * encoder skips (a WAV's header) are dropped. Returns @len, fewer when the
- * input ended, or the job's failure.
+ * encoder skips (a WAV's header) are dropped. The first @hold bytes (a
+ * FLAC's header, all in the ring since the disc was learnt from them) are
+ * kept, whatever is read of them, until a read starts past them. Returns
+ * @len, fewer when the input ended, or the job's failure.
  */
 static ssize_t
 job_source_read(void *ctx, uint64_t offset, void *buf, size_t len)
@@ -191,6 +211,10 @@ job_source_read(void *ctx, uint64_t offset, void *buf, size_t len)
 				      "internal bug: %s: the encoder read byte %" PRIu64 " after byte %" PRIu64,
 				      job->name, offset, job->base);
 		goto out_unlock;
+	}
+	if (offset < job->hold && !job->base) {
+		done = len < job->hold - offset ? len : (size_t)(job->hold - offset);
+		ring_peek(job, (size_t)offset, dst, done);
 	}
 	while (done < len && !job->ret) {
 		uint64_t at = offset + done;
@@ -250,10 +274,15 @@ job_thread(void *arg)
 	do {
 		n = image_encoder_read(job->enc, job->chunk, BURN_JOB_CHUNK_SIZE, &e);
 		pthread_mutex_lock(&job->lock);
-		if (n < 0)
+		if (n == -ENODATA)
+			job->input_short = true;
+		if (n < 0) {
 			fail_image_locked(job, &e);
-		else if (n == 0 && !job->ret)
+		} else if (n == 0 && !job->ret) {
 			job->stream_done = true;
+			/* a FLAC's bytes after its last frame: nobody reads them now */
+			pthread_cond_broadcast(&job->space_cond);
+		}
 		stop = n <= 0 || job->ret;
 		pthread_mutex_unlock(&job->lock);
 		if (stop)
@@ -283,7 +312,8 @@ job_open_locked(struct burn_job *job, unsigned flags)
 	int ret;
 
 	ret = image_disc_open_stream(&job->disc, job->kind == BURN_JOB_ISO ? IMAGE_STREAM_ISO :
-				     IMAGE_STREAM_WAV, job->name, job->ring, job->used, &need,
+				     job->kind == BURN_JOB_WAV ? IMAGE_STREAM_WAV :
+				     IMAGE_STREAM_FLAC, job->name, job->ring, job->used, &need,
 				     &src, flags, &e);
 	if (ret == -EAGAIN) {
 		job->need = need;
@@ -296,6 +326,7 @@ job_open_locked(struct burn_job *job, unsigned flags)
 	if (ret < 0)
 		return fail_image_locked(job, &e);
 	job->declared = image_disc_stream_end(job->disc);
+	job->hold = image_disc_stream_hold(job->disc);
 	if (job->used > job->declared) {
 		if (job->kind == BURN_JOB_ISO)
 			return fail_iso_too_long_locked(job);
@@ -323,7 +354,7 @@ burn_job_create(const char *name, enum burn_job_kind kind, enum cd_sector_type t
 
 	*out = NULL;
 	if (!name || !sink || (kind != BURN_JOB_RAW && kind != BURN_JOB_ISO &&
-			       kind != BURN_JOB_WAV))
+			       kind != BURN_JOB_WAV && kind != BURN_JOB_FLAC))
 		return burn_error_set(err, BURN_E_INVALIDARG,
 				      "a burn job needs a name, a kind and a sink");
 	if (kind != BURN_JOB_RAW && type != CD_SECTOR_PQ && type != CD_SECTOR_COOKED &&
@@ -443,6 +474,12 @@ burn_job_write(struct burn_job *job, const void *buf, size_t len, struct burn_er
 		if (job->disc) {
 			uint64_t left = job->declared - job->accepted;
 
+			if (job->stream_done && job->kind == BURN_JOB_FLAC) {
+				/* a FLAC's trailing bytes once the disc is whole: dropped */
+				job->accepted += n;
+				done += n;
+				continue;
+			}
 			if (job->accepted >= job->declared) {
 				if (job->kind == BURN_JOB_ISO) {
 					fail_iso_too_long_locked(job);
@@ -507,7 +544,8 @@ burn_job_finish(struct burn_job *job, struct burn_error *err)
 	 * The file stopped before the end its header declares: the disc is
 	 * left incomplete, and its writer's close must fail (EIO) to say so.
 	 */
-	if (job->ret && job->disc && job->accepted < job->declared &&
+	if (job->ret && job->disc && (job->kind == BURN_JOB_FLAC ? job->input_short :
+				      job->accepted < job->declared) &&
 	    job->error.result == BURN_E_STREAM_NOT_SUPPORTED) {
 		job->error.result = BURN_E_HANDLE_EOF;
 		job->ret = -EIO;
@@ -523,7 +561,9 @@ bool
 burn_job_input_complete(struct burn_job *job)
 {
 	pthread_mutex_lock(&job->lock);
-	bool complete = job->disc && job->accepted >= job->declared;
+	/* a FLAC declares samples, not bytes: complete once they are all decoded and out */
+	bool complete = job->disc && (job->kind == BURN_JOB_FLAC ? job->stream_done :
+				      job->accepted >= job->declared);
 	pthread_mutex_unlock(&job->lock);
 	return complete;
 }

@@ -8,12 +8,18 @@
  *    thread produces lead-in (with the TOC), pre-gap, the track as its
  *    bytes come in, and the lead-out.
  *  - NAME.wav: a one-track audio CD, known from the WAV header.
+ *  - NAME.flac: a one-track audio CD, known once every metadata block has
+ *    arrived (the sample count from its STREAMINFO; a FLAC without one, or
+ *    not 16-bit stereo 44.1 kHz, is refused then). The encoder thread
+ *    decodes it (libsndfile) as it arrives.
  *  - anything else: already a raw stream; bytes go straight to the sink.
  *
  * Memory is bounded: input waits in a ring of BURN_JOB_BUFFER_SIZE bytes
- * (a writer blocks while it is full), output goes to the sink in chunks of
- * BURN_JOB_CHUNK_SIZE bytes. One writer thread plus any number of
- * cancellers and observers may use a job at the same time.
+ * (a writer blocks while it is full; a header, a FLAC's metadata with its
+ * pictures included, must fit in it), output goes to the sink in chunks of
+ * BURN_JOB_CHUNK_SIZE bytes; a FLAC adds libsndfile's decoder. One writer
+ * thread plus any number of cancellers and observers may use a job at the
+ * same time.
  */
 #pragma once
 
@@ -25,18 +31,22 @@
 #include "cd.h"
 #include "result.h"
 
-#define BURN_JOB_BUFFER_SIZE (1024 * 1024)	/* the input ring; also the largest WAV header */
-#define BURN_JOB_CHUNK_SIZE (64 * 1024)		/* bytes per sink call (ISO, WAV) */
+#define BURN_JOB_BUFFER_SIZE (1024 * 1024)	/* the input ring; also the largest header */
+#define BURN_JOB_CHUNK_SIZE (64 * 1024)		/* bytes per sink call (ISO, WAV, FLAC) */
 
 enum burn_job_kind {
 	BURN_JOB_RAW,
 	BURN_JOB_ISO,
 	BURN_JOB_WAV,
+	BURN_JOB_FLAC,
 };
 
 struct burn_job;
 
-/* NAME.iso -> ISO, NAME.wav -> WAV (case-insensitive, NAME not empty), else RAW. */
+/*
+ * NAME.iso -> ISO, NAME.wav -> WAV, NAME.flac -> FLAC (case-insensitive,
+ * NAME not empty), else RAW.
+ */
 enum burn_job_kind burn_job_kind_for_name(const char *name);
 
 /*
@@ -46,11 +56,12 @@ enum burn_job_kind burn_job_kind_for_name(const char *name);
  * usable until burn_job_destroy()). The sink takes @len bytes at @buf
  * (only read during the call) and returns how many it took (a short count
  * is retried with the rest; 0 is an error), or -errno with the reason in
- * its @err, which the job passes on unchanged. For ISO and WAV it is called
- * on the job's own thread, for RAW on the writer's, never on two at once.
- * For ISO and WAV the lead-in must hold the pre-gap and the TOC (162 to
- * IMAGE_MAX_LEAD_IN sectors); RAW ignores @type and @lead_in_sectors. Stores the job in *@out (the caller frees it
- * with burn_job_destroy()) and returns 0, or -EINVAL (E_INVALIDARG) / -ENOMEM
+ * its @err, which the job passes on unchanged. For ISO, WAV and FLAC it is
+ * called on the job's own thread, for RAW on the writer's, never on two at
+ * once. For ISO, WAV and FLAC the lead-in must hold the pre-gap and the TOC
+ * (162 to IMAGE_MAX_LEAD_IN sectors); RAW ignores @type and
+ * @lead_in_sectors. Stores the job in *@out (the caller frees it with
+ * burn_job_destroy()) and returns 0, or -EINVAL (E_INVALIDARG) / -ENOMEM
  * (E_OUTOFMEMORY) with the reason in @err.
  */
 int burn_job_create(const char *name, enum burn_job_kind kind, enum cd_sector_type type,
@@ -61,12 +72,13 @@ int burn_job_create(const char *name, enum burn_job_kind kind, enum cd_sector_ty
 /*
  * Takes the next @len bytes of the file (@buf is only read). Blocks while
  * the input ring is full. Returns @len, or -errno with the reason in @err:
- * a header that is not a supported .iso or .wav, or an ISO that goes on
+ * a header that is not a supported .iso, .wav or .flac, or an ISO that goes on
  * past the size its PVD declares (E_IMAPI_DF2RAW_STREAM_NOT_SUPPORTED), the
  * sink's error as the sink gave it, cancellation (E_IMAPI_REQUEST_CANCELLED),
  * a write after burn_job_finish() (E_IMAPI_DF2RAW_WRITE_NOT_IN_PROGRESS).
  * Once the job failed, every call fails the same way. A WAV's bytes past its
- * data chunk are accepted and dropped.
+ * data chunk, and a FLAC's once its whole stream is in the sink, are
+ * accepted and dropped.
  */
 ssize_t burn_job_write(struct burn_job *job, const void *buf, size_t len,
 		       struct burn_error *err);
@@ -75,14 +87,19 @@ ssize_t burn_job_write(struct burn_job *job, const void *buf, size_t len,
  * Ends the input and waits until the whole stream, lead-out included, is in
  * the sink. Returns 0, or the job's failure with its reason in @err: an
  * input that ended before its header was complete or before the bytes it
- * declares (E_IMAPI_DF2RAW_STREAM_NOT_SUPPORTED), the sink's error
+ * declares (E_IMAPI_DF2RAW_STREAM_NOT_SUPPORTED; after the disc was known,
+ * -EIO with E_IMAPI_DF2RAW_HANDLE_EOF instead: a FLAC's "the input ended
+ * after N bytes, S of the M samples its header declares"), the sink's error
  * unchanged, cancellation. Calling it again returns the same.
  */
 int burn_job_finish(struct burn_job *job, struct burn_error *err);
 
 /*
  * True once every byte the header declares has arrived (ISO: the PVD's
- * volume size; WAV: through its data chunk). Always false for RAW: a raw
+ * volume size; WAV: through its data chunk; FLAC, whose header declares
+ * samples, not bytes: once all are decoded and the stream is in the sink;
+ * the decoder's last read mostly waits for the input's end). Always false
+ * for RAW: a raw
  * stream declares its length in its TOC, which the raw writer reads.
  */
 bool burn_job_input_complete(struct burn_job *job);

@@ -1,11 +1,13 @@
 /*
- * libFuzzer target: a burn job (core/writer/burn-job.h) fed a .iso or .wav file
- * as FUSE would, in writes of one size, learning its disc from the PVD or
- * the WAV header as the bytes arrive (the path of a file copied into
- * burn/). The sink discards the stream; after the first chunk it fails, so
- * the encoder thread stops early and every input costs about the same.
+ * libFuzzer target: a burn job (core/writer/burn-job.h) fed a .iso, .wav or
+ * .flac file as FUSE would, in writes of one size, learning its disc from
+ * the PVD, the WAV header or the FLAC metadata (libsndfile) as the bytes
+ * arrive (the path of a file copied into burn/). The sink discards the
+ * stream; after the first chunk it fails, so the encoder thread stops early
+ * and every input costs about the same.
  *
- * Byte 0: bit 0 WAV (else ISO); bits 1-2 the sector type; bits 3-5 the
+ * Byte 0: bit 0 WAV, or FLAC when the file starts with "fLaC" (else ISO);
+ * bits 1-2 the sector type; bits 3-5 the
  * write size; bit 6 end the input with burn_job_finish() (else the job is
  * destroyed, i.e. cancelled, as when the file is closed unfinished); bit 7
  * the lead-in (22650 sectors, else the shortest a job takes). The rest is
@@ -13,6 +15,8 @@
  * system area that goes in as one write.
  */
 #include "config.h"
+
+#include <string.h>
 
 #include "burn-job.h"
 #include "fuzz.h"
@@ -46,14 +50,15 @@ static void
 run(const uint8_t *file, size_t len, unsigned flags)
 {
 	static const uint8_t system_area[ISO_SYSTEM_AREA];
-	const char *name = flags & FLAG_WAV ? "fuzz.wav" : "fuzz.iso";
+	bool flac = flags & FLAG_WAV && len >= 4 && !memcmp(file, "fLaC", 4);
+	const char *name = flac ? "fuzz.flac" : flags & FLAG_WAV ? "fuzz.wav" : "fuzz.iso";
 	enum burn_job_kind kind = burn_job_kind_for_name(name);
 	size_t step = write_sizes[(flags >> 3) & 7], taken = 0, done = 0, failed = 0;
 	struct burn_job *job;
 	struct burn_error err;
 	ssize_t n = 0;
 
-	fuzz_assert(kind == (flags & FLAG_WAV ? BURN_JOB_WAV : BURN_JOB_ISO));
+	fuzz_assert(kind == (flac ? BURN_JOB_FLAC : flags & FLAG_WAV ? BURN_JOB_WAV : BURN_JOB_ISO));
 	fuzz_assert(burn_job_create(name, kind, types[(flags >> 1) & 3],
 				    flags & FLAG_LONG_LEAD_IN ? IMAGE_DEFAULT_LEAD_IN
 							      : SHORTEST_LEAD_IN,

@@ -44,6 +44,9 @@ wav(tmp + '/c.wav', 2, 400)
 with open(tmp + '/a.bin', 'wb') as f:
     f.write(bytes((i * 13 + i // 4096) & 0xff for i in range(1000 * 2352)))
 PY
+# the WAV as FLAC by the reference encoder: default metadata (with 8 kB of padding), and none
+flac --silent -o "$tmp/c.flac" "$tmp/c.wav"
+flac --silent --no-padding --no-seektable -o "$tmp/c-bare.flac" "$tmp/c.wav"
 cat >"$tmp/album.cue" <<'CUE'
 REM an album: CD-TEXT, a catalog number, an ISRC, a pre-gap and three indexes
 CATALOG 0123456789012
@@ -191,6 +194,10 @@ put('burn-job', 'iso-pvd-and-data-raw-finish', bytes([0 | 2 << 1 | 5 << 3 | 0x40
 put('burn-job', 'wav-raw-1-byte-finish', bytes([1 | 2 << 1 | 0 << 3 | 0x40]) + wavfile[:64])
 put('burn-job', 'wav-long-lead-in', bytes([1 | 1 << 1 | 2 << 3 | 0x80]) + wavfile[:4096])
 put('burn-job', 'wav-extensible-finish', bytes([1 | 6 << 3 | 0x40]) + ext)
+# FLAC (bit 0 and "fLaC"): the metadata and the first frames, decoded through libsndfile
+flacfile, bare = read('c.flac'), read('c-bare.flac')
+put('burn-job', 'flac-pq-4096-finish', bytes([1 | 0 << 1 | 5 << 3 | 0x40]) + flacfile[:16384])
+put('burn-job', 'flac-bare-raw-1-byte-finish', bytes([1 | 2 << 1 | 0 << 3 | 0x40]) + bare[:8192])
 
 # cue: the album, the cue sheet `burnfs-image extract` wrote, data tracks, refusals
 put('cue', 'album.cue', read('album.cue'))
