@@ -42,19 +42,7 @@ teardown(void)
 static char *
 make_wav(const char *name, uint32_t frames, uint32_t seed)
 {
-	char *path = tl_path(dir, name);
-	size_t len = IMAGE_WAV_HEADER_SIZE + (size_t)frames * 4;
-	uint8_t *buf = malloc(len);
-
-	ck_assert_ptr_nonnull(buf);
-	image_wav_header(buf, frames * 4);
-	for (size_t i = IMAGE_WAV_HEADER_SIZE; i < len; i++) {
-		seed = seed * 1103515245u + 12345u;
-		buf[i] = (uint8_t)(seed >> 16);
-	}
-	tl_write_file(path, buf, len);
-	free(buf);
-	return path;
+	return tl_make_noise_wav(dir, name, frames, 44100, seed);
 }
 
 /* dir/@flac from dir/@wav by the reference encoder. */

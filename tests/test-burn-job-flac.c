@@ -46,27 +46,7 @@ teardown(void)
 static char *
 make_wav(const char *name, uint32_t frames, uint32_t rate)
 {
-	char *path = tl_path(dir, name);
-	size_t len = IMAGE_WAV_HEADER_SIZE + (size_t)frames * 4;
-	uint8_t *buf = malloc(len);
-	uint32_t seed = 7;
-
-	ck_assert_ptr_nonnull(buf);
-	image_wav_header(buf, frames * 4);
-	buf[24] = (uint8_t)rate;			/* the sample rate, and bytes per second */
-	buf[25] = (uint8_t)(rate >> 8);
-	buf[26] = (uint8_t)(rate >> 16);
-	buf[28] = (uint8_t)(rate * 4);
-	buf[29] = (uint8_t)(rate * 4 >> 8);
-	buf[30] = (uint8_t)(rate * 4 >> 16);
-	for (size_t i = IMAGE_WAV_HEADER_SIZE; i < len; i++) {
-		seed = seed * 1103515245u + 12345u;
-		/* quiet noise: flac(1) has something to compress */
-		buf[i] = i % 2 ? (uint8_t)((seed >> 16) % 3 - 1) : (uint8_t)(seed >> 16);
-	}
-	tl_write_file(path, buf, len);
-	free(buf);
-	return path;
+	return tl_make_noise_wav(dir, name, frames, rate, 7);
 }
 
 /* dir/@flac from dir/@wav by flac(1) with @opts (options, may be ""). */

@@ -194,12 +194,18 @@ head_filelen(void *ctx)
 	return h->whole ? (sf_count_t)h->len : SF_COUNT_MAX;
 }
 
+/* Where a seek of @offset from @whence (SEEK_SET or SEEK_CUR) at @pos lands; -1: nowhere. */
+static int64_t
+seek_target(uint64_t pos, sf_count_t offset, int whence)
+{
+	return whence == SEEK_SET ? offset : whence == SEEK_CUR ? (int64_t)pos + offset : -1;
+}
+
 static sf_count_t
 head_seek(sf_count_t offset, int whence, void *ctx)
 {
 	struct head_io *h = ctx;
-	int64_t to = whence == SEEK_SET ? offset : whence == SEEK_CUR ?
-		     (int64_t)h->pos + offset : -1;
+	int64_t to = seek_target(h->pos, offset, whence);
 
 	if (to < 0)
 		return -1;
@@ -305,8 +311,7 @@ static sf_count_t
 source_seek(sf_count_t offset, int whence, void *ctx)
 {
 	struct image_audio *a = ctx;
-	int64_t to = whence == SEEK_SET ? offset : whence == SEEK_CUR ?
-		     (int64_t)a->pos + offset : -1;
+	int64_t to = seek_target(a->pos, offset, whence);
 
 	if (to < 0)
 		return -1;

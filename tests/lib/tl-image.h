@@ -54,6 +54,13 @@ void tl_make_wav_fmt(const char *path, unsigned format, unsigned channels, unsig
 char *tl_make_editor_wav(const char *dir, const char *name, unsigned fmt_tag,
 			 unsigned channels, unsigned rate, unsigned bits, uint32_t junk);
 
+/*
+ * A 16-bit stereo WAV of @frames frames of quiet noise (the same for the
+ * same @seed) at @rate Hz at @dir/@name (returned, malloc'ed).
+ */
+char *tl_make_noise_wav(const char *dir, const char *name, uint32_t frames, uint32_t rate,
+			uint32_t seed);
+
 /* image_disc_open() of the one input @path, which must succeed; the caller destroys it. */
 struct image_disc *tl_open_disc(const char *path, unsigned flags);
 
