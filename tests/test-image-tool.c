@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cd-sector.h"
 #include "tl-harness.h"
 #include "tl-image.h"
 
@@ -207,6 +208,34 @@ START_TEST(iso_round_trip)
 		free(out2);
 	}
 	free(out);
+}
+END_TEST
+
+/* A Mode 2 track of Form 1 and Form 2 sectors: make, then extract gives it back as MODE2/2352. */
+START_TEST(mode2_round_trip)
+{
+	static const uint8_t form1[4] = { 0, 0, 0x08, 0 }, form2[4] = { 0, 0, 0x20, 0 };
+	char *bin = tl_path(wd, "xa.bin"), *back = tl_path(wd, "xa-out.bin");
+	char *cue = tl_path(wd, "xa-out.cue");
+	uint8_t sector[CD_MAIN_SIZE], data[CD_FORM2_DATA_SIZE];
+	FILE *f = fopen(bin, "wb");
+
+	ck_assert_ptr_nonnull(f);
+	for (int32_t lba = 0; lba < 600; lba++) {
+		memset(data, lba & 0xff, sizeof(data));
+		cd_sector_encode_mode2(sector, lba, lba < 300 ? form1 : form2, data);
+		ck_assert_uint_eq(fwrite(sector, sizeof(sector), 1, f), 1);
+	}
+	ck_assert_int_eq(fclose(f), 0);
+	put_text("xa.cue", "FILE \"xa.bin\" BINARY\nTRACK 01 MODE2/2352\nINDEX 01 00:00:00\n");
+	ck_assert_int_eq(run(wd, NULL, NULL, "'%s' make --sector-type %s -o xa.raw xa.cue && "
+			     "'%s' extract --sector-type %s xa.raw xa-out.cue", tool(),
+			     type_names[_i], tool(), type_names[_i]), 0);
+	ck_assert_ptr_nonnull(strstr(tl_get(cue), "TRACK 01 MODE2/2352\n"));
+	assert_same_file(bin, back);
+	free(cue);
+	free(back);
+	free(bin);
 }
 END_TEST
 
@@ -603,6 +632,7 @@ main(void)
 	TL_TESTS(errors, bad_inputs, usage_errors, extract_damaged_streams);
 	tcase_add_loop_test(round_trip, iso_round_trip, 0, 3);
 	tcase_add_loop_test(round_trip, audio_round_trip, 0, 3);
+	tcase_add_loop_test(round_trip, mode2_round_trip, 0, 3);
 	tcase_add_test(round_trip, wav_round_trip);
 	tcase_add_test(round_trip, ripper_cue_round_trip);
 	return tl_run_suite(s);
