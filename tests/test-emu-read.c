@@ -16,6 +16,7 @@
 #include "cd-sector.h"
 #include "digest.h"
 #include "image-cdtext.h"
+#include "image-copy.h"
 #include "mmc-read.h"
 #include "recorder-disc.h"
 #include "tl-cd-verify.h"
@@ -578,6 +579,51 @@ START_TEST(disc_read_forms)
 }
 END_TEST
 
+/*
+ * The copy of a disc read back (disc.raw): the sectors it makes without a
+ * read (lead-in, track 1's pre-gap, lead-out; nothing read is passed) and
+ * those it makes from reads are the stream's that was burned.
+ */
+START_TEST(copy_equals_stream)
+{
+	static const int32_t lbas[] = { -IMAGE_DEFAULT_LEAD_IN, -3000, -151, -150, -1, 0, 1149,
+					TL_AUDIO_SECTORS - 1, TL_AUDIO_SECTORS,
+					TL_AUDIO_SECTORS + 6749 };
+	struct tl_stream s;
+	struct emu_drive *d = burn_audio(CD_SECTOR_RAW, NULL, &s);
+	uint8_t want[2448], got[2448], read[IMAGE_COPY_READ_SIZE];
+	struct image_copy *copy;
+	struct image_toc toc;
+	struct burn_error e;
+	struct recorder *r;
+	struct tl_stream again;
+
+	emu_drive_close(d);
+	r = tl_recorder_on_dir(NULL);
+	ck_assert_int_eq(recorder_disc_toc(r, &toc, &e), 1);
+	ck_assert_msg(image_copy_create(&copy, &toc, NULL, 0, CD_SECTOR_RAW,
+					IMAGE_DEFAULT_LEAD_IN, &e) == 0, "%s", e.reason);
+	tl_stream_open(&again, tl_emu_audio_cue(), CD_SECTOR_RAW);
+	for (size_t k = 0; k < sizeof(lbas) / sizeof(lbas[0]); k++) {
+		bool is_read = image_copy_is_read(copy, lbas[k]);
+
+		ck_assert_int_eq(is_read, lbas[k] >= 0 && lbas[k] < TL_AUDIO_SECTORS);
+		if (is_read)
+			ck_assert_int_eq(recorder_disc_read(r, lbas[k], 1, RECORDER_READ_MAIN_SUB,
+							    read, &e), 1);
+		ck_assert_int_eq(image_copy_sector(copy, lbas[k], is_read ? read : NULL, got, &e),
+				 0);
+		ck_assert_int_eq(image_encoder_sector_at(again.enc, lbas[k], want, &e), 1);
+		/* no packs given: the copy builds its CD-TEXT from the TOC, as the stream did */
+		ck_assert_msg(memcmp(got, want, sizeof(want)) == 0, "LBA %d differs", lbas[k]);
+	}
+	tl_stream_close(&again);
+	image_copy_destroy(copy);
+	recorder_close(r);
+	tl_stream_close(&s);
+}
+END_TEST
+
 START_TEST(disc_read_unreadable)
 {
 	static uint8_t buf[RECORDER_DISC_READ_MAX * CD_DATA_SIZE];
@@ -634,7 +680,7 @@ emu_read_suite(void)
 	tc = tl_tcase_in(s, "recorder-disc", tl_emu_setup, tl_emu_teardown);
 	tcase_add_loop_test(tc, disc_toc_audio, 0, (int)(sizeof(q_types) / sizeof(q_types[0])));
 	tcase_add_loop_test(tc, disc_toc_indexes, 0, (int)(sizeof(q_types) / sizeof(q_types[0])));
-	TL_TESTS(tc, disc_toc_nothing_to_read, disc_read_forms, disc_read_unreadable,
+	TL_TESTS(tc, disc_toc_nothing_to_read, disc_read_forms, copy_equals_stream, disc_read_unreadable,
 		 digest_refuses_no_program_area);
 	return s;
 }

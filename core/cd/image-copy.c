@@ -121,15 +121,17 @@ int
 image_copy_sector(struct image_copy *c, int32_t lba, const uint8_t *as_read, uint8_t *out,
 		  struct burn_error *err)
 {
-	const uint8_t *raw96 = as_read + CD_MAIN_SIZE;
+	const uint8_t *raw96;
 	uint8_t q[SUBQ_SIZE];
 	bool p, q_ok;
 	int ret;
 
 	if (!image_copy_is_read(c, lba)) {
+		/* made, not read: @as_read may be NULL */
 		ret = image_encoder_sector_at(c->enc, lba, out, err);
 		return ret < 0 ? ret : 0;
 	}
+	raw96 = as_read + CD_MAIN_SIZE;
 	memcpy(out, as_read, CD_MAIN_SIZE);
 	q_ok = subchannel_extract_q(CD_SECTOR_RAW, raw96, q, &p) == 0;
 	if (sector_is_data(&c->disc.toc, lba, q, q_ok))
