@@ -5,7 +5,7 @@
 # missing packages and stops.
 
 burnfs_packages="gcc libc6-dev meson ninja-build pkg-config python3 libfuse3-dev fuse3
-	libcdio-dev libcdio-utils libsndfile1-dev flac check valgrind genisoimage libglib2.0-bin
+	libcdio-dev libiso9660-dev libcdio-utils libsndfile1-dev flac check valgrind genisoimage libglib2.0-bin
 	cdrdao cdrskin xorriso
 	cd-paranoia cdparanoia wodim
 	clang libclang-rt-14-dev llvm-14"

@@ -111,7 +111,8 @@ run_cleanup(struct failing_run *r)
 
 /*
  * Inputs a job refuses from their header; @len bytes are written
- * (SIZE_MAX: all), after @pvd_byte_zeroed when set. The write fails with
+ * (SIZE_MAX: all), after @pvd_byte_zeroed when set and with the PVD's
+ * logical block size set to @pvd_block when that is not 0. The write fails with
  * @write_ret (0: only the finish does); either way the finish gives
  * -EINVAL, BURN_E_STREAM_NOT_SUPPORTED and @reason, and nothing reached the
  * sink unless @sink_may_run.
@@ -120,29 +121,33 @@ static const struct {
 	struct job_input in;
 	size_t len;
 	bool pvd_byte_zeroed, sink_may_run;
+	unsigned pvd_block;
 	int write_ret;
 	const char *reason;
 } refused[] = {
-	{ { "song.wav", 0, 0, 3, 2, 48000, 32, 0 }, SIZE_MAX, false, false, -EINVAL,
+	{ { "song.wav", 0, 0, 3, 2, 48000, 32, 0 }, SIZE_MAX, false, false, 0, -EINVAL,
 	  "song.wav: WAV must be 16-bit stereo 44.1 kHz PCM, this is format 3, 2 channel(s), 48000 Hz, 32-bit" },
 	/* a header longer than the ring cannot be held */
 	{ { "long.wav", 0, 0, 1, 2, 44100, 16, 2 * BURN_JOB_BUFFER_SIZE }, SIZE_MAX, false, false,
-	  -EINVAL, "long.wav: the header runs to byte 2097204; a burn job holds at most 1048576 bytes before the track's data" },
+	  0, -EINVAL, "long.wav: the header runs to byte 2097204; a burn job holds at most 1048576 bytes before the track's data" },
 	/* 20000 bytes and the end: too short to hold sector 16 */
-	{ { "disc.iso", 400, 400 }, 20000, false, false, 0,
+	{ { "disc.iso", 400, 400 }, 20000, false, false, 0, 0,
 	  "disc.iso: no ISO 9660 primary volume descriptor at sector 16" },
 	/* sector 16 arrived and is something else: the write says so */
-	{ { "disc.iso", 400, 400 }, SIZE_MAX, true, false, -EINVAL,
+	{ { "disc.iso", 400, 400 }, SIZE_MAX, true, false, 0, -EINVAL,
 	  "disc.iso: no ISO 9660 primary volume descriptor at sector 16" },
 	/* an empty .iso */
-	{ { "disc.iso", 400, 400 }, 0, false, false, 0,
+	{ { "disc.iso", 400, 400 }, 0, false, false, 0, 0,
 	  "disc.iso: no ISO 9660 primary volume descriptor at sector 16" },
 	/* a PVD that declares a 3-second disc */
-	{ { "disc.iso", 225, 225 }, SIZE_MAX, false, false, -EINVAL,
+	{ { "disc.iso", 225, 225 }, SIZE_MAX, false, false, 0, -EINVAL,
 	  "disc.iso: track 1 is 225 sectors long; a track needs at least 300 sectors (4 seconds)" },
 	/* an ISO that goes on past its PVD's volume size breaks the file's rule */
-	{ { "disc.iso", 400, 350 }, SIZE_MAX, false, true, -EINVAL,
+	{ { "disc.iso", 400, 350 }, SIZE_MAX, false, true, 0, -EINVAL,
 	  "disc.iso: the input goes on past the 716800 bytes its ISO 9660 primary volume descriptor declares" },
+	/* a volume of 512-byte blocks (both byte orders say so) */
+	{ { "disc.iso", 400, 400 }, SIZE_MAX, false, false, 512, -EINVAL,
+	  "disc.iso: ISO logical block size is 512, a CD needs 2048" },
 };
 
 START_TEST(header_refused)
@@ -153,6 +158,12 @@ START_TEST(header_refused)
 	run_start(&r, in);
 	if (refused[_i].pvd_byte_zeroed)
 		r.data[16 * 2048] = 0;
+	if (refused[_i].pvd_block) {
+		uint8_t *b = r.data + 16 * 2048 + 128;
+
+		b[0] = b[3] = (uint8_t)refused[_i].pvd_block;
+		b[1] = b[2] = (uint8_t)(refused[_i].pvd_block >> 8);
+	}
 	ck_assert_int_eq(run_failing(&r, in->name, in->wav_rate ? BURN_JOB_WAV : BURN_JOB_ISO,
 				     refused[_i].len), -EINVAL);
 	ck_assert_int_eq(r.wret, refused[_i].write_ret);

@@ -1,6 +1,8 @@
 /*
  * ISO 9660 images: the primary volume descriptor says how long the data
- * track is, read from a file or from the first bytes of a stream.
+ * track is, read from a file or from the first bytes of a stream. The
+ * descriptor's fields are read with libcdio's libiso9660 accessors; only
+ * fetching its sector is ours, because a burn/ stream is still arriving.
  */
 #include "config.h"
 
@@ -8,30 +10,36 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include <cdio/iso9660.h>
+
 #include "image-private.h"
 #include "subchannel.h"
 
-#define ISO_PVD_OFFSET (16 * 2048)
+#define ISO_PVD_OFFSET ((uint64_t)ISO_PVD_SECTOR * ISO_BLOCKSIZE)
+
+_Static_assert(sizeof(iso9660_pvd_t) == ISO_BLOCKSIZE, "a volume descriptor is one sector");
 
 int
 image_iso_parse(struct image_file *f, struct image_probe *in, struct burn_error *err)
 {
-	uint8_t pvd[2048];
+	iso9660_pvd_t pvd;
 	uint64_t volume;
-	unsigned block;
+	int block;
 	int ret;
 
-	ret = image_disc_probe_read(in, ISO_PVD_OFFSET, pvd, sizeof(pvd), err);
-	if (ret == -ENODATA || (!ret && (pvd[0] != 1 || memcmp(pvd + 1, "CD001", 5) != 0)))
+	ret = image_disc_probe_read(in, ISO_PVD_OFFSET, &pvd, sizeof(pvd), err);
+	if (ret == -ENODATA ||
+	    (!ret && (iso9660_get_pvd_type(&pvd) != ISO_VD_PRIMARY ||
+		      memcmp(iso9660_get_pvd_id(&pvd), ISO_STANDARD_ID, strlen(ISO_STANDARD_ID)) != 0)))
 		return image_disc_fail(err,
 				       "%s: no ISO 9660 primary volume descriptor at sector 16",
 				       in->name);
 	if (ret < 0)
 		return ret;
-	volume = image_rd_le32(pvd + 80);
-	block = image_rd_le16(pvd + 128);
+	volume = (uint32_t)iso9660_get_pvd_space_size(&pvd);
+	block = iso9660_get_pvd_block_size(&pvd);
 	if (block != CD_DATA_SIZE)
-		return image_disc_fail(err, "%s: ISO logical block size is %u, a CD needs 2048",
+		return image_disc_fail(err, "%s: ISO logical block size is %d, a CD needs 2048",
 				       in->name, block);
 	if (in->size != IMAGE_SIZE_UNKNOWN && volume * CD_DATA_SIZE != in->size)
 		return image_disc_fail(err,
