@@ -1,5 +1,6 @@
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -167,6 +168,36 @@ text_line(struct strbuf *sb, const char *key, const char *text, bool always)
 }
 
 /*
+ * The CD-TEXT fields after TITLE and PERFORMER of the disc (@track 0) or a
+ * track, each as "@prefix<field>: text" where it has one: "songwriter",
+ * "composer", "arranger", "message", "disc_id", "genre" (and "genre_code"),
+ * "upc_ean", and a track's "cdtext_isrc"; the codes only where they are
+ * not the sub-channel's.
+ */
+static void
+render_more_text(const struct image_toc *toc, unsigned track, const char *prefix,
+		 struct strbuf *sb)
+{
+	for (unsigned i = IMAGE_TEXT_SONGWRITER; i < IMAGE_TEXT_FIELDS; i++) {
+		enum image_text_field f = (enum image_text_field)i;
+		const char *text = image_toc_text(toc, track, f);
+		char key[48];
+		size_t n;
+
+		if (!text[0] || image_toc_text_is_q_code(toc, track, f))
+			continue;
+		n = (size_t)snprintf(key, sizeof(key), "%s%s", prefix,
+				     f == IMAGE_TEXT_CODE && track ? "cdtext_" : "");
+		for (const char *c = image_text_field_name(f, track); *c && n + 3 < sizeof(key); c++)
+			key[n++] = (char)tolower((unsigned char)*c);
+		memcpy(key + n, ": ", 3);
+		text_line(sb, key, text, false);
+		if (f == IMAGE_TEXT_GENRE && toc->genre_code)
+			strbuf_printf(sb, "%sgenre_code: %u\n", prefix, toc->genre_code);
+	}
+}
+
+/*
  * The table of contents as text: "key: value" lines for the disc, one line
  * per track, and a track's CD-TEXT lines after it where it has any.
  */
@@ -176,8 +207,9 @@ render_toc(const struct image_toc *toc, struct strbuf *sb)
 	strbuf_printf(sb, "first_track: %u\nlast_track: %u\nleadout: %d\n", toc->first_track,
 		      toc->last_track, toc->leadout_lba);
 	text_line(sb, "mcn: ", toc->mcn, true);
-	text_line(sb, "title: ", toc->title, true);
-	text_line(sb, "performer: ", toc->performer, true);
+	text_line(sb, "title: ", image_toc_text(toc, 0, IMAGE_TEXT_TITLE), true);
+	text_line(sb, "performer: ", image_toc_text(toc, 0, IMAGE_TEXT_PERFORMER), true);
+	render_more_text(toc, 0, "", sb);
 	for (unsigned t = toc->first_track; t <= toc->last_track; t++) {
 		const struct image_toc_track *tr = &toc->track[t];
 		bool data = image_toc_track_is_data(tr);
@@ -193,9 +225,11 @@ render_toc(const struct image_toc *toc, struct strbuf *sb)
 		for (unsigned i = 2; i <= tr->index_count; i++)
 			strbuf_printf(sb, "track %02u index %02u: %d\n", t, i, tr->index_lba[i]);
 		snprintf(key, sizeof(key), "track %02u title: ", t);
-		text_line(sb, key, tr->title, false);
+		text_line(sb, key, image_toc_text(toc, t, IMAGE_TEXT_TITLE), false);
 		snprintf(key, sizeof(key), "track %02u performer: ", t);
-		text_line(sb, key, tr->performer, false);
+		text_line(sb, key, image_toc_text(toc, t, IMAGE_TEXT_PERFORMER), false);
+		snprintf(key, sizeof(key), "track %02u ", t);
+		render_more_text(toc, t, key, sb);
 	}
 }
 

@@ -381,7 +381,8 @@ END_TEST
 
 /*
  * An album ripped to FLAC with an EAC cue (gaps appended to the previous
- * track, UTF-8 CD-TEXT with Latin letters, ISRC, CATALOG) burns through
+ * track, UTF-8 CD-TEXT with Latin letters in several fields, EAC's
+ * "REM GENRE", ISRC, CATALOG) burns through
  * track.raw; the disc holds the decoded samples, the cue's gaps and texts.
  */
 START_TEST(flac_album_reads_back)
@@ -401,9 +402,11 @@ START_TEST(flac_album_reads_back)
 				       name), 0);
 	}
 	/* track 2's 2-second gap is the end of 01.flac (6 s), track 3 has none */
-	tl_write_text(cue, "CATALOG 0123456789012\nTITLE \"Caf\xc3\xa9 M\xc3\xbcller\"\n"
-		      "PERFORMER \"Bj\xc3\xb6rk\"\nFILE \"01.flac\" WAVE\nTRACK 01 AUDIO\n"
-		      "TITLE \"\xc3\x89t\xc3\xa9\"\nINDEX 01 00:00:00\nTRACK 02 AUDIO\n"
+	tl_write_text(cue, "REM GENRE Rock\nCATALOG 0123456789012\nTITLE \"Caf\xc3\xa9 M\xc3\xbcller\"\n"
+		      "PERFORMER \"Bj\xc3\xb6rk\"\nSONGWRITER \"Ann\"\n"
+		      "FILE \"01.flac\" WAVE\nTRACK 01 AUDIO\n"
+		      "TITLE \"\xc3\x89t\xc3\xa9\"\nCOMPOSER \"H\xc3\xa4ndel\"\n"
+		      "INDEX 01 00:00:00\nTRACK 02 AUDIO\n"
 		      "ISRC " TL_ISRC "\nINDEX 00 00:04:00\nFILE \"02.flac\" WAVE\n"
 		      "INDEX 01 00:00:00\nTRACK 03 AUDIO\nFILE \"03.flac\" WAVE\n"
 		      "INDEX 01 00:00:00\n");
@@ -411,8 +414,10 @@ START_TEST(flac_album_reads_back)
 	ck_assert_str_eq(tl_get(at_disc("toc")),
 			 "first_track: 1\nlast_track: 3\nleadout: 1575\nmcn: 0123456789012\n"
 			 "title: Caf\\xc3\\xa9 M\\xc3\\xbcller\nperformer: Bj\\xc3\\xb6rk\n"
+			 "songwriter: Ann\ngenre: Rock\ngenre_code: 23\n"
 			 "track 01: audio start=0 pregap=0 length=300 copy=no preemphasis=no isrc=\n"
 			 "track 01 title: \\xc3\\x89t\\xc3\\xa9\n"
+			 "track 01 composer: H\\xc3\\xa4ndel\n"
 			 "track 02: audio start=450 pregap=150 length=525 copy=no preemphasis=no "
 			 "isrc=" TL_ISRC "\n"
 			 "track 03: audio start=975 pregap=0 length=600 copy=no preemphasis=no isrc=\n");
@@ -446,6 +451,10 @@ START_TEST(flac_album_reads_back)
 				 "Caf\xc3\xa9 M\xc3\xbcller");
 		ck_assert_str_eq(cdtext_get_const(ct, CDTEXT_FIELD_PERFORMER, 0), "Bj\xc3\xb6rk");
 		ck_assert_str_eq(cdtext_get_const(ct, CDTEXT_FIELD_TITLE, 1), "\xc3\x89t\xc3\xa9");
+		ck_assert_str_eq(cdtext_get_const(ct, CDTEXT_FIELD_SONGWRITER, 0), "Ann");
+		ck_assert_str_eq(cdtext_get_const(ct, CDTEXT_FIELD_UPC_EAN, 0), "0123456789012");
+		ck_assert_str_eq(cdtext_get_const(ct, CDTEXT_FIELD_GENRE, 0), "Rock");
+		ck_assert_int_eq(cdtext_get_genre(ct), CDTEXT_GENRE_ROCK);
 		cdtext_destroy(ct);
 		free(packs);
 		free(cdt);

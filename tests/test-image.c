@@ -224,44 +224,17 @@ check_sector(struct run *r, int32_t lba, const uint8_t *sector)
 		r->toc_events++;
 }
 
-static void
-compare_text(const struct image_toc *a, const struct image_toc *b)
-{
-	ck_assert_str_eq(a->title, b->title);
-	ck_assert_str_eq(a->performer, b->performer);
-	for (unsigned n = a->first_track; n <= a->last_track; n++) {
-		ck_assert_str_eq(a->track[n].title, b->track[n].title);
-		ck_assert_str_eq(a->track[n].performer, b->track[n].performer);
-	}
-}
-
 /* libcdio's own CD-TEXT parser must read the packs the encoder wrote. */
 static void
 check_cdtext_with_libcdio(struct run *r)
 {
-	uint8_t buf[256 * 18];
 	unsigned n = 0;
-	cdtext_t *ct;
 
-	while (n < 256 && r->have[n]) {
-		memcpy(buf + 18 * n, r->packs[n], 18);
+	while (n < 256 && r->have[n])
 		n++;
-	}
 	ck_assert_uint_eq(n, r->n_packs_seen);
 	ck_assert_uint_ge(n, 4);
-	ct = cdtext_init();
-	ck_assert_ptr_nonnull(ct);
-	ck_assert_int_eq(cdtext_data_init(ct, buf, 18 * n), 0);
-	for (unsigned t = 0; t <= r->toc->last_track; t++) {
-		const char *want_title = t ? r->toc->track[t].title : r->toc->title;
-		const char *want_perf = t ? r->toc->track[t].performer : r->toc->performer;
-		const char *title = cdtext_get_const(ct, CDTEXT_FIELD_TITLE, (track_t)t);
-		const char *perf = cdtext_get_const(ct, CDTEXT_FIELD_PERFORMER, (track_t)t);
-
-		ck_assert_str_eq(title ? title : "", want_title);
-		ck_assert_str_eq(perf ? perf : "", want_perf);
-	}
-	cdtext_destroy(ct);
+	tl_check_cdtext_libcdio(r->toc, (const uint8_t (*)[18])r->packs, n);
 }
 
 /* Encodes @disc and checks every sector; the decoder must give back its TOC. */
@@ -279,9 +252,9 @@ encode_and_verify(const struct image_disc *disc, const char *src, unsigned unit,
 	int32_t lba = -(int32_t)lead_in;
 	ssize_t n;
 
-	r.has_text = dt->title[0] || dt->performer[0];
-	for (unsigned t = dt->first_track; t <= dt->last_track; t++)
-		r.has_text |= dt->track[t].title[0] || dt->track[t].performer[0];
+	for (unsigned t = 0; t <= dt->last_track; t++)
+		for (unsigned f = 0; f < IMAGE_TEXT_FIELDS && (!t || t >= dt->first_track); f++)
+			r.has_text |= image_toc_text(dt, t, (enum image_text_field)f)[0] != '\0';
 	r.src_fd = open(src, O_RDONLY);
 	ck_assert_int_ge(r.src_fd, 0);
 	r.info = malloc(sizeof(*r.info));
@@ -313,7 +286,7 @@ encode_and_verify(const struct image_disc *disc, const char *src, unsigned unit,
 	tl_compare_toc(image_decoder_toc(r.dec), r.toc);
 	if (type != CD_SECTOR_PQ && r.has_text) {
 		check_cdtext_with_libcdio(&r);
-		compare_text(image_decoder_toc(r.dec), r.toc);
+		tl_compare_text(image_decoder_toc(r.dec), r.toc);
 	}
 	ck_assert_uint_eq(image_decoder_expected_sectors(r.dec), r.sectors);
 	ck_assert_uint_eq(image_decoder_stats(r.dec)->q_crc_errors, 0);
@@ -340,8 +313,8 @@ START_TEST(audio_cue_layout)
 	ck_assert_uint_eq(toc->first_track, 1);
 	ck_assert_uint_eq(toc->last_track, 3);
 	ck_assert_str_eq(toc->mcn, TL_MCN);
-	ck_assert_str_eq(toc->title, "Test Album");
-	ck_assert_str_eq(toc->track[1].title, "One");
+	ck_assert_str_eq(image_toc_text(toc, 0, IMAGE_TEXT_TITLE), "Test Album");
+	ck_assert_str_eq(image_toc_text(toc, 1, IMAGE_TEXT_TITLE), "One");
 	ck_assert_int_eq(toc->track[1].pregap_lba, -150);
 	ck_assert_int_eq(toc->track[1].start_lba, 0);
 	ck_assert_int_eq(toc->track[1].end_lba, TL_T1_SECTORS);

@@ -76,9 +76,9 @@ cue_of(const char *title, const char *isrc, const char *bin, int *ret)
 	toc.track[1].start_lba = 0;
 	toc.track[1].end_lba = 1000;
 	toc.track[1].index_count = 1;
-	snprintf(toc.track[1].title, sizeof(toc.track[1].title), "%s", title);
+	tl_assert_ok(image_toc_set_text(&toc, 1, IMAGE_TEXT_TITLE, title));
 	snprintf(toc.track[1].isrc, sizeof(toc.track[1].isrc), "%s", isrc);
-	snprintf(toc.title, sizeof(toc.title), "%s", title);
+	tl_assert_ok(image_toc_set_text(&toc, 0, IMAGE_TEXT_TITLE, title));
 	ck_assert_ptr_nonnull(f);
 	*ret = image_toc_write_cue(f, bin, &toc);
 	fclose(f);

@@ -1,5 +1,6 @@
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -129,51 +130,223 @@ image_cdtext_from_latin1(char *dst, size_t size, const char *src)
 		dst[n] = '\0';
 }
 
-static const char *
-text_of(const struct image_toc *toc, unsigned type, unsigned track)
+/* The fields in enum order: pack type, cue command, whether tracks have one. */
+static const struct {
+	uint8_t pack;
+	const char *name;
+	bool disc_only;
+} text_fields[IMAGE_TEXT_FIELDS] = {
+	[IMAGE_TEXT_TITLE] = { 0x80, "TITLE", false },
+	[IMAGE_TEXT_PERFORMER] = { 0x81, "PERFORMER", false },
+	[IMAGE_TEXT_SONGWRITER] = { 0x82, "SONGWRITER", false },
+	[IMAGE_TEXT_COMPOSER] = { 0x83, "COMPOSER", false },
+	[IMAGE_TEXT_ARRANGER] = { 0x84, "ARRANGER", false },
+	[IMAGE_TEXT_MESSAGE] = { 0x85, "MESSAGE", false },
+	[IMAGE_TEXT_DISC_ID] = { 0x86, "DISC_ID", true },
+	[IMAGE_TEXT_GENRE] = { 0x87, "GENRE", true },
+	[IMAGE_TEXT_CODE] = { 0x8e, "UPC_EAN", false },
+};
+
+/* Genre codes of pack 87h, as the CD-TEXT standard lists them (doc/cue-sheets.md). */
+static const char *const genre_names[] = {
+	"Not Used", "Not Defined", "Adult Contemporary", "Alternative Rock", "Childrens Music",
+	"Classical", "Contemporary Christian", "Country", "Dance", "Easy Listening", "Erotic",
+	"Folk", "Gospel", "Hip Hop", "Jazz", "Latin", "Musical", "New Age", "Opera", "Operetta",
+	"Pop Music", "Rap", "Reggae", "Rock Music", "Rhythm & Blues", "Sound Effects",
+	"Soundtrack", "Spoken Word", "World Music",
+};
+
+const char *
+image_text_field_name(enum image_text_field f, unsigned track)
 {
-	if (type == CDTEXT_PACK_TITLE)
-		return track ? toc->track[track].title : toc->title;
-	return track ? toc->track[track].performer : toc->performer;
+	if ((unsigned)f >= IMAGE_TEXT_FIELDS)
+		return "?";
+	return f == IMAGE_TEXT_CODE && track ? "ISRC" : text_fields[f].name;
+}
+
+bool
+image_text_field_disc_only(enum image_text_field f)
+{
+	return (unsigned)f < IMAGE_TEXT_FIELDS && text_fields[f].disc_only;
+}
+
+const char *
+image_toc_text(const struct image_toc *toc, unsigned track, enum image_text_field f)
+{
+	unsigned at;
+
+	if (track > IMAGE_MAX_TRACKS || (unsigned)f >= IMAGE_TEXT_FIELDS)
+		return "";
+	at = toc->text.at[track][f];
+	return at && at <= toc->text.used ? toc->text.pool + at - 1 : "";
+}
+
+int
+image_toc_set_text(struct image_toc *toc, unsigned track, enum image_text_field f,
+		   const char *text)
+{
+	struct image_text *t = &toc->text;
+	size_t len = strlen(text);
+	unsigned at;
+
+	if (track > IMAGE_MAX_TRACKS || (unsigned)f >= IMAGE_TEXT_FIELDS)
+		return -EINVAL;
+	at = t->at[track][f];
+	if (!len) {
+		t->at[track][f] = 0;
+		return 0;
+	}
+	/* in place when it fits where the old text was */
+	if (at && at <= t->used && strlen(t->pool + at - 1) >= len) {
+		memcpy(t->pool + at - 1, text, len + 1);
+		return 0;
+	}
+	if (t->used > sizeof(t->pool) || len + 1 > sizeof(t->pool) - t->used)
+		return -E2BIG;
+	memcpy(t->pool + t->used, text, len + 1);
+	t->at[track][f] = (uint16_t)(t->used + 1);
+	t->used = (uint16_t)(t->used + len + 1);
+	return 0;
+}
+
+bool
+image_toc_text_is_q_code(const struct image_toc *toc, unsigned track, enum image_text_field f)
+{
+	const char *q;
+
+	if (f != IMAGE_TEXT_CODE || track > IMAGE_MAX_TRACKS)
+		return false;
+	q = track ? toc->track[track].isrc : toc->mcn;
+	return q[0] && !strcmp(image_toc_text(toc, track, f), q);
+}
+
+/* @s lowercased with everything but letters and digits left out, into @out. */
+static void
+genre_key(char *out, size_t size, const char *s)
+{
+	size_t n = 0;
+
+	for (; *s && n + 1 < size; s++)
+		if (isalnum((unsigned char)*s))
+			out[n++] = (char)tolower((unsigned char)*s);
+	out[n] = '\0';
+}
+
+unsigned
+image_cdtext_genre_code(const char *text)
+{
+	char key[IMAGE_TEXT_SIZE], name[32];
+
+	if (!text[0])
+		return 0;
+	genre_key(key, sizeof(key), text);
+	for (unsigned code = 2; code < sizeof(genre_names) / sizeof(genre_names[0]); code++) {
+		size_t len;
+
+		genre_key(name, sizeof(name), genre_names[code]);
+		len = strlen(name);
+		if (!strcmp(key, name) ||
+		    (len > 5 && !strcmp(name + len - 5, "music") && strlen(key) == len - 5 &&
+		     !strncmp(key, name, len - 5)))
+			return code;
+	}
+	return 1;
+}
+
+const char *
+image_cdtext_genre_name(unsigned code)
+{
+	return code < sizeof(genre_names) / sizeof(genre_names[0]) ? genre_names[code] : NULL;
+}
+
+/* What an entry of @f carries: its text, or for the codes the Q code where it has none. */
+static const char *
+entry_text(const struct image_toc *toc, enum image_text_field f, unsigned track)
+{
+	const char *text = image_toc_text(toc, track, f);
+
+	if (f == IMAGE_TEXT_CODE && !text[0])
+		return track ? toc->track[track].isrc : toc->mcn;
+	return text;
+}
+
+static unsigned
+genre_code(const struct image_toc *toc)
+{
+	return toc->genre_code ? toc->genre_code :
+	       image_cdtext_genre_code(image_toc_text(toc, 0, IMAGE_TEXT_GENRE));
 }
 
 /*
- * Packs of one type: the album's string then each track's, NUL-terminated,
- * in ISO 8859-1. Returns 0, -E2BIG, or -EINVAL with the reason in @err.
+ * The bytes of one entry of field @f into @out (2 + IMAGE_TEXT_MAX + 1
+ * bytes): the genre's code first for GENRE, then the text in ISO 8859-1
+ * and its NUL. Returns their number, or -EINVAL with the reason in @err.
  */
 static int
-build_type(const struct image_toc *toc, unsigned type, struct pack_writer *w,
+entry_bytes(const struct image_toc *toc, enum image_text_field f, unsigned track,
+	    uint8_t *out, struct burn_error *err)
+{
+	size_t n = 0, at;
+	uint32_t bad;
+	int ret;
+
+	if (f == IMAGE_TEXT_GENRE) {
+		unsigned code = genre_code(toc);
+
+		out[n++] = (uint8_t)(code >> 8);
+		out[n++] = (uint8_t)code;
+	}
+	ret = image_cdtext_to_latin1((char *)out + n, IMAGE_TEXT_MAX + 1, entry_text(toc, f, track),
+				     &bad, &at);
+	if (ret < 0) {
+		char where[32];
+
+		if (track)
+			snprintf(where, sizeof(where), "CD-TEXT of track %u", track);
+		else
+			snprintf(where, sizeof(where), "CD-TEXT of the disc");
+		return image_cdtext_fail(err, where, image_text_field_name(f, track), ret, bad, at);
+	}
+	return (int)n + ret + 1;
+}
+
+/* The tracks field @f has entries for after the disc's: none for DISC_ID and GENRE. */
+static unsigned
+entry_last(const struct image_toc *toc, enum image_text_field f)
+{
+	return text_fields[f].disc_only ? 0 : toc->last_track;
+}
+
+static bool
+entry_used(const struct image_toc *toc, enum image_text_field f, unsigned track)
+{
+	return entry_text(toc, f, track)[0] != '\0' || (f == IMAGE_TEXT_GENRE && toc->genre_code);
+}
+
+/*
+ * Packs of field @f: the disc's entry then each track's, in ISO 8859-1.
+ * Returns 0, -E2BIG, or -EINVAL with the reason in @err.
+ */
+static int
+build_type(const struct image_toc *toc, enum image_text_field f, struct pack_writer *w,
 	   struct burn_error *err)
 {
-	unsigned track = 0, pos = 0, fill = 0, seq_first = (unsigned)w->n;
+	unsigned track = 0, fill = 0, last = entry_last(toc, f);
 	bool any = false;
 	uint8_t *pack = NULL;
-	char s[IMAGE_TEXT_MAX + 1];
+	uint8_t s[2 + IMAGE_TEXT_MAX + 1];
 
-	for (unsigned t = 0; t <= toc->last_track; t++)
+	for (unsigned t = 0; t <= last; t++)
 		if (t == 0 || t >= toc->first_track)
-			any |= text_of(toc, type, t)[0] != '\0';
+			any |= entry_used(toc, f, t);
 	if (!any)
 		return 0;
 	for (;;) {
-		uint32_t bad;
-		size_t len, at;
-		int ret = image_cdtext_to_latin1(s, sizeof(s), text_of(toc, type, track), &bad,
-						 &at);
+		int len = entry_bytes(toc, f, track, s, err);
 
-		if (ret < 0) {
-			char where[32];
-
-			if (track)
-				snprintf(where, sizeof(where), "CD-TEXT of track %u", track);
-			else
-				snprintf(where, sizeof(where), "CD-TEXT of the disc");
-			return image_cdtext_fail(err, where, type == CDTEXT_PACK_TITLE ? "TITLE" :
-						 "PERFORMER", ret, bad, at);
-		}
-		len = (size_t)ret + 1;
-
-		while (pos < len) {
+		if (len < 0)
+			return len;
+		for (int pos = 0; pos < len; pos++) {
 			if (!pack || fill == 12) {
 				if (pack)
 					pack_finish(pack);
@@ -181,22 +354,20 @@ build_type(const struct image_toc *toc, unsigned type, struct pack_writer *w,
 					return -E2BIG;
 				pack = w->packs + (size_t)w->n * CDTEXT_PACK_SIZE;
 				memset(pack, 0, CDTEXT_PACK_SIZE);
-				pack[0] = (uint8_t)type;
+				pack[0] = text_fields[f].pack;
 				pack[1] = (uint8_t)track;
 				pack[2] = (uint8_t)w->n;
 				pack[3] = (uint8_t)(pos > 15 ? 15 : pos);
 				w->n++;
 				fill = 0;
 			}
-			pack[4 + fill++] = (uint8_t)s[pos++];
+			pack[4 + fill++] = s[pos];
 		}
-		pos = 0;
 		track = track ? track + 1 : toc->first_track;
-		if (track > toc->last_track)
+		if (track > last || !track)
 			break;
 	}
 	pack_finish(pack);
-	(void)seq_first;
 	return 0;
 }
 
@@ -206,12 +377,12 @@ image_cdtext_build(const struct image_toc *toc, uint8_t *packs, struct burn_erro
 	struct pack_writer w = { .packs = packs };
 	unsigned counts[16] = { 0 };
 	uint8_t info[SIZE_INFO_PACKS * 12];
+	int ret = 0;
 
-	int ret;
-
-	ret = build_type(toc, CDTEXT_PACK_TITLE, &w, err);
-	if (ret == 0)
-		ret = build_type(toc, CDTEXT_PACK_PERFORMER, &w, err);
+	/* the codes only go with text: the sub-channel carries them anyway */
+	for (unsigned f = 0; f < IMAGE_TEXT_FIELDS && ret == 0; f++)
+		if (f != IMAGE_TEXT_CODE || w.n > 0)
+			ret = build_type(toc, (enum image_text_field)f, &w, err);
 	if (ret == -E2BIG) {
 		burn_error_set(err, BURN_E_STREAM_NOT_SUPPORTED,
 			       "CD-TEXT needs more than %d packs of 12 characters",
@@ -274,47 +445,70 @@ image_cdtext_from_symbols(const uint8_t *rw, uint8_t *pack)
 	return subq_crc16(pack, CDTEXT_PACK_SIZE) == SUBQ_CRC_RESIDUE;
 }
 
-static char *
-text_slot(struct image_toc *toc, unsigned type, unsigned track)
+/*
+ * Block 0's packs, from sequence 0 to its last size information pack;
+ * returns their number, or 0 when they are not whole or not ISO 8859-1 or
+ * ASCII (character code 00h or 01h; MS-JIS, Korean and Mandarin text is
+ * not read: it would not be UTF-8, and a copy of the disc takes its packs
+ * as they are, image_encoder_set_cdtext()).
+ */
+static unsigned
+block0_packs(const uint8_t (*packs)[CDTEXT_PACK_SIZE], const bool *have)
 {
+	unsigned n = 0;
+
+	while (n < CDTEXT_MAX_PACKS && have[n])
+		n++;
+	if (n < SIZE_INFO_PACKS || packs[n - 1][0] != CDTEXT_PACK_SIZE_INFO ||
+	    packs[n - 1][1] != SIZE_INFO_PACKS - 1 || packs[n - 2][4 + 8] != n - 1)
+		return 0;
+	if (packs[n - SIZE_INFO_PACKS][0] != CDTEXT_PACK_SIZE_INFO ||
+	    packs[n - SIZE_INFO_PACKS][4] > 0x01)
+		return 0;
+	return n;
+}
+
+/* Stores one parsed entry; the genre's code is its first two bytes. */
+static void
+parse_store(struct image_toc *toc, enum image_text_field f, unsigned track, char *buf,
+	    unsigned len)
+{
+	char utf8[IMAGE_TEXT_SIZE];
+	const char *text = buf;
+
 	if (track && (track < toc->first_track || track > toc->last_track))
-		return NULL;
-	if (type == CDTEXT_PACK_TITLE)
-		return track ? toc->track[track].title : toc->title;
-	return track ? toc->track[track].performer : toc->performer;
+		return;
+	buf[len] = '\0';
+	if (f == IMAGE_TEXT_GENRE) {
+		if (len < 2)
+			return;
+		toc->genre_code = (uint16_t)((uint8_t)buf[0] << 8 | (uint8_t)buf[1]);
+		text = buf + 2;
+		/* a genre by its code alone is shown by its name */
+		if (!text[0] && image_cdtext_genre_name(toc->genre_code) && toc->genre_code > 1)
+			text = image_cdtext_genre_name(toc->genre_code);
+	}
+	image_cdtext_from_latin1(utf8, sizeof(utf8), text);
+	(void)image_toc_set_text(toc, track, f, utf8);	/* block 0 fits the pool */
 }
 
 void
 image_cdtext_parse(const uint8_t (*packs)[CDTEXT_PACK_SIZE], const bool *have,
 		   struct image_toc *toc)
 {
-	static const unsigned types[] = { CDTEXT_PACK_TITLE, CDTEXT_PACK_PERFORMER };
-	unsigned n = 0;
+	unsigned n = block0_packs(packs, have);
 
-	/* all of block 0, from sequence 0 to its last size information pack */
-	while (n < CDTEXT_MAX_PACKS && have[n])
-		n++;
-	if (n < SIZE_INFO_PACKS || packs[n - 1][0] != CDTEXT_PACK_SIZE_INFO ||
-	    packs[n - 1][1] != SIZE_INFO_PACKS - 1 || packs[n - 2][4 + 8] != n - 1)
-		return;
-	/*
-	 * The first size information pack starts with the character code:
-	 * ISO 8859-1 (00h) and ASCII (01h) become UTF-8; MS-JIS, Korean and
-	 * Mandarin text is not read (it would not be UTF-8, and a copy of the
-	 * disc takes its packs as they are, image_encoder_set_cdtext())
-	 */
-	if (packs[n - SIZE_INFO_PACKS][0] != CDTEXT_PACK_SIZE_INFO ||
-	    packs[n - SIZE_INFO_PACKS][4] > 0x01)
-		return;
-	for (unsigned k = 0; k < 2; k++) {
-		char buf[IMAGE_TEXT_MAX + 1];
-		unsigned track = 0, len = 0;
+	for (unsigned f = 0; n && f < IMAGE_TEXT_FIELDS; f++) {
+		unsigned track = 0, len = 0, last = entry_last(toc, (enum image_text_field)f);
+		/* a genre's code may hold a zero byte: its first two bytes are not text */
+		unsigned binary = f == IMAGE_TEXT_GENRE ? 2 : 0;
+		char buf[2 + IMAGE_TEXT_MAX + 1];
 		bool started = false;
 
-		for (unsigned i = 0; i < n && track <= toc->last_track; i++) {
+		for (unsigned i = 0; i < n && track <= last; i++) {
 			const uint8_t *p = packs[i];
 
-			if (p[0] != types[k] || (p[3] & 0x70))	/* block 0 only */
+			if (p[0] != text_fields[f].pack || (p[3] & 0x70))	/* block 0 only */
 				continue;
 			if (!started) {
 				if (p[3] & 0x0f)	/* the first pack must start a string */
@@ -322,20 +516,17 @@ image_cdtext_parse(const uint8_t (*packs)[CDTEXT_PACK_SIZE], const bool *have,
 				track = p[1] & 0x7f;
 				started = true;
 			}
-			for (unsigned j = 0; j < 12 && track <= toc->last_track; j++) {
-				char *slot;
-
-				if (p[4 + j] != 0) {
-					if (len < IMAGE_TEXT_MAX)
+			for (unsigned j = 0; j < 12 && track <= last; j++) {
+				if (len < binary || p[4 + j] != 0) {
+					if (len < binary + IMAGE_TEXT_MAX)
 						buf[len++] = (char)p[4 + j];
 					continue;
 				}
-				buf[len] = '\0';
-				slot = text_slot(toc, types[k], track);
-				if (slot)
-					image_cdtext_from_latin1(slot, IMAGE_TEXT_SIZE, buf);
+				parse_store(toc, (enum image_text_field)f, track, buf, len);
 				len = 0;
 				track = track ? track + 1 : toc->first_track;
+				if (!track)
+					track = last + 1;
 			}
 		}
 	}

@@ -46,10 +46,14 @@ int image_cdtext_fail(struct burn_error *err, const char *where, const char *fie
 void image_cdtext_from_latin1(char *dst, size_t size, const char *src);
 
 /*
- * Builds the packs for the titles and performers of @toc into @packs
+ * Builds the packs for the CD-TEXT fields of @toc into @packs
  * (caller-owned, CDTEXT_MAX_PACKS * CDTEXT_PACK_SIZE bytes), each text
- * turned from UTF-8 into ISO 8859-1 (character code 00h). Returns the
- * number of packs (0 when there is no text); -E2BIG with the reason in
+ * turned from UTF-8 into ISO 8859-1 (character code 00h): for each field
+ * in pack type order, the disc's entry, then each track's (not for
+ * DISC_ID and GENRE, whose pack starts with the genre code). The codes
+ * (pack 8Eh: UPC/EAN, ISRC) are the CODE fields, or the MCN and ISRCs
+ * where those are empty, and are written only when the disc has other
+ * text. Returns the number of packs (0 when there is no text); -E2BIG with the reason in
  * @err when the text needs more than 256 packs; -EINVAL with the reason
  * when a text is not UTF-8, has a character outside ISO 8859-1, or is
  * longer than IMAGE_TEXT_MAX characters.
@@ -63,7 +67,7 @@ void image_cdtext_to_symbols(const uint8_t *pack, uint8_t *rw);
 bool image_cdtext_from_symbols(const uint8_t *rw, uint8_t *pack);
 
 /*
- * Fills the titles and performers of @toc from @n valid packs of block 0
+ * Fills the CD-TEXT fields of @toc (and its genre code) from the valid packs of block 0
  * indexed by sequence number (@have[i] tells whether pack i was seen),
  * ISO 8859-1 (character code 00h) or ASCII (01h) turned into UTF-8; a
  * block in another character code (MS-JIS, Korean, Mandarin) leaves every
@@ -72,3 +76,16 @@ bool image_cdtext_from_symbols(const uint8_t *rw, uint8_t *pack);
  */
 void image_cdtext_parse(const uint8_t (*packs)[CDTEXT_PACK_SIZE], const bool *have,
 			struct image_toc *toc);
+
+/*
+ * Reads the CD-TEXT file at @path (a cue sheet's CDTEXTFILE): 18-byte
+ * packs, with or without READ TOC format 5's 4-byte header. Every pack's
+ * CRC and sequence number are checked, and block 0 must have its size
+ * information, whose first and last track numbers go to *@first and
+ * *@last. On success *@out gets the packs (malloc'ed, the caller's) and
+ * the number of packs is returned; otherwise -errno with the reason in
+ * @err: -EINVAL (BURN_E_STREAM_NOT_SUPPORTED) for a file that is not one,
+ * -ENOENT etc. (BURN_E_FAIL) for I/O, -ENOMEM.
+ */
+int image_cdtext_read_file(const char *path, uint8_t (**out)[CDTEXT_PACK_SIZE], unsigned *first,
+			   unsigned *last, struct burn_error *err);

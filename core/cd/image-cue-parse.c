@@ -40,6 +40,9 @@ struct cue_state {
 	unsigned first;		/* the first track's number */
 	unsigned n_tracks;
 	struct cue_track *tracks;	/* [IMAGE_MAX_TRACKS + 1] */
+	unsigned text_line;		/* the first CD-TEXT command's line; 0: none */
+	unsigned cdtext_line;		/* CDTEXTFILE's line */
+	unsigned cdtext_first, cdtext_last;	/* the tracks its packs are for */
 	struct burn_error *err;
 };
 
@@ -108,10 +111,24 @@ cue_msf(struct cue_state *st, const char *text, int32_t *frames)
 	return 0;
 }
 
+/* A path named in the cue sheet, relative to the cue's folder; NULL without memory. */
+static char *
+cue_path_of(const struct cue_state *st, const char *name)
+{
+	const char *slash = strrchr(st->cue_path, '/');
+	char *path;
+
+	if (name[0] == '/' || !slash)
+		return strdup(name);
+	if (asprintf(&path, "%.*s/%s", (int)(slash - st->cue_path), st->cue_path, name) < 0)
+		return NULL;
+	return path;
+}
+
 static int
 cue_file(struct image_disc *disc, struct cue_state *st, char *rest)
 {
-	char name[CUE_LINE_MAX], type[32], *path = NULL, *slash;
+	char name[CUE_LINE_MAX], type[32], *path;
 	enum image_file_format format;
 	struct image_file *f;
 	struct burn_error e;
@@ -128,16 +145,9 @@ cue_file(struct image_disc *disc, struct cue_state *st, char *rest)
 	else
 		/* WAVE, FLAC, MP3, AIFF, OGG...: audio, known by its content, not the word */
 		format = IMAGE_FILE_WAVE;
-	slash = strrchr(st->cue_path, '/');
-	if (name[0] != '/' && slash) {
-		if (asprintf(&path, "%.*s/%s", (int)(slash - st->cue_path), st->cue_path,
-			     name) < 0)
-			return -ENOMEM;
-	} else {
-		path = strdup(name);
-		if (!path)
-			return -ENOMEM;
-	}
+	path = cue_path_of(st, name);
+	if (!path)
+		return -ENOMEM;
 	ret = image_disc_add_file(disc, path, format);
 	free(path);
 	if (ret < 0)
@@ -209,58 +219,137 @@ cue_track_cmd(struct cue_state *st, char *rest)
 	return 0;
 }
 
+/* The CD-TEXT commands of a cue sheet and their fields. */
+static const struct {
+	const char *cmd;
+	enum image_text_field field;
+} cue_text_cmds[] = {
+	{ "TITLE", IMAGE_TEXT_TITLE }, { "PERFORMER", IMAGE_TEXT_PERFORMER },
+	{ "SONGWRITER", IMAGE_TEXT_SONGWRITER }, { "COMPOSER", IMAGE_TEXT_COMPOSER },
+	{ "ARRANGER", IMAGE_TEXT_ARRANGER }, { "MESSAGE", IMAGE_TEXT_MESSAGE },
+	{ "DISC_ID", IMAGE_TEXT_DISC_ID }, { "GENRE", IMAGE_TEXT_GENRE },
+	{ "UPC_EAN", IMAGE_TEXT_CODE },
+};
+
+/* The field of CD-TEXT command @cmd, or -1. */
+static int
+cue_text_field(const char *cmd)
+{
+	for (size_t i = 0; i < sizeof(cue_text_cmds) / sizeof(cue_text_cmds[0]); i++)
+		if (!strcasecmp(cmd, cue_text_cmds[i].cmd))
+			return (int)cue_text_cmds[i].field;
+	return -1;
+}
+
 /*
- * TITLE and PERFORMER: UTF-8 that fits ISO 8859-1, kept as UTF-8. Text that
+ * A CD-TEXT command: UTF-8 that fits ISO 8859-1, kept as UTF-8. Text that
  * is not UTF-8 but has no byte from 0x80 to 0x9f (C1 controls, which no
- * text uses) is taken as ISO 8859-1, with a warning.
+ * text uses) is taken as ISO 8859-1, with a warning. DISC_ID, GENRE and
+ * UPC_EAN belong to the disc; UPC_EAN is 12 or 13 digits.
  */
 static int
-cue_text(struct image_disc *disc, struct cue_state *st, const char *cmd, char *rest)
+cue_text(struct image_disc *disc, struct cue_state *st, enum image_text_field field,
+	 const char *cmd, char *rest)
 {
-	char value[CUE_LINE_MAX], latin1[IMAGE_TEXT_MAX + 1], where[CUE_LINE_MAX + 16];
+	char value[CUE_LINE_MAX], latin1[IMAGE_TEXT_MAX + 1], utf8[IMAGE_TEXT_SIZE];
+	char where[CUE_LINE_MAX + 16];
 	uint32_t bad;
 	size_t pos;
-	char *dst;
 	int ret;
 
 	if (!cue_word(rest, value, sizeof(value)))
 		return cue_fail(st, "%s needs a value", cmd);
-	if (!strcasecmp(cmd, "TITLE"))
-		dst = st->track ? disc->toc.track[st->track].title : disc->toc.title;
-	else
-		dst = st->track ? disc->toc.track[st->track].performer : disc->toc.performer;
+	if (st->track && (image_text_field_disc_only(field) || field == IMAGE_TEXT_CODE))
+		return cue_fail(st, "%s is for the whole disc: give it before the first TRACK",
+				cmd);
+	if (field == IMAGE_TEXT_CODE && ((strlen(value) != 12 && strlen(value) != 13) ||
+					 strspn(value, "0123456789") != strlen(value)))
+		return cue_fail(st, "UPC_EAN '%s' is not 12 or 13 digits", value);
+	if (!st->text_line)
+		st->text_line = st->line;
 	snprintf(where, sizeof(where), "%s:%u", st->cue_path, st->line);
 	ret = image_cdtext_to_latin1(latin1, sizeof(latin1), value, &bad, &pos);
 	if (ret >= 0) {
-		copy_text(dst, IMAGE_TEXT_SIZE, value);
-		return 0;
+		copy_text(utf8, sizeof(utf8), value);
+	} else {
+		if (ret != -EINVAL)
+			return image_cdtext_fail(st->err, where, cmd, ret, bad, pos);
+		for (const uint8_t *p = (const uint8_t *)value; *p; p++)
+			if (*p >= 0x80 && *p <= 0x9f)
+				return image_cdtext_fail(st->err, where, cmd, -EINVAL, *p,
+							 (size_t)(p - (const uint8_t *)value) + 1);
+		if (strlen(value) > IMAGE_TEXT_MAX)
+			return image_cdtext_fail(st->err, where, cmd, -E2BIG, 0, 0);
+		image_cdtext_from_latin1(utf8, sizeof(utf8), value);
 	}
-	if (ret != -EINVAL)
-		return image_cdtext_fail(st->err, where, cmd, ret, bad, pos);
-	for (const uint8_t *p = (const uint8_t *)value; *p; p++)
-		if (*p >= 0x80 && *p <= 0x9f)
-			return image_cdtext_fail(st->err, where, cmd, -EINVAL, *p,
-						 (size_t)(p - (const uint8_t *)value) + 1);
-	if (strlen(value) > IMAGE_TEXT_MAX)
-		return image_cdtext_fail(st->err, where, cmd, -E2BIG, 0, 0);
-	image_cdtext_from_latin1(dst, IMAGE_TEXT_SIZE, value);
-	return image_disc_warn(disc, "%s: %s: byte %zu (0x%02" PRIX32 ") is not UTF-8; the text is taken as ISO 8859-1",
-			       where, cmd, pos, bad);
+	if (image_toc_set_text(&disc->toc, st->track, field, utf8) < 0)
+		return cue_fail(st, "%s: the CD-TEXT is more than the %d packs of a disc hold",
+				cmd, CDTEXT_MAX_PACKS);
+	if (ret < 0)
+		return image_disc_warn(disc, "%s: %s: byte %zu (0x%02" PRIX32 ") is not UTF-8; the text is taken as ISO 8859-1",
+				       where, cmd, pos, bad);
+	return 0;
 }
 
-/* The CD-TEXT commands of a cue sheet that burnfs reads but does not burn. */
-static bool
-cue_unburned_text(const char *cmd)
+/* CDTEXTFILE: the disc's CD-TEXT packs, checked and burned as they are. */
+static int
+cue_cdtext_file(struct image_disc *disc, struct cue_state *st, char *rest)
 {
-	static const char *const unburned[] = {
-		"SONGWRITER", "COMPOSER", "ARRANGER", "MESSAGE", "DISC_ID", "GENRE",
-		"UPC_EAN", "CDTEXTFILE",
-	};
+	char name[CUE_LINE_MAX], *path;
+	struct burn_error e;
+	int ret;
 
-	for (size_t i = 0; i < sizeof(unburned) / sizeof(unburned[0]); i++)
-		if (!strcasecmp(cmd, unburned[i]))
-			return true;
-	return false;
+	if (!cue_word(rest, name, sizeof(name)))
+		return cue_fail(st, "%s needs a file name", "CDTEXTFILE");
+	if (st->track || disc->cdtext)
+		return cue_fail(st, "%s", st->track ?
+				"CDTEXTFILE is for the whole disc: give it before the first TRACK" :
+				"a second CDTEXTFILE");
+	path = cue_path_of(st, name);
+	if (!path)
+		return -ENOMEM;
+	ret = image_cdtext_read_file(path, &disc->cdtext, &st->cdtext_first, &st->cdtext_last,
+				     &e);
+	free(path);
+	if (ret < 0) {
+		if (ret == -ENOMEM)
+			return ret;
+		burn_error_set(st->err, e.result, "%s:%u: CDTEXTFILE %s", st->cue_path, st->line,
+			       e.reason);
+		return ret;
+	}
+	disc->n_cdtext = (unsigned)ret;
+	st->cdtext_line = st->line;
+	return 0;
+}
+
+/*
+ * After the tracks: a CDTEXTFILE's packs must be for the cue's tracks, and
+ * give the TOC its text (the cue's CD-TEXT commands, if any, are not burned:
+ * a warning says so).
+ */
+static int
+cue_finish_cdtext(struct image_disc *disc, struct cue_state *st)
+{
+	struct image_toc *toc = &disc->toc;
+	bool have[CDTEXT_MAX_PACKS] = { false };
+
+	if (!disc->cdtext)
+		return 0;
+	if (st->cdtext_first != toc->first_track || st->cdtext_last != toc->last_track)
+		return image_disc_fail(st->err,
+				       "%s:%u: CDTEXTFILE's text is for tracks %u to %u; the cue sheet has tracks %u to %u",
+				       st->cue_path, st->cdtext_line, st->cdtext_first,
+				       st->cdtext_last, toc->first_track, toc->last_track);
+	memset(&toc->text, 0, sizeof(toc->text));
+	toc->genre_code = 0;
+	for (unsigned i = 0; i < disc->n_cdtext; i++)
+		have[i] = true;
+	image_cdtext_parse((const uint8_t (*)[CDTEXT_PACK_SIZE])disc->cdtext, have, toc);
+	if (st->text_line)
+		return image_disc_warn(disc, "%s:%u: the cue sheet's CD-TEXT commands are not burned: CDTEXTFILE (line %u) gives the disc's CD-TEXT",
+				       st->cue_path, st->text_line, st->cdtext_line);
+	return 0;
 }
 
 static int
@@ -274,19 +363,23 @@ cue_line(struct image_disc *disc, struct cue_state *st, char *line)
 	rest = cue_word(line, cmd, sizeof(cmd));
 	if (!rest)
 		return 0;
-	if (!strcasecmp(cmd, "REM"))
+	if (!strcasecmp(cmd, "REM")) {
+		char *after = cue_word(rest, arg2, sizeof(arg2));
+
+		/* EAC, foobar2000 and whipper write the genre as "REM GENRE x" */
+		if (after && !st->track && !strcasecmp(arg2, "GENRE"))
+			return cue_text(disc, st, IMAGE_TEXT_GENRE, "REM GENRE", after);
 		return 0;
-	if (cue_unburned_text(cmd))
-		/* never dropped silently: the user learns what the disc will lack */
-		return image_disc_warn(disc, "%s:%u: %s is not burned: burnfs writes the CD-TEXT "
-				       "fields TITLE and PERFORMER only", st->cue_path, st->line,
-				       cmd) < 0 ? -ENOMEM : 0;
+	}
+	ret = cue_text_field(cmd);
+	if (ret >= 0)
+		return cue_text(disc, st, (enum image_text_field)ret, cmd, rest);
+	if (!strcasecmp(cmd, "CDTEXTFILE"))
+		return cue_cdtext_file(disc, st, rest);
 	if (!strcasecmp(cmd, "FILE"))
 		return cue_file(disc, st, rest);
 	if (!strcasecmp(cmd, "TRACK"))
 		return cue_track_cmd(st, rest);
-	if (!strcasecmp(cmd, "TITLE") || !strcasecmp(cmd, "PERFORMER"))
-		return cue_text(disc, st, cmd, rest);
 	if (!strcasecmp(cmd, "CATALOG")) {
 		struct burn_error e;
 
@@ -596,6 +689,7 @@ cue_finish(struct image_disc *disc, struct cue_state *st)
 	}
 	disc->toc.first_track = st->first;
 	disc->toc.last_track = last;
+	ret = cue_finish_cdtext(disc, st);
 out_free:
 	free(first_sector);
 	return ret;

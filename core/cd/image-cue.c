@@ -56,6 +56,34 @@ cue_code(FILE *f, const char *indent, const char *cmd, const char *code)
 		fprintf(f, "%s%s %s\n", indent, cmd, code);
 }
 
+/*
+ * The CD-TEXT of the disc (@track 0) or a track after its TITLE and
+ * PERFORMER: SONGWRITER, COMPOSER, ARRANGER, MESSAGE, then the disc's
+ * DISC_ID, GENRE and a UPC_EAN other than its CATALOG. A track's CD-TEXT
+ * ISRC other than its ISRC has no cue command: a REM says what it is.
+ */
+static void
+cue_more_text(FILE *f, const char *indent, const struct image_toc *toc, unsigned track)
+{
+	for (unsigned i = IMAGE_TEXT_SONGWRITER; i < IMAGE_TEXT_FIELDS; i++) {
+		enum image_text_field field = (enum image_text_field)i;
+		const char *text = image_toc_text(toc, track, field);
+
+		if (!text[0] || image_toc_text_is_q_code(toc, track, field))
+			continue;
+		if (field == IMAGE_TEXT_CODE && track) {
+			if (cue_representable(text))
+				fprintf(f, "%sREM the CD-TEXT gives ISRC %s\n", indent, text);
+			continue;
+		}
+		if (field == IMAGE_TEXT_CODE) {
+			cue_code(f, indent, "UPC_EAN", text);
+			continue;
+		}
+		cue_text(f, indent, image_text_field_name(field, track), text);
+	}
+}
+
 int
 image_toc_write_cue(FILE *f, const char *bin_name, const struct image_toc *toc)
 {
@@ -64,8 +92,9 @@ image_toc_write_cue(FILE *f, const char *bin_name, const struct image_toc *toc)
 	if (!cue_representable(bin_name) || strchr(bin_name, '"'))
 		return -EINVAL;
 	cue_code(f, "", "CATALOG", toc->mcn);
-	cue_text(f, "", "PERFORMER", toc->performer);
-	cue_text(f, "", "TITLE", toc->title);
+	cue_text(f, "", "PERFORMER", image_toc_text(toc, 0, IMAGE_TEXT_PERFORMER));
+	cue_text(f, "", "TITLE", image_toc_text(toc, 0, IMAGE_TEXT_TITLE));
+	cue_more_text(f, "", toc, 0);
 	fprintf(f, "FILE \"%s\" BINARY\n", bin_name);
 	for (unsigned n = toc->first_track; n && n <= toc->last_track; n++) {
 		const struct image_toc_track *t = &toc->track[n];
@@ -77,8 +106,9 @@ image_toc_write_cue(FILE *f, const char *bin_name, const struct image_toc *toc)
 		if (!data && (t->control & 0xb))
 			fprintf(f, "    FLAGS%s%s%s\n", t->control & 0x2 ? " DCP" : "",
 				t->control & 0x8 ? " 4CH" : "", t->control & 0x1 ? " PRE" : "");
-		cue_text(f, "    ", "TITLE", t->title);
-		cue_text(f, "    ", "PERFORMER", t->performer);
+		cue_text(f, "    ", "TITLE", image_toc_text(toc, n, IMAGE_TEXT_TITLE));
+		cue_text(f, "    ", "PERFORMER", image_toc_text(toc, n, IMAGE_TEXT_PERFORMER));
+		cue_more_text(f, "    ", toc, n);
 		cue_code(f, "    ", "ISRC", t->isrc);
 		if (t->pregap_lba < t->start_lba && t->start_lba > 0) {
 			image_msf_text(msf, sizeof(msf), t->pregap_lba);

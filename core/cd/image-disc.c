@@ -91,6 +91,7 @@ image_disc_destroy(struct image_disc *disc)
 	for (size_t i = 0; i < disc->n_warnings; i++)
 		free(disc->warnings[i]);
 	free(disc->warnings);
+	free(disc->cdtext);
 	free(disc->files);
 	free(disc);
 }

@@ -38,8 +38,37 @@ struct image_toc_track {
 	unsigned index_count;		/* highest index >= 1 */
 	int32_t index_lba[IMAGE_MAX_INDEX + 1];	/* [1..index_count]; [0] = pregap_lba */
 	char isrc[13];			/* "" when none */
-	char title[IMAGE_TEXT_SIZE];	/* UTF-8, at most IMAGE_TEXT_MAX characters */
-	char performer[IMAGE_TEXT_SIZE];
+};
+
+/*
+ * The CD-TEXT fields of block 0, in the order of their pack types (80h +
+ * the field; 8Eh for the codes), doc/cue-sheets.md "CD-TEXT fields".
+ */
+enum image_text_field {
+	IMAGE_TEXT_TITLE,
+	IMAGE_TEXT_PERFORMER,
+	IMAGE_TEXT_SONGWRITER,
+	IMAGE_TEXT_COMPOSER,
+	IMAGE_TEXT_ARRANGER,
+	IMAGE_TEXT_MESSAGE,
+	IMAGE_TEXT_DISC_ID,	/* the disc only */
+	IMAGE_TEXT_GENRE,	/* the disc only; its code is image_toc.genre_code */
+	IMAGE_TEXT_CODE,	/* the disc's UPC/EAN, a track's ISRC, as CD-TEXT (pack 8Eh) */
+	IMAGE_TEXT_FIELDS
+};
+
+/*
+ * Every CD-TEXT string of a disc, UTF-8, at most IMAGE_TEXT_MAX characters
+ * each, kept in one pool: the 253 text packs a disc holds carry at most
+ * 3036 ISO 8859-1 bytes, whose UTF-8 form fits IMAGE_TEXT_POOL. Plain data
+ * (copied with the TOC); read and set through image_toc_text() and
+ * image_toc_set_text().
+ */
+#define IMAGE_TEXT_POOL (2 * 256 * 12)
+struct image_text {
+	uint16_t at[IMAGE_MAX_TRACKS + 1][IMAGE_TEXT_FIELDS];	/* 1 + offset in pool; 0: none */
+	uint16_t used;
+	char pool[IMAGE_TEXT_POOL];
 };
 
 struct image_toc {
@@ -47,10 +76,56 @@ struct image_toc {
 	unsigned last_track;
 	int32_t leadout_lba;
 	char mcn[14];			/* "" when none */
-	char title[IMAGE_TEXT_SIZE];	/* UTF-8, as the track's */
-	char performer[IMAGE_TEXT_SIZE];
+	uint16_t genre_code;		/* CD-TEXT genre code; 0: from the GENRE text */
+	struct image_text text;		/* CD-TEXT: [0] the disc's, [n] track n's */
 	struct image_toc_track track[IMAGE_MAX_TRACKS + 1];	/* by number; [0] unused */
 };
+
+/*
+ * The text of field @f of the disc (@track 0) or of track @track, UTF-8;
+ * "" when it has none. Valid until the field is set again.
+ */
+const char *image_toc_text(const struct image_toc *toc, unsigned track, enum image_text_field f);
+
+/*
+ * Sets field @f of the disc (@track 0) or of track @track to the UTF-8
+ * @text ("" clears it). The text is not checked here (the CD-TEXT packs
+ * are built from it by image_cdtext_build(), which checks it). Returns 0,
+ * -EINVAL for a track past 99 or a field that is not one, or -E2BIG when
+ * the pool is full.
+ */
+int image_toc_set_text(struct image_toc *toc, unsigned track, enum image_text_field f,
+		       const char *text);
+
+/*
+ * Whether field @f of @track only repeats the sub-channel's code: the
+ * CODE field equal to the disc's MCN (@track 0) or to the track's ISRC.
+ * Such a field is what the packs carry anyway (image_cdtext_build() takes
+ * the Q codes where the field is empty), so cue writers leave it out.
+ */
+bool image_toc_text_is_q_code(const struct image_toc *toc, unsigned track,
+			      enum image_text_field f);
+
+/*
+ * The cue-sheet command of field @f for the disc (@track 0) or a track:
+ * "TITLE", "PERFORMER", ..., "GENRE", and for IMAGE_TEXT_CODE "UPC_EAN"
+ * (the disc) or "ISRC" (a track).
+ */
+const char *image_text_field_name(enum image_text_field f, unsigned track);
+
+/* Whether field @f belongs to the disc only (DISC_ID, GENRE). */
+bool image_text_field_disc_only(enum image_text_field f);
+
+/*
+ * The CD-TEXT genre code for @text: a genre the standard names (case and
+ * punctuation aside, "Music" optional: "Rock", "rock music", "Hip-Hop"),
+ * else 1 ("not defined", with @text as the genre's supplementary text);
+ * 0 for "".
+ */
+unsigned image_cdtext_genre_code(const char *text);
+
+/* The name the standard gives genre code @code ("Rock Music"); NULL past the list. */
+const char *image_cdtext_genre_name(unsigned code);
 
 static inline bool
 image_toc_track_is_data(const struct image_toc_track *t)

@@ -135,7 +135,13 @@ image_encoder_create(struct image_encoder **out, const struct image_disc *disc,
 		enc->cdtext = malloc(CDTEXT_MAX_PACKS * CDTEXT_PACK_SIZE);
 		if (!enc->cdtext)
 			goto out_nomem;
-		n = image_cdtext_build(toc, &enc->cdtext[0][0], err);
+		/* a cue's CDTEXTFILE is burned as it is */
+		if (disc->n_cdtext) {
+			memcpy(enc->cdtext, disc->cdtext, (size_t)disc->n_cdtext * CDTEXT_PACK_SIZE);
+			n = (int)disc->n_cdtext;
+		} else {
+			n = image_cdtext_build(toc, &enc->cdtext[0][0], err);
+		}
 		if (n < 0) {
 			image_encoder_destroy(enc);
 			return n;

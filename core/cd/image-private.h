@@ -54,6 +54,8 @@ struct image_disc {
 	size_t n_files;
 	struct image_track_src src[IMAGE_MAX_TRACKS + 1];	/* by track number */
 	struct image_toc toc;
+	uint8_t (*cdtext)[18];		/* a cue's CDTEXTFILE: packs burned as they are */
+	unsigned n_cdtext;
 	char **warnings;		/* image_disc_warn() */
 	size_t n_warnings;
 };

@@ -6,7 +6,9 @@
  * 1000-sector image; b.bin, a short odd-sized one; z.bin, empty; c.wav, a
  * good 400-sector WAV; d.wav, a mono one; e.wav, one shorter than its data
  * chunk says), all sparse. Inputs with a '/' are skipped, so every FILE
- * resolves inside that directory.
+ * resolves inside that directory. When the input holds a NUL byte, the
+ * cue sheet ends there and the bytes after it are t.cdt, the file a
+ * CDTEXTFILE may name (else t.cdt is empty).
  */
 #include "config.h"
 
@@ -16,6 +18,7 @@
 #include <unistd.h>
 
 #include "fuzz.h"
+#include "image-cue.h"
 #include "image-disc.h"
 
 /* A canonical 44-byte WAV header announcing @data_len bytes of PCM. */
@@ -85,6 +88,10 @@ check_toc(const struct image_toc *toc)
 		prev = t->end_lba - 1;
 	}
 	fuzz_assert(toc->leadout_lba == toc->track[toc->last_track].end_lba);
+	for (unsigned n = 0; n <= IMAGE_MAX_TRACKS; n++)
+		for (unsigned f = 0; f < IMAGE_TEXT_FIELDS; f++)
+			fuzz_assert(strlen(image_toc_text(toc, n, (enum image_text_field)f)) <
+				    IMAGE_TEXT_SIZE);
 }
 
 int
@@ -94,7 +101,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct image_disc *disc = NULL;
 	struct burn_error err;
 	const char *inputs[1];
-	char *cue;
+	const uint8_t *nul = memchr(data, 0, size);
+	size_t cue_len = nul ? (size_t)(nul - data) : size;
+	char *cue, *cdt;
 	int ret;
 
 	if (memchr(data, '/', size))
@@ -105,7 +114,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (!null)
 			abort();
 	}
-	cue = fuzz_scratch_file("fuzz.cue", data, size);
+	cue = fuzz_scratch_file("fuzz.cue", data, cue_len);
+	cdt = fuzz_scratch_file("t.cdt", nul ? nul + 1 : NULL, nul ? size - cue_len - 1 : 0);
+	free(cdt);
 	inputs[0] = cue;
 	ret = image_disc_open(&disc, inputs, 1, 0, &err);
 	fuzz_assert(ret <= 0 && !ret == !!disc);
@@ -119,6 +130,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				fuzz_assert(*p >= 0x20 && *p < 0x7f);
 		check_toc(image_disc_toc(disc));
 		fuzz_assert(image_toc_print(image_disc_toc(disc), null) == 0);
+		fuzz_assert(image_toc_write_cue(null, "disc.bin", image_disc_toc(disc)) == 0);
 		image_disc_destroy(disc);
 	}
 	free(cue);

@@ -85,13 +85,24 @@ check_toc(const struct image_toc *toc)
 		prev = t->start_lba;
 		fuzz_assert(t->index_count <= IMAGE_MAX_INDEX);
 		fuzz_assert(strnlen(t->isrc, sizeof(t->isrc)) < sizeof(t->isrc));
-		fuzz_assert(strnlen(t->title, sizeof(t->title)) < sizeof(t->title));
-		fuzz_assert(strnlen(t->performer, sizeof(t->performer)) < sizeof(t->performer));
 	}
 	fuzz_assert(toc->leadout_lba > prev);
 	fuzz_assert(strnlen(toc->mcn, sizeof(toc->mcn)) < sizeof(toc->mcn));
-	fuzz_assert(strnlen(toc->title, sizeof(toc->title)) < sizeof(toc->title));
-	fuzz_assert(strnlen(toc->performer, sizeof(toc->performer)) < sizeof(toc->performer));
+	/* every CD-TEXT string ends inside the pool, at most IMAGE_TEXT_MAX characters */
+	fuzz_assert(toc->text.used <= sizeof(toc->text.pool));
+	for (unsigned n = 0; n <= IMAGE_MAX_TRACKS; n++) {
+		for (unsigned f = 0; f < IMAGE_TEXT_FIELDS; f++) {
+			unsigned at = toc->text.at[n][f];
+
+			if (!at)
+				continue;
+			fuzz_assert(at <= toc->text.used);
+			fuzz_assert(strnlen(toc->text.pool + at - 1, toc->text.used - at + 1) <
+				    toc->text.used - at + 1);
+			fuzz_assert(strlen(image_toc_text(toc, n, (enum image_text_field)f)) <
+				    IMAGE_TEXT_SIZE);
+		}
+	}
 }
 
 int

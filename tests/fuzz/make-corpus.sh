@@ -216,6 +216,24 @@ put('cue', 'rippers.cue', b'CATALOG 0123456789013\nFILE "a.bin" BINARY\nTRACK 03
     b'INDEX 00 00:09:00\nFILE "c.wav" WAVE\nINDEX 01 00:00:00\nTRACK 05 AUDIO\n'
     b'PERFORMER "Caf\xc3\xa9"\nFILE "b.bin" BINARY\nINDEX 00 00:00:00\n'
     b'FILE "a.bin" BINARY\nINDEX 01 00:00:00\n')
+# every CD-TEXT field, then a CDTEXTFILE (after the NUL: t.cdt, fuzz-cue.c) for one track
+def cdtext_pack(kind, track, seq, text):
+    p = bytes([kind, track, seq, 0]) + text
+    crc = 0
+    for b in p:
+        crc ^= b << 8
+        for _ in range(8):
+            crc = ((crc << 1) ^ 0x1021 if crc & 0x8000 else crc << 1) & 0xffff
+    crc ^= 0xffff
+    return p + bytes([crc >> 8, crc & 0xff])
+info = bytes([0, 1, 1, 0, 1] + [0] * 10 + [3, 0, 0, 0, 0, 3] + [0] * 7 + [9] + [0] * 7)
+packs = cdtext_pack(0x80, 0, 0, b'D\0T\0' + bytes(8)) + b''.join(
+    cdtext_pack(0x8f, k, 1 + k, info[12 * k:12 * k + 12]) for k in range(3))
+put('cue', 'cdtext.cue', b'REM GENRE "Hip-Hop"\nUPC_EAN 4006381333931\nTITLE "Caf\xc3\xa9"\n'
+    b'SONGWRITER s\nCOMPOSER c\nARRANGER a\nMESSAGE m\nDISC_ID d\nFILE "a.bin" BINARY\n'
+    b'TRACK 01 AUDIO\nTITLE t\nMESSAGE "m1"\nISRC USABC2600001\nINDEX 01 00:00:00\n')
+put('cue', 'cdtextfile.cue', b'CDTEXTFILE "t.cdt"\nTITLE x\nFILE "a.bin" BINARY\n'
+    b'TRACK 01 AUDIO\nINDEX 01 00:00:00\n\0' + packs)
 
 # client-name: what people write into client_name
 for name, value in [('good', b'MyBurner\n'), ('space', b'Initial Name'), ('short', b'Bg'),

@@ -5,6 +5,7 @@
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -235,4 +236,27 @@ tl_assert_files_equal(const char *a, const char *b, bool swab)
 	ck_assert_msg(memcmp(da, db, na) == 0, "%s and %s differ", a, b);
 	free(da);
 	free(db);
+}
+
+char *
+tl_with_dir(const char *text, const char *dir)
+{
+	size_t n = strlen(text) + 1, d = strlen(dir);
+	char *out, *o;
+
+	for (const char *p = text; *p; p++)
+		n += *p == '@' ? d : 0;
+	out = o = malloc(n);
+	ck_assert_ptr_nonnull(out);
+	for (const char *p = text; *p; p++) {
+		if (*p != '@') {
+			*o++ = *p;
+			continue;
+		}
+		memcpy(o, dir, d);
+		o += d;
+		*o++ = '/';
+	}
+	*o = '\0';
+	return out;
 }

@@ -162,6 +162,9 @@ void tl_write_text(const char *path, const char *text);
 /* "%s/%s" in a new string. */
 char *tl_path(const char *dir, const char *name);
 
+/* @text with each '@' replaced by "@dir/" (expected messages naming files); malloc'ed. */
+char *tl_with_dir(const char *text, const char *dir);
+
 /*
  * A whole file as text, up to 8 KB, in one of four rotating static buffers;
  * *@err = errno or 0 (@err may be NULL). An unreadable file reads as "".

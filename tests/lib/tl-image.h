@@ -74,5 +74,17 @@ struct image_encoder *tl_open_encoder(const char *path, enum cd_sector_type type
 /* Asserts that TOCs @a and @b agree in tracks, indexes, lead-out, MCN and ISRCs. */
 void tl_compare_toc(const struct image_toc *a, const struct image_toc *b);
 
+/* Asserts that @a and @b carry the same CD-TEXT: every field of the disc and its tracks. */
+void tl_compare_text(const struct image_toc *a, const struct image_toc *b);
+
+/*
+ * Asserts that libcdio's own CD-TEXT parser reads @n packs (block 0) as
+ * @want's text: every field, the codes being the MCN and ISRCs where
+ * @want has no CODE field, and the genre code. libcdio 2.1 mixes up a
+ * first track other than 01 (doc/cue-sheets.md): call it for those only.
+ */
+void tl_check_cdtext_libcdio(const struct image_toc *want, const uint8_t (*packs)[18],
+			     unsigned n);
+
 /* A new tcase @name (600 s timeout) in @s, for the caller to add its tests to. */
 TCase *tl_tcase(Suite *s, const char *name);
