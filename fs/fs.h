@@ -93,3 +93,10 @@ size_t fs_node_children(const char *dir, const struct fs_node **out, size_t max)
 /* Renders @node for the caller @who into @out; 0 or -errno with @err set. */
 int fs_node_show(struct fs_ctx *ctx, const struct fs_node *node, const struct lasterr_who *who, struct strbuf *out,
 		 struct burn_error *err);
+
+/*
+ * Renders every value once, so the drive's answers are kept from the
+ * start (recorder_view_begin()): after it, listing the mount sends the
+ * drive nothing until its state changes.
+ */
+void fs_nodes_warm(struct fs_ctx *ctx);

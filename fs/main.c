@@ -26,14 +26,23 @@
 #include "fs.h"
 #include "holders.h"
 #include "ops.h"
+#include "parse.h"
+#include "polls.h"
 #include "sink.h"
 #include "stop.h"
 
 #define EXIT_USAGE 2
 
+#define TEXT_OF_(x) #x
+#define TEXT_OF(x) TEXT_OF_(x)
+
+/* How often the drive is asked for medium events: as the kernel polls removable disks. */
+#define FS_MEDIA_POLL_MS 2000
+
 struct burnfs_opts {
 	char *client_name;	/* owned (fuse_opt allocates it) */
 	char *emu_opts;		/* owned: the emu_* options joined by commas, for the transport */
+	char *media_poll;	/* owned: milliseconds between medium-event polls */
 	const char *device;	/* points into argv */
 	int show_help;
 	int show_version;
@@ -50,6 +59,7 @@ enum {
 
 static const struct fuse_opt burnfs_opt_spec[] = {
 	BURNFS_OPT("client_name=%s", client_name),
+	BURNFS_OPT("media_poll=%s", media_poll),
 	FUSE_OPT_KEY("emu_media=", KEY_EMU),
 	FUSE_OPT_KEY("emu_speed=", KEY_EMU),
 	FUSE_OPT_KEY("emu_fault=", KEY_EMU),
@@ -87,6 +97,8 @@ usage(const char *prog)
 	       "    -h, --help             this help, then libfuse's options\n"
 	       "    -V, --version          print the version\n"
 	       "    -o client_name=NAME    initial client name (1-63 of A-Z a-z 0-9 space , - . : ; _)\n"
+	       "    -o media_poll=MS       ask the drive for medium events every MS ms\n"
+	       "                           (default " TEXT_OF(FS_MEDIA_POLL_MS) ", 0 = never; 10-60000)\n"
 	       "    -o emu_media=KIND      emulated disc: cdr74 cdr80 cdrw80 cdrom none\n"
 	       "    -o emu_speed=N         emulated drive paced at N x real time (0 = unlimited)\n"
 	       "    -o emu_fault=F[+F...]  emulated faults for tests: no_rw no_raw not_ready\n"
@@ -161,9 +173,6 @@ names_a_device(const char *arg)
 	return stat(arg, &sb) == 0 && (S_ISBLK(sb.st_mode) || S_ISCHR(sb.st_mode));
 }
 
-#define TEXT_OF_(x) #x
-#define TEXT_OF(x) TEXT_OF_(x)
-
 /* fsname=burnfs:DEVICE for mount(8) and df, with fuse_opt's commas escaped. */
 static int
 add_fsname(struct fuse_args *args, const char *device)
@@ -224,6 +233,7 @@ main(int argc, char *argv[])
 	char *mnt_abs = NULL;
 	struct fs_stop *stop = NULL;
 	char found[256];
+	unsigned media_poll_ms = FS_MEDIA_POLL_MS;
 	int ret = EXIT_USAGE;
 
 	/*
@@ -292,6 +302,18 @@ main(int argc, char *argv[])
 			goto out_cmd;
 		}
 	}
+	if (o.media_poll) {
+		struct burn_error e;
+		long v;
+
+		if (burn_parse_long(o.media_poll, strlen(o.media_poll), 0, 60000, &v, &e) < 0 ||
+		    (v > 0 && v < 10)) {
+			fprintf(stderr, "burnfs: media_poll=%s: give the milliseconds between polls, 10 to 60000, or 0 for none\n",
+				o.media_poll);
+			goto out_cmd;
+		}
+		media_poll_ms = (unsigned)v;
+	}
 	if (add_fsname(&args, o.device) != 0)
 		goto out_cmd;
 	/* fuse_new() rejects unknown options: do it before touching the device */
@@ -324,6 +346,15 @@ main(int argc, char *argv[])
 	/* after the fork: the stop thread belongs to the daemon */
 	if (fs_stop_start(&ctx, fuse_get_session(fuse), &stop) != 0)
 		goto out_unmount;
+	/* the drive's state, read once and then kept until it changes (doc/design.md) */
+	fs_nodes_warm(&ctx);
+	{
+		struct burn_error e;
+
+		if (recorder_watch_start(ctx.rec, media_poll_ms, fs_medium_changed, &ctx, &e) < 0)
+			fprintf(stderr, "burnfs: %s; medium changes are seen at the next command\n",
+				e.reason);
+	}
 	if (cmd.singlethread) {
 		ret = fuse_loop(fuse);
 	} else {
@@ -341,6 +372,8 @@ out_unmount:
 	fuse_unmount(fuse);
 out_fuse:
 	/* poll handles belong to the session: drop them before it goes */
+	if (ctx.rec)
+		recorder_watch_stop(ctx.rec);
 	if (ctx.w)
 		rawcd_set_notify(ctx.w, NULL, NULL);
 	fs_polls_drop(&ctx);
@@ -365,5 +398,6 @@ out_args:
 	fuse_opt_free_args(&args);
 	free(o.client_name);
 	free(o.emu_opts);
+	free(o.media_poll);
 	return ret;
 }

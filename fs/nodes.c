@@ -395,6 +395,18 @@ show_device(struct fs_ctx *ctx, const struct lasterr_who *who, struct strbuf *ou
 	return show_text(out, recorder_device(ctx->rec));	/* a path: any byte but NUL */
 }
 
+/* The commands sent to the drive since the mount, "NAME COUNT" by opcode (doc/design.md). */
+static int
+show_commands(struct fs_ctx *ctx, const struct lasterr_who *who, struct strbuf *out, struct burn_error *err)
+{
+	struct recorder_count counts[256];
+	int n = recorder_commands(ctx->rec, counts, 256);
+
+	for (int i = 0; i < n && i < 256; i++)
+		strbuf_printf(out, "%s %lu\n", counts[i].name, counts[i].count);
+	return 0;
+}
+
 static int show_status(struct fs_ctx *ctx, const struct lasterr_who *who, struct strbuf *out, struct burn_error *err);
 
 #define RW (S_IRUSR | S_IWUSR | S_IRGRP | S_IROTH)
@@ -445,6 +457,7 @@ static const struct fs_node nodes[] = {
 	{ "/recorder/mode_pages", FS_NODE_ATTR, RO, 0, show_mode_pages, NULL },
 	{ "/recorder/can_load_media", FS_NODE_ATTR, RO, ST, show_can_load_media, NULL },
 	{ "/recorder/device", FS_NODE_ATTR, RO, ST, show_device, NULL },
+	{ "/recorder/commands", FS_NODE_ATTR, RO, 0, show_commands, NULL },
 	{ "/burn", FS_NODE_DIR, DIR_MODE, 0, NULL, NULL },
 	/* the disc read back: its files are fs/disc.c's */
 	{ "/disc", FS_NODE_DIR, DIR_MODE & ~(mode_t)S_IWUSR, 0, NULL, NULL },
@@ -529,9 +542,30 @@ fs_node_show(struct fs_ctx *ctx, const struct fs_node *node, const struct laster
 
 	if (!node->show)
 		return burn_error_set(err, BURN_E_ACCESSDENIED, "%s is write-only", node->path + 1);
+	/* from what the daemon holds: the drive is asked only what changed (recorder.h) */
+	recorder_view_begin();
 	ret = node->show(ctx, who, out, err);
+	recorder_view_end();
 	if (ret == 0 && out->err)
 		ret = burn_error_set(err, BURN_E_OUTOFMEMORY, "no memory to render %s",
 				     node->path + 1);
 	return ret;
+}
+
+void
+fs_nodes_warm(struct fs_ctx *ctx)
+{
+	const struct lasterr_who who = { 0, ctx->uid };
+	struct burn_error ignored;
+	struct strbuf sb;
+
+	strbuf_init(&sb);
+	(void)fs_node_show(ctx, fs_node_find("/status"), &who, &sb, &ignored);
+	for (size_t i = 0; i < N_NODES; i++) {
+		if (nodes[i].kind != FS_NODE_ATTR || !nodes[i].show)
+			continue;
+		strbuf_reset(&sb);
+		(void)fs_node_show(ctx, &nodes[i], &who, &sb, &ignored);
+	}
+	strbuf_free(&sb);
 }

@@ -19,6 +19,9 @@
 #include "perm.h"
 #include "sink.h"
 
+/* Seconds the kernel keeps a looked-up name (fs_init()). */
+#define FS_ENTRY_TIMEOUT 1.0
+
 /* What an open file of ours holds. */
 struct fs_handle {
 	const struct fs_node *node;
@@ -26,6 +29,7 @@ struct fs_handle {
 	struct fs_sink *sink;	/* track.raw or a burn/ job */
 	struct fs_disc_file *disc;	/* a file of disc/ */
 	unsigned long generation;	/* progress generation the content shows */
+	bool rendered;			/* content was rendered by open and not read yet */
 	struct fs_handle *prev, *next;	/* ctx->handles: what an unmount may leave unreleased */
 };
 
@@ -82,6 +86,8 @@ static int
 handle_publish(struct fs_ctx *ctx, struct fs_handle *h, struct fuse_file_info *fi)
 {
 	fi->direct_io = 1;
+	/* only a sink's close has something to report (fs_flush()): no FLUSH round trip */
+	fi->noflush = !h->sink;
 	handle_track(ctx, h);
 	fi->fh = (uintptr_t)h;
 	return 0;
@@ -294,8 +300,12 @@ open_disc(struct fs_ctx *ctx, const char *path, struct fuse_file_info *fi)
 {
 	struct fs_handle *h;
 	struct burn_error e;
+	struct stat st;
 	int ret;
 
+	/* a name the kernel kept (entry_timeout) whose disc has gone: as if looked up now */
+	if (fs_disc_stat(ctx, path + 6, &st) == -ENOENT)
+		return -ENOENT;
 	if ((fi->flags & O_ACCMODE) != O_RDONLY)
 		return fs_ops_fail_with(ctx, BURN_E_ACCESSDENIED,
 					"%s is read-only: the disc is read back, not written, through disc/",
@@ -363,6 +373,7 @@ fs_open(const char *path, struct fuse_file_info *fi)
 			ret = fs_ops_fail(ctx, &e);
 			goto out_free;
 		}
+		h->rendered = true;
 	}
 	return handle_publish(ctx, h, fi);
 out_free:
@@ -385,10 +396,12 @@ fs_read(const char *path, char *buf, size_t size, off_t off, struct fuse_file_in
 
 		return n < 0 ? fs_ops_fail(ctx, &e) : (int)n;
 	}
-	if (off == 0 && h->content.len > 0) {
+	if (off == 0 && h->content.len > 0 &&
+	    (!h->rendered || h->generation != rawcd_progress_generation(ctx->w))) {
 		/*
 		 * Reading from the start again renders anew, like sysfs after a
-		 * seek to 0: a watcher polls, then preads at 0.
+		 * seek to 0: a watcher polls, then preads at 0. The first read
+		 * after open takes what open rendered.
 		 */
 		struct strbuf fresh;
 		struct burn_error e;
@@ -403,6 +416,7 @@ fs_read(const char *path, char *buf, size_t size, off_t off, struct fuse_file_in
 		strbuf_free(&h->content);
 		h->content = fresh;
 	}
+	h->rendered = false;
 	return (int)strbuf_read_at(&h->content, buf, size, off);
 }
 
@@ -597,12 +611,16 @@ fs_statfs(const char *path, struct statvfs *sv)
 {
 	struct fs_ctx *ctx = fs_ops_ctx();
 	uint64_t blocks;
+	int ret;
 
 	memset(sv, 0, sizeof(*sv));
 	sv->f_bsize = sv->f_frsize = RECORDER_DATA_BLOCK_SIZE;
 	sv->f_namemax = 255;
 	/* the room on a blank disc, so file managers can warn before a copy */
-	if (recorder_data_room(ctx->rec, &blocks, NULL) == 0)
+	recorder_view_begin();
+	ret = recorder_data_room(ctx->rec, &blocks, NULL);
+	recorder_view_end();
+	if (ret == 0)
 		sv->f_blocks = sv->f_bfree = sv->f_bavail = (fsblkcnt_t)blocks;
 	return 0;
 }
@@ -629,9 +647,15 @@ fs_lseek(const char *path, off_t off, int whence, struct fuse_file_info *fi)
 static void *
 fs_init(struct fuse_conn_info *conn, struct fuse_config *cfg)
 {
-	/* every value is live: no attribute, entry or negative caching */
+	/*
+	 * Every value is live: no attribute or negative caching. Names are
+	 * kept for a second (the tree is fixed; burn/ changes only through
+	 * the kernel's own create and unlink, and a disc/ name gone with its
+	 * disc fails its next stat or open with ENOENT), which saves a
+	 * LOOKUP per open of a value.
+	 */
 	cfg->attr_timeout = 0;
-	cfg->entry_timeout = 0;
+	cfg->entry_timeout = FS_ENTRY_TIMEOUT;
 	cfg->negative_timeout = 0;
 	cfg->direct_io = 1;
 	conn->max_read = FS_MAX_READ;	/* as -o max_read says (fs/main.c) */

@@ -47,6 +47,14 @@ fs_progress_changed(void *arg)
 }
 
 void
+fs_medium_changed(void *arg)
+{
+	struct fs_ctx *ctx = arg;
+
+	rawcd_media_changed(ctx->w);	/* wakes pollers through fs_progress_changed() */
+}
+
+void
 fs_polls_drop(struct fs_ctx *ctx)
 {
 	pthread_mutex_lock(&ctx->poll_mu);

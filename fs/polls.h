@@ -22,3 +22,6 @@ void fs_progress_changed(void *ctx);
 
 /* Frees pending poll handles (at unmount). */
 void fs_polls_drop(struct fs_ctx *ctx);
+
+/* The recorder's watch saw the medium change (recorder_watch_start()'s callback). */
+void fs_medium_changed(void *arg);

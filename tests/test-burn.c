@@ -245,6 +245,32 @@ START_TEST(while_writing)
 	char buf[512];
 
 	paced_start(&w, 20);
+	/* reading the mount during a burn asks the drive nothing: only the burn talks to it */
+	{
+		static const char *const queries[] = {
+			"TEST UNIT READY", "GET CONFIGURATION", "MODE SENSE(10)",
+			"READ DISC INFORMATION", "READ TRACK INFORMATION", "READ TOC/PMA/ATIP",
+			"GET PERFORMANCE", "GET EVENT STATUS NOTIFICATION",
+		};
+		unsigned long before[8];
+		struct statvfs sv;
+
+		/* the drive is being written to */
+		for (int i = 0; i < 3000 && tl_commands_sent(&tl_m1, "WRITE(10)") == 0; i++)
+			tl_sleep_ms(10);
+		ck_assert_uint_gt(tl_commands_sent(&tl_m1, "WRITE(10)"), 0);
+		for (int q = 0; q < 8; q++)
+			before[q] = tl_commands_sent(&tl_m1, queries[q]);
+		for (int i = 0; i < 5; i++) {
+			(void)tl_get(tl_at(&tl_m1, "status"));
+			(void)tl_get(tl_at(&tl_m1, "media/blank"));
+			(void)tl_get(tl_at(&tl_m1, "recorder/current_profiles"));
+			ck_assert_int_eq(statvfs(tl_m1.mnt, &sv), 0);
+		}
+		for (int q = 0; q < 8; q++)
+			ck_assert_msg(tl_commands_sent(&tl_m1, queries[q]) == before[q],
+				      "%s sent during the burn", queries[q]);
+	}
 	tl_put_refused(&tl_m1, "client_name", "Other\n", EBUSY, E_IN_PROGRESS);
 	tl_open_refused(&tl_m1, "track.raw", O_WRONLY, EBUSY,
 			E_IN_PROGRESS "another writer has track.raw open; one burn at a time");

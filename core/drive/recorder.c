@@ -7,14 +7,7 @@
 #include <string.h>
 
 #include "mmc-sense.h"
-#include "recorder.h"
-
-struct recorder {
-	pthread_mutex_t mu;	/* one command at a time, and the lock count */
-	struct burn_transport *t;
-	struct mmc_inquiry inq;
-	unsigned lock_count;
-};
+#include "recorder-private.h"
 
 /* Maps a drive's refusal to the IMAPI result a user can act on. */
 static enum burn_result
@@ -40,57 +33,30 @@ sense_result(const struct mmc_sense *s)
 	return BURN_E_UNEXPECTED_RESPONSE_FROM_DEVICE;
 }
 
-static const char *
-op_name(uint8_t op)
-{
-	switch (op) {
-	case MMC_TEST_UNIT_READY: return "TEST UNIT READY";
-	case MMC_REQUEST_SENSE: return "REQUEST SENSE";
-	case MMC_INQUIRY: return "INQUIRY";
-	case MMC_START_STOP_UNIT: return "START STOP UNIT";
-	case MMC_PREVENT_ALLOW: return "PREVENT ALLOW MEDIUM REMOVAL";
-	case MMC_READ_10: return "READ(10)";
-	case MMC_WRITE_10: return "WRITE(10)";
-	case MMC_SYNCHRONIZE_CACHE: return "SYNCHRONIZE CACHE";
-	case MMC_READ_TOC: return "READ TOC/PMA/ATIP";
-	case MMC_GET_CONFIGURATION: return "GET CONFIGURATION";
-	case MMC_GET_EVENT_STATUS: return "GET EVENT STATUS NOTIFICATION";
-	case MMC_READ_DISC_INFO: return "READ DISC INFORMATION";
-	case MMC_READ_TRACK_INFO: return "READ TRACK INFORMATION";
-	case MMC_MODE_SELECT_10: return "MODE SELECT(10)";
-	case MMC_MODE_SENSE_10: return "MODE SENSE(10)";
-	case MMC_READ_BUFFER_CAPACITY: return "READ BUFFER CAPACITY";
-	case MMC_BLANK: return "BLANK";
-	case MMC_GET_PERFORMANCE: return "GET PERFORMANCE";
-	case MMC_SET_CD_SPEED: return "SET CD SPEED";
-	case MMC_READ_CD: return "READ CD";
-	case MMC_READ_CD_MSF: return "READ CD MSF";
-	case MMC_READ_CAPACITY: return "READ CAPACITY";
-	case MMC_READ_SUB_CHANNEL: return "READ SUB-CHANNEL";
-	default: return "command";
-	}
-}
-
 static int
 exec_once(struct recorder *r, struct mmc_cmd *cmd, struct mmc_sense *sense,
 	  struct burn_error *err)
 {
-	int ret = r->t->ops->exec(r->t, cmd);
+	int ret = recorder_send_locked(r, cmd);
 
+	if (ret == -EBUSY)
+		return burn_error_set(err, BURN_E_WRITE_IN_PROGRESS,
+				      "%s was not sent: the drive is burning, and only the burn talks to it",
+				      mmc_opcode_name(cmd->cdb[0]));
 	if (ret == -ETIMEDOUT)
 		return burn_error_set(err, BURN_E_COMMAND_TIMEOUT,
-				      "%s got no answer within %u ms (%s)", op_name(cmd->cdb[0]),
+				      "%s got no answer within %u ms (%s)", mmc_opcode_name(cmd->cdb[0]),
 				      cmd->timeout_ms, cmd->timeout_why);
 	if (ret < 0)
 		return burn_error_set(err, BURN_E_FAIL, "%s could not be sent to %s: %s",
-				      op_name(cmd->cdb[0]), r->t->device, strerror(-ret));
+				      mmc_opcode_name(cmd->cdb[0]), r->t->device, strerror(-ret));
 	if (cmd->status == MMC_STATUS_GOOD)
 		return 0;
 	if (cmd->status != MMC_STATUS_CHECK_CONDITION ||
 	    mmc_sense_parse(cmd->sense, cmd->sense_len, sense) < 0)
 		return burn_error_set(err, BURN_E_UNEXPECTED_RESPONSE_FROM_DEVICE,
 				      "%s failed with SCSI status %02Xh and no usable sense data",
-				      op_name(cmd->cdb[0]), cmd->status);
+				      mmc_opcode_name(cmd->cdb[0]), cmd->status);
 	return 1;
 }
 
@@ -110,7 +76,7 @@ exec_locked(struct recorder *r, struct mmc_cmd *cmd, struct burn_error *err)
 			break;
 	}
 	mmc_sense_describe(&sense, words, sizeof(words));
-	return burn_error_set(err, sense_result(&sense), "%s: %s", op_name(cmd->cdb[0]), words);
+	return burn_error_set(err, sense_result(&sense), "%s: %s", mmc_opcode_name(cmd->cdb[0]), words);
 }
 
 int
@@ -205,9 +171,11 @@ recorder_close(struct recorder *r)
 {
 	if (!r)
 		return;
+	recorder_watch_stop(r);
 	if (r->lock_count)
 		r->t->ops->unlock(r->t);
 	r->t->ops->destroy(r->t);
+	recorder_cache_free(r);
 	pthread_mutex_destroy(&r->mu);
 	free(r);
 }

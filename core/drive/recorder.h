@@ -1,8 +1,10 @@
 /*
  * The recorder (IDiscRecorder2's part): identity, profiles and features,
  * mode pages, media state, exclusive access with a nesting count, tray.
- * Every query goes to the drive, so answers are live; nothing here has a
- * side effect on the drive except the calls named for one (acquire,
+ * Every query goes to the drive, so answers are live, except inside a view
+ * (recorder_view_begin()), where the drive's answers to state queries are
+ * kept until its state may have changed (recorder-cache.c); nothing here
+ * has a side effect on the drive except the calls named for one (acquire,
  * release, eject, load, prevent).
  */
 #pragma once
@@ -32,6 +34,53 @@ const char *recorder_device(const struct recorder *r);
 
 /* INQUIRY data read at open; owned by @r. */
 const struct mmc_inquiry *recorder_identity(const struct recorder *r);
+
+/*
+ * Views (doc/design.md "Drive state"): between recorder_view_begin() and
+ * recorder_view_end() on a thread, a state query (mmc_opcode_effect()) that
+ * was answered before, with nothing since that may have changed the drive's
+ * state, is answered from that answer without a command; while the drive
+ * is held (recorder_hold()), any kept answer is given, and a question with
+ * none fails with BURN_E_WRITE_IN_PROGRESS instead of reaching the drive.
+ * Views nest. The mount's files are rendered in views; the write engine
+ * never is, so it always asks the drive.
+ */
+void recorder_view_begin(void);
+void recorder_view_end(void);
+
+/* Kept answers are out of date from now on (the medium may have changed). */
+void recorder_forget(struct recorder *r);
+
+/*
+ * The write engine owns the drive (@held true) from the start of a burn to
+ * its end: views send it nothing. Releasing forgets every kept answer.
+ */
+void recorder_hold(struct recorder *r, bool held);
+
+/* Commands sent to the drive since open, by opcode. */
+struct recorder_count {
+	uint8_t opcode;
+	const char *name;		/* mmc_opcode_name() */
+	unsigned long count;
+};
+
+/*
+ * Fills at most @max entries of @out with the opcodes sent so far, in
+ * opcode order; returns how many there are.
+ */
+int recorder_commands(struct recorder *r, struct recorder_count *out, size_t max);
+
+/*
+ * Starts the medium watch: every @interval_ms (0: no watch) a GET EVENT
+ * STATUS NOTIFICATION (polled, media class), or TEST UNIT READY where the
+ * drive has none, unless the drive is held; when the medium was inserted,
+ * removed or changed, or the tray moved, every kept answer is forgotten
+ * and @changed(@arg) is called from the watch's thread. Stopped by
+ * recorder_watch_stop() or recorder_close(). Returns 0 or -errno.
+ */
+int recorder_watch_start(struct recorder *r, unsigned interval_ms, void (*changed)(void *arg),
+			 void *arg, struct burn_error *err);
+void recorder_watch_stop(struct recorder *r);
 
 /*
  * Runs @cmd. Returns 0 when the drive answered GOOD; otherwise -errno with

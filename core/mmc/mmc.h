@@ -312,6 +312,21 @@ int mmc_parse_track_info(const uint8_t *buf, size_t n, struct mmc_track_info *ou
 /* Fills @kbs with distinct write speeds in ascending order; returns the count. */
 int mmc_parse_write_speeds(const uint8_t *buf, size_t n, uint16_t *kbs, size_t max);
 
+/* The command's name for messages ("GET CONFIGURATION"); "command" for others. */
+const char *mmc_opcode_name(uint8_t op);
+
+enum mmc_op_effect {
+	MMC_OP_STATE_QUERY,	/* asks about the drive or its medium: the answer changes only
+				 * when their state does (TEST UNIT READY, GET CONFIGURATION,
+				 * MODE SENSE, READ DISC/TRACK INFORMATION, READ TOC, ...) */
+	MMC_OP_READ,		/* reads data, sense or events, changing no state */
+	MMC_OP_CHANGES_STATE,	/* may change the drive's or the medium's state (every
+				 * other command, unknown ones included) */
+};
+
+/* What command @op does to the drive's state. */
+enum mmc_op_effect mmc_opcode_effect(uint8_t op);
+
 /* ---- GET EVENT STATUS NOTIFICATION (media class) ---- */
 struct mmc_media_event {
 	bool no_event_available;

@@ -95,7 +95,9 @@ rawcd_blank(struct rawcd *w, bool full, struct burn_error *err)
 	if (ret < 0)
 		return ret;
 	rawcd_progress_changed(w);
+	recorder_hold(w->rec, true);	/* the mount's files ask the drive nothing meanwhile */
 	ret = blank_wait(w, err);
+	recorder_hold(w->rec, false);
 	pthread_mutex_lock(&w->mu);
 	w->blanking = false;
 	recorder_release(w->rec, NULL);

@@ -562,6 +562,8 @@ tray_move(struct rawcd *w, bool eject, struct burn_error *err)
 	else
 		ret = eject ? recorder_eject(w->rec, err) : recorder_load(w->rec, err);
 	pthread_mutex_unlock(&w->mu);
+	if (ret == 0)
+		rawcd_progress_changed(w);	/* a new medium, or none: pollers and disc/ see it */
 	return ret;
 }
 
@@ -611,6 +613,12 @@ rawcd_progress_changed(void *ctx)
 }
 
 void
+rawcd_media_changed(struct rawcd *w)
+{
+	rawcd_progress_changed(w);
+}
+
+void
 rawcd_set_notify(struct rawcd *w, void (*fn)(void *ctx), void *ctx)
 {
 	w->notify = fn;
@@ -644,9 +652,13 @@ begin_write_locked(struct rawcd *w, struct burn_error *err)
 	if (w->state == RAWCD_FINISHING)
 		return burn_error_set(err, BURN_E_WRITE_IN_PROGRESS,
 				      "the previous write is still finishing");
+	/* from here to the end of the burn only the engine talks to the drive */
+	recorder_hold(w->rec, true);
 	ret = burn_stream_start(&p, &w->stream, err);
-	if (ret < 0)
+	if (ret < 0) {
+		recorder_hold(w->rec, false);
 		return ret;
+	}
 	w->state = RAWCD_WRITING;
 	return 0;
 }
@@ -712,6 +724,7 @@ rawcd_end_write(struct rawcd *w, struct burn_error *err)
 	ret = burn_stream_finish(s, &e);
 	written = burn_stream_written(s);
 	trailing = burn_stream_trailing(s);
+	recorder_hold(w->rec, false);
 
 	pthread_mutex_lock(&w->mu);
 	w->stream = NULL;

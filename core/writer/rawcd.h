@@ -205,6 +205,13 @@ int rawcd_cancel(struct rawcd *w, struct burn_error *err);
  * writer is shared between threads. The generation grows with each change.
  */
 void rawcd_set_notify(struct rawcd *w, void (*fn)(void *ctx), void *ctx);
+/*
+ * The medium changed behind the daemon's back (the recorder's watch saw
+ * it): the progress generation moves on, so pollers wake and the disc is
+ * read again.
+ */
+void rawcd_media_changed(struct rawcd *w);
+
 unsigned long rawcd_progress_generation(struct rawcd *w);
 
 

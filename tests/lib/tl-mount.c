@@ -385,3 +385,40 @@ tl_mount_main(Suite *suite)
 	free(base);
 	return ret;
 }
+
+unsigned long
+tl_commands_sent(const struct tl_mount *m, const char *name)
+{
+	char *text = tl_get(tl_at(m, "recorder/commands"));
+	size_t len = strlen(name);
+	unsigned long n = 0;
+
+	for (char *line = text; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL)
+		if (strncmp(line, name, len) == 0 && line[len] == ' ')
+			n = strtoul(line + len + 1, NULL, 10);
+	return n;
+}
+
+void
+tl_wait_value(const struct tl_mount *m, const char *rel, const char *want)
+{
+	int fd = open(tl_at(m, "status"), O_RDONLY);
+	char buf[4096];
+
+	ck_assert_int_ge(fd, 0);
+	for (int i = 0; i < 600; i++) {
+		struct pollfd pfd = { .fd = fd, .events = POLLPRI | POLLIN };
+		char *value;
+		bool done;
+		int err;
+
+		ck_assert_int_ge(pread(fd, buf, sizeof(buf), 0), 0);
+		value = tl_get_err(tl_at(m, rel), &err);	/* may fail until the change is seen */
+		done = !err && strcmp(value, want) == 0;
+		if (done)
+			break;
+		ck_assert_int_ge(poll(&pfd, 1, 100), 0);
+	}
+	close(fd);
+	ck_assert_str_eq(tl_get(tl_at(m, rel)), want);
+}

@@ -58,6 +58,16 @@ void tl_put_refused(const struct tl_mount *m, const char *rel, const char *value
 void tl_open_refused(const struct tl_mount *m, const char *rel, int flags, int err,
 		     const char *prefix);
 
+/* How many commands named @name ("GET CONFIGURATION") @m's recorder/commands counts. */
+unsigned long tl_commands_sent(const struct tl_mount *m, const char *name);
+
+/*
+ * Waits until @m's file @rel reads @want, woken by poll() on status (a
+ * medium changed by another program is seen at the next media_poll);
+ * bounded, about a minute.
+ */
+void tl_wait_value(const struct tl_mount *m, const char *rel, const char *want);
+
 /* Waits (via poll on the state file) until state reads @want. */
 void tl_wait_state(const struct tl_mount *m, const char *want);
 
