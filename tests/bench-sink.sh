@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Benchmark (not a test): throughput of a raw stream written with dd into
 # track.raw of an emulated recorder at unlimited speed, next to the same dd
-# into a plain file on the same filesystem. Prints figures; asserts nothing.
+# into a plain file on the same filesystem and into libfuse's `null` example
+# (the FUSE floor, built here from libfuse3-dev's examples). Prints figures;
+# asserts nothing.
 # usage: bench-sink.sh BURNFS BURNFS_IMAGE [MB of audio, default 200]
 set -eu
 burnfs=$1
@@ -43,6 +45,22 @@ grep '^last_burn' "$mnt/status"
 pid=$(pgrep -f "burnfs -o client_name=Bench emu:$work/disc" | head -1)
 [ -n "$pid" ] && grep VmHWM "/proc/$pid/status" | sed 's/^/burnfs peak memory /'
 
+# the floor: libfuse's `null` example (built from libfuse3-dev's examples), which discards writes
+examples=/usr/share/doc/libfuse3-dev/examples
+t_null=
+if [ -f "$examples/null.c" ] &&
+	cc -O2 -D_FILE_OFFSET_BITS=64 "$examples/null.c" -o "$work/null-fs" \
+		$(pkg-config --cflags --libs fuse3) 2>/dev/null; then
+	touch "$work/null"
+	"$work/null-fs" "$work/null"
+	t_null=$(timed dd if="$work/stream.raw" of="$work/null" bs=1M status=none)
+	fusermount3 -u "$work/null" 2>/dev/null || umount -l "$work/null"
+fi
+
 printf 'stream: %d MB (%s)\n' $((size / 1000000)) "$(basename "$work")/stream.raw"
 printf 'dd bs=1M into a file:      %6s MB/s (%.2f s)\n' "$(rate "$t_file")" "$t_file"
 printf 'dd bs=1M into track.raw:   %6s MB/s (%.2f s)\n' "$(rate "$t_sink")" "$t_sink"
+if [ -n "$t_null" ]; then
+	printf 'dd bs=1M into libfuse null: %6s MB/s (%.2f s; the floor)\n' "$(rate "$t_null")" "$t_null"
+	python3 -c "import sys; print('track.raw / null: %.2f (goal 0.5 into the recording emulator)' % (float(sys.argv[1]) / float(sys.argv[2])))" "$t_null" "$t_sink"
+fi
