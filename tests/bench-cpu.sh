@@ -10,27 +10,10 @@ burnfs=$1
 image=$2
 mb=${3:-${BENCH_MB:-100}}
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/burnfs-bench.XXXXXX")
-mnt="$work/mnt"
-cleanup() {
-	mountpoint -q "$mnt" 2>/dev/null && { fusermount3 -u "$mnt" 2>/dev/null || umount -l "$mnt"; }
-	rm -rf "$work"
-}
-trap cleanup EXIT
-mkdir "$mnt"
+. "$(dirname "$0")/bench-lib.sh"
+bench_workdir
 
-python3 - "$work/in.wav" "$mb" <<'PY'
-import struct, sys
-n = int(sys.argv[2]) * 1000000 // 2352 * 2352
-with open(sys.argv[1], 'wb') as f:
-    f.write(b'RIFF' + struct.pack('<I', 36 + n) + b'WAVEfmt ' +
-            struct.pack('<IHHIIHH', 16, 1, 2, 44100, 176400, 4, 16) + b'data' + struct.pack('<I', n))
-    chunk = bytes(range(256)) * 4096
-    left = n
-    while left:
-        f.write(chunk[:min(left, len(chunk))])
-        left -= min(left, len(chunk))
-PY
+make_wav "$work/in.wav" "$mb"
 "$image" make -o "$work/stream.raw" "$work/in.wav"
 
 "$burnfs" -o client_name=Bench,emu_speed=52 emu:"$work/disc" "$mnt"
