@@ -17,6 +17,7 @@
 #include "strbuf.h"
 
 #define FS_MAX_POLLS 64
+#define FS_MAX_ATTRS 16	/* first lookups whose attributes wait to be dropped */
 #define FS_MAX_READ 65536	/* the largest read request (fs/main.c) */
 #define FS_BURN_DIR_MODE 0755	/* burn/: the owner drops files in */
 #define FS_JOB_MODE 0644	/* a job's record in burn/ */
@@ -30,6 +31,7 @@ struct fs_job {
 	bool active;	/* its sink is open */
 };
 
+struct fuse;
 struct fuse_pollhandle;
 struct fs_handle;
 
@@ -59,6 +61,20 @@ struct fs_ctx {
 	pthread_mutex_t poll_mu;
 	size_t n_polls;
 	struct fuse_pollhandle *polls[FS_MAX_POLLS];	/* poll()s waiting for progress */
+	/*
+	 * FS_NODE_CACHED values are served by the kernel's page cache and
+	 * every other file's attributes are dropped after each stat (fs/ops.c).
+	 * Off with -s: a store's invalidation could wait on a read that only
+	 * the one loop thread would answer.
+	 */
+	bool kernel_cache;
+	struct fuse *fuse;	/* for fs/attrs.c's drops from any thread */
+	pthread_mutex_t attrs_mu;
+	size_t n_attrs;		/* atomic: read without attrs_mu */
+	struct fs_attrs_pending {
+		char path[264];	/* "/burn/" and a name of up to 255 bytes */
+		unsigned tries;
+	} attrs[FS_MAX_ATTRS];	/* stats whose reply the kernel keeps (fs/attrs.c) */
 };
 
 enum fs_node_kind {
@@ -72,6 +88,12 @@ enum fs_node_kind {
 #define FS_NODE_IN_STATUS 0x01
 /* Changes with a burn: poll() waits for the change. */
 #define FS_NODE_POLLABLE 0x02
+/*
+ * The same for every caller and changed only by a store through this mount
+ * (a request value): the kernel keeps it in its page cache, and each store
+ * drops what the kernel kept before write(2) returns (doc/design.md §2.3).
+ */
+#define FS_NODE_CACHED 0x04
 
 struct fs_node {
 	const char *path;	/* "/client_name" */

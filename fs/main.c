@@ -22,6 +22,7 @@
 #include <fuse.h>
 #include <fuse_lowlevel.h>
 
+#include "attrs.h"
 #include "client-name.h"
 #include "fs.h"
 #include "holders.h"
@@ -62,6 +63,7 @@ static const struct fuse_opt burnfs_opt_spec[] = {
 	BURNFS_OPT("media_poll=%s", media_poll),
 	FUSE_OPT_KEY("emu_media=", KEY_EMU),
 	FUSE_OPT_KEY("emu_speed=", KEY_EMU),
+	FUSE_OPT_KEY("emu_discard=", KEY_EMU),
 	FUSE_OPT_KEY("emu_fault=", KEY_EMU),
 	FUSE_OPT_KEY("-h", KEY_HELP),
 	FUSE_OPT_KEY("--help", KEY_HELP),
@@ -101,6 +103,7 @@ usage(const char *prog)
 	       "                           (default " TEXT_OF(FS_MEDIA_POLL_MS) ", 0 = never; 10-60000)\n"
 	       "    -o emu_media=KIND      emulated disc: cdr74 cdr80 cdrw80 cdrom none\n"
 	       "    -o emu_speed=N         emulated drive paced at N x real time (0 = unlimited)\n"
+	       "    -o emu_discard=1       emulated drive drops what is written (benchmarks)\n"
 	       "    -o emu_fault=F[+F...]  emulated faults for tests: no_rw no_raw not_ready\n"
 	       "                           write_error@LBA removed@LBA unit_attention@LBA\n"
 	       "                           corrupt@LBA unreadable@LBA\n"
@@ -288,7 +291,7 @@ main(int argc, char *argv[])
 		goto out_cmd;
 	}
 	if (o.emu_opts && strncmp(o.device, "emu:", 4) != 0) {
-		fprintf(stderr, "burnfs: emu_media, emu_speed and emu_fault apply only to an emulated recorder (emu:DIR), not %s\n",
+		fprintf(stderr, "burnfs: emu_media, emu_speed, emu_discard and emu_fault apply only to an emulated recorder (emu:DIR), not %s\n",
 			o.device);
 		goto out_cmd;
 	}
@@ -323,6 +326,9 @@ main(int argc, char *argv[])
 	ret = EXIT_FAILURE;
 	ctx.le = lasterr_create();
 	ctx.mount_time = time(NULL);
+	ctx.kernel_cache = !cmd.singlethread;
+	ctx.fuse = fuse;
+	pthread_mutex_init(&ctx.attrs_mu, NULL);
 	ctx.uid = getuid();
 	ctx.gid = getgid();
 	pthread_mutex_init(&ctx.sink_mu, NULL);
@@ -377,6 +383,7 @@ out_fuse:
 	if (ctx.w)
 		rawcd_set_notify(ctx.w, NULL, NULL);
 	fs_polls_drop(&ctx);
+	fs_attrs_stop(&ctx);
 	fuse_destroy(fuse);
 	if (ctx.w)
 		fs_handles_free(&ctx);
@@ -387,6 +394,7 @@ out_fuse:
 	pthread_mutex_destroy(&ctx.jobs_mu);
 	pthread_mutex_destroy(&ctx.handles_mu);
 	pthread_mutex_destroy(&ctx.poll_mu);
+	pthread_mutex_destroy(&ctx.attrs_mu);
 	recorder_close(ctx.rec);
 	lasterr_destroy(ctx.le);
 	pthread_mutex_destroy(&ctx.disc.mu);

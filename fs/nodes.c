@@ -415,23 +415,24 @@ static int show_status(struct fs_ctx *ctx, const struct lasterr_who *who, struct
 #define DIR_MODE (S_IRWXU | S_IRGRP | S_IXGRP | S_IROTH | S_IXOTH)
 #define ST FS_NODE_IN_STATUS
 #define PL FS_NODE_POLLABLE
+#define CA FS_NODE_CACHED
 
 static const struct fs_node nodes[] = {
 	{ "/", FS_NODE_DIR, DIR_MODE, 0, NULL, NULL },
-	{ "/client_name", FS_NODE_ATTR, RW, ST, show_client_name, store_client_name },
+	{ "/client_name", FS_NODE_ATTR, RW, ST | CA, show_client_name, store_client_name },
 	{ "/exclusive_owner", FS_NODE_ATTR, RO, ST, show_exclusive_owner, NULL },
 	{ "/track.raw", FS_NODE_SINK, WO, 0, NULL, NULL },
-	{ "/sector_type", FS_NODE_ATTR, RW, ST, show_sector_type, store_sector_type },
+	{ "/sector_type", FS_NODE_ATTR, RW, ST | CA, show_sector_type, store_sector_type },
 	{ "/supported_sector_types", FS_NODE_ATTR, RO, ST, show_supported_sector_types, NULL },
-	{ "/lead_in_sectors", FS_NODE_ATTR, RW, ST, show_lead_in_sectors, store_lead_in_sectors },
-	{ "/write_speed", FS_NODE_ATTR, RW, ST, show_write_speed, store_write_speed },
+	{ "/lead_in_sectors", FS_NODE_ATTR, RW, ST | CA, show_lead_in_sectors, store_lead_in_sectors },
+	{ "/write_speed", FS_NODE_ATTR, RW, ST | CA, show_write_speed, store_write_speed },
 	{ "/current_write_speed", FS_NODE_ATTR, RO, ST, show_current_write_speed, NULL },
 	{ "/supported_write_speeds", FS_NODE_ATTR, RO, ST, show_supported_write_speeds, NULL },
-	{ "/pure_cav", FS_NODE_ATTR, RW, ST, show_pure_cav, store_pure_cav },
-	{ "/buffer_underrun_free_disabled", FS_NODE_ATTR, RW, ST, show_bufe_disabled,
+	{ "/pure_cav", FS_NODE_ATTR, RW, ST | CA, show_pure_cav, store_pure_cav },
+	{ "/buffer_underrun_free_disabled", FS_NODE_ATTR, RW, ST | CA, show_bufe_disabled,
 	  store_bufe_disabled },
-	{ "/simulate", FS_NODE_ATTR, RW, ST, show_simulate, store_simulate },
-	{ "/verify", FS_NODE_ATTR, RW, ST, show_verify, store_verify },
+	{ "/simulate", FS_NODE_ATTR, RW, ST | CA, show_simulate, store_simulate },
+	{ "/verify", FS_NODE_ATTR, RW, ST | CA, show_verify, store_verify },
 	{ "/state", FS_NODE_ATTR, RO, ST | PL, show_state, NULL },
 	{ "/progress", FS_NODE_ATTR, RO, PL, show_progress, NULL },
 	{ "/status", FS_NODE_ATTR, RO, PL, show_status, NULL },

@@ -11,6 +11,7 @@
 
 #include <fuse.h>
 
+#include "attrs.h"
 #include "disc.h"
 #include "fs.h"
 #include "hints.h"
@@ -19,8 +20,9 @@
 #include "perm.h"
 #include "sink.h"
 
-/* Seconds the kernel keeps a looked-up name (fs_init()). */
+/* Seconds the kernel keeps a looked-up name, and a cached value's attributes (fs_init()). */
 #define FS_ENTRY_TIMEOUT 1.0
+#define FS_ATTR_TIMEOUT 1.0
 
 /* What an open file of ours holds. */
 struct fs_handle {
@@ -30,6 +32,7 @@ struct fs_handle {
 	struct fs_disc_file *disc;	/* a file of disc/ */
 	unsigned long generation;	/* progress generation the content shows */
 	bool rendered;			/* content was rendered by open and not read yet */
+	bool have;			/* content holds a rendering */
 	struct fs_handle *prev, *next;	/* ctx->handles: what an unmount may leave unreleased */
 };
 
@@ -78,14 +81,27 @@ handle_new(struct fs_ctx *ctx, const struct fs_node *node, const char *path, int
 	return h;
 }
 
+/* A read-only open of a value the kernel may keep (FS_NODE_CACHED). */
+static bool
+open_cached(const struct fs_ctx *ctx, const struct fs_node *node, const struct fuse_file_info *fi)
+{
+	return ctx->kernel_cache && node && (node->flags & FS_NODE_CACHED) &&
+	       (fi->flags & O_ACCMODE) == O_RDONLY;
+}
+
 /*
- * Makes @h the open file @fi, listed for fs_handles_free(). Values are live
- * and sinks take every write: never let the page cache answer for us.
+ * Makes @h the open file @fi, listed for fs_handles_free(). Sinks take every
+ * write and most values are live, per caller or changed behind the mount's
+ * back: the page cache never answers for them. A cached value's reads are
+ * the kernel's until a store drops them (fs_write()).
  */
 static int
 handle_publish(struct fs_ctx *ctx, struct fs_handle *h, struct fuse_file_info *fi)
 {
-	fi->direct_io = 1;
+	bool cached = !h->sink && !h->disc && open_cached(ctx, h->node, fi);
+
+	fi->direct_io = !cached;
+	fi->keep_cache = cached;
 	/* only a sink's close has something to report (fs_flush()): no FLUSH round trip */
 	fi->noflush = !h->sink;
 	handle_track(ctx, h);
@@ -132,6 +148,7 @@ record(struct fs_ctx *ctx, const struct burn_error *e)
 
 	fs_hints_add(&worded);
 	lasterr_set(ctx->le, &who, &worded);
+	fs_attrs_settle(ctx);	/* last_error and status changed */
 }
 
 /*
@@ -179,11 +196,8 @@ fs_ops_check_owner(struct fs_ctx *ctx, const char *name, const char *what)
 }
 
 static int
-fs_getattr(const char *path, struct stat *st, struct fuse_file_info *fi)
+getattr_of(struct fs_ctx *ctx, const char *path, const struct fs_node *node, struct stat *st)
 {
-	struct fs_ctx *ctx = fs_ops_ctx();
-	const struct fs_node *node = fs_node_find(path);
-
 	memset(st, 0, sizeof(*st));
 	st->st_uid = ctx->uid;
 	st->st_gid = ctx->gid;
@@ -212,6 +226,27 @@ fs_getattr(const char *path, struct stat *st, struct fuse_file_info *fi)
 		strbuf_free(&sb);
 	}
 	return 0;
+}
+
+/*
+ * The kernel keeps attributes for FS_ATTR_TIMEOUT, which only a cached
+ * value may use: a live value's size is the caller's and changes behind the
+ * mount's back. Dropping them as this stat is answered keeps its reply out
+ * of the kernel's cache (the drop moves the inode's attribute version on),
+ * so the next stat asks again, as with no attribute caching at all. A name
+ * seen for the first time has no inode to drop yet: its first attributes
+ * may be kept until FS_ATTR_TIMEOUT, and are as new as that stat.
+ */
+static int
+fs_getattr(const char *path, struct stat *st, struct fuse_file_info *fi)
+{
+	struct fs_ctx *ctx = fs_ops_ctx();
+	const struct fs_node *node = fs_node_find(path);
+	int ret = getattr_of(ctx, path, node, st);
+
+	if (ret == 0 && S_ISREG(st->st_mode))
+		fs_attrs_answered(ctx, path, node && (node->flags & FS_NODE_CACHED));
+	return ret;
 }
 
 static int
@@ -364,7 +399,8 @@ fs_open(const char *path, struct fuse_file_info *fi)
 		ret = open_sink(ctx, h, NULL, accmode);
 		if (ret < 0)
 			goto out_free;
-	} else if (rd) {
+	} else if (rd && !open_cached(ctx, node, fi)) {
+		/* a cached value is rendered by the read the kernel sends, if it sends one */
 		struct lasterr_who who = caller();
 
 		h->generation = rawcd_progress_generation(ctx->w);
@@ -373,7 +409,7 @@ fs_open(const char *path, struct fuse_file_info *fi)
 			ret = fs_ops_fail(ctx, &e);
 			goto out_free;
 		}
-		h->rendered = true;
+		h->rendered = h->have = true;
 	}
 	return handle_publish(ctx, h, fi);
 out_free:
@@ -396,12 +432,11 @@ fs_read(const char *path, char *buf, size_t size, off_t off, struct fuse_file_in
 
 		return n < 0 ? fs_ops_fail(ctx, &e) : (int)n;
 	}
-	if (off == 0 && h->content.len > 0 &&
-	    (!h->rendered || h->generation != rawcd_progress_generation(ctx->w))) {
+	if (!h->have || (off == 0 && (!h->rendered || h->generation != rawcd_progress_generation(ctx->w)))) {
 		/*
 		 * Reading from the start again renders anew, like sysfs after a
 		 * seek to 0: a watcher polls, then preads at 0. The first read
-		 * after open takes what open rendered.
+		 * after open takes what open rendered, if it rendered.
 		 */
 		struct strbuf fresh;
 		struct burn_error e;
@@ -415,6 +450,7 @@ fs_read(const char *path, char *buf, size_t size, off_t off, struct fuse_file_in
 		}
 		strbuf_free(&h->content);
 		h->content = fresh;
+		h->have = true;
 	}
 	h->rendered = false;
 	return (int)strbuf_read_at(&h->content, buf, size, off);
@@ -446,6 +482,10 @@ fs_write(const char *path, const char *buf, size_t size, off_t off, struct fuse_
 	/* any offset stores the value: `>>` appends in shell terms, we store (doc/design.md §2) */
 	if (h->node->store(ctx, buf, size, &e) < 0)
 		return fs_ops_fail(ctx, &e);
+	/* the kernel drops the old value before the writer learns it is stored */
+	if (h->node->flags & FS_NODE_CACHED)
+		fs_attrs_drop(ctx, path);
+	fs_attrs_settle(ctx);
 	return (int)size;
 }
 
@@ -647,21 +687,24 @@ fs_lseek(const char *path, off_t off, int whence, struct fuse_file_info *fi)
 static void *
 fs_init(struct fuse_conn_info *conn, struct fuse_config *cfg)
 {
+	struct fs_ctx *ctx = fs_ops_ctx();
+
 	/*
-	 * Every value is live: no attribute or negative caching. Names are
-	 * kept for a second (the tree is fixed; burn/ changes only through
-	 * the kernel's own create and unlink, and a disc/ name gone with its
-	 * disc fails its next stat or open with ENOENT), which saves a
-	 * LOOKUP per open of a value.
+	 * Names are kept for a second (the tree is fixed; burn/ changes only
+	 * through the kernel's own create and unlink, and a disc/ name gone
+	 * with its disc fails its next stat or open with ENOENT), which saves
+	 * a LOOKUP per open of a value; no negative caching. Attributes are
+	 * kept as long, but only a cached value's stay kept (fs_getattr()),
+	 * and direct I/O is chosen per open (handle_publish()).
 	 */
-	cfg->attr_timeout = 0;
+	cfg->attr_timeout = ctx->kernel_cache ? FS_ATTR_TIMEOUT : 0;
 	cfg->entry_timeout = FS_ENTRY_TIMEOUT;
 	cfg->negative_timeout = 0;
-	cfg->direct_io = 1;
+	cfg->direct_io = 0;
 	conn->max_read = FS_MAX_READ;	/* as -o max_read says (fs/main.c) */
 	/* unlink of an open job is ours to refuse, not libfuse's to hide by renaming */
 	cfg->hard_remove = 1;
-	return fs_ops_ctx();
+	return ctx;
 }
 
 const struct fuse_operations *

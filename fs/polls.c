@@ -4,6 +4,7 @@
 
 #include <fuse.h>
 
+#include "attrs.h"
 #include "fs.h"
 #include "polls.h"
 
@@ -37,6 +38,7 @@ fs_progress_changed(void *arg)
 {
 	struct fs_ctx *ctx = arg;
 
+	fs_attrs_settle(ctx);	/* before a woken watcher stats */
 	pthread_mutex_lock(&ctx->poll_mu);
 	for (size_t i = 0; i < ctx->n_polls; i++) {
 		fuse_notify_poll(ctx->polls[i]);

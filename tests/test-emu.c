@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -449,6 +450,48 @@ START_TEST(state_persists)
 }
 END_TEST
 
+/*
+ * drive.state is rewritten in place (one file, one size) and another
+ * handle sees each change at once, however quickly they follow; a state
+ * file of an older burnfs (no serial, no padding) is read as before.
+ */
+START_TEST(state_rewritten_in_place)
+{
+	struct emu_drive *b = tl_emu_open(NULL);
+	char *path = tl_path(tl_emu_dir, "drive.state");
+	struct mmc_page05 p;
+	uint8_t buf[1024];
+	struct stat st0, st1;
+	FILE *f;
+
+	select_page05(tl_drive, 3, 1, 0, 0);
+	ck_assert_int_eq(stat(path, &st0), 0);
+	for (int i = 0; i < 20; i++) {
+		uint8_t dbt = i % 2 ? 1 : 3;
+
+		select_page05(tl_drive, 3, dbt, 0, 0);
+		read_page05(b, buf, sizeof(buf), &p);
+		ck_assert_uint_eq(p.data_block_type, dbt);
+	}
+	ck_assert_int_eq(stat(path, &st1), 0);
+	ck_assert_uint_eq(st1.st_ino, st0.st_ino);
+	ck_assert_int_eq(st1.st_size, 1024);
+	ck_assert_ptr_nonnull(strstr(tl_read(path), "\nserial "));
+	emu_drive_close(b);
+	tl_emu_close();
+	/* an older burnfs's file: no serial line, no padding */
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("burnfs-emu 1\nmedia cdrw80\ntray closed\ndisc blank\ngeneration 3\n", f);
+	ck_assert_int_eq(fclose(f), 0);
+	tl_emu_reopen(NULL, 0);
+	select_page05(tl_drive, 3, 1, 0, 0);
+	read_page05(tl_drive, buf, sizeof(buf), &p);
+	ck_assert_uint_eq(p.data_block_type, 1);
+	free(path);
+}
+END_TEST
+
 START_TEST(exclusive_access)
 {
 	struct emu_drive *b = tl_emu_open(NULL);
@@ -699,7 +742,8 @@ emu_suite(void)
 		 unit_attention, exclusive_access);
 	TL_TESTS(tl_emu_tcase(s, "none"), no_medium);
 	TL_TESTS(tl_emu_tcase(s, "cdr80"), track_info_nwa, blank_cdrw_only);
-	TL_TESTS(tl_emu_tcase(s, "cdrw80"), configuration, speeds, state_persists);
+	TL_TESTS(tl_emu_tcase(s, "cdrw80"), configuration, speeds, state_persists,
+		 state_rewritten_in_place);
 	TL_TESTS(tl_emu_tcase(s, "cdrom"), cdrom_toc);
 	/* these open their own drives (several media or faults), or none */
 	tc = tl_tcase_in(s, "drive", tl_emu_setup, tl_emu_teardown);

@@ -8,11 +8,14 @@
 #include "config.h"
 
 #include <errno.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
 #include "recorder.h"
+#include "transport.h"
 #include "tl-emu.h"
 #include "tl-harness.h"
 
@@ -206,9 +209,132 @@ START_TEST(watch_asks_nothing_of_a_held_drive)
 }
 END_TEST
 
+/*
+ * A transport whose PREVENT ALLOW MEDIUM REMOVAL waits at a gate: a command
+ * in flight for as long as the test wants (as a WRITE waits while a drive's
+ * buffer is full).
+ */
+struct gated {
+	struct burn_transport base;
+	struct burn_transport *inner;
+	pthread_mutex_t mu;
+	pthread_cond_t cond;
+	bool entered, open;
+};
+
+static struct gated gate = { .mu = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER };
+
+static int
+gated_exec(struct burn_transport *t, struct mmc_cmd *cmd)
+{
+	struct gated *g = (struct gated *)t;
+
+	if (cmd->cdb[0] == MMC_PREVENT_ALLOW) {
+		pthread_mutex_lock(&g->mu);
+		g->entered = true;
+		pthread_cond_broadcast(&g->cond);
+		while (!g->open)
+			pthread_cond_wait(&g->cond, &g->mu);
+		pthread_mutex_unlock(&g->mu);
+	}
+	return g->inner->ops->exec(g->inner, cmd);
+}
+
+static int
+gated_lock(struct burn_transport *t, const char *client_name, struct burn_error *err)
+{
+	struct gated *g = (struct gated *)t;
+
+	return g->inner->ops->lock(g->inner, client_name, err);
+}
+
+static void
+gated_unlock(struct burn_transport *t)
+{
+	struct gated *g = (struct gated *)t;
+
+	g->inner->ops->unlock(g->inner);
+}
+
+static int
+gated_owner(struct burn_transport *t, char *buf, size_t size)
+{
+	struct gated *g = (struct gated *)t;
+
+	return g->inner->ops->owner(g->inner, buf, size);
+}
+
+static void
+gated_destroy(struct burn_transport *t)
+{
+	struct gated *g = (struct gated *)t;
+
+	g->inner->ops->destroy(g->inner);
+}
+
+static const struct burn_transport_ops gated_ops = {
+	.name = "gated",
+	.exec = gated_exec,
+	.lock = gated_lock,
+	.unlock = gated_unlock,
+	.owner = gated_owner,
+	.destroy = gated_destroy,
+};
+
+static void *
+prevent_in_flight(void *arg)
+{
+	struct burn_error e;
+
+	return (void *)(intptr_t)recorder_prevent(arg, true, &e);
+}
+
+/*
+ * A view never waits for a command in flight: while the engine's command
+ * is held at the gate (it holds the command lock), views still read the
+ * kept answers. Were they to wait, this test would never end.
+ */
+START_TEST(view_does_not_wait_for_a_command_in_flight)
+{
+	char spec[4200];
+	struct recorder *r;
+	struct recorder_media m;
+	struct burn_error e;
+	pthread_t th;
+	void *ret;
+
+	snprintf(spec, sizeof(spec), "emu:%s", tl_emu_dir);
+	ck_assert_msg(burn_transport_open(spec, NULL, &gate.inner, &e) == 0, "%s", e.reason);
+	gate.base.ops = &gated_ops;
+	memcpy(gate.base.device, gate.inner->device, sizeof(gate.base.device));
+	ck_assert_msg(recorder_open(&gate.base, &r, &e) == 0, "%s", e.reason);
+	media_in_view(r, &m);
+	recorder_hold(r, true);
+	ck_assert_int_eq(pthread_create(&th, NULL, prevent_in_flight, r), 0);
+	pthread_mutex_lock(&gate.mu);
+	while (!gate.entered)
+		pthread_cond_wait(&gate.cond, &gate.mu);
+	pthread_mutex_unlock(&gate.mu);
+	for (int i = 0; i < 3; i++) {
+		media_in_view(r, &m);
+		ck_assert(m.present && m.blank);
+	}
+	pthread_mutex_lock(&gate.mu);
+	gate.open = true;
+	pthread_cond_broadcast(&gate.cond);
+	pthread_mutex_unlock(&gate.mu);
+	ck_assert_int_eq(pthread_join(th, &ret), 0);
+	ck_assert_int_eq((int)(intptr_t)ret, 0);
+	recorder_hold(r, false);
+	ck_assert_int_eq(recorder_prevent(r, false, &e), 0);
+	recorder_close(r);
+}
+END_TEST
+
 TL_SUITE(cache_suite, "recorder-cache",
 	 TL_CASE("cache", setup, teardown),
 	 TL_RUN(view_asks_once, state_change_forgets, held_drive_gets_nothing_from_views,
-		watch_sees_medium_change, watch_asks_nothing_of_a_held_drive))
+		watch_sees_medium_change, watch_asks_nothing_of_a_held_drive,
+		view_does_not_wait_for_a_command_in_flight))
 
 TL_MAIN(cache_suite)

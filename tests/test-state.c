@@ -3,16 +3,21 @@
  * are served from what the daemon holds, so listing and reading them sends
  * the drive no command (recorder/commands counts what was sent); a medium
  * changed behind the daemon's back (another mount ejects and loads it) is
- * noticed by the medium watch, and status's poll() wakes for it.
+ * noticed by the medium watch, and status's poll() wakes for it. The
+ * request values are kept by the kernel's page cache until a store drops
+ * them; every other file's size is the caller's and current at each stat,
+ * the first one after the mount included.
  */
 #include "config.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -103,6 +108,124 @@ START_TEST(medium_change_behind_the_back)
 }
 END_TEST
 
+/* The request values, each with two values of different lengths. */
+static const struct {
+	const char *rel, *a, *b;
+} cached[] = {
+	{ "client_name", "A\n", "A much longer client name\n" },
+	{ "sector_type", "raw\n", "cooked\n" },
+	{ "lead_in_sectors", "0\n", "22650\n" },
+	{ "write_speed", "1200\n", "max\n" },
+	{ "pure_cav", "1\n", "0\n" },
+	{ "buffer_underrun_free_disabled", "1\n", "0\n" },
+	{ "simulate", "1\n", "0\n" },
+	{ "verify", "0\n", "1\n" },
+};
+
+/* Whether the first page of @fd's file is in the page cache. */
+static bool
+page_kept(int fd)
+{
+	unsigned char in = 0;
+	void *p = mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0);
+
+	ck_assert_ptr_ne(p, MAP_FAILED);
+	ck_assert_int_eq(mincore(p, 4096, &in), 0);
+	munmap(p, 4096);
+	return in & 1;
+}
+
+/*
+ * A request value is read from the page cache once read, and a store drops
+ * it before write(2) returns: the next read, a stat and a descriptor opened
+ * before the store all see the new value whatever its length. (Since Linux
+ * 6.10 a direct-I/O write drops the file's cached pages by itself; the
+ * store's own drop is what older kernels need.)
+ */
+START_TEST(cached_values_follow_each_store)
+{
+	for (size_t i = 0; i < sizeof(cached) / sizeof(cached[0]); i++) {
+		const char *path = tl_at(&tl_m1, cached[i].rel);
+		char buf[256];
+		struct stat st;
+		int fd;
+
+		ck_assert_int_eq(tl_put(path, cached[i].a), 0);
+		ck_assert_str_eq(tl_get(path), cached[i].a);
+		fd = open(path, O_RDONLY);
+		ck_assert_int_ge(fd, 0);
+		ck_assert_int_eq(pread(fd, buf, sizeof(buf), 0), (ssize_t)strlen(cached[i].a));
+		ck_assert_msg(page_kept(fd), "%s: not kept after a read", cached[i].rel);
+		ck_assert_int_eq(tl_put(path, cached[i].b), 0);
+		ck_assert_msg(!page_kept(fd), "%s: kept after a store", cached[i].rel);
+		memset(buf, 0, sizeof(buf));
+		ck_assert_int_eq(pread(fd, buf, sizeof(buf), 0), (ssize_t)strlen(cached[i].b));
+		ck_assert_str_eq(buf, cached[i].b);
+		close(fd);
+		ck_assert_int_eq(stat(path, &st), 0);
+		ck_assert_int_eq(st.st_size, (off_t)strlen(cached[i].b));
+		ck_assert_str_eq(tl_get(path), cached[i].b);
+	}
+}
+END_TEST
+
+/* Live values are never in the page cache: each read asks the daemon. */
+START_TEST(live_values_not_kept)
+{
+	static const char *const live[] = { "status", "last_error", "progress", "state",
+					    "exclusive_owner", "media/type", "recorder/commands" };
+
+	for (size_t i = 0; i < sizeof(live) / sizeof(live[0]); i++) {
+		int fd = open(tl_at(&tl_m1, live[i]), O_RDONLY);
+		char buf[4096];
+
+		ck_assert_int_ge(fd, 0);
+		ck_assert_int_ge(read(fd, buf, sizeof(buf)), 0);
+		/* direct I/O: mmap is refused or maps nothing the kernel keeps */
+		{
+			void *p = mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0);
+			unsigned char in = 0;
+
+			if (p != MAP_FAILED) {
+				ck_assert_int_eq(mincore(p, 4096, &in), 0);
+				munmap(p, 4096);
+			}
+			ck_assert_msg(!(in & 1), "%s is kept by the page cache", live[i]);
+		}
+		close(fd);
+	}
+}
+END_TEST
+
+static void
+setup_fresh(void)
+{
+	tl_start_with("media_poll=0");
+}
+
+/*
+ * The first stat of a live file after the mount is a LOOKUP, whose reply the
+ * kernel would keep for a second: a failure right after it still shows in
+ * the next stat's size.
+ */
+START_TEST(live_size_current_after_first_lookup)
+{
+	struct stat st;
+	char le[4300];
+
+	snprintf(le, sizeof(le), "%s", tl_at(&tl_m1, "last_error"));
+
+	ck_assert_int_eq(stat(le, &st), 0);
+	ck_assert_int_eq(st.st_size, 1);	/* "\n": no failure yet */
+	/* not read before the stat: a read would make the kernel ask again anyway (atime) */
+	ck_assert_int_eq(tl_put(tl_at(&tl_m1, "write_speed"), "fast\n"), -EINVAL);
+	ck_assert_int_eq(stat(le, &st), 0);
+	ck_assert_int_gt(st.st_size, 1);
+	ck_assert_int_eq(st.st_size, (off_t)strlen(tl_get(le)));
+	tl_last_error_starts(&tl_m1, "E_INVALIDARG 0x80070057: expected max");
+}
+END_TEST
+
 /* media_poll's value is checked before anything is mounted. */
 START_TEST(media_poll_checked)
 {
@@ -125,6 +248,10 @@ state_suite(void)
 
 	tcase_add_test(tc, listing_sends_no_command);
 	tcase_add_test(tc, own_commands_change_what_is_shown);
+	tcase_add_test(tc, cached_values_follow_each_store);
+	tcase_add_test(tc, live_values_not_kept);
+	tcase_add_test(tl_mount_tcase(s, "fresh", setup_fresh, 60),
+		       live_size_current_after_first_lookup);
 	tcase_add_test(tl_mount_tcase(s, "watched", setup_watch, 120),
 		       medium_change_behind_the_back);
 	tcase_add_test(tl_mount_tcase(s, "options", NULL, 60), media_poll_checked);

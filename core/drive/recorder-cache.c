@@ -117,53 +117,83 @@ unit_attention(const struct mmc_cmd *cmd)
 }
 
 int
+recorder_view_answer(struct recorder *r, struct mmc_cmd *cmd, int *ret)
+{
+	int done = 0;
+
+	*ret = 0;
+	if (!view_depth)
+		return 0;
+	pthread_mutex_lock(&r->cache_mu);
+	if (mmc_opcode_effect(cmd->cdb[0]) == MMC_OP_STATE_QUERY && cmd->dir != MMC_DIR_OUT &&
+	    answer(r, cmd)) {
+		done = 1;
+	} else if (r->held) {
+		*ret = -EBUSY;		/* a view never disturbs a burn */
+		done = 1;
+	}
+	pthread_mutex_unlock(&r->cache_mu);
+	return done;
+}
+
+int
 recorder_send_locked(struct recorder *r, struct mmc_cmd *cmd)
 {
 	enum mmc_op_effect effect = mmc_opcode_effect(cmd->cdb[0]);
 	int ret;
 
-	if (view_depth && effect == MMC_OP_STATE_QUERY && cmd->dir != MMC_DIR_OUT &&
-	    answer(r, cmd))
-		return 0;
-	if (view_depth && r->held)
-		return -EBUSY;		/* a view never disturbs a burn */
-	ret = r->t->ops->exec(r->t, cmd);
-	r->sent[cmd->cdb[0]]++;
-	if (ret < 0)
+	if (recorder_view_answer(r, cmd, &ret))
 		return ret;
-	if (unit_attention(cmd)) {
-		r->attention = true;
-		recorder_forget_locked(r);
-	} else if (effect == MMC_OP_CHANGES_STATE) {
-		recorder_forget_locked(r);
-	} else if (effect == MMC_OP_STATE_QUERY) {
-		keep(r, cmd);
+	ret = r->t->ops->exec(r->t, cmd);
+	pthread_mutex_lock(&r->cache_mu);
+	r->sent[cmd->cdb[0]]++;
+	if (ret == 0) {
+		if (unit_attention(cmd)) {
+			r->attention = true;
+			r->epoch++;
+		} else if (effect == MMC_OP_CHANGES_STATE) {
+			r->epoch++;
+		} else if (effect == MMC_OP_STATE_QUERY) {
+			keep(r, cmd);
+		}
 	}
-	return 0;
+	pthread_mutex_unlock(&r->cache_mu);
+	return ret;
 }
 
 void
 recorder_forget_locked(struct recorder *r)
 {
+	pthread_mutex_lock(&r->cache_mu);
 	r->epoch++;
+	pthread_mutex_unlock(&r->cache_mu);
 }
 
 void
 recorder_forget(struct recorder *r)
 {
-	pthread_mutex_lock(&r->mu);
 	recorder_forget_locked(r);
-	pthread_mutex_unlock(&r->mu);
 }
 
 void
 recorder_hold(struct recorder *r, bool held)
 {
-	pthread_mutex_lock(&r->mu);
+	pthread_mutex_lock(&r->cache_mu);
 	r->held = held;
 	if (!held)
-		recorder_forget_locked(r);	/* the burn changed the medium */
-	pthread_mutex_unlock(&r->mu);
+		r->epoch++;	/* the burn changed the medium */
+	pthread_mutex_unlock(&r->cache_mu);
+}
+
+bool
+recorder_held(struct recorder *r)
+{
+	bool held;
+
+	pthread_mutex_lock(&r->cache_mu);
+	held = r->held;
+	pthread_mutex_unlock(&r->cache_mu);
+	return held;
 }
 
 void
@@ -180,7 +210,7 @@ recorder_commands(struct recorder *r, struct recorder_count *out, size_t max)
 {
 	size_t n = 0;
 
-	pthread_mutex_lock(&r->mu);
+	pthread_mutex_lock(&r->cache_mu);
 	for (unsigned op = 0; op < 256; op++) {
 		if (!r->sent[op])
 			continue;
@@ -189,6 +219,6 @@ recorder_commands(struct recorder *r, struct recorder_count *out, size_t max)
 							  r->sent[op] };
 		n++;
 	}
-	pthread_mutex_unlock(&r->mu);
+	pthread_mutex_unlock(&r->cache_mu);
 	return (int)n;
 }

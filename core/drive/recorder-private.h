@@ -29,8 +29,24 @@ struct recorder_answer {
 
 struct recorder_watch;
 
+/*
+ * A view's answer from the cache without the command lock: 1 with @cmd
+ * answered (or 0 and -EBUSY in *@ret while the engine holds the drive and
+ * nothing is kept: the view must not send), 0 when the drive must be asked.
+ */
+int recorder_view_answer(struct recorder *r, struct mmc_cmd *cmd, int *ret);
+
+/* Whether the write engine holds the drive (recorder_hold()). */
+bool recorder_held(struct recorder *r);
+
 struct recorder {
-	pthread_mutex_t mu;	/* one command at a time; the lock count, the cache */
+	pthread_mutex_t mu;	/* one command at a time; the lock count */
+	/*
+	 * The answers, epoch, clock, held, attention and sent: a view reads
+	 * kept answers under this lock alone, so it never waits for a command
+	 * in flight (a WRITE paced by the drive). Taken after mu, never before.
+	 */
+	pthread_mutex_t cache_mu;
 	struct burn_transport *t;
 	struct mmc_inquiry inq;
 	unsigned lock_count;
@@ -52,7 +68,7 @@ struct recorder {
  */
 int recorder_send_locked(struct recorder *r, struct mmc_cmd *cmd);
 
-/* Every kept answer is out of date. r->mu held. */
+/* Every kept answer is out of date (with or without r->mu). */
 void recorder_forget_locked(struct recorder *r);
 
 /* Frees the cache's replies. */

@@ -37,9 +37,12 @@ look_locked(struct recorder *r, struct recorder_watch *w)
 	struct mmc_media_event ev;
 	struct mmc_cmd cmd;
 	uint8_t buf[8];
-	bool changed = r->attention;
+	bool changed;
 
+	pthread_mutex_lock(&r->cache_mu);
+	changed = r->attention;
 	r->attention = false;
+	pthread_mutex_unlock(&r->cache_mu);
 	if (!w->no_gesn) {
 		memset(buf, 0, sizeof(buf));
 		mmc_build_get_event_status(&cmd, 0x10, buf, sizeof(buf));
@@ -61,7 +64,9 @@ look_locked(struct recorder *r, struct recorder_watch *w)
 	if (r->t->ops->exec(r->t, &cmd) == 0) {
 		bool ready = cmd.status == MMC_STATUS_GOOD;
 
+		pthread_mutex_lock(&r->cache_mu);
 		r->sent[cmd.cdb[0]]++;
+		pthread_mutex_unlock(&r->cache_mu);
 		changed |= w->known && ready != w->ready;
 		w->ready = ready;
 		w->known = true;
@@ -93,7 +98,7 @@ watch_main(void *arg)
 			break;
 		pthread_mutex_unlock(&w->mu);
 		pthread_mutex_lock(&r->mu);
-		if (!r->held) {
+		if (!recorder_held(r)) {
 			changed = look_locked(r, w);
 			if (changed)
 				recorder_forget_locked(r);

@@ -33,12 +33,11 @@ sense_result(const struct mmc_sense *s)
 	return BURN_E_UNEXPECTED_RESPONSE_FROM_DEVICE;
 }
 
+/* What the drive's answer to @cmd means: 0, 1 with @sense to read, or -errno. @ret: the send's. */
 static int
-exec_once(struct recorder *r, struct mmc_cmd *cmd, struct mmc_sense *sense,
-	  struct burn_error *err)
+outcome(struct recorder *r, struct mmc_cmd *cmd, int ret, struct mmc_sense *sense,
+	struct burn_error *err)
 {
-	int ret = recorder_send_locked(r, cmd);
-
 	if (ret == -EBUSY)
 		return burn_error_set(err, BURN_E_WRITE_IN_PROGRESS,
 				      "%s was not sent: the drive is burning, and only the burn talks to it",
@@ -60,23 +59,31 @@ exec_once(struct recorder *r, struct mmc_cmd *cmd, struct mmc_sense *sense,
 	return 1;
 }
 
+/* @cmd failed with @sense: the result it means, and the sense in words. */
+static int
+sense_failure(const struct mmc_cmd *cmd, const struct mmc_sense *sense, struct burn_error *err)
+{
+	char words[160];
+
+	mmc_sense_describe(sense, words, sizeof(words));
+	return burn_error_set(err, sense_result(sense), "%s: %s", mmc_opcode_name(cmd->cdb[0]), words);
+}
+
 static int
 exec_locked(struct recorder *r, struct mmc_cmd *cmd, struct burn_error *err)
 {
 	struct mmc_sense sense;
-	char words[160];
 	int ret;
 
 	/* two unit attentions may queue up (media removed, then inserted) */
 	for (int attempt = 0; attempt < 3; attempt++) {
-		ret = exec_once(r, cmd, &sense, err);
+		ret = outcome(r, cmd, recorder_send_locked(r, cmd), &sense, err);
 		if (ret <= 0)
 			return ret;
 		if (sense.key != MMC_SENSE_KEY_UNIT_ATTENTION)
 			break;
 	}
-	mmc_sense_describe(&sense, words, sizeof(words));
-	return burn_error_set(err, sense_result(&sense), "%s: %s", mmc_opcode_name(cmd->cdb[0]), words);
+	return sense_failure(cmd, &sense, err);
 }
 
 int
@@ -84,6 +91,13 @@ recorder_exec(struct recorder *r, struct mmc_cmd *cmd, struct burn_error *err)
 {
 	int ret;
 
+	/* a view answered from the cache does not wait for a command in flight */
+	if (recorder_view_answer(r, cmd, &ret)) {
+		struct mmc_sense sense;
+
+		ret = outcome(r, cmd, ret, &sense, err);
+		return ret <= 0 ? ret : sense_failure(cmd, &sense, err);
+	}
 	pthread_mutex_lock(&r->mu);
 	ret = exec_locked(r, cmd, err);
 	pthread_mutex_unlock(&r->mu);
@@ -132,6 +146,7 @@ recorder_open(struct burn_transport *t, struct recorder **out, struct burn_error
 		return burn_error_set(err, BURN_E_OUTOFMEMORY, "no memory for the recorder");
 	}
 	pthread_mutex_init(&r->mu, NULL);
+	pthread_mutex_init(&r->cache_mu, NULL);
 	r->t = t;
 	memset(buf, 0, sizeof(buf));
 	mmc_build_inquiry(&cmd, buf, sizeof(buf));
@@ -177,6 +192,7 @@ recorder_close(struct recorder *r)
 	r->t->ops->destroy(r->t);
 	recorder_cache_free(r);
 	pthread_mutex_destroy(&r->mu);
+	pthread_mutex_destroy(&r->cache_mu);
 	free(r);
 }
 
@@ -184,6 +200,12 @@ const char *
 recorder_device(const struct recorder *r)
 {
 	return r->t->device;
+}
+
+size_t
+recorder_max_transfer(const struct recorder *r)
+{
+	return r->t->ops->max_transfer ? r->t->ops->max_transfer : BURN_TRANSPORT_MAX_TRANSFER;
 }
 
 const struct mmc_inquiry *

@@ -32,6 +32,9 @@ void recorder_close(struct recorder *r);
 /* The device as the user named it ("/dev/sr0", "emu:DIR"); owned by @r. */
 const char *recorder_device(const struct recorder *r);
 
+/* The most data one command to @r may carry, in bytes (transport.h). */
+size_t recorder_max_transfer(const struct recorder *r);
+
 /* INQUIRY data read at open; owned by @r. */
 const struct mmc_inquiry *recorder_identity(const struct recorder *r);
 

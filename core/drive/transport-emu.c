@@ -46,6 +46,8 @@ emu_destroy(struct burn_transport *t)
 
 static const struct burn_transport_ops emu_ops = {
 	.name = "emu",
+	/* the emulator's commands cost a lock and a state file each: fewer, larger ones */
+	.max_transfer = 4 * BURN_TRANSPORT_MAX_TRANSFER,
 	.exec = emu_exec,
 	.lock = emu_lock,
 	.unlock = emu_unlock,

@@ -14,8 +14,18 @@
 
 struct burn_transport;
 
+/* The bytes one command carries unless a transport says more: what sr sends. */
+#define BURN_TRANSPORT_MAX_TRANSFER 65536
+
 struct burn_transport_ops {
 	const char *name;
+	/*
+	 * The most data one command may carry, in bytes; 0 means
+	 * BURN_TRANSPORT_MAX_TRANSFER. Each command has a cost of its own
+	 * (a real drive's round trip, the emulator's directory lock and
+	 * state file), so the write engine fills what a transport takes.
+	 */
+	size_t max_transfer;
 	/*
 	 * Runs @cmd. Returns 0 when the device answered (cmd->status says
 	 * GOOD or CHECK CONDITION, with sense), or -errno when the command

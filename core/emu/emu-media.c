@@ -71,50 +71,98 @@ emu_media_state_default(struct emu_state *st, const struct emu_media *media)
 	emu_caps_page05_default(st->page05);
 }
 
-int
-emu_media_state_save(struct emu_drive *d)
+/*
+ * drive.state has one fixed size and is rewritten in place, whole, by one
+ * pwrite(2) per change (a killed process cannot tear a write of a regular
+ * file): a WRITE command changes it, and replacing it through a temporary
+ * and rename(2) each time cost a file creation and removal per command.
+ * Every command reads it under the directory lock (with_state() in emu.c),
+ * so no reader sees half of it. Its second line, "serial N", grows with
+ * each save: a process that finds the serial and the time it saved or
+ * loaded last skips parsing the rest. The padding is a line of an unknown key, which
+ * readers skip.
+ */
+#define STATE_FILE_SIZE 1024
+
+/* The state file's text for @serial, padded to STATE_FILE_SIZE; -ENOSPC if it does not fit. */
+static int
+state_format(const struct emu_drive *d, unsigned long serial, char *buf)
 {
-	char tmp[64], hex[2 * MMC_PAGE05_LEN + 1];
-	FILE *f;
-	int fd, ret = 0;
+	char hex[2 * MMC_PAGE05_LEN + 1];
+	int n;
 
 	for (size_t i = 0; i < MMC_PAGE05_LEN; i++)
 		snprintf(hex + 2 * i, 3, "%02x", d->st.page05[i]);
+	n = snprintf(buf, STATE_FILE_SIZE,
+		     "burnfs-emu 1\nserial %lu\nmedia %s\ntray %s\ndisc %s\ngeneration %lu\n"
+		     "prevent %s\nwrite_kbs %u\nrotation %u\npage05 %s\ngone %d\n"
+		     "session %s %d %d %u %llu\nbuffer %llu %llu %lld %d %u\nbusy %lld %lld %u\npad ",
+		     serial, d->st.media->name, d->st.tray_open ? "open" : "closed",
+		     disc_state_names[d->st.disc], d->st.generation,
+		     d->st.prevent[0] ? d->st.prevent : "-", d->st.write_kbs, d->st.rotation, hex,
+		     d->st.medium_gone, d->st.session[0] ? d->st.session : "-", d->st.session_test,
+		     d->st.session_next, d->st.session_block, d->st.session_started,
+		     (unsigned long long)d->st.buf_written, (unsigned long long)d->st.buf_burned,
+		     (long long)d->st.buf_since_ns, d->st.buf_burning, d->st.buf_rate,
+		     (long long)d->st.busy_start_ns, (long long)d->st.busy_until_ns,
+		     d->st.busy_ascq);
+	if (n < 0 || n >= STATE_FILE_SIZE - 1)
+		return -ENOSPC;
+	memset(buf + n, '-', STATE_FILE_SIZE - 1 - (size_t)n);
+	buf[STATE_FILE_SIZE - 1] = '\n';
+	return 0;
+}
+
+/* A new drive.state put in place by rename(2), then kept open as state_fd. */
+static int
+state_replace(struct emu_drive *d, const char *text)
+{
+	char tmp[64], why[96];
+	struct stat sb;
+	ssize_t put;
+	int fd, ret = 0;
+
 	fd = emu_dir_create_temp(d->dir_fd, "drive.state", tmp, sizeof(tmp));
 	if (fd < 0)
 		return fd;
-	f = fdopen(fd, "w");
-	if (!f) {
+	put = write(fd, text, STATE_FILE_SIZE);
+	if (put != STATE_FILE_SIZE)
+		ret = put < 0 ? -errno : -EIO;
+	close(fd);
+	if (ret == 0 && renameat(d->dir_fd, tmp, d->dir_fd, "drive.state") < 0)
 		ret = -errno;
-		close(fd);
-		goto out;
-	}
-	fprintf(f, "burnfs-emu 1\nmedia %s\ntray %s\ndisc %s\ngeneration %lu\nprevent %s\n"
-		   "write_kbs %u\nrotation %u\npage05 %s\ngone %d\n",
-		d->st.media->name, d->st.tray_open ? "open" : "closed",
-		disc_state_names[d->st.disc], d->st.generation,
-		d->st.prevent[0] ? d->st.prevent : "-", d->st.write_kbs, d->st.rotation, hex,
-		d->st.medium_gone);
-	fprintf(f, "session %s %d %d %u %llu\nbuffer %llu %llu %lld %d %u\nbusy %lld %lld %u\n",
-		d->st.session[0] ? d->st.session : "-", d->st.session_test, d->st.session_next,
-		d->st.session_block, d->st.session_started, (unsigned long long)d->st.buf_written,
-		(unsigned long long)d->st.buf_burned, (long long)d->st.buf_since_ns,
-		d->st.buf_burning, d->st.buf_rate, (long long)d->st.busy_start_ns,
-		(long long)d->st.busy_until_ns, d->st.busy_ascq);
-	if (fclose(f) != 0) {
-		ret = -errno;
-		goto out;
-	}
-	if (renameat(d->dir_fd, tmp, d->dir_fd, "drive.state") < 0) {
-		ret = -errno;
-		goto out;
-	}
-	fstatat(d->dir_fd, "drive.state", &d->st_file, AT_SYMLINK_NOFOLLOW);
-	d->dirty = false;
-out:
-	if (ret)
+	if (ret < 0) {
 		unlinkat(d->dir_fd, tmp, 0);
-	return ret;
+		return ret;
+	}
+	if (d->state_fd >= 0)
+		close(d->state_fd);
+	d->state_fd = emu_dir_open_existing(d->dir_fd, "drive.state", O_RDWR, &sb, why, sizeof(why));
+	if (d->state_fd < 0)
+		d->state_fd = -1;	/* the next save replaces it again */
+	else
+		d->st_file = sb;
+	return 0;
+}
+
+int
+emu_media_state_save(struct emu_drive *d)
+{
+	char text[STATE_FILE_SIZE];
+	unsigned long serial = d->state_serial + 1;
+	int ret = state_format(d, serial, text);
+
+	if (ret < 0)
+		return ret;
+	/* state_fd is what drive.state names: emu_media_state_load() checked it under this lock */
+	if (d->state_fd < 0 || pwrite(d->state_fd, text, STATE_FILE_SIZE, 0) != STATE_FILE_SIZE ||
+	    fstat(d->state_fd, &d->st_file) < 0)
+		ret = state_replace(d, text);
+	if (ret < 0)
+		return ret;
+	d->state_serial = serial;
+	d->dirty = false;
+	return 0;
 }
 
 static int
@@ -232,10 +280,39 @@ state_parse_line(struct emu_state *st, const char *key, const char *val)
 	return 0;	/* unknown keys: a newer burnfs wrote them; keep going */
 }
 
+/* The serial on the second line of a state file's text; 0 when there is none (an older burnfs). */
+static unsigned long
+state_serial_of(const char *text)
+{
+	const char *p = strchr(text, '\n');
+
+	return p && strncmp(p + 1, "serial ", 7) == 0 ? strtoul(p + 8, NULL, 10) : 0;
+}
+
+/* Whether drive.state (@sb) still holds what st holds: its time and serial are the ones kept. */
+static bool
+state_unchanged(struct emu_drive *d, const struct stat *sb)
+{
+	char head[64], why[96];
+	ssize_t n;
+
+	/* a change by hand moves the time; one by a burnfs in the same clock tick, the serial */
+	if (!d->st_loaded || d->state_fd < 0 || !d->state_serial ||
+	    sb->st_mtim.tv_sec != d->st_file.st_mtim.tv_sec ||
+	    sb->st_mtim.tv_nsec != d->st_file.st_mtim.tv_nsec || emu_dir_unsafe(sb, why, sizeof(why)))
+		return false;
+	n = pread(d->state_fd, head, sizeof(head) - 1, 0);
+	if (n <= 0)
+		return false;
+	head[n] = '\0';
+	return state_serial_of(head) == d->state_serial;
+}
+
 int
 emu_media_state_load(struct emu_drive *d, struct burn_error *err)
 {
-	char line[512], why[96];
+	char line[STATE_FILE_SIZE + 1], why[96];
+	unsigned long serial = 0;
 	struct stat sb;
 	struct emu_state st;
 	FILE *f;
@@ -250,19 +327,26 @@ emu_media_state_load(struct emu_drive *d, struct burn_error *err)
 		d->st.write_kbs = emu_media_max_speed(d->st.media);
 		d->st_loaded = true;
 		d->dirty = true;
+		if (d->state_fd >= 0)
+			close(d->state_fd);
+		d->state_fd = -1;
 		return 0;
 	}
-	if (d->st_loaded && sb.st_ino == d->st_file.st_ino && sb.st_dev == d->st_file.st_dev &&
-	    sb.st_mtim.tv_sec == d->st_file.st_mtim.tv_sec &&
-	    sb.st_mtim.tv_nsec == d->st_file.st_mtim.tv_nsec &&
-	    !emu_dir_unsafe(&sb, why, sizeof(why)))
+	if (d->state_fd >= 0 && (sb.st_ino != d->st_file.st_ino || sb.st_dev != d->st_file.st_dev)) {
+		/* replaced since: ours is no longer the drive's */
+		close(d->state_fd);
+		d->state_fd = -1;
+	}
+	if (state_unchanged(d, &sb))
 		return 0;
-	fd = emu_dir_open_existing(d->dir_fd, "drive.state", O_RDONLY, &sb, why, sizeof(why));
+	fd = emu_dir_open_existing(d->dir_fd, "drive.state", O_RDWR, &sb, why, sizeof(why));
+	if (fd == -EACCES)	/* readable only: saves replace it */
+		fd = emu_dir_open_existing(d->dir_fd, "drive.state", O_RDONLY, &sb, why, sizeof(why));
 	if (fd == -EPERM)	/* at open (nothing loaded yet) the directory is refused */
 		return emu_dir_refuse(err,
 				      d->st_loaded ? BURN_E_FAIL : BURN_E_NO_RECORDER_SPECIFIED,
 				      d->dir, "drive.state", why);
-	f = fd < 0 ? NULL : fdopen(fd, "r");
+	f = fd < 0 ? NULL : fdopen(dup(fd), "r");
 	if (!f) {
 		int e = fd < 0 ? -fd : errno;
 
@@ -285,11 +369,14 @@ emu_media_state_load(struct emu_drive *d, struct burn_error *err)
 		val = strchr(line, ' ');
 		if (val)
 			*val++ = '\0';
-		if (!val || state_parse_line(&st, line, val) < 0)
+		if (val && strcmp(line, "serial") == 0)
+			serial = strtoul(val, NULL, 10);
+		else if (!val || state_parse_line(&st, line, val) < 0)
 			break;
 	}
 	if (!feof(f) || lineno == 0) {
 		fclose(f);
+		close(fd);
 		return burn_error_set(err, BURN_E_FAIL,
 				      "emulator state %s/drive.state is damaged at line %d", d->dir,
 				      lineno);
@@ -298,6 +385,12 @@ emu_media_state_load(struct emu_drive *d, struct burn_error *err)
 	d->st = st;
 	d->st_file = sb;
 	d->st_loaded = true;
+	d->state_serial = serial;
+	if (d->state_fd >= 0)
+		close(d->state_fd);
+	d->state_fd = (fcntl(fd, F_GETFL) & O_ACCMODE) == O_RDWR ? fd : -1;
+	if (d->state_fd < 0)
+		close(fd);
 	return 0;
 }
 

@@ -32,6 +32,7 @@
 #include "emu.h"
 #include "image-decoder.h"
 #include "mmc-sense.h"
+#include "subchannel.h"
 #include "mmc.h"
 
 #define EMU_OP_WRITE_12 0xaa
@@ -88,13 +89,19 @@ struct emu_state {
 };
 
 /* One handle's recording: the stream decoder and the files it fills. */
+/* Recorded sectors kept before one write(2) to each file: a WRITE's worth, and more. */
+#define EMU_REC_BATCH 64
+
 struct emu_rec {
 	struct image_decoder *dec;
 	enum cd_sector_type type;
 	int bin_fd;		/* DIR/rec.bin, -1 in Test Write */
 	int sub_fd;		/* DIR/rec.sub */
-	int32_t bin_sectors;	/* program-area sectors recorded, from LBA 0 */
+	int32_t bin_sectors;	/* program-area sectors recorded, from LBA 0 (with the pending) */
 	struct image_sector sector;
+	uint32_t n_pending;	/* sectors in the buffers below, not written yet */
+	uint8_t bin_pending[EMU_REC_BATCH * CD_MAIN_SIZE];
+	uint8_t sub_pending[EMU_REC_BATCH * SUBCHANNEL_PW_SIZE];
 };
 
 struct emu_drive {
@@ -108,6 +115,8 @@ struct emu_drive {
 	struct stat st_file;	/* identity of the state file st was loaded from */
 	bool st_loaded;
 	bool dirty;
+	int state_fd;		/* drive.state as loaded (O_RDWR), rewritten in place; -1 */
+	unsigned long state_serial;	/* the serial of what st holds (emu-media.c) */
 	/* per-handle, like per-initiator state on a real drive */
 	unsigned long token;
 	unsigned long generation_seen;
@@ -220,6 +229,9 @@ void emu_session_end(struct emu_drive *d, bool finish);
 void emu_session_reap(struct emu_drive *d);
 /* Decodes one written sector and records its program-area part. */
 int emu_session_record(struct emu_drive *d, int32_t lba, const uint8_t *sector);
+
+/* Writes what emu_session_record() kept to rec.bin and rec.sub (each WRITE's end). 0 or -errno. */
+int emu_session_flush(struct emu_drive *d);
 /* Frees this handle's recording (d->rec), if any. */
 void emu_session_rec_free(struct emu_drive *d);
 /* Removes the recording in progress (rec.*); the recorded disc (disc.*). */

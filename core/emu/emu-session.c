@@ -232,7 +232,8 @@ emu_session_end(struct emu_drive *d, bool finish)
 
 	if (!d->st.session_test) {
 		/* a recording whose files were replaced is lost: never move a stranger's file */
-		bool whole = finish && rec && toc && image_decoder_complete(rec->dec) &&
+		bool whole = emu_session_flush(d) == 0 && finish && rec && toc &&
+			     image_decoder_complete(rec->dec) &&
 			     rec->bin_sectors == toc->leadout_lba &&
 			     dir_entry_is(d, "rec.bin", rec->bin_fd) &&
 			     dir_entry_is(d, "rec.sub", rec->sub_fd);
@@ -301,7 +302,8 @@ int
 emu_session_begin(struct emu_drive *d, enum cd_sector_type type, int32_t nwa)
 {
 	struct emu_rec *rec = calloc(1, sizeof(*rec));
-	bool test = d->st.page05[2] & 0x10;
+	/* emu_discard=1 records like a Test Write: nothing */
+	bool test = (d->st.page05[2] & 0x10) || d->cfg.discard;
 	int ret;
 
 	if (!rec)
@@ -389,14 +391,13 @@ emu_session_record(struct emu_drive *d, int32_t lba, const uint8_t *sector)
 	struct emu_rec *rec = d->rec;
 	struct image_sector *s = &rec->sector;
 	const struct image_toc *toc;
-	uint8_t raw96[SUBCHANNEL_PW_SIZE];
 	int ret;
 
+	if (rec->bin_fd < 0)
+		return 0;	/* a Test Write keeps nothing, so reads nothing either */
 	ret = image_decoder_feed_at(rec->dec, lba, sector, s);
 	if (ret == -EINVAL)
 		return ret;	/* cannot happen: WRITE addresses are checked sequential */
-	if (rec->bin_fd < 0)
-		return 0;
 	toc = image_decoder_toc(rec->dec);
 	if (s->region != IMAGE_REGION_PROGRAM || lba < 0 || !toc || lba >= toc->leadout_lba ||
 	    lba != rec->bin_sectors)
@@ -406,11 +407,29 @@ emu_session_record(struct emu_drive *d, int32_t lba, const uint8_t *sector)
 		corrupt_sector(bad, s->main, lba, s->data);
 		main = bad;
 	}
-	subchannel_to_raw96(rec->type, sector + CD_MAIN_SIZE, raw96);
-	ret = write_all(rec->bin_fd, main, CD_MAIN_SIZE);
+	subchannel_to_raw96(rec->type, sector + CD_MAIN_SIZE,
+			    rec->sub_pending + (size_t)rec->n_pending * SUBCHANNEL_PW_SIZE);
+	memcpy(rec->bin_pending + (size_t)rec->n_pending * CD_MAIN_SIZE, main, CD_MAIN_SIZE);
+	rec->n_pending++;
+	rec->bin_sectors++;
+	return rec->n_pending == EMU_REC_BATCH ? emu_session_flush(d) : 0;
+}
+
+int
+emu_session_flush(struct emu_drive *d)
+{
+	struct emu_rec *rec = d->rec;
+	uint32_t n;
+	int ret;
+
+	if (!rec || !rec->n_pending || rec->bin_fd < 0)
+		return 0;
+	n = rec->n_pending;
+	rec->n_pending = 0;
+	ret = write_all(rec->bin_fd, rec->bin_pending, (size_t)n * CD_MAIN_SIZE);
 	if (ret == 0)
-		ret = write_all(rec->sub_fd, raw96, sizeof(raw96));
-	if (ret == 0)
-		rec->bin_sectors++;
+		ret = write_all(rec->sub_fd, rec->sub_pending, (size_t)n * SUBCHANNEL_PW_SIZE);
+	if (ret < 0)
+		rec->bin_sectors -= (int32_t)n;	/* not recorded: the session cannot end whole */
 	return ret;
 }

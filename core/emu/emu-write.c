@@ -249,6 +249,11 @@ emu_write_write(struct emu_drive *d, struct mmc_cmd *cmd)
 			return;
 		}
 	}
+	if (emu_session_flush(d) < 0) {
+		emu_session_end(d, false);
+		emu_fail(d, cmd, MMC_SENSE_WRITE_ERROR);
+		return;
+	}
 	d->st.session_next = lba + (int32_t)blocks;
 	d->dirty = true;
 	if ((d->cfg.faults & EMU_FAULT_UNIT_ATTENTION) && !d->reset_fired &&

@@ -16,6 +16,7 @@
 /* What each emulator option takes, as its refusal says it. */
 #define MEDIA_EXPECTED "expected cdr74, cdr80, cdrw80, cdrom or none"
 #define SPEED_EXPECTED "expected a whole number from 0 (unlimited) to 64"
+#define DISCARD_EXPECTED "expected 1 (drop what is written) or 0 (record it)"
 #define FAULT_EXPECTED "expected no_rw, no_raw, not_ready, write_error@LBA, removed@LBA, " \
 		       "unit_attention@LBA, corrupt@LBA or unreadable@LBA, joined with +"
 /* The fastest pacing emu_speed= takes, N x real time */
@@ -114,6 +115,12 @@ emu_config_parse_option(const char *option, struct emu_config *cfg, struct burn_
 		if (!*val || *end || errno || speed > SPEED_MAX)
 			return burn_error_set(err, BURN_E_INVALIDARG, SPEED_EXPECTED);
 		cfg->speed = speed;
+		return 0;
+	}
+	if ((val = option_value(option, "emu_discard"))) {
+		if (strcmp(val, "0") != 0 && strcmp(val, "1") != 0)
+			return burn_error_set(err, BURN_E_INVALIDARG, DISCARD_EXPECTED);
+		cfg->discard = val[0] == '1';
 		return 0;
 	}
 	if ((val = option_value(option, "emu_fault"))) {
@@ -439,7 +446,7 @@ emu_drive_open(const char *dir, const struct emu_config *cfg, struct emu_drive *
 	if (!d)
 		return burn_error_set(err, BURN_E_OUTOFMEMORY, "no memory for the emulator");
 	pthread_mutex_init(&d->mu, NULL);
-	d->dir_fd = d->lock_fd = d->excl_fd = -1;
+	d->dir_fd = d->lock_fd = d->excl_fd = d->state_fd = -1;
 	d->token = owner_new_token();
 	if (cfg)
 		d->cfg = *cfg;
@@ -494,6 +501,8 @@ emu_drive_close(struct emu_drive *d)
 		close(d->lock_fd);
 	if (d->excl_fd >= 0)
 		close(d->excl_fd);
+	if (d->state_fd >= 0)
+		close(d->state_fd);
 	if (d->dir_fd >= 0)
 		close(d->dir_fd);
 	emu_session_rec_free(d);

@@ -54,6 +54,11 @@ struct emu_config {
 	const char *media;	/* NULL keeps DIR's disc; else a fresh one of this kind */
 	unsigned speed;		/* pacing, N x real time (N x 75 sectors/s); 0 = unlimited */
 	unsigned faults;	/* enum emu_fault bits */
+	/*
+	 * emu_discard=1, for benchmarks: every WRITE is checked and paced
+	 * and its data dropped, as in a Test Write; the medium stays as it was.
+	 */
+	bool discard;
 	int32_t write_error_lba;	/* with EMU_FAULT_WRITE_ERROR */
 	int32_t removed_lba;		/* with EMU_FAULT_REMOVED */
 	int32_t unit_attention_lba;	/* with EMU_FAULT_UNIT_ATTENTION */

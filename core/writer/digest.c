@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,17 +79,67 @@ track_of(const struct image_toc *toc, int32_t lba)
 	return found;
 }
 
-/* The CRC of a main channel @main, descrambled first when @scrambled_data. */
+/*
+ * A sector's digest is a CRC-32 of its main channel, kept in memory only,
+ * so any CRC will do as long as one process uses the same one: CRC-32C
+ * with the processor's own instruction where there is one (about ten
+ * times as fast as the table-driven CD EDC, whose cost showed in a paced
+ * burn's CPU time), else cd_edc().
+ */
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <nmmintrin.h>
+
+__attribute__((target("sse4.2"))) static uint32_t
+crc32c_sse42(const uint8_t *p, size_t len)
+{
+	uint64_t crc = 0;
+
+	for (; len >= 8; p += 8, len -= 8) {
+		uint64_t w;
+
+		memcpy(&w, p, 8);
+		crc = _mm_crc32_u64(crc, w);
+	}
+	for (; len; p++, len--)
+		crc = _mm_crc32_u8((uint32_t)crc, *p);
+	return (uint32_t)crc;
+}
+#define HAVE_CRC32C_SSE42 1
+#endif
+
+static uint32_t (*sector_crc)(const uint8_t *p, size_t len);
+static uint32_t scramble_crc;
+static pthread_once_t crc_once = PTHREAD_ONCE_INIT;
+
+/*
+ * Both CRCs start from 0 and invert nothing, so they are linear: the CRC of
+ * a ^ b is crc(a) ^ crc(b). Descrambling XORs a fixed pattern into the
+ * sector, so a descrambled sector's CRC is the CRC as sent XOR the CRC of
+ * the pattern alone, with no copy of the sector.
+ */
+static void
+crc_init(void)
+{
+	uint8_t pattern[CD_MAIN_SIZE] = { 0 };
+
+	sector_crc = cd_edc;
+#ifdef HAVE_CRC32C_SSE42
+	if (__builtin_cpu_supports("sse4.2"))
+		sector_crc = crc32c_sse42;
+#endif
+	cd_sector_scramble(pattern);
+	scramble_crc = sector_crc(pattern, CD_MAIN_SIZE);
+}
+
+/* The CRC of a main channel @main, as if descrambled first when @scrambled_data. */
 static uint32_t
 main_crc(const uint8_t *main, bool scrambled_data)
 {
-	uint8_t copy[CD_MAIN_SIZE];
+	uint32_t crc;
 
-	if (!scrambled_data)
-		return cd_edc(main, CD_MAIN_SIZE);
-	memcpy(copy, main, CD_MAIN_SIZE);
-	cd_sector_scramble(copy);
-	return cd_edc(copy, CD_MAIN_SIZE);
+	pthread_once(&crc_once, crc_init);
+	crc = sector_crc(main, CD_MAIN_SIZE);
+	return scrambled_data ? crc ^ scramble_crc : crc;
 }
 
 void

@@ -18,9 +18,6 @@
  */
 #define FIFO_DEFAULT_SECTORS 2048
 
-/* 26 sectors of 2448 bytes keep each WRITE(10) under 64 KiB, like cdrdao. */
-#define CHUNK_MAX_BYTES 65536
-
 /* Lead-in sectors after which a stream without valid Q / a TOC is refused. */
 #define LEADIN_NO_Q_LIMIT 150
 #define LEADIN_TOC_LIMIT 1000
@@ -68,6 +65,8 @@ struct burn_stream {
 	size_t head;			/* next free slot */
 	size_t tail;			/* next sector to send */
 	size_t count;
+	size_t batch;			/* sectors per WRITE (recorder_max_transfer(), at most cap) */
+	unsigned draining;		/* burn_stream_drain() callers: send what there is */
 
 	/* the drive side */
 	int32_t next_lba;
@@ -137,11 +136,24 @@ failure_locked(struct burn_stream *s, struct burn_error *err)
 
 /* ---- the writer thread ---- */
 
+/*
+ * Whether the writer thread sends a WRITE now: a whole batch is in, or
+ * what is in is all there will be for a while (the stream's end, its last
+ * sector, a drain). A WRITE per sector as the stream trickles in would cost
+ * a command each. Lock held.
+ */
+static bool
+write_due_locked(const struct burn_stream *s)
+{
+	if (s->count == 0 || !s->toc_ready)
+		return false;
+	return s->count >= s->batch || s->eos || s->draining || s->received >= s->expected;
+}
+
 static void *
 writer_main(void *arg)
 {
 	struct burn_stream *s = arg;
-	size_t per_chunk = CHUNK_MAX_BYTES / s->sector_size;
 
 	pthread_mutex_lock(&s->mu);
 	for (;;) {
@@ -154,7 +166,7 @@ writer_main(void *arg)
 
 		if (s->failed || s->cancelled)
 			break;
-		if (s->count == 0 || !s->toc_ready) {
+		if (!write_due_locked(s)) {
 			if (s->eos)
 				break;
 			pthread_cond_wait(&s->cond, &s->mu);
@@ -163,8 +175,8 @@ writer_main(void *arg)
 		n = s->count;
 		if (n > s->cap - s->tail)
 			n = s->cap - s->tail;	/* contiguous in the ring */
-		if (n > per_chunk)
-			n = per_chunk;
+		if (n > s->batch)
+			n = s->batch;
 		lba = s->next_lba;
 		data = s->fifo + s->tail * s->sector_size;
 		s->in_flight = true;
@@ -212,6 +224,11 @@ burn_stream_start(const struct burn_stream_params *p, struct burn_stream **out,
 	s->p = *p;
 	s->sector_size = cd_sector_type_size(p->type);
 	s->cap = p->fifo_sectors ? p->fifo_sectors : FIFO_DEFAULT_SECTORS;
+	s->batch = recorder_max_transfer(p->rec) / s->sector_size;
+	if (s->batch > UINT16_MAX)
+		s->batch = UINT16_MAX;	/* WRITE(10)'s transfer length */
+	if (s->batch > s->cap)
+		s->batch = s->cap;
 	s->next_lba = p->nwa;
 	s->action = RAWCD_ACTION_PREPARING;
 	pthread_mutex_init(&s->mu, NULL);
@@ -402,7 +419,8 @@ take_sector_locked(struct burn_stream *s, const uint8_t *sector)
 	memcpy(s->fifo + s->head * s->sector_size, sector, s->sector_size);
 	s->head = (s->head + 1) % s->cap;
 	s->count++;
-	pthread_cond_broadcast(&s->cond);
+	if (write_due_locked(s))
+		pthread_cond_broadcast(&s->cond);
 	return 0;
 }
 
@@ -482,8 +500,11 @@ burn_stream_drain(struct burn_stream *s, struct burn_error *err)
 	int ret = 0;
 
 	pthread_mutex_lock(&s->mu);
+	s->draining++;
+	pthread_cond_broadcast(&s->cond);
 	while (!s->failed && !s->cancelled && s->toc_ready && (s->count > 0 || s->in_flight))
 		pthread_cond_wait(&s->cond, &s->mu);
+	s->draining--;
 	if (s->failed || s->cancelled)
 		ret = failure_locked(s, err);
 	pthread_mutex_unlock(&s->mu);
