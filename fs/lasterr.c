@@ -1,10 +1,13 @@
 #include "config.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "lasterr.h"
 
@@ -99,6 +102,28 @@ lasterr_get(struct lasterr *le, const struct lasterr_who *who, struct burn_error
 	pthread_mutex_unlock(&le->mu);
 }
 
+/*
+ * Whether @tid leads its thread group, asked without reading /proc:
+ * pidfd_open() refuses a thread that does not (EINVAL). 1 yes, 0 no, -1 the
+ * kernel cannot say (no pidfd_open, or @tid is gone).
+ */
+static int
+leads_group(pid_t tid)
+{
+#ifdef SYS_pidfd_open
+	int fd = (int)syscall(SYS_pidfd_open, tid, 0);
+
+	if (fd >= 0) {
+		close(fd);
+		return 1;
+	}
+	return errno == EINVAL ? 0 : -1;
+#else
+	(void)tid;
+	return -1;
+#endif
+}
+
 pid_t
 lasterr_tgid(pid_t tid)
 {
@@ -106,6 +131,9 @@ lasterr_tgid(pid_t tid)
 	pid_t tgid = tid;
 	FILE *f;
 
+	/* most callers are single-threaded shell tools: one system call, not a file */
+	if (leads_group(tid) == 1)
+		return tid;
 	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
 	f = fopen(path, "re");
 	if (!f)

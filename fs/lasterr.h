@@ -30,5 +30,5 @@ void lasterr_set(struct lasterr *le, const struct lasterr_who *who, const struct
  */
 void lasterr_get(struct lasterr *le, const struct lasterr_who *who, struct burn_error *out);
 
-/* The thread group (process) of thread @tid, from /proc; @tid if unknown. */
+/* The thread group (process) of thread @tid; @tid if unknown. */
 pid_t lasterr_tgid(pid_t tid);
