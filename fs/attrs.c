@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <fuse.h>
@@ -11,10 +12,16 @@
 /* Settles a pending drop gives up after: the kernel never made that inode. */
 #define ATTRS_TRIES 8
 
+/* @path of @ctx's tree: a member's lies under /NAME in the mount. */
 static int
 drop_now(struct fs_ctx *ctx, const char *path)
 {
-	return fuse_invalidate_path(ctx->fuse, path);
+	char full[sizeof(ctx->prefix) + sizeof(ctx->attrs[0].path)];
+
+	if (!ctx->prefix[0])
+		return fuse_invalidate_path(ctx->fuse, path);
+	snprintf(full, sizeof(full), "%s%s", ctx->prefix, strcmp(path, "/") == 0 ? "" : path);
+	return fuse_invalidate_path(ctx->fuse, full);
 }
 
 void

@@ -43,10 +43,23 @@ struct fs_disc {
 	struct image_toc toc;
 };
 
+struct rawcd_group;
+
+/*
+ * One recorder's tree; or, with several recorders (doc/design.md §2.6), the
+ * group at the top of the mount (group set, rec and w NULL), whose members
+ * are complete trees of their own under /NAME (prefix).
+ */
 struct fs_ctx {
 	struct recorder *rec;
 	struct rawcd *w;
 	struct lasterr *le;
+	char name[64];		/* a member's directory name; "" for the top of the mount */
+	char prefix[66];	/* "/NAME" for a member, "" for the top: the mount's path of our "/" */
+	struct fs_ctx *parent;	/* a member's group */
+	struct rawcd_group *group;	/* the top of a mount of several recorders */
+	size_t n_members;
+	struct fs_ctx **members;
 	struct fs_disc disc;
 	time_t mount_time;
 	uid_t uid;
@@ -95,6 +108,12 @@ enum fs_node_kind {
  */
 #define FS_NODE_CACHED 0x04
 
+/* Permission bits of the tree's files, as ls -l shows them. */
+#define FS_MODE_RW (S_IRUSR | S_IWUSR | S_IRGRP | S_IROTH)
+#define FS_MODE_RO (S_IRUSR | S_IRGRP | S_IROTH)
+#define FS_MODE_WO (S_IWUSR)
+#define FS_MODE_DIR (S_IRWXU | S_IRGRP | S_IXGRP | S_IROTH | S_IXOTH)
+
 struct fs_node {
 	const char *path;	/* "/client_name" */
 	enum fs_node_kind kind;
@@ -106,11 +125,34 @@ struct fs_node {
 	int (*store)(struct fs_ctx *ctx, const char *buf, size_t len, struct burn_error *err);
 };
 
-/* The node at @path, or NULL. */
-const struct fs_node *fs_node_find(const char *path);
+/* The node at @path of @ctx's tree (a recorder's or a group's), or NULL. */
+const struct fs_node *fs_node_find(const struct fs_ctx *ctx, const char *path);
 
-/* The nodes directly inside directory @dir ("/" or "/media"), in order. */
-size_t fs_node_children(const char *dir, const struct fs_node **out, size_t max);
+/* The nodes directly inside directory @dir ("/" or "/media") of @ctx's tree, in order. */
+size_t fs_node_children(const struct fs_ctx *ctx, const char *dir, const struct fs_node **out,
+			size_t max);
+
+/* last_error's rendering, the caller's own: a recorder's and a group's. */
+int fs_show_last_error(struct fs_ctx *ctx, const struct lasterr_who *who, struct strbuf *out,
+		       struct burn_error *err);
+
+/* "@key: NAME 0x...: reason" (the mount's words), or "@key: none" when @e is NULL. */
+void fs_add_outcome(struct strbuf *out, const char *key, const struct burn_error *e);
+
+/* The group's own tree (fs/group.c): @n_out nodes. */
+const struct fs_node *fs_group_nodes(size_t *n_out);
+
+/* Keeps each failed member's reason as @who's last_error in that member's tree. */
+void fs_group_record(struct fs_ctx *ctx, const struct lasterr_who *who);
+
+/* The member of group @ctx named @name (@len bytes), or NULL. */
+struct fs_ctx *fs_group_find(const struct fs_ctx *ctx, const char *name, size_t len);
+
+/*
+ * The progress generation of @ctx: its writer's, or the sum of its
+ * members' (each only grows), so a change of any member wakes the group.
+ */
+unsigned long fs_generation(struct fs_ctx *ctx);
 
 /* Renders @node for the caller @who into @out; 0 or -errno with @err set. */
 int fs_node_show(struct fs_ctx *ctx, const struct fs_node *node, const struct lasterr_who *who, struct strbuf *out,

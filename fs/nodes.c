@@ -192,8 +192,8 @@ show_progress(struct fs_ctx *ctx, const struct lasterr_who *who, struct strbuf *
 	return 0;
 }
 
-static int
-show_last_error(struct fs_ctx *ctx, const struct lasterr_who *who, struct strbuf *out, struct burn_error *err)
+int
+fs_show_last_error(struct fs_ctx *ctx, const struct lasterr_who *who, struct strbuf *out, struct burn_error *err)
 {
 	struct burn_error e;
 	char line[BURN_REASON_MAX + 128];
@@ -409,10 +409,10 @@ show_commands(struct fs_ctx *ctx, const struct lasterr_who *who, struct strbuf *
 
 static int show_status(struct fs_ctx *ctx, const struct lasterr_who *who, struct strbuf *out, struct burn_error *err);
 
-#define RW (S_IRUSR | S_IWUSR | S_IRGRP | S_IROTH)
-#define RO (S_IRUSR | S_IRGRP | S_IROTH)
-#define WO (S_IWUSR)
-#define DIR_MODE (S_IRWXU | S_IRGRP | S_IXGRP | S_IROTH | S_IXOTH)
+#define RW FS_MODE_RW
+#define RO FS_MODE_RO
+#define WO FS_MODE_WO
+#define DIR_MODE FS_MODE_DIR
 #define ST FS_NODE_IN_STATUS
 #define PL FS_NODE_POLLABLE
 #define CA FS_NODE_CACHED
@@ -436,7 +436,7 @@ static const struct fs_node nodes[] = {
 	{ "/state", FS_NODE_ATTR, RO, ST | PL, show_state, NULL },
 	{ "/progress", FS_NODE_ATTR, RO, PL, show_progress, NULL },
 	{ "/status", FS_NODE_ATTR, RO, PL, show_status, NULL },
-	{ "/last_error", FS_NODE_ATTR, RO, ST, show_last_error, NULL },
+	{ "/last_error", FS_NODE_ATTR, RO, ST, fs_show_last_error, NULL },
 	{ "/ctl", FS_NODE_CTL, WO, 0, NULL, store_ctl },
 	{ "/media", FS_NODE_DIR, DIR_MODE, 0, NULL, NULL },
 	{ "/media/type", FS_NODE_ATTR, RO, ST, show_media_type, NULL },
@@ -494,42 +494,66 @@ show_status(struct fs_ctx *ctx, const struct lasterr_who *who, struct strbuf *ou
 		char line[BURN_REASON_MAX + 128];
 
 		/* the outcome of the last burn stays readable (doc/design.md §2.2) */
-		if (rawcd_last_burn(ctx->w, &last)) {
-			fs_hints_add(&last);
-			burn_error_format(&last, line, sizeof(line));
-			strbuf_printf(out, "last_burn: %s\n", line);
-		} else {
-			strbuf_printf(out, "last_burn: none\n");
-		}
+		fs_add_outcome(out, "last_burn", rawcd_last_burn(ctx->w, &last) ? &last : NULL);
 		rawcd_last_verify(ctx->w, line, sizeof(line));
 		strbuf_printf(out, "last_verify: %s\n", line);
 	}
 	return 0;
 }
 
-const struct fs_node *
-fs_node_find(const char *path)
+/* The nodes of @ctx's tree: a recorder's, or a group's (fs/group.c). */
+static const struct fs_node *
+tree_of(const struct fs_ctx *ctx, size_t *n)
 {
-	for (size_t i = 0; i < N_NODES; i++)
-		if (strcmp(nodes[i].path, path) == 0)
-			return &nodes[i];
+	if (ctx && ctx->group)
+		return fs_group_nodes(n);
+	*n = N_NODES;
+	return nodes;
+}
+
+void
+fs_add_outcome(struct strbuf *out, const char *key, const struct burn_error *e)
+{
+	struct burn_error worded;
+	char line[BURN_REASON_MAX + 128];
+
+	if (!e) {
+		strbuf_printf(out, "%s: none\n", key);
+		return;
+	}
+	worded = *e;
+	fs_hints_add(&worded);
+	burn_error_format(&worded, line, sizeof(line));
+	strbuf_printf(out, "%s: %s\n", key, line);
+}
+
+const struct fs_node *
+fs_node_find(const struct fs_ctx *ctx, const char *path)
+{
+	size_t n;
+	const struct fs_node *tree = tree_of(ctx, &n);
+
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(tree[i].path, path) == 0)
+			return &tree[i];
 	return NULL;
 }
 
 size_t
-fs_node_children(const char *dir, const struct fs_node **out, size_t max)
+fs_node_children(const struct fs_ctx *ctx, const char *dir, const struct fs_node **out, size_t max)
 {
-	size_t dlen = strcmp(dir, "/") == 0 ? 0 : strlen(dir), n = 0;
+	size_t dlen = strcmp(dir, "/") == 0 ? 0 : strlen(dir), n = 0, count;
+	const struct fs_node *tree = tree_of(ctx, &count);
 
-	for (size_t i = 0; i < N_NODES; i++) {
-		const char *p = nodes[i].path;
+	for (size_t i = 0; i < count; i++) {
+		const char *p = tree[i].path;
 
 		if (strcmp(p, "/") == 0 || strncmp(p, dir, dlen) != 0 || p[dlen] != '/')
 			continue;
 		if (strchr(p + dlen + 1, '/') || !p[dlen + 1])
 			continue;
 		if (n < max)
-			out[n] = &nodes[i];
+			out[n] = &tree[i];
 		n++;
 	}
 	return n;
@@ -561,7 +585,7 @@ fs_nodes_warm(struct fs_ctx *ctx)
 	struct strbuf sb;
 
 	strbuf_init(&sb);
-	(void)fs_node_show(ctx, fs_node_find("/status"), &who, &sb, &ignored);
+	(void)fs_node_show(ctx, fs_node_find(ctx, "/status"), &who, &sb, &ignored);
 	for (size_t i = 0; i < N_NODES; i++) {
 		if (nodes[i].kind != FS_NODE_ATTR || !nodes[i].show)
 			continue;

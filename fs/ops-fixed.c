@@ -17,9 +17,9 @@ fs_ops_exists(const char *path)
 {
 	struct stat st;
 
-	return fs_node_find(path) ||
+	return fs_node_find(fs_ops_ctx(), path) ||
 	       (fs_ops_in_burn_dir(path) && fs_jobs_stat(fs_ops_ctx(), path + 6, &st) == 0) ||
-	       (fs_ops_in_disc_dir(path) && fs_disc_stat(fs_ops_ctx(), path + 6, &st) == 0);
+	       (fs_ops_in_disc_dir(fs_ops_ctx(), path) && fs_disc_stat(fs_ops_ctx(), path + 6, &st) == 0);
 }
 
 /* chmod, chown and utimens succeed and change nothing: copiers send them. */

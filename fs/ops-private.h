@@ -14,10 +14,14 @@
 
 #include "fs.h"
 
+/* The member a call of a group's mount is routed to (fs/route.c), else NULL. */
+extern __thread struct fs_ctx *fs_ops_routed;
+
+/* The tree this call is for: the mount's, or the member's it was routed to. */
 static inline struct fs_ctx *
 fs_ops_ctx(void)
 {
-	return fuse_get_context()->private_data;
+	return fs_ops_routed ? fs_ops_routed : (struct fs_ctx *)fuse_get_context()->private_data;
 }
 
 /* "client_name" for "/client_name": how messages name a file. */
@@ -33,10 +37,11 @@ fs_ops_in_burn_dir(const char *path)
 	return strncmp(path, "/burn/", 6) == 0;
 }
 
+/* A file of disc/; a group has no disc of its own (its members do). */
 static inline bool
-fs_ops_in_disc_dir(const char *path)
+fs_ops_in_disc_dir(const struct fs_ctx *ctx, const char *path)
 {
-	return strncmp(path, "/disc/", 6) == 0;
+	return !ctx->group && strncmp(path, "/disc/", 6) == 0;
 }
 
 /*

@@ -151,6 +151,25 @@ record(struct fs_ctx *ctx, const struct burn_error *e)
 	fs_attrs_settle(ctx);	/* last_error and status changed */
 }
 
+/* A group's burn failed: each failed member keeps its own reason, as after a burn of its own. */
+static void
+record_members(struct fs_ctx *ctx)
+{
+	struct lasterr_who who;
+
+	if (!ctx->group)
+		return;
+	who = caller();
+	fs_group_record(ctx, &who);
+}
+
+static void
+record_burn(struct fs_ctx *ctx, const struct burn_error *e)
+{
+	record(ctx, e);
+	record_members(ctx);
+}
+
 /*
  * The one place a core failure becomes an errno for FUSE (doc/design.md §3): the
  * result table decides, and last_error gets the reason.
@@ -201,7 +220,7 @@ getattr_of(struct fs_ctx *ctx, const char *path, const struct fs_node *node, str
 	memset(st, 0, sizeof(*st));
 	st->st_uid = ctx->uid;
 	st->st_gid = ctx->gid;
-	if (!node && fs_ops_in_disc_dir(path))
+	if (!node && fs_ops_in_disc_dir(ctx, path))
 		return fs_disc_stat(ctx, path + 6, st);
 	if (!node)
 		return fs_ops_in_burn_dir(path) ? fs_jobs_stat(ctx, path + 6, st) : -ENOENT;
@@ -241,7 +260,7 @@ static int
 fs_getattr(const char *path, struct stat *st, struct fuse_file_info *fi)
 {
 	struct fs_ctx *ctx = fs_ops_ctx();
-	const struct fs_node *node = fs_node_find(path);
+	const struct fs_node *node = fs_node_find(ctx, path);
 	int ret = getattr_of(ctx, path, node, st);
 
 	if (ret == 0 && S_ISREG(st->st_mode))
@@ -252,12 +271,13 @@ fs_getattr(const char *path, struct stat *st, struct fuse_file_info *fi)
 static int
 fs_access(const char *path, int mask)
 {
-	const struct fs_node *node = fs_node_find(path);
+	struct fs_ctx *ctx = fs_ops_ctx();
+	const struct fs_node *node = fs_node_find(ctx, path);
 	struct stat st;
 
 	if (!node && fs_ops_in_burn_dir(path) && fs_jobs_stat(fs_ops_ctx(), path + 6, &st) == 0)
 		return (mask & (R_OK | X_OK)) ? -EACCES : 0;
-	if (!node && fs_ops_in_disc_dir(path) && fs_disc_stat(fs_ops_ctx(), path + 6, &st) == 0)
+	if (!node && fs_ops_in_disc_dir(fs_ops_ctx(), path) && fs_disc_stat(fs_ops_ctx(), path + 6, &st) == 0)
 		return (mask & (W_OK | X_OK)) ? -EACCES : 0;
 	if (!node)
 		return -ENOENT;
@@ -289,7 +309,8 @@ static int
 fs_readdir(const char *path, void *buf, fuse_fill_dir_t filler, off_t off,
 	   struct fuse_file_info *fi, enum fuse_readdir_flags flags)
 {
-	const struct fs_node *node = fs_node_find(path);
+	struct fs_ctx *ctx = fs_ops_ctx();
+	const struct fs_node *node = fs_node_find(ctx, path);
 	const struct fs_node *kids[64];
 	size_t n;
 
@@ -299,10 +320,14 @@ fs_readdir(const char *path, void *buf, fuse_fill_dir_t filler, off_t off,
 		return -ENOTDIR;
 	filler(buf, ".", NULL, 0, 0);
 	filler(buf, "..", NULL, 0, 0);
-	n = fs_node_children(path, kids, 64);
+	n = fs_node_children(ctx, path, kids, 64);
 	for (size_t i = 0; i < n && i < 64; i++)
 		filler(buf, strrchr(kids[i]->path, '/') + 1, NULL, 0, 0);
-	if (strcmp(path, "/burn") == 0) {
+	if (strcmp(path, "/") == 0) {
+		/* a group's members, each a recorder's tree (fs/route.c) */
+		for (size_t i = 0; i < ctx->n_members; i++)
+			filler(buf, ctx->members[i]->name, NULL, 0, 0);
+	} else if (strcmp(path, "/burn") == 0) {
 		struct fill_arg a = { buf, filler };
 
 		fs_jobs_each(fs_ops_ctx(), fill_one, &a);
@@ -359,14 +384,14 @@ static int
 fs_open(const char *path, struct fuse_file_info *fi)
 {
 	struct fs_ctx *ctx = fs_ops_ctx();
-	const struct fs_node *node = fs_node_find(path);
+	const struct fs_node *node = fs_node_find(ctx, path);
 	int accmode = fi->flags & O_ACCMODE;
 	bool rd = accmode != O_WRONLY, wr = accmode != O_RDONLY;
 	struct fs_handle *h;
 	struct burn_error e;
 	int ret;
 
-	if (!node && fs_ops_in_disc_dir(path))
+	if (!node && fs_ops_in_disc_dir(ctx, path))
 		return open_disc(ctx, path, fi);
 	if (!node) {
 		struct stat st;
@@ -403,7 +428,7 @@ fs_open(const char *path, struct fuse_file_info *fi)
 		/* a cached value is rendered by the read the kernel sends, if it sends one */
 		struct lasterr_who who = caller();
 
-		h->generation = rawcd_progress_generation(ctx->w);
+		h->generation = fs_generation(ctx);
 		ret = fs_node_show(ctx, node, &who, &h->content, &e);
 		if (ret < 0) {
 			ret = fs_ops_fail(ctx, &e);
@@ -432,7 +457,7 @@ fs_read(const char *path, char *buf, size_t size, off_t off, struct fuse_file_in
 
 		return n < 0 ? fs_ops_fail(ctx, &e) : (int)n;
 	}
-	if (!h->have || (off == 0 && (!h->rendered || h->generation != rawcd_progress_generation(ctx->w)))) {
+	if (!h->have || (off == 0 && (!h->rendered || h->generation != fs_generation(ctx)))) {
 		/*
 		 * Reading from the start again renders anew, like sysfs after a
 		 * seek to 0: a watcher polls, then preads at 0. The first read
@@ -443,7 +468,7 @@ fs_read(const char *path, char *buf, size_t size, off_t off, struct fuse_file_in
 		struct lasterr_who who = caller();
 
 		strbuf_init(&fresh);
-		h->generation = rawcd_progress_generation(ctx->w);
+		h->generation = fs_generation(ctx);
 		if (fs_node_show(ctx, h->node, &who, &fresh, &e) < 0) {
 			strbuf_free(&fresh);
 			return fs_ops_fail(ctx, &e);
@@ -505,7 +530,7 @@ fs_release(const char *path, struct fuse_file_info *fi)
 		 * from here: the mount's last_error and status keep it.
 		 */
 		if (fs_sink_release(ctx, h->sink, &e) < 0)
-			record(ctx, &e);
+			record_burn(ctx, &e);
 	}
 	handle_untrack(ctx, h);
 	fs_disc_close(h->disc);
@@ -529,8 +554,10 @@ fs_flush(const char *path, struct fuse_file_info *fi)
 
 	if (!h || !h->sink)
 		return 0;
-	if (fs_sink_flush(ctx, h->sink, &e) < 0)
+	if (fs_sink_flush(ctx, h->sink, &e) < 0) {
 		ret = fs_ops_fail(ctx, &e);
+		record_members(ctx);
+	}
 	return ret;
 }
 
@@ -573,7 +600,7 @@ static int
 fs_truncate(const char *path, off_t size, struct fuse_file_info *fi)
 {
 	struct fs_ctx *ctx = fs_ops_ctx();
-	const struct fs_node *node = fs_node_find(path);
+	const struct fs_node *node = fs_node_find(ctx, path);
 	struct stat st;
 	int ret;
 
@@ -585,7 +612,7 @@ fs_truncate(const char *path, off_t size, struct fuse_file_info *fi)
 				 "%s is a burn job: its size is the %lld bytes it took, and cannot be set to %lld",
 				 fs_ops_name(path), (long long)st.st_size, (long long)size);
 	}
-	if (!node && fs_ops_in_disc_dir(path) && fs_disc_stat(ctx, path + 6, &st) == 0)
+	if (!node && fs_ops_in_disc_dir(ctx, path) && fs_disc_stat(ctx, path + 6, &st) == 0)
 		return fs_ops_fail_with(ctx, BURN_E_ACCESSDENIED, "%s is read-only",
 					fs_ops_name(path));
 	if (!node)
@@ -635,7 +662,7 @@ fs_create(const char *path, mode_t mode, struct fuse_file_info *fi)
 	ret = fs_ops_check_access(ctx, "burn", FS_BURN_DIR_MODE, W_OK | X_OK, "create files in");
 	if (ret < 0)
 		return ret;
-	h = handle_new(ctx, fs_node_find("/burn"), path, &ret);
+	h = handle_new(ctx, fs_node_find(ctx, "/burn"), path, &ret);
 	if (!h)
 		return ret;
 	ret = open_sink(ctx, h, path + 6, fi->flags & O_ACCMODE);
@@ -651,17 +678,23 @@ fs_statfs(const char *path, struct statvfs *sv)
 {
 	struct fs_ctx *ctx = fs_ops_ctx();
 	uint64_t blocks;
+	bool have = false;
 	int ret;
 
 	memset(sv, 0, sizeof(*sv));
 	sv->f_bsize = sv->f_frsize = RECORDER_DATA_BLOCK_SIZE;
 	sv->f_namemax = 255;
-	/* the room on a blank disc, so file managers can warn before a copy */
+	/* the room on a blank disc, so file managers can warn before a copy; a group's smallest */
 	recorder_view_begin();
-	ret = recorder_data_room(ctx->rec, &blocks, NULL);
+	for (size_t i = 0; i < (ctx->group ? ctx->n_members : 1); i++) {
+		struct recorder *rec = ctx->group ? ctx->members[i]->rec : ctx->rec;
+
+		ret = recorder_data_room(rec, &blocks, NULL);
+		if (ret == 0 && (!have || (fsblkcnt_t)blocks < sv->f_blocks))
+			sv->f_blocks = sv->f_bfree = sv->f_bavail = (fsblkcnt_t)blocks;
+		have |= ret == 0;
+	}
 	recorder_view_end();
-	if (ret == 0)
-		sv->f_blocks = sv->f_bfree = sv->f_bavail = (fsblkcnt_t)blocks;
 	return 0;
 }
 

@@ -14,7 +14,7 @@ fs_polls_wait(struct fs_ctx *ctx, unsigned long generation, struct fuse_pollhand
 	bool wait;
 
 	pthread_mutex_lock(&ctx->poll_mu);
-	wait = rawcd_progress_generation(ctx->w) == generation;
+	wait = fs_generation(ctx) == generation;
 	if (!wait) {
 		if (ph)
 			fuse_pollhandle_destroy(ph);
@@ -46,6 +46,8 @@ fs_progress_changed(void *arg)
 	}
 	ctx->n_polls = 0;
 	pthread_mutex_unlock(&ctx->poll_mu);
+	if (ctx->parent)
+		fs_progress_changed(ctx->parent);	/* the group's progress is its members' */
 }
 
 void

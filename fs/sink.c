@@ -8,6 +8,8 @@
 
 #include "burn-job.h"
 #include "holders.h"
+#include "parse.h"
+#include "rawcd-group.h"
 #include "sink.h"
 
 struct fs_sink {
@@ -15,14 +17,78 @@ struct fs_sink {
 	struct burn_job *engine;	/* NAME.iso/.wav/.flac: encodes as the file arrives */
 	bool ended;		/* its last close ended the stream; release only frees */
 	off_t offset;		/* bytes taken so far */
-	char suffix[304];	/* "/track.raw" or "/burn/NAME": how /proc names it */
+	char suffix[384];	/* "/track.raw" or "/burn/NAME", under a member's "/NAME": how /proc names it */
 };
 
-/* Where a burn job's encoder puts the raw stream: the raw writer. */
+/*
+ * The writer the stream goes to: the recorder's, or with several recorders
+ * the group's, which hands every byte to each member (rawcd-group.h).
+ */
+static int
+session_begin(struct fs_ctx *ctx, const char *name, struct burn_error *err)
+{
+	return ctx->group ? rawcd_group_session_begin(ctx->group, name, err)
+			  : rawcd_session_begin(ctx->w, name, err);
+}
+
+static int
+session_prepare(struct fs_ctx *ctx, struct burn_error *err)
+{
+	return ctx->group ? rawcd_group_session_prepare(ctx->group, err) : rawcd_session_prepare(ctx->w, err);
+}
+
+static int
+session_end(struct fs_ctx *ctx, int ret, struct burn_error *err)
+{
+	return ctx->group ? rawcd_group_session_end(ctx->group, ret, err)
+			  : rawcd_session_end(ctx->w, ret, err);
+}
+
+static ssize_t
+stream_write(struct fs_ctx *ctx, const void *buf, size_t len, struct burn_error *err)
+{
+	return ctx->group ? rawcd_group_write(ctx->group, buf, len, err) : rawcd_write(ctx->w, buf, len, err);
+}
+
+static int
+stream_flush(struct fs_ctx *ctx, bool end_if_complete, struct burn_error *err)
+{
+	return ctx->group ? rawcd_group_flush(ctx->group, end_if_complete, err)
+			  : rawcd_flush(ctx->w, end_if_complete, err);
+}
+
+/* Where a burn job's encoder puts the raw stream: the writer above. */
 static ssize_t
 engine_sink(void *ctx, const void *buf, size_t len, struct burn_error *err)
 {
-	return rawcd_write(ctx, buf, len, err);
+	return stream_write(ctx, buf, len, err);
+}
+
+/*
+ * One stream for every member: it is laid out by the sector type and
+ * lead-in, so the members must agree on them (set them through the group).
+ */
+static int
+members_agree(struct fs_ctx *ctx, struct burn_error *err)
+{
+	struct rawcd *first = ctx->members[0]->w;
+
+	for (size_t i = 1; i < ctx->n_members; i++) {
+		struct rawcd *w = ctx->members[i]->w;
+
+		if (rawcd_sector_type(w) != rawcd_sector_type(first))
+			return burn_error_set(err, BURN_E_INVALIDARG,
+					      "recorders %s and %s have different sector types (%s, %s); set sector_type at the top of the mount for all",
+					      ctx->members[0]->name, ctx->members[i]->name,
+					      burn_sector_type_name(rawcd_sector_type(first)),
+					      burn_sector_type_name(rawcd_sector_type(w)));
+		if (rawcd_lead_in_sectors(w) != rawcd_lead_in_sectors(first))
+			return burn_error_set(err, BURN_E_INVALIDARG,
+					      "recorders %s and %s have different lead_in_sectors (%ld, %ld); set lead_in_sectors at the top of the mount for all",
+					      ctx->members[0]->name, ctx->members[i]->name,
+					      rawcd_lead_in_sectors(first), rawcd_lead_in_sectors(w));
+	}
+	return 0;
 }
 
 static struct fs_job *
@@ -45,7 +111,10 @@ fs_sink_open(struct fs_ctx *ctx, const char *job_name, struct fs_sink **out,
 	snprintf(name, sizeof(name), "%s%s", job_name ? "burn/" : "track.raw",
 		 job_name ? job_name : "");
 	pthread_mutex_lock(&ctx->sink_mu);
-	ret = rawcd_session_begin(ctx->w, name, err);
+	ret = ctx->group ? members_agree(ctx, err) : 0;
+	if (ret < 0)
+		goto out;
+	ret = session_begin(ctx, name, err);
 	if (ret < 0)
 		goto out;
 	pthread_mutex_lock(&ctx->jobs_mu);
@@ -72,20 +141,22 @@ fs_sink_open(struct fs_ctx *ctx, const char *job_name, struct fs_sink **out,
 		ret = burn_error_set(err, BURN_E_OUTOFMEMORY, "no memory for a sink");
 		goto out_end;
 	}
-	ret = rawcd_session_prepare(ctx->w, err);
+	ret = session_prepare(ctx, err);
 	if (ret < 0) {
 		free(s);
 		goto out_end;
 	}
 	if (job_name) {
+		/* a group's members agree on these (members_agree()) */
+		struct rawcd *w = ctx->group ? ctx->members[0]->w : ctx->w;
 		enum burn_job_kind kind = burn_job_kind_for_name(job_name);
 		struct fs_job *j = calloc(1, sizeof(*j));
 
 		if (!j)
 			ret = burn_error_set(err, BURN_E_OUTOFMEMORY, "no memory for a job");
 		else if (kind != BURN_JOB_RAW)
-			ret = burn_job_create(job_name, kind, rawcd_sector_type(ctx->w),
-					      (unsigned)rawcd_lead_in_sectors(ctx->w), engine_sink, ctx->w,
+			ret = burn_job_create(job_name, kind, rawcd_sector_type(w),
+					      (unsigned)rawcd_lead_in_sectors(w), engine_sink, ctx,
 					      &s->engine, err);
 		if (ret < 0) {
 			free(j);
@@ -101,17 +172,18 @@ fs_sink_open(struct fs_ctx *ctx, const char *job_name, struct fs_sink **out,
 		ctx->jobs[ctx->n_jobs++] = j;
 		pthread_mutex_unlock(&ctx->jobs_mu);
 	}
-	snprintf(s->suffix, sizeof(s->suffix), "/%s", name);
+	snprintf(s->suffix, sizeof(s->suffix), "%s/%s", ctx->prefix, name);
 	*out = s;
 	goto out;
 out_jobs:
 	pthread_mutex_unlock(&ctx->jobs_mu);
 out_end:
 	/* a failed open leaves nothing: media it prepared is released */
-	rawcd_session_end(ctx->w, ret, NULL);
+	session_end(ctx, ret, NULL);
 out:
 	pthread_mutex_unlock(&ctx->sink_mu);
 	return ret;
+
 }
 
 ssize_t
@@ -132,8 +204,7 @@ fs_sink_write(struct fs_ctx *ctx, struct fs_sink *s, const char *buf, size_t siz
 		return burn_error_set(err, BURN_E_SEEK_ON_DEVICE,
 				      "writes must be sequential: this one is at offset %lld, the stream is at %lld",
 				      (long long)off, (long long)s->offset);
-	n = s->engine ? burn_job_write(s->engine, buf, size, err)
-		      : rawcd_write(ctx->w, buf, size, err);
+	n = s->engine ? burn_job_write(s->engine, buf, size, err) : stream_write(ctx, buf, size, err);
 	if (n < 0)
 		return n;
 	s->offset += (off_t)n;
@@ -164,7 +235,7 @@ end_locked(struct fs_ctx *ctx, struct fs_sink *s, int ret, struct burn_error *er
 		burn_job_destroy(s->engine);
 		s->engine = NULL;
 	}
-	ret = rawcd_session_end(ctx->w, ret, err);
+	ret = session_end(ctx, ret, err);
 	if (s->job) {
 		pthread_mutex_lock(&ctx->jobs_mu);
 		s->job->active = false;
@@ -201,7 +272,7 @@ fs_sink_flush(struct fs_ctx *ctx, struct fs_sink *s, struct burn_error *err)
 	if (s->engine && burn_job_input_complete(s->engine))
 		ret = burn_job_finish(s->engine, err);
 	if (ret == 0)
-		ret = rawcd_flush(ctx->w, ctx->mnt_id < 0, err);
+		ret = stream_flush(ctx, ctx->mnt_id < 0, err);
 out:
 	pthread_mutex_unlock(&ctx->sink_mu);
 	return ret;

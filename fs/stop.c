@@ -14,6 +14,7 @@
 #include <fuse_lowlevel.h>
 
 #include "hints.h"
+#include "rawcd-group.h"
 #include "stop.h"
 
 /* How long a cancelled writer gets to close its descriptor before the mount goes anyway. */
@@ -27,6 +28,7 @@ struct fs_stop {
 	int pipe[2];		/* the handler writes the signal number; EOF ends the thread */
 	int signal;		/* the stop request, 0 if none came */
 	bool cancelled;		/* it cancelled a running burn */
+	struct rawcd *cancelled_w;	/* the (first) writer whose burn it cancelled */
 	char sink_name[RAWCD_SESSION_NAME_MAX];	/* the session a stop request met */
 };
 
@@ -89,27 +91,58 @@ wake_all_threads(void)
  * few seconds to close so the outcome is recorded the usual way. Then the
  * loop is told to end.
  */
+/* The mount's writers: its recorder's, or each member's of a group. */
+static size_t
+writers(const struct fs_ctx *ctx, struct rawcd **out)
+{
+	if (!ctx->group) {
+		out[0] = ctx->w;
+		return 1;
+	}
+	for (size_t i = 0; i < ctx->n_members; i++)
+		out[i] = ctx->members[i]->w;
+	return ctx->n_members;
+}
+
+/* Whether a write session is open on any of @ws. */
+static bool
+any_session(struct rawcd *const *ws, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (rawcd_session_name(ws[i], NULL, 0))
+			return true;
+	return false;
+}
+
 static void *
 stop_main(void *arg)
 {
 	struct fs_stop *st = arg;
+	struct rawcd *ws[RAWCD_GROUP_MAX];
+	size_t n = writers(st->ctx, ws);
 	struct rawcd_progress p;
 	unsigned char c;
 
 	if (read(st->pipe[0], &c, 1) != 1)
 		return NULL;	/* the mount ended by itself */
 	st->signal = c;
-	for (rawcd_progress(st->ctx->w, &p); p.action == RAWCD_ACTION_BLANKING;
-	     rawcd_progress(st->ctx->w, &p))
-		sleep_ms(STOP_POLL_MS);
-	if (rawcd_session_name(st->ctx->w, st->sink_name, sizeof(st->sink_name))) {
-		/* refused unless a write runs (writing or finishing) */
-		st->cancelled = rawcd_cancel(st->ctx->w, NULL) == 0;
-		for (long waited = 0;
-		     waited < STOP_WRITER_GRACE_MS && rawcd_session_name(st->ctx->w, NULL, 0);
-		     waited += STOP_POLL_MS)
+	for (size_t i = 0; i < n; i++)
+		for (rawcd_progress(ws[i], &p); p.action == RAWCD_ACTION_BLANKING; rawcd_progress(ws[i], &p))
 			sleep_ms(STOP_POLL_MS);
+	for (size_t i = 0; i < n; i++) {
+		char name[RAWCD_SESSION_NAME_MAX];
+
+		if (!rawcd_session_name(ws[i], name, sizeof(name)))
+			continue;
+		/* refused unless a write runs (writing or finishing) */
+		if (rawcd_cancel(ws[i], NULL) == 0 && !st->cancelled) {
+			st->cancelled = true;
+			st->cancelled_w = ws[i];
+			memcpy(st->sink_name, name, sizeof(name));
+		}
 	}
+	for (long waited = 0; waited < STOP_WRITER_GRACE_MS && any_session(ws, n); waited += STOP_POLL_MS)
+		sleep_ms(STOP_POLL_MS);
 	fuse_session_exit(st->se);
 	wake_all_threads();
 	return NULL;
@@ -178,7 +211,7 @@ fs_stop_report(struct fs_stop *st, int status)
 	if (!st)
 		return status;
 	if (st->cancelled) {
-		if (rawcd_last_burn(st->ctx->w, &e))
+		if (rawcd_last_burn(st->cancelled_w, &e))
 			fs_hints_add(&e);
 		else
 			burn_error_set(&e, BURN_E_REQUEST_CANCELLED, "the write was cancelled");

@@ -49,34 +49,35 @@ tl_is_fuse_mount(const char *path)
  * speed: a slow machine only waits longer.
  */
 int
-tl_mount_start_env(struct tl_mount *m, const char *name, const char *device, const char *opts,
-		void (*child_env)(void *arg), void *arg)
+tl_mount_start_devices(struct tl_mount *m, const char *name, const char *const *devices, size_t n,
+		       const char *opts, void (*child_env)(void *arg), void *arg)
 {
 	int status;
 
+	ck_assert_uint_le(n, 17);
 	m->mnt = tl_path(tl_top, name);
 	ck_assert_int_eq(mkdir(m->mnt, 0755), 0);
 	ck_assert_int_gt(asprintf(&m->log, "%s/%s.log", tl_top, name), 0);
 	m->pid = fork();
 	ck_assert_int_ge(m->pid, 0);
 	if (m->pid == 0) {
-		const char *argv[8];
-		int fd = open(m->log, O_WRONLY | O_CREAT | O_TRUNC, 0644), n = 0;
+		const char *argv[24];
+		int fd = open(m->log, O_WRONLY | O_CREAT | O_TRUNC, 0644), k = 0;
 
 		dup2(fd, 1);
 		dup2(fd, 2);
 		if (child_env)
 			child_env(arg);
-		argv[n++] = "burnfs";
-		argv[n++] = "-f";
+		argv[k++] = "burnfs";
+		argv[k++] = "-f";
 		if (opts) {
-			argv[n++] = "-o";
-			argv[n++] = opts;
+			argv[k++] = "-o";
+			argv[k++] = opts;
 		}
-		if (device)
-			argv[n++] = device;
-		argv[n++] = m->mnt;
-		argv[n] = NULL;
+		for (size_t i = 0; i < n; i++)
+			argv[k++] = devices[i];
+		argv[k++] = m->mnt;
+		argv[k] = NULL;
 		execv(tl_burnfs_bin, (char *const *)argv);
 		_exit(127);
 	}
@@ -94,6 +95,13 @@ tl_mount_start_env(struct tl_mount *m, const char *name, const char *device, con
 }
 
 int
+tl_mount_start_env(struct tl_mount *m, const char *name, const char *device, const char *opts,
+		void (*child_env)(void *arg), void *arg)
+{
+	return tl_mount_start_devices(m, name, &device, device ? 1 : 0, opts, child_env, arg);
+}
+
+int
 tl_mount_start(struct tl_mount *m, const char *name, const char *device, const char *opts)
 {
 	return tl_mount_start_env(m, name, device, opts, NULL, NULL);
@@ -104,15 +112,17 @@ tl_mount_stop(struct tl_mount *m)
 {
 	int status;
 
+	const char *point = m->root ? m->root : m->mnt;
+
 	if (!m->mnt)
 		return;
 	if (m->pid > 0) {
-		if (umount2(m->mnt, 0) < 0) {
+		if (umount2(point, 0) < 0) {
 			char cmd[4200];
 
-			snprintf(cmd, sizeof(cmd), "fusermount3 -u '%s' 2>/dev/null", m->mnt);
+			snprintf(cmd, sizeof(cmd), "fusermount3 -u '%s' 2>/dev/null", point);
 			if (system(cmd) != 0)
-				umount2(m->mnt, MNT_DETACH);
+				umount2(point, MNT_DETACH);
 		}
 		ck_assert_int_eq(waitpid(m->pid, &status, 0), m->pid);
 		ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
@@ -121,6 +131,7 @@ tl_mount_stop(struct tl_mount *m)
 		ck_assert_msg(tl_read(m->log)[0] == '\0', "burnfs printed: %s", tl_read(m->log));
 	}
 	free(m->mnt);
+	free(m->root);
 	free(m->log);
 	memset(m, 0, sizeof(*m));
 }
@@ -181,15 +192,39 @@ start_sg(const char *lib, const char *opts)
 	free(node);
 }
 
+/*
+ * With BURNFS_TEST_GROUP set, m1 is the member of a mount of two emulated
+ * recorders whose disc is tl_disc: its tree at MNT/disc, beside a second
+ * member, must behave as a mount of its own (doc/design.md §2.6).
+ */
+static void
+start_member(const char *opts)
+{
+	char *other = tl_path(tl_top, "other");
+	char dev[4200], dev2[4200];
+	const char *devs[2] = { dev, dev2 };
+
+	snprintf(dev, sizeof(dev), "emu:%s", tl_disc);
+	snprintf(dev2, sizeof(dev2), "emu:%s", other);
+	ck_assert_int_eq(tl_mount_start_devices(&tl_m1, "mnt", devs, 2, opts, NULL, NULL), 0);
+	tl_m1.root = tl_m1.mnt;
+	tl_m1.mnt = tl_path(tl_m1.root, "disc");
+	free(other);
+}
+
 /* m1 on the drive in tl_disc, with @opts. */
 static void
 start_m1(const char *opts)
 {
-	const char *sg = getenv("BURNFS_TEST_SG");
+	const char *sg = getenv("BURNFS_TEST_SG"), *group = getenv("BURNFS_TEST_GROUP");
 	char dev[4200];
 
 	if (sg && *sg) {
 		start_sg(sg, opts);
+		return;
+	}
+	if (group && *group) {
+		start_member(opts);
 		return;
 	}
 	snprintf(dev, sizeof(dev), "emu:%s", tl_disc);

@@ -8,7 +8,8 @@
 #include "tl-harness.h"
 
 struct tl_mount {
-	char *mnt;
+	char *mnt;	/* the tree the tests use: the mountpoint, or a member's directory in it */
+	char *root;	/* the mountpoint when mnt is a member's directory, else NULL */
 	char *log;
 	pid_t pid;
 };
@@ -31,6 +32,9 @@ int tl_mount_start(struct tl_mount *m, const char *name, const char *device, con
 /* The same with @child_env(@arg) run in the daemon's process before exec; @device may be NULL. */
 int tl_mount_start_env(struct tl_mount *m, const char *name, const char *device, const char *opts,
 		    void (*child_env)(void *arg), void *arg);
+/* The same with several devices (a group of recorders; none: the default recorder). */
+int tl_mount_start_devices(struct tl_mount *m, const char *name, const char *const *devices, size_t n,
+			   const char *opts, void (*child_env)(void *arg), void *arg);
 /* Unmounts, and checks burnfs exited 0 having printed nothing. */
 void tl_mount_stop(struct tl_mount *m);
 
