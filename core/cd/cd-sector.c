@@ -14,7 +14,6 @@
 
 #include "cd-sector.h"
 
-#define EDC_POLY_REFLECTED 0xd8018001u
 #define GF_POLY 0x11d
 #define SCRAMBLE_LEN (CD_MAIN_SIZE - CD_SCRAMBLE_OFFSET)
 
@@ -25,7 +24,6 @@
 #define Q_DATA 43
 #define Q_WORDS 1118
 
-static uint32_t edc_table[8][256];
 static uint16_t q_gather[43][26];	/* byte offset from 12 of Q symbol i of diagonal d */
 static uint8_t gf_inv_a1;	/* 1 / (a + 1) */
 static uint8_t scramble_table[SCRAMBLE_LEN];
@@ -56,18 +54,6 @@ tables_init(void)
 {
 	unsigned reg = 1;
 
-	for (unsigned i = 0; i < 256; i++) {
-		uint32_t c = i;
-
-		for (int k = 0; k < 8; k++)
-			c = (c >> 1) ^ ((c & 1) ? EDC_POLY_REFLECTED : 0);
-		edc_table[0][i] = c;
-	}
-	for (unsigned i = 0; i < 256; i++)
-		for (int t = 1; t < 8; t++)
-			edc_table[t][i] = (edc_table[t - 1][i] >> 8) ^
-				edc_table[0][edc_table[t - 1][i] & 0xff];
-
 	for (unsigned d = 0; d < Q_DIAGONALS; d++)
 		for (unsigned i = 0; i < Q_DATA; i++)
 			q_gather[i][d] = (uint16_t)(2 * ((44 * i + 43 * d) % Q_WORDS));
@@ -92,31 +78,6 @@ static inline void
 tables_ready(void)
 {
 	pthread_once(&tables_once, tables_init);
-}
-
-uint32_t
-cd_edc(const uint8_t *buf, size_t len)
-{
-	uint32_t crc = 0;
-
-	tables_ready();
-	/* slicing by 8: eight table lookups per 8 input bytes, no chain per byte */
-	while (len >= 8) {
-		uint32_t lo = crc ^ ((uint32_t)buf[0] | (uint32_t)buf[1] << 8 |
-				     (uint32_t)buf[2] << 16 | (uint32_t)buf[3] << 24);
-		uint32_t hi = (uint32_t)buf[4] | (uint32_t)buf[5] << 8 |
-			      (uint32_t)buf[6] << 16 | (uint32_t)buf[7] << 24;
-
-		crc = edc_table[7][lo & 0xff] ^ edc_table[6][(lo >> 8) & 0xff] ^
-		      edc_table[5][(lo >> 16) & 0xff] ^ edc_table[4][lo >> 24] ^
-		      edc_table[3][hi & 0xff] ^ edc_table[2][(hi >> 8) & 0xff] ^
-		      edc_table[1][(hi >> 16) & 0xff] ^ edc_table[0][hi >> 24];
-		buf += 8;
-		len -= 8;
-	}
-	while (len--)
-		crc = (crc >> 8) ^ edc_table[0][(crc ^ *buf++) & 0xff];
-	return crc;
 }
 
 bool
