@@ -14,7 +14,6 @@
 
 #include "cd-sector.h"
 
-#define EDC_POLY_REFLECTED 0xd8018001u
 #define GF_POLY 0x11d
 #define SCRAMBLE_LEN (CD_MAIN_SIZE - CD_SCRAMBLE_OFFSET)
 
@@ -23,10 +22,9 @@
 #define P_DATA 24
 #define Q_DIAGONALS 26
 #define Q_DATA 43
-#define Q_WORDS 1118
 
-static uint32_t edc_table[8][256];
-static uint16_t q_gather[43][26];	/* byte offset from 12 of Q symbol i of diagonal d */
+/* byte offset of row k mod 26 of P's matrix, k < 52: Q walks a column from any row, wrapping */
+static uint16_t q_row_at[2 * Q_DIAGONALS];
 static uint8_t gf_inv_a1;	/* 1 / (a + 1) */
 static uint8_t scramble_table[SCRAMBLE_LEN];
 static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
@@ -56,22 +54,8 @@ tables_init(void)
 {
 	unsigned reg = 1;
 
-	for (unsigned i = 0; i < 256; i++) {
-		uint32_t c = i;
-
-		for (int k = 0; k < 8; k++)
-			c = (c >> 1) ^ ((c & 1) ? EDC_POLY_REFLECTED : 0);
-		edc_table[0][i] = c;
-	}
-	for (unsigned i = 0; i < 256; i++)
-		for (int t = 1; t < 8; t++)
-			edc_table[t][i] = (edc_table[t - 1][i] >> 8) ^
-				edc_table[0][edc_table[t - 1][i] & 0xff];
-
-	for (unsigned d = 0; d < Q_DIAGONALS; d++)
-		for (unsigned i = 0; i < Q_DATA; i++)
-			q_gather[i][d] = (uint16_t)(2 * ((44 * i + 43 * d) % Q_WORDS));
-
+	for (unsigned k = 0; k < 2 * Q_DIAGONALS; k++)
+		q_row_at[k] = (uint16_t)(2 * P_COLUMNS * (k % Q_DIAGONALS));
 	/* a + 1 = 3; its inverse is found by search, 256 tries at most */
 	for (unsigned i = 1; i < 256; i++)
 		if (gf_mul_slow((uint8_t)i, 3) == 1)
@@ -94,31 +78,6 @@ tables_ready(void)
 	pthread_once(&tables_once, tables_init);
 }
 
-uint32_t
-cd_edc(const uint8_t *buf, size_t len)
-{
-	uint32_t crc = 0;
-
-	tables_ready();
-	/* slicing by 8: eight table lookups per 8 input bytes, no chain per byte */
-	while (len >= 8) {
-		uint32_t lo = crc ^ ((uint32_t)buf[0] | (uint32_t)buf[1] << 8 |
-				     (uint32_t)buf[2] << 16 | (uint32_t)buf[3] << 24);
-		uint32_t hi = (uint32_t)buf[4] | (uint32_t)buf[5] << 8 |
-			      (uint32_t)buf[6] << 16 | (uint32_t)buf[7] << 24;
-
-		crc = edc_table[7][lo & 0xff] ^ edc_table[6][(lo >> 8) & 0xff] ^
-		      edc_table[5][(lo >> 16) & 0xff] ^ edc_table[4][lo >> 24] ^
-		      edc_table[3][hi & 0xff] ^ edc_table[2][(hi >> 8) & 0xff] ^
-		      edc_table[1][(hi >> 16) & 0xff] ^ edc_table[0][hi >> 24];
-		buf += 8;
-		len -= 8;
-	}
-	while (len--)
-		crc = (crc >> 8) ^ edc_table[0][(crc ^ *buf++) & 0xff];
-	return crc;
-}
-
 bool
 cd_sector_has_sync(const uint8_t *sector)
 {
@@ -126,97 +85,115 @@ cd_sector_has_sync(const uint8_t *sector)
 }
 
 /*
- * GF(2^8) arithmetic on 8 symbols at once in a 64-bit word (the lanes never
- * mix, so byte order does not matter): times a, and times a constant.
+ * GF(2^8) arithmetic on 16 symbols at once (GCC vector extensions: SSE2 on
+ * x86-64, NEON on ARM, plain words elsewhere; the lanes never mix): times
+ * a, and times a constant.
  */
-#define LANE_LOW7 0x7f7f7f7f7f7f7f7full
-#define LANE_HIGH 0x8080808080808080ull
+typedef uint8_t gf_vec __attribute__((vector_size(16)));
+typedef int8_t gf_svec __attribute__((vector_size(16)));
 
-static inline uint64_t
-swar_mul_a(uint64_t x)
+static inline gf_vec
+gf_vec_load(const uint8_t *p)
 {
-	return ((x & LANE_LOW7) << 1) ^ (((x & LANE_HIGH) >> 7) * (GF_POLY & 0xff));
+	gf_vec v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
 }
 
-static inline uint64_t
-swar_mul_const(uint64_t x, uint8_t c)
+static inline void
+gf_vec_store(uint8_t *p, gf_vec v)
 {
-	uint64_t r = 0;
+	memcpy(p, &v, sizeof(v));
+}
+
+/* x + x shifts each symbol left; where bit 7 fell out (sign set), add the polynomial */
+static inline gf_vec
+gf_vec_mul_a(gf_vec x)
+{
+	return (x + x) ^ ((gf_vec)((gf_svec)x < 0) & (uint8_t)(GF_POLY & 0xff));
+}
+
+static inline gf_vec
+gf_vec_mul_const(gf_vec x, uint8_t c)
+{
+	gf_vec r = { 0 };
 
 	for (; c; c >>= 1) {
 		if (c & 1)
 			r ^= x;
-		x = swar_mul_a(x);
+		x = gf_vec_mul_a(x);
 	}
 	return r;
 }
 
 /*
- * Parity of @n_words lanes-words of codewords whose @rows data symbols sit
- * at rows[r] (each row n_words * 8 bytes, lane j = codeword j): the first
- * parity symbols to @p0, the second to @p1, @len bytes each.
+ * Parity of codewords whose data symbols are @n_rows rows of @width (16 to
+ * 96) bytes, @stride apart from @rows: byte j of every row is a symbol of
+ * codeword j. The first parity symbols go to @p0, the second to @p1, @width
+ * bytes each. 16 codewords per vector, all vectors of a row side by side so
+ * their Horner chains overlap; when @width is not a multiple of 16 the last
+ * vector overlaps the one before (those codewords are computed twice, alike).
  */
 static inline void
-rspc_parity(const uint64_t *rows, unsigned n_rows, unsigned n_words, uint8_t *p0,
-	    uint8_t *p1, size_t len)
+rspc_parity(const uint8_t *rows, size_t stride, unsigned n_rows, unsigned width, uint8_t *p0,
+	    uint8_t *p1)
 {
-	uint64_t s0[11] = { 0 }, h[11] = { 0 }, out0[11], out1[11];
+	enum { MAX_VECS = 6 };
+	unsigned n = (width + 15) / 16, at[MAX_VECS];
+	gf_vec s0[MAX_VECS] = { { 0 } }, h[MAX_VECS] = { { 0 } };
 
-	for (unsigned r = 0; r < n_rows; r++) {
-		const uint64_t *row = rows + (size_t)r * n_words;
+	for (unsigned k = 0; k < n; k++)
+		at[k] = 16 * k + 16 <= width ? 16 * k : width - 16;
+	for (unsigned r = 0; r < n_rows; r++)
+#pragma GCC unroll 6
+		for (unsigned k = 0; k < n; k++) {
+			gf_vec v = gf_vec_load(rows + r * stride + at[k]);
 
-		for (unsigned w = 0; w < n_words; w++) {
-			s0[w] ^= row[w];
-			h[w] = swar_mul_a(h[w]) ^ row[w];
+			s0[k] ^= v;
+			h[k] = gf_vec_mul_a(h[k]) ^ v;
 		}
-	}
-	for (unsigned w = 0; w < n_words; w++) {
-		uint64_t a2h = swar_mul_a(swar_mul_a(h[w]));
+	for (unsigned k = 0; k < n; k++) {
+		gf_vec out0 = gf_vec_mul_const(s0[k] ^ gf_vec_mul_a(gf_vec_mul_a(h[k])), gf_inv_a1);
 
-		out0[w] = swar_mul_const(s0[w] ^ a2h, gf_inv_a1);
-		out1[w] = s0[w] ^ out0[w];
+		gf_vec_store(p0 + at[k], out0);
+		gf_vec_store(p1 + at[k], s0[k] ^ out0);
 	}
-	memcpy(p0, out0, len);
-	memcpy(p1, out1, len);
 }
 
 /*
  * P parity: the 26 x 43 word matrix from byte 12 has column c = codeword c,
- * so each row of 86 bytes holds one symbol of all 86 P codewords.
+ * so each row of 86 bytes holds one symbol of all 86 P codewords, in place.
  */
 static void
 ecc_p(uint8_t *sector)
 {
-	uint64_t rows[P_DATA][11];
-
-	for (unsigned r = 0; r < P_DATA; r++) {
-		memcpy(rows[r], sector + CD_HEADER_OFFSET + 2 * P_COLUMNS * r, 2 * P_COLUMNS);
-		memset((uint8_t *)rows[r] + 2 * P_COLUMNS, 0, sizeof(rows[r]) - 2 * P_COLUMNS);
-	}
-	rspc_parity(&rows[0][0], P_DATA, 11, sector + CD_ECC_P_OFFSET,
-		    sector + CD_ECC_P_OFFSET + 2 * P_COLUMNS, 2 * P_COLUMNS);
+	rspc_parity(sector + CD_HEADER_OFFSET, 2 * P_COLUMNS, P_DATA, 2 * P_COLUMNS,
+		    sector + CD_ECC_P_OFFSET, sector + CD_ECC_P_OFFSET + 2 * P_COLUMNS);
 }
 
 /*
- * Q parity: symbol i of diagonal d is word (44 i + 43 d) mod 1118; gather
- * symbol i of all 52 codewords into one row, then code them together.
+ * Q parity: symbol i of diagonal d is word (44 i + 43 d) mod 1118, which is
+ * 43 ((i + d) mod 26) + i: row (i + d) mod 26, column i of P's matrix.
+ * Gather symbol i of all 26 diagonals into row i (column i from row i mod 26
+ * on, wrapping to row 0), then code the 43 rows together.
  */
 static void
 ecc_q(uint8_t *sector)
 {
 	const uint8_t *base = sector + CD_HEADER_OFFSET;
-	uint64_t rows[Q_DATA][7];
+	uint8_t rows[Q_DATA][2 * Q_DIAGONALS];
 
 	for (unsigned i = 0; i < Q_DATA; i++) {
-		uint8_t *dst = (uint8_t *)rows[i];
+		const uint8_t *column = base + 2 * i;
+		const uint16_t *at = q_row_at + i % Q_DIAGONALS;
+		uint8_t *dst = rows[i];
 
 		for (unsigned d = 0; d < Q_DIAGONALS; d++)
-			memcpy(dst + 2 * d, base + q_gather[i][d], 2);
+			memcpy(dst + 2 * d, column + at[d], 2);
 	}
-	for (unsigned i = 0; i < Q_DATA; i++)
-		memset((uint8_t *)rows[i] + 2 * Q_DIAGONALS, 0, sizeof(rows[i]) - 2 * Q_DIAGONALS);
-	rspc_parity(&rows[0][0], Q_DATA, 7, sector + CD_ECC_Q_OFFSET,
-		    sector + CD_ECC_Q_OFFSET + 2 * Q_DIAGONALS, 2 * Q_DIAGONALS);
+	rspc_parity(&rows[0][0], 2 * Q_DIAGONALS, Q_DATA, 2 * Q_DIAGONALS,
+		    sector + CD_ECC_Q_OFFSET, sector + CD_ECC_Q_OFFSET + 2 * Q_DIAGONALS);
 }
 
 void

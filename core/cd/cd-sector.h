@@ -45,7 +45,8 @@ enum cd_sector_damage {
 
 /*
  * The 32-bit EDC (x^32+x^31+x^16+x^15+x^4+x^3+x+1, LSB first, initial
- * value 0) of @len bytes at @buf. The caller keeps @buf.
+ * value 0) of @len bytes at @buf, any length and alignment (cd-edc.c). The
+ * caller keeps @buf.
  */
 uint32_t cd_edc(const uint8_t *buf, size_t len);
 
