@@ -22,6 +22,7 @@ struct member {
 struct rawcd_group {
 	pthread_mutex_t mu;	/* states and reasons, for readers of status */
 	bool session;
+	bool wrote;		/* the session's stream has begun */
 	bool have_last;
 	struct burn_error last;
 	size_t n;
@@ -252,6 +253,7 @@ int
 rawcd_group_session_begin(struct rawcd_group *g, const char *name, struct burn_error *err)
 {
 	g->session = true;
+	g->wrote = false;
 	for (size_t i = 0; i < g->n; i++) {
 		struct member *m = &g->m[i];
 		struct burn_error e;
@@ -292,6 +294,7 @@ rawcd_group_session_prepare(struct rawcd_group *g, struct burn_error *err)
 ssize_t
 rawcd_group_write(struct rawcd_group *g, const void *buf, size_t len, struct burn_error *err)
 {
+	g->wrote = true;
 	for (size_t i = 0; i < g->n; i++) {
 		struct member *m = &g->m[i];
 		struct burn_error e;
@@ -334,6 +337,13 @@ rawcd_group_session_end(struct rawcd_group *g, int ret, struct burn_error *err)
 	/* a member skipped at prepare was ended then; the writing ones end together */
 	each_writing(g, ret, &why, end_step);
 	g->session = false;
+	if (!g->wrote) {
+		/* nothing was burned (an open that failed, or closed at once): no outcome, as for one recorder */
+		for (size_t i = 0; i < g->n; i++)
+			if (g->m[i].state != RAWCD_MEMBER_SKIPPED)
+				set_state(g, &g->m[i], RAWCD_MEMBER_NONE, NULL);
+		return ret < 0 ? ret : 0;
+	}
 	r = word_members(g, RAWCD_MEMBER_FAILED, "failed", &outcome);
 	if (r == 0 && count_state(g, RAWCD_MEMBER_DONE) == 0)
 		r = word_members(g, RAWCD_MEMBER_SKIPPED, "cannot start", &outcome);
