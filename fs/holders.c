@@ -76,9 +76,22 @@ fd_on_mount(const char *pid, const char *fd, int mnt_id)
 	return on;
 }
 
-/* Whether process @pid has a descriptor on @mnt_id whose path ends in @suffix. */
+/* Whether @path ends in one of @not's @n_not suffixes. */
 static bool
-process_holds(const char *pid, int mnt_id, const char *suffix)
+ends_in_any(const char *path, size_t len, const char *const *not, size_t n_not)
+{
+	for (size_t i = 0; i < n_not; i++) {
+		size_t l = strlen(not[i]);
+
+		if (len >= l && strcmp(path + len - l, not[i]) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Whether process @pid has a descriptor on @mnt_id whose path ends in @suffix and none of @not. */
+static bool
+process_holds(const char *pid, int mnt_id, const char *suffix, const char *const *not, size_t n_not)
 {
 	size_t slen = strlen(suffix);
 	char path[300];
@@ -101,7 +114,7 @@ process_holds(const char *pid, int mnt_id, const char *suffix)
 		if (n < (ssize_t)slen)
 			continue;
 		target[n] = '\0';
-		if (strcmp(target + n - (ssize_t)slen, suffix) != 0)
+		if (strcmp(target + n - (ssize_t)slen, suffix) != 0 || ends_in_any(target, (size_t)n, not, n_not))
 			continue;
 		held = fd_on_mount(pid, de->d_name, mnt_id);
 	}
@@ -110,7 +123,7 @@ process_holds(const char *pid, int mnt_id, const char *suffix)
 }
 
 bool
-fs_holders_any(int mnt_id, const char *suffix)
+fs_holders_any(int mnt_id, const char *suffix, const char *const *not, size_t n_not)
 {
 	struct dirent *de;
 	bool held = false;
@@ -123,7 +136,7 @@ fs_holders_any(int mnt_id, const char *suffix)
 		return true;
 	while (!held && (de = readdir(proc)))
 		if (isdigit((unsigned char)de->d_name[0]))
-			held = process_holds(de->d_name, mnt_id, suffix);
+			held = process_holds(de->d_name, mnt_id, suffix, not, n_not);
 	closedir(proc);
 	return held;
 }

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stddef.h>
 
 /*
  * The mount ID (/proc/self/mountinfo's first field) of the mount at
@@ -20,8 +21,9 @@ int fs_holders_mount_id(const char *mountpoint);
 
 /*
  * Whether any process has a descriptor open on mount @mnt_id whose path
- * ends in @suffix ("/track.raw", "/burn/NAME"). Processes the daemon may
- * not inspect count as not holding it. With @mnt_id -1 it cannot tell and
- * says true, so nothing is ended early.
+ * ends in @suffix ("/track.raw", "/burn/NAME") but in none of the @n_not
+ * suffixes @not (a group's members' own sinks: "/A/track.raw"). Processes
+ * the daemon may not inspect count as not holding it. With @mnt_id -1 it
+ * cannot tell and says true, so nothing is ended early.
  */
-bool fs_holders_any(int mnt_id, const char *suffix);
+bool fs_holders_any(int mnt_id, const char *suffix, const char *const *not, size_t n_not);

@@ -245,6 +245,24 @@ end_locked(struct fs_ctx *ctx, struct fs_sink *s, int ret, struct burn_error *er
 	return ret;
 }
 
+/*
+ * Whether another descriptor still holds @s. A group's "/track.raw" is
+ * not its members' "/A/track.raw", which a suffix alone would match.
+ */
+static bool
+holders_any(struct fs_ctx *ctx, const struct fs_sink *s)
+{
+	char member[RAWCD_GROUP_MAX][sizeof(ctx->prefix) + sizeof(s->suffix)];
+	const char *not[RAWCD_GROUP_MAX];
+	size_t n = 0;
+
+	for (size_t i = 0; i < ctx->n_members && n < RAWCD_GROUP_MAX; i++, n++) {
+		snprintf(member[n], sizeof(member[n]), "%s%s", ctx->members[i]->prefix, s->suffix);
+		not[n] = member[n];
+	}
+	return fs_holders_any(ctx->mnt_id, s->suffix, not, n);
+}
+
 int
 fs_sink_flush(struct fs_ctx *ctx, struct fs_sink *s, struct burn_error *err)
 {
@@ -258,7 +276,7 @@ fs_sink_flush(struct fs_ctx *ctx, struct fs_sink *s, struct burn_error *err)
 	 * still waits: a short stream makes its close fail, and the outcome
 	 * is final in status when close() returns.
 	 */
-	if (!fs_holders_any(ctx->mnt_id, s->suffix)) {
+	if (!holders_any(ctx, s)) {
 		ret = end_locked(ctx, s, 0, err);
 		goto out;
 	}

@@ -185,6 +185,32 @@ START_TEST(a_written_disc_is_skipped)
 }
 END_TEST
 
+/*
+ * A member's own track.raw held open does not hide the group's writer's
+ * outcome: its close still ends the stream and fails when B's disc does
+ * not verify (a holder of "A/track.raw" is not one of "track.raw").
+ */
+START_TEST(a_member_stream_is_not_the_group_stream)
+{
+	struct tl_input in;
+	int fd;
+
+	if (!tl_can_run("genisoimage"))
+		return;
+	tl_input_iso(&in, "cooked");
+	start_group(3, "client_name=Group,media_poll=0,B/emu_fault=corrupt@300");
+	fd = open(tl_at(&tl_m1, "A/track.raw"), O_WRONLY);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_ne(tl_sh("cat '%s' > '%s'", in.raw, tl_at(&tl_m1, "track.raw")), 0);
+	status_has("C/outcome: done");
+	ck_assert_msg(strstr(tl_get(tl_at(&tl_m1, "status")), "\nA/outcome: skipped: ") != NULL, "%s",
+		      tl_get(tl_at(&tl_m1, "status")));
+	ck_assert_msg(strstr(tl_get(tl_at(&tl_m1, "status")), "\nB/outcome: failed: E_BURNFS_VERIFY_MISMATCH") != NULL,
+		      "%s", tl_get(tl_at(&tl_m1, "status")));
+	ck_assert_int_eq(close(fd), 0);
+}
+END_TEST
+
 /* Every member skipped: the open fails, naming each, and nothing was written. */
 START_TEST(no_member_can_start)
 {
@@ -323,7 +349,7 @@ group_suite(void)
 	TCase *tc = tcase(s, "burn");
 
 	TL_TESTS(tc, one_copy_burns_every_member, a_written_disc_is_skipped, no_member_can_start,
-		 four_paced_members_do_not_underrun);
+		 four_paced_members_do_not_underrun, a_member_stream_is_not_the_group_stream);
 	tcase_add_loop_test(tc, a_failed_member_is_dropped, 0, (int)(sizeof(faults) / sizeof(faults[0])));
 	tc = tcase(s, "tree");
 	TL_TESTS(tc, values_act_on_every_member, exclusive_access_on_every_member, member_names);
