@@ -27,22 +27,6 @@
 static uint16_t prev_q_gather[Q_DATA][Q_DIAGONALS];
 static uint8_t prev_inv_a1;
 
-static uint8_t
-gf_mul_slow(uint8_t a, uint8_t b)
-{
-	unsigned r = 0, x = a;
-
-	while (b) {
-		if (b & 1)
-			r ^= x;
-		x <<= 1;
-		if (x & 0x100)
-			x ^= GF_POLY;
-		b >>= 1;
-	}
-	return (uint8_t)r;
-}
-
 static void
 prev_init(void)
 {
@@ -50,7 +34,7 @@ prev_init(void)
 		for (unsigned i = 0; i < Q_DATA; i++)
 			prev_q_gather[i][d] = (uint16_t)(2 * ((44 * i + 43 * d) % Q_WORDS));
 	for (unsigned i = 1; i < 256; i++)
-		if (gf_mul_slow((uint8_t)i, 3) == 1)
+		if (tl_verify_gf_mul((uint8_t)i, 3) == 1)
 			prev_inv_a1 = (uint8_t)i;
 }
 

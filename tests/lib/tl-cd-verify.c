@@ -62,8 +62,8 @@ tl_verify_descramble(uint8_t *sector)
 }
 
 /* GF(2^8) with x^8+x^4+x^3+x^2+1, shift and add. */
-static uint8_t
-gf_mul(uint8_t a, uint8_t b)
+uint8_t
+tl_verify_gf_mul(uint8_t a, uint8_t b)
 {
 	unsigned r = 0, x = a;
 
@@ -83,7 +83,7 @@ gf_pow2(unsigned k)
 	uint8_t r = 1;
 
 	while (k--)
-		r = gf_mul(r, 2);
+		r = tl_verify_gf_mul(r, 2);
 	return r;
 }
 
@@ -109,7 +109,7 @@ syndromes_zero(const uint8_t *sector)
 				uint8_t v = word_byte(sector, c + 43 * i, b);
 
 				s0 ^= v;
-				s1 ^= gf_mul(pw[25 - i], v);
+				s1 ^= tl_verify_gf_mul(pw[25 - i], v);
 			}
 			if (s0 || s1)
 				return false;
@@ -123,7 +123,7 @@ syndromes_zero(const uint8_t *sector)
 				uint8_t v = word_byte(sector, w, b);
 
 				s0 ^= v;
-				s1 ^= gf_mul(pw[44 - i], v);
+				s1 ^= tl_verify_gf_mul(pw[44 - i], v);
 			}
 			if (s0 || s1)
 				return false;

@@ -17,6 +17,9 @@ uint16_t tl_verify_crc16(const uint8_t *buf, size_t len);
 /* True when the 12-byte Q frame @q has a correct inverted CRC. */
 bool tl_verify_q_crc(const uint8_t *q);
 
+/* a x b in GF(2^8) with x^8+x^4+x^3+x^2+1, shift and add. */
+uint8_t tl_verify_gf_mul(uint8_t a, uint8_t b);
+
 /* EDC over @len bytes, one bit at a time. */
 uint32_t tl_verify_edc(const uint8_t *buf, size_t len);
 
