@@ -28,6 +28,7 @@
 #include "holders.h"
 #include "ops.h"
 #include "parse.h"
+#include "perm.h"
 #include "polls.h"
 #include "sink.h"
 #include "stop.h"
@@ -317,7 +318,7 @@ main(int argc, char *argv[])
 		}
 		media_poll_ms = (unsigned)v;
 	}
-	if (add_fsname(&args, o.device) != 0)
+	if (add_fsname(&args, o.device) != 0 || fs_perm_setup(&ctx, &args) < 0)
 		goto out_cmd;
 	/* fuse_new() rejects unknown options: do it before touching the device */
 	fuse = fuse_new(&args, fs_operations(), sizeof(struct fuse_operations), &ctx);
@@ -329,8 +330,6 @@ main(int argc, char *argv[])
 	ctx.kernel_cache = !cmd.singlethread;
 	ctx.fuse = fuse;
 	pthread_mutex_init(&ctx.attrs_mu, NULL);
-	ctx.uid = getuid();
-	ctx.gid = getgid();
 	pthread_mutex_init(&ctx.sink_mu, NULL);
 	pthread_mutex_init(&ctx.poll_mu, NULL);
 	pthread_mutex_init(&ctx.jobs_mu, NULL);
