@@ -24,6 +24,7 @@
 
 #include "attrs.h"
 #include "client-name.h"
+#include "devwatch.h"
 #include "fs.h"
 #include "holders.h"
 #include "ops.h"
@@ -236,6 +237,7 @@ main(int argc, char *argv[])
 	struct fuse *fuse = NULL;
 	char *mnt_abs = NULL;
 	struct fs_stop *stop = NULL;
+	struct fs_devwatch *devwatch = NULL;
 	char found[256];
 	unsigned media_poll_ms = FS_MEDIA_POLL_MS;
 	int ret = EXIT_USAGE;
@@ -351,6 +353,8 @@ main(int argc, char *argv[])
 	/* after the fork: the stop thread belongs to the daemon */
 	if (fs_stop_start(&ctx, fuse_get_session(fuse), &stop) != 0)
 		goto out_unmount;
+	if (fs_devwatch_start(o.device, &devwatch) < 0)
+		fprintf(stderr, "burnfs: cannot watch %s: the mount will not end when the drive is unplugged\n", o.device);
 	/* the drive's state, read once and then kept until it changes (doc/design.md) */
 	fs_nodes_warm(&ctx);
 	{
@@ -372,6 +376,7 @@ main(int argc, char *argv[])
 	}
 	ret = ret == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 out_signals:
+	fs_devwatch_stop(devwatch);	/* before the stop request's handler goes */
 	fs_stop_join(stop);
 out_unmount:
 	fuse_unmount(fuse);
