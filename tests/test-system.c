@@ -298,7 +298,9 @@ END_TEST
 /* ---- mount(8) ---- */
 
 /*
- * mount -t fuse.burnfs, and fstab lines of both forms through mount -T:
+ * mount -t fuse.burnfs, fstab lines of both forms through mount -T, and
+ * `mount MOUNTPOINT` of a `user` line by the member (with the throwaway
+ * fstab bound on /etc/fstab, in the namespace only):
  * mount(8) runs mount.fuse3 without the caller's PATH, and mount.fuse3
  * runs `burnfs SOURCE MOUNTPOINT -o OPTIONS` through sh, whose default
  * PATH starts at /usr/local/sbin. In a mount namespace of its own, the
@@ -308,26 +310,35 @@ END_TEST
 START_TEST(mount_helper)
 {
 	char *bin = open_scratch(), *bindir = tl_path(tl_top, "bin"), *fstab = tl_path(tl_top, "fstab");
+	struct user member = user_of(T_MEMBER);
 	char text[2048];
 	int status;
 
 	ck_assert_int_eq(tl_sh("mkdir '%s' && cp '%s' '%s/burnfs'", bindir, bin, bindir), 0);
+	/* the member's own: its emulator directory, mountpoint and result */
+	ck_assert_int_eq(tl_sh("mkdir -m 700 '%1$s/u' '%1$s/u/d4' && mkdir '%1$s/u/m4' && chown -R %2$u:%3$u '%1$s/u'",
+			       tl_top, (unsigned)member.uid, (unsigned)member.gid), 0);
 	snprintf(text, sizeof(text),
-		 "# a throwaway fstab (issue 14): the two forms mount.fuse3 knows\n"
-		 "emu:%s/d2 %s/m2 fuse.burnfs noauto,user,allow_other,client_name=Fstab 0 0\n"
-		 "burnfs#emu:%s/d3 %s/m3 fuse noauto,users,client_name=Old\\040Form 0 0\n",
-		 tl_top, tl_top, tl_top, tl_top);
+		 "# a throwaway fstab (issue 14): the two forms mount.fuse3 knows, and a user line\n"
+		 "emu:%1$s/d2 %1$s/m2 fuse.burnfs noauto,user,allow_other,client_name=Fstab 0 0\n"
+		 "burnfs#emu:%1$s/d3 %1$s/m3 fuse noauto,users,client_name=Old\\040Form 0 0\n"
+		 "emu:%1$s/u/d4 %1$s/u/m4 fuse.burnfs noauto,user,client_name=Member 0 0\n",
+		 tl_top);
 	tl_write_text(fstab, text);
+	ck_assert_int_eq(chmod(fstab, 0644), 0);
 	status = tl_sh("cd '%1$s' && mkdir m1 m2 m3 && unshare -m sh -c '"
-		       "trap \"umount -l m1 m2 m3 2>/dev/null\" EXIT; "
+		       "trap \"umount -l m1 m2 m3 u/m4 2>/dev/null\" EXIT; "
 		       "mount --bind bin /usr/local/sbin && "
 		       "mount -t fuse.burnfs -o client_name=Helper emu:%1$s/d1 m1 && "
 		       "cat m1/client_name > r1 && grep \" %1$s/m1 \" /proc/self/mounts > r1m && "
 		       "umount m1 && "
 		       "mount -T fstab %1$s/m2 && cat m2/client_name > r2 && "
 		       "grep \" %1$s/m2 \" /proc/self/mounts > r2m && umount m2 && "
-		       "mount -T fstab %1$s/m3 && cat m3/client_name > r3 && umount m3' > log 2>&1",
-		       tl_top);
+		       "mount -T fstab %1$s/m3 && cat m3/client_name > r3 && umount m3 && "
+		       "mount --bind fstab /etc/fstab && "
+		       "setpriv --reuid=%2$u --regid=%3$u --clear-groups sh -c \""
+		       "mount %1$s/u/m4 && cat u/m4/client_name > u/r4 && umount %1$s/u/m4\"' > log 2>&1",
+		       tl_top, (unsigned)member.uid, (unsigned)member.gid);
 	ck_assert_msg(status == 0, "status %d: %s", status, tl_read(tl_path(tl_top, "log")));
 	ck_assert_str_eq(tl_get(tl_path(tl_top, "r1")), "Helper\n");
 	snprintf(text, sizeof(text), "burnfs:emu:%s/d1 %s/m1 fuse.burnfs rw,", tl_top, tl_top);
@@ -338,6 +349,8 @@ START_TEST(mount_helper)
 	ck_assert_ptr_nonnull(strstr(tl_get(tl_path(tl_top, "r2m")), ",noexec,"));
 	ck_assert_ptr_nonnull(strstr(tl_get(tl_path(tl_top, "r2m")), ",allow_other,"));
 	ck_assert_str_eq(tl_get(tl_path(tl_top, "r3")), "Old Form\n");
+	/* `mount MOUNTPOINT` of a user line, by the member: burnfs runs as the member */
+	ck_assert_str_eq(tl_get(tl_path(tl_top, "u/r4")), "Member\n");
 	ck_assert_str_eq(tl_read(tl_path(tl_top, "log")), "");
 	free(bin);
 	free(bindir);
