@@ -115,6 +115,16 @@ as_user(struct user u, const char *fmt, ...)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
+/* top/@rel, in a static buffer: for the results the test reads. */
+static const char *
+at_top(const char *rel)
+{
+	static char path[4200];
+
+	snprintf(path, sizeof(path), "%s/%s", tl_top, rel);
+	return path;
+}
+
 /* What the last as_user() printed. */
 static char *
 user_out(void)
@@ -339,19 +349,19 @@ START_TEST(mount_helper)
 		       "setpriv --reuid=%2$u --regid=%3$u --clear-groups sh -c \""
 		       "mount %1$s/u/m4 && cat u/m4/client_name > u/r4 && umount %1$s/u/m4\"' > log 2>&1",
 		       tl_top, (unsigned)member.uid, (unsigned)member.gid);
-	ck_assert_msg(status == 0, "status %d: %s", status, tl_read(tl_path(tl_top, "log")));
-	ck_assert_str_eq(tl_get(tl_path(tl_top, "r1")), "Helper\n");
+	ck_assert_msg(status == 0, "status %d: %s", status, tl_read(at_top("log")));
+	ck_assert_str_eq(tl_get(at_top("r1")), "Helper\n");
 	snprintf(text, sizeof(text), "burnfs:emu:%s/d1 %s/m1 fuse.burnfs rw,", tl_top, tl_top);
-	ck_assert_msg(strncmp(tl_get(tl_path(tl_top, "r1m")), text, strlen(text)) == 0, "%s",
-		      tl_get(tl_path(tl_top, "r1m")));
-	ck_assert_str_eq(tl_get(tl_path(tl_top, "r2")), "Fstab\n");
+	ck_assert_msg(strncmp(tl_get(at_top("r1m")), text, strlen(text)) == 0, "%s",
+		      tl_get(at_top("r1m")));
+	ck_assert_str_eq(tl_get(at_top("r2")), "Fstab\n");
 	/* `user` is mount(8)'s: it brings nosuid, nodev and noexec, and burnfs takes them */
-	ck_assert_ptr_nonnull(strstr(tl_get(tl_path(tl_top, "r2m")), ",noexec,"));
-	ck_assert_ptr_nonnull(strstr(tl_get(tl_path(tl_top, "r2m")), ",allow_other,"));
-	ck_assert_str_eq(tl_get(tl_path(tl_top, "r3")), "Old Form\n");
+	ck_assert_ptr_nonnull(strstr(tl_get(at_top("r2m")), ",noexec,"));
+	ck_assert_ptr_nonnull(strstr(tl_get(at_top("r2m")), ",allow_other,"));
+	ck_assert_str_eq(tl_get(at_top("r3")), "Old Form\n");
 	/* `mount MOUNTPOINT` of a user line, by the member: burnfs runs as the member */
-	ck_assert_str_eq(tl_get(tl_path(tl_top, "u/r4")), "Member\n");
-	ck_assert_str_eq(tl_read(tl_path(tl_top, "log")), "");
+	ck_assert_str_eq(tl_get(at_top("u/r4")), "Member\n");
+	ck_assert_str_eq(tl_read(at_top("log")), "");
 	free(bin);
 	free(bindir);
 	free(fstab);
