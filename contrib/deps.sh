@@ -1,14 +1,16 @@
 # Sourced by contrib/check.sh, contrib/demo.sh and contrib/fuzz.sh: makes
 # sure the Debian packages burnfs needs are installed (clang, its sanitizer
 # and libFuzzer runtimes and llvm-symbolizer are for the sanitizer and fuzz
-# builds). As root it installs what is missing; otherwise it names the
-# missing packages and stops.
+# builds; dpkg-dev, debhelper, fakeroot, lintian, udev, systemd and man-db
+# are for the pkg suite, tests/pkg-check.sh). As root it installs what is
+# missing; otherwise it names the missing packages and stops.
 
 burnfs_packages="gcc libc6-dev meson ninja-build pkg-config python3 libfuse3-dev fuse3
 	libcdio-dev libiso9660-dev libcdio-utils libsndfile1-dev flac check valgrind genisoimage libglib2.0-bin
 	cdrdao cdrskin xorriso
 	cd-paranoia cdparanoia wodim
-	clang libclang-rt-14-dev llvm-14"
+	clang libclang-rt-14-dev llvm-14
+	build-essential dpkg-dev debhelper fakeroot lintian udev systemd man-db"
 
 burnfs_ensure_packages() {
 	local missing="" p

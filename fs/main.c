@@ -25,10 +25,12 @@
 
 #include "attrs.h"
 #include "client-name.h"
+#include "devwatch.h"
 #include "fs.h"
 #include "holders.h"
 #include "ops.h"
 #include "parse.h"
+#include "perm.h"
 #include "polls.h"
 #include "rawcd-group.h"
 #include "sink.h"
@@ -316,8 +318,6 @@ ctx_init(struct fs_ctx *ctx, struct fuse *fuse, bool kernel_cache)
 	ctx->mount_time = time(NULL);
 	ctx->kernel_cache = kernel_cache;
 	ctx->fuse = fuse;
-	ctx->uid = getuid();
-	ctx->gid = getgid();
 	pthread_mutex_init(&ctx->attrs_mu, NULL);
 	pthread_mutex_init(&ctx->sink_mu, NULL);
 	pthread_mutex_init(&ctx->poll_mu, NULL);
@@ -489,6 +489,8 @@ open_members(struct fs_ctx *top, const struct burnfs_opts *o, const char *const 
 		if (ctx_init(m, top->fuse, top->kernel_cache) < 0)
 			return -1;
 		m->parent = top;
+		m->uid = top->uid;	/* the owner and group fs_perm_setup() chose */
+		m->gid = top->gid;
 		opts = emu_opts_for(o, devices[i], m->name);
 		if (strncmp(devices[i], "emu:", 4) == 0 && !opts)
 			goto oom;
@@ -537,6 +539,7 @@ main(int argc, char *argv[])
 	struct fuse *fuse = NULL;
 	char *mnt_abs = NULL;
 	struct fs_stop *stop = NULL;
+	struct fs_devwatch *devwatch = NULL;
 	char found[256], fsname[PATH_MAX];
 	unsigned media_poll_ms = FS_MEDIA_POLL_MS;
 	int ret = EXIT_USAGE;
@@ -640,7 +643,7 @@ main(int argc, char *argv[])
 	for (size_t i = 0, len = 0; i < (n_devices > 1 ? n_devices : 1); i++)
 		len += (size_t)snprintf(fsname + len, len < sizeof(fsname) ? sizeof(fsname) - len : 0, "%s%s",
 					i ? "+" : "", n_devices > 1 ? o.args[i] : o.device);
-	if (add_fsname(&args, fsname) != 0)
+	if (add_fsname(&args, fsname) != 0 || fs_perm_setup(&ctx, &args) < 0)
 		goto out_cmd;
 	/* fuse_new() rejects unknown options: do it before touching the device */
 	fuse = fuse_new(&args, n_devices > 1 ? fs_group_operations() : fs_operations(),
@@ -667,6 +670,9 @@ main(int argc, char *argv[])
 	/* after the fork: the stop thread belongs to the daemon */
 	if (fs_stop_start(&ctx, fuse_get_session(fuse), &stop) != 0)
 		goto out_unmount;
+	/* one drive's mount ends when it is unplugged; a group's members stay (doc/system.md) */
+	if (n_devices <= 1 && fs_devwatch_start(o.device, &devwatch) < 0)
+		fprintf(stderr, "burnfs: cannot watch %s: the mount will not end when the drive is unplugged\n", o.device);
 	for (size_t i = 0; i < n_recs; i++) {
 		struct burn_error e;
 
@@ -688,6 +694,7 @@ main(int argc, char *argv[])
 	}
 	ret = ret == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 out_signals:
+	fs_devwatch_stop(devwatch);	/* before the stop request's handler goes */
 	fs_stop_join(stop);
 out_unmount:
 	fuse_unmount(fuse);

@@ -263,6 +263,7 @@ fs_getattr(const char *path, struct stat *st, struct fuse_file_info *fi)
 	const struct fs_node *node = fs_node_find(ctx, path);
 	int ret = getattr_of(ctx, path, node, st);
 
+	st->st_mode = fs_perm_shown(path, st->st_mode);
 	if (ret == 0 && S_ISREG(st->st_mode))
 		fs_attrs_answered(ctx, path, node && (node->flags & FS_NODE_CACHED));
 	return ret;
@@ -278,7 +279,8 @@ fs_access(const char *path, int mask)
 	if (!node && fs_ops_in_burn_dir(path) && fs_jobs_stat(fs_ops_ctx(), path + 6, &st) == 0)
 		return (mask & (R_OK | X_OK)) ? -EACCES : 0;
 	if (!node && fs_ops_in_disc_dir(fs_ops_ctx(), path) && fs_disc_stat(fs_ops_ctx(), path + 6, &st) == 0)
-		return (mask & (W_OK | X_OK)) ? -EACCES : 0;
+		return (mask & (W_OK | X_OK)) ||
+		       !fs_perm_permitted(fs_ops_ctx(), FS_PERM_DISC_MODE, mask) ? -EACCES : 0;
 	if (!node)
 		return -ENOENT;
 	/* a probe (test -w), not a failure: last_error is left alone */
@@ -370,6 +372,9 @@ open_disc(struct fs_ctx *ctx, const char *path, struct fuse_file_info *fi)
 		return fs_ops_fail_with(ctx, BURN_E_ACCESSDENIED,
 					"%s is read-only: the disc is read back, not written, through disc/",
 					fs_ops_name(path));
+	ret = fs_ops_check_access(ctx, fs_ops_name(path), FS_PERM_DISC_MODE, R_OK, "read");
+	if (ret < 0)
+		return ret;
 	h = handle_new(ctx, NULL, path, &ret);
 	if (!h)
 		return ret;

@@ -224,25 +224,26 @@ END_TEST
 
 /* ---- acceptance item 5: the tree ---- */
 
+/* the group shares the owner's rights, so its bits are the owner's (fs/perm.c) */
 static const struct {
 	const char *path;
 	mode_t mode;
 } tree[] = {
-	{ "client_name", 0644 }, { "exclusive_owner", 0444 }, { "track.raw", 0200 },
-	{ "sector_type", 0644 }, { "supported_sector_types", 0444 },
-	{ "lead_in_sectors", 0644 }, { "write_speed", 0644 }, { "current_write_speed", 0444 },
-	{ "supported_write_speeds", 0444 }, { "pure_cav", 0644 },
-	{ "buffer_underrun_free_disabled", 0644 }, { "simulate", 0644 }, { "verify", 0644 },
+	{ "client_name", 0664 }, { "exclusive_owner", 0444 }, { "track.raw", 0220 },
+	{ "sector_type", 0664 }, { "supported_sector_types", 0444 },
+	{ "lead_in_sectors", 0664 }, { "write_speed", 0664 }, { "current_write_speed", 0444 },
+	{ "supported_write_speeds", 0444 }, { "pure_cav", 0664 },
+	{ "buffer_underrun_free_disabled", 0664 }, { "simulate", 0664 }, { "verify", 0664 },
 	{ "state", 0444 },
-	{ "progress", 0444 }, { "status", 0444 }, { "last_error", 0444 }, { "ctl", 0200 },
-	{ "media", 040755 }, { "media/type", 0444 }, { "media/blank", 0444 },
+	{ "progress", 0444 }, { "status", 0444 }, { "last_error", 0444 }, { "ctl", 0220 },
+	{ "media", 040775 }, { "media/type", 0444 }, { "media/blank", 0444 },
 	{ "media/heuristically_blank", 0444 }, { "media/start_of_next_session", 0444 },
-	{ "media/last_possible_start_of_leadout", 0444 }, { "recorder", 040755 },
+	{ "media/last_possible_start_of_leadout", 0444 }, { "recorder", 040775 },
 	{ "recorder/vendor_id", 0444 }, { "recorder/product_id", 0444 },
 	{ "recorder/product_revision", 0444 }, { "recorder/profiles", 0444 },
 	{ "recorder/current_profiles", 0444 }, { "recorder/features", 0444 },
 	{ "recorder/current_features", 0444 }, { "recorder/mode_pages", 0444 },
-	{ "recorder/can_load_media", 0444 }, { "recorder/device", 0444 }, { "burn", 040755 },
+	{ "recorder/can_load_media", 0444 }, { "recorder/device", 0444 }, { "burn", 040775 },
 	{ "disc", 040555 },
 };
 

@@ -589,6 +589,31 @@ START_TEST(mount_same_tree)
 }
 END_TEST
 
+/*
+ * The drive unplugged: the kernel removes its node, and the mount ends by
+ * itself with status 0, which is how burnfs@srN.service stops with the
+ * drive (doc/system.md). The interposer keeps answering for the path, so
+ * only the node's removal can have told burnfs.
+ */
+START_TEST(node_removed_ends_mount)
+{
+	char want[4400], real[4096];
+	int status = -1;
+
+	ck_assert_int_eq(sg_mount(&m_dev, "dev", node, NULL, true, NULL), 0);
+	ck_assert_ptr_nonnull(realpath(node, real));
+	ck_assert_int_eq(unlink(node), 0);
+	for (int i = 0; i < 1000 && waitpid(m_dev.pid, &status, WNOHANG) == 0; i++)
+		tl_sleep_ms(10);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "burnfs: status %d, log %s",
+		      status, tl_read(m_dev.log));
+	m_dev.pid = 0;	/* gone: nothing for the teardown to stop */
+	ck_assert(!tl_is_fuse_mount(m_dev.mnt));
+	snprintf(want, sizeof(want), "burnfs: %s was removed (the drive is gone): unmounting\n", real);
+	ck_assert_str_eq(tl_read(m_dev.log), want);
+}
+END_TEST
+
 /* Sense data reaches burnfs through CDROM_SEND_PACKET and libcdio. */
 START_TEST(mount_sense)
 {
@@ -747,7 +772,7 @@ sg_suite(void)
 	tc = tcase(s, "readers");
 	TL_TESTS(tc, rippers_read_audio, readers_read_data, cd_info_cdtext);
 	tc = tcase(s, "burnfs");
-	TL_TESTS(tc, mount_basic, mount_same_tree, mount_sense);
+	TL_TESTS(tc, mount_basic, mount_same_tree, mount_sense, node_removed_ends_mount);
 	tc = tcase(s, "locking");
 	tcase_add_loop_test(tc, held_by_another_program, 0, 2);
 	tcase_add_test(tc, held_by_burnfs);
