@@ -90,5 +90,24 @@ if mountpoint -q "$mnt"; then
 	echo "demo: $mnt is still mounted" >&2
 	exit 1
 fi
+
+# --- several recorders in one mount: one copy burns every drive (README "Several recorders") ---
+# the third drive gets a write error at LBA 300, to show a member dropped while the others finish
+run "'$burnfs' -o client_name=Dup,C/emu_fault=write_error@300 emu:'$work/A' emu:'$work/B' emu:'$work/C' '$mnt'"
+cd "$mnt"
+run "ls"
+say "cp demo.iso burn/   # fails: one drive of three did not complete"
+if cp "$iso" burn/; then
+	echo "demo: the copy should have failed (recorder C has a write error)" >&2
+	exit 1
+fi
+run "grep -e '^members:' -e '/outcome:' -e '^last_burn:' status"
+run "cat last_error"
+cd /
+run "fusermount3 -u '$mnt' || umount '$mnt'"
+if mountpoint -q "$mnt"; then
+	echo "demo: $mnt is still mounted" >&2
+	exit 1
+fi
 echo
 echo "demo finished: burnfs mounted, answered and unmounted cleanly"
