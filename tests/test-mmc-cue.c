@@ -143,8 +143,6 @@ static const struct bad_case bad_cases[] = {
 	  "index 02h of track 1" },
 	{ "address backwards", &cdrskin_audio, 4, E(0x01, 0x03, 0x01, 0x00, 0, 0, 7, 10), 0, 0,
 	  BAD_FIELD, "not after" },
-	{ "short track", &cdrskin_audio, 3, E(0x01, 0x02, 0x01, 0x00, 0, 0, 5, 74), 0, 0,
-	  BAD_FIELD, "track 1 is shorter than 4 seconds" },
 	{ "CTL changes", &cdrdao_audio, 10, E(0x21, 0x02, 0x01, 0x00, 0, 0, 9, 10), 0, 0,
 	  BAD_FIELD, "CTL of track 2" },
 	{ "no lead-out", &wodim_data, -1, E(0), 3, 0, BAD_FIELD, "no lead-out" },

@@ -9,9 +9,6 @@
 #include "mmc-cue.h"
 #include "subchannel.h"
 
-/* Red Book: a track holds at least 4 s from its index 01 (doc/reference/sao.md) */
-#define CUE_MIN_TRACK 300
-
 unsigned
 mmc_cue_form_block_size(uint8_t form)
 {
@@ -59,6 +56,9 @@ struct cue_parse {
 	char *why;
 	size_t why_size;
 };
+
+static int bad(struct cue_parse *p, struct mmc_sense_code code, unsigned entry, const char *fmt,
+	       ...) __attribute__((format(printf, 4, 5)));
 
 static int
 bad(struct cue_parse *p, struct mmc_sense_code code, unsigned entry, const char *fmt, ...)
@@ -155,15 +155,6 @@ cue_point(struct cue_parse *p, struct mmc_cue *out, const uint8_t *e, unsigned k
 	if (prev->tno != 0 && pt->lba <= prev->lba)
 		return BAD(p, k, "address %02u:%02u:%02u is not after the entry before", e[5], e[6],
 			   e[7]);
-	if (tno != prev->tno && prev->tno != 0 && prev->tno != MMC_CUE_TNO_LEADOUT) {
-		/* the track before ends here: 4 s at least from its index 01 */
-		unsigned i = out->n_points - 1;
-
-		while (out->point[i].index != 1)
-			i--;
-		if (pt->lba - out->point[i].lba < CUE_MIN_TRACK)
-			return BAD(p, k, "track %u is shorter than 4 seconds", prev->tno);
-	}
 	out->n_points++;
 	return 0;
 }
