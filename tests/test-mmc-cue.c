@@ -158,6 +158,9 @@ static const struct bad_case bad_cases[] = {
 	  "pair of ADR 2" },
 	{ "ISRC bad", &cdrdao_audio, 3, E(0x03, 0x01, 'U', 'S', 'R', 'C', '1', 'x'), 0, 0,
 	  BAD_FIELD, "not CCOOOYYSSSSS" },
+	/* fuzz-mmc-cue's finding: the reason showed the sheet's bytes as they were */
+	{ "ISRC unprintable", &cdrdao_audio, 3, E(0x03, 0x01, 'U', 0xb3, 'R', 'C', '1', '7'), 0, 0,
+	  BAD_FIELD, "ISRC \"U?RC17607839\" is not" },
 	{ "ISRC of another track", &cdrdao_audio, 4, E(0x03, 0x02, '6', '0', '7', '8', '3', '9'),
 	  0, 0, BAD_FIELD, "pair of ADR 3" },
 	{ "ISRC after its track", &cdrdao_audio, 7, E(0x03, 0x01, 'U', 'S', 'R', 'C', '1', '7'), 0,

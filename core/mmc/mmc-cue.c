@@ -202,8 +202,13 @@ mmc_cue_parse(const uint8_t *buf, size_t n, struct mmc_cue *out, struct mmc_sens
 			memcpy(isrc, e + 2, 6);
 			memcpy(isrc + 6, f + 2, 6);
 			isrc[12] = '\0';
-			if (!subq_isrc_valid(isrc))
+			if (!subq_isrc_valid(isrc)) {
+				/* the reason gets printed: a sheet's bytes are anyone's (fuzz-mmc-cue) */
+				for (unsigned c = 0; c < 12; c++)
+					if (isrc[c] < 0x20 || isrc[c] > 0x7e)
+						isrc[c] = '?';
 				return BAD(&p, k, "ISRC \"%.12s\" is not CCOOOYYSSSSS", isrc);
+			}
 			/* it goes right before the first entry of its track */
 			if ((next[0] & 0x0f) != 1 || next[1] != e[1] || e[1] == 0 || e[1] > 99 ||
 			    (out->n_points && out->point[out->n_points - 1].tno == e[1]))
