@@ -370,6 +370,56 @@ START_TEST(stopped_short)
 }
 END_TEST
 
+/* Data form C0h (audio with raw R-W): R-W as the host sent it, P and Q the drive's. */
+START_TEST(host_rw)
+{
+	enum { CHUNK = 50 };
+	uint8_t sheet[64], *p = sheet, *buf = malloc(CHUNK * 2448), q[SUBQ_SIZE];
+	char *bin_path = tl_path(tl_emu_dir, "disc.bin"), *sub_path = tl_path(tl_emu_dir, "disc.sub");
+	size_t bin_len, sub_len;
+	uint8_t *bin, *sub;
+	struct mmc_cmd cmd;
+	bool pflag;
+
+	ck_assert_ptr_nonnull(buf);
+	p = entry(p, 0x01, 0, 0, 0x01, -150);
+	p = entry(p, 0x01, 1, 0, 0xc0, -150);
+	p = entry(p, 0x01, 1, 1, 0xc0, 0);
+	p = entry(p, 0x01, 0xaa, 1, 0x01, 300);
+	select_sao(tl_drive, 0, false);
+	send_sheet(tl_drive, sheet, (size_t)(p - sheet), 0, 0, 0);
+	for (int32_t lba = -150; lba < 300; lba += CHUNK) {
+		for (unsigned i = 0; i < CHUNK; i++) {
+			memset(buf + i * 2448, (uint8_t)(lba + 150 + (int32_t)i), 2352);
+			memset(buf + i * 2448 + 2352, 0xff, 96);	/* P and Q set too: ignored */
+		}
+		mmc_build_write10(&cmd, lba, CHUNK, buf, CHUNK * 2448);
+		tl_good(tl_drive, &cmd);
+	}
+	tl_sync_cache(tl_drive, false);
+	bin = tl_slurp(bin_path, &bin_len);
+	sub = tl_slurp(sub_path, &sub_len);
+	ck_assert_uint_eq(bin_len, 300 * 2352);
+	ck_assert_uint_eq(sub_len, 300 * 96);
+	for (int32_t lba = 0; lba < 300; lba++) {
+		const uint8_t *s = sub + (size_t)lba * 96;
+
+		ck_assert_uint_eq(bin[(size_t)lba * 2352], (uint8_t)(lba + 150));
+		for (unsigned i = 0; i < 96; i++)
+			ck_assert_uint_eq(s[i] & 0x3f, 0x3f);
+		ck_assert_int_eq(subchannel_extract_q(CD_SECTOR_RAW, s, q, &pflag), 0);
+		ck_assert(!pflag);
+		ck_assert_uint_eq(q[0], 0x01);	/* audio, ADR 1 */
+		ck_assert_uint_eq(q[1], 0x01);	/* track 01 */
+	}
+	free(sub);
+	free(bin);
+	free(sub_path);
+	free(bin_path);
+	free(buf);
+}
+END_TEST
+
 static Suite *
 emu_sao_suite(void)
 {
@@ -377,7 +427,7 @@ emu_sao_suite(void)
 	TCase *tc = tl_emu_tcase(s, "cdr80");
 
 	tcase_add_loop_test(tc, same_disc_as_raw, 0, 3);
-	TL_TESTS(tc, data_disc, refusals, stopped_short);
+	TL_TESTS(tc, data_disc, refusals, stopped_short, host_rw);
 	return s;
 }
 
