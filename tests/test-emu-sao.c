@@ -304,6 +304,18 @@ START_TEST(refusals)
 	p = entry(p, 0x01, 1, 1, 0x00, 0);
 	p = entry(p, 0x01, 0xaa, 1, 0x01, 300);
 	n = (size_t)(p - sheet);
+	/* Track-at-once is not modelled, so page 05h does not take it (cdrecord's probe) */
+	{
+		struct mmc_page05 tao = { .write_type = 1, .data_block_type = 8 };
+		uint8_t cur[128], list[MMC_MODE_HEADER_LEN + MMC_PAGE05_LEN];
+		size_t len;
+
+		mmc_build_mode_sense10(&cmd, 0x05, 0, cur, sizeof(cur));
+		tl_good(tl_drive, &cmd);
+		len = mmc_build_page05(&tao, cur + MMC_MODE_HEADER_LEN, MMC_PAGE05_LEN, list);
+		mmc_build_mode_select10(&cmd, list, (uint16_t)len);
+		tl_expect(tl_drive, &cmd, 5, 0x26, 0);
+	}
 	/* not in SAO (power-on TAO, then RAW): a cue sheet is out of sequence */
 	send_sheet(tl_drive, sheet, n, 5, 0x2c, 0);
 	tl_select_raw(tl_drive, CD_SECTOR_PQ, true, false);
