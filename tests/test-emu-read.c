@@ -370,8 +370,8 @@ START_TEST(capabilities_claim_what_is_answered)
 	for (size_t i = 0; i < cfg.n_features; i++)
 		ck_assert_msg(cfg.features[i].code != MMC_FEATURE_CD_TAO,
 			      "Track-at-once is offered but not written");
-	/* CD Mastering: RAW only, no SAO */
-	ck_assert(cfg.mastering && cfg.raw && !cfg.sao);
+	/* CD Mastering: RAW and SAO (issue 15), no RAW multi-session */
+	ck_assert(cfg.mastering && cfg.raw && cfg.sao && !cfg.raw_ms);
 	/* CD Read: CD-TEXT, no C2 error flags */
 	tl_get_config(d, 2, MMC_FEATURE_CD_READ, buf, sizeof(buf), &cfg);
 	ck_assert_uint_eq(mmc_get16(buf + 8), MMC_FEATURE_CD_READ);

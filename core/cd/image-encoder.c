@@ -367,6 +367,26 @@ near_boundary(const struct image_toc_track *t, int32_t lba)
 	return false;
 }
 
+void
+image_toc_program_q(const struct image_toc *toc, unsigned n, int32_t lba, uint8_t *q, bool *p)
+{
+	const struct image_toc_track *t = &toc->track[n];
+	unsigned index = 0;
+	int32_t rel;
+
+	if (lba >= t->start_lba)
+		for (index = t->index_count; index > 1 && t->index_lba[index] > lba; index--)
+			;
+	rel = lba < t->start_lba ? t->start_lba - lba : lba - t->start_lba;
+	*p = index == 0;
+	if (toc->mcn[0] && lba % 100 == 99 && !near_boundary(t, lba))
+		subq_build_mcn(q, t->control, toc->mcn, lba);
+	else if (t->isrc[0] && index >= 1 && lba % 100 == 49 && !near_boundary(t, lba))
+		subq_build_isrc(q, t->control, t->isrc, lba);
+	else
+		subq_build_position(q, t->control, n, index, rel, lba);
+}
+
 static int
 program_sector(struct image_encoder *enc, int32_t lba, uint8_t *main, uint8_t *q, bool *p,
 	       struct burn_error *err)
@@ -374,8 +394,8 @@ program_sector(struct image_encoder *enc, int32_t lba, uint8_t *main, uint8_t *q
 	const struct image_toc *toc = &enc->disc->toc;
 	const struct image_toc_track *t;
 	const struct image_track_src *src;
-	unsigned n, index = 0;
-	int32_t base, pos, rel;
+	unsigned n;
+	int32_t base, pos;
 	bool data;
 	int ret;
 
@@ -398,17 +418,7 @@ program_sector(struct image_encoder *enc, int32_t lba, uint8_t *main, uint8_t *q
 			return ret;
 	}
 
-	if (lba >= t->start_lba)
-		for (index = t->index_count; index > 1 && t->index_lba[index] > lba; index--)
-			;
-	rel = lba < t->start_lba ? t->start_lba - lba : lba - t->start_lba;
-	*p = index == 0;
-	if (toc->mcn[0] && lba % 100 == 99 && !near_boundary(t, lba))
-		subq_build_mcn(q, t->control, toc->mcn, lba);
-	else if (t->isrc[0] && index >= 1 && lba % 100 == 49 && !near_boundary(t, lba))
-		subq_build_isrc(q, t->control, t->isrc, lba);
-	else
-		subq_build_position(q, t->control, n, index, rel, lba);
+	image_toc_program_q(toc, n, lba, q, p);
 	return 0;
 }
 

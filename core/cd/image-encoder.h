@@ -22,6 +22,7 @@
  */
 #pragma once
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -41,6 +42,16 @@ struct image_encoder;
 int image_encoder_create(struct image_encoder **out, const struct image_disc *disc,
 			 enum cd_sector_type type, unsigned lead_in_sectors,
 			 struct burn_error *err);
+
+/*
+ * The Q frame (12 bytes, CRC set) and P flag of program-area sector @lba
+ * (-150 up to the lead-out) of track @n of @toc, as the encoder records
+ * them: position, and MCN / ISRC frames where the header above says. The
+ * emulated recorder makes a session-at-once disc's sub-channel with it, so
+ * SAO and RAW burns of the same content carry the same P and Q.
+ */
+void image_toc_program_q(const struct image_toc *toc, unsigned n, int32_t lba, uint8_t *q,
+			 bool *p);
 
 /* Closes the input files and frees @enc; NULL is allowed. */
 void image_encoder_destroy(struct image_encoder *enc);

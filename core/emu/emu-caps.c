@@ -112,12 +112,13 @@ emu_caps_get_configuration(struct emu_drive *d, struct mmc_cmd *cmd)
 	removable[0] = (uint8_t)(1 << 5 | 0x10 | 0x08 | 0x01 |
 				 (emu_media_prevent_active(d) ? 0x04 : 0));
 	/*
-	 * Only RAW disc-at-once is written (no Track-at-once feature, no SAO
-	 * bit): a program that needs another write type refuses up front.
+	 * RAW and session-at-once are written, not Track-at-once (no 002Dh
+	 * feature, no RAW MS): a program that needs another write type refuses
+	 * up front. R-W: raw sub-channel in RAW; R-W from the host in SAO.
 	 */
 	memset(mastering, 0, sizeof(mastering));
-	mastering[0] = (uint8_t)(0x40 | 0x04 | 0x02 | (raw ? 0x08 : 0) | (rw ? 0x01 : 0));
-	mastering[2] = 0x0f;	/* maximum cue sheet length 3840 bytes */
+	mastering[0] = (uint8_t)(0x40 | 0x20 | 0x04 | 0x02 | (raw ? 0x08 : 0) | (rw ? 0x01 : 0));
+	mmc_put16(mastering + 2, MMC_CUE_MAX_LEN);	/* maximum cue sheet length, 24 bits */
 
 	for (size_t i = 0; i < sizeof(feats) / sizeof(feats[0]); i++) {
 		if (rt == 2 && feats[i].code != start)
@@ -235,10 +236,13 @@ page05_acceptable(const struct emu_drive *d, const uint8_t *p)
 	if (ms == 2)
 		return false;
 	switch (wt) {
-	case 1:	/* TAO */
-		return dbt == 0 || dbt == 8 || (dbt >= 10 && dbt <= 13);
-	case 2:	/* SAO, also with raw sub-channel */
-		return dbt == 0 || (dbt <= 3 && emu_write_raw_dbt_supported(d, dbt));
+	case 2:
+		/*
+		 * SAO: the cue sheet says what each block holds; the data block
+		 * type is the one the tools probe with (cdrecord: Mode 1; the raw
+		 * ones for its SAO/R16, /R96P, /R96R)
+		 */
+		return dbt == 0 || dbt == 8 || (dbt <= 3 && emu_write_raw_dbt_supported(d, dbt));
 	case 3:	/* RAW */
 		return dbt >= 1 && dbt <= 3 && emu_write_raw_dbt_supported(d, dbt);
 	default:

@@ -11,6 +11,8 @@
  *   emu-session.c  the recording session and the files it fills
  *   emu-write.c    WRITE, the drive buffer, SYNCHRONIZE CACHE, BLANK,
  *                  long operations (IMMED)
+ *   emu-sao.c      session-at-once: SEND CUE SHEET and the sectors the
+ *                  drive makes around the host's blocks
  *   emu-read.c     READ(10), READ CD, READ CD MSF, READ CAPACITY,
  *                  READ SUB-CHANNEL
  *   emu-lock.c     exclusive access (DIR/excl, DIR/owner)
@@ -33,6 +35,7 @@
 #include "image-decoder.h"
 #include "mmc-sense.h"
 #include "subchannel.h"
+#include "mmc-cue.h"
 #include "mmc.h"
 
 #define EMU_OP_WRITE_12 0xaa
@@ -93,7 +96,8 @@ struct emu_state {
 #define EMU_REC_BATCH 64
 
 struct emu_rec {
-	struct image_decoder *dec;
+	struct image_decoder *dec;	/* RAW: the stream's decoder; NULL in SAO */
+	struct image_toc *sao_toc;	/* SAO: the TOC of the cue sheet; NULL in RAW */
 	enum cd_sector_type type;
 	int bin_fd;		/* DIR/rec.bin, -1 in Test Write */
 	int sub_fd;		/* DIR/rec.sub */
@@ -126,6 +130,7 @@ struct emu_drive {
 	bool holds_excl;
 	char client_name[64];
 	struct emu_rec *rec;	/* while this handle records; NULL otherwise */
+	struct emu_sao *sao;	/* the cue sheet this handle sent (emu-sao.c); NULL */
 	struct emu_ahead *ahead;	/* emu-read.c's read-ahead buffer, from the first read */
 	bool reset_pending;	/* unit_attention@LBA fired: 6/29/00 to the next command */
 	bool reset_fired;
@@ -221,14 +226,25 @@ void emu_toc_read_track_info(struct emu_drive *d, struct mmc_cmd *cmd);
 /* Whether this handle records; whether another (still alive) handle does. */
 bool emu_session_mine(const struct emu_drive *d);
 bool emu_session_foreign(const struct emu_drive *d);
-/* Opens this handle's session of sector @type at @nwa: 0 or -errno. */
-int emu_session_begin(struct emu_drive *d, enum cd_sector_type type, int32_t nwa);
+/*
+ * Opens this handle's session at @nwa: RAW of sector @type (@sao_toc NULL),
+ * or session-at-once of the disc @sao_toc (copied) describes. 0 or -errno.
+ */
+int emu_session_begin(struct emu_drive *d, enum cd_sector_type type, int32_t nwa,
+		      const struct image_toc *sao_toc);
 /* Ends this handle's session; @finish (SYNCHRONIZE CACHE) may make a complete disc. */
 void emu_session_end(struct emu_drive *d, bool finish);
 /* Ends a session whose handle's process died, as a ruined disc. */
 void emu_session_reap(struct emu_drive *d);
 /* Decodes one written sector and records its program-area part. */
 int emu_session_record(struct emu_drive *d, int32_t lba, const uint8_t *sector);
+
+/*
+ * SAO: records program-area sector @lba as the drive made it, @main (2352
+ * bytes, a @data sector unscrambled) and @sub96 (raw P-W).
+ */
+int emu_session_record_sao(struct emu_drive *d, int32_t lba, const uint8_t *main, bool data,
+			   const uint8_t *sub96);
 
 /* Writes what emu_session_record() kept to rec.bin and rec.sub (each WRITE's end). 0 or -errno. */
 int emu_session_flush(struct emu_drive *d);
@@ -249,12 +265,36 @@ bool emu_write_busy_now(struct emu_drive *d);
 void emu_write_busy_sense(const struct emu_drive *d, uint8_t *sense);
 /* Answers @cmd NOT READY while another handle records or an operation runs. */
 void emu_write_fail_busy(struct emu_drive *d, struct mmc_cmd *cmd);
+/*
+ * Whether a medium is in and can be written (@erase: blanked); else answers
+ * @cmd with the sense that says why and returns false.
+ */
+bool emu_write_media_takes(struct emu_drive *d, struct mmc_cmd *cmd, bool erase);
 /* Whether the drive takes data block type @dbt in RAW. */
 bool emu_write_raw_dbt_supported(const struct emu_drive *d, uint8_t dbt);
 void emu_write_write(struct emu_drive *d, struct mmc_cmd *cmd);
 void emu_write_synchronize_cache(struct emu_drive *d, struct mmc_cmd *cmd);
 void emu_write_blank(struct emu_drive *d, struct mmc_cmd *cmd);
 void emu_write_read_buffer_capacity(struct emu_drive *d, struct mmc_cmd *cmd);
+
+/* emu-sao.c */
+
+struct emu_sao;
+
+/* SEND CUE SHEET: parses, checks and keeps the cue sheet for this handle's next session. */
+void emu_sao_send_cue_sheet(struct emu_drive *d, struct mmc_cmd *cmd);
+/* Frees this handle's cue sheet (d->sao), if any. */
+void emu_sao_free(struct emu_drive *d);
+/*
+ * The checks of an SAO WRITE of @blocks host blocks at @lba, and the
+ * session its first block opens; false when @cmd was answered.
+ */
+bool emu_sao_write_accepted(struct emu_drive *d, struct mmc_cmd *cmd, int32_t lba,
+			    uint32_t blocks);
+/* Records @blocks host blocks from @lba (@data, the WRITE's) and what the drive makes between. */
+int emu_sao_record(struct emu_drive *d, int32_t lba, uint32_t blocks, const uint8_t *data);
+/* At SYNCHRONIZE CACHE: records what the drive makes after the host's last block. */
+int emu_sao_finish(struct emu_drive *d);
 
 /* emu-read.c */
 

@@ -116,6 +116,7 @@ emu_session_rec_free(struct emu_drive *d)
 	if (!d->rec)
 		return;
 	image_decoder_destroy(d->rec->dec);
+	free(d->rec->sao_toc);
 	if (d->rec->bin_fd >= 0)
 		close(d->rec->bin_fd);
 	if (d->rec->sub_fd >= 0)
@@ -228,12 +229,13 @@ void
 emu_session_end(struct emu_drive *d, bool finish)
 {
 	struct emu_rec *rec = d->rec;
-	const struct image_toc *toc = rec ? image_decoder_toc(rec->dec) : NULL;
+	const struct image_toc *toc = !rec ? NULL : rec->sao_toc ? rec->sao_toc
+								   : image_decoder_toc(rec->dec);
 
 	if (!d->st.session_test) {
 		/* a recording whose files were replaced is lost: never move a stranger's file */
 		bool whole = emu_session_flush(d) == 0 && finish && rec && toc &&
-			     image_decoder_complete(rec->dec) &&
+			     (rec->sao_toc || image_decoder_complete(rec->dec)) &&
 			     rec->bin_sectors == toc->leadout_lba &&
 			     dir_entry_is(d, "rec.bin", rec->bin_fd) &&
 			     dir_entry_is(d, "rec.sub", rec->sub_fd);
@@ -299,7 +301,8 @@ rec_file_create(const struct emu_drive *d, const char *name)
 }
 
 int
-emu_session_begin(struct emu_drive *d, enum cd_sector_type type, int32_t nwa)
+emu_session_begin(struct emu_drive *d, enum cd_sector_type type, int32_t nwa,
+		  const struct image_toc *sao_toc)
 {
 	struct emu_rec *rec = calloc(1, sizeof(*rec));
 	/* emu_discard=1 records like a Test Write: nothing */
@@ -310,7 +313,15 @@ emu_session_begin(struct emu_drive *d, enum cd_sector_type type, int32_t nwa)
 		return -ENOMEM;
 	rec->bin_fd = rec->sub_fd = -1;
 	rec->type = type;
-	ret = image_decoder_open(&rec->dec, type, (unsigned)-nwa, NULL);
+	if (sao_toc) {
+		/* session-at-once: the drive knows the TOC from the cue sheet, no lead-in comes */
+		rec->sao_toc = malloc(sizeof(*rec->sao_toc));
+		ret = rec->sao_toc ? 0 : -ENOMEM;
+		if (rec->sao_toc)
+			*rec->sao_toc = *sao_toc;
+	} else {
+		ret = image_decoder_open(&rec->dec, type, (unsigned)-nwa, NULL);
+	}
 	if (ret < 0)
 		goto out_free;
 	if (!test) {
@@ -327,7 +338,7 @@ emu_session_begin(struct emu_drive *d, enum cd_sector_type type, int32_t nwa)
 	d->st.session_started = process_start_time(getpid());
 	d->st.session_test = test;
 	d->st.session_next = nwa;
-	d->st.session_block = cd_sector_type_size(type);
+	d->st.session_block = sao_toc ? CD_MAIN_SIZE : cd_sector_type_size(type);
 	emu_write_buffer_reset(&d->st);
 	d->st.buf_rate = d->cfg.speed * CD_FRAMES_PER_SECOND;
 	d->dirty = true;
@@ -409,6 +420,28 @@ emu_session_record(struct emu_drive *d, int32_t lba, const uint8_t *sector)
 	}
 	subchannel_to_raw96(rec->type, sector + CD_MAIN_SIZE,
 			    rec->sub_pending + (size_t)rec->n_pending * SUBCHANNEL_PW_SIZE);
+	memcpy(rec->bin_pending + (size_t)rec->n_pending * CD_MAIN_SIZE, main, CD_MAIN_SIZE);
+	rec->n_pending++;
+	rec->bin_sectors++;
+	return rec->n_pending == EMU_REC_BATCH ? emu_session_flush(d) : 0;
+}
+
+int
+emu_session_record_sao(struct emu_drive *d, int32_t lba, const uint8_t *main, bool data,
+		       const uint8_t *sub96)
+{
+	struct emu_rec *rec = d->rec;
+	uint8_t bad[CD_MAIN_SIZE];
+
+	if (rec->bin_fd < 0 || lba < 0 || lba >= rec->sao_toc->leadout_lba ||
+	    lba != rec->bin_sectors)
+		return 0;	/* Test Write; track 1's pre-gap is not in disc.bin */
+	if ((d->cfg.faults & EMU_FAULT_CORRUPT) && lba == d->cfg.corrupt_lba) {
+		corrupt_sector(bad, main, lba, data);
+		main = bad;
+	}
+	memcpy(rec->sub_pending + (size_t)rec->n_pending * SUBCHANNEL_PW_SIZE, sub96,
+	       SUBCHANNEL_PW_SIZE);
 	memcpy(rec->bin_pending + (size_t)rec->n_pending * CD_MAIN_SIZE, main, CD_MAIN_SIZE);
 	rec->n_pending++;
 	rec->bin_sectors++;

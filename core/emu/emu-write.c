@@ -168,7 +168,7 @@ write_accepted(struct emu_drive *d, struct mmc_cmd *cmd, int32_t lba, uint32_t b
 		emu_good(cmd);	/* nothing written: the disc stays blank */
 		return false;
 	}
-	if (emu_session_begin(d, (enum cd_sector_type)dbt, nwa) < 0) {
+	if (emu_session_begin(d, (enum cd_sector_type)dbt, nwa, NULL) < 0) {
 		emu_fail(d, cmd, MMC_SENSE_WRITE_ERROR);
 		return false;
 	}
@@ -195,12 +195,8 @@ write_fault(struct emu_drive *d, struct mmc_cmd *cmd, int32_t lba, uint32_t bloc
 	return false;
 }
 
-/*
- * Whether a medium is in and can be written (@erase: blanked); else
- * answers @cmd with the sense that says why and returns false.
- */
-static bool
-media_takes(struct emu_drive *d, struct mmc_cmd *cmd, bool erase)
+bool
+emu_write_media_takes(struct emu_drive *d, struct mmc_cmd *cmd, bool erase)
 {
 	if (!emu_media_check(d, cmd))
 		return false;
@@ -219,17 +215,20 @@ emu_write_write(struct emu_drive *d, struct mmc_cmd *cmd)
 	uint32_t blocks = w12 ? mmc_get32(cmd->cdb + 6) : mmc_get16(cmd->cdb + 7);
 	uint8_t wt = d->st.page05[2] & 0x0f, dbt = d->st.page05[4] & 0x0f;
 	const uint8_t *data = cmd->buf;
+	bool sao = wt == 2;
 	uint32_t block;
+	int ret = 0;
 
-	if (!media_takes(d, cmd, false))
+	if (!emu_write_media_takes(d, cmd, false))
 		return;
-	/* only RAW disc-at-once recording is modelled */
-	if (wt != 3 || dbt < 1 || dbt > 3 || !emu_write_raw_dbt_supported(d, dbt)) {
+	/* RAW and session-at-once recording are modelled, not TAO or packet writing */
+	if (!sao && (wt != 3 || dbt < 1 || dbt > 3 || !emu_write_raw_dbt_supported(d, dbt))) {
 		emu_fail(d, cmd, MMC_SENSE_COMMAND_SEQUENCE_ERROR);
 		return;
 	}
 	block = cd_sector_type_size((enum cd_sector_type)dbt);
-	if (!write_accepted(d, cmd, lba, blocks, block))
+	if (sao ? !emu_sao_write_accepted(d, cmd, lba, blocks)
+		: !write_accepted(d, cmd, lba, blocks, block))
 		return;
 	if (!blocks) {
 		emu_good(cmd);
@@ -242,19 +241,19 @@ emu_write_write(struct emu_drive *d, struct mmc_cmd *cmd)
 		emu_fail(d, cmd, MMC_SENSE_LOSS_OF_STREAMING);
 		return;
 	}
-	for (uint32_t i = 0; i < blocks; i++) {
-		if (emu_session_record(d, lba + (int32_t)i, data + (size_t)i * block) < 0) {
-			emu_session_end(d, false);
-			emu_fail(d, cmd, MMC_SENSE_WRITE_ERROR);
-			return;
-		}
-	}
-	if (emu_session_flush(d) < 0) {
+	if (sao)
+		ret = emu_sao_record(d, lba, blocks, data);
+	for (uint32_t i = 0; !sao && i < blocks && ret == 0; i++)
+		ret = emu_session_record(d, lba + (int32_t)i, data + (size_t)i * block);
+	if (ret == 0)
+		ret = emu_session_flush(d);
+	if (ret < 0) {
 		emu_session_end(d, false);
 		emu_fail(d, cmd, MMC_SENSE_WRITE_ERROR);
 		return;
 	}
-	d->st.session_next = lba + (int32_t)blocks;
+	if (!sao)
+		d->st.session_next = lba + (int32_t)blocks;
 	d->dirty = true;
 	if ((d->cfg.faults & EMU_FAULT_UNIT_ATTENTION) && !d->reset_fired &&
 	    range_reaches(lba, blocks, d->cfg.unit_attention_lba)) {
@@ -336,7 +335,7 @@ emu_write_blank(struct emu_drive *d, struct mmc_cmd *cmd)
 	bool immed = cmd->cdb[1] & 0x10;
 	int64_t ns;
 
-	if (!media_takes(d, cmd, true))
+	if (!emu_write_media_takes(d, cmd, true))
 		return;
 	if (type > 1) {
 		emu_fail(d, cmd, MMC_SENSE_INVALID_FIELD_IN_CDB);
@@ -374,7 +373,9 @@ emu_write_synchronize_cache(struct emu_drive *d, struct mmc_cmd *cmd)
 			d->st.buf_since_ns = now;
 		}
 		drain = buffer_drain_ns(&d->st, now);
-		emu_session_end(d, true);
+		/* SAO: the drive's sectors after the host's last block (a failure ruins the disc) */
+		emu_session_end(d, emu_sao_finish(d) == 0);
+		emu_sao_free(d);
 		emu_write_buffer_reset(&d->st);
 		if (drain > 0)
 			long_operation(d, immed, MMC_SENSE_LONG_WRITE_IN_PROGRESS, drain);

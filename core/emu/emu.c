@@ -259,6 +259,7 @@ static const struct {
 	{ MMC_SYNCHRONIZE_CACHE, emu_write_synchronize_cache, CMD_HELD_WHILE_BUSY },
 	{ MMC_READ_BUFFER_CAPACITY, emu_write_read_buffer_capacity, 0 },
 	{ MMC_BLANK, emu_write_blank, CMD_HELD_WHILE_BUSY },
+	{ MMC_SEND_CUE_SHEET, emu_sao_send_cue_sheet, CMD_HELD_WHILE_BUSY },
 	/* reading (emu-read.c) */
 	{ MMC_READ_10, emu_read_read10, CMD_HELD_WHILE_BUSY },
 	{ MMC_READ_CD, emu_read_read_cd, CMD_HELD_WHILE_BUSY },
@@ -485,6 +486,7 @@ close_locked(struct emu_drive *d, void *arg)
 	if (emu_session_mine(d))
 		emu_session_end(d, false);
 	emu_session_rec_free(d);
+	emu_sao_free(d);
 	emu_read_free(d);
 }
 
@@ -506,6 +508,7 @@ emu_drive_close(struct emu_drive *d)
 	if (d->dir_fd >= 0)
 		close(d->dir_fd);
 	emu_session_rec_free(d);
+	emu_sao_free(d);
 	pthread_mutex_destroy(&d->mu);
 	free(d->dir);
 	free(d);

@@ -19,7 +19,9 @@
  * DIR must be beyond other users' reach, and no file in it is followed
  * through a link or written in place (doc/emulator-directory.md).
  *
- * Only RAW (write type 3) disc-at-once recording is modelled; see README.
+ * RAW (write type 3) and session-at-once (write type 2, SEND CUE SHEET)
+ * recording are modelled, not TAO or multi-session; see README and
+ * doc/reference/sao.md.
  */
 #pragma once
 

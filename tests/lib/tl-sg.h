@@ -1,0 +1,41 @@
+/*
+ * The sg suites' device and tools: a block node in a scratch directory
+ * that the SG interposer (contrib/sg) turns into the emulated recorder of
+ * tl_disc, and the programs run against it (cdrdao, wodim, cdrskin,
+ * cd-info, ...), their output kept for checks.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "tl-harness.h"
+
+#define TL_SG_OUT_MAX 65536
+
+extern const char *tl_sg_lib;	/* $BURNFS_SG_LIB: libburnfs-sg.so */
+extern const char *tl_sg_probe;	/* $SG_PROBE */
+extern char *tl_sg_node;	/* the device node the tools are given */
+extern char *tl_sg_run_dir;	/* BURNFS_RUN_DIR: where burnfs publishes its owner record */
+
+/* The environment of a tool: the interposer when @preload, then the putenv() string @extra. */
+void tl_sg_env(bool preload, const char *extra);
+
+/*
+ * Runs @argv (stdout and stderr into @out, @size bytes) and returns its
+ * exit status, or 128 + signal. A missing program fails the test.
+ */
+int tl_sg_run(const char *const argv[], bool preload, const char *extra, char *out, size_t size);
+
+/* Whether every program of @programs (space-separated) is installed; if not, says so. */
+bool tl_sg_have(const char *programs);
+
+/* Fixture: tl_top, tl_disc (the emulator's directory), the node and the run directory. */
+void tl_sg_setup(void);
+void tl_sg_teardown(void);
+
+/* main() of an sg suite: 99 without the interposer's variables, 77 (skip) without mknod. */
+int tl_sg_main(Suite *suite);
+
+#define tl_assert_has(out, want) \
+	ck_assert_msg(strstr((out), (want)) != NULL, "expected \"%s\" in:\n%s", (want), (out))

@@ -1,0 +1,264 @@
+/*
+ * The sg suite, session-at-once (issue 15 part A): the tools that burn SAO
+ * onto the emulated recorder through the SG interposer, as a user runs
+ * them: cdrdao's generic-mmc driver (pre-gaps, ISRC, CATALOG), wodim -sao
+ * and cdrskin -sao (a data ISO, three audio tracks). Each must exit 0 and
+ * the disc read back equal to its sources (disc.bin, cd-info, cd-paranoia);
+ * a bad cue sheet gets the drive's sense and the tool's own message; and
+ * cdrdao's SAO burn is the disc burnfs's RAW burn of the same content
+ * records (acceptance 2).
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "tl-burn.h"
+#include "tl-mount.h"
+#include "tl-sg.h"
+
+static char out[TL_SG_OUT_MAX];
+
+/* A fresh blank 80-minute CD-R for the next tool (BURNFS_SG_MEDIA, as a user loads one). */
+#define FRESH_CDR "BURNFS_SG_MEDIA=cdr80"
+
+/* WAVs of 5, 6 and 7 s in tl_top: t1.wav, t2.wav, t3.wav. */
+static void
+three_wavs(char *wav[3])
+{
+	static const char *const names[] = { "t1.wav", "t2.wav", "t3.wav" };
+
+	for (unsigned i = 0; i < 3; i++)
+		wav[i] = tl_make_wav(names[i], 5 + i);
+}
+
+static void
+free_wavs(char *wav[3])
+{
+	for (unsigned i = 0; i < 3; i++)
+		free(wav[i]);
+}
+
+/* disc.bin holds @wav's samples from sector @lba on. */
+static void
+audio_at(const char *wav, long lba)
+{
+	char *bin = tl_disc_file("disc.bin");
+	int ret = tl_sh("cmp -n $(( $(stat -c %%s '%s') - 44 )) -i 44:%ld '%s' '%s'", wav,
+			lba * 2352, wav, bin);
+
+	ck_assert_msg(ret == 0, "disc.bin does not hold the samples of %s at LBA %ld", wav, lba);
+	free(bin);
+}
+
+/* cd-info through the interposer lists @tracks tracks and shows each of @want. */
+static void
+cd_info_shows(unsigned tracks, const char *const *want, size_t n)
+{
+	const char *info[] = { "cd-info", "--no-header", "--no-cddb", tl_sg_node, NULL };
+	char list[64];
+
+	tl_sg_run(info, true, NULL, out, sizeof(out));
+	snprintf(list, sizeof(list), "CD-ROM Track List (1 - %u)", tracks);
+	tl_assert_has(out, list);
+	for (size_t i = 0; i < n; i++)
+		tl_assert_has(out, want[i]);
+}
+
+/* cd-paranoia rips track @track starting with @wav's samples (then the next pre-gap). */
+static void
+paranoia_equals(unsigned track, const char *wav)
+{
+	char *ripped = tl_path(tl_top, "ripped.raw"), span[8];
+	const char *argv[] = { "cd-paranoia", "-d", tl_sg_node, "-r", span, ripped, NULL };
+
+	snprintf(span, sizeof(span), "%u", track);
+	ck_assert_msg(tl_sg_run(argv, true, NULL, out, sizeof(out)) == 0, "cd-paranoia:\n%s", out);
+	ck_assert_int_eq(tl_sh("cmp -n $(( $(stat -c %%s '%s') - 44 )) -i 44:0 '%s' '%s'", wav, wav,
+			       ripped), 0);
+	free(ripped);
+}
+
+/* The audio cue cdrdao burns: CATALOG, ISRC on tracks 1 and 2, pre-gaps of 2 s and 1 s. */
+static char *
+audio_cue(char *wav[3])
+{
+	char *cue = tl_path(tl_top, "a.cue"), *text;
+
+	ck_assert_int_gt(asprintf(&text, "CATALOG 0123456789012\n"
+				  "FILE \"%s\" WAVE\n  TRACK 01 AUDIO\n    ISRC USRC17607839\n"
+				  "    INDEX 01 00:00:00\n"
+				  "FILE \"%s\" WAVE\n  TRACK 02 AUDIO\n    ISRC USRC17607840\n"
+				  "    PREGAP 00:02:00\n    INDEX 01 00:00:00\n"
+				  "FILE \"%s\" WAVE\n  TRACK 03 AUDIO\n    PREGAP 00:01:00\n"
+				  "    INDEX 01 00:00:00\n", wav[0], wav[1], wav[2]), 0);
+	tl_write_text(cue, text);
+	free(text);
+	return cue;
+}
+
+static void
+cdrdao_sao(const char *cue)
+{
+	const char *argv[] = { "cdrdao", "write", "-n", "--device", tl_sg_node, "--driver",
+			       "generic-mmc", cue, NULL };
+
+	ck_assert_msg(tl_sg_run(argv, true, FRESH_CDR, out, sizeof(out)) == 0,
+		      "cdrdao write failed:\n%s", out);
+	tl_assert_has(out, "Writing finished successfully");
+}
+
+START_TEST(cdrdao_generic_mmc)
+{
+	static const char *const want[] = {
+		"  1: 00:02:00  000000 audio", "  2: 00:09:00  000525 audio",
+		"  3: 00:16:00  001050 audio", "Media Catalog Number (MCN): 0123456789012",
+		"TRACK  1 ISRC: USRC17607839", "TRACK  2 ISRC: USRC17607840",
+	};
+	char *wav[3], *cue;
+
+	three_wavs(wav);
+	cue = audio_cue(wav);
+	cdrdao_sao(cue);
+	/* track 2 after 5 s and its 2 s pre-gap, track 3 after 6 s and 1 s */
+	audio_at(wav[0], 0);
+	audio_at(wav[1], 525);
+	audio_at(wav[2], 1050);
+	cd_info_shows(3, want, sizeof(want) / sizeof(want[0]));
+	paranoia_equals(2, wav[1]);
+	{
+		char *toc = tl_path(tl_top, "read.toc");
+		const char *read_toc[] = { "cdrdao", "read-toc", "--device", tl_sg_node, toc, NULL };
+
+		ck_assert_msg(tl_sg_run(read_toc, true, NULL, out, sizeof(out)) == 0, "%s", out);
+		tl_assert_has(tl_get(toc), "CATALOG \"0123456789012\"");
+		tl_assert_has(tl_get(toc), "ISRC \"USRC17607840\"");
+		tl_assert_has(tl_get(toc), "START 00:02:00");
+		free(toc);
+	}
+	free(cue);
+	free_wavs(wav);
+}
+END_TEST
+
+/* wodim (_i 0) and cdrskin (_i 1), -sao, of a data ISO. */
+START_TEST(sao_data)
+{
+	static const char *const tools[] = { "wodim", "cdrskin" };
+	static const char *const want[] = { "  1: 00:02:00  000000 data", "ISO 9660" };
+	char *iso = tl_make_iso(), dev[4200];
+	const char *argv[] = { tools[_i], "-v", dev, "-sao", iso, NULL };
+
+	snprintf(dev, sizeof(dev), "dev=%s", tl_sg_node);
+	ck_assert_msg(tl_sg_run(argv, true, FRESH_CDR, out, sizeof(out)) == 0, "%s -sao:\n%s",
+		      tools[_i], out);
+	tl_assert_has(out, "in real SAO mode");
+	tl_data_track_equals(iso);
+	cd_info_shows(1, want, sizeof(want) / sizeof(want[0]));
+	free(iso);
+}
+END_TEST
+
+/* wodim (_i 0) and cdrskin (_i 1), -sao -audio, of three WAVs: the samples back to back. */
+START_TEST(sao_audio)
+{
+	static const char *const tools[] = { "wodim", "cdrskin" };
+	static const char *const want[] = { "  1: 00:02:00  000000 audio" };
+	char *wav[3], dev[4200];
+	const char *argv[] = { tools[_i], "-v", dev, "-sao", "-audio", NULL, NULL, NULL, NULL };
+
+	three_wavs(wav);
+	snprintf(dev, sizeof(dev), "dev=%s", tl_sg_node);
+	for (unsigned i = 0; i < 3; i++)
+		argv[5 + i] = wav[i];
+	ck_assert_msg(tl_sg_run(argv, true, FRESH_CDR, out, sizeof(out)) == 0, "%s -sao:\n%s",
+		      tools[_i], out);
+	tl_assert_has(out, "in real SAO mode");
+	/* no pre-gaps between (wodim's lie inside the track before): 375, 450, 525 sectors */
+	audio_at(wav[0], 0);
+	audio_at(wav[1], 375);
+	audio_at(wav[2], 825);
+	cd_info_shows(3, want, sizeof(want) / sizeof(want[0]));
+	if (_i == 1)
+		paranoia_equals(3, wav[2]);
+	free_wavs(wav);
+}
+END_TEST
+
+/* A cue sheet the drive refuses (an MCN of letters, which cdrskin passes on): 5/26/00. */
+START_TEST(bad_cue_sheet)
+{
+	char *wav = tl_make_wav("t.wav", 4), dev[4200];
+	const char *argv[] = { "cdrskin", dev, "-sao", "mcn=ABCDEFGHIJKLM", "-audio", wav, NULL };
+	char *bin = tl_disc_file("disc.bin");
+
+	snprintf(dev, sizeof(dev), "dev=%s", tl_sg_node);
+	ck_assert_int_ne(tl_sg_run(argv, true, FRESH_CDR, out, sizeof(out)), 0);
+	tl_assert_has(out, "SEND CUE SHEET: [5 26 00] Illegal request. Invalid field in "
+			   "parameter list.");
+	tl_assert_has(out, "burning failed");
+	ck_assert_int_ne(access(bin, F_OK), 0);
+	free(bin);
+	free(wav);
+}
+END_TEST
+
+/* Issue 15 acceptance 2: cdrdao's SAO burn and burnfs's RAW burn of one cue are one disc. */
+START_TEST(sao_same_as_raw)
+{
+	static const char *const files[] = { "disc.bin", "disc.sub", "disc.toc", "disc.cue" };
+	char *wav[3], *cue, *raw_dir = tl_path(tl_top, "raw-disc"), *raw, *dev;
+	struct tl_mount m = { 0 };
+
+	three_wavs(wav);
+	cue = audio_cue(wav);
+	cdrdao_sao(cue);
+	ck_assert_int_gt(asprintf(&dev, "emu:%s", raw_dir), 0);
+	ck_assert_int_eq(tl_mount_start(&m, "emu", dev, "client_name=Raw"), 0);
+	ck_assert_int_eq(tl_put(tl_at(&m, "sector_type"), "raw\n"), 0);
+	raw = tl_path(tl_top, "a.raw");
+	ck_assert_int_eq(tl_sh("'%s' make --sector-type raw -o '%s' '%s' && cat '%s' > '%s'",
+			       tl_image_bin, raw, cue, raw, tl_at(&m, "track.raw")), 0);
+	tl_wait_state(&m, "idle");
+	tl_mount_stop(&m);
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		char *a = tl_disc_file(files[i]), *b = tl_path(raw_dir, files[i]);
+
+		ck_assert_msg(tl_sh("cmp '%s' '%s'", a, b) == 0, "%s differs", files[i]);
+		free(a);
+		free(b);
+	}
+	free(raw);
+	free(dev);
+	free(raw_dir);
+	free(cue);
+	free_wavs(wav);
+}
+END_TEST
+
+static Suite *
+sg_sao_suite(void)
+{
+	Suite *s = suite_create("sg-sao");
+	TCase *tc = tcase_create("sao");
+
+	tcase_add_checked_fixture(tc, tl_sg_setup, tl_sg_teardown);
+	tcase_set_timeout(tc, 120);
+	suite_add_tcase(s, tc);
+	tcase_add_test(tc, cdrdao_generic_mmc);
+	tcase_add_loop_test(tc, sao_data, 0, 2);
+	tcase_add_loop_test(tc, sao_audio, 0, 2);
+	TL_TESTS(tc, bad_cue_sheet, sao_same_as_raw);
+	return s;
+}
+
+int
+main(void)
+{
+	if (tl_burn_init() < 0)
+		return 99;
+	return tl_sg_main(sg_sao_suite());
+}
