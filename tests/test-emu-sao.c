@@ -21,17 +21,7 @@
 static void
 select_sao(struct emu_drive *d, uint8_t dbt, bool test_write)
 {
-	struct mmc_page05 want = { .write_type = 2, .data_block_type = dbt, .bufe = true,
-				   .test_write = test_write };
-	uint8_t cur[128], list[MMC_MODE_HEADER_LEN + MMC_PAGE05_LEN];
-	struct mmc_cmd cmd;
-	size_t len;
-
-	mmc_build_mode_sense10(&cmd, 0x05, 0, cur, sizeof(cur));
-	tl_good(d, &cmd);
-	len = mmc_build_page05(&want, cur + MMC_MODE_HEADER_LEN, MMC_PAGE05_LEN, list);
-	mmc_build_mode_select10(&cmd, list, (uint16_t)len);
-	tl_good(d, &cmd);
+	tl_select_write(d, 2, dbt, true, test_write);
 }
 
 static uint8_t *

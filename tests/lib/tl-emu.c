@@ -228,7 +228,13 @@ tl_emu_audio_cue(void)
 void
 tl_select_raw(struct emu_drive *d, enum cd_sector_type dbt, bool bufe, bool test_write)
 {
-	struct mmc_page05 want = { .write_type = 3, .data_block_type = (uint8_t)dbt,
+	tl_select_write(d, 3, (uint8_t)dbt, bufe, test_write);
+}
+
+void
+tl_select_write(struct emu_drive *d, uint8_t write_type, uint8_t dbt, bool bufe, bool test_write)
+{
+	struct mmc_page05 want = { .write_type = write_type, .data_block_type = dbt,
 				   .bufe = bufe, .test_write = test_write };
 	uint8_t cur[128], list[MMC_MODE_HEADER_LEN + MMC_PAGE05_LEN];
 	struct mmc_cmd cmd;
