@@ -538,9 +538,9 @@ START_TEST(node_removed_ends_mount)
 	char want[4400], real[4096];
 	int status = -1;
 
-	ck_assert_int_eq(sg_mount(&m_dev, "dev", node, NULL, true, NULL), 0);
-	ck_assert_ptr_nonnull(realpath(node, real));
-	ck_assert_int_eq(unlink(node), 0);
+	ck_assert_int_eq(sg_mount(&m_dev, "dev", tl_sg_node, NULL, true, NULL), 0);
+	ck_assert_ptr_nonnull(realpath(tl_sg_node, real));
+	ck_assert_int_eq(unlink(tl_sg_node), 0);
 	for (int i = 0; i < 1000 && waitpid(m_dev.pid, &status, WNOHANG) == 0; i++)
 		tl_sleep_ms(10);
 	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "burnfs: status %d, log %s",
