@@ -4,7 +4,7 @@
  * runs them, with a data ISO and with three audio tracks. Each must exit 0
  * and the disc read back equal to its sources (disc.bin, cd-info,
  * cd-paranoia), with the drive's own pre-gaps and run-out in between
- * (doc/reference/tao.md).
+ * (doc/reference/tao.md); and xorriso -commit of a directory (SAO), read back.
  */
 #include "config.h"
 
@@ -70,6 +70,39 @@ START_TEST(tao_audio)
 }
 END_TEST
 
+/*
+ * xorriso (libburn) writes an ISO of a directory onto the blank CD-R
+ * (-commit), and reads a file of it back through the interposer. On a
+ * blank CD-R libburn picks SAO (one SEND CUE SHEET), not TAO; the case is
+ * here for the second xorriso session it will append once multi-session
+ * is modelled. Until then the disc is closed after the first.
+ */
+START_TEST(xorriso_commit)
+{
+	char *dir = tl_path(tl_top, "tree"), *file = tl_path(tl_top, "tree/hello.txt");
+	char *back = tl_path(tl_top, "back.txt"), outdev[4200], *toc;
+	const char *commit[] = { "xorriso", "-outdev", outdev, "-map", dir, "/d", "-commit", NULL };
+	const char *extract[] = { "xorriso", "-osirrox", "on", "-indev", outdev, "-extract",
+				  "/d/hello.txt", back, NULL };
+
+	snprintf(outdev, sizeof(outdev), "mmc:%s", tl_sg_node);
+	ck_assert_int_eq(tl_sh("mkdir -p '%s'", dir), 0);
+	tl_write_text(file, "burned track-at-once by xorriso\n");
+	ck_assert_msg(tl_sg_run(commit, true, FRESH_CDR, out, sizeof(out)) == 0,
+		      "xorriso -commit:\n%s", out);
+	tl_assert_has(out, "' completed successfully.");
+	toc = tl_disc_file("disc.toc");
+	tl_assert_has(tl_get(toc), "track 1 4 -150 0 ");
+	ck_assert_msg(tl_sg_run(extract, true, NULL, out, sizeof(out)) == 0, "xorriso -extract:\n%s",
+		      out);
+	ck_assert_int_eq(tl_sh("cmp '%s' '%s'", file, back), 0);
+	free(toc);
+	free(back);
+	free(file);
+	free(dir);
+}
+END_TEST
+
 static Suite *
 sg_tao_suite(void)
 {
@@ -81,6 +114,7 @@ sg_tao_suite(void)
 	suite_add_tcase(s, tc);
 	tcase_add_loop_test(tc, tao_data, 0, 2);
 	tcase_add_loop_test(tc, tao_audio, 0, 2);
+	tcase_add_test(tc, xorriso_commit);
 	return s;
 }
 
