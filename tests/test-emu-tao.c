@@ -155,7 +155,8 @@ START_TEST(audio_tracks)
 		ck_assert_int_eq(nwa(tl_drive), (int32_t)(t - 1) * 450);
 		write_track(tl_drive, t, 0, 300);
 		want.track[t] = (struct image_toc_track){
-			.pregap_lba = (int32_t)(t - 1) * 450 - 150, .start_lba = (int32_t)(t - 1) * 450,
+			.pregap_lba = (int32_t)(t - 1) * 450 - 150,
+			.start_lba = (int32_t)(t - 1) * 450,
 			.end_lba = (int32_t)(t - 1) * 450 + 300 };
 	}
 	close_session(tl_drive);
@@ -191,7 +192,7 @@ static const struct {
 	uint8_t key, asc, ascq;
 } refused[] = {
 	{ "first WRITE past the NWA", 8, 0, 0, 1, 1, 0, 5, 0x21, 0x02 },
-	{ "first WRITE before the NWA (no host pre-gap in TAO)", 8, 0, 0, -150, 1, 0, 5, 0x21, 0x02 },
+	{ "first WRITE into the pre-gap (the drive's)", 8, 0, 0, -150, 1, 0, 5, 0x21, 0x02 },
 	{ "a WRITE not where the last ended", 8, 0, 10, 1, 1, 0, 5, 0x21, 0x02 },
 	{ "a WRITE beyond the reserved track", 8, 20, 10, 0, 11, 0, 5, 0x21, 0x00 },
 	{ "another block type inside a track", 0, 0, 10, 0, 1, 0, 5, 0x64, 0x00 },

@@ -93,8 +93,8 @@ START_TEST(xorriso_commit)
 	tl_assert_has(out, "' completed successfully.");
 	toc = tl_disc_file("disc.toc");
 	tl_assert_has(tl_get(toc), "track 1 4 -150 0 ");
-	ck_assert_msg(tl_sg_run(extract, true, NULL, out, sizeof(out)) == 0, "xorriso -extract:\n%s",
-		      out);
+	ck_assert_msg(tl_sg_run(extract, true, NULL, out, sizeof(out)) == 0,
+		      "xorriso -extract:\n%s", out);
 	ck_assert_int_eq(tl_sh("cmp '%s' '%s'", file, back), 0);
 	free(toc);
 	free(back);

@@ -24,7 +24,7 @@
 struct emu_tao {
 	struct image_toc toc;	/* the closed tracks, and the open one (toc.last_track) */
 	bool open;		/* toc.last_track is being written */
-	int32_t nwa;		/* next writable address: of the open track, or of the next one */
+	int32_t nwa;		/* next writable address: the open track's, or the next one's */
 	int32_t reserved_end;	/* RESERVE TRACK: where the next track must end; 0 none */
 	uint8_t dbt;		/* the open track's data block type */
 };
@@ -66,7 +66,7 @@ emu_tao_block_size(uint8_t dbt)
 	return dbt == 8 ? CD_DATA_SIZE : dbt == 0 ? CD_MAIN_SIZE : 0;
 }
 
-/* Makes sector @lba of track @n from the host's @block (NULL: the drive's zero data) and records it. */
+/* Makes sector @lba of track @n from the host's @block (NULL: zero data) and records it. */
 static int
 tao_record(struct emu_drive *d, unsigned n, int32_t lba, const uint8_t *block)
 {
@@ -186,7 +186,8 @@ emu_tao_write_accepted(struct emu_drive *d, struct mmc_cmd *cmd, int32_t lba, ui
 		return false;
 	}
 	if (!mine)
-		d->rec->sao_toc->leadout_lba = last_leadout(d);	/* the real one comes at the close */
+		/* for now; the real lead-out comes with CLOSE SESSION */
+		d->rec->sao_toc->leadout_lba = last_leadout(d);
 	if (!t->open && track_open(d, dbt) < 0) {
 		emu_session_end(d, false);
 		emu_tao_free(d);
