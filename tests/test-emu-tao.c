@@ -121,6 +121,20 @@ START_TEST(data_track)
 	ck_assert_uint_eq(ti.track, 2);
 	ck_assert(ti.blank);
 	ck_assert_int_eq(ti.nwa, 302 + 150);
+	/* by LBA: the run-out is track 1's, the next pre-gap the invisible track's */
+	{
+		uint8_t buf[36];
+		struct mmc_cmd cmd;
+
+		mmc_build_read_track_info(&cmd, 0, 301, buf, sizeof(buf));
+		tl_good(tl_drive, &cmd);
+		ck_assert_int_eq(mmc_parse_track_info(buf, cmd.xfer, &ti), 0);
+		ck_assert_uint_eq(ti.track, 1);
+		mmc_build_read_track_info(&cmd, 0, 302, buf, sizeof(buf));
+		tl_good(tl_drive, &cmd);
+		ck_assert_int_eq(mmc_parse_track_info(buf, cmd.xfer, &ti), 0);
+		ck_assert_uint_eq(ti.track, 2);
+	}
 	close_session(tl_drive);
 	want.track[1] = (struct image_toc_track){ .control = SUBQ_CONTROL_DATA, .mode = 1,
 						  .pregap_lba = -150, .start_lba = 0,

@@ -321,8 +321,8 @@ void emu_tao_close_track_session(struct emu_drive *d, struct mmc_cmd *cmd);
 void emu_tao_reserve_track(struct emu_drive *d, struct mmc_cmd *cmd);
 /*
  * READ TRACK INFORMATION during this handle's TAO session: track @n
- * (@by_number; FFh the invisible one) or the invisible track, into the
- * 36-byte reply @r; false when there is no such session or track.
+ * (@by_number; FFh the invisible one) or the track holding LBA @n, into
+ * the 36-byte reply @r; false when there is no such session or track.
  */
 bool emu_tao_track_info(const struct emu_drive *d, unsigned n, bool by_number, uint8_t *r);
 

@@ -326,8 +326,16 @@ emu_tao_track_info(const struct emu_drive *d, unsigned n, bool by_number, uint8_
 	if (!t || !emu_session_mine(d))
 		return false;
 	invisible = t->open ? t->toc.last_track : t->toc.last_track + 1;
-	if (!by_number || n == 0xff)
+	if (!by_number) {
+		/* by LBA (@n): the track holding it, pre-gap included; else the invisible one */
+		int32_t lba = (int32_t)n;
+
+		for (n = 1; n < invisible; n++)
+			if (lba >= t->toc.track[n].pregap_lba && lba < t->toc.track[n].end_lba)
+				break;
+	} else if (n == 0xff) {
 		n = invisible;
+	}
 	if (n < 1 || n > invisible)
 		return false;
 	r[2] = (uint8_t)n;
