@@ -294,9 +294,9 @@ START_TEST(refusals)
 	p = entry(p, 0x01, 1, 1, 0x00, 0);
 	p = entry(p, 0x01, 0xaa, 1, 0x01, 300);
 	n = (size_t)(p - sheet);
-	/* Track-at-once is not modelled, so page 05h does not take it (cdrecord's probe) */
+	/* Track-at-once takes Mode 1 and audio blocks, not raw ones (doc/reference/tao.md) */
 	{
-		struct mmc_page05 tao = { .write_type = 1, .data_block_type = 8 };
+		struct mmc_page05 tao = { .write_type = 1, .data_block_type = 1 };
 		uint8_t cur[128], list[MMC_MODE_HEADER_LEN + MMC_PAGE05_LEN];
 		size_t len;
 

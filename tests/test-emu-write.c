@@ -379,9 +379,9 @@ START_TEST(refusals)
 	tl_stream_open(&s, cue, CD_SECTOR_RAW);
 	tl_stream_skip_to(&s, TL_NWA_CDR80);
 	tl_stream_take(&s, 2);
-	/* TAO (the power-on write type): only RAW recording is modelled */
+	/* TAO (the power-on write type) of Mode 1: 2448-byte blocks are not its 2048 */
 	mmc_build_write10(&cmd, 0, 2, s.buf, 2 * 2448);
-	tl_expect(tl_drive, &cmd, 5, 0x2c, 0);
+	tl_expect(tl_drive, &cmd, 5, 0x24, 0);
 	tl_select_raw(tl_drive, CD_SECTOR_RAW, true, false);
 	/* the NWA is what READ TRACK INFORMATION says */
 	mmc_build_read_track_info(&cmd, 1, 0xff, buf, 36);

@@ -25,63 +25,6 @@ static char out[TL_SG_OUT_MAX];
 /* A fresh blank 80-minute CD-R for the next tool (BURNFS_SG_MEDIA, as a user loads one). */
 #define FRESH_CDR "BURNFS_SG_MEDIA=cdr80"
 
-/* WAVs of 5, 6 and 7 s in tl_top: t1.wav, t2.wav, t3.wav. */
-static void
-three_wavs(char *wav[3])
-{
-	static const char *const names[] = { "t1.wav", "t2.wav", "t3.wav" };
-
-	for (unsigned i = 0; i < 3; i++)
-		wav[i] = tl_make_wav(names[i], 5 + i);
-}
-
-static void
-free_wavs(char *wav[3])
-{
-	for (unsigned i = 0; i < 3; i++)
-		free(wav[i]);
-}
-
-/* disc.bin holds @wav's samples from sector @lba on. */
-static void
-audio_at(const char *wav, long lba)
-{
-	char *bin = tl_disc_file("disc.bin");
-	int ret = tl_sh("cmp -n $(( $(stat -c %%s '%s') - 44 )) -i 44:%ld '%s' '%s'", wav,
-			lba * 2352, wav, bin);
-
-	ck_assert_msg(ret == 0, "disc.bin does not hold the samples of %s at LBA %ld", wav, lba);
-	free(bin);
-}
-
-/* cd-info through the interposer lists @tracks tracks and shows each of @want. */
-static void
-cd_info_shows(unsigned tracks, const char *const *want, size_t n)
-{
-	const char *info[] = { "cd-info", "--no-header", "--no-cddb", tl_sg_node, NULL };
-	char list[64];
-
-	tl_sg_run(info, true, NULL, out, sizeof(out));
-	snprintf(list, sizeof(list), "CD-ROM Track List (1 - %u)", tracks);
-	tl_assert_has(out, list);
-	for (size_t i = 0; i < n; i++)
-		tl_assert_has(out, want[i]);
-}
-
-/* cd-paranoia rips track @track starting with @wav's samples (then the next pre-gap). */
-static void
-paranoia_equals(unsigned track, const char *wav)
-{
-	char *ripped = tl_path(tl_top, "ripped.raw"), span[8];
-	const char *argv[] = { "cd-paranoia", "-d", tl_sg_node, "-r", span, ripped, NULL };
-
-	snprintf(span, sizeof(span), "%u", track);
-	ck_assert_msg(tl_sg_run(argv, true, NULL, out, sizeof(out)) == 0, "cd-paranoia:\n%s", out);
-	ck_assert_int_eq(tl_sh("cmp -n $(( $(stat -c %%s '%s') - 44 )) -i 44:0 '%s' '%s'", wav, wav,
-			       ripped), 0);
-	free(ripped);
-}
-
 /* The audio cue cdrdao burns: CATALOG, ISRC on tracks 1 and 2, pre-gaps of 2 s and 1 s. */
 static char *
 audio_cue(char *wav[3])
@@ -120,15 +63,15 @@ START_TEST(cdrdao_generic_mmc)
 	};
 	char *wav[3], *cue;
 
-	three_wavs(wav);
+	tl_sg_three_wavs(wav);
 	cue = audio_cue(wav);
 	cdrdao_sao(cue);
 	/* track 2 after 5 s and its 2 s pre-gap, track 3 after 6 s and 1 s */
-	audio_at(wav[0], 0);
-	audio_at(wav[1], 525);
-	audio_at(wav[2], 1050);
-	cd_info_shows(3, want, sizeof(want) / sizeof(want[0]));
-	paranoia_equals(2, wav[1]);
+	tl_sg_audio_at(wav[0], 0);
+	tl_sg_audio_at(wav[1], 525);
+	tl_sg_audio_at(wav[2], 1050);
+	tl_sg_cd_info_shows(3, want, sizeof(want) / sizeof(want[0]));
+	tl_sg_paranoia_equals(2, wav[1]);
 	{
 		char *toc = tl_path(tl_top, "read.toc");
 		const char *read_toc[] = { "cdrdao", "read-toc", "--device", tl_sg_node, toc, NULL };
@@ -140,7 +83,7 @@ START_TEST(cdrdao_generic_mmc)
 		free(toc);
 	}
 	free(cue);
-	free_wavs(wav);
+	tl_sg_free_wavs(wav);
 }
 END_TEST
 
@@ -157,7 +100,7 @@ START_TEST(sao_data)
 		      tools[_i], out);
 	tl_assert_has(out, "in real SAO mode");
 	tl_data_track_equals(iso);
-	cd_info_shows(1, want, sizeof(want) / sizeof(want[0]));
+	tl_sg_cd_info_shows(1, want, sizeof(want) / sizeof(want[0]));
 	free(iso);
 }
 END_TEST
@@ -170,7 +113,7 @@ START_TEST(sao_audio)
 	char *wav[3], dev[4200];
 	const char *argv[] = { tools[_i], "-v", dev, "-sao", "-audio", NULL, NULL, NULL, NULL };
 
-	three_wavs(wav);
+	tl_sg_three_wavs(wav);
 	snprintf(dev, sizeof(dev), "dev=%s", tl_sg_node);
 	for (unsigned i = 0; i < 3; i++)
 		argv[5 + i] = wav[i];
@@ -178,13 +121,13 @@ START_TEST(sao_audio)
 		      tools[_i], out);
 	tl_assert_has(out, "in real SAO mode");
 	/* no pre-gaps between (wodim's lie inside the track before): 375, 450, 525 sectors */
-	audio_at(wav[0], 0);
-	audio_at(wav[1], 375);
-	audio_at(wav[2], 825);
-	cd_info_shows(3, want, sizeof(want) / sizeof(want[0]));
+	tl_sg_audio_at(wav[0], 0);
+	tl_sg_audio_at(wav[1], 375);
+	tl_sg_audio_at(wav[2], 825);
+	tl_sg_cd_info_shows(3, want, sizeof(want) / sizeof(want[0]));
 	if (_i == 1)
-		paranoia_equals(3, wav[2]);
-	free_wavs(wav);
+		tl_sg_paranoia_equals(3, wav[2]);
+	tl_sg_free_wavs(wav);
 }
 END_TEST
 
@@ -213,7 +156,7 @@ START_TEST(sao_same_as_raw)
 	char *wav[3], *cue, *raw_dir = tl_path(tl_top, "raw-disc"), *raw, *dev;
 	struct tl_mount m = { 0 };
 
-	three_wavs(wav);
+	tl_sg_three_wavs(wav);
 	cue = audio_cue(wav);
 	cdrdao_sao(cue);
 	ck_assert_int_gt(asprintf(&dev, "emu:%s", raw_dir), 0);
@@ -235,7 +178,7 @@ START_TEST(sao_same_as_raw)
 	free(dev);
 	free(raw_dir);
 	free(cue);
-	free_wavs(wav);
+	tl_sg_free_wavs(wav);
 }
 END_TEST
 

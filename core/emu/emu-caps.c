@@ -78,6 +78,8 @@ emu_caps_get_configuration(struct emu_drive *d, struct mmc_cmd *cmd)
 	uint8_t morph[4] = { 0x02 }, removable[4], random[8] = { 0, 0, 0x08, 0, 0, 1, 0, 0 };
 	/* CD Read: CD-TEXT (READ TOC format 5), no C2 error flags */
 	uint8_t cdread[4] = { 0x01 }, mastering[4], rts[4] = { 0x02 };
+	/* TAO: BUF, Test Write; data block types 0 (audio) and 8 (Mode 1), a bit each */
+	static const uint8_t tao[4] = { 0x40 | 0x04, 0, 0x01, 0x01 };
 	static const uint16_t profile_codes[] = { MMC_PROFILE_CDRW, MMC_PROFILE_CDR,
 						  MMC_PROFILE_CDROM };
 	struct {
@@ -94,6 +96,7 @@ emu_caps_get_configuration(struct emu_drive *d, struct mmc_cmd *cmd)
 		{ 0x0010, 0, readable, random, sizeof(random) },
 		{ 0x001d, 0, readable, NULL, 0 },
 		{ 0x001e, 2, readable, cdread, sizeof(cdread) },
+		{ 0x002d, 2, writable, tao, sizeof(tao) },
 		{ 0x002e, 1, writable, mastering, sizeof(mastering) },
 		{ 0x0100, 0, true, NULL, 0 },
 		{ 0x0107, 3, writable, rts, sizeof(rts) },
@@ -112,9 +115,9 @@ emu_caps_get_configuration(struct emu_drive *d, struct mmc_cmd *cmd)
 	removable[0] = (uint8_t)(1 << 5 | 0x10 | 0x08 | 0x01 |
 				 (emu_media_prevent_active(d) ? 0x04 : 0));
 	/*
-	 * RAW and session-at-once are written, not Track-at-once (no 002Dh
-	 * feature, no RAW MS): a program that needs another write type refuses
-	 * up front. R-W: raw sub-channel in RAW; R-W from the host in SAO.
+	 * RAW, session-at-once and track-at-once are written; no RAW MS (no
+	 * appendable discs yet). R-W: raw sub-channel in RAW; R-W from the
+	 * host in SAO; none in TAO.
 	 */
 	memset(mastering, 0, sizeof(mastering));
 	mastering[0] = (uint8_t)(0x40 | 0x20 | 0x04 | 0x02 | (raw ? 0x08 : 0) | (rw ? 0x01 : 0));
@@ -236,6 +239,9 @@ page05_acceptable(const struct emu_drive *d, const uint8_t *p)
 	if (ms == 2)
 		return false;
 	switch (wt) {
+	case MMC_WRITE_TYPE_TAO:
+		/* TAO: Mode 1 (2048) and audio (2352) tracks (doc/reference/tao.md) */
+		return dbt == 0 || dbt == 8;
 	case 2:
 		/*
 		 * SAO: the cue sheet says what each block holds; the data block

@@ -13,6 +13,8 @@
  *                  long operations (IMMED)
  *   emu-sao.c      session-at-once: SEND CUE SHEET and the sectors the
  *                  drive makes around the host's blocks
+ *   emu-tao.c      track-at-once: WRITEs at the NWA, CLOSE TRACK/SESSION,
+ *                  RESERVE TRACK, the pre-gaps and run-outs the drive makes
  *   emu-read.c     READ(10), READ CD, READ CD MSF, READ CAPACITY,
  *                  READ SUB-CHANNEL
  *   emu-lock.c     exclusive access (DIR/excl, DIR/owner)
@@ -131,6 +133,7 @@ struct emu_drive {
 	char client_name[64];
 	struct emu_rec *rec;	/* while this handle records; NULL otherwise */
 	struct emu_sao *sao;	/* the cue sheet this handle sent (emu-sao.c); NULL */
+	struct emu_tao *tao;	/* this handle's track-at-once session (emu-tao.c); NULL */
 	struct emu_ahead *ahead;	/* emu-read.c's read-ahead buffer, from the first read */
 	bool reset_pending;	/* unit_attention@LBA fired: 6/29/00 to the next command */
 	bool reset_fired;
@@ -295,6 +298,33 @@ bool emu_sao_write_accepted(struct emu_drive *d, struct mmc_cmd *cmd, int32_t lb
 int emu_sao_record(struct emu_drive *d, int32_t lba, uint32_t blocks, const uint8_t *data);
 /* At SYNCHRONIZE CACHE: records what the drive makes after the host's last block. */
 int emu_sao_finish(struct emu_drive *d);
+
+/* emu-tao.c */
+
+struct emu_tao;
+
+/* Frees this handle's track-at-once session (d->tao), if any. */
+void emu_tao_free(struct emu_drive *d);
+/* Bytes per block of data block type @dbt in TAO (2048 Mode 1, 2352 audio); 0 if not taken. */
+uint32_t emu_tao_block_size(uint8_t dbt);
+/*
+ * The checks of a TAO WRITE of @blocks blocks at @lba, the session its
+ * first block opens and the track it starts; false when @cmd was answered.
+ */
+bool emu_tao_write_accepted(struct emu_drive *d, struct mmc_cmd *cmd, int32_t lba,
+			    uint32_t blocks);
+/* Records @blocks host blocks from @lba (@data, the WRITE's) into the open track. */
+int emu_tao_record(struct emu_drive *d, int32_t lba, uint32_t blocks, const uint8_t *data);
+/* SYNCHRONIZE CACHE in a TAO session: the open track is closed (its run-out written). */
+int emu_tao_synchronize(struct emu_drive *d);
+void emu_tao_close_track_session(struct emu_drive *d, struct mmc_cmd *cmd);
+void emu_tao_reserve_track(struct emu_drive *d, struct mmc_cmd *cmd);
+/*
+ * READ TRACK INFORMATION during this handle's TAO session: track @n
+ * (@by_number; FFh the invisible one) or the track holding LBA @n, into
+ * the 36-byte reply @r; false when there is no such session or track.
+ */
+bool emu_tao_track_info(const struct emu_drive *d, unsigned n, bool by_number, uint8_t *r);
 
 /* emu-read.c */
 

@@ -256,6 +256,7 @@ emu_session_end(struct emu_drive *d, bool finish)
 	d->st.session_next = 0;
 	d->st.session_block = 0;
 	emu_session_rec_free(d);
+	emu_tao_free(d);
 	d->dirty = true;
 }
 

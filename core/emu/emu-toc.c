@@ -367,6 +367,13 @@ emu_toc_read_track_info(struct emu_drive *d, struct mmc_cmd *cmd)
 
 	if (!emu_media_check(d, cmd))
 		return;
+	/* a track-at-once session of this handle: its tracks, and the invisible one's NWA */
+	mmc_put16(r, sizeof(r) - 2);
+	r[3] = 1;
+	if (type <= 1 && emu_tao_track_info(d, value, type == 1, r)) {
+		emu_send_in(cmd, r, sizeof(r), mmc_get16(cmd->cdb + 7));
+		return;
+	}
 	if (type == 3 || (type == 2 && value != 1) ||
 	    (type == 1 && blank && value != 1 && value != 0xff) ||
 	    (type == 1 && !blank && (value < 1 || value > IMAGE_MAX_TRACKS))) {

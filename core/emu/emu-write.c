@@ -215,14 +215,19 @@ emu_write_write(struct emu_drive *d, struct mmc_cmd *cmd)
 	uint32_t blocks = w12 ? mmc_get32(cmd->cdb + 6) : mmc_get16(cmd->cdb + 7);
 	uint8_t wt = d->st.page05[2] & 0x0f, dbt = d->st.page05[4] & 0x0f;
 	const uint8_t *data = cmd->buf;
-	bool sao = wt == 2;
+	bool sao = wt == MMC_WRITE_TYPE_SAO, tao = wt == MMC_WRITE_TYPE_TAO;
 	uint32_t block;
 	int ret = 0;
 
 	if (!emu_write_media_takes(d, cmd, false))
 		return;
-	/* RAW and session-at-once recording are modelled, not TAO or packet writing */
-	if (!sao && (wt != 3 || dbt < 1 || dbt > 3 || !emu_write_raw_dbt_supported(d, dbt))) {
+	/* RAW, session-at-once and track-at-once recording are modelled, not packet writing */
+	if (tao) {
+		if (!emu_tao_write_accepted(d, cmd, lba, blocks))
+			return;
+		goto accepted;
+	}
+	if (!sao && (wt != MMC_WRITE_TYPE_RAW || dbt < 1 || dbt > 3 || !emu_write_raw_dbt_supported(d, dbt))) {
 		emu_fail(d, cmd, MMC_SENSE_COMMAND_SEQUENCE_ERROR);
 		return;
 	}
@@ -230,6 +235,7 @@ emu_write_write(struct emu_drive *d, struct mmc_cmd *cmd)
 	if (sao ? !emu_sao_write_accepted(d, cmd, lba, blocks)
 		: !write_accepted(d, cmd, lba, blocks, block))
 		return;
+accepted:
 	if (!blocks) {
 		emu_good(cmd);
 		return;
@@ -243,7 +249,9 @@ emu_write_write(struct emu_drive *d, struct mmc_cmd *cmd)
 	}
 	if (sao)
 		ret = emu_sao_record(d, lba, blocks, data);
-	for (uint32_t i = 0; !sao && i < blocks && ret == 0; i++)
+	else if (tao)
+		ret = emu_tao_record(d, lba, blocks, data);
+	for (uint32_t i = 0; !sao && !tao && i < blocks && ret == 0; i++)
 		ret = emu_session_record(d, lba + (int32_t)i, data + (size_t)i * block);
 	if (ret == 0)
 		ret = emu_session_flush(d);
@@ -252,7 +260,7 @@ emu_write_write(struct emu_drive *d, struct mmc_cmd *cmd)
 		emu_fail(d, cmd, MMC_SENSE_WRITE_ERROR);
 		return;
 	}
-	if (!sao)
+	if (!sao && !tao)
 		d->st.session_next = lba + (int32_t)blocks;
 	d->dirty = true;
 	if ((d->cfg.faults & EMU_FAULT_UNIT_ATTENTION) && !d->reset_fired &&
@@ -373,10 +381,23 @@ emu_write_synchronize_cache(struct emu_drive *d, struct mmc_cmd *cmd)
 			d->st.buf_since_ns = now;
 		}
 		drain = buffer_drain_ns(&d->st, now);
+		if (d->tao) {
+			/* TAO: the open track is closed; CLOSE SESSION ends the session */
+			if (emu_tao_synchronize(d) < 0) {
+				emu_session_end(d, false);
+				emu_fail(d, cmd, MMC_SENSE_WRITE_ERROR);
+				return;
+			}
+			d->st.buf_burned = d->st.buf_written;
+			d->st.buf_burning = false;
+			d->dirty = true;
+			goto out_wait;
+		}
 		/* SAO: the drive's sectors after the host's last block (a failure ruins the disc) */
 		emu_session_end(d, emu_sao_finish(d) == 0);
 		emu_sao_free(d);
 		emu_write_buffer_reset(&d->st);
+out_wait:
 		if (drain > 0)
 			long_operation(d, immed, MMC_SENSE_LONG_WRITE_IN_PROGRESS, drain);
 	}

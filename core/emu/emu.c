@@ -260,6 +260,8 @@ static const struct {
 	{ MMC_READ_BUFFER_CAPACITY, emu_write_read_buffer_capacity, 0 },
 	{ MMC_BLANK, emu_write_blank, CMD_HELD_WHILE_BUSY },
 	{ MMC_SEND_CUE_SHEET, emu_sao_send_cue_sheet, CMD_HELD_WHILE_BUSY },
+	{ MMC_CLOSE_TRACK_SESSION, emu_tao_close_track_session, CMD_HELD_WHILE_BUSY },
+	{ MMC_RESERVE_TRACK, emu_tao_reserve_track, CMD_HELD_WHILE_BUSY },
 	/* reading (emu-read.c) */
 	{ MMC_READ_10, emu_read_read10, CMD_HELD_WHILE_BUSY },
 	{ MMC_READ_CD, emu_read_read_cd, CMD_HELD_WHILE_BUSY },
@@ -487,6 +489,7 @@ close_locked(struct emu_drive *d, void *arg)
 		emu_session_end(d, false);
 	emu_session_rec_free(d);
 	emu_sao_free(d);
+	emu_tao_free(d);
 	emu_read_free(d);
 }
 
@@ -509,6 +512,7 @@ emu_drive_close(struct emu_drive *d)
 		close(d->dir_fd);
 	emu_session_rec_free(d);
 	emu_sao_free(d);
+	emu_tao_free(d);
 	pthread_mutex_destroy(&d->mu);
 	free(d->dir);
 	free(d);

@@ -163,6 +163,25 @@ mmc_build_synchronize_cache(struct mmc_cmd *cmd, bool immed)
 }
 
 void
+mmc_build_close_track_session(struct mmc_cmd *cmd, uint8_t function, uint16_t track, bool immed)
+{
+	cmd_init(cmd, MMC_CLOSE_TRACK_SESSION, 10, MMC_DIR_NONE, NULL, 0);
+	cmd->cdb[1] = immed ? 0x01 : 0x00;
+	cmd->cdb[2] = function & 0x07;
+	mmc_put16(&cmd->cdb[4], track);
+	cmd->timeout_ms = immed ? MMC_TIMEOUT_DEFAULT_MS : MMC_TIMEOUT_LONG_MS;
+	cmd->timeout_why = immed ? "CLOSE TRACK/SESSION with IMMED returns at once"
+				 : "writing a run-out, or a session's lead-in and lead-out";
+}
+
+void
+mmc_build_reserve_track(struct mmc_cmd *cmd, uint32_t blocks)
+{
+	cmd_init(cmd, MMC_RESERVE_TRACK, 10, MMC_DIR_NONE, NULL, 0);
+	mmc_put32(&cmd->cdb[5], blocks);
+}
+
+void
 mmc_build_write10(struct mmc_cmd *cmd, int32_t lba, uint16_t blocks, const void *buf, size_t len)
 {
 	cmd_init(cmd, MMC_WRITE_10, 10, MMC_DIR_OUT, (void *)buf, len);

@@ -58,8 +58,10 @@ enum mmc_opcode {
 	MMC_GET_EVENT_STATUS = 0x4a,
 	MMC_READ_DISC_INFO = 0x51,
 	MMC_READ_TRACK_INFO = 0x52,
+	MMC_RESERVE_TRACK = 0x53,
 	MMC_MODE_SELECT_10 = 0x55,
 	MMC_MODE_SENSE_10 = 0x5a,
+	MMC_CLOSE_TRACK_SESSION = 0x5b,
 	MMC_READ_BUFFER_CAPACITY = 0x5c,
 	MMC_BLANK = 0xa1,
 	MMC_GET_PERFORMANCE = 0xac,
@@ -67,6 +69,14 @@ enum mmc_opcode {
 	MMC_SET_CD_SPEED = 0xbb,
 	MMC_READ_CD = 0xbe,
 };
+
+/* CLOSE TRACK/SESSION on CD: the Close Function, CDB byte 2 bits 2-0 */
+#define MMC_CLOSE_TRACK 1
+#define MMC_CLOSE_SESSION 2
+/* Write Type, mode page 05h byte 2 bits 3-0 */
+#define MMC_WRITE_TYPE_TAO 1
+#define MMC_WRITE_TYPE_SAO 2
+#define MMC_WRITE_TYPE_RAW 3
 
 /* Timeouts, each with its reason (doc/reference/style.md habit 8). */
 #define MMC_TIMEOUT_DEFAULT_MS 7000	/* what Linux's cdrom layer uses for plain commands */
@@ -101,6 +111,11 @@ void mmc_build_set_cd_speed(struct mmc_cmd *cmd, uint16_t read_kbs, uint16_t wri
 			    uint8_t rotation);
 void mmc_build_blank(struct mmc_cmd *cmd, uint8_t type, bool immed);
 void mmc_build_synchronize_cache(struct mmc_cmd *cmd, bool immed);
+/* CLOSE TRACK/SESSION: @function MMC_CLOSE_TRACK (of track @track) or MMC_CLOSE_SESSION. */
+void mmc_build_close_track_session(struct mmc_cmd *cmd, uint8_t function, uint16_t track,
+				   bool immed);
+/* RESERVE TRACK of @blocks blocks (the invisible track's size). */
+void mmc_build_reserve_track(struct mmc_cmd *cmd, uint32_t blocks);
 void mmc_build_write10(struct mmc_cmd *cmd, int32_t lba, uint16_t blocks, const void *buf,
 		       size_t len);
 void mmc_build_read_buffer_capacity(struct mmc_cmd *cmd, void *buf, uint16_t len);

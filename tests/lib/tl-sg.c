@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "tl-burn.h"
 #include "tl-mount.h"
 #include "tl-sg.h"
 
@@ -111,4 +112,65 @@ tl_sg_main(Suite *suite)
 		return 77;
 	}
 	return tl_mount_main(suite);
+}
+
+/* The audio helpers' tool output. */
+static char sg_out[TL_SG_OUT_MAX];
+
+/* WAVs of 5, 6 and 7 s in tl_top: t1.wav, t2.wav, t3.wav. */
+void
+tl_sg_three_wavs(char *wav[3])
+{
+	static const char *const names[] = { "t1.wav", "t2.wav", "t3.wav" };
+
+	for (unsigned i = 0; i < 3; i++)
+		wav[i] = tl_make_wav(names[i], 5 + i);
+}
+
+void
+tl_sg_free_wavs(char *wav[3])
+{
+	for (unsigned i = 0; i < 3; i++)
+		free(wav[i]);
+}
+
+/* disc.bin holds @wav's samples from sector @lba on. */
+void
+tl_sg_audio_at(const char *wav, long lba)
+{
+	char *bin = tl_disc_file("disc.bin");
+	int ret = tl_sh("cmp -n $(( $(stat -c %%s '%s') - 44 )) -i 44:%ld '%s' '%s'", wav,
+			lba * 2352, wav, bin);
+
+	ck_assert_msg(ret == 0, "disc.bin does not hold the samples of %s at LBA %ld", wav, lba);
+	free(bin);
+}
+
+/* cd-info through the interposer lists @tracks tracks and shows each of @want. */
+void
+tl_sg_cd_info_shows(unsigned tracks, const char *const *want, size_t n)
+{
+	const char *info[] = { "cd-info", "--no-header", "--no-cddb", tl_sg_node, NULL };
+	char list[64];
+
+	tl_sg_run(info, true, NULL, sg_out, sizeof(sg_out));
+	snprintf(list, sizeof(list), "CD-ROM Track List (1 - %u)", tracks);
+	tl_assert_has(sg_out, list);
+	for (size_t i = 0; i < n; i++)
+		tl_assert_has(sg_out, want[i]);
+}
+
+/* cd-paranoia rips track @track starting with @wav's samples (then the next pre-gap). */
+void
+tl_sg_paranoia_equals(unsigned track, const char *wav)
+{
+	char *ripped = tl_path(tl_top, "ripped.raw"), span[8];
+	const char *argv[] = { "cd-paranoia", "-d", tl_sg_node, "-r", span, ripped, NULL };
+
+	snprintf(span, sizeof(span), "%u", track);
+	ck_assert_msg(tl_sg_run(argv, true, NULL, sg_out, sizeof(sg_out)) == 0, "cd-paranoia:\n%s",
+		      sg_out);
+	ck_assert_int_eq(tl_sh("cmp -n $(( $(stat -c %%s '%s') - 44 )) -i 44:0 '%s' '%s'", wav, wav,
+			       ripped), 0);
+	free(ripped);
 }

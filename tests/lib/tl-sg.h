@@ -37,5 +37,15 @@ void tl_sg_teardown(void);
 /* main() of an sg suite: 99 without the interposer's variables, 77 (skip) without mknod. */
 int tl_sg_main(Suite *suite);
 
+/* WAVs of 5, 6 and 7 s in tl_top: t1.wav, t2.wav, t3.wav (the paths are the caller's). */
+void tl_sg_three_wavs(char *wav[3]);
+void tl_sg_free_wavs(char *wav[3]);
+/* disc.bin holds @wav's samples from sector @lba on. */
+void tl_sg_audio_at(const char *wav, long lba);
+/* cd-info through the interposer lists @tracks tracks and shows each of @want. */
+void tl_sg_cd_info_shows(unsigned tracks, const char *const *want, size_t n);
+/* cd-paranoia rips track @track starting with @wav's samples. */
+void tl_sg_paranoia_equals(unsigned track, const char *wav);
+
 #define tl_assert_has(out, want) \
 	ck_assert_msg(strstr((out), (want)) != NULL, "expected \"%s\" in:\n%s", (want), (out))

@@ -1,0 +1,300 @@
+/*
+ * Track-at-once recording in the emulated recorder through
+ * emu_drive_exec(), as wodim and cdrskin send it (doc/reference/tao.md):
+ * page 05h with write type TAO, READ TRACK INFORMATION of the invisible
+ * track for its NWA, WRITEs of a track's user data from there,
+ * SYNCHRONIZE CACHE (which closes the track), CLOSE SESSION. The drive
+ * makes each pre-gap, a data track's run-out and the TOC; a WRITE out of
+ * place, past a reserved track or of another block type gets a drive's
+ * sense.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "cd-sector.h"
+#include "subchannel.h"
+#include "tl-emu.h"
+#include "tl-image.h"
+
+#define CHUNK 25
+
+/* MODE SELECT page 05h: TAO with data block type @dbt (8 Mode 1, 0 audio), expected GOOD. */
+static void
+select_tao(struct emu_drive *d, uint8_t dbt)
+{
+	struct mmc_page05 want = { .write_type = 1, .data_block_type = dbt, .bufe = true,
+				   .track_mode = dbt == 8 ? 4 : 0 };
+	uint8_t cur[128], list[MMC_MODE_HEADER_LEN + MMC_PAGE05_LEN];
+	struct mmc_cmd cmd;
+	size_t len;
+
+	mmc_build_mode_sense10(&cmd, 0x05, 0, cur, sizeof(cur));
+	tl_good(d, &cmd);
+	len = mmc_build_page05(&want, cur + MMC_MODE_HEADER_LEN, MMC_PAGE05_LEN, list);
+	mmc_build_mode_select10(&cmd, list, (uint16_t)len);
+	tl_good(d, &cmd);
+}
+
+/* READ TRACK INFORMATION of track @n (FFh: the invisible one), expected GOOD. */
+static void
+track_info(struct emu_drive *d, uint32_t n, struct mmc_track_info *ti)
+{
+	uint8_t buf[36];
+	struct mmc_cmd cmd;
+
+	mmc_build_read_track_info(&cmd, 1, n, buf, sizeof(buf));
+	tl_good(d, &cmd);
+	ck_assert_int_eq(mmc_parse_track_info(buf, cmd.xfer, ti), 0);
+}
+
+/* The NWA of the invisible track: READ TRACK INFORMATION FFh says it is valid. */
+static int32_t
+nwa(struct emu_drive *d)
+{
+	struct mmc_track_info ti;
+
+	track_info(d, 0xff, &ti);
+	ck_assert(ti.nwa_valid);
+	return ti.nwa;
+}
+
+/* Block @i of a track's host data, @size bytes: a byte that names the track and the block. */
+static void
+fill(uint8_t *b, size_t size, unsigned track, uint32_t i)
+{
+	memset(b, (uint8_t)(track * 64 + i), size);
+}
+
+/* Writes @sectors blocks of track @track from the NWA, then SYNCHRONIZE CACHE. */
+static void
+write_track(struct emu_drive *d, unsigned track, uint8_t dbt, uint32_t sectors)
+{
+	size_t size = dbt == 8 ? CD_DATA_SIZE : CD_MAIN_SIZE;
+	uint8_t *buf = malloc(CHUNK * size);
+	int32_t at = nwa(d);
+	struct mmc_cmd cmd;
+
+	ck_assert_ptr_nonnull(buf);
+	for (uint32_t i = 0; i < sectors; i += CHUNK) {
+		uint16_t n = sectors - i < CHUNK ? (uint16_t)(sectors - i) : CHUNK;
+
+		for (uint16_t k = 0; k < n; k++)
+			fill(buf + k * size, size, track, i + k);
+		mmc_build_write10(&cmd, at + (int32_t)i, n, buf, n * size);
+		tl_good(d, &cmd);
+		ck_assert_int_eq(nwa(d), at + (int32_t)(i + n));
+	}
+	tl_sync_cache(d, false);
+	free(buf);
+}
+
+static void
+close_session(struct emu_drive *d)
+{
+	struct mmc_cmd cmd;
+
+	mmc_build_close_track_session(&cmd, MMC_CLOSE_SESSION, 0, false);
+	tl_good(d, &cmd);
+}
+
+/* One Mode 1 track: NWA 0, run-out of 2 blocks, the next track's NWA after 150 more. */
+START_TEST(data_track)
+{
+	struct image_toc want = { .first_track = 1, .last_track = 1, .leadout_lba = 302 };
+	char *bin_path = tl_path(tl_emu_dir, "disc.bin");
+	struct mmc_track_info ti;
+	uint8_t *bin, block[CD_DATA_SIZE];
+	size_t bin_len;
+
+	select_tao(tl_drive, 8);
+	track_info(tl_drive, 0xff, &ti);
+	ck_assert(ti.blank && ti.nwa_valid);
+	ck_assert_int_eq(ti.nwa, 0);
+	write_track(tl_drive, 1, 8, 300);
+	/* closed by SYNCHRONIZE CACHE: 300 blocks and the run-out */
+	track_info(tl_drive, 1, &ti);
+	ck_assert_int_eq(ti.start, 0);
+	ck_assert_uint_eq(ti.size, 302);
+	track_info(tl_drive, 0xff, &ti);
+	ck_assert_uint_eq(ti.track, 2);
+	ck_assert(ti.blank);
+	ck_assert_int_eq(ti.nwa, 302 + 150);
+	/* by LBA: the run-out is track 1's, the next pre-gap the invisible track's */
+	{
+		uint8_t buf[36];
+		struct mmc_cmd cmd;
+
+		mmc_build_read_track_info(&cmd, 0, 301, buf, sizeof(buf));
+		tl_good(tl_drive, &cmd);
+		ck_assert_int_eq(mmc_parse_track_info(buf, cmd.xfer, &ti), 0);
+		ck_assert_uint_eq(ti.track, 1);
+		mmc_build_read_track_info(&cmd, 0, 302, buf, sizeof(buf));
+		tl_good(tl_drive, &cmd);
+		ck_assert_int_eq(mmc_parse_track_info(buf, cmd.xfer, &ti), 0);
+		ck_assert_uint_eq(ti.track, 2);
+	}
+	close_session(tl_drive);
+	want.track[1] = (struct image_toc_track){ .control = SUBQ_CONTROL_DATA, .mode = 1,
+						  .pregap_lba = -150, .start_lba = 0,
+						  .end_lba = 302 };
+	tl_check_toc(tl_drive, &want);
+	bin = tl_slurp(bin_path, &bin_len);
+	ck_assert_uint_eq(bin_len, 302 * CD_MAIN_SIZE);
+	for (uint32_t i = 0; i < 300; i++) {
+		fill(block, sizeof(block), 1, i);
+		ck_assert(memcmp(bin + (size_t)i * CD_MAIN_SIZE + 16, block, sizeof(block)) == 0);
+	}
+	/* the run-out: Mode 1 sectors of zero data the drive made */
+	ck_assert_uint_eq(bin[300 * CD_MAIN_SIZE + 15], 1);
+	ck_assert_uint_eq(bin[301 * CD_MAIN_SIZE + 16], 0);
+	free(bin);
+	free(bin_path);
+}
+END_TEST
+
+/* Three audio tracks: each after the drive's 150-sector pre-gap, P set and index 00 there. */
+START_TEST(audio_tracks)
+{
+	struct image_toc want = { .first_track = 1, .last_track = 3, .leadout_lba = 1200 };
+	char *bin_path = tl_path(tl_emu_dir, "disc.bin"), *sub_path = tl_path(tl_emu_dir,
+									      "disc.sub");
+	uint8_t *bin, *sub, q[SUBQ_SIZE];
+	size_t bin_len, sub_len;
+	bool p;
+
+	select_tao(tl_drive, 0);
+	for (unsigned t = 1; t <= 3; t++) {
+		ck_assert_int_eq(nwa(tl_drive), (int32_t)(t - 1) * 450);
+		write_track(tl_drive, t, 0, 300);
+		want.track[t] = (struct image_toc_track){
+			.pregap_lba = (int32_t)(t - 1) * 450 - 150,
+			.start_lba = (int32_t)(t - 1) * 450,
+			.end_lba = (int32_t)(t - 1) * 450 + 300 };
+	}
+	close_session(tl_drive);
+	tl_check_toc(tl_drive, &want);
+	bin = tl_slurp(bin_path, &bin_len);
+	sub = tl_slurp(sub_path, &sub_len);
+	ck_assert_uint_eq(bin_len, 1200 * CD_MAIN_SIZE);
+	ck_assert_uint_eq(bin[450 * CD_MAIN_SIZE], 2 * 64);	/* track 2's first block */
+	ck_assert_uint_eq(bin[449 * CD_MAIN_SIZE], 0);		/* its pre-gap: silence */
+	ck_assert_int_eq(subchannel_extract_q(CD_SECTOR_RAW, sub + 449 * 96, q, &p), 0);
+	ck_assert(p);
+	ck_assert_uint_eq(q[1], 0x02);	/* track 02 */
+	ck_assert_uint_eq(q[2], 0x00);	/* index 00 */
+	ck_assert_int_eq(subchannel_extract_q(CD_SECTOR_RAW, sub + 450 * 96, q, &p), 0);
+	ck_assert(!p);
+	ck_assert_uint_eq(q[2], 0x01);
+	free(sub);
+	free(bin);
+	free(sub_path);
+	free(bin_path);
+}
+END_TEST
+
+/* What the drive refuses, and with which sense (doc/reference/tao.md §3). */
+static const struct {
+	const char *what;
+	uint8_t dbt;		/* page 05h's block type at the WRITE */
+	uint32_t reserve;	/* RESERVE TRACK first; 0 none */
+	uint32_t first;		/* blocks of track 1 written (and kept open) first */
+	int32_t lba;		/* the WRITE: at the NWA + @lba */
+	uint16_t blocks;
+	size_t len_less;	/* data-out this much short */
+	uint8_t key, asc, ascq;
+} refused[] = {
+	{ "first WRITE past the NWA", 8, 0, 0, 1, 1, 0, 5, 0x21, 0x02 },
+	{ "first WRITE into the pre-gap (the drive's)", 8, 0, 0, -150, 1, 0, 5, 0x21, 0x02 },
+	{ "a WRITE not where the last ended", 8, 0, 10, 1, 1, 0, 5, 0x21, 0x02 },
+	{ "a WRITE beyond the reserved track", 8, 20, 10, 0, 11, 0, 5, 0x21, 0x00 },
+	{ "another block type inside a track", 0, 0, 10, 0, 1, 0, 5, 0x64, 0x00 },
+	{ "a data-out length not the blocks'", 8, 0, 0, 0, 2, 1, 5, 0x24, 0x00 },
+};
+
+START_TEST(refusals)
+{
+	uint8_t *buf = calloc(32, CD_MAIN_SIZE);
+	size_t size = refused[_i].dbt == 8 ? CD_DATA_SIZE : CD_MAIN_SIZE;
+	struct mmc_cmd cmd;
+	int32_t at;
+
+	ck_assert_ptr_nonnull(buf);
+	select_tao(tl_drive, 8);
+	if (refused[_i].reserve) {
+		mmc_build_reserve_track(&cmd, refused[_i].reserve);
+		tl_good(tl_drive, &cmd);
+	}
+	if (refused[_i].first) {
+		mmc_build_write10(&cmd, 0, (uint16_t)refused[_i].first, buf,
+				  refused[_i].first * CD_DATA_SIZE);
+		tl_good(tl_drive, &cmd);
+	}
+	if (refused[_i].dbt != 8)
+		select_tao(tl_drive, refused[_i].dbt);
+	at = nwa(tl_drive);
+	mmc_build_write10(&cmd, at + refused[_i].lba, refused[_i].blocks, buf,
+			  refused[_i].blocks * size - refused[_i].len_less);
+	ck_assert_int_eq(emu_drive_exec(tl_drive, &cmd), 0);
+	ck_assert_msg(cmd.status == MMC_STATUS_CHECK_CONDITION && (cmd.sense[2] & 0x0f) ==
+		      refused[_i].key && cmd.sense[12] == refused[_i].asc &&
+		      cmd.sense[13] == refused[_i].ascq, "%s: sense %X/%02X/%02X",
+		      refused[_i].what, cmd.sense[2] & 0x0f, cmd.sense[12], cmd.sense[13]);
+	free(buf);
+}
+END_TEST
+
+/* CLOSE TRACK/SESSION and RESERVE TRACK out of sequence: 5/2C/00; a bad function 5/24/00. */
+START_TEST(close_and_reserve)
+{
+	uint8_t buf[CD_DATA_SIZE] = { 0 };
+	struct mmc_cmd cmd;
+
+	/* nothing written: nothing to close */
+	mmc_build_close_track_session(&cmd, MMC_CLOSE_TRACK, 1, false);
+	tl_expect(tl_drive, &cmd, 5, 0x2c, 0);
+	mmc_build_close_track_session(&cmd, MMC_CLOSE_SESSION, 0, false);
+	tl_expect(tl_drive, &cmd, 5, 0x2c, 0);
+	/* RESERVE TRACK is a TAO command */
+	tl_select_raw(tl_drive, CD_SECTOR_RAW, true, false);
+	mmc_build_reserve_track(&cmd, 300);
+	tl_expect(tl_drive, &cmd, 5, 0x2c, 0);
+	select_tao(tl_drive, 8);
+	mmc_build_reserve_track(&cmd, 0);
+	tl_expect(tl_drive, &cmd, 5, 0x24, 0);
+	mmc_build_write10(&cmd, 0, 1, buf, sizeof(buf));
+	tl_good(tl_drive, &cmd);
+	/* the open track is closed by number; another number is refused */
+	mmc_build_close_track_session(&cmd, 5, 1, false);
+	tl_expect(tl_drive, &cmd, 5, 0x24, 0);
+	mmc_build_close_track_session(&cmd, MMC_CLOSE_TRACK, 2, false);
+	tl_expect(tl_drive, &cmd, 5, 0x24, 0);
+	mmc_build_close_track_session(&cmd, MMC_CLOSE_TRACK, 1, false);
+	tl_good(tl_drive, &cmd);
+	ck_assert_int_eq(nwa(tl_drive), 1 + 2 + 150);
+	/* a track already written is not reserved again */
+	mmc_build_reserve_track(&cmd, 300);
+	tl_good(tl_drive, &cmd);
+	mmc_build_reserve_track(&cmd, 300);
+	tl_expect(tl_drive, &cmd, 5, 0x2c, 0);
+	close_session(tl_drive);
+	ck_assert_int_eq(tl_disc_status(tl_drive), MMC_DISC_COMPLETE);
+	/* a closed disc takes no further track */
+	mmc_build_write10(&cmd, 153, 1, buf, sizeof(buf));
+	tl_expect(tl_drive, &cmd, 5, 0x21, 0x02);
+}
+END_TEST
+
+static Suite *
+emu_tao_suite(void)
+{
+	Suite *s = suite_create("emu-tao");
+	TCase *tc = tl_emu_tcase(s, "cdr80");
+
+	tcase_add_loop_test(tc, refusals, 0, sizeof(refused) / sizeof(refused[0]));
+	TL_TESTS(tc, data_track, audio_tracks, close_and_reserve);
+	return s;
+}
+
+TL_MAIN(emu_tao_suite)
