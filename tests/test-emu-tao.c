@@ -26,15 +26,8 @@ select_tao(struct emu_drive *d, uint8_t dbt)
 {
 	struct mmc_page05 want = { .write_type = 1, .data_block_type = dbt, .bufe = true,
 				   .track_mode = dbt == 8 ? 4 : 0 };
-	uint8_t cur[128], list[MMC_MODE_HEADER_LEN + MMC_PAGE05_LEN];
-	struct mmc_cmd cmd;
-	size_t len;
 
-	mmc_build_mode_sense10(&cmd, 0x05, 0, cur, sizeof(cur));
-	tl_good(d, &cmd);
-	len = mmc_build_page05(&want, cur + MMC_MODE_HEADER_LEN, MMC_PAGE05_LEN, list);
-	mmc_build_mode_select10(&cmd, list, (uint16_t)len);
-	tl_good(d, &cmd);
+	tl_select_page05(d, &want);
 }
 
 /* READ TRACK INFORMATION of track @n (FFh: the invisible one), expected GOOD. */

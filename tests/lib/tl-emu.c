@@ -236,13 +236,20 @@ tl_select_write(struct emu_drive *d, uint8_t write_type, uint8_t dbt, bool bufe,
 {
 	struct mmc_page05 want = { .write_type = write_type, .data_block_type = dbt,
 				   .bufe = bufe, .test_write = test_write };
+
+	tl_select_page05(d, &want);
+}
+
+void
+tl_select_page05(struct emu_drive *d, const struct mmc_page05 *want)
+{
 	uint8_t cur[128], list[MMC_MODE_HEADER_LEN + MMC_PAGE05_LEN];
 	struct mmc_cmd cmd;
 	size_t len;
 
 	mmc_build_mode_sense10(&cmd, 0x05, 0, cur, sizeof(cur));
 	tl_good(d, &cmd);
-	len = mmc_build_page05(&want, cur + MMC_MODE_HEADER_LEN, MMC_PAGE05_LEN, list);
+	len = mmc_build_page05(want, cur + MMC_MODE_HEADER_LEN, MMC_PAGE05_LEN, list);
 	mmc_build_mode_select10(&cmd, list, (uint16_t)len);
 	tl_good(d, &cmd);
 }

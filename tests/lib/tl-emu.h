@@ -119,6 +119,8 @@ bool tl_emu_has(const char *name);
 void tl_select_raw(struct emu_drive *d, enum cd_sector_type dbt, bool bufe, bool test_write);
 /* The same with page 05h's write type @write_type (2 SAO, 3 RAW) and data block type @dbt. */
 void tl_select_write(struct emu_drive *d, uint8_t write_type, uint8_t dbt, bool bufe, bool test_write);
+/* MODE SELECT of page 05h as @want has it, over the drive's current page (expected GOOD). */
+void tl_select_page05(struct emu_drive *d, const struct mmc_page05 *want);
 /* READ(10) of @n blocks at @lba into @buf. */
 void tl_build_read10(struct mmc_cmd *cmd, int32_t lba, uint16_t n, void *buf, size_t len);
 /* Polls TEST UNIT READY past 2/04/08 (long write in progress); returns how often it was busy. */
