@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include <fuse.h>
 
@@ -87,4 +88,89 @@ fs_attrs_stop(struct fs_ctx *ctx)
 	ctx->kernel_cache = false;
 	__atomic_store_n(&ctx->n_attrs, 0, __ATOMIC_RELEASE);
 	pthread_mutex_unlock(&ctx->attrs_mu);
+}
+
+/* @node's told slot, made if new; NULL when the table is full. Under told_mu. */
+static struct fs_told *
+told_slot(struct fs_ctx *ctx, const struct fs_node *node)
+{
+	for (size_t i = 0; i < ctx->n_told; i++)
+		if (ctx->told[i].node == node)
+			return &ctx->told[i];
+	if (ctx->n_told == FS_MAX_TOLD)
+		return NULL;
+	ctx->told[ctx->n_told].node = node;
+	strbuf_init(&ctx->told[ctx->n_told].text);
+	return &ctx->told[ctx->n_told++];
+}
+
+/* A time after @prev: the kernel compares whole timespecs. */
+static struct timespec
+time_after(struct timespec prev)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	if (now.tv_sec < prev.tv_sec || (now.tv_sec == prev.tv_sec && now.tv_nsec <= prev.tv_nsec)) {
+		now = prev;
+		if (++now.tv_nsec == 1000000000L) {
+			now.tv_sec++;
+			now.tv_nsec = 0;
+		}
+	}
+	return now;
+}
+
+int
+fs_attrs_tell(struct fs_ctx *ctx, const struct fs_node *node, const struct lasterr_who *who,
+	      struct stat *st, struct burn_error *err)
+{
+	struct strbuf now;
+	struct fs_told *t;
+	int ret;
+
+	strbuf_init(&now);
+	ret = fs_node_show(ctx, node, who, &now, err);
+	if (ret < 0) {
+		strbuf_free(&now);
+		return ret;
+	}
+	pthread_mutex_lock(&ctx->told_mu);
+	t = told_slot(ctx, node);
+	if (t && (t->text.len != now.len || memcmp(t->text.data, now.data, now.len) != 0)) {
+		struct strbuf old = t->text;
+
+		t->text = now;
+		t->mtime = time_after(t->mtime);
+		now = old;
+	}
+	st->st_size = (off_t)(t ? t->text.len : now.len);
+	if (t)
+		st->st_mtim = st->st_ctim = t->mtime;
+	pthread_mutex_unlock(&ctx->told_mu);
+	strbuf_free(&now);
+	return 0;
+}
+
+ssize_t
+fs_attrs_told_read(struct fs_ctx *ctx, const struct fs_node *node, char *buf, size_t size, off_t off)
+{
+	ssize_t n = -1;
+
+	pthread_mutex_lock(&ctx->told_mu);
+	for (size_t i = 0; i < ctx->n_told; i++)
+		if (ctx->told[i].node == node) {
+			n = (ssize_t)strbuf_read_at(&ctx->told[i].text, buf, size, off);
+			break;
+		}
+	pthread_mutex_unlock(&ctx->told_mu);
+	return n;
+}
+
+void
+fs_attrs_told_free(struct fs_ctx *ctx)
+{
+	for (size_t i = 0; i < ctx->n_told; i++)
+		strbuf_free(&ctx->told[i].text);
+	ctx->n_told = 0;
 }

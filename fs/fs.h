@@ -22,6 +22,7 @@
 #define FS_BURN_DIR_MODE 0755	/* burn/: the owner drops files in */
 #define FS_JOB_MODE 0644	/* a job's record in burn/ */
 #define FS_MAX_JOBS 64
+#define FS_MAX_TOLD 16	/* cached values whose text the kernel was told (fs/attrs.c) */
 
 /* A file in burn/: listed with the bytes it took until unlinked. */
 struct fs_job {
@@ -88,6 +89,17 @@ struct fs_ctx {
 		char path[264];	/* "/burn/" and a name of up to 255 bytes */
 		unsigned tries;
 	} attrs[FS_MAX_ATTRS];	/* stats whose reply the kernel keeps (fs/attrs.c) */
+	/*
+	 * Each FS_NODE_CACHED value as a stat last measured it: the reads
+	 * that fill the kernel's page serve this text (fs/attrs.c).
+	 */
+	pthread_mutex_t told_mu;
+	size_t n_told;
+	struct fs_told {
+		const struct fs_node *node;
+		struct strbuf text;
+		struct timespec mtime;	/* the text's own: a new text, a new time */
+	} told[FS_MAX_TOLD];
 };
 
 enum fs_node_kind {

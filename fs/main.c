@@ -319,6 +319,7 @@ ctx_init(struct fs_ctx *ctx, struct fuse *fuse, bool kernel_cache)
 	ctx->kernel_cache = kernel_cache;
 	ctx->fuse = fuse;
 	pthread_mutex_init(&ctx->attrs_mu, NULL);
+	pthread_mutex_init(&ctx->told_mu, NULL);
 	pthread_mutex_init(&ctx->sink_mu, NULL);
 	pthread_mutex_init(&ctx->poll_mu, NULL);
 	pthread_mutex_init(&ctx->jobs_mu, NULL);
@@ -341,6 +342,8 @@ ctx_fini(struct fs_ctx *ctx)
 	pthread_mutex_destroy(&ctx->handles_mu);
 	pthread_mutex_destroy(&ctx->poll_mu);
 	pthread_mutex_destroy(&ctx->attrs_mu);
+	fs_attrs_told_free(ctx);
+	pthread_mutex_destroy(&ctx->told_mu);
 	recorder_close(ctx->rec);
 	lasterr_destroy(ctx->le);
 	pthread_mutex_destroy(&ctx->disc.mu);

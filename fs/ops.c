@@ -33,6 +33,7 @@ struct fs_handle {
 	unsigned long generation;	/* progress generation the content shows */
 	bool rendered;			/* content was rendered by open and not read yet */
 	bool have;			/* content holds a rendering */
+	bool cached;			/* a cached value's: the kernel's page cache reads it */
 	struct fs_handle *prev, *next;	/* ctx->handles: what an unmount may leave unreleased */
 };
 
@@ -100,6 +101,7 @@ handle_publish(struct fs_ctx *ctx, struct fs_handle *h, struct fuse_file_info *f
 {
 	bool cached = !h->sink && !h->disc && open_cached(ctx, h->node, fi);
 
+	h->cached = cached;
 	fi->direct_io = !cached;
 	fi->keep_cache = cached;
 	/* only a sink's close has something to report (fs_flush()): no FLUSH round trip */
@@ -233,7 +235,13 @@ getattr_of(struct fs_ctx *ctx, const char *path, const struct fs_node *node, str
 	st->st_mode = S_IFREG | node->mode;
 	st->st_nlink = 1;
 	st->st_blksize = 4096;
-	if (node->show) {
+	if (node->show && ctx->kernel_cache && (node->flags & FS_NODE_CACHED)) {
+		struct burn_error ignored;
+		struct lasterr_who who = caller();
+
+		/* the size the kernel reads a cached value up to: its reads serve this text */
+		(void)fs_attrs_tell(ctx, node, &who, st, &ignored);
+	} else if (node->show) {
 		/* the size a reader would get now, so cat, less and file managers see it */
 		struct strbuf sb;
 		struct burn_error ignored;
@@ -461,6 +469,13 @@ fs_read(const char *path, char *buf, size_t size, off_t off, struct fuse_file_in
 		ssize_t n = fs_disc_read(ctx, h->disc, buf, size, off, &e);
 
 		return n < 0 ? fs_ops_fail(ctx, &e) : (int)n;
+	}
+	if (h->cached) {
+		/* filling the kernel's page: the text whose size it was told (fs/attrs.h) */
+		ssize_t n = fs_attrs_told_read(ctx, h->node, buf, size, off);
+
+		if (n >= 0)
+			return (int)n;
 	}
 	if (!h->have || (off == 0 && (!h->rendered || h->generation != fs_generation(ctx)))) {
 		/*
@@ -740,6 +755,14 @@ fs_init(struct fuse_conn_info *conn, struct fuse_config *cfg)
 	cfg->negative_timeout = 0;
 	cfg->direct_io = 0;
 	conn->max_read = FS_MAX_READ;	/* as -o max_read says (fs/main.c) */
+	/*
+	 * O_TRUNC as a truncate of its own, whose reply carries the value's
+	 * size: an atomic one would make the kernel set the size to 0 by
+	 * itself, and a read racing the store would find the value empty.
+	 */
+	conn->want &= ~FUSE_CAP_ATOMIC_O_TRUNC;
+	/* a cached value's new text has a new time: the kernel then drops its old page (fs/attrs.c) */
+	conn->want |= conn->capable & FUSE_CAP_AUTO_INVAL_DATA;
 	/* unlink of an open job is ours to refuse, not libfuse's to hide by renaming */
 	cfg->hard_remove = 1;
 	return ctx;
