@@ -1,7 +1,7 @@
 /*
- * What fs/ops.c (files that hold content: attributes, the sinks, disc/)
- * and fs/ops-fixed.c (the calls a fixed tree answers without content)
- * share: the mount's context, path tests, and the one way a failure is
+ * What fs/ops.c (files that hold content: attributes, the sinks, disc/),
+ * fs/ops-meta.c (attributes, access, listings, statfs) and fs/ops-fixed.c
+ * (the calls a fixed tree answers without content) share: the mount's context, path tests, and the one way a failure is
  * recorded and turned into an errno.
  */
 #pragma once
@@ -67,3 +67,9 @@ int fs_ops_refuse_fixed(const char *path, const char *what);
 
 /* Fills in the operations of ops-fixed.c. */
 void fs_ops_fixed(struct fuse_operations *ops);
+
+/* Fills in the operations of ops-meta.c: getattr, access, readdir, statfs. */
+void fs_ops_meta(struct fuse_operations *ops);
+
+/* Who makes the current call: its process (not thread) and user, for last_error. */
+struct lasterr_who fs_ops_caller(void);
