@@ -25,6 +25,27 @@
 #define LEAD_IN 300
 #define TRACK_BYTES (900 * 2352)
 
+/* The tracks of the cue below, as the cue writer gives them back too. */
+#define TWO_TRACKS \
+	"  TRACK 01 AUDIO\n" \
+	"    TITLE \"One\"\n" \
+	"    PERFORMER \"P1\"\n" \
+	"    SONGWRITER \"S1\"\n" \
+	"    COMPOSER \"C1\"\n" \
+	"    ARRANGER \"A1\"\n" \
+	"    MESSAGE \"M1\"\n" \
+	"    ISRC USABC2600001\n" \
+	"    INDEX 01 00:00:00\n" \
+	"  TRACK 02 AUDIO\n" \
+	"    TITLE \"Two\"\n" \
+	"    PERFORMER \"P2\"\n" \
+	"    SONGWRITER \"S2\"\n" \
+	"    COMPOSER \"C2\"\n" \
+	"    ARRANGER \"A2\"\n" \
+	"    MESSAGE \"M\xc3\xa9ssage 2\"\n" \
+	"    ISRC USABC2600002\n" \
+	"    INDEX 01 00:06:00\n"
+
 /* Every field: the disc's, and each of two tracks' (GENRE from a REM, as EAC writes it). */
 static const char all_fields_cue[] =
 	"REM GENRE \"Hip-Hop\"\n"
@@ -38,24 +59,7 @@ static const char all_fields_cue[] =
 	"MESSAGE \"Thanks for listening\"\n"
 	"DISC_ID \"XY-12345\"\n"
 	"FILE \"a.bin\" BINARY\n"
-	"  TRACK 01 AUDIO\n"
-	"    TITLE \"One\"\n"
-	"    PERFORMER \"P1\"\n"
-	"    SONGWRITER \"S1\"\n"
-	"    COMPOSER \"C1\"\n"
-	"    ARRANGER \"A1\"\n"
-	"    MESSAGE \"M1\"\n"
-	"    ISRC USABC2600001\n"
-	"    INDEX 01 00:00:00\n"
-	"  TRACK 02 AUDIO\n"
-	"    TITLE \"Two\"\n"
-	"    PERFORMER \"P2\"\n"
-	"    SONGWRITER \"S2\"\n"
-	"    COMPOSER \"C2\"\n"
-	"    ARRANGER \"A2\"\n"
-	"    MESSAGE \"M\xc3\xa9ssage 2\"\n"
-	"    ISRC USABC2600002\n"
-	"    INDEX 01 00:06:00\n";
+	TWO_TRACKS;
 
 /* What the cue writer gives for it: every field again, the genre from its text. */
 static const char all_fields_written[] =
@@ -70,24 +74,7 @@ static const char all_fields_written[] =
 	"GENRE \"Hip-Hop\"\n"
 	"UPC_EAN 4006381333931\n"
 	"FILE \"disc.bin\" BINARY\n"
-	"  TRACK 01 AUDIO\n"
-	"    TITLE \"One\"\n"
-	"    PERFORMER \"P1\"\n"
-	"    SONGWRITER \"S1\"\n"
-	"    COMPOSER \"C1\"\n"
-	"    ARRANGER \"A1\"\n"
-	"    MESSAGE \"M1\"\n"
-	"    ISRC USABC2600001\n"
-	"    INDEX 01 00:00:00\n"
-	"  TRACK 02 AUDIO\n"
-	"    TITLE \"Two\"\n"
-	"    PERFORMER \"P2\"\n"
-	"    SONGWRITER \"S2\"\n"
-	"    COMPOSER \"C2\"\n"
-	"    ARRANGER \"A2\"\n"
-	"    MESSAGE \"M\xc3\xa9ssage 2\"\n"
-	"    ISRC USABC2600002\n"
-	"    INDEX 01 00:06:00\n";
+	TWO_TRACKS;
 
 /* A folder with a.bin (400 sectors) and x.cue holding @cue; the folder, malloc'ed. */
 static char *
