@@ -1,7 +1,9 @@
 /*
  * The group of raw writers without a mount (core/writer/rawcd-group.c):
- * who takes part in a session, and how the group words its refusals.
- * Burning through a group is the mount suite's test-group.
+ * who takes part in a session, how the group words its refusals, and that
+ * its stream is checked once for every member (a short audio stream fed
+ * straight to the group). Burning files through a mounted group is the
+ * mount suite's test-group.
  */
 #include "config.h"
 
