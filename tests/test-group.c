@@ -224,6 +224,34 @@ START_TEST(no_member_can_start)
 END_TEST
 
 /*
+ * A stream that is not a raw stream is refused once, for the group: the
+ * writer's error and the group's last_error are the stream's reason as a
+ * one-recorder mount words it, and every member fails with it, blank.
+ */
+START_TEST(a_bad_stream_fails_the_group_once)
+{
+	static const char want[] = "E_IMAPI_DF2RAW_STREAM_NOT_SUPPORTED 0xC0AA060D: the stream is not a raw CD stream: none of its first 150 sectors has a valid Q sub-channel";
+
+	start_group(2, "client_name=Group,media_poll=0");
+	ck_assert_int_ne(tl_sh("head -c %d /dev/zero > '%s' 2>/dev/null", 400 * 2448,
+			       tl_at(&tl_m1, "track.raw")), 0);
+	tl_last_error_starts(&tl_m1, want);
+	status_has("A/outcome: failed: E_IMAPI_DF2RAW_STREAM_NOT_SUPPORTED");
+	status_has("B/outcome: failed: E_IMAPI_DF2RAW_STREAM_NOT_SUPPORTED");
+	ck_assert_msg(strstr(tl_get(tl_at(&tl_m1, "status")), "\nlast_burn: E_IMAPI_DF2RAW_STREAM_NOT_SUPPORTED 0xC0AA060D: the stream is not a raw CD stream: ") != NULL,
+		      "%s", tl_get(tl_at(&tl_m1, "status")));
+	for (size_t i = 0; i < 2; i++) {
+		char rel[32];
+
+		snprintf(rel, sizeof(rel), "%s/media/blank", names[i]);
+		ck_assert_str_eq(tl_get(tl_at(&tl_m1, rel)), "1\n");
+		snprintf(rel, sizeof(rel), "%s/state", names[i]);
+		ck_assert_str_eq(tl_get(tl_at(&tl_m1, rel)), "idle\n");
+	}
+}
+END_TEST
+
+/*
  * Acceptance 3: four members paced at 52x with BUFE off, fed by cat from
  * a file: the slowest paces the stream and none underruns.
  */
@@ -349,7 +377,8 @@ group_suite(void)
 	TCase *tc = tcase(s, "burn");
 
 	TL_TESTS(tc, one_copy_burns_every_member, a_written_disc_is_skipped, no_member_can_start,
-		 four_paced_members_do_not_underrun, a_member_stream_is_not_the_group_stream);
+		 four_paced_members_do_not_underrun, a_member_stream_is_not_the_group_stream,
+		 a_bad_stream_fails_the_group_once);
 	tcase_add_loop_test(tc, a_failed_member_is_dropped, 0, (int)(sizeof(faults) / sizeof(faults[0])));
 	tc = tcase(s, "tree");
 	TL_TESTS(tc, values_act_on_every_member, exclusive_access_on_every_member, member_names);

@@ -1,6 +1,8 @@
 /*
  * One stream onto several recorders (rawcd-group.h). The members are plain
- * raw writers; the group only decides who takes part and words the outcome.
+ * raw writers; the group checks the stream once (its own checker,
+ * stream-check.h), hands the sectors that pass to every member's engine,
+ * decides who takes part and words the outcome.
  */
 #include "config.h"
 
@@ -10,6 +12,8 @@
 #include <string.h>
 
 #include "rawcd-group.h"
+#include "rawcd-private.h"
+#include "stream-check.h"
 
 struct member {
 	struct rawcd *w;
@@ -23,6 +27,9 @@ struct rawcd_group {
 	pthread_mutex_t mu;	/* states and reasons, for readers of status */
 	bool session;
 	bool wrote;		/* the session's stream has begun */
+	struct burn_stream_check *check;	/* the session's stream, once it has begun */
+	bool refused;		/* the checker refused the stream: the group's own failure */
+	struct burn_error refusal;
 	bool have_last;
 	struct burn_error last;
 	size_t n;
@@ -61,6 +68,7 @@ rawcd_group_destroy(struct rawcd_group *g)
 {
 	if (!g)
 		return;
+	burn_stream_check_destroy(g->check);
 	pthread_mutex_destroy(&g->mu);
 	free(g);
 }
@@ -239,6 +247,22 @@ word_members(struct rawcd_group *g, enum rawcd_member_state s, const char *what,
 			      first->name, first->why.reason);
 }
 
+/*
+ * The group's failure so far: the stream's refusal as the checker worded
+ * it (the stream, not a recorder, is at fault), else the failed members
+ * as word_members() names them. 0 when there is none.
+ */
+static int
+group_failure(struct rawcd_group *g, struct burn_error *err)
+{
+	if (g->refused) {
+		if (err)
+			*err = g->refusal;
+		return -burn_result_info(g->refusal.result)->err;
+	}
+	return word_members(g, RAWCD_MEMBER_FAILED, "failed", err);
+}
+
 static size_t
 count_state(const struct rawcd_group *g, enum rawcd_member_state s)
 {
@@ -254,6 +278,7 @@ rawcd_group_session_begin(struct rawcd_group *g, const char *name, struct burn_e
 {
 	g->session = true;
 	g->wrote = false;
+	g->refused = false;
 	for (size_t i = 0; i < g->n; i++) {
 		struct member *m = &g->m[i];
 		struct burn_error e;
@@ -291,26 +316,131 @@ rawcd_group_session_prepare(struct rawcd_group *g, struct burn_error *err)
 	return 0;
 }
 
-ssize_t
-rawcd_group_write(struct rawcd_group *g, const void *buf, size_t len, struct burn_error *err)
+/* @m's write failed with @ret and @why: it is dropped, its session ended. */
+static void
+drop_member(struct rawcd_group *g, struct member *m, int ret, const struct burn_error *why)
 {
-	g->wrote = true;
+	set_state(g, m, RAWCD_MEMBER_FAILED, why);
+	end_member(g, m, ret, why);
+}
+
+/*
+ * The stream's first write: one checker for the group, laid out by the
+ * first member's sector type and lead-in (the mount makes them agree);
+ * every member still writing starts its engine on it.
+ */
+static void
+start_stream(struct rawcd_group *g)
+{
+	struct rawcd *first = NULL;
+	struct burn_error e;
+	int ret;
+
+	for (size_t i = 0; i < g->n && !first; i++)
+		if (g->m[i].state == RAWCD_MEMBER_WRITING)
+			first = g->m[i].w;
+	if (!first)
+		return;
+	burn_error_clear(&e);
+	ret = burn_stream_check_create(rawcd_sector_type(first), rawcd_lead_in_sectors(first),
+				       &g->check, &e);
+	if (ret < 0) {
+		/* the stream's layout cannot be decoded: nobody can burn it */
+		g->refused = true;
+		g->refusal = e;
+	}
 	for (size_t i = 0; i < g->n; i++) {
 		struct member *m = &g->m[i];
-		struct burn_error e;
-		ssize_t n;
+		struct burn_error why = e;
+		int r = ret;
 
 		if (m->state != RAWCD_MEMBER_WRITING)
 			continue;
-		n = rawcd_write(m->w, buf, len, &e);
-		if (n < 0) {
-			set_state(g, m, RAWCD_MEMBER_FAILED, &e);
-			end_member(g, m, (int)n, &e);
-		}
+		if (r == 0 && (rawcd_sector_type(m->w) != rawcd_sector_type(first) ||
+			       rawcd_lead_in_sectors(m->w) != rawcd_lead_in_sectors(first)))
+			r = burn_error_set(&why, BURN_E_INVALIDARG,
+					   "its sector_type or lead_in_sectors differs from the group's stream's");
+		if (r == 0)
+			r = rawcd_write_begin(m->w, g->check, &why);
+		if (r < 0)
+			drop_member(g, m, r, &why);
+	}
+}
+
+/* The checker's output, to every member still writing; a member that fails is dropped. */
+static int
+group_toc(void *ctx, const struct image_toc *toc, uint64_t expected, struct burn_error *err)
+{
+	struct rawcd_group *g = ctx;
+
+	for (size_t i = 0; i < g->n; i++) {
+		struct member *m = &g->m[i];
+		struct burn_error e;
+		int r;
+
+		if (m->state != RAWCD_MEMBER_WRITING)
+			continue;
+		r = rawcd_write_toc(m->w, toc, expected, &e);
+		if (r < 0)
+			drop_member(g, m, r, &e);
+	}
+	return count_state(g, RAWCD_MEMBER_WRITING) ? 0 : group_failure(g, err);
+}
+
+static int
+group_sectors(void *ctx, const uint8_t *p, size_t n, int32_t lba, struct burn_error *err)
+{
+	struct rawcd_group *g = ctx;
+
+	for (size_t i = 0; i < g->n; i++) {
+		struct member *m = &g->m[i];
+		struct burn_error e;
+		int r;
+
+		if (m->state != RAWCD_MEMBER_WRITING)
+			continue;
+		r = rawcd_write_sectors(m->w, p, n, lba, &e);
+		if (r < 0)
+			drop_member(g, m, r, &e);
+	}
+	return count_state(g, RAWCD_MEMBER_WRITING) ? 0 : group_failure(g, err);
+}
+
+/* The checker refused the stream: @m's engine fails with @why and its write ends. */
+static int
+refuse_step(struct rawcd_group *g, struct member *m, int ret, struct burn_error *why)
+{
+	struct burn_error e;
+
+	(void)ret;
+	drop_member(g, m, rawcd_write_refused(m->w, why, &e), &e);
+	return 0;
+}
+
+ssize_t
+rawcd_group_write(struct rawcd_group *g, const void *buf, size_t len, struct burn_error *err)
+{
+	const struct burn_stream_check_sink sink = { group_toc, group_sectors, g };
+	struct burn_error why;
+	ssize_t n;
+
+	if (g->refused)
+		return group_failure(g, err);
+	if (!g->wrote) {
+		g->wrote = true;
+		start_stream(g);
 	}
 	if (count_state(g, RAWCD_MEMBER_WRITING) == 0)
-		return word_members(g, RAWCD_MEMBER_FAILED, "failed", err) ?: (ssize_t)len;
-	return (ssize_t)len;
+		return group_failure(g, err) ?: (ssize_t)len;
+	n = burn_stream_check_write(g->check, buf, len, &sink, err);
+	if (n < 0 && burn_stream_check_failure(g->check, &why)) {
+		/* detected once, for every member: the group's failure, worded once */
+		g->refused = true;
+		g->refusal = why;
+		each_writing(g, (int)n, &why, refuse_step);
+		return group_failure(g, err);
+	}
+	return n;
 }
 
 int
@@ -320,7 +450,7 @@ rawcd_group_flush(struct rawcd_group *g, bool end_if_complete, struct burn_error
 
 	burn_error_clear(&none);
 	each_writing(g, end_if_complete, &none, flush_step);
-	return word_members(g, RAWCD_MEMBER_FAILED, "failed", err);
+	return group_failure(g, err);
 }
 
 int
@@ -336,6 +466,9 @@ rawcd_group_session_end(struct rawcd_group *g, int ret, struct burn_error *err)
 		burn_error_set(&why, BURN_E_FAIL, "the stream ended early");
 	/* a member skipped at prepare was ended then; the writing ones end together */
 	each_writing(g, ret, &why, end_step);
+	/* every member's write has ended: nobody reads the checker any more */
+	burn_stream_check_destroy(g->check);
+	g->check = NULL;
 	g->session = false;
 	if (!g->wrote) {
 		/* nothing was burned (an open that failed, or closed at once): no outcome, as for one recorder */
@@ -344,7 +477,7 @@ rawcd_group_session_end(struct rawcd_group *g, int ret, struct burn_error *err)
 				set_state(g, &g->m[i], RAWCD_MEMBER_NONE, NULL);
 		return ret < 0 ? ret : 0;
 	}
-	r = word_members(g, RAWCD_MEMBER_FAILED, "failed", &outcome);
+	r = group_failure(g, &outcome);
 	if (r == 0 && count_state(g, RAWCD_MEMBER_DONE) == 0)
 		r = word_members(g, RAWCD_MEMBER_SKIPPED, "cannot start", &outcome);
 	if (r == 0) {

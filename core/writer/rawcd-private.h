@@ -1,7 +1,8 @@
 /*
  * What the files of the raw writer share (rawcd.c, rawcd-blank.c,
- * rawcd-session.c) and nothing else includes: the writer's state and the
- * steps that run with its lock (w->mu) held.
+ * rawcd-session.c, and rawcd-group.c, which feeds its members' engines)
+ * and nothing else includes: the writer's state and the steps that run
+ * with its lock (w->mu) held.
  */
 #pragma once
 
@@ -10,7 +11,10 @@
 #include <time.h>
 
 #include "client-name.h"
+#include "image-decoder.h"
 #include "rawcd.h"
+
+struct burn_stream_check;
 
 struct rawcd {
 	pthread_mutex_t mu;
@@ -29,6 +33,8 @@ struct rawcd {
 	int32_t nwa;		/* where the drive expects the first WRITE */
 	int32_t last_leadout;	/* the prepared media's last possible lead-out */
 	struct burn_stream *stream;	/* while writing */
+	struct burn_stream_check *check;	/* while writing: the stream's checker */
+	bool check_own;			/* ... ours (else a group's, borrowed) */
 	bool have_last_burn;
 	struct burn_error last_burn;
 	void (*notify)(void *ctx);
@@ -65,3 +71,21 @@ void rawcd_progress_changed(void *ctx);
 
 /* Fills @p for the BLANK that runs (w->blanking). Lock held. */
 void rawcd_blank_progress_locked(struct rawcd *w, struct rawcd_progress *p);
+
+/*
+ * A group's write (rawcd-group.c): the group's checker @c (borrowed until
+ * the write ends) checks the stream once for every member, and hands the
+ * sectors that pass to each member's engine (rawcd-write.c).
+ * rawcd_write_begin() starts the engine on prepared media as rawcd_write()'s
+ * first call does; rawcd_write_toc() and rawcd_write_sectors() hand it the
+ * checker's output (burn_stream_toc(), burn_stream_put());
+ * rawcd_write_refused() fails it with the checker's refusal and returns
+ * the engine's failure (its own, when it had one first). No lock held; one
+ * stream writer at a time.
+ */
+int rawcd_write_begin(struct rawcd *w, struct burn_stream_check *c, struct burn_error *err);
+int rawcd_write_toc(struct rawcd *w, const struct image_toc *toc, uint64_t expected,
+		    struct burn_error *err);
+int rawcd_write_sectors(struct rawcd *w, const uint8_t *p, size_t n, int32_t lba,
+			struct burn_error *err);
+int rawcd_write_refused(struct rawcd *w, const struct burn_error *why, struct burn_error *err);

@@ -10,6 +10,7 @@
 #include "client-name.h"
 #include "parse.h"
 #include "rawcd-private.h"
+#include "stream-check.h"
 #include "stream.h"
 
 
@@ -64,10 +65,13 @@ rawcd_destroy(struct rawcd *w)
 		return;
 	if (w->stream) {
 		burn_stream_cancel(w->stream);
-		burn_stream_finish(w->stream, NULL);
+		burn_stream_finish(w->stream, 0, NULL);
 		burn_stream_destroy(w->stream);
 		w->stream = NULL;
 	}
+	if (w->check_own)
+		burn_stream_check_destroy(w->check);
+	w->check = NULL;
 	if (w->state != RAWCD_IDLE)
 		rawcd_release_locked(w);
 	pthread_mutex_destroy(&w->mu);
@@ -631,73 +635,21 @@ rawcd_progress_generation(struct rawcd *w)
 	return __atomic_load_n(&w->generation, __ATOMIC_SEQ_CST);
 }
 
-/* Starts the engine on prepared media. Lock held. */
-static int
-begin_write_locked(struct rawcd *w, struct burn_error *err)
-{
-	struct burn_stream_params p = {
-		.rec = w->rec,
-		.type = w->sector_type,
-		.lead_in_sectors = w->lead_in_sectors,
-		.nwa = w->nwa,
-		.last_leadout = w->last_leadout,
-		.verify = w->verify && !w->simulate,	/* a Test Write records nothing */
-		.notify = rawcd_progress_changed,
-		.notify_ctx = w,
-	};
-	int ret;
-
-	if (w->state == RAWCD_IDLE)
-		return burn_error_set(err, BURN_E_MEDIA_IS_NOT_PREPARED, RAWCD_WHY_NOT_PREPARED);
-	if (w->state == RAWCD_FINISHING)
-		return burn_error_set(err, BURN_E_WRITE_IN_PROGRESS,
-				      "the previous write is still finishing");
-	/* from here to the end of the burn only the engine talks to the drive */
-	recorder_hold(w->rec, true);
-	ret = burn_stream_start(&p, &w->stream, err);
-	if (ret < 0) {
-		recorder_hold(w->rec, false);
-		return ret;
-	}
-	w->state = RAWCD_WRITING;
-	return 0;
-}
-
-ssize_t
-rawcd_write(struct rawcd *w, const void *buf, size_t len, struct burn_error *err)
-{
-	struct burn_stream *s;
-	bool started = false;
-	int ret = 0;
-
-	pthread_mutex_lock(&w->mu);
-	if (w->state != RAWCD_WRITING) {
-		ret = begin_write_locked(w, err);
-		started = ret == 0;
-	}
-	s = w->stream;
-	pthread_mutex_unlock(&w->mu);
-	if (started)
-		rawcd_progress_changed(w);
-	if (ret < 0)
-		return ret;
-	/* only the sink writes, one writer at a time: the stream stays ours */
-	return burn_stream_write(s, buf, len, err);
-}
-
 int
 rawcd_flush(struct rawcd *w, bool end_if_complete, struct burn_error *err)
 {
+	struct burn_stream_check *c;
 	struct burn_stream *s;
 	int ret;
 
 	pthread_mutex_lock(&w->mu);
 	s = w->state == RAWCD_WRITING ? w->stream : NULL;
+	c = w->check;
 	pthread_mutex_unlock(&w->mu);
 	if (!s)
 		return 0;
 	/* the sink has one writer at a time: s cannot end under us */
-	if (end_if_complete && burn_stream_complete(s))
+	if (end_if_complete && burn_stream_check_pending(c) == 0 && burn_stream_complete(s))
 		return rawcd_end_write(w, err);
 	ret = burn_stream_drain(s, err);
 	return ret;
@@ -706,6 +658,7 @@ rawcd_flush(struct rawcd *w, bool end_if_complete, struct burn_error *err)
 int
 rawcd_end_write(struct rawcd *w, struct burn_error *err)
 {
+	struct burn_stream_check *c;
 	struct burn_stream *s;
 	struct burn_error e;
 	uint64_t written, trailing;
@@ -717,17 +670,22 @@ rawcd_end_write(struct rawcd *w, struct burn_error *err)
 		return 0;
 	}
 	s = w->stream;
+	c = w->check;
 	w->state = RAWCD_FINISHING;
 	pthread_mutex_unlock(&w->mu);
 	rawcd_progress_changed(w);
 
-	ret = burn_stream_finish(s, &e);
+	ret = burn_stream_finish(s, burn_stream_check_pending(c), &e);
 	written = burn_stream_written(s);
-	trailing = burn_stream_trailing(s);
+	trailing = c ? burn_stream_check_trailing(c) : 0;
 	recorder_hold(w->rec, false);
 
 	pthread_mutex_lock(&w->mu);
 	w->stream = NULL;
+	if (w->check_own)
+		burn_stream_check_destroy(c);
+	w->check = NULL;
+	w->check_own = false;
 	rawcd_release_locked(w);
 	if (ret == 0 && trailing)
 		burn_error_set(&e, BURN_S_OK,

@@ -1,3 +1,7 @@
+/*
+ * The write engine (stream.h): the drive's side of a burn. The stream's
+ * checks are the checker's (stream-check.c); what comes here has passed.
+ */
 #include "config.h"
 
 #include <errno.h>
@@ -7,9 +11,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "cd-sector.h"
 #include "digest.h"
-#include "image-decoder.h"
 #include "stream.h"
 
 /*
@@ -17,10 +19,6 @@
  * and 1.5 s at 48x, room for a producer's hiccup without an underrun.
  */
 #define FIFO_DEFAULT_SECTORS 2048
-
-/* Lead-in sectors after which a stream without valid Q / a TOC is refused. */
-#define LEADIN_NO_Q_LIMIT 150
-#define LEADIN_TOC_LIMIT 1000
 
 /* How often progress wakes pollers while the data flows. */
 #define NOTIFY_INTERVAL_NS 100000000L
@@ -37,24 +35,11 @@ struct burn_stream {
 	pthread_t thread;
 	bool thread_started;
 
-	/* producer side */
-	uint8_t *residue;		/* a sector being assembled */
-	size_t residue_len;
-	uint64_t received;		/* whole sectors taken from the stream */
+	/* producer side: the checked stream */
+	uint64_t received;		/* whole sectors taken from the checker */
 	uint64_t skipped;		/* ... of which before the drive's NWA */
-	struct image_decoder *dec;	/* until the TOC is known */
-	uint64_t q_good;		/* lead-in sectors with a valid Q so far */
 	bool toc_ready;
 	uint64_t expected;		/* sectors the TOC declares, lead-in included */
-	int32_t leadout_lba;
-	struct {
-		int32_t start_lba;	/* INDEX 01 */
-		uint8_t number;
-		bool data;
-	} tracks[IMAGE_MAX_TRACKS];	/* what the TOC declares, in order */
-	unsigned n_tracks;
-	unsigned next_track;		/* the next track start to check */
-	uint64_t trailing_zero;		/* zero bytes after the lead-out, not burned */
 	struct burn_digest *digest;	/* with p.verify, once the TOC is known */
 	int stop_verify;		/* atomic: set by burn_stream_cancel() */
 	struct timespec verify_started;
@@ -216,7 +201,6 @@ burn_stream_start(const struct burn_stream_params *p, struct burn_stream **out,
 		  struct burn_error *err)
 {
 	struct burn_stream *s = calloc(1, sizeof(*s));
-	struct burn_error e;
 	int ret;
 
 	if (!s)
@@ -234,19 +218,10 @@ burn_stream_start(const struct burn_stream_params *p, struct burn_stream **out,
 	pthread_mutex_init(&s->mu, NULL);
 	pthread_cond_init(&s->cond, NULL);
 	clock_gettime(CLOCK_MONOTONIC, &s->started);
-	s->residue = malloc(s->sector_size);
 	s->fifo = malloc(s->cap * s->sector_size);
-	if (!s->residue || !s->fifo) {
+	if (!s->fifo) {
 		ret = burn_error_set(err, BURN_E_OUTOFMEMORY, "no memory for a %zu-sector FIFO",
 				     s->cap);
-		goto out_free;
-	}
-	ret = image_decoder_open(&s->dec, p->type, (unsigned)p->lead_in_sectors, &e);
-	if (ret < 0) {
-		ret = burn_error_set(err, e.result,
-				     "cannot decode a %s stream with %ld lead-in sectors",
-				     cd_sector_type_size(p->type) == 2368 ? "pq" : "2448-byte",
-				     p->lead_in_sectors);
 		goto out_free;
 	}
 	ret = pthread_create(&s->thread, NULL, writer_main, s);
@@ -263,138 +238,44 @@ out_free:
 	return ret;
 }
 
-/*
- * Learns the TOC from the lead-in before a sector is burned (doc/design.md §2.2):
- * a stream whose lead-in is not a TOC, or whose TOC does not fit the disc,
- * is refused while the disc is still blank. Lock held.
- */
-static int
-inspect_locked(struct burn_stream *s, const uint8_t *sector, int32_t lba)
+int
+burn_stream_toc(struct burn_stream *s, const struct image_toc *toc, uint64_t expected,
+		struct burn_error *err)
 {
-	struct image_sector *out = malloc(sizeof(*out));
 	struct burn_error e;
-	int ret;
+	int ret = 0;
 
-	if (!out) {
-		burn_error_set(&e, BURN_E_OUTOFMEMORY, "no memory to decode the lead-in");
-		return fail_locked(s, &e);
-	}
-	ret = image_decoder_feed(s->dec, sector, out);
-	if (ret == -EBADMSG || (out->events & IMAGE_EVENT_TOC_BAD)) {
-		struct burn_error why = { BURN_E_STREAM_NOT_SUPPORTED,
-					  "its Q sub-channel carries no TOC" };
-
-		image_decoder_toc_failure(s->dec, &why);
-		burn_error_set(&e, why.result,
-			       "the stream's lead-in is not a table of contents (stream sector %llu, LBA %d): %s",
-			       (unsigned long long)s->received, (int)lba, why.reason);
-		ret = fail_locked(s, &e);
+	pthread_mutex_lock(&s->mu);
+	if (s->failed || s->cancelled) {
+		ret = failure_locked(s, err);
 		goto out;
 	}
-	if (out->events & IMAGE_EVENT_TOC_COMPLETE) {
-		const struct image_toc *toc = image_decoder_toc(s->dec);
-
-		s->expected = image_decoder_expected_sectors(s->dec);
-		s->leadout_lba = toc->leadout_lba;
-		for (unsigned n = toc->first_track;
-		     n && n <= toc->last_track && s->n_tracks < IMAGE_MAX_TRACKS; n++) {
-			s->tracks[s->n_tracks].start_lba = toc->track[n].start_lba;
-			s->tracks[s->n_tracks].number = (uint8_t)n;
-			s->tracks[s->n_tracks].data = image_toc_track_is_data(&toc->track[n]);
-			s->n_tracks++;
-		}
-		if (toc->leadout_lba > s->p.last_leadout) {
-			burn_error_set(&e, BURN_E_NOT_ENOUGH_SPACE,
-				       "the stream's TOC puts the lead-out at LBA %d, past this disc's last possible lead-out at LBA %d",
-				       (int)toc->leadout_lba, (int)s->p.last_leadout);
-			ret = fail_locked(s, &e);
-			goto out;
-		}
-		if (s->p.verify && burn_digest_create(toc, &s->digest, &e) < 0) {
-			ret = fail_locked(s, &e);
-			goto out;
-		}
-		s->toc_ready = true;
-		image_decoder_destroy(s->dec);
-		s->dec = NULL;
-		pthread_cond_broadcast(&s->cond);
-		ret = 0;
+	s->expected = expected;
+	/* the one check of the TOC that depends on the disc: does it fit */
+	if (toc->leadout_lba > s->p.last_leadout) {
+		burn_error_set(&e, BURN_E_NOT_ENOUGH_SPACE,
+			       "the stream's TOC puts the lead-out at LBA %d, past this disc's last possible lead-out at LBA %d",
+			       (int)toc->leadout_lba, (int)s->p.last_leadout);
+		fail_locked(s, &e);
+		ret = failure_locked(s, err);
 		goto out;
 	}
-	if (out->q_ok)
-		s->q_good++;
-	/*
-	 * A lead-in repeats its whole TOC every 3 x (tracks + 3) sectors, at
-	 * most 306: a stream that shows no valid Q at all, or no complete TOC
-	 * after a few cycles, is not a raw stream, however long its lead-in.
-	 */
-	if (s->received + 1 >= LEADIN_NO_Q_LIMIT && s->q_good == 0) {
-		burn_error_set(&e, BURN_E_STREAM_NOT_SUPPORTED,
-			       "the stream is not a raw CD stream: none of its first %d sectors has a valid Q sub-channel " RAWCD_ASK RAWCD_NAME_SECTOR_TYPE " %s right?)",
-			       LEADIN_NO_Q_LIMIT, s->sector_size == 2368 ? "pq" : "cooked/raw");
-		ret = fail_locked(s, &e);
+	if (s->p.verify && burn_digest_create(toc, &s->digest, &e) < 0) {
+		fail_locked(s, &e);
+		ret = failure_locked(s, err);
 		goto out;
 	}
-	if (s->received + 1 >= LEADIN_TOC_LIMIT) {
-		burn_error_set(&e, BURN_E_STREAM_NOT_SUPPORTED,
-			       "the stream's lead-in gives no complete table of contents in its first %d sectors",
-			       LEADIN_TOC_LIMIT);
-		ret = fail_locked(s, &e);
-		goto out;
-	}
-	if (lba >= -CD_PREGAP_FRAMES) {
-		burn_error_set(&e, BURN_E_STREAM_NOT_SUPPORTED,
-			       "the stream reached the pregap (LBA %d) without a complete table of contents in its lead-in",
-			       (int)lba);
-		ret = fail_locked(s, &e);
-		goto out;
-	}
-	ret = 0;
+	s->toc_ready = true;
+	pthread_cond_broadcast(&s->cond);
 out:
-	free(out);
+	pthread_mutex_unlock(&s->mu);
 	return ret;
 }
 
-/*
- * A track's first sector must be what the TOC says the track is: a data
- * track's sectors start with the sync pattern, an audio track's do not.
- * A TOC that calls Mode 1 sectors audio would burn a disc that plays its
- * data as noise, so the burn stops before that track is written. Lock held.
- */
+/* One whole checked sector at @lba. Lock held; may wait for FIFO room. */
 static int
-check_track_start_locked(struct burn_stream *s, const uint8_t *sector, int32_t lba)
+take_sector_locked(struct burn_stream *s, const uint8_t *sector, int32_t lba)
 {
-	struct burn_error e;
-	bool sync;
-
-	if (s->next_track >= s->n_tracks || lba != s->tracks[s->next_track].start_lba)
-		return 0;
-	sync = cd_sector_has_sync(sector);
-	if (sync != s->tracks[s->next_track].data) {
-		burn_error_set(&e, BURN_E_STREAM_NOT_SUPPORTED,
-			       "track %u is declared %s in the stream's TOC but its first sector (LBA %d) is %s; the burn stops before the track is written",
-			       s->tracks[s->next_track].number,
-			       s->tracks[s->next_track].data ? "data" : "audio", (int)lba,
-			       sync ? "a data sector" : "not a data sector (no sync pattern)");
-		return fail_locked(s, &e);
-	}
-	s->next_track++;
-	return 0;
-}
-
-/* One whole sector of the stream. Lock held; may wait for FIFO room. */
-static int
-take_sector_locked(struct burn_stream *s, const uint8_t *sector)
-{
-	int32_t lba = (int32_t)((int64_t)s->received - s->p.lead_in_sectors);
-	int ret;
-
-	if (!s->toc_ready)
-		ret = inspect_locked(s, sector, lba);
-	else
-		ret = check_track_start_locked(s, sector, lba);
-	if (ret < 0)
-		return ret;
 	s->received++;
 	if (s->digest)
 		burn_digest_add(s->digest, lba, sector, s->p.type);
@@ -424,74 +305,41 @@ take_sector_locked(struct burn_stream *s, const uint8_t *sector)
 	return 0;
 }
 
-/*
- * Bytes after the last sector the TOC declares. The disc is complete and
- * is finished at the stream's end whatever follows (README: trailing
- * data): zeros, the padding `dd conv=sync` and some copiers add, are
- * counted and dropped; anything else is refused, and not burned. Lock held.
- */
-static int
-trailing_locked(struct burn_stream *s, const uint8_t *p, size_t len, struct burn_error *err)
+int
+burn_stream_put(struct burn_stream *s, const uint8_t *sectors, size_t n, int32_t lba,
+		struct burn_error *err)
 {
-	for (size_t i = 0; i < len; i++) {
-		if (p[i])
-			return burn_error_set(err, BURN_E_STREAM_NOT_SUPPORTED,
-					      "the stream's lead-out is complete (%llu sectors) and the disc will be finished when it is closed; the %zu bytes written after it are not zero padding and are not burned",
-					      (unsigned long long)s->expected, len);
-	}
-	s->trailing_zero += len;
-	return 0;
-}
-
-ssize_t
-burn_stream_write(struct burn_stream *s, const void *buf, size_t len, struct burn_error *err)
-{
-	const uint8_t *p = buf;
-	size_t left = len;
 	int ret = 0;
 
 	pthread_mutex_lock(&s->mu);
-	if (s->failed || s->cancelled) {
+	for (size_t i = 0; i < n && ret == 0; i++)
+		ret = take_sector_locked(s, sectors + i * s->sector_size, lba + (int32_t)i);
+	if (ret < 0)
 		ret = failure_locked(s, err);
-		goto out;
-	}
-	while (left > 0) {
-		size_t n;
-
-		if (s->toc_ready && s->received == s->expected) {
-			ret = trailing_locked(s, p, left, err);
-			if (ret < 0 && p != buf) {
-				/* a short write: the stream's own bytes were taken */
-				ret = 0;
-				len = (size_t)(p - (const uint8_t *)buf);
-			}
-			goto out;
-		}
-		if (s->residue_len == 0 && left >= s->sector_size) {
-			ret = take_sector_locked(s, p);
-			n = s->sector_size;
-		} else {
-			n = s->sector_size - s->residue_len;
-			if (n > left)
-				n = left;
-			memcpy(s->residue + s->residue_len, p, n);
-			s->residue_len += n;
-			if (s->residue_len == s->sector_size) {
-				s->residue_len = 0;
-				ret = take_sector_locked(s, s->residue);
-			}
-		}
-		if (ret < 0) {
-			ret = failure_locked(s, err);
-			goto out;
-		}
-		p += n;
-		left -= n;
-	}
-out:
 	pthread_mutex_unlock(&s->mu);
 	notify(s, false);
-	return ret < 0 ? ret : (ssize_t)len;
+	return ret;
+}
+
+void
+burn_stream_fail(struct burn_stream *s, const struct burn_error *e)
+{
+	pthread_mutex_lock(&s->mu);
+	fail_locked(s, e);
+	pthread_mutex_unlock(&s->mu);
+	notify(s, false);
+}
+
+int
+burn_stream_error(struct burn_stream *s, struct burn_error *err)
+{
+	int ret = 0;
+
+	pthread_mutex_lock(&s->mu);
+	if (s->failed || s->cancelled)
+		ret = failure_locked(s, err);
+	pthread_mutex_unlock(&s->mu);
+	return ret;
 }
 
 int
@@ -568,7 +416,7 @@ between_reads(void *ctx)
 }
 
 int
-burn_stream_finish(struct burn_stream *s, struct burn_error *err)
+burn_stream_finish(struct burn_stream *s, size_t pending, struct burn_error *err)
 {
 	struct burn_error e;
 	bool cancelled, failed, wrote;
@@ -610,10 +458,10 @@ burn_stream_finish(struct burn_stream *s, struct burn_error *err)
 	pthread_mutex_lock(&s->mu);
 	if (cancelled || failed) {
 		ret = failure_locked(s, err);
-	} else if (s->residue_len > 0) {
+	} else if (pending > 0) {
 		ret = burn_error_set(err, BURN_E_HANDLE_EOF,
 				     "incomplete: the stream ended in the middle of a sector (%zu of %u bytes) after %llu whole sectors; the session is left incomplete",
-				     s->residue_len, s->sector_size, (unsigned long long)s->received);
+				     pending, s->sector_size, (unsigned long long)s->received);
 	} else if (!s->toc_ready) {
 		ret = burn_error_set(err, BURN_E_STREAM_NOT_SUPPORTED,
 				     "the stream ended after %llu sectors, before its lead-in gave a complete table of contents; nothing was written",
@@ -660,12 +508,10 @@ burn_stream_destroy(struct burn_stream *s)
 		pthread_mutex_unlock(&s->mu);
 		pthread_join(s->thread, NULL);
 	}
-	image_decoder_destroy(s->dec);
 	burn_digest_destroy(s->digest);
 	pthread_cond_destroy(&s->cond);
 	pthread_mutex_destroy(&s->mu);
 	free(s->fifo);
-	free(s->residue);
 	free(s);
 }
 
@@ -712,8 +558,7 @@ burn_stream_complete(struct burn_stream *s)
 	bool done;
 
 	pthread_mutex_lock(&s->mu);
-	done = s->toc_ready && !s->failed && !s->cancelled && s->received == s->expected &&
-	       s->residue_len == 0;
+	done = s->toc_ready && !s->failed && !s->cancelled && s->received == s->expected;
 	pthread_mutex_unlock(&s->mu);
 	return done;
 }
@@ -726,12 +571,6 @@ stream_counter(struct burn_stream *s, const uint64_t *counter)
 	uint64_t n = *counter;
 	pthread_mutex_unlock(&s->mu);
 	return n;
-}
-
-uint64_t
-burn_stream_trailing(struct burn_stream *s)
-{
-	return stream_counter(s, &s->trailing_zero);
 }
 
 uint64_t

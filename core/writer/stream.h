@@ -1,9 +1,12 @@
 /*
- * The write engine behind WriteMedia2 (doc/design.md §2.2): takes the IMAPI raw
- * stream in writes of any size, cuts it into whole sectors, learns the TOC
- * from the lead-in's Q sub-channel before anything is burned, and feeds the
- * drive strictly sequential WRITE(10)s from a bounded FIFO on a thread of
- * its own, so a bursty producer does not starve the drive.
+ * The write engine behind WriteMedia2 (doc/design.md §2.2): one drive's
+ * side of a burn. It takes the sectors the stream's checker passed
+ * (stream-check.h: cutting, the TOC from the lead-in, the track types),
+ * checks what depends on this drive (the TOC's lead-out against the
+ * disc's, the sectors before its NWA are dropped) and feeds the drive
+ * strictly sequential WRITE(10)s from a bounded FIFO on a thread of its
+ * own, so a bursty producer does not starve the drive. One checker may
+ * feed several engines (a group, rawcd-group.h).
  *
  * Internal to core/: rawcd.c drives it; nothing here knows the state
  * machine or exclusive access.
@@ -16,6 +19,7 @@
 #include <sys/types.h>
 
 #include "cd.h"
+#include "image-decoder.h"
 #include "rawcd-types.h"
 #include "recorder.h"
 #include "result.h"
@@ -42,17 +46,29 @@ int burn_stream_start(const struct burn_stream_params *p, struct burn_stream **o
 		      struct burn_error *err);
 
 /*
- * Takes @len bytes of the stream. Blocks while the FIFO is full. Returns
- * @len, or -errno with the reason: the stream is not a raw stream with a
- * TOC (STREAM_NOT_SUPPORTED), a track's first sector is not of the type
- * the TOC declares, it does not fit (NOT_ENOUGH_SPACE), the drive failed
- * (with its sense), or the write was cancelled (REQUEST_CANCELLED). After
- * such a failure every call fails the same. Bytes after the declared end
- * do not fail the stream: zeros are dropped (burn_stream_trailing()
- * counts them), anything else is refused by that call alone.
+ * The checker learned the stream's TOC (@toc borrowed; @expected sectors,
+ * lead-in included): fails with NOT_ENOUGH_SPACE when its lead-out is past
+ * this disc's last possible one, else from here on the drive gets data.
+ * Returns 0 or -errno (the engine's failure so far, or this one).
  */
-ssize_t burn_stream_write(struct burn_stream *s, const void *buf, size_t len,
-			  struct burn_error *err);
+int burn_stream_toc(struct burn_stream *s, const struct image_toc *toc, uint64_t expected,
+		    struct burn_error *err);
+
+/*
+ * Takes @n checked sectors from @sectors (copied), the first at @lba.
+ * Blocks while the FIFO is full. Returns 0, or -errno with the reason:
+ * the drive failed (with its sense), the write was cancelled
+ * (REQUEST_CANCELLED), or the lead-in overfilled the FIFO before its TOC
+ * was known. After such a failure every call fails the same.
+ */
+int burn_stream_put(struct burn_stream *s, const uint8_t *sectors, size_t n, int32_t lba,
+		    struct burn_error *err);
+
+/* The stream's checker refused the stream: @e becomes the engine's failure unless it has one. */
+void burn_stream_fail(struct burn_stream *s, const struct burn_error *e);
+
+/* 0, or -errno with the engine's failure so far (a cancel first). */
+int burn_stream_error(struct burn_stream *s, struct burn_error *err);
 
 /* Waits until the FIFO is empty; returns the failure so far, if any. */
 int burn_stream_drain(struct burn_stream *s, struct burn_error *err);
@@ -63,11 +79,13 @@ void burn_stream_cancel(struct burn_stream *s);
 /*
  * Ends the stream: sends what is queued (unless the write failed or was
  * cancelled), stops the thread, then SYNCHRONIZE CACHE and polls the drive
- * until it is ready. Returns 0 when the whole declared stream reached the
- * drive, else -errno with the reason: incomplete (ended early or
- * mid-sector: HANDLE_EOF), cancelled, or the drive's error.
+ * until it is ready. @pending is the bytes of a sector the checker holds
+ * incomplete (burn_stream_check_pending()). Returns 0 when the whole
+ * declared stream reached the drive, else -errno with the reason:
+ * incomplete (ended early or mid-sector: HANDLE_EOF), cancelled, or the
+ * drive's error.
  */
-int burn_stream_finish(struct burn_stream *s, struct burn_error *err);
+int burn_stream_finish(struct burn_stream *s, size_t pending, struct burn_error *err);
 
 /*
  * The verification's outcome after burn_stream_finish() (burn_digest_outcome():
@@ -81,11 +99,8 @@ void burn_stream_destroy(struct burn_stream *s);
 /* Fills @p (action, LBAs, counts, times, FIFO use). */
 void burn_stream_progress(struct burn_stream *s, struct rawcd_progress *p);
 
-/* True once every sector the TOC declares has been taken (none pending mid-sector). */
+/* True once every sector the TOC declares has been taken, and the engine has not failed. */
 bool burn_stream_complete(struct burn_stream *s);
-
-/* Zero bytes that followed the complete stream and were dropped. */
-uint64_t burn_stream_trailing(struct burn_stream *s);
 
 /* Sectors the drive has taken so far. */
 uint64_t burn_stream_written(struct burn_stream *s);
