@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz-crc.h"
 #include "fuzz.h"
 #include "image-cdtext.h"
 #include "image-decoder.h"
@@ -27,48 +28,6 @@
 #define FLAG_FEED_AT 0x40
 
 static const unsigned lead_ins[] = { 0, 150, 154, 162, 168, 11634, 22650, IMAGE_MAX_LEAD_IN };
-
-/* Gives the Q frame in @sub (the sub-channel of a sector of @type) a good CRC. */
-static void
-fix_q(enum cd_sector_type type, uint8_t *sub)
-{
-	uint8_t q[SUBQ_SIZE];
-
-	if (type == CD_SECTOR_PQ) {
-		subq_set_crc(sub);
-		return;
-	}
-	subchannel_extract_q(type, sub, q, NULL);
-	subq_set_crc(q);
-	/* Q is bit 6 of each P-W byte, MSB first; only the CRC bytes 10-11 change */
-	for (unsigned i = 10; i < SUBQ_SIZE; i++)
-		for (unsigned j = 0; j < 8; j++)
-			sub[8 * i + j] = (uint8_t)((sub[8 * i + j] & ~0x40) |
-						   ((q[i] >> (7 - j)) & 1) << 6);
-}
-
-/* Gives every non-empty CD-TEXT pack in the R-W of @sub (96 bytes) a good CRC. */
-static void
-fix_cdtext(uint8_t *sub)
-{
-	for (unsigned k = 0; k < 4; k++) {
-		uint8_t *rw = sub + 24 * k, pack[CDTEXT_PACK_SIZE], sym[24];
-		unsigned any = 0;
-		uint16_t crc;
-
-		for (unsigned i = 0; i < 24; i++)
-			any |= rw[i] & 0x3f;
-		if (!any)
-			continue;
-		image_cdtext_from_symbols(rw, pack);
-		crc = (uint16_t)~subq_crc16(pack, 16);
-		pack[16] = (uint8_t)(crc >> 8);
-		pack[17] = (uint8_t)crc;
-		image_cdtext_to_symbols(pack, sym);
-		for (unsigned i = 0; i < 24; i++)
-			rw[i] = (uint8_t)((rw[i] & 0xc0) | sym[i]);
-	}
-}
 
 /* What image_decoder_toc() promises about a TOC it hands out. */
 static void
@@ -150,11 +109,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		memcpy(sector, data, sector_size);
 		data += sector_size;
 		size -= sector_size;
-		if (flags & FLAG_FIX_CRC) {
-			fix_q(type, sector + CD_MAIN_SIZE);
-			if (type != CD_SECTOR_PQ)
-				fix_cdtext(sector + CD_MAIN_SIZE);
-		}
+		if (flags & FLAG_FIX_CRC)
+			fuzz_fix_crcs(type, sector);
 		if (flags & FLAG_FEED_AT) {
 			ret = image_decoder_feed_at(dec, lba + step, sector, &out);
 			if (step == 0 && started) {

@@ -256,6 +256,24 @@ for name, value in [('word', b'\0\x3fhello world\n'), ('word-short-buffer', b'\0
     put('parse', name, value)
 PY
 
+# stream-check: the image-decoder seeds read as one stream (those fed sector by
+# sector in order), written in pieces of 7 bytes, one 2352-byte sector
+# and 64 KiB, the sink never failing or failing its second call
+mkdir -p "$corpus/stream-check"
+find "$corpus/stream-check" -type f ! -name 'finding-*' -delete
+python3 - "$corpus" <<'PY'
+import os, sys
+corpus = sys.argv[1]
+for name in sorted(os.listdir(corpus + '/image-decoder')):
+    data = open(corpus + '/image-decoder/' + name, 'rb').read()
+    if data[0] & 0x40:           # fed at chosen LBAs: not one stream
+        continue
+    for size_bits, size in [(1, '7'), (3, '2352'), (7, '64k')]:
+        for fail_at, tail in [(0, ''), (2, '-sink-fails')]:
+            with open('%s/stream-check/%s-w%s%s' % (corpus, name, size, tail), 'wb') as f:
+                f.write(data[:1] + bytes([size_bits | fail_at << 3]) + data[1:])
+PY
+
 du -sh "$corpus"
 for t in "$corpus"/*; do
 	printf '%-14s %3d files %8d bytes\n' "${t##*/}" "$(ls "$t" | wc -l)" "$(cat "$t"/* | wc -c)"
