@@ -273,7 +273,7 @@ START_TEST(data_disc)
 	free(iso_path);
 	iso_path = tl_path(tl_emu_dir, "disc.toc");
 	ck_assert_str_eq(tl_get(iso_path),
-			 "burnfs-toc 1\nfirst 1\nlast 1\nleadout 300\ntrack 1 4 -150 0 300 1\n");
+			 "burnfs-toc 1\nfirst 1\nlast 1\nleadout 300\ntrack 1 4 -150 0 300 1 1\n");
 	free(iso_path);
 	free(iso);
 	free(buf);

@@ -71,7 +71,7 @@ emu_caps_get_configuration(struct emu_drive *d, struct mmc_cmd *cmd)
 	bool present = emu_media_present(d) && !(d->cfg.faults & EMU_FAULT_NOT_READY);
 	uint16_t profile = present ? d->st.media->profile : MMC_PROFILE_NONE;
 	bool writable = present && d->st.media->writable;
-	bool readable = present && d->st.disc == EMU_DISC_COMPLETE;
+	bool readable = present && emu_media_disc_recorded(d);
 	bool raw = !(d->cfg.faults & EMU_FAULT_NO_RAW);
 	bool rw = raw && !(d->cfg.faults & EMU_FAULT_NO_RW);
 	uint8_t profiles[12], core[8] = { 0, 0, 0, 2, 0x01, 0, 0, 0 };
@@ -240,8 +240,8 @@ page05_acceptable(const struct emu_drive *d, const uint8_t *p)
 		return false;
 	switch (wt) {
 	case MMC_WRITE_TYPE_TAO:
-		/* TAO: Mode 1 (2048) and audio (2352) tracks (doc/reference/tao.md) */
-		return dbt == 0 || dbt == 8;
+		/* TAO: Mode 1, Mode 2 Form 1 (2048) and audio (2352) tracks (doc/reference/tao.md) */
+		return emu_tao_block_size(dbt) != 0;
 	case 2:
 		/*
 		 * SAO: the cue sheet says what each block holds; the data block

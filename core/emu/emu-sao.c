@@ -220,7 +220,7 @@ emu_sao_write_accepted(struct emu_drive *d, struct mmc_cmd *cmd, int32_t lba, ui
 		return false;
 	}
 	if (!emu_session_mine(d) &&
-	    emu_session_begin(d, CD_SECTOR_RAW, -CD_PREGAP_FRAMES, &s->toc) < 0) {
+	    emu_session_begin(d, CD_SECTOR_RAW, -CD_PREGAP_FRAMES, &s->toc, 0) < 0) {
 		emu_fail(d, cmd, MMC_SENSE_WRITE_ERROR);
 		return false;
 	}
