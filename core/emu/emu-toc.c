@@ -486,8 +486,12 @@ track_info_blank(const struct emu_drive *d, const struct emu_toc *toc, uint8_t *
 		r[3] = (uint8_t)(toc->sessions + 1);
 		mmc_put32(r + 8, (uint32_t)start);
 	}
-	/* The next writable address follows the write type (doc/reference/mmc.md §6.2). */
-	nwa = wt == 3 ? leadin : wt == 2 ? start - CD_PREGAP_FRAMES : start;
+	/*
+	 * The next writable address follows the write type (doc/reference/mmc.md
+	 * §6.2); on an appendable disc the session's first track start whatever
+	 * the type but RAW: cdrskin -msinfo asks under SAO (doc/reference/tao.md §5)
+	 */
+	nwa = wt == 3 ? leadin : wt == 2 && !toc ? start - CD_PREGAP_FRAMES : start;
 	r[5] = 0x04;
 	r[6] = 0x40 | 0x0f;	/* blank, data mode unknown */
 	r[7] = 0x01;		/* NWA valid */
