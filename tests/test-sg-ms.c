@@ -1,0 +1,223 @@
+/*
+ * The sg suite, multi-session (issue 15): a first session burned with
+ * -multi leaves the emulated CD-R appendable, -msinfo gives the figures
+ * mkisofs -C needs (the last session's start, the next one's after the
+ * Orange Book's lead-out, lead-in and pre-gap: doc/reference/tao.md §5),
+ * and a second session is appended; read back with cd-info (which lists
+ * the sessions) and xorriso -extract (the second session's ISO holds the
+ * files of both). wodim and cdrskin -tao -multi; wodim -raw96r -multi then
+ * -tao; xorriso twice; a closed disc refused with wodim's own message.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tl-burn.h"
+#include "tl-mount.h"
+#include "tl-sg.h"
+
+static char out[TL_SG_OUT_MAX];
+
+#define FRESH_CDR "BURNFS_SG_MEDIA=cdr80"
+/* doc/reference/tao.md §5: lead-out 6750 (first session) or 2250, lead-in 4500, pre-gap 150 */
+#define NEXT_AFTER_FIRST 11400
+#define NEXT_AFTER_LATER 6900
+
+/* The recorded disc's lead-out (its last session's), from disc.toc. */
+static long
+disc_leadout(void)
+{
+	char *toc = tl_disc_file("disc.toc");
+	const char *at = strstr(tl_get(toc), "\nleadout ");
+	long leadout = -1;
+
+	ck_assert_ptr_nonnull(at);
+	ck_assert_int_eq(sscanf(at, "\nleadout %ld", &leadout), 1);
+	free(toc);
+	return leadout;
+}
+
+/* @tool dev=NODE -msinfo prints "@last,@next" (its last line). */
+static void
+msinfo_is(const char *tool, long last, long next)
+{
+	char dev[4200], want[64];
+	const char *argv[] = { tool, dev, "-msinfo", NULL };
+
+	snprintf(dev, sizeof(dev), "dev=%s", tl_sg_node);
+	snprintf(want, sizeof(want), "%ld,%ld\n", last, next);
+	ck_assert_msg(tl_sg_run(argv, true, NULL, out, sizeof(out)) == 0, "%s -msinfo:\n%s", tool,
+		      out);
+	tl_assert_has(out, want);
+}
+
+/*
+ * An ISO of the directory @name (one file, @name.txt) for the session
+ * after the disc's, as a user masters it: genisoimage -C MSINFO -M NODE,
+ * importing the last session's tree. The path is the caller's.
+ */
+static char *
+next_iso(const char *name, long last, long next)
+{
+	char *dir = tl_path(tl_top, name), *iso, msinfo[64], file[64];
+	const char *argv[] = { "genisoimage", "-quiet", "-R", "-C", msinfo, "-M", tl_sg_node,
+			       "-o", NULL, dir, NULL };
+
+	snprintf(file, sizeof(file), "%s.iso", name);
+	iso = tl_path(tl_top, file);
+	argv[8] = iso;
+	snprintf(msinfo, sizeof(msinfo), "%ld,%ld", last, next);
+	ck_assert_int_eq(tl_sh("mkdir -p '%s' && echo '%s' > '%s/%s.txt'", dir, name, dir, name),
+			 0);
+	ck_assert_msg(tl_sg_run(argv, true, NULL, out, sizeof(out)) == 0, "genisoimage -M:\n%s",
+		      out);
+	free(dir);
+	return iso;
+}
+
+/* cd-info lists @tracks tracks and says where session 2 starts. */
+static void
+cd_info_session2(unsigned tracks, long start)
+{
+	char want[80];
+	const char *const shows[] = { want };
+
+	snprintf(want, sizeof(want), "session #2 starts at track  2, LSN: %ld", start);
+	tl_sg_cd_info_shows(tracks, shows, 1);
+}
+
+/* xorriso -extract of the last session's tree has @path (under the ISO's root) saying @text. */
+static void
+extract_has(const char *path, const char *text)
+{
+	char *back = tl_path(tl_top, "back"), indev[4200], from[256];
+	const char *argv[] = { "xorriso", "-osirrox", "on", "-indev", indev, "-extract", from,
+			       back, NULL };
+
+	snprintf(indev, sizeof(indev), "mmc:%s", tl_sg_node);
+	snprintf(from, sizeof(from), "/%s", path);
+	ck_assert_int_eq(tl_sh("rm -rf '%s'", back), 0);
+	ck_assert_msg(tl_sg_run(argv, true, NULL, out, sizeof(out)) == 0, "xorriso -extract:\n%s",
+		      out);
+	ck_assert_int_eq(tl_sh("grep -qx '%s' '%s'", text, back), 0);
+	free(back);
+}
+
+static const char *const tools[] = { "wodim", "cdrskin" };
+
+/*
+ * wodim (_i 0) and cdrskin (_i 1): -tao -multi of an ISO, -msinfo, a
+ * second ISO mastered onto it with genisoimage -C -M, -tao -multi again:
+ * two sessions, the disc still appendable.
+ */
+START_TEST(tao_multi)
+{
+	char *iso = tl_make_iso(), *iso2, dev[4200];
+	const char *argv[] = { tools[_i], "-v", dev, "-tao", "-multi", iso, NULL };
+	long first, second;
+
+	snprintf(dev, sizeof(dev), "dev=%s", tl_sg_node);
+	ck_assert_msg(tl_sg_run(argv, true, FRESH_CDR, out, sizeof(out)) == 0,
+		      "%s -tao -multi:\n%s", tools[_i], out);
+	first = disc_leadout();
+	msinfo_is(tools[_i], 0, first + NEXT_AFTER_FIRST);
+	iso2 = next_iso("second", 0, first + NEXT_AFTER_FIRST);
+	argv[5] = iso2;
+	ck_assert_msg(tl_sg_run(argv, true, NULL, out, sizeof(out)) == 0,
+		      "%s -tao -multi, session 2:\n%s", tools[_i], out);
+	second = disc_leadout();
+	msinfo_is(tools[_i], first + NEXT_AFTER_FIRST, second + NEXT_AFTER_LATER);
+	cd_info_session2(2, first + NEXT_AFTER_FIRST);
+	extract_has("second.txt", "second");
+	extract_has("three.txt", "hello");
+	free(iso2);
+	free(iso);
+}
+END_TEST
+
+/*
+ * wodim -raw96r -multi (the host writes lead-in and lead-out, page 05h
+ * asks for the next session), then -tao without -multi closes the disc;
+ * a third burn is refused as on a closed disc: READ TRACK INFORMATION of
+ * the invisible track 5/24/00 and wodim's own words.
+ */
+START_TEST(raw_multi_then_tao)
+{
+	char *iso = tl_make_iso(), *iso2, dev[4200];
+	const char *raw[] = { "wodim", "-v", dev, "-raw96r", "-multi", iso, NULL };
+	const char *tao[] = { "wodim", "-v", dev, "-tao", NULL, NULL };
+	long first;
+
+	snprintf(dev, sizeof(dev), "dev=%s", tl_sg_node);
+	ck_assert_msg(tl_sg_run(raw, true, FRESH_CDR, out, sizeof(out)) == 0,
+		      "wodim -raw96r -multi:\n%s", out);
+	first = disc_leadout();
+	msinfo_is("wodim", 0, first + NEXT_AFTER_FIRST);
+	iso2 = next_iso("second", 0, first + NEXT_AFTER_FIRST);
+	tao[4] = iso2;
+	ck_assert_msg(tl_sg_run(tao, true, NULL, out, sizeof(out)) == 0, "wodim -tao:\n%s", out);
+	cd_info_session2(2, first + NEXT_AFTER_FIRST);
+	extract_has("second.txt", "second");
+	/* closed: no third session */
+	ck_assert_msg(tl_sg_run(tao, true, NULL, out, sizeof(out)) != 0, "wodim -tao:\n%s", out);
+	tl_assert_has(out, "Sense Code: 0x24 Qual 0x00 (invalid field in cdb)");
+	tl_assert_has(out, "Cannot get next writable address for 'invisible' track.");
+	free(iso2);
+	free(iso);
+}
+END_TEST
+
+/*
+ * xorriso -outdev (libburn: SAO, its -close off default leaves the disc
+ * appendable), then xorriso -dev appending a second session (libburn
+ * writes it TAO): the second session's tree has both files.
+ */
+START_TEST(xorriso_append)
+{
+	char *d1 = tl_path(tl_top, "d1"), *d2 = tl_path(tl_top, "d2"), dev[4200];
+	const char *first[] = { "xorriso", "-outdev", dev, "-map", d1, "/d1", "-commit", NULL };
+	const char *second[] = { "xorriso", "-dev", dev, "-map", d2, "/d2", "-commit", NULL };
+	long leadout;
+
+	snprintf(dev, sizeof(dev), "mmc:%s", tl_sg_node);
+	ck_assert_int_eq(tl_sh("mkdir -p '%s' '%s' && echo one > '%s/one.txt' && "
+			       "echo two > '%s/two.txt'", d1, d2, d1, d2), 0);
+	ck_assert_msg(tl_sg_run(first, true, FRESH_CDR, out, sizeof(out)) == 0,
+		      "xorriso -outdev:\n%s", out);
+	tl_assert_has(out, "is written , is appendable");
+	leadout = disc_leadout();
+	ck_assert_msg(tl_sg_run(second, true, NULL, out, sizeof(out)) == 0, "xorriso -dev:\n%s",
+		      out);
+	tl_assert_has(out, "Media summary: 2 sessions");
+	cd_info_session2(2, leadout + NEXT_AFTER_FIRST);
+	extract_has("d1/one.txt", "one");
+	extract_has("d2/two.txt", "two");
+	free(d2);
+	free(d1);
+}
+END_TEST
+
+static Suite *
+sg_ms_suite(void)
+{
+	Suite *s = suite_create("sg-ms");
+	TCase *tc = tcase_create("ms");
+
+	tcase_add_checked_fixture(tc, tl_sg_setup, tl_sg_teardown);
+	tcase_set_timeout(tc, 180);
+	suite_add_tcase(s, tc);
+	tcase_add_loop_test(tc, tao_multi, 0, 2);
+	tcase_add_test(tc, raw_multi_then_tao);
+	tcase_add_test(tc, xorriso_append);
+	return s;
+}
+
+int
+main(void)
+{
+	if (tl_burn_init() < 0)
+		return 99;
+	return tl_sg_main(sg_ms_suite());
+}
