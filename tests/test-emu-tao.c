@@ -489,6 +489,36 @@ START_TEST(ms_refusals)
 }
 END_TEST
 
+/*
+ * page 05h Multi-session: 10b is reserved (5/26/00, page unchanged); 01b
+ * (no next session, B0 FF:FF:FF) closes the disc as 00b does.
+ */
+START_TEST(ms_page05)
+{
+	struct mmc_page05 want = { .write_type = 1, .data_block_type = 8, .bufe = true,
+				   .track_mode = 4, .multi_session = 2 };
+	uint8_t cur[128], list[MMC_MODE_HEADER_LEN + MMC_PAGE05_LEN];
+	struct mmc_page05 p;
+	struct mmc_cmd cmd;
+	size_t len;
+
+	select_tao_multi(tl_drive, 3);
+	mmc_build_mode_sense10(&cmd, 0x05, 0, cur, sizeof(cur));
+	tl_good(tl_drive, &cmd);
+	len = mmc_build_page05(&want, cur + MMC_MODE_HEADER_LEN, MMC_PAGE05_LEN, list);
+	mmc_build_mode_select10(&cmd, list, (uint16_t)len);
+	tl_expect(tl_drive, &cmd, 5, 0x26, 0x00);
+	mmc_build_mode_sense10(&cmd, 0x05, 0, cur, sizeof(cur));
+	tl_good(tl_drive, &cmd);
+	ck_assert_int_eq(mmc_parse_page05(cur, cmd.xfer, &p), 0);
+	ck_assert_uint_eq(p.multi_session, 3);
+	select_tao_multi(tl_drive, 1);
+	write_track(tl_drive, 1, 8, 10);
+	close_session(tl_drive);
+	ck_assert_int_eq(tl_disc_status(tl_drive), MMC_DISC_COMPLETE);
+}
+END_TEST
+
 static Suite *
 emu_tao_suite(void)
 {
@@ -498,7 +528,7 @@ emu_tao_suite(void)
 	tcase_add_loop_test(tc, refusals, 0, sizeof(refused) / sizeof(refused[0]));
 	TL_TESTS(tc, data_track, audio_tracks, close_and_reserve);
 	tcase_add_loop_test(tc, ms_refusals, 0, sizeof(ms_refused) / sizeof(ms_refused[0]));
-	TL_TESTS(tc, ms_sessions);
+	TL_TESTS(tc, ms_sessions, ms_page05);
 	return s;
 }
 

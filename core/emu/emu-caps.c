@@ -115,9 +115,10 @@ emu_caps_get_configuration(struct emu_drive *d, struct mmc_cmd *cmd)
 	removable[0] = (uint8_t)(1 << 5 | 0x10 | 0x08 | 0x01 |
 				 (emu_media_prevent_active(d) ? 0x04 : 0));
 	/*
-	 * RAW, session-at-once and track-at-once are written; no RAW MS (no
-	 * appendable discs yet). R-W: raw sub-channel in RAW; R-W from the
-	 * host in SAO; none in TAO.
+	 * RAW, session-at-once and track-at-once are written; no RAW MS: a
+	 * RAW session may leave the disc appendable, but only TAO appends
+	 * (doc/reference/tao.md §5). R-W: raw sub-channel in RAW; R-W from
+	 * the host in SAO; none in TAO.
 	 */
 	memset(mastering, 0, sizeof(mastering));
 	mastering[0] = (uint8_t)(0x40 | 0x20 | 0x04 | 0x02 | (raw ? 0x08 : 0) | (rw ? 0x01 : 0));
@@ -153,9 +154,9 @@ page_2a(struct emu_drive *d, uint8_t *p)
 	p[2] = 0x03;
 	p[3] = 0x07;
 	/*
-	 * Reading as emu-read.c answers it: Mode 2 Form 1 and Form 2, no audio
-	 * play, no C2 pointers; R-W raw and de-interleaved, ISRC, UPC, accurate
-	 * CD-DA.
+	 * Reading as emu-read.c answers it: discs of several sessions (byte 4
+	 * bit 6), Mode 2 Form 1 and Form 2, no audio play, no C2 pointers;
+	 * R-W raw and de-interleaved, ISRC, UPC, accurate CD-DA.
 	 */
 	p[4] = 0xf0;
 	p[5] = 0x6f;
