@@ -5,14 +5,16 @@
  * Orange Book's lead-out, lead-in and pre-gap: doc/reference/tao.md §5),
  * and a second session is appended; read back with cd-info (which lists
  * the sessions) and xorriso -extract (the second session's ISO holds the
- * files of both). wodim and cdrskin -tao -multi; wodim -raw96r -multi then
- * -tao; xorriso twice; a closed disc refused with wodim's own message.
+ * files of both), and burnfs's disc/ names the sessions. wodim and
+ * cdrskin -tao -multi; wodim -raw96r -multi then -tao; xorriso twice; a
+ * closed disc refused with wodim's own message.
  */
 #include "config.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "tl-burn.h"
 #include "tl-mount.h"
@@ -105,6 +107,42 @@ extract_has(const char *path, const char *text)
 	free(back);
 }
 
+/* burnfs emu:DIR on the disc the tools burned: its disc/ tree */
+static struct tl_mount m_emu;
+
+static void
+teardown(void)
+{
+	tl_mount_stop(&m_emu);
+	tl_sg_teardown();
+}
+
+/*
+ * burnfs's disc/ of a two-session disc: disc/toc names each track's
+ * session, NN.iso of the first session's track stops at its lead-out
+ * (@first), the second's runs from @start to the disc's lead-out.
+ */
+static void
+disc_tree_shows(long first, long start, long leadout)
+{
+	char dev[4200];
+	const char *toc, *iso1, *iso2;
+	struct stat sb;
+
+	snprintf(dev, sizeof(dev), "emu:%s", tl_disc);
+	ck_assert_int_eq(tl_mount_start(&m_emu, "emu", dev, NULL), 0);
+	toc = tl_at(&m_emu, "disc/toc");
+	iso1 = tl_at(&m_emu, "disc/01.iso");
+	iso2 = tl_at(&m_emu, "disc/02.iso");
+	tl_assert_has(tl_get(toc), "track 01 session: 1\n");
+	tl_assert_has(tl_get(toc), "track 02 session: 2\n");
+	ck_assert_int_eq(stat(iso1, &sb), 0);
+	ck_assert_int_eq(sb.st_size, first * 2048);
+	ck_assert_int_eq(stat(iso2, &sb), 0);
+	ck_assert_int_eq(sb.st_size, (leadout - start) * 2048);
+	tl_mount_stop(&m_emu);
+}
+
 static const char *const tools[] = { "wodim", "cdrskin" };
 
 /*
@@ -132,6 +170,7 @@ START_TEST(tao_multi)
 	cd_info_session2(2, first + NEXT_AFTER_FIRST);
 	extract_has("second.txt", "second");
 	extract_has("three.txt", "hello");
+	disc_tree_shows(first, first + NEXT_AFTER_FIRST, second);
 	free(iso2);
 	free(iso);
 }
@@ -205,7 +244,7 @@ sg_ms_suite(void)
 	Suite *s = suite_create("sg-ms");
 	TCase *tc = tcase_create("ms");
 
-	tcase_add_checked_fixture(tc, tl_sg_setup, tl_sg_teardown);
+	tcase_add_checked_fixture(tc, tl_sg_setup, teardown);
 	tcase_set_timeout(tc, 180);
 	suite_add_tcase(s, tc);
 	tcase_add_loop_test(tc, tao_multi, 0, 2);
