@@ -338,7 +338,8 @@ START_TEST(ms_sessions)
 	struct mmc_session_info si;
 	struct mmc_track_info ti;
 	uint8_t buf[2048], block[CD_DATA_SIZE], sector[CD_DATA_SIZE];
-	char *toc_path = tl_path(tl_emu_dir, "disc.toc"), *cue_path = tl_path(tl_emu_dir, "disc.cue");
+	char *toc_path = tl_path(tl_emu_dir, "disc.toc");
+	char *cue_path = tl_path(tl_emu_dir, "disc.cue");
 	struct mmc_cmd cmd;
 	size_t n;
 
@@ -437,7 +438,8 @@ START_TEST(ms_sessions)
 	}
 	ck_assert_ptr_nonnull(strstr(tl_get(toc_path), "track 2 4 11552 11702 11904 1 2\n"));
 	ck_assert_ptr_nonnull(strstr(tl_get(toc_path), "track 3 4 18654 18804 18906 1 3\n"));
-	ck_assert_ptr_nonnull(strstr(tl_get(cue_path), "  REM SESSION 02\n  TRACK 02 MODE1/2352\n"));
+	ck_assert_ptr_nonnull(strstr(tl_get(cue_path),
+				     "  REM SESSION 02\n  TRACK 02 MODE1/2352\n"));
 	free(cue_path);
 	free(toc_path);
 }

@@ -7,7 +7,8 @@
  * the sessions) and xorriso -extract (the second session's ISO holds the
  * files of both), and burnfs's disc/ names the sessions. wodim and
  * cdrskin -tao -multi; wodim -raw96r -multi then -tao; xorriso twice; a
- * closed disc refused with wodim's own message.
+ * CD-Extra (audio, then data); a closed disc refused with wodim's own
+ * message.
  */
 #include "config.h"
 
@@ -79,14 +80,14 @@ next_iso(const char *name, long last, long next)
 	return iso;
 }
 
-/* cd-info lists @tracks tracks and says where session 2 starts. */
+/* cd-info lists @tracks tracks and says where session 2 (its last track) starts. */
 static void
 cd_info_session2(unsigned tracks, long start)
 {
 	char want[80];
 	const char *const shows[] = { want };
 
-	snprintf(want, sizeof(want), "session #2 starts at track  2, LSN: %ld", start);
+	snprintf(want, sizeof(want), "session #2 starts at track %2u, LSN: %ld", tracks, start);
 	tl_sg_cd_info_shows(tracks, shows, 1);
 }
 
@@ -238,6 +239,48 @@ START_TEST(xorriso_append)
 }
 END_TEST
 
+/*
+ * A CD-Extra (Enhanced CD), as a user makes one: wodim -tao -multi -audio
+ * of three WAVs, then a data session mastered for -msinfo's address.
+ * cd-info calls it CD-Plus/Extra and finds the ISO 9660 volume of session
+ * 2; cd-paranoia rips the audio of session 1. (xorriso -extract gets the
+ * file too but exits 32: libisofs reads LBA 16, audio, with READ(10),
+ * which a drive refuses with 5/64/00.)
+ */
+START_TEST(cd_extra)
+{
+	char *wav[3], dev[4200], msinfo[64], *dir = tl_path(tl_top, "extra");
+	char *iso = tl_path(tl_top, "extra.iso");
+	const char *audio[] = { "wodim", "-v", dev, "-tao", "-multi", "-audio", NULL, NULL, NULL,
+				NULL };
+	const char *data[] = { "wodim", "-v", dev, "-tao", "-data", iso, NULL };
+	const char *const want[] = { "CD-Plus/Extra", "  4: 02:56:00  013050 data" };
+	long first;
+
+	tl_sg_three_wavs(wav);
+	snprintf(dev, sizeof(dev), "dev=%s", tl_sg_node);
+	for (unsigned i = 0; i < 3; i++)
+		audio[6 + i] = wav[i];
+	ck_assert_msg(tl_sg_run(audio, true, FRESH_CDR, out, sizeof(out)) == 0,
+		      "wodim -tao -multi -audio:\n%s", out);
+	first = disc_leadout();
+	ck_assert_int_eq(first, 1650);
+	msinfo_is("wodim", 0, first + NEXT_AFTER_FIRST);
+	snprintf(msinfo, sizeof(msinfo), "0,%ld", first + NEXT_AFTER_FIRST);
+	ck_assert_int_eq(tl_sh("mkdir -p '%s' && echo extra > '%s/extra.txt' && "
+			       "genisoimage -quiet -R -C %s -o '%s' '%s' 2>/dev/null", dir, dir,
+			       msinfo, iso, dir), 0);
+	ck_assert_msg(tl_sg_run(data, true, NULL, out, sizeof(out)) == 0, "wodim -tao -data:\n%s",
+		      out);
+	tl_sg_cd_info_shows(4, want, sizeof(want) / sizeof(want[0]));
+	cd_info_session2(4, first + NEXT_AFTER_FIRST);
+	tl_sg_paranoia_equals(2, wav[1]);
+	tl_sg_free_wavs(wav);
+	free(iso);
+	free(dir);
+}
+END_TEST
+
 static Suite *
 sg_ms_suite(void)
 {
@@ -250,6 +293,7 @@ sg_ms_suite(void)
 	tcase_add_loop_test(tc, tao_multi, 0, 2);
 	tcase_add_test(tc, raw_multi_then_tao);
 	tcase_add_test(tc, xorriso_append);
+	tcase_add_test(tc, cd_extra);
 	return s;
 }
 

@@ -108,8 +108,9 @@ static int32_t
 pregap_start(struct recorder *r, const struct image_toc *toc, unsigned t)
 {
 	const struct image_toc_track *prev = &toc->track[t - 1];
+	int32_t gap = prev->session == 1 ? SESSION_GAP_FIRST : SESSION_GAP_LATER;
 	int32_t floor = prev->session == toc->track[t].session ? prev->start_lba + 1
-		      : prev->end_lba + (prev->session == 1 ? SESSION_GAP_FIRST : SESSION_GAP_LATER);
+							       : prev->end_lba + gap;
 	int32_t at = toc->track[t].start_lba;
 	uint8_t q[PREGAP_SCAN * MMC_READ_CD_SUB_Q_SIZE];
 	struct burn_error ignored;
@@ -303,10 +304,12 @@ read_sessions(struct recorder *r, struct image_toc *toc)
 			continue;
 		}
 		/* a drive that gives no size: the session ends where the next starts */
-		if (t < toc->last_track && toc->track[t + 1].session != tr->session)
-			tr->end_lba = size[t] && tr->start_lba + (int64_t)size[t] <
-							 toc->track[t + 1].start_lba
-				    ? tr->start_lba + (int32_t)size[t] : toc->track[t + 1].start_lba;
+		if (t < toc->last_track && toc->track[t + 1].session != tr->session) {
+			int32_t next = toc->track[t + 1].start_lba;
+
+			tr->end_lba = size[t] && tr->start_lba + (int64_t)size[t] < next
+				    ? tr->start_lba + (int32_t)size[t] : next;
+		}
 	}
 }
 

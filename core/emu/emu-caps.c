@@ -241,7 +241,7 @@ page05_acceptable(const struct emu_drive *d, const uint8_t *p)
 		return false;
 	switch (wt) {
 	case MMC_WRITE_TYPE_TAO:
-		/* TAO: Mode 1, Mode 2 Form 1 (2048) and audio (2352) tracks (doc/reference/tao.md) */
+		/* TAO: Mode 1, Mode 2 Form 1 (2048), audio (2352) tracks (doc/reference/tao.md) */
 		return emu_tao_block_size(dbt) != 0;
 	case 2:
 		/*

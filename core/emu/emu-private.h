@@ -63,7 +63,7 @@ enum emu_disc_state {
 	EMU_DISC_BLANK,
 	EMU_DISC_INCOMPLETE,
 	EMU_DISC_COMPLETE,
-	EMU_DISC_APPENDABLE,	/* closed sessions, and room for the next (doc/reference/tao.md §5) */
+	EMU_DISC_APPENDABLE,	/* closed sessions, room for the next (doc/reference/tao.md §5) */
 };
 
 struct emu_state {

@@ -70,7 +70,8 @@ tao_get(struct emu_drive *d)
 		struct emu_toc toc;
 
 		if (emu_toc_load(d, &toc) == 0) {
-			t->nwa = emu_toc_next_leadin(&toc, toc.sessions) + EMU_LEADIN_NEXT + TAO_PREGAP;
+			t->nwa = emu_toc_next_leadin(&toc, toc.sessions) + EMU_LEADIN_NEXT +
+				 TAO_PREGAP;
 			t->session = (uint8_t)(s + 1);
 		}
 	}

@@ -54,7 +54,8 @@ emu_toc_load(const struct emu_drive *d, struct emu_toc *toc)
 	if (d->st.media->profile == MMC_PROFILE_CDROM) {
 		toc->first = toc->last = toc->sessions = 1;
 		toc->leadout = EMU_CDROM_LEADOUT;
-		toc->t[1] = (struct emu_toc_track){ SUBQ_CONTROL_DATA, 0, 0, EMU_CDROM_LEADOUT, 1, 1 };
+		toc->t[1] = (struct emu_toc_track){ SUBQ_CONTROL_DATA, 0, 0, EMU_CDROM_LEADOUT, 1,
+						    1 };
 		return 0;
 	}
 	f = emu_session_fopen_read(d, "disc.toc");
@@ -536,7 +537,7 @@ emu_toc_read_track_info(struct emu_drive *d, struct mmc_cmd *cmd)
 			   : type == 0 ? emu_toc_track_of(&toc, (int32_t)value) : 1;
 		const struct emu_toc_track *tr;
 
-		/* an appendable disc's invisible track: FFh, the number after the last, an LBA past */
+		/* an appendable disc's invisible track: FFh, the number after the last, an LBA */
 		if (appendable && ((type == 1 && (value == 0xff || value == toc.last + 1)) ||
 				   (type == 0 && t == 0 &&
 				    (int32_t)value >= emu_toc_next_leadin(&toc, toc.sessions)))) {
