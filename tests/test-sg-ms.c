@@ -7,8 +7,9 @@
  * the sessions) and xorriso -extract (the second session's ISO holds the
  * files of both), and burnfs's disc/ names the sessions. wodim and
  * cdrskin -tao -multi; wodim -raw96r -multi then -tao; xorriso twice; a
- * CD-Extra (audio, then data); a closed disc refused with wodim's own
- * message.
+ * CD-Extra (audio, then data); and what is refused (a closed disc, RAW
+ * or SAO appending, wodim -sao -multi, xorriso -outdev onto an appendable
+ * disc), each with the tool's own message.
  */
 #include "config.h"
 
@@ -281,6 +282,92 @@ START_TEST(cd_extra)
 }
 END_TEST
 
+/* What the disc holds before a refused run: blank, one session left open, or closed. */
+enum ms_disc {
+	MS_BLANK,
+	MS_APPENDABLE,
+	MS_CLOSED,
+};
+
+/*
+ * Refusals with the drive's sense and the tool's own words (doc/reference/
+ * tao.md §5, contrib/sg/README.md). In @argv "@dev" is dev=NODE, "@mmc"
+ * mmc:NODE, "@node" NODE, "@iso" an ISO, "@cue" a cue sheet of it.
+ */
+static const struct {
+	const char *what;
+	enum ms_disc disc;
+	const char *argv[12];
+	int status;		/* the exit status */
+	const char *want[2];
+} refused[] = {
+	{ "wodim -tao onto a closed disc: READ TRACK INFORMATION FFh 5/24/00", MS_CLOSED,
+	  { "wodim", "-v", "@dev", "-tao", "@iso" }, 254,
+	  { "Sense Code: 0x24 Qual 0x00 (invalid field in cdb)",
+	    "Cannot get next writable address for 'invisible' track." } },
+	{ "cdrskin onto a closed disc: disc status complete", MS_CLOSED,
+	  { "cdrskin", "-v", "@dev", "-tao", "@iso" }, 10,
+	  { "There is a disc with data on it in the drive", "burning failed" } },
+	{ "wodim -raw96r onto an appendable disc: RAW does not append", MS_APPENDABLE,
+	  { "wodim", "-v", "@dev", "-raw96r", "@iso" }, 255,
+	  { "Drive returns wrong startsec", "Could not write Lead-in." } },
+	{ "wodim -sao -multi: CD-ROM XA data forms, SEND CUE SHEET 5/26/00", MS_BLANK,
+	  { "wodim", "-v", "@dev", "-sao", "-multi", "@iso" }, 255,
+	  { "Sense Code: 0x26 Qual 0x00 (invalid field in parameter list)",
+	    "CUE sheet still not accepted." } },
+	{ "cdrdao onto an appendable disc: SAO does not append, SEND CUE SHEET 5/26/00",
+	  MS_APPENDABLE,
+	  { "cdrdao", "write", "-n", "--force", "--device", "@node", "--driver", "generic-mmc",
+	    "@cue" }, 1,
+	  { "Drive does not accept any cue sheet variant", "Writing failed." } },
+	{ "xorriso -outdev onto an appendable disc: -indev must be the same", MS_APPENDABLE,
+	  { "xorriso", "-outdev", "@mmc", "-map", "@iso", "/x.iso", "-commit" }, 5,
+	  { "-indev differs from -outdev and -outdev media is not blank", "aborting" } },
+};
+
+START_TEST(refusals)
+{
+	char *iso = tl_make_iso(), *cue = tl_path(tl_top, "x.cue"), dev[4200], mmc[4200];
+	const char *prepare[] = { "wodim", "-v", dev, "-tao", "-multi", iso, NULL };
+	const char *argv[12] = { NULL };
+	int status;
+
+	snprintf(dev, sizeof(dev), "dev=%s", tl_sg_node);
+	snprintf(mmc, sizeof(mmc), "mmc:%s", tl_sg_node);
+	ck_assert_int_eq(tl_sh("printf 'FILE \"%%s\" BINARY\\n  TRACK 01 MODE1/2048\\n"
+			       "    INDEX 01 00:00:00\\n' '%s' > '%s'", iso, cue), 0);
+	if (refused[_i].disc == MS_CLOSED) {
+		/* without -multi */
+		prepare[4] = iso;
+		prepare[5] = NULL;
+	}
+	if (refused[_i].disc != MS_BLANK)
+		ck_assert_msg(tl_sg_run(prepare, true, FRESH_CDR, out, sizeof(out)) == 0,
+			      "wodim -tao:\n%s", out);
+	for (size_t i = 0; refused[_i].argv[i]; i++) {
+		const char *a = refused[_i].argv[i];
+
+		argv[i] = strcmp(a, "@dev") == 0 ? dev : strcmp(a, "@mmc") == 0 ? mmc
+			: strcmp(a, "@node") == 0 ? tl_sg_node : strcmp(a, "@iso") == 0 ? iso
+			: strcmp(a, "@cue") == 0 ? cue : a;
+	}
+	status = tl_sg_run(argv, true, refused[_i].disc == MS_BLANK ? FRESH_CDR : NULL, out,
+			   sizeof(out));
+	ck_assert_msg(status == refused[_i].status, "%s: exit status %d:\n%s", refused[_i].what,
+		      status, out);
+	for (size_t i = 0; i < 2; i++)
+		tl_assert_has(out, refused[_i].want[i]);
+	/* nothing was recorded: an appendable disc still takes the next session where it did */
+	if (refused[_i].disc == MS_APPENDABLE) {
+		long leadout = disc_leadout();
+
+		msinfo_is("wodim", 0, leadout + NEXT_AFTER_FIRST);
+	}
+	free(cue);
+	free(iso);
+}
+END_TEST
+
 static Suite *
 sg_ms_suite(void)
 {
@@ -294,6 +381,7 @@ sg_ms_suite(void)
 	tcase_add_test(tc, raw_multi_then_tao);
 	tcase_add_test(tc, xorriso_append);
 	tcase_add_test(tc, cd_extra);
+	tcase_add_loop_test(tc, refusals, 0, sizeof(refused) / sizeof(refused[0]));
 	return s;
 }
 
