@@ -521,6 +521,46 @@ START_TEST(ms_page05)
 }
 END_TEST
 
+/*
+ * A second session that never reaches CLOSE SESSION (its handle closes):
+ * the disc is incomplete, its last session incomplete, but the closed
+ * session still reads as on a CD-R; nothing is appended any more.
+ */
+START_TEST(ms_failed_append)
+{
+	uint8_t buf[2048], block[CD_DATA_SIZE], sector[CD_DATA_SIZE];
+	struct mmc_session_info si;
+	struct mmc_disc_info di;
+	struct mmc_cmd cmd;
+	size_t n;
+
+	select_tao_multi(tl_drive, 3);
+	write_track(tl_drive, 1, 8, 100);
+	close_session(tl_drive);
+	mmc_build_write10(&cmd, 102 + 11400, 1, block, sizeof(block));
+	tl_good(tl_drive, &cmd);
+	tl_emu_reopen(NULL, 0);
+	tl_disc_info(tl_drive, buf, sizeof(buf), &di);
+	ck_assert_int_eq(di.status, MMC_DISC_INCOMPLETE);
+	ck_assert_uint_eq(di.last_session_state, 1);
+	ck_assert_uint_eq(di.sessions, 2);
+	ck_assert_uint_eq(buf[5], 2);
+	n = read_toc(tl_drive, 1, buf, sizeof(buf));
+	ck_assert_int_eq(mmc_parse_session_info(buf, n, &si), 0);
+	ck_assert_uint_eq(si.last_session, 1);
+	tl_build_read10(&cmd, 5, 1, sector, sizeof(sector));
+	tl_good(tl_drive, &cmd);
+	fill(block, sizeof(block), 1, 5);
+	ck_assert_mem_eq(sector, block, sizeof(block));
+	/* no next writable address, no further session */
+	mmc_build_read_track_info(&cmd, 1, 0xff, buf, 36);
+	tl_expect(tl_drive, &cmd, 5, 0x24, 0x00);
+	select_tao_multi(tl_drive, 3);
+	mmc_build_write10(&cmd, 102 + 11400, 1, block, sizeof(block));
+	tl_expect(tl_drive, &cmd, 5, 0x21, 0x02);
+}
+END_TEST
+
 static Suite *
 emu_tao_suite(void)
 {
@@ -530,7 +570,7 @@ emu_tao_suite(void)
 	tcase_add_loop_test(tc, refusals, 0, sizeof(refused) / sizeof(refused[0]));
 	TL_TESTS(tc, data_track, audio_tracks, close_and_reserve);
 	tcase_add_loop_test(tc, ms_refusals, 0, sizeof(ms_refused) / sizeof(ms_refused[0]));
-	TL_TESTS(tc, ms_sessions, ms_page05);
+	TL_TESTS(tc, ms_sessions, ms_page05, ms_failed_append);
 	return s;
 }
 

@@ -71,7 +71,8 @@ emu_caps_get_configuration(struct emu_drive *d, struct mmc_cmd *cmd)
 	bool present = emu_media_present(d) && !(d->cfg.faults & EMU_FAULT_NOT_READY);
 	uint16_t profile = present ? d->st.media->profile : MMC_PROFILE_NONE;
 	bool writable = present && d->st.media->writable;
-	bool readable = present && emu_media_disc_recorded(d);
+	struct emu_toc toc;
+	bool readable = present && emu_media_disc_recorded(d) && emu_toc_load(d, &toc) == 0;
 	bool raw = !(d->cfg.faults & EMU_FAULT_NO_RAW);
 	bool rw = raw && !(d->cfg.faults & EMU_FAULT_NO_RW);
 	uint8_t profiles[12], core[8] = { 0, 0, 0, 2, 0x01, 0, 0, 0 };

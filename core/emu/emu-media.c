@@ -433,8 +433,11 @@ emu_media_prevent_active(const struct emu_drive *d)
 bool
 emu_media_disc_recorded(const struct emu_drive *d)
 {
-	return (d->st.disc == EMU_DISC_COMPLETE || d->st.disc == EMU_DISC_APPENDABLE) &&
-	       d->st.media->profile != MMC_PROFILE_NONE;
+	/*
+	 * an incomplete disc still reads its closed sessions (a session
+	 * appended to them failed); a ruined first session has no disc.toc
+	 */
+	return d->st.disc != EMU_DISC_BLANK && d->st.media->profile != MMC_PROFILE_NONE;
 }
 
 const uint16_t *

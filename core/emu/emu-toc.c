@@ -196,7 +196,7 @@ emu_toc_read_disc_info(struct emu_drive *d, struct mmc_cmd *cmd)
 	uint8_t r[34] = { 0 };
 	const struct emu_media *m = d->st.media;
 	struct emu_toc toc;
-	bool appendable = false;
+	bool appendable = false, closed = false;
 
 	if ((cmd->cdb[1] & 0x07) != 0) {
 		emu_fail(d, cmd, MMC_SENSE_INVALID_FIELD_IN_CDB);
@@ -218,6 +218,7 @@ emu_toc_read_disc_info(struct emu_drive *d, struct mmc_cmd *cmd)
 		r[6] = (uint8_t)toc.last;
 		r[8] = emu_toc_disc_type(&toc);
 		appendable = d->st.disc == EMU_DISC_APPENDABLE;
+		closed = true;
 	}
 	if (d->st.disc == EMU_DISC_BLANK) {
 		put_msf(r + 16, m->leadin);
@@ -236,6 +237,11 @@ emu_toc_read_disc_info(struct emu_drive *d, struct mmc_cmd *cmd)
 	} else {
 		r[2] |= d->st.disc == EMU_DISC_COMPLETE ? 0x0e : 0x05;
 		memset(r + 16, 0xff, 8);
+		if (d->st.disc == EMU_DISC_INCOMPLETE && closed) {
+			/* closed sessions, then the one that failed: it counts, with no track kept */
+			r[4]++;
+			r[5] = r[6] = (uint8_t)(r[6] + 1);
+		}
 	}
 	emu_send_in(cmd, r, sizeof(r), mmc_get16(cmd->cdb + 7));
 }
@@ -359,7 +365,8 @@ toc_format_full(const struct emu_drive *d, const struct emu_toc *toc,
 		unsigned first = emu_toc_session_first(toc, s), last = emu_toc_session_last(toc, s);
 		uint8_t ctl = toc->t[first].control;
 		struct cd_msf at = cd_lba_to_msf(emu_toc_session_leadout(toc, s));
-		bool next = s < toc->sessions || d->st.disc == EMU_DISC_APPENDABLE;
+		/* an incomplete disc's last closed session was followed by another */
+		bool next = s < toc->sessions || d->st.disc != EMU_DISC_COMPLETE;
 		uint8_t p[3] = { (uint8_t)first, emu_toc_disc_type(toc), 0 };
 
 		/* PSEC of A0: 00h CD-DA/CD-ROM, 20h XA */
