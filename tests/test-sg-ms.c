@@ -7,9 +7,10 @@
  * the sessions) and xorriso -extract (the second session's ISO holds the
  * files of both), and burnfs's disc/ names the sessions. wodim and
  * cdrskin -tao -multi; wodim -raw96r -multi then -tao; xorriso twice; a
- * CD-Extra (audio, then data); and what is refused (a closed disc, RAW
- * or SAO appending, wodim -sao -multi, xorriso -outdev onto an appendable
- * disc), each with the tool's own message.
+ * CD-Extra (audio, then data); cdrdao --multi (SAO) then cdrdao again;
+ * and what is refused (a closed disc, RAW appending, wodim -sao -multi,
+ * xorriso -outdev onto an appendable disc), each with the tool's own
+ * message.
  */
 #include "config.h"
 
@@ -292,7 +293,7 @@ enum ms_disc {
 /*
  * Refusals with the drive's sense and the tool's own words (doc/reference/
  * tao.md §5, contrib/sg/README.md). In @argv "@dev" is dev=NODE, "@mmc"
- * mmc:NODE, "@node" NODE, "@iso" an ISO, "@cue" a cue sheet of it.
+ * mmc:NODE, "@iso" an ISO.
  */
 static const struct {
 	const char *what;
@@ -315,11 +316,6 @@ static const struct {
 	  { "wodim", "-v", "@dev", "-sao", "-multi", "@iso" }, 255,
 	  { "Sense Code: 0x26 Qual 0x00 (invalid field in parameter list)",
 	    "CUE sheet still not accepted." } },
-	{ "cdrdao onto an appendable disc: SAO does not append, SEND CUE SHEET 5/26/00",
-	  MS_APPENDABLE,
-	  { "cdrdao", "write", "-n", "--force", "--device", "@node", "--driver", "generic-mmc",
-	    "@cue" }, 1,
-	  { "Drive does not accept any cue sheet variant", "Writing failed." } },
 	{ "xorriso -outdev onto an appendable disc: -indev must be the same", MS_APPENDABLE,
 	  { "xorriso", "-outdev", "@mmc", "-map", "@iso", "/x.iso", "-commit" }, 5,
 	  { "-indev differs from -outdev and -outdev media is not blank", "aborting" } },
@@ -327,15 +323,13 @@ static const struct {
 
 START_TEST(refusals)
 {
-	char *iso = tl_make_iso(), *cue = tl_path(tl_top, "x.cue"), dev[4200], mmc[4200];
+	char *iso = tl_make_iso(), dev[4200], mmc[4200];
 	const char *prepare[] = { "wodim", "-v", dev, "-tao", "-multi", iso, NULL };
 	const char *argv[12] = { NULL };
 	int status;
 
 	snprintf(dev, sizeof(dev), "dev=%s", tl_sg_node);
 	snprintf(mmc, sizeof(mmc), "mmc:%s", tl_sg_node);
-	ck_assert_int_eq(tl_sh("printf 'FILE \"%%s\" BINARY\\n  TRACK 01 MODE1/2048\\n"
-			       "    INDEX 01 00:00:00\\n' '%s' > '%s'", iso, cue), 0);
 	if (refused[_i].disc == MS_CLOSED) {
 		/* without -multi */
 		prepare[4] = iso;
@@ -348,8 +342,7 @@ START_TEST(refusals)
 		const char *a = refused[_i].argv[i];
 
 		argv[i] = strcmp(a, "@dev") == 0 ? dev : strcmp(a, "@mmc") == 0 ? mmc
-			: strcmp(a, "@node") == 0 ? tl_sg_node : strcmp(a, "@iso") == 0 ? iso
-			: strcmp(a, "@cue") == 0 ? cue : a;
+			: strcmp(a, "@iso") == 0 ? iso : a;
 	}
 	status = tl_sg_run(argv, true, refused[_i].disc == MS_BLANK ? FRESH_CDR : NULL, out,
 			   sizeof(out));
@@ -363,6 +356,61 @@ START_TEST(refusals)
 
 		msinfo_is("wodim", 0, leadout + NEXT_AFTER_FIRST);
 	}
+	free(iso);
+}
+END_TEST
+
+/* A cue sheet of one Mode 1 track of @iso, as a file (the caller's path). */
+static char *
+cue_of(const char *iso, const char *name)
+{
+	char *cue = tl_path(tl_top, name);
+
+	ck_assert_int_eq(tl_sh("printf 'FILE \"%%s\" BINARY\\n  TRACK 01 MODE1/2048\\n"
+			       "    INDEX 01 00:00:00\\n' '%s' > '%s'", iso, cue), 0);
+	return cue;
+}
+
+/*
+ * cdrdao (session-at-once): write --multi, msinfo, a second ISO mastered
+ * onto the disc, written as the next session. cdrdao takes the NWA under
+ * SAO for the pre-gap's start, so its sessions start 150 sectors later
+ * than wodim's (doc/reference/tao.md §5).
+ */
+START_TEST(cdrdao_multi)
+{
+	char *iso = tl_make_iso(), *cue = cue_of(iso, "first.cue"), *iso2, *cue2;
+	const char *write[] = { "cdrdao", "write", "-n", "--force", "--multi", "--device",
+				tl_sg_node, "--driver", "generic-mmc", cue, NULL };
+	const char *msinfo[] = { "cdrdao", "msinfo", "--device", tl_sg_node, NULL };
+	char want[64];
+	long first, start;
+
+	ck_assert_msg(tl_sg_run(write, true, FRESH_CDR, out, sizeof(out)) == 0,
+		      "cdrdao write --multi:\n%s", out);
+	first = disc_leadout();
+	start = first + NEXT_AFTER_FIRST + 150;
+	ck_assert_msg(tl_sg_run(msinfo, true, NULL, out, sizeof(out)) == 0, "cdrdao msinfo:\n%s",
+		      out);
+	snprintf(want, sizeof(want), "\n0,%ld\n", start);
+	tl_assert_has(out, want);
+	iso2 = next_iso("second", 0, start);
+	cue2 = cue_of(iso2, "second.cue");
+	/* without --multi: the disc closes */
+	write[4] = "--device";
+	write[5] = tl_sg_node;
+	write[6] = "--driver";
+	write[7] = "generic-mmc";
+	write[8] = cue2;
+	write[9] = NULL;
+	ck_assert_msg(tl_sg_run(write, true, NULL, out, sizeof(out)) == 0,
+		      "cdrdao write, session 2:\n%s", out);
+	tl_assert_has(out, "Writing finished successfully.");
+	cd_info_session2(2, start);
+	extract_has("second.txt", "second");
+	extract_has("three.txt", "hello");
+	free(cue2);
+	free(iso2);
 	free(cue);
 	free(iso);
 }
@@ -381,6 +429,7 @@ sg_ms_suite(void)
 	tcase_add_test(tc, raw_multi_then_tao);
 	tcase_add_test(tc, xorriso_append);
 	tcase_add_test(tc, cd_extra);
+	tcase_add_test(tc, cdrdao_multi);
 	tcase_add_loop_test(tc, refusals, 0, sizeof(refused) / sizeof(refused[0]));
 	return s;
 }
