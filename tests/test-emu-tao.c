@@ -537,6 +537,7 @@ START_TEST(ms_failed_append)
 	select_tao_multi(tl_drive, 3);
 	write_track(tl_drive, 1, 8, 100);
 	close_session(tl_drive);
+	fill(block, sizeof(block), 2, 0);
 	mmc_build_write10(&cmd, 102 + 11400, 1, block, sizeof(block));
 	tl_good(tl_drive, &cmd);
 	tl_emu_reopen(NULL, 0);
