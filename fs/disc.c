@@ -91,8 +91,13 @@ track_entry(const struct image_toc *toc, unsigned t, struct disc_entry *e)
 		e->form = RECORDER_READ_USER_DATA;
 		e->header = 0;
 	} else {
-		/* the next track's pre-gap goes with this one, as rippers cut tracks */
-		end = t < toc->last_track ? toc->track[t + 1].start_lba : toc->leadout_lba;
+		/*
+		 * the next track's pre-gap goes with this one, as rippers cut
+		 * tracks; not the lead-out and lead-in before another session
+		 */
+		end = t == toc->last_track ? toc->leadout_lba
+		    : toc->track[t + 1].session != tr->session ? tr->end_lba
+		    : toc->track[t + 1].start_lba;
 		e->form = RECORDER_READ_MAIN;
 		e->header = IMAGE_WAV_HEADER_SIZE;
 	}
@@ -222,6 +227,9 @@ render_toc(const struct image_toc *toc, struct strbuf *sb)
 			      tr->control & 0x2 ? "yes" : "no",
 			      !data && (tr->control & 0x1) ? "yes" : "no");
 		text_line(sb, "", tr->isrc, true);
+		if (tr->session)
+			/* a disc of several sessions (a single session's tracks say nothing) */
+			strbuf_printf(sb, "track %02u session: %u\n", t, tr->session);
 		for (unsigned i = 2; i <= tr->index_count; i++)
 			strbuf_printf(sb, "track %02u index %02u: %d\n", t, i, tr->index_lba[i]);
 		snprintf(key, sizeof(key), "track %02u title: ", t);

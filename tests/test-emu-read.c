@@ -373,17 +373,20 @@ START_TEST(capabilities_claim_what_is_answered)
 	ck_assert_uint_eq(buf[12], 0x44);
 	ck_assert_uint_eq(mmc_get16(buf + 14), 0x0101);
 	tl_get_config(d, 0, 0, buf, sizeof(buf), &cfg);
-	/* CD Mastering: RAW and SAO (issue 15), no RAW multi-session */
+	/* CD Mastering: RAW and SAO (issue 15), no RAW MS: only TAO appends a session */
 	ck_assert(cfg.mastering && cfg.raw && cfg.sao && !cfg.raw_ms);
 	/* CD Read: CD-TEXT, no C2 error flags */
 	tl_get_config(d, 2, MMC_FEATURE_CD_READ, buf, sizeof(buf), &cfg);
 	ck_assert_uint_eq(mmc_get16(buf + 8), MMC_FEATURE_CD_READ);
 	ck_assert_uint_eq(buf[12] & 0x83, 0x01);
-	/* page 2Ah: Mode 2 Forms 1 and 2, no audio play or C2 pointers; R-W (both), ISRC, UPC, CD-DA */
+	/*
+	 * page 2Ah: multi-session discs (doc/reference/tao.md §5), Mode 2 Forms 1
+	 * and 2, no audio play or C2 pointers; R-W (both), ISRC, UPC, CD-DA
+	 */
 	mmc_build_mode_sense10(&cmd, 0x2a, 0, buf, sizeof(buf));
 	tl_good(d, &cmd);
 	ck_assert_uint_eq(buf[MMC_MODE_HEADER_LEN], 0x2a);
-	ck_assert_uint_eq(buf[MMC_MODE_HEADER_LEN + 4] & 0x31, 0x30);
+	ck_assert_uint_eq(buf[MMC_MODE_HEADER_LEN + 4] & 0x71, 0x70);
 	ck_assert_uint_eq(buf[MMC_MODE_HEADER_LEN + 5], 0x6f);
 	emu_drive_close(d);
 }

@@ -273,7 +273,7 @@ START_TEST(data_disc)
 	free(iso_path);
 	iso_path = tl_path(tl_emu_dir, "disc.toc");
 	ck_assert_str_eq(tl_get(iso_path),
-			 "burnfs-toc 1\nfirst 1\nlast 1\nleadout 300\ntrack 1 4 -150 0 300 1\n");
+			 "burnfs-toc 1\nfirst 1\nlast 1\nleadout 300\ntrack 1 4 -150 0 300 1 1\n");
 	free(iso_path);
 	free(iso);
 	free(buf);
@@ -422,6 +422,108 @@ START_TEST(host_rw)
 }
 END_TEST
 
+/* page 05h: SAO, Multi-session @multi (3: a next session allowed). */
+static void
+select_sao_multi(struct emu_drive *d, uint8_t multi)
+{
+	struct mmc_page05 want = { .write_type = 2, .data_block_type = 8, .bufe = true,
+				   .multi_session = multi };
+
+	tl_select_page05(d, &want);
+}
+
+/*
+ * One Mode 1 track @tno of @blocks blocks whose pre-gap starts at @pregap,
+ * as a session-at-once session: the cue sheet (expected to get
+ * @key/@asc), then, when taken, its pre-gap and blocks (byte @fill) and
+ * SYNCHRONIZE CACHE.
+ */
+static void
+sao_session(struct emu_drive *d, uint8_t tno, int32_t pregap, uint32_t blocks, uint8_t fill,
+	    uint8_t key, uint8_t asc)
+{
+	uint8_t sheet[64], *p = sheet, *buf = malloc(50 * CD_DATA_SIZE);
+	int32_t at = pregap, end = pregap + 150 + (int32_t)blocks;
+	struct mmc_cmd cmd;
+
+	ck_assert_ptr_nonnull(buf);
+	p = entry(p, 0x41, 0, 0, MMC_CUE_FORM_MODE1_GEN, -150);
+	p = entry(p, 0x41, tno, 0, MMC_CUE_FORM_MODE1, pregap);
+	p = entry(p, 0x41, tno, 1, MMC_CUE_FORM_MODE1, pregap + 150);
+	p = entry(p, 0x41, 0xaa, 1, MMC_CUE_FORM_MODE1_GEN, end);
+	send_sheet(d, sheet, (size_t)(p - sheet), key, asc, 0);
+	if (key) {
+		free(buf);
+		return;
+	}
+	memset(buf, fill, 50 * CD_DATA_SIZE);
+	for (; at < end; at += 50) {
+		uint16_t n = end - at < 50 ? (uint16_t)(end - at) : 50;
+
+		mmc_build_write10(&cmd, at, n, buf, (size_t)n * CD_DATA_SIZE);
+		tl_good(d, &cmd);
+	}
+	tl_sync_cache(d, false);
+	free(buf);
+}
+
+/*
+ * A session-at-once session appended to a disc whose first session (SAO,
+ * Multi-session 11b, lead-out at 100) left it appendable: the sheet must
+ * number its track after the disc's and start its pre-gap inside the next
+ * program area (from 100 + 6750 + 4500 on; cdrdao puts it 150 later, at
+ * the NWA: doc/reference/tao.md §5), else 5/26/00.
+ */
+static const struct {
+	const char *what;
+	uint8_t tno;
+	int32_t pregap;
+	uint8_t key, asc;
+} appended[] = {
+	{ "pre-gap at the program area's start", 2, 100 + 11250, 0, 0 },
+	{ "pre-gap at the NWA, as cdrdao sends it", 2, 100 + 11400, 0, 0 },
+	{ "pre-gap inside the lead-in", 2, 100 + 11250 - 1, 5, 0x26 },
+	{ "pre-gap at 00:00:00, as for a first session", 2, -150, 5, 0x26 },
+	{ "track 3 after track 1", 3, 100 + 11250, 5, 0x26 },
+	{ "track 1 again", 1, 100 + 11250, 5, 0x26 },
+};
+
+START_TEST(append)
+{
+	char *toc_path = tl_path(tl_emu_dir, "disc.toc");
+	int32_t start = appended[_i].pregap + 150;
+	uint8_t sector[CD_DATA_SIZE], want[CD_DATA_SIZE];
+	struct mmc_cmd cmd;
+	char line[96];
+
+	select_sao_multi(tl_drive, 3);
+	sao_session(tl_drive, 1, -150, 100, 0x11, 0, 0);
+	ck_assert_int_eq(tl_disc_status(tl_drive), MMC_DISC_INCOMPLETE);
+	select_sao_multi(tl_drive, 0);
+	sao_session(tl_drive, appended[_i].tno, appended[_i].pregap, 60, 0x22, appended[_i].key,
+		    appended[_i].asc);
+	if (appended[_i].key) {
+		/* refused: the disc is as it was */
+		ck_assert_int_eq(tl_disc_status(tl_drive), MMC_DISC_INCOMPLETE);
+		free(toc_path);
+		return;
+	}
+	ck_assert_int_eq(tl_disc_status(tl_drive), MMC_DISC_COMPLETE);
+	snprintf(line, sizeof(line), "track 2 4 %d %d %d 1 2\n", appended[_i].pregap, start,
+		 start + 60);
+	ck_assert_ptr_nonnull(strstr(tl_get(toc_path), line));
+	memset(want, 0x22, sizeof(want));
+	tl_build_read10(&cmd, start + 59, 1, sector, sizeof(sector));
+	tl_good(tl_drive, &cmd);
+	ck_assert_mem_eq(sector, want, sizeof(want));
+	memset(want, 0x11, sizeof(want));
+	tl_build_read10(&cmd, 99, 1, sector, sizeof(sector));
+	tl_good(tl_drive, &cmd);
+	ck_assert_mem_eq(sector, want, sizeof(want));
+	free(toc_path);
+}
+END_TEST
+
 static Suite *
 emu_sao_suite(void)
 {
@@ -430,6 +532,7 @@ emu_sao_suite(void)
 
 	tcase_add_loop_test(tc, same_disc_as_raw, 0, 3);
 	TL_TESTS(tc, data_disc, refusals, stopped_short, host_rw);
+	tcase_add_loop_test(tc, append, 0, sizeof(appended) / sizeof(appended[0]));
 	return s;
 }
 

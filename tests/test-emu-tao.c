@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "cd-sector.h"
+#include "mmc-read.h"
 #include "subchannel.h"
 #include "tl-emu.h"
 #include "tl-image.h"
@@ -279,6 +280,288 @@ START_TEST(close_and_reserve)
 }
 END_TEST
 
+/* page 05h: TAO, Mode 1, Multi-session @multi (3: the next session allowed, 0: none). */
+static void
+select_tao_multi(struct emu_drive *d, uint8_t multi)
+{
+	struct mmc_page05 want = { .write_type = 1, .data_block_type = 8, .bufe = true,
+				   .track_mode = 4, .multi_session = multi };
+
+	tl_select_page05(d, &want);
+}
+
+/* READ TOC format @format (LBA form), expected GOOD; the reply's length. */
+static size_t
+read_toc(struct emu_drive *d, uint8_t format, uint8_t *buf, size_t size)
+{
+	struct mmc_cmd cmd;
+
+	mmc_build_read_toc(&cmd, format, format == 2, 0, buf, size);
+	tl_good(d, &cmd);
+	return cmd.xfer;
+}
+
+/* Full TOC descriptor @e is @point of session @session at @p (PMIN PSEC PFRAME of @lba). */
+static void
+check_full(const uint8_t *e, unsigned session, uint8_t adr, uint8_t point, int32_t lba)
+{
+	struct cd_msf m = cd_lba_to_msf(lba);
+
+	ck_assert_uint_eq(e[0], session);
+	ck_assert_uint_eq(e[1] >> 4, adr);
+	ck_assert_uint_eq(e[3], point);
+	if (point >= 0xa2 || point <= 99)
+		ck_assert_msg(e[8] == m.m && e[9] == m.s && e[10] == m.f,
+			      "point %02X: %u:%u:%u, want %u:%u:%u", point, e[8], e[9], e[10],
+			      m.m, m.s, m.f);
+}
+
+/* One appended session's figures: its track, where it starts, its lead-out. */
+struct ms_session {
+	int32_t start;
+	int32_t leadout;
+};
+
+/*
+ * Three sessions of one Mode 1 track each (300, 200, 100 blocks, each with
+ * its 2 run-out blocks), the first two with Multi-session 11b: each time
+ * the disc stays appendable and the next session starts after the
+ * Orange Book's lead-out (6750 blocks after the first session, 2250
+ * later), lead-in (4500) and pre-gap (150) (doc/reference/tao.md §5); the
+ * third closes the disc.
+ */
+START_TEST(ms_sessions)
+{
+	static const uint32_t blocks[] = { 300, 200, 100 };
+	struct ms_session ses[3];
+	struct mmc_disc_info di, blank;
+	struct mmc_session_info si;
+	struct mmc_track_info ti;
+	uint8_t buf[2048], block[CD_DATA_SIZE], sector[CD_DATA_SIZE];
+	char *toc_path = tl_path(tl_emu_dir, "disc.toc");
+	char *cue_path = tl_path(tl_emu_dir, "disc.cue");
+	struct mmc_cmd cmd;
+	size_t n;
+
+	tl_disc_info(tl_drive, buf, sizeof(buf), &blank);
+	for (unsigned s = 0; s < 3; s++) {
+		select_tao_multi(tl_drive, s < 2 ? 3 : 0);
+		ses[s].start = s == 0 ? 0 : ses[s - 1].leadout +
+						(s == 1 ? 6750 : 2250) + 4500 + 150;
+		ses[s].leadout = ses[s].start + (int32_t)blocks[s] + 2;
+		ck_assert_int_eq(nwa(tl_drive), ses[s].start);
+		write_track(tl_drive, s + 1, 8, blocks[s]);
+		close_session(tl_drive);
+		if (s == 2)
+			break;
+		/* appendable: disc status 01b, the empty next session counted, its lead-in */
+		tl_disc_info(tl_drive, buf, sizeof(buf), &di);
+		ck_assert_int_eq(di.status, MMC_DISC_INCOMPLETE);
+		ck_assert_uint_eq(di.last_session_state, 0);
+		ck_assert_uint_eq(di.sessions, s + 2);
+		ck_assert_uint_eq(buf[5], s + 2);
+		ck_assert_uint_eq(buf[6], s + 2);
+		ck_assert(di.leadin_valid && di.leadout_valid);
+		ck_assert_int_eq(di.leadin_start, ses[s].leadout + (s == 0 ? 6750 : 2250));
+		ck_assert_int_eq(di.last_leadout, blank.last_leadout);
+		/* the invisible track: the next session's first track */
+		track_info(tl_drive, 0xff, &ti);
+		ck_assert_uint_eq(ti.track, s + 2);
+		ck_assert_uint_eq(ti.session, s + 2);
+		ck_assert(ti.blank && ti.nwa_valid);
+		ck_assert_int_eq(ti.start, di.leadin_start + 4500 + 150);
+		ck_assert_int_eq(ti.nwa, ti.start);
+		track_info(tl_drive, s + 1, &ti);
+		ck_assert_uint_eq(ti.session, s + 1);
+		ck_assert_int_eq(ti.start, ses[s].start);
+		/* format 1: the first track of the last complete session */
+		n = read_toc(tl_drive, 1, buf, sizeof(buf));
+		ck_assert_int_eq(mmc_parse_session_info(buf, n, &si), 0);
+		ck_assert_uint_eq(si.first_session, 1);
+		ck_assert_uint_eq(si.last_session, s + 1);
+		ck_assert_uint_eq(si.first_track.track, s + 1);
+		ck_assert_int_eq(si.first_track.lba, ses[s].start);
+	}
+	ck_assert_int_eq(tl_disc_status(tl_drive), MMC_DISC_COMPLETE);
+	tl_disc_info(tl_drive, buf, sizeof(buf), &di);
+	ck_assert_uint_eq(di.sessions, 3);
+	ck_assert_uint_eq(buf[5], 3);
+	ck_assert(!di.leadin_valid);
+	/* a closed disc has no invisible track */
+	mmc_build_read_track_info(&cmd, 1, 0xff, buf, 36);
+	tl_expect(tl_drive, &cmd, 5, 0x24, 0x00);
+	n = read_toc(tl_drive, 1, buf, sizeof(buf));
+	ck_assert_int_eq(mmc_parse_session_info(buf, n, &si), 0);
+	ck_assert_uint_eq(si.last_session, 3);
+	ck_assert_int_eq(si.first_track.lba, ses[2].start);
+	/*
+	 * format 2: per session A0 A1 A2 and its track; B0 (next program area,
+	 * 2 or 1 mode-5 pointers, last possible lead-out) where a session
+	 * follows, and C0 (the ATIP lead-in start) in the first
+	 */
+	n = read_toc(tl_drive, 2, buf, sizeof(buf));
+	ck_assert_uint_eq(n, 4 + 11 * (6 + 5 + 4));
+	ck_assert_uint_eq(buf[2], 1);
+	ck_assert_uint_eq(buf[3], 3);
+	{
+		const uint8_t *e = buf + 4;
+
+		for (unsigned s = 0; s < 3; s++) {
+			struct cd_msf pa;
+
+			check_full(e, s + 1, 1, 0xa0, 0);
+			ck_assert_uint_eq(e[8], s + 1);
+			check_full(e + 11, s + 1, 1, 0xa1, 0);
+			ck_assert_uint_eq(e[11 + 8], s + 1);
+			check_full(e + 22, s + 1, 1, 0xa2, ses[s].leadout);
+			check_full(e + 33, s + 1, 1, (uint8_t)(s + 1), ses[s].start);
+			e += 44;
+			if (s == 2)
+				break;
+			check_full(e, s + 1, 5, 0xb0, blank.last_leadout);
+			pa = cd_lba_to_msf(ses[s + 1].start - 150);
+			ck_assert(e[4] == pa.m && e[5] == pa.s && e[6] == pa.f);
+			ck_assert_uint_eq(e[7], s == 0 ? 2 : 1);
+			e += 11;
+			if (s == 0) {
+				check_full(e, 1, 5, 0xc0, blank.leadin_start);
+				e += 11;
+			}
+		}
+	}
+	/* every session reads back; disc.toc and disc.cue name the sessions */
+	for (unsigned s = 0; s < 3; s++) {
+		tl_build_read10(&cmd, ses[s].start + 7, 1, sector, sizeof(sector));
+		tl_good(tl_drive, &cmd);
+		fill(block, sizeof(block), s + 1, 7);
+		ck_assert_mem_eq(sector, block, sizeof(block));
+	}
+	ck_assert_ptr_nonnull(strstr(tl_get(toc_path), "track 2 4 11552 11702 11904 1 2\n"));
+	ck_assert_ptr_nonnull(strstr(tl_get(toc_path), "track 3 4 18654 18804 18906 1 3\n"));
+	ck_assert_ptr_nonnull(strstr(tl_get(cue_path),
+				     "  REM SESSION 02\n  TRACK 02 MODE1/2352\n"));
+	free(cue_path);
+	free(toc_path);
+}
+END_TEST
+
+/* What an appendable or closed multi-session disc refuses (doc/reference/tao.md §5). */
+static const struct {
+	const char *what;
+	bool closed;		/* the second session closed the disc; else it stays appendable */
+	uint8_t write_type;	/* page 05h at the WRITE: 1 TAO, 3 RAW */
+	int32_t lba;		/* the WRITE: at the next session's first track start + @lba */
+	uint8_t key, asc, ascq;
+} ms_refused[] = {
+	{ "a TAO WRITE at the last session's lead-out", false, 1, -6900, 5, 0x21, 0x02 },
+	{ "a TAO WRITE into the next lead-in", false, 1, -4650, 5, 0x21, 0x02 },
+	{ "a TAO WRITE past the next session's start", false, 1, 1, 5, 0x21, 0x02 },
+	{ "a RAW WRITE at the next lead-in (RAW does not append)", false, 3, -4650, 5, 0x21,
+	  0x02 },
+	{ "a TAO WRITE onto a closed disc", true, 1, 0, 5, 0x21, 0x02 },
+};
+
+START_TEST(ms_refusals)
+{
+	uint8_t buf[CD_MAIN_SIZE * 2] = { 0 };
+	struct mmc_cmd cmd;
+	int32_t next;
+
+	for (unsigned s = 0; s < 2; s++) {
+		select_tao_multi(tl_drive, s == 0 || !ms_refused[_i].closed ? 3 : 0);
+		write_track(tl_drive, s + 1, 8, 100);
+		close_session(tl_drive);
+	}
+	/* sessions of 102 blocks: the third would start after 2250 + 4500 + 150 more */
+	next = 11502 + 102 + 6900;
+	if (ms_refused[_i].write_type == 3)
+		tl_select_raw(tl_drive, CD_SECTOR_RAW, true, false);
+	mmc_build_write10(&cmd, next + ms_refused[_i].lba, 1, buf,
+			  ms_refused[_i].write_type == 3 ? 2448 : CD_DATA_SIZE);
+	ck_assert_int_eq(emu_drive_exec(tl_drive, &cmd), 0);
+	ck_assert_msg(cmd.status == MMC_STATUS_CHECK_CONDITION && (cmd.sense[2] & 0x0f) ==
+		      ms_refused[_i].key && cmd.sense[12] == ms_refused[_i].asc &&
+		      cmd.sense[13] == ms_refused[_i].ascq, "%s: sense %X/%02X/%02X",
+		      ms_refused[_i].what, cmd.sense[2] & 0x0f, cmd.sense[12], cmd.sense[13]);
+	/* nothing changed: appendable still, with the same next session */
+	if (!ms_refused[_i].closed) {
+		select_tao_multi(tl_drive, 3);
+		ck_assert_int_eq(nwa(tl_drive), next);
+	}
+}
+END_TEST
+
+/*
+ * page 05h Multi-session: 10b is reserved (5/26/00, page unchanged); 01b
+ * (no next session, B0 FF:FF:FF) closes the disc as 00b does.
+ */
+START_TEST(ms_page05)
+{
+	struct mmc_page05 want = { .write_type = 1, .data_block_type = 8, .bufe = true,
+				   .track_mode = 4, .multi_session = 2 };
+	uint8_t cur[128], list[MMC_MODE_HEADER_LEN + MMC_PAGE05_LEN];
+	struct mmc_page05 p;
+	struct mmc_cmd cmd;
+	size_t len;
+
+	select_tao_multi(tl_drive, 3);
+	mmc_build_mode_sense10(&cmd, 0x05, 0, cur, sizeof(cur));
+	tl_good(tl_drive, &cmd);
+	len = mmc_build_page05(&want, cur + MMC_MODE_HEADER_LEN, MMC_PAGE05_LEN, list);
+	mmc_build_mode_select10(&cmd, list, (uint16_t)len);
+	tl_expect(tl_drive, &cmd, 5, 0x26, 0x00);
+	mmc_build_mode_sense10(&cmd, 0x05, 0, cur, sizeof(cur));
+	tl_good(tl_drive, &cmd);
+	ck_assert_int_eq(mmc_parse_page05(cur, cmd.xfer, &p), 0);
+	ck_assert_uint_eq(p.multi_session, 3);
+	select_tao_multi(tl_drive, 1);
+	write_track(tl_drive, 1, 8, 10);
+	close_session(tl_drive);
+	ck_assert_int_eq(tl_disc_status(tl_drive), MMC_DISC_COMPLETE);
+}
+END_TEST
+
+/*
+ * A second session that never reaches CLOSE SESSION (its handle closes):
+ * the disc is incomplete, its last session incomplete, but the closed
+ * session still reads as on a CD-R; nothing is appended any more.
+ */
+START_TEST(ms_failed_append)
+{
+	uint8_t buf[2048], block[CD_DATA_SIZE], sector[CD_DATA_SIZE];
+	struct mmc_session_info si;
+	struct mmc_disc_info di;
+	struct mmc_cmd cmd;
+	size_t n;
+
+	select_tao_multi(tl_drive, 3);
+	write_track(tl_drive, 1, 8, 100);
+	close_session(tl_drive);
+	fill(block, sizeof(block), 2, 0);
+	mmc_build_write10(&cmd, 102 + 11400, 1, block, sizeof(block));
+	tl_good(tl_drive, &cmd);
+	tl_emu_reopen(NULL, 0);
+	tl_disc_info(tl_drive, buf, sizeof(buf), &di);
+	ck_assert_int_eq(di.status, MMC_DISC_INCOMPLETE);
+	ck_assert_uint_eq(di.last_session_state, 1);
+	ck_assert_uint_eq(di.sessions, 2);
+	ck_assert_uint_eq(buf[5], 2);
+	n = read_toc(tl_drive, 1, buf, sizeof(buf));
+	ck_assert_int_eq(mmc_parse_session_info(buf, n, &si), 0);
+	ck_assert_uint_eq(si.last_session, 1);
+	tl_build_read10(&cmd, 5, 1, sector, sizeof(sector));
+	tl_good(tl_drive, &cmd);
+	fill(block, sizeof(block), 1, 5);
+	ck_assert_mem_eq(sector, block, sizeof(block));
+	/* no next writable address, no further session */
+	mmc_build_read_track_info(&cmd, 1, 0xff, buf, 36);
+	tl_expect(tl_drive, &cmd, 5, 0x24, 0x00);
+	select_tao_multi(tl_drive, 3);
+	mmc_build_write10(&cmd, 102 + 11400, 1, block, sizeof(block));
+	tl_expect(tl_drive, &cmd, 5, 0x21, 0x02);
+}
+END_TEST
+
 static Suite *
 emu_tao_suite(void)
 {
@@ -287,6 +570,8 @@ emu_tao_suite(void)
 
 	tcase_add_loop_test(tc, refusals, 0, sizeof(refused) / sizeof(refused[0]));
 	TL_TESTS(tc, data_track, audio_tracks, close_and_reserve);
+	tcase_add_loop_test(tc, ms_refusals, 0, sizeof(ms_refused) / sizeof(ms_refused[0]));
+	TL_TESTS(tc, ms_sessions, ms_page05, ms_failed_append);
 	return s;
 }
 

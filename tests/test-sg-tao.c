@@ -73,9 +73,8 @@ END_TEST
 /*
  * xorriso (libburn) writes an ISO of a directory onto the blank CD-R
  * (-commit), and reads a file of it back through the interposer. On a
- * blank CD-R libburn picks SAO (one SEND CUE SHEET), not TAO; the case is
- * here for the second xorriso session it will append once multi-session
- * is modelled. Until then the disc is closed after the first.
+ * blank CD-R libburn picks SAO (one SEND CUE SHEET), not TAO; the second
+ * session it appends is TAO (test-sg-ms.c).
  */
 START_TEST(xorriso_commit)
 {

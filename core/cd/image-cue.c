@@ -88,6 +88,8 @@ int
 image_toc_write_cue(FILE *f, const char *bin_name, const struct image_toc *toc)
 {
 	char msf[16];
+	bool multi = toc->last_track >= 1 && toc->last_track <= IMAGE_MAX_TRACKS &&
+		     toc->track[toc->last_track].session > 1;
 
 	if (!cue_representable(bin_name) || strchr(bin_name, '"'))
 		return -EINVAL;
@@ -100,6 +102,9 @@ image_toc_write_cue(FILE *f, const char *bin_name, const struct image_toc *toc)
 		const struct image_toc_track *t = &toc->track[n];
 		bool data = image_toc_track_is_data(t);
 
+		/* the sessions of a multi-session disc, as CDRWIN-style cue sheets mark them */
+		if (multi && (n == toc->first_track || t->session != toc->track[n - 1].session))
+			fprintf(f, "  REM SESSION %02u\n", t->session ? t->session : 1);
 		fprintf(f, "  TRACK %02u %s\n", n, !data ? "AUDIO" :
 			toc->track[n].mode == 2 ? "MODE2/2352" : "MODE1/2352");
 		/* DCP, 4CH and PRE are audio flags; a data track's bit 0 means incremental */

@@ -38,6 +38,7 @@ struct image_toc_track {
 	unsigned index_count;		/* highest index >= 1 */
 	int32_t index_lba[IMAGE_MAX_INDEX + 1];	/* [1..index_count]; [0] = pregap_lba */
 	char isrc[13];			/* "" when none */
+	uint8_t session;		/* a multi-session disc's session, 1..; 0 also the first */
 };
 
 /*

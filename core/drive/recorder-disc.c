@@ -91,14 +91,27 @@ read_q(struct recorder *r, int32_t from, uint32_t n, uint8_t *q, struct burn_err
 }
 
 /*
+ * Orange Book: a later session's program area starts after the lead-out
+ * before it (6750 sectors after the first session, 2250 after a later
+ * one) and its own lead-in (4500).
+ */
+#define SESSION_GAP_FIRST (6750 + 4500)
+#define SESSION_GAP_LATER (2250 + 4500)
+
+/*
  * Where track @t's pre-gap starts: the first of the sectors before its
  * start whose Q says track @t, index 00 (frames of other modes, MCN and
- * ISRC, are passed over). Never before the previous track's start.
+ * ISRC, are passed over). Never before the previous track's start, nor,
+ * for the first track of a session, before its program area.
  */
 static int32_t
 pregap_start(struct recorder *r, const struct image_toc *toc, unsigned t)
 {
-	int32_t floor = toc->track[t - 1].start_lba + 1, at = toc->track[t].start_lba;
+	const struct image_toc_track *prev = &toc->track[t - 1];
+	int32_t gap = prev->session == 1 ? SESSION_GAP_FIRST : SESSION_GAP_LATER;
+	int32_t floor = prev->session == toc->track[t].session ? prev->start_lba + 1
+							       : prev->end_lba + gap;
+	int32_t at = toc->track[t].start_lba;
 	uint8_t q[PREGAP_SCAN * MMC_READ_CD_SUB_Q_SIZE];
 	struct burn_error ignored;
 
@@ -246,6 +259,60 @@ read_numbers(struct recorder *r, struct image_toc *toc)
 	}
 }
 
+/* READ TRACK INFORMATION of track number *@arg for recorder_read_reply(). */
+static void
+build_track_info(struct mmc_cmd *cmd, void *buf, uint16_t len, void *arg)
+{
+	mmc_build_read_track_info(cmd, 1, *(const unsigned *)arg, buf, len);
+}
+
+/*
+ * The sessions of a multi-session disc (READ TRACK INFORMATION of each
+ * track): each track's session, and the end of the last track of a
+ * session where the drive says (its size), not at the next session's
+ * pre-gap after the lead-out and lead-in in between. A disc of one
+ * session (or a drive that does not say) keeps session 0 everywhere, as
+ * the encoder makes its TOC.
+ */
+static void
+read_sessions(struct recorder *r, struct image_toc *toc)
+{
+	struct burn_error ignored;
+	uint32_t size[IMAGE_MAX_TRACKS + 1] = { 0 };
+	uint8_t buf[36];
+	bool several = false;
+
+	for (unsigned t = toc->first_track; t <= toc->last_track; t++) {
+		struct mmc_track_info ti;
+		int n = recorder_read_reply(r, build_track_info, &t, buf, sizeof(buf), &ignored);
+
+		if (n < 0 || mmc_parse_track_info(buf, (size_t)n, &ti) < 0 || ti.track != t ||
+		    ti.session < 1 || ti.session > IMAGE_MAX_TRACKS ||
+		    (t > toc->first_track && ti.session < toc->track[t - 1].session)) {
+			several = false;
+			break;
+		}
+		toc->track[t].session = (uint8_t)ti.session;
+		size[t] = ti.size;
+		several = several || ti.session > 1;
+	}
+	for (unsigned t = toc->first_track; t <= toc->last_track; t++) {
+		struct image_toc_track *tr = &toc->track[t];
+
+		if (!several) {
+			tr->session = 0;
+			continue;
+		}
+		/* a drive that gives no size: the session ends where the next starts */
+		if (t < toc->last_track && toc->track[t + 1].session != tr->session) {
+			int32_t next = toc->track[t + 1].start_lba;
+
+			tr->end_lba = size[t] && tr->start_lba + (int64_t)size[t] < next
+				    ? tr->start_lba + (int32_t)size[t] : next;
+		}
+	}
+}
+
 /* @toc from a READ TOC format-0 reply; -EPROTO when the tracks are not in order. */
 static int
 toc_from_reply(const struct mmc_toc *m, struct image_toc *toc, struct burn_error *err)
@@ -310,12 +377,15 @@ recorder_disc_toc(struct recorder *r, struct image_toc *toc, struct burn_error *
 		memset(toc, 0, sizeof(*toc));
 		return ret;
 	}
+	/* first the sessions: the last track of each ends before the next session's pre-gap */
+	read_sessions(r, toc);
 	for (unsigned t = toc->first_track + 1; t <= toc->last_track; t++)
 		toc->track[t].pregap_lba = toc->track[t].index_lba[0] = pregap_start(r, toc, t);
 	toc->track[toc->first_track].index_lba[0] = toc->track[toc->first_track].start_lba;
 	for (unsigned t = toc->first_track; t <= toc->last_track; t++)
-		toc->track[t].end_lba = t < toc->last_track ? toc->track[t + 1].pregap_lba
-							    : toc->leadout_lba;
+		if (t == toc->last_track || toc->track[t + 1].session == toc->track[t].session)
+			toc->track[t].end_lba = t < toc->last_track ? toc->track[t + 1].pregap_lba
+								    : toc->leadout_lba;
 	for (unsigned t = toc->first_track; t <= toc->last_track; t++)
 		find_indexes(r, &toc->track[t], t);
 	read_modes(r, toc);

@@ -71,7 +71,8 @@ emu_caps_get_configuration(struct emu_drive *d, struct mmc_cmd *cmd)
 	bool present = emu_media_present(d) && !(d->cfg.faults & EMU_FAULT_NOT_READY);
 	uint16_t profile = present ? d->st.media->profile : MMC_PROFILE_NONE;
 	bool writable = present && d->st.media->writable;
-	bool readable = present && d->st.disc == EMU_DISC_COMPLETE;
+	struct emu_toc toc;
+	bool readable = present && emu_media_disc_recorded(d) && emu_toc_load(d, &toc) == 0;
 	bool raw = !(d->cfg.faults & EMU_FAULT_NO_RAW);
 	bool rw = raw && !(d->cfg.faults & EMU_FAULT_NO_RW);
 	uint8_t profiles[12], core[8] = { 0, 0, 0, 2, 0x01, 0, 0, 0 };
@@ -115,9 +116,10 @@ emu_caps_get_configuration(struct emu_drive *d, struct mmc_cmd *cmd)
 	removable[0] = (uint8_t)(1 << 5 | 0x10 | 0x08 | 0x01 |
 				 (emu_media_prevent_active(d) ? 0x04 : 0));
 	/*
-	 * RAW, session-at-once and track-at-once are written; no RAW MS (no
-	 * appendable discs yet). R-W: raw sub-channel in RAW; R-W from the
-	 * host in SAO; none in TAO.
+	 * RAW, session-at-once and track-at-once are written; no RAW MS: a
+	 * RAW session may leave the disc appendable, but only TAO appends
+	 * (doc/reference/tao.md §5). R-W: raw sub-channel in RAW; R-W from
+	 * the host in SAO; none in TAO.
 	 */
 	memset(mastering, 0, sizeof(mastering));
 	mastering[0] = (uint8_t)(0x40 | 0x20 | 0x04 | 0x02 | (raw ? 0x08 : 0) | (rw ? 0x01 : 0));
@@ -153,9 +155,9 @@ page_2a(struct emu_drive *d, uint8_t *p)
 	p[2] = 0x03;
 	p[3] = 0x07;
 	/*
-	 * Reading as emu-read.c answers it: Mode 2 Form 1 and Form 2, no audio
-	 * play, no C2 pointers; R-W raw and de-interleaved, ISRC, UPC, accurate
-	 * CD-DA.
+	 * Reading as emu-read.c answers it: discs of several sessions (byte 4
+	 * bit 6), Mode 2 Form 1 and Form 2, no audio play, no C2 pointers;
+	 * R-W raw and de-interleaved, ISRC, UPC, accurate CD-DA.
 	 */
 	p[4] = 0xf0;
 	p[5] = 0x6f;
@@ -240,8 +242,8 @@ page05_acceptable(const struct emu_drive *d, const uint8_t *p)
 		return false;
 	switch (wt) {
 	case MMC_WRITE_TYPE_TAO:
-		/* TAO: Mode 1 (2048) and audio (2352) tracks (doc/reference/tao.md) */
-		return dbt == 0 || dbt == 8;
+		/* TAO: Mode 1, Mode 2 Form 1 (2048), audio (2352) tracks (doc/reference/tao.md) */
+		return emu_tao_block_size(dbt) != 0;
 	case 2:
 		/*
 		 * SAO: the cue sheet says what each block holds; the data block

@@ -27,7 +27,8 @@ static const struct emu_media media_kinds[] = {
 	{ "none", MMC_PROFILE_NONE, false, false, 0, { 0, 0, 0 }, { 0, 0, 0 }, speeds_none },
 };
 
-static const char *const disc_state_names[] = { "blank", "incomplete", "complete" };
+static const char *const disc_state_names[] = { "blank", "incomplete", "complete",
+						"appendable" };
 
 const struct emu_media *
 emu_media_find(const char *name)
@@ -242,7 +243,7 @@ state_parse_line(struct emu_state *st, const char *key, const char *val)
 		return 0;
 	}
 	if (strcmp(key, "disc") == 0) {
-		for (int i = 0; i <= EMU_DISC_COMPLETE; i++)
+		for (int i = 0; i <= EMU_DISC_APPENDABLE; i++)
 			if (strcmp(val, disc_state_names[i]) == 0) {
 				st->disc = (enum emu_disc_state)i;
 				return 0;
@@ -432,7 +433,11 @@ emu_media_prevent_active(const struct emu_drive *d)
 bool
 emu_media_disc_recorded(const struct emu_drive *d)
 {
-	return d->st.disc == EMU_DISC_COMPLETE && d->st.media->profile != MMC_PROFILE_NONE;
+	/*
+	 * an incomplete disc still reads its closed sessions (a session
+	 * appended to them failed); a ruined first session has no disc.toc
+	 */
+	return d->st.disc != EMU_DISC_BLANK && d->st.media->profile != MMC_PROFILE_NONE;
 }
 
 const uint16_t *

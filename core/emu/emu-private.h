@@ -63,6 +63,7 @@ enum emu_disc_state {
 	EMU_DISC_BLANK,
 	EMU_DISC_INCOMPLETE,
 	EMU_DISC_COMPLETE,
+	EMU_DISC_APPENDABLE,	/* closed sessions, room for the next (doc/reference/tao.md §5) */
 };
 
 struct emu_state {
@@ -146,12 +147,23 @@ struct emu_toc_track {
 	int32_t start;
 	int32_t end;
 	uint8_t mode;		/* a data track's mode (1, or 2 for CD-ROM XA); 0 audio */
+	uint8_t session;	/* 1.. */
 };
+
+/*
+ * The Orange Book's multi-session layout (doc/reference/tao.md §5): the
+ * first session's lead-out is 6750 sectors long, a later one's 2250; a
+ * session's lead-in 4500; then the first track's 150-sector pre-gap.
+ */
+#define EMU_LEADOUT_FIRST 6750
+#define EMU_LEADOUT_LATER 2250
+#define EMU_LEADIN_NEXT 4500
 
 struct emu_toc {
 	unsigned first;
 	unsigned last;
-	int32_t leadout;
+	unsigned sessions;	/* closed sessions, 1.. */
+	int32_t leadout;	/* the last session's */
 	struct emu_toc_track t[IMAGE_MAX_TRACKS + 1];
 };
 
@@ -220,6 +232,18 @@ int emu_toc_save(const struct emu_drive *d, const struct image_toc *toc, char *t
 		 size_t tmp_size);
 /* The track holding @lba (its pre-gap included), or 0. */
 unsigned emu_toc_track_of(const struct emu_toc *toc, int32_t lba);
+/* The first and last track of session @s (1..toc->sessions) of @toc. */
+unsigned emu_toc_session_first(const struct emu_toc *toc, unsigned s);
+unsigned emu_toc_session_last(const struct emu_toc *toc, unsigned s);
+/* Where session @s's lead-out starts (its last track's end). */
+int32_t emu_toc_session_leadout(const struct emu_toc *toc, unsigned s);
+/* Where the lead-in of the session after session @s starts. */
+int32_t emu_toc_next_leadin(const struct emu_toc *toc, unsigned s);
+/*
+ * The disc's TOC as a recording continues it: its tracks with their
+ * sessions, into @out (zeroed first). 0, or -errno when there is none.
+ */
+int emu_toc_load_image(const struct emu_drive *d, struct image_toc *out);
 void emu_toc_read_toc(struct emu_drive *d, struct mmc_cmd *cmd);
 void emu_toc_read_disc_info(struct emu_drive *d, struct mmc_cmd *cmd);
 void emu_toc_read_track_info(struct emu_drive *d, struct mmc_cmd *cmd);
@@ -231,10 +255,14 @@ bool emu_session_mine(const struct emu_drive *d);
 bool emu_session_foreign(const struct emu_drive *d);
 /*
  * Opens this handle's session at @nwa: RAW of sector @type (@sao_toc NULL),
- * or session-at-once of the disc @sao_toc (copied) describes. 0 or -errno.
+ * or session-at-once of the disc @sao_toc (copied) describes. On an
+ * appendable disc the recording starts as a copy of the disc's sessions,
+ * extended to @from, the first program-area sector the new session
+ * records (the disc stays as it was until the session ends whole).
+ * 0 or -errno.
  */
 int emu_session_begin(struct emu_drive *d, enum cd_sector_type type, int32_t nwa,
-		      const struct image_toc *sao_toc);
+		      const struct image_toc *sao_toc, int32_t from);
 /* Ends this handle's session; @finish (SYNCHRONIZE CACHE) may make a complete disc. */
 void emu_session_end(struct emu_drive *d, bool finish);
 /* Ends a session whose handle's process died, as a ruined disc. */

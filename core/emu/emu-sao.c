@@ -19,8 +19,9 @@
 /* One handle's cue sheet, from SEND CUE SHEET to the end of its session. */
 struct emu_sao {
 	struct mmc_cue cue;
-	struct image_toc toc;
+	struct image_toc toc;	/* an appended session's: with the disc's tracks before it */
 	int32_t at;		/* the next sector the drive records */
+	bool append;		/* the sheet is of the next session of an appendable disc */
 };
 
 void
@@ -30,12 +31,37 @@ emu_sao_free(struct emu_drive *d)
 	d->sao = NULL;
 }
 
-/* The TOC the cue sheet describes, as the RAW path's decoder would find it on the disc. */
-static void
-sao_toc(const struct mmc_cue *cue, struct image_toc *toc)
+/*
+ * On an appendable disc: the disc's TOC into @s's, and in s->at where the
+ * next session's program area starts (doc/reference/tao.md §5). False
+ * when the disc's TOC cannot be read.
+ */
+static bool
+sao_append(const struct emu_drive *d, struct emu_sao *s)
 {
-	memset(toc, 0, sizeof(*toc));
-	toc->first_track = cue->first_track;
+	struct emu_toc toc;
+
+	if (emu_toc_load(d, &toc) < 0 || emu_toc_load_image(d, &s->toc) < 0)
+		return false;
+	s->at = emu_toc_next_leadin(&toc, toc.sessions) + EMU_LEADIN_NEXT;
+	s->append = true;
+	return true;
+}
+
+/*
+ * The TOC the cue sheet describes, as the RAW path's decoder would find it
+ * on the disc; with @append, added to the disc's tracks already in @toc,
+ * as the next session.
+ */
+static void
+sao_toc(const struct mmc_cue *cue, struct image_toc *toc, bool append)
+{
+	uint8_t session = append ? (uint8_t)(toc->track[toc->last_track].session + 1) : 0;
+
+	if (!append) {
+		memset(toc, 0, sizeof(*toc));
+		toc->first_track = cue->first_track;
+	}
 	toc->last_track = cue->last_track;
 	toc->leadout_lba = cue->leadout_lba;
 	memcpy(toc->mcn, cue->mcn, sizeof(toc->mcn));
@@ -57,11 +83,12 @@ sao_toc(const struct mmc_cue *cue, struct image_toc *toc)
 		t->index_lba[pt->index] = pt->lba;
 		t->index_count = pt->index;
 	}
-	for (unsigned n = toc->first_track; n <= toc->last_track; n++) {
+	for (unsigned n = cue->first_track; n <= toc->last_track; n++) {
 		struct image_toc_track *t = &toc->track[n];
 
 		t->index_lba[0] = t->pregap_lba;
 		t->end_lba = n == toc->last_track ? toc->leadout_lba : toc->track[n + 1].pregap_lba;
+		t->session = session;
 		memcpy(t->isrc, cue->isrc[n], sizeof(t->isrc));
 	}
 }
@@ -90,9 +117,20 @@ emu_sao_send_cue_sheet(struct emu_drive *d, struct mmc_cmd *cmd)
 		emu_fail(d, cmd, MMC_SENSE_INTERNAL_TARGET_FAILURE);
 		return;
 	}
-	if (mmc_cue_parse(cmd->buf, n, &s->cue, &sense, NULL, 0) < 0) {
+	if (d->st.disc == EMU_DISC_APPENDABLE && !sao_append(d, s)) {
+		free(s);
+		emu_fail(d, cmd, MMC_SENSE_INVALID_FIELD_IN_PARAMETER_LIST);
+		return;
+	}
+	if (mmc_cue_parse_session(cmd->buf, n, &s->cue, &sense, NULL, 0, s->at, s->append) < 0) {
 		free(s);
 		emu_fail(d, cmd, sense);
+		return;
+	}
+	/* the next session's tracks follow the disc's */
+	if (s->append && s->cue.first_track != s->toc.last_track + 1) {
+		free(s);
+		emu_fail(d, cmd, MMC_SENSE_INVALID_FIELD_IN_PARAMETER_LIST);
 		return;
 	}
 	/* the lead-out must start where the medium still has room for it */
@@ -102,8 +140,8 @@ emu_sao_send_cue_sheet(struct emu_drive *d, struct mmc_cmd *cmd)
 		emu_fail(d, cmd, MMC_SENSE_INVALID_FIELD_IN_PARAMETER_LIST);
 		return;
 	}
-	sao_toc(&s->cue, &s->toc);
-	s->at = -CD_PREGAP_FRAMES;
+	sao_toc(&s->cue, &s->toc, s->append);
+	s->at = s->cue.point[1].lba;
 	emu_sao_free(d);
 	d->sao = s;
 	cmd->xfer = n;
@@ -197,9 +235,13 @@ emu_sao_write_accepted(struct emu_drive *d, struct mmc_cmd *cmd, int32_t lba, ui
 		emu_fail(d, cmd, MMC_SENSE_INVALID_FIELD_IN_CDB);
 		return false;
 	}
-	/* the first WRITE starts at the first pre-gap (or the first sector the host sends) */
+	/*
+	 * the first WRITE starts at the first pre-gap (or the first sector the
+	 * host sends), on the disc the sheet was sent for
+	 */
 	if (emu_session_mine(d) ? lba != d->st.session_next
-				: d->st.disc != EMU_DISC_BLANK || lba != next_host_lba(s, s->at)) {
+				: d->st.disc != (s->append ? EMU_DISC_APPENDABLE : EMU_DISC_BLANK) ||
+				  lba != next_host_lba(s, s->at)) {
 		emu_fail(d, cmd, MMC_SENSE_INVALID_ADDRESS_FOR_WRITE);
 		return false;
 	}
@@ -220,7 +262,8 @@ emu_sao_write_accepted(struct emu_drive *d, struct mmc_cmd *cmd, int32_t lba, ui
 		return false;
 	}
 	if (!emu_session_mine(d) &&
-	    emu_session_begin(d, CD_SECTOR_RAW, -CD_PREGAP_FRAMES, &s->toc) < 0) {
+	    emu_session_begin(d, CD_SECTOR_RAW, s->append ? lba : -CD_PREGAP_FRAMES, &s->toc,
+			      s->cue.point[1].lba) < 0) {
 		emu_fail(d, cmd, MMC_SENSE_WRITE_ERROR);
 		return false;
 	}

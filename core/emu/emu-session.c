@@ -246,7 +246,9 @@ emu_session_end(struct emu_drive *d, bool finish)
 			rec->bin_fd = rec->sub_fd = -1;
 		}
 		if (whole && rec_finalize(d, toc) == 0) {
-			d->st.disc = EMU_DISC_COMPLETE;
+			/* page 05h Multi-session 11b: the next session may follow */
+			d->st.disc = (d->st.page05[3] >> 6) == 3 ? EMU_DISC_APPENDABLE
+								 : EMU_DISC_COMPLETE;
 		} else {
 			d->st.disc = EMU_DISC_INCOMPLETE;
 			emu_session_remove_rec(d);
@@ -282,6 +284,63 @@ emu_session_reap(struct emu_drive *d)
 	d->dirty = true;
 }
 
+static int
+write_all(int fd, const void *buf, size_t len)
+{
+	const uint8_t *p = buf;
+
+	while (len) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/*
+ * Copies DIR/@name (the recorded disc's, @size bytes per sector) into
+ * @fd, then makes @fd @sectors sectors long: the sessions already on the
+ * disc, and the gap up to the new one (lead-out and lead-in, read as
+ * zeros: doc/reference/tao.md §5). 0 or -errno.
+ */
+static int
+rec_copy_disc(const struct emu_drive *d, const char *name, int fd, size_t size, int32_t sectors)
+{
+	struct stat sb;
+	char why[96], buf[64 * 1024];
+	int in = emu_dir_open_existing(d->dir_fd, name, O_RDONLY, &sb, why, sizeof(why));
+	off_t want = (off_t)sectors * (off_t)size, at = 0;
+	int ret = 0;
+
+	if (in < 0)
+		return in == -EPERM ? -ENOENT : in;
+	if (sb.st_size > want)
+		ret = -EPROTO;	/* the disc reaches into the new session: not ours */
+	while (ret == 0 && at < sb.st_size) {
+		ssize_t n = pread(in, buf, sizeof(buf), at);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			ret = n < 0 ? -errno : -EIO;
+			break;
+		}
+		ret = write_all(fd, buf, (size_t)n);
+		at += n;
+	}
+	close(in);
+	if (ret == 0 && ftruncate(fd, want) < 0)
+		ret = -errno;
+	if (ret == 0 && lseek(fd, want, SEEK_SET) < 0)
+		ret = -errno;
+	return ret;
+}
+
 /* A new, empty DIR/@name of our own, open for writing: a temporary renamed over the name. */
 static int
 rec_file_create(const struct emu_drive *d, const char *name)
@@ -303,8 +362,9 @@ rec_file_create(const struct emu_drive *d, const char *name)
 
 int
 emu_session_begin(struct emu_drive *d, enum cd_sector_type type, int32_t nwa,
-		  const struct image_toc *sao_toc)
+		  const struct image_toc *sao_toc, int32_t from)
 {
+	bool append = d->st.disc == EMU_DISC_APPENDABLE;
 	struct emu_rec *rec = calloc(1, sizeof(*rec));
 	/* emu_discard=1 records like a Test Write: nothing */
 	bool test = (d->st.page05[2] & 0x10) || d->cfg.discard;
@@ -326,12 +386,19 @@ emu_session_begin(struct emu_drive *d, enum cd_sector_type type, int32_t nwa,
 	if (ret < 0)
 		goto out_free;
 	if (!test) {
-		emu_session_remove_disc(d);
+		/* a new disc replaces the old; a new session keeps it until the session is whole */
+		if (!append)
+			emu_session_remove_disc(d);
 		ret = rec->bin_fd = rec_file_create(d, "rec.bin");
 		if (ret >= 0)
 			ret = rec->sub_fd = rec_file_create(d, "rec.sub");
+		if (ret >= 0 && append)
+			ret = rec_copy_disc(d, "disc.bin", rec->bin_fd, CD_MAIN_SIZE, from);
+		if (ret >= 0 && append)
+			ret = rec_copy_disc(d, "disc.sub", rec->sub_fd, SUBCHANNEL_PW_SIZE, from);
 		if (ret < 0)
 			goto out_free;
+		rec->bin_sectors = append ? from : 0;
 		/* from the first sector on, a CD-R is used */
 		d->st.disc = EMU_DISC_INCOMPLETE;
 	}
@@ -353,24 +420,6 @@ out_free:
 		emu_session_remove_rec(d);
 	}
 	return ret;
-}
-
-static int
-write_all(int fd, const void *buf, size_t len)
-{
-	const uint8_t *p = buf;
-
-	while (len) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
 }
 
 /*

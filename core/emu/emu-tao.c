@@ -27,6 +27,8 @@ struct emu_tao {
 	int32_t nwa;		/* next writable address: the open track's, or the next one's */
 	int32_t reserved_end;	/* RESERVE TRACK: where the next track must end; 0 none */
 	uint8_t dbt;		/* the open track's data block type */
+	uint8_t session;	/* the session recorded: 1, or the next on an appendable disc */
+	uint8_t subheader[4];	/* a Mode 2 track's, from page 05h */
 };
 
 void
@@ -45,25 +47,57 @@ last_leadout(const struct emu_drive *d)
 	return cd_msf_to_lba(m->leadout.m, m->leadout.s, m->leadout.f);
 }
 
+/*
+ * This handle's session; before its first block (and RESERVE TRACK), made
+ * anew from the disc: on an appendable one the TOC so far, and the NWA
+ * after the next lead-in and pre-gap (doc/reference/tao.md §5). NULL
+ * when out of memory.
+ */
 static struct emu_tao *
 tao_get(struct emu_drive *d)
 {
-	if (!d->tao) {
+	struct emu_tao *t;
+
+	if (!d->tao)
 		d->tao = calloc(1, sizeof(*d->tao));
+	t = d->tao;
+	if (!t || emu_session_mine(d) || t->reserved_end)
+		return t;
+	memset(t, 0, sizeof(*t));
+	t->session = 1;
+	if (d->st.disc == EMU_DISC_APPENDABLE && emu_toc_load_image(d, &t->toc) == 0) {
+		unsigned s = t->toc.track[t->toc.last_track].session;
+		struct emu_toc toc;
+
+		if (emu_toc_load(d, &toc) == 0) {
+			t->nwa = emu_toc_next_leadin(&toc, toc.sessions) + EMU_LEADIN_NEXT +
+				 TAO_PREGAP;
+			t->session = (uint8_t)(s + 1);
+		}
 	}
-	return d->tao;
+	return t;
 }
+
+/*
+ * The data block types taken: 0 audio (2352), 8 Mode 1 and 10 Mode 2
+ * Form 1 (CD-ROM XA, 2048 each; what wodim -multi writes a data track as).
+ */
+#define TAO_DBT_AUDIO 0
+#define TAO_DBT_MODE1 8
+#define TAO_DBT_XA_FORM1 10
+/* page 05h bytes 48-51: the sub-header the drive gives Mode 2 sectors [M] */
+#define TAO_PAGE05_SUBHEADER 48
 
 static bool
 dbt_data(uint8_t dbt)
 {
-	return dbt == 8;
+	return dbt == TAO_DBT_MODE1 || dbt == TAO_DBT_XA_FORM1;
 }
 
 uint32_t
 emu_tao_block_size(uint8_t dbt)
 {
-	return dbt == 8 ? CD_DATA_SIZE : dbt == 0 ? CD_MAIN_SIZE : 0;
+	return dbt_data(dbt) ? CD_DATA_SIZE : dbt == TAO_DBT_AUDIO ? CD_MAIN_SIZE : 0;
 }
 
 /* Makes sector @lba of track @n from the host's @block (NULL: zero data) and records it. */
@@ -73,9 +107,13 @@ tao_record(struct emu_drive *d, unsigned n, int32_t lba, const uint8_t *block)
 	struct emu_tao *t = d->tao;
 	const struct image_toc_track *tr = &t->toc.track[n];
 	uint8_t main[CD_MAIN_SIZE], sub[SUBCHANNEL_PW_SIZE], q[SUBQ_SIZE];
+	uint8_t zero[CD_DATA_SIZE] = { 0 };
 	bool data = tr->control & SUBQ_CONTROL_DATA, p;
 
-	if (data)
+	if (data && tr->mode == 2)
+		/* Form 1 with the sub-header of page 05h (its form bit cleared) */
+		cd_sector_encode_mode2(main, lba, t->subheader, block ? block : zero);
+	else if (data)
 		cd_sector_encode_mode1(main, lba, block);
 	else if (block)
 		memcpy(main, block, CD_MAIN_SIZE);
@@ -101,13 +139,16 @@ track_open(struct emu_drive *d, uint8_t dbt)
 				(dbt_data(dbt) ? SUBQ_CONTROL_DATA : 0));
 	if (dbt_data(dbt))
 		tr->control &= (uint8_t)~0x01;	/* no pre-emphasis on data */
-	tr->mode = dbt_data(dbt) ? 1 : 0;
+	tr->mode = dbt == TAO_DBT_XA_FORM1 ? 2 : dbt_data(dbt) ? 1 : 0;
+	memcpy(t->subheader, d->st.page05 + TAO_PAGE05_SUBHEADER, sizeof(t->subheader));
+	t->subheader[2] &= (uint8_t)~CD_SUBMODE_FORM2;	/* 2048 bytes a block: Form 1 */
 	tr->start_lba = t->nwa;
 	tr->pregap_lba = t->nwa - TAO_PREGAP;
 	tr->index_count = 1;
 	tr->index_lba[0] = tr->pregap_lba;
 	tr->index_lba[1] = tr->start_lba;
 	tr->end_lba = tr->start_lba;
+	tr->session = t->session;
 	if (n == 1)
 		t->toc.first_track = 1;
 	t->toc.last_track = n;
@@ -162,8 +203,9 @@ emu_tao_write_accepted(struct emu_drive *d, struct mmc_cmd *cmd, int32_t lba, ui
 		emu_fail(d, cmd, MMC_SENSE_INVALID_FIELD_IN_CDB);
 		return false;
 	}
-	/* a CD-R records once: a TAO session starts on a blank disc (no appending yet) */
-	if ((!mine && d->st.disc != EMU_DISC_BLANK) || lba != t->nwa) {
+	/* a CD-R records once: a TAO session starts on a blank or an appendable disc */
+	if ((!mine && d->st.disc != EMU_DISC_BLANK && d->st.disc != EMU_DISC_APPENDABLE) ||
+	    lba != t->nwa) {
 		emu_fail(d, cmd, MMC_SENSE_INVALID_ADDRESS_FOR_WRITE);
 		return false;
 	}
@@ -181,7 +223,7 @@ emu_tao_write_accepted(struct emu_drive *d, struct mmc_cmd *cmd, int32_t lba, ui
 		emu_good(cmd);
 		return false;
 	}
-	if (!mine && emu_session_begin(d, CD_SECTOR_RAW, lba, &t->toc) < 0) {
+	if (!mine && emu_session_begin(d, CD_SECTOR_RAW, lba, &t->toc, lba - TAO_PREGAP) < 0) {
 		emu_fail(d, cmd, MMC_SENSE_WRITE_ERROR);
 		return false;
 	}
@@ -288,7 +330,8 @@ emu_tao_reserve_track(struct emu_drive *d, struct mmc_cmd *cmd)
 	if (!emu_write_media_takes(d, cmd, false))
 		return;
 	if ((d->st.page05[2] & 0x0f) != MMC_WRITE_TYPE_TAO ||
-	    (!emu_session_mine(d) && d->st.disc != EMU_DISC_BLANK)) {
+	    (!emu_session_mine(d) && d->st.disc != EMU_DISC_BLANK &&
+	     d->st.disc != EMU_DISC_APPENDABLE)) {
 		emu_fail(d, cmd, MMC_SENSE_COMMAND_SEQUENCE_ERROR);
 		return;
 	}
@@ -339,6 +382,7 @@ emu_tao_track_info(const struct emu_drive *d, unsigned n, bool by_number, uint8_
 	if (n < 1 || n > invisible)
 		return false;
 	r[2] = (uint8_t)n;
+	r[3] = n < invisible ? t->toc.track[n].session : t->session;
 	if (n < invisible) {
 		tr = &t->toc.track[n];
 		r[5] = tr->control;

@@ -168,7 +168,7 @@ write_accepted(struct emu_drive *d, struct mmc_cmd *cmd, int32_t lba, uint32_t b
 		emu_good(cmd);	/* nothing written: the disc stays blank */
 		return false;
 	}
-	if (emu_session_begin(d, (enum cd_sector_type)dbt, nwa, NULL) < 0) {
+	if (emu_session_begin(d, (enum cd_sector_type)dbt, nwa, NULL, 0) < 0) {
 		emu_fail(d, cmd, MMC_SENSE_WRITE_ERROR);
 		return false;
 	}

@@ -55,6 +55,8 @@ struct cue_parse {
 	struct mmc_sense_code *sense;
 	char *why;
 	size_t why_size;
+	int32_t start;		/* where the first pre-gap starts; a later session's: from */
+	bool later;		/* a later session of a multi-session disc */
 };
 
 static int bad(struct cue_parse *p, struct mmc_sense_code code, unsigned entry, const char *fmt,
@@ -139,8 +141,11 @@ cue_point(struct cue_parse *p, struct mmc_cue *out, const uint8_t *e, unsigned k
 			return BAD(p, k, "track %02Xh does not follow track %02Xh", tno, prev->tno);
 		if (index > 1)
 			return BAD(p, k, "track %u starts at index %u, not 00 or 01", tno, index);
-		if (prev->tno == 0 && (index != 0 || pt->lba != -CD_PREGAP_FRAMES))
+		if (prev->tno == 0 && !p->later && (index != 0 || pt->lba != -CD_PREGAP_FRAMES))
 			return BAD(p, k, "the first track does not start with its pre-gap at 00:00:00");
+		if (prev->tno == 0 && p->later && (index != 0 || pt->lba < p->start))
+			return BAD(p, k, "the session's first track does not start with its pre-gap "
+				   "inside the session's program area");
 		if (prev->tno != 0 && prev->index == 0)
 			return BAD(p, k, "track %u has a pre-gap and no index 01", prev->tno);
 	} else {
@@ -163,7 +168,15 @@ int
 mmc_cue_parse(const uint8_t *buf, size_t n, struct mmc_cue *out, struct mmc_sense_code *sense,
 	      char *why, size_t why_size)
 {
-	struct cue_parse p = { sense, why, why_size };
+	return mmc_cue_parse_session(buf, n, out, sense, why, why_size, -CD_PREGAP_FRAMES, false);
+}
+
+int
+mmc_cue_parse_session(const uint8_t *buf, size_t n, struct mmc_cue *out,
+		      struct mmc_sense_code *sense, char *why, size_t why_size, int32_t start,
+		      bool later)
+{
+	struct cue_parse p = { sense, why, why_size, start, later };
 	unsigned entries = (unsigned)(n / MMC_CUE_ENTRY_SIZE);
 	bool leadout = false;
 	int ret;

@@ -72,6 +72,17 @@ bool mmc_cue_form_known(uint8_t form);
 int mmc_cue_parse(const uint8_t *buf, size_t n, struct mmc_cue *out, struct mmc_sense_code *sense,
 		  char *why, size_t why_size);
 
+/*
+ * The same for the session a cue sheet describes: the first of a disc
+ * (@later false: its first track's pre-gap at 00:00:00, LBA -150) or a
+ * later one of a multi-session disc (@later: the pre-gap from LBA @start,
+ * the session's program area, on; the lead-in entry's address is not
+ * looked at, as for a first session).
+ */
+int mmc_cue_parse_session(const uint8_t *buf, size_t n, struct mmc_cue *out,
+			  struct mmc_sense_code *sense, char *why, size_t why_size, int32_t start,
+			  bool later);
+
 /* The index @lba falls into: the last point at or before it; -1 before the first track. */
 int mmc_cue_point_of(const struct mmc_cue *cue, int32_t lba);
 
