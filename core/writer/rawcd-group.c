@@ -367,12 +367,19 @@ start_stream(struct rawcd_group *g)
 	}
 }
 
+/* What the checker hands on: its TOC (toc set), or a run of sectors. */
+struct handed {
+	const struct image_toc *toc;
+	uint64_t expected;
+	const uint8_t *p;
+	size_t n;
+	int32_t lba;
+};
+
 /* The checker's output, to every member still writing; a member that fails is dropped. */
 static int
-group_toc(void *ctx, const struct image_toc *toc, uint64_t expected, struct burn_error *err)
+hand_each(struct rawcd_group *g, const struct handed *h, struct burn_error *err)
 {
-	struct rawcd_group *g = ctx;
-
 	for (size_t i = 0; i < g->n; i++) {
 		struct member *m = &g->m[i];
 		struct burn_error e;
@@ -380,7 +387,8 @@ group_toc(void *ctx, const struct image_toc *toc, uint64_t expected, struct burn
 
 		if (m->state != RAWCD_MEMBER_WRITING)
 			continue;
-		r = rawcd_write_toc(m->w, toc, expected, &e);
+		r = h->toc ? rawcd_write_toc(m->w, h->toc, h->expected, &e)
+			   : rawcd_write_sectors(m->w, h->p, h->n, h->lba, &e);
 		if (r < 0)
 			drop_member(g, m, r, &e);
 	}
@@ -388,22 +396,19 @@ group_toc(void *ctx, const struct image_toc *toc, uint64_t expected, struct burn
 }
 
 static int
+group_toc(void *ctx, const struct image_toc *toc, uint64_t expected, struct burn_error *err)
+{
+	const struct handed h = { .toc = toc, .expected = expected };
+
+	return hand_each(ctx, &h, err);
+}
+
+static int
 group_sectors(void *ctx, const uint8_t *p, size_t n, int32_t lba, struct burn_error *err)
 {
-	struct rawcd_group *g = ctx;
+	const struct handed h = { .p = p, .n = n, .lba = lba };
 
-	for (size_t i = 0; i < g->n; i++) {
-		struct member *m = &g->m[i];
-		struct burn_error e;
-		int r;
-
-		if (m->state != RAWCD_MEMBER_WRITING)
-			continue;
-		r = rawcd_write_sectors(m->w, p, n, lba, &e);
-		if (r < 0)
-			drop_member(g, m, r, &e);
-	}
-	return count_state(g, RAWCD_MEMBER_WRITING) ? 0 : group_failure(g, err);
+	return hand_each(ctx, &h, err);
 }
 
 /* The checker refused the stream: @m's engine fails with @why and its write ends. */
