@@ -58,7 +58,9 @@ void burn_stream_check_destroy(struct burn_stream_check *c);
  * fails the same), or the sink's. Bytes after the declared end do not fail
  * the stream: zeros are counted and dropped, anything else is refused by
  * that call alone (a short count when the call also carried the stream's
- * last bytes). One caller at a time.
+ * last bytes). When the stream is refused, the sectors before the refused
+ * one still go to @sink first, and the refusal is returned even if @sink
+ * failed them. One caller at a time.
  */
 ssize_t burn_stream_check_write(struct burn_stream_check *c, const void *buf, size_t len,
 				const struct burn_stream_check_sink *sink, struct burn_error *err);
