@@ -12,6 +12,10 @@
  *   sg-probe try PATH     one line each for an O_EXCL open, an F_SETLK and
  *                         an F_GETLK: "excl ok|busy", "setlk ok|busy",
  *                         "getlk none|pid N"
+ *   sg-probe fopen PATH MODE  fopen(PATH, MODE) as stdio programs open an
+ *                         image: "ok N" with the bytes an fread of block
+ *                         16 (an ISO's volume descriptor) gives, or the
+ *                         error
  */
 #include "config.h"
 
@@ -262,6 +266,23 @@ cmd_try(const char *path)
 	return 0;
 }
 
+static int
+cmd_fopen(const char *path, const char *mode)
+{
+	char block[2048];
+	size_t n = 0;
+	FILE *f = fopen(path, mode);
+
+	if (!f) {
+		printf("%s\n", strerror(errno));
+		return 0;
+	}
+	if (fseeko(f, 16 * 2048, SEEK_SET) == 0)
+		n = fread(block, 1, sizeof(block), f);
+	printf("ok %zu\n", n);
+	return fclose(f) == 0 ? 0 : 1;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -273,6 +294,8 @@ main(int argc, char **argv)
 		return cmd_hold(argv[2], true);
 	if (argc == 3 && strcmp(argv[1], "try") == 0)
 		return cmd_try(argv[2]);
-	fprintf(stderr, "usage: sg-probe check|hold|lock|try PATH\n");
+	if (argc == 4 && strcmp(argv[1], "fopen") == 0)
+		return cmd_fopen(argv[2], argv[3]);
+	fprintf(stderr, "usage: sg-probe check|hold|lock|try PATH, sg-probe fopen PATH MODE\n");
 	return 2;
 }

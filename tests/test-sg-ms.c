@@ -151,7 +151,9 @@ static const char *const tools[] = { "wodim", "cdrskin" };
 /*
  * wodim (_i 0) and cdrskin (_i 1): -tao -multi of an ISO, -msinfo, a
  * second ISO mastered onto it with genisoimage -C -M, -tao -multi again:
- * two sessions, the disc still appendable.
+ * two sessions, the disc still appendable. iso-info, which reads the node
+ * as a file from LBA 16 as on /dev/srN, shows the first session's volume
+ * (the sr block device does not remap sessions), not the second's.
  */
 START_TEST(tao_multi)
 {
@@ -173,6 +175,7 @@ START_TEST(tao_multi)
 	cd_info_session2(2, first + NEXT_AFTER_FIRST);
 	extract_has("second.txt", "second");
 	extract_has("three.txt", "hello");
+	tl_sg_iso_info_equals(iso);
 	disc_tree_shows(first, first + NEXT_AFTER_FIRST, second);
 	free(iso2);
 	free(iso);

@@ -4,7 +4,8 @@
  * runs them, with a data ISO and with three audio tracks. Each must exit 0
  * and the disc read back equal to its sources (disc.bin, cd-info,
  * cd-paranoia), with the drive's own pre-gaps and run-out in between
- * (doc/reference/tao.md); and xorriso -commit of a directory (SAO), read back.
+ * (doc/reference/tao.md), the data disc's ISO 9660 volume read by iso-info
+ * as from the ISO file; and xorriso -commit of a directory (SAO), read back.
  */
 #include "config.h"
 
@@ -23,7 +24,10 @@ static char out[TL_SG_OUT_MAX];
 
 static const char *const tools[] = { "wodim", "cdrskin" };
 
-/* wodim (_i 0) and cdrskin (_i 1), -tao, of a data ISO: the track and its 2 run-out blocks. */
+/*
+ * wodim (_i 0) and cdrskin (_i 1), -tao, of a data ISO: the track and its
+ * 2 run-out blocks; iso-info reads the ISO back through stdio (fopen).
+ */
 START_TEST(tao_data)
 {
 	static const char *const want[] = { "  1: 00:02:00  000000 data", "ISO 9660" };
@@ -38,6 +42,7 @@ START_TEST(tao_data)
 	tl_sg_cd_info_shows(1, want, sizeof(want) / sizeof(want[0]));
 	toc = tl_disc_file("disc.toc");
 	tl_assert_has(tl_get(toc), "track 1 4 -150 0 ");
+	tl_sg_iso_info_equals(iso);
 	free(toc);
 	free(iso);
 }

@@ -190,6 +190,36 @@ START_TEST(probe_locks)
 }
 END_TEST
 
+/*
+ * fopen of the node (sg-probe fopen) on the blank disc: reading opens it
+ * (and finds no blocks), a write mode fails as the sr driver refuses a
+ * write open of a CD-R (EROFS), "x" as the node exists; any other path
+ * is libc's (a scratch file opened for writing).
+ */
+static const struct {
+	bool node;		/* the node, else a scratch file */
+	const char *mode;
+	int err;		/* 0: opens, and "ok 0" */
+} fopens[] = {
+	{ true, "r", 0 },	{ true, "rb", 0 },	{ true, "re", 0 },
+	{ true, "w", EROFS },	{ true, "a", EROFS },	{ true, "r+", EROFS },
+	{ true, "wb+", EROFS },	{ true, "wx", EEXIST },	{ false, "w", 0 },
+};
+
+START_TEST(probe_fopen)
+{
+	static char out[OUT_MAX];
+	char *file = tl_path(tl_top, "plain"), want[128];
+	const char *argv[] = { tl_sg_probe, "fopen", fopens[_i].node ? tl_sg_node : file,
+			       fopens[_i].mode, NULL };
+
+	ck_assert_int_eq(tl_sg_run(argv, true, NULL, out, sizeof(out)), 0);
+	snprintf(want, sizeof(want), "%s\n", fopens[_i].err ? strerror(fopens[_i].err) : "ok 0");
+	ck_assert_msg(strcmp(out, want) == 0, "fopen \"%s\": %s", fopens[_i].mode, out);
+	free(file);
+}
+END_TEST
+
 /* ---- third-party tools ---- */
 
 START_TEST(cd_info_identity)
@@ -204,6 +234,19 @@ START_TEST(cd_info_identity)
 	ck_assert_msg(strstr(line_of(out, "  Can write CD-RW "), ": Yes") != NULL, "%s", out);
 	/* a blank disc has no table of contents, as on a real drive */
 	assert_has(out, "Disc mode is listed as: No information");
+}
+END_TEST
+
+/* iso-info opens the blank disc (fopen) and fails on its first read, the volume descriptor */
+START_TEST(iso_info_blank)
+{
+	static char out[OUT_MAX];
+	const char *argv[] = { "iso-info", "--no-header", "-i", tl_sg_node, "-f", NULL };
+
+	ck_assert_msg(tl_sg_run(argv, true, NULL, out, sizeof(out)) == 1, "iso-info:\n%s", out);
+	assert_has(out, "error reading PVD sector (16)");
+	assert_has(out, "Error in opening ISO-9660 image");
+	ck_assert_msg(strstr(out, "could not open input stream") == NULL, "%s", out);
 }
 END_TEST
 
@@ -703,8 +746,9 @@ sg_suite(void)
 	tc = tcase(s, "device");
 	tcase_add_test(tc, probe_check);
 	tcase_add_loop_test(tc, probe_locks, 0, 2);
+	tcase_add_loop_test(tc, probe_fopen, 0, sizeof(fopens) / sizeof(fopens[0]));
 	tc = tcase(s, "tools");
-	TL_TESTS(tc, cd_info_identity, cdrdao_disk_info);
+	TL_TESTS(tc, cd_info_identity, iso_info_blank, cdrdao_disk_info);
 	tcase_add_loop_test(tc, cdrskin_atip, 0, 2);
 	TL_TESTS(tc, xorriso_toc, cdrdao_write_raw);
 	tc = tcase(s, "readers");

@@ -60,8 +60,12 @@ init(void)
 	sg_libc.fxstat64 = sym("__fxstat64");
 	sg_libc.fxstatat = sym("__fxstatat");
 	sg_libc.fxstatat64 = sym("__fxstatat64");
+	sg_libc.fopen = sym("fopen");
+	sg_libc.fopen64 = sym("fopen64");
 	if (!sg_libc.fcntl64)
 		sg_libc.fcntl64 = sg_libc.fcntl;
+	if (!sg_libc.fopen64)
+		sg_libc.fopen64 = sg_libc.fopen;
 	sg_config_load();
 }
 

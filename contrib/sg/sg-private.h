@@ -21,11 +21,12 @@
  *   sg-io.c      commands to the emulator: SG_IO, CDROM_SEND_PACKET, the kernel's own
  *   sg-ioctl.c   ioctl: the CDROM_*, SG_*, SCSI_* and BLK* requests
  *   sg-read.c    read, pread, lseek: the disc's 2048-byte blocks
+ *   sg-stdio.c   fopen: the device as a read-only stdio stream over read and lseek
  *   sg-emu.c     the emulator behind the device: the only calls into burnfs code
  *
  * The whole library is built without _FILE_OFFSET_BITS (meson.build): it
- * defines open and open64, stat and stat64, fcntl and fcntl64 as separate
- * symbols, which the large-file renaming would merge.
+ * defines open and open64, stat and stat64, fcntl and fcntl64, fopen and
+ * fopen64 as separate symbols, which the large-file renaming would merge.
  */
 #pragma once
 
@@ -33,6 +34,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 
@@ -96,6 +98,8 @@ struct sg_libc {
 	int (*fxstat64)(int, int, struct stat64 *);
 	int (*fxstatat)(int, int, const char *, struct stat *, int);
 	int (*fxstatat64)(int, int, const char *, struct stat64 *, int);
+	FILE *(*fopen)(const char *, const char *);
+	FILE *(*fopen64)(const char *, const char *);
 };
 
 extern struct sg_libc sg_libc;

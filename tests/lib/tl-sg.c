@@ -174,3 +174,31 @@ tl_sg_paranoia_equals(unsigned track, const char *wav)
 			       ripped), 0);
 	free(ripped);
 }
+
+/* iso-info --no-header -i @image @opt into @buf, exit 0; its "ISO 9660 image:" line cut. */
+static void
+iso_info(const char *image, const char *opt, bool preload, char *buf, size_t size)
+{
+	const char *argv[] = { "iso-info", "--no-header", "-i", image, opt, NULL };
+	char *line, *rest;
+
+	ck_assert_msg(tl_sg_run(argv, preload, NULL, buf, size) == 0, "iso-info -i %s %s:\n%s",
+		      image, opt, buf);
+	line = strstr(buf, "ISO 9660 image: ");
+	ck_assert_msg(line != NULL, "iso-info -i %s %s names no image:\n%s", image, opt, buf);
+	rest = strchrnul(line, '\n');
+	memmove(line, rest, strlen(rest) + 1);
+}
+
+void
+tl_sg_iso_info_equals(const char *iso)
+{
+	static const char *const opts[] = { "-l", "-f" };
+	static char want[TL_SG_OUT_MAX];
+
+	for (size_t i = 0; i < sizeof(opts) / sizeof(opts[0]); i++) {
+		iso_info(iso, opts[i], false, want, sizeof(want));
+		iso_info(tl_sg_node, opts[i], true, sg_out, sizeof(sg_out));
+		ck_assert_str_eq(sg_out, want);
+	}
+}

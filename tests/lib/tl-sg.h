@@ -46,6 +46,12 @@ void tl_sg_audio_at(const char *wav, long lba);
 void tl_sg_cd_info_shows(unsigned tracks, const char *const *want, size_t n);
 /* cd-paranoia rips track @track starting with @wav's samples. */
 void tl_sg_paranoia_equals(unsigned track, const char *wav);
+/*
+ * iso-info -i NODE -l and -f (libcdio's stdio driver: fopen, fseeko,
+ * fread) through the interposer print what they print for the ISO file
+ * @iso, but for the image's name.
+ */
+void tl_sg_iso_info_equals(const char *iso);
 
 #define tl_assert_has(out, want) \
 	ck_assert_msg(strstr((out), (want)) != NULL, "expected \"%s\" in:\n%s", (want), (out))
