@@ -25,7 +25,6 @@
 
 static char out[TL_SG_OUT_MAX];
 
-#define FRESH_CDR "BURNFS_SG_MEDIA=cdr80"
 /* doc/reference/tao.md §5: lead-out 6750 (first session) or 2250, lead-in 4500, pre-gap 150 */
 #define NEXT_AFTER_FIRST 11400
 #define NEXT_AFTER_LATER 6900
@@ -162,7 +161,7 @@ START_TEST(tao_multi)
 	long first, second;
 
 	snprintf(dev, sizeof(dev), "dev=%s", tl_sg_node);
-	ck_assert_msg(tl_sg_run(argv, true, FRESH_CDR, out, sizeof(out)) == 0,
+	ck_assert_msg(tl_sg_run(argv, true, TL_SG_FRESH_CDR, out, sizeof(out)) == 0,
 		      "%s -tao -multi:\n%s", tools[_i], out);
 	first = disc_leadout();
 	msinfo_is(tools[_i], 0, first + NEXT_AFTER_FIRST);
@@ -196,7 +195,7 @@ START_TEST(raw_multi_then_tao)
 	long first;
 
 	snprintf(dev, sizeof(dev), "dev=%s", tl_sg_node);
-	ck_assert_msg(tl_sg_run(raw, true, FRESH_CDR, out, sizeof(out)) == 0,
+	ck_assert_msg(tl_sg_run(raw, true, TL_SG_FRESH_CDR, out, sizeof(out)) == 0,
 		      "wodim -raw96r -multi:\n%s", out);
 	first = disc_leadout();
 	msinfo_is("wodim", 0, first + NEXT_AFTER_FIRST);
@@ -229,7 +228,7 @@ START_TEST(xorriso_append)
 	snprintf(dev, sizeof(dev), "mmc:%s", tl_sg_node);
 	ck_assert_int_eq(tl_sh("mkdir -p '%s' '%s' && echo one > '%s/one.txt' && "
 			       "echo two > '%s/two.txt'", d1, d2, d1, d2), 0);
-	ck_assert_msg(tl_sg_run(first, true, FRESH_CDR, out, sizeof(out)) == 0,
+	ck_assert_msg(tl_sg_run(first, true, TL_SG_FRESH_CDR, out, sizeof(out)) == 0,
 		      "xorriso -outdev:\n%s", out);
 	tl_assert_has(out, "is written , is appendable");
 	leadout = disc_leadout();
@@ -256,18 +255,12 @@ START_TEST(cd_extra)
 {
 	char *wav[3], dev[4200], msinfo[64], *dir = tl_path(tl_top, "extra");
 	char *iso = tl_path(tl_top, "extra.iso");
-	const char *audio[] = { "wodim", "-v", dev, "-tao", "-multi", "-audio", NULL, NULL, NULL,
-				NULL };
 	const char *data[] = { "wodim", "-v", dev, "-tao", "-data", iso, NULL };
 	const char *const want[] = { "CD-Plus/Extra", "  4: 02:56:00  013050 data" };
 	long first;
 
-	tl_sg_three_wavs(wav);
+	tl_sg_burn_wavs("wodim", "-tao", true, wav, out, sizeof(out));
 	snprintf(dev, sizeof(dev), "dev=%s", tl_sg_node);
-	for (unsigned i = 0; i < 3; i++)
-		audio[6 + i] = wav[i];
-	ck_assert_msg(tl_sg_run(audio, true, FRESH_CDR, out, sizeof(out)) == 0,
-		      "wodim -tao -multi -audio:\n%s", out);
 	first = disc_leadout();
 	ck_assert_int_eq(first, 1650);
 	msinfo_is("wodim", 0, first + NEXT_AFTER_FIRST);
@@ -339,7 +332,7 @@ START_TEST(refusals)
 		prepare[5] = NULL;
 	}
 	if (refused[_i].disc != MS_BLANK)
-		ck_assert_msg(tl_sg_run(prepare, true, FRESH_CDR, out, sizeof(out)) == 0,
+		ck_assert_msg(tl_sg_run(prepare, true, TL_SG_FRESH_CDR, out, sizeof(out)) == 0,
 			      "wodim -tao:\n%s", out);
 	for (size_t i = 0; refused[_i].argv[i]; i++) {
 		const char *a = refused[_i].argv[i];
@@ -347,7 +340,7 @@ START_TEST(refusals)
 		argv[i] = strcmp(a, "@dev") == 0 ? dev : strcmp(a, "@mmc") == 0 ? mmc
 			: strcmp(a, "@iso") == 0 ? iso : a;
 	}
-	status = tl_sg_run(argv, true, refused[_i].disc == MS_BLANK ? FRESH_CDR : NULL, out,
+	status = tl_sg_run(argv, true, refused[_i].disc == MS_BLANK ? TL_SG_FRESH_CDR : NULL, out,
 			   sizeof(out));
 	ck_assert_msg(status == refused[_i].status, "%s: exit status %d:\n%s", refused[_i].what,
 		      status, out);
@@ -389,7 +382,7 @@ START_TEST(cdrdao_multi)
 	char want[64];
 	long first, start;
 
-	ck_assert_msg(tl_sg_run(write, true, FRESH_CDR, out, sizeof(out)) == 0,
+	ck_assert_msg(tl_sg_run(write, true, TL_SG_FRESH_CDR, out, sizeof(out)) == 0,
 		      "cdrdao write --multi:\n%s", out);
 	first = disc_leadout();
 	start = first + NEXT_AFTER_FIRST + 150;

@@ -23,7 +23,6 @@
 static char out[TL_SG_OUT_MAX];
 
 /* A fresh blank 80-minute CD-R for the next tool (BURNFS_SG_MEDIA, as a user loads one). */
-#define FRESH_CDR "BURNFS_SG_MEDIA=cdr80"
 
 /* The audio cue cdrdao burns: CATALOG, ISRC on tracks 1 and 2, pre-gaps of 2 s and 1 s. */
 static char *
@@ -49,7 +48,7 @@ cdrdao_sao(const char *cue)
 	const char *argv[] = { "cdrdao", "write", "-n", "--device", tl_sg_node, "--driver",
 			       "generic-mmc", cue, NULL };
 
-	ck_assert_msg(tl_sg_run(argv, true, FRESH_CDR, out, sizeof(out)) == 0,
+	ck_assert_msg(tl_sg_run(argv, true, TL_SG_FRESH_CDR, out, sizeof(out)) == 0,
 		      "cdrdao write failed:\n%s", out);
 	tl_assert_has(out, "Writing finished successfully");
 }
@@ -96,7 +95,7 @@ START_TEST(sao_data)
 	const char *argv[] = { tools[_i], "-v", dev, "-sao", iso, NULL };
 
 	snprintf(dev, sizeof(dev), "dev=%s", tl_sg_node);
-	ck_assert_msg(tl_sg_run(argv, true, FRESH_CDR, out, sizeof(out)) == 0, "%s -sao:\n%s",
+	ck_assert_msg(tl_sg_run(argv, true, TL_SG_FRESH_CDR, out, sizeof(out)) == 0, "%s -sao:\n%s",
 		      tools[_i], out);
 	tl_assert_has(out, "in real SAO mode");
 	tl_data_track_equals(iso);
@@ -110,15 +109,9 @@ START_TEST(sao_audio)
 {
 	static const char *const tools[] = { "wodim", "cdrskin" };
 	static const char *const want[] = { "  1: 00:02:00  000000 audio" };
-	char *wav[3], dev[4200];
-	const char *argv[] = { tools[_i], "-v", dev, "-sao", "-audio", NULL, NULL, NULL, NULL };
+	char *wav[3];
 
-	tl_sg_three_wavs(wav);
-	snprintf(dev, sizeof(dev), "dev=%s", tl_sg_node);
-	for (unsigned i = 0; i < 3; i++)
-		argv[5 + i] = wav[i];
-	ck_assert_msg(tl_sg_run(argv, true, FRESH_CDR, out, sizeof(out)) == 0, "%s -sao:\n%s",
-		      tools[_i], out);
+	tl_sg_burn_wavs(tools[_i], "-sao", false, wav, out, sizeof(out));
 	tl_assert_has(out, "in real SAO mode");
 	/* no pre-gaps between (wodim's lie inside the track before): 375, 450, 525 sectors */
 	tl_sg_audio_at(wav[0], 0);
@@ -139,7 +132,7 @@ START_TEST(bad_cue_sheet)
 	char *bin = tl_disc_file("disc.bin");
 
 	snprintf(dev, sizeof(dev), "dev=%s", tl_sg_node);
-	ck_assert_int_ne(tl_sg_run(argv, true, FRESH_CDR, out, sizeof(out)), 0);
+	ck_assert_int_ne(tl_sg_run(argv, true, TL_SG_FRESH_CDR, out, sizeof(out)), 0);
 	tl_assert_has(out, "SEND CUE SHEET: [5 26 00] Illegal request. Invalid field in "
 			   "parameter list.");
 	tl_assert_has(out, "burning failed");

@@ -20,7 +20,6 @@
 static char out[TL_SG_OUT_MAX];
 
 /* A fresh blank 80-minute CD-R for the next tool (BURNFS_SG_MEDIA, as a user loads one). */
-#define FRESH_CDR "BURNFS_SG_MEDIA=cdr80"
 
 static const char *const tools[] = { "wodim", "cdrskin" };
 
@@ -35,7 +34,7 @@ START_TEST(tao_data)
 	const char *argv[] = { tools[_i], "-v", dev, "-tao", iso, NULL };
 
 	snprintf(dev, sizeof(dev), "dev=%s", tl_sg_node);
-	ck_assert_msg(tl_sg_run(argv, true, FRESH_CDR, out, sizeof(out)) == 0, "%s -tao:\n%s",
+	ck_assert_msg(tl_sg_run(argv, true, TL_SG_FRESH_CDR, out, sizeof(out)) == 0, "%s -tao:\n%s",
 		      tools[_i], out);
 	tl_assert_has(out, "in real TAO mode");
 	tl_data_track_equals(iso);
@@ -55,15 +54,9 @@ START_TEST(tao_audio)
 		"  1: 00:02:00  000000 audio", "  2: 00:09:00  000525 audio",
 		"  3: 00:17:00  001125 audio", "170: 00:24:00  001650 leadout",
 	};
-	char *wav[3], dev[4200];
-	const char *argv[] = { tools[_i], "-v", dev, "-tao", "-audio", NULL, NULL, NULL, NULL };
+	char *wav[3];
 
-	tl_sg_three_wavs(wav);
-	snprintf(dev, sizeof(dev), "dev=%s", tl_sg_node);
-	for (unsigned i = 0; i < 3; i++)
-		argv[5 + i] = wav[i];
-	ck_assert_msg(tl_sg_run(argv, true, FRESH_CDR, out, sizeof(out)) == 0, "%s -tao:\n%s",
-		      tools[_i], out);
+	tl_sg_burn_wavs(tools[_i], "-tao", false, wav, out, sizeof(out));
 	tl_assert_has(out, "in real TAO mode");
 	/* 375, 450 and 525 sectors, each after a 150-sector pre-gap */
 	tl_sg_audio_at(wav[0], 0);
@@ -92,7 +85,7 @@ START_TEST(xorriso_commit)
 	snprintf(outdev, sizeof(outdev), "mmc:%s", tl_sg_node);
 	ck_assert_int_eq(tl_sh("mkdir -p '%s'", dir), 0);
 	tl_write_text(file, "burned track-at-once by xorriso\n");
-	ck_assert_msg(tl_sg_run(commit, true, FRESH_CDR, out, sizeof(out)) == 0,
+	ck_assert_msg(tl_sg_run(commit, true, TL_SG_FRESH_CDR, out, sizeof(out)) == 0,
 		      "xorriso -commit:\n%s", out);
 	tl_assert_has(out, "' completed successfully.");
 	toc = tl_disc_file("disc.toc");

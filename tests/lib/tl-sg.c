@@ -128,6 +128,24 @@ tl_sg_three_wavs(char *wav[3])
 }
 
 void
+tl_sg_burn_wavs(const char *tool, const char *mode, bool multi, char *wav[3], char *out, size_t size)
+{
+	char dev[4200];
+	const char *argv[10] = { tool, "-v", dev, mode };
+	unsigned n = 4;
+
+	tl_sg_three_wavs(wav);
+	snprintf(dev, sizeof(dev), "dev=%s", tl_sg_node);
+	if (multi)
+		argv[n++] = "-multi";
+	argv[n++] = "-audio";
+	for (unsigned i = 0; i < 3; i++)
+		argv[n++] = wav[i];
+	ck_assert_msg(tl_sg_run(argv, true, TL_SG_FRESH_CDR, out, size) == 0, "%s %s%s -audio:\n%s",
+		      tool, mode, multi ? " -multi" : "", out);
+}
+
+void
 tl_sg_free_wavs(char *wav[3])
 {
 	for (unsigned i = 0; i < 3; i++)

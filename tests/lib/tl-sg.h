@@ -39,6 +39,15 @@ int tl_sg_main(Suite *suite);
 
 /* WAVs of 5, 6 and 7 s in tl_top: t1.wav, t2.wav, t3.wav (the paths are the caller's). */
 void tl_sg_three_wavs(char *wav[3]);
+/* The environment that gives the node a blank 80-minute CD-R. */
+#define TL_SG_FRESH_CDR "BURNFS_SG_MEDIA=cdr80"
+/*
+ * Makes the three WAVs (tl_sg_three_wavs()) and burns them with `@tool -v
+ * dev=NODE @mode [-multi] -audio` through the interposer, onto a blank
+ * CD-R; asserts that it exits 0. Its output is in @out.
+ */
+void tl_sg_burn_wavs(const char *tool, const char *mode, bool multi, char *wav[3], char *out,
+		     size_t size);
 void tl_sg_free_wavs(char *wav[3]);
 /* disc.bin holds @wav's samples from sector @lba on. */
 void tl_sg_audio_at(const char *wav, long lba);
