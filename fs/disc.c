@@ -104,6 +104,17 @@ track_entry(const struct image_toc *toc, unsigned t, struct disc_entry *e)
 	e->sectors = end > e->lba ? (uint32_t)(end - e->lba) : 0;
 }
 
+/*
+ * Whether @toc's disc has sessions after its first. Such a disc has no
+ * disc.raw: an IMAPI raw stream has one lead-in, so it cannot carry them,
+ * and burned back it would make one session of every track.
+ */
+static bool
+several_sessions(const struct image_toc *toc)
+{
+	return toc->first_track && toc->track[toc->last_track].session > 1;
+}
+
 /* The entry @name stands for on @toc; false when there is none. */
 static bool
 entry_of(struct fs_ctx *ctx, const struct image_toc *toc, const char *name,
@@ -119,7 +130,7 @@ entry_of(struct fs_ctx *ctx, const struct image_toc *toc, const char *name,
 		e->kind = name[0] == 't' ? DISC_TOC : DISC_CUE;
 		return true;
 	}
-	if (strcmp(name, "disc.raw") == 0) {
+	if (strcmp(name, "disc.raw") == 0 && !several_sessions(toc)) {
 		/* the program area is read with its sub-channel; the rest is made */
 		e->kind = DISC_RAW;
 		e->form = RECORDER_READ_MAIN_SUB;
@@ -273,7 +284,8 @@ add_name(const struct image_toc *toc, void (*fn)(void *arg, const char *name), v
 	fn(arg, "toc");
 	fn(arg, "disc.cue");
 	fn(arg, "disc.bin");
-	fn(arg, "disc.raw");
+	if (!several_sessions(toc))
+		fn(arg, "disc.raw");
 	for (unsigned t = toc->first_track; t <= toc->last_track; t++) {
 		snprintf(name, sizeof(name), "%02u.%s", t,
 			 image_toc_track_is_data(&toc->track[t]) ? "iso" : "wav");

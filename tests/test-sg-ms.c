@@ -14,6 +14,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -142,6 +143,11 @@ disc_tree_shows(long first, long start, long leadout)
 	ck_assert_int_eq(sb.st_size, first * 2048);
 	ck_assert_int_eq(stat(iso2, &sb), 0);
 	ck_assert_int_eq(sb.st_size, (leadout - start) * 2048);
+	/* one raw stream cannot carry sessions: no disc.raw to burn back as one */
+	errno = 0;
+	ck_assert_int_eq(stat(tl_at(&m_emu, "disc/disc.raw"), &sb), -1);
+	ck_assert_int_eq(errno, ENOENT);
+	ck_assert_int_eq(tl_sh("ls '%s' | grep -q disc.raw", tl_at(&m_emu, "disc")), 1);
 	tl_mount_stop(&m_emu);
 }
 
