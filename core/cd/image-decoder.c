@@ -75,8 +75,9 @@ image_decoder_open_session(struct image_decoder **out, enum cd_sector_type type,
 	if (type != CD_SECTOR_PQ && type != CD_SECTOR_COOKED && type != CD_SECTOR_RAW)
 		return burn_error_set(err, BURN_E_INVALIDARG,
 				      "sector type %d is not 1 (pq), 2 (cooked) or 3 (raw)", type);
-	/* lead-in addresses stay >= 90:00:00, positive ones below 100 minutes */
-	if (program_lba < -CD_PREGAP_FRAMES || program_lba >= CD_LEADIN_WRAP - CD_PREGAP_FRAMES ||
+	/* lead-in addresses stay >= 90:00:00, the others below 100:00:00 */
+	if (program_lba < -CD_PREGAP_FRAMES ||
+	    program_lba >= 100 * CD_FRAMES_PER_MINUTE - CD_PREGAP_FRAMES ||
 	    (int64_t)program_lba - first_lba > IMAGE_MAX_LEAD_IN - CD_PREGAP_FRAMES ||
 	    !leadout_sectors || leadout_sectors > IMAGE_LEADOUT_SECTORS)
 		return burn_error_set(err, BURN_E_INVALIDARG,
