@@ -373,8 +373,8 @@ START_TEST(capabilities_claim_what_is_answered)
 	ck_assert_uint_eq(buf[12], 0x44);
 	ck_assert_uint_eq(mmc_get16(buf + 14), 0x0101);
 	tl_get_config(d, 0, 0, buf, sizeof(buf), &cfg);
-	/* CD Mastering: RAW and SAO (issue 15), no RAW MS: only TAO appends a session */
-	ck_assert(cfg.mastering && cfg.raw && cfg.sao && !cfg.raw_ms);
+	/* CD Mastering: RAW and SAO (issue 15), RAW MS: a RAW stream appends a session too */
+	ck_assert(cfg.mastering && cfg.raw && cfg.sao && cfg.raw_ms);
 	/* CD Read: CD-TEXT, no C2 error flags */
 	tl_get_config(d, 2, MMC_FEATURE_CD_READ, buf, sizeof(buf), &cfg);
 	ck_assert_uint_eq(mmc_get16(buf + 8), MMC_FEATURE_CD_READ);

@@ -456,8 +456,10 @@ static const struct {
 	{ "a TAO WRITE at the last session's lead-out", false, 1, -6900, 5, 0x21, 0x02 },
 	{ "a TAO WRITE into the next lead-in", false, 1, -4650, 5, 0x21, 0x02 },
 	{ "a TAO WRITE past the next session's start", false, 1, 1, 5, 0x21, 0x02 },
-	{ "a RAW WRITE at the next lead-in (RAW does not append)", false, 3, -4650, 5, 0x21,
-	  0x02 },
+	{ "a RAW WRITE at the next session's first track (RAW starts at its lead-in)", false, 3,
+	  0, 5, 0x21, 0x02 },
+	{ "a RAW WRITE onto a closed disc, at the lead-in after its last session", true, 3, -4650,
+	  5, 0x21, 0x02 },
 	{ "a TAO WRITE onto a closed disc", true, 1, 0, 5, 0x21, 0x02 },
 };
 

@@ -60,6 +60,7 @@ START_TEST(configuration)
 	ck_assert(cfg.profiles[0].current);
 	ck_assert(!cfg.profiles[1].current);
 	ck_assert(cfg.mastering && cfg.raw && cfg.rw_subcode && cfg.test_write && cfg.buf);
+	ck_assert(cfg.raw_ms);	/* a RAW stream appends a session (doc/reference/tao.md §5) */
 	ck_assert(cfg.removable && cfg.can_eject && cfg.can_load);
 	ck_assert_uint_eq(cfg.loading_mechanism, 1);
 	/* RT=2: only the named feature */
@@ -83,6 +84,10 @@ START_TEST(configuration)
 	tl_get_config(tl_drive, 1, 0, buf, sizeof(buf), &cfg);
 	for (size_t i = 0; i < cfg.n_features; i++)
 		ck_assert_uint_ne(cfg.features[i].code, MMC_FEATURE_CD_MASTERING);
+	/* no RAW, no RAW multi-session either */
+	tl_emu_reopen(NULL, EMU_FAULT_NO_RAW);
+	tl_get_config(tl_drive, 0, 0, buf, sizeof(buf), &cfg);
+	ck_assert(cfg.mastering && !cfg.raw && !cfg.raw_ms);
 }
 END_TEST
 

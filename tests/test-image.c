@@ -733,6 +733,24 @@ START_TEST(failure_results)
 	ck_assert_uint_eq(err.result, BURN_E_INVALIDARG);
 	tl_assert_ok(image_decoder_open(&dec, CD_SECTOR_PQ, IMAGE_MAX_LEAD_IN, &err));
 	image_decoder_destroy(dec);
+	/* one session: its lead-in before its first pre-gap, a lead-out of 1..6750, on a CD */
+	tl_assert_ok(image_decoder_open_session(&dec, CD_SECTOR_RAW, 7050, 11550, 2250, &err));
+	image_decoder_destroy(dec);
+	tl_assert_ok(image_decoder_open_session(&dec, CD_SECTOR_RAW, -IMAGE_MAX_LEAD_IN, -150,
+						IMAGE_LEADOUT_SECTORS, &err));
+	image_decoder_destroy(dec);
+	ck_assert_int_eq(image_decoder_open_session(&dec, CD_SECTOR_RAW, 7050, 11550, 0, &err),
+			 -EINVAL);
+	ck_assert_uint_eq(err.result, BURN_E_INVALIDARG);
+	ck_assert_int_eq(image_decoder_open_session(&dec, CD_SECTOR_RAW, 7050, 11550,
+						    IMAGE_LEADOUT_SECTORS + 1, &err), -EINVAL);
+	ck_assert_int_eq(image_decoder_open_session(&dec, CD_SECTOR_RAW, -300, -151, 2250, &err),
+			 -EINVAL);
+	ck_assert_int_eq(image_decoder_open_session(&dec, CD_SECTOR_RAW, 445000, 449850, 2250,
+						    &err), -EINVAL);
+	ck_assert_int_eq(image_decoder_open_session(&dec, CD_SECTOR_RAW, 11550 - IMAGE_MAX_LEAD_IN,
+						    11550, 2250, &err), -EINVAL);
+	ck_assert_ptr_null(dec);
 }
 END_TEST
 

@@ -6,11 +6,12 @@
  * and a second session is appended; read back with cd-info (which lists
  * the sessions) and xorriso -extract (the second session's ISO holds the
  * files of both), and burnfs's disc/ names the sessions. wodim and
- * cdrskin -tao -multi; wodim -raw96r -multi then -tao; xorriso twice; a
- * CD-Extra (audio, then data); cdrdao --multi (SAO) then cdrdao again;
- * and what is refused (a closed disc, RAW appending, wodim -sao -multi,
- * xorriso -outdev onto an appendable disc), each with the tool's own
- * message.
+ * cdrskin -tao -multi; wodim -raw96r -multi then -tao; wodim -raw96r
+ * -multi then two RAW sessions from sg-raw-session (a RAW host of the
+ * suite's own); xorriso twice; a CD-Extra (audio, then data); cdrdao
+ * --multi (SAO) then cdrdao again; and what is refused (a closed disc,
+ * wodim -raw96r onto an appendable disc, wodim -sao -multi, xorriso
+ * -outdev onto an appendable disc), each with the tool's own message.
  */
 #include "config.h"
 
@@ -220,6 +221,63 @@ START_TEST(raw_multi_then_tao)
 END_TEST
 
 /*
+ * RAW sessions appended: wodim -raw96r -multi writes the first; the next
+ * two come from sg-raw-session, a RAW host that writes a later session's
+ * lead-in, pre-gap, track and lead-out from the NWA the drive gives (the
+ * next lead-in), since none of the tools does (wodim wants a lead-in
+ * start below LBA -4500: the refusals below). The second leaves the disc
+ * appendable, the third closes it. After each -msinfo and cd-info give
+ * the sessions where a TAO append puts them, and the last session's tree
+ * has the files of all.
+ */
+START_TEST(raw_append)
+{
+	char *iso = tl_make_iso(), *iso2, *iso3, dev[4200], want[80];
+	const char *raw[] = { "wodim", "-v", dev, "-raw96r", "-multi", iso, NULL };
+	const char *host[] = { getenv("SG_RAW_SESSION"), tl_sg_node, NULL, "multi", NULL };
+	const char *tao[] = { "wodim", "-v", dev, "-tao", iso, NULL };
+	const char *const shows[] = { want };
+	long first, second, third;
+
+	ck_assert_msg(host[0] && *host[0], "SG_RAW_SESSION must be set (meson sets it)");
+	snprintf(dev, sizeof(dev), "dev=%s", tl_sg_node);
+	ck_assert_msg(tl_sg_run(raw, true, TL_SG_FRESH_CDR, out, sizeof(out)) == 0,
+		      "wodim -raw96r -multi:\n%s", out);
+	first = disc_leadout();
+	msinfo_is("wodim", 0, first + NEXT_AFTER_FIRST);
+	iso2 = next_iso("second", 0, first + NEXT_AFTER_FIRST);
+	host[2] = iso2;
+	ck_assert_msg(tl_sg_run(host, true, NULL, out, sizeof(out)) == 0,
+		      "sg-raw-session multi:\n%s", out);
+	snprintf(want, sizeof(want), "session at LBA %ld,", first + NEXT_AFTER_FIRST);
+	tl_assert_has(out, want);
+	second = disc_leadout();
+	msinfo_is("wodim", first + NEXT_AFTER_FIRST, second + NEXT_AFTER_LATER);
+	cd_info_session2(2, first + NEXT_AFTER_FIRST);
+	extract_has("second.txt", "second");
+	extract_has("three.txt", "hello");
+	/* without multi: the third session closes the disc */
+	iso3 = next_iso("third", first + NEXT_AFTER_FIRST, second + NEXT_AFTER_LATER);
+	host[2] = iso3;
+	host[3] = NULL;
+	ck_assert_msg(tl_sg_run(host, true, NULL, out, sizeof(out)) == 0, "sg-raw-session:\n%s",
+		      out);
+	third = disc_leadout();
+	ck_assert_int_gt(third, second + NEXT_AFTER_LATER);
+	snprintf(want, sizeof(want), "session #3 starts at track  3, LSN: %ld",
+		 second + NEXT_AFTER_LATER);
+	tl_sg_cd_info_shows(3, shows, 1);
+	extract_has("third.txt", "third");
+	extract_has("second.txt", "second");
+	ck_assert_msg(tl_sg_run(tao, true, NULL, out, sizeof(out)) != 0, "wodim -tao:\n%s", out);
+	tl_assert_has(out, "Cannot get next writable address for 'invisible' track.");
+	free(iso3);
+	free(iso2);
+	free(iso);
+}
+END_TEST
+
+/*
  * xorriso -outdev (libburn: SAO, its -close off default leaves the disc
  * appendable), then xorriso -dev appending a second session (libburn
  * writes it TAO): the second session's tree has both files.
@@ -311,7 +369,8 @@ static const struct {
 	{ "cdrskin onto a closed disc: disc status complete", MS_CLOSED,
 	  { "cdrskin", "-v", "@dev", "-tao", "@iso" }, 10,
 	  { "There is a disc with data on it in the drive", "burning failed" } },
-	{ "wodim -raw96r onto an appendable disc: RAW does not append", MS_APPENDABLE,
+	{ "wodim -raw96r onto an appendable disc: wodim writes RAW first sessions only",
+	  MS_APPENDABLE,
 	  { "wodim", "-v", "@dev", "-raw96r", "@iso" }, 255,
 	  { "Drive returns wrong startsec", "Could not write Lead-in." } },
 	{ "wodim -sao -multi: CD-ROM XA data forms, SEND CUE SHEET 5/26/00", MS_BLANK,
@@ -429,6 +488,7 @@ sg_ms_suite(void)
 	suite_add_tcase(s, tc);
 	tcase_add_loop_test(tc, tao_multi, 0, 2);
 	tcase_add_test(tc, raw_multi_then_tao);
+	tcase_add_test(tc, raw_append);
 	tcase_add_test(tc, xorriso_append);
 	tcase_add_test(tc, cd_extra);
 	tcase_add_test(tc, cdrdao_multi);

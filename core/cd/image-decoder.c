@@ -19,6 +19,8 @@ struct image_decoder {
 	enum cd_sector_type type;
 	unsigned sector_size;
 	int32_t first_lba;
+	int32_t program_lba;		/* the session's first pre-gap: where its lead-in ends */
+	unsigned leadout_sectors;	/* the session's lead-out length */
 	int32_t next_lba;
 	int32_t first_fed_lba;
 	bool started;
@@ -53,22 +55,42 @@ int
 image_decoder_open(struct image_decoder **out, enum cd_sector_type type,
 		   unsigned lead_in_sectors, struct burn_error *err)
 {
+	*out = NULL;
+	if (lead_in_sectors > IMAGE_MAX_LEAD_IN)
+		return burn_error_set(err, BURN_E_INVALIDARG,
+				      "a lead-in of %u sectors is more than %u", lead_in_sectors,
+				      IMAGE_MAX_LEAD_IN);
+	return image_decoder_open_session(out, type, -(int32_t)lead_in_sectors,
+					  -CD_PREGAP_FRAMES, IMAGE_LEADOUT_SECTORS, err);
+}
+
+int
+image_decoder_open_session(struct image_decoder **out, enum cd_sector_type type,
+			   int32_t first_lba, int32_t program_lba, unsigned leadout_sectors,
+			   struct burn_error *err)
+{
 	struct image_decoder *dec;
 
 	*out = NULL;
 	if (type != CD_SECTOR_PQ && type != CD_SECTOR_COOKED && type != CD_SECTOR_RAW)
 		return burn_error_set(err, BURN_E_INVALIDARG,
 				      "sector type %d is not 1 (pq), 2 (cooked) or 3 (raw)", type);
-	if (lead_in_sectors > IMAGE_MAX_LEAD_IN)
+	/* lead-in addresses stay >= 90:00:00, the others below 100:00:00 */
+	if (program_lba < -CD_PREGAP_FRAMES ||
+	    program_lba >= 100 * CD_FRAMES_PER_MINUTE - CD_PREGAP_FRAMES ||
+	    (int64_t)program_lba - first_lba > IMAGE_MAX_LEAD_IN - CD_PREGAP_FRAMES ||
+	    !leadout_sectors || leadout_sectors > IMAGE_LEADOUT_SECTORS)
 		return burn_error_set(err, BURN_E_INVALIDARG,
-				      "a lead-in of %u sectors is more than %u", lead_in_sectors,
-				      IMAGE_MAX_LEAD_IN);
+				      "a session from LBA %d, program area from %d, lead-out of %u sectors is not on a CD",
+				      first_lba, program_lba, leadout_sectors);
 	dec = calloc(1, sizeof(*dec));
 	if (!dec)
 		return burn_error_set(err, BURN_E_OUTOFMEMORY, "no memory for a stream decoder");
 	dec->type = type;
 	dec->sector_size = cd_sector_type_size(type);
-	dec->first_lba = -(int32_t)lead_in_sectors;
+	dec->first_lba = first_lba;
+	dec->program_lba = program_lba;
+	dec->leadout_sectors = leadout_sectors;
 	dec->next_lba = dec->first_lba;
 	dec->stats.first_q_crc_lba = INT32_MIN;
 	dec->stats.first_cdtext_crc_lba = INT32_MIN;
@@ -111,7 +133,7 @@ image_decoder_expected_sectors(const struct image_decoder *dec)
 {
 	if (!image_decoder_toc(dec))
 		return 0;
-	return (uint64_t)(dec->toc.leadout_lba + IMAGE_LEADOUT_SECTORS -
+	return (uint64_t)(dec->toc.leadout_lba + dec->leadout_sectors -
 			  (dec->started ? dec->first_fed_lba : dec->first_lba));
 }
 
@@ -172,7 +194,8 @@ toc_finish(struct image_decoder *dec)
 	for (unsigned n = dec->first_track; n <= dec->last_track; n++) {
 		struct image_toc_track *t = &toc->track[n];
 
-		if (dec->point_lba[n] <= prev || dec->point_lba[n] < 0) {
+		if (dec->point_lba[n] <= prev || dec->point_lba[n] < 0 ||
+		    (n == dec->first_track && dec->point_lba[n] <= dec->program_lba)) {
 			toc_fail(dec, "lead-in TOC: track %u starts at LBA %d, not after the previous track",
 				n, dec->point_lba[n]);
 			return;
@@ -180,7 +203,7 @@ toc_finish(struct image_decoder *dec)
 		prev = dec->point_lba[n];
 		t->control = dec->point_control[n];
 		t->start_lba = dec->point_lba[n];
-		t->pregap_lba = n == dec->first_track ? -CD_PREGAP_FRAMES : t->start_lba;
+		t->pregap_lba = n == dec->first_track ? dec->program_lba : t->start_lba;
 		t->index_lba[0] = t->pregap_lba;
 		t->index_lba[1] = t->start_lba;
 		t->index_count = 1;
@@ -404,7 +427,7 @@ decode(struct image_decoder *dec, int32_t lba, const uint8_t *sector, struct ima
 	if (!s->q_ok)
 		s->damage |= IMAGE_DAMAGE_Q_CRC;
 
-	if (lba < -CD_PREGAP_FRAMES) {
+	if (lba < dec->program_lba) {
 		s->region = IMAGE_REGION_LEADIN;
 		if (s->q_ok)
 			leadin_q(dec, s);
@@ -444,7 +467,7 @@ decode(struct image_decoder *dec, int32_t lba, const uint8_t *sector, struct ima
 					note_address_error(dec, s);
 			}
 			if (dec->toc_complete &&
-			    lba == dec->toc.leadout_lba + IMAGE_LEADOUT_SECTORS - 1) {
+			    lba == (int64_t)dec->toc.leadout_lba + dec->leadout_sectors - 1) {
 				dec->complete = true;
 				s->events |= IMAGE_EVENT_END;
 			}

@@ -34,8 +34,8 @@
 #include "subchannel.h"
 
 enum image_region {
-	IMAGE_REGION_LEADIN,	/* LBA < -150 */
-	IMAGE_REGION_PROGRAM,	/* -150 .. lead-out - 1: track 1's pre-gap and the tracks */
+	IMAGE_REGION_LEADIN,	/* LBA < -150 (a later session's: before its first pre-gap) */
+	IMAGE_REGION_PROGRAM,	/* -150 .. lead-out - 1: the first track's pre-gap and the tracks */
 	IMAGE_REGION_LEADOUT,
 };
 
@@ -53,7 +53,7 @@ enum image_event {
 	IMAGE_EVENT_TRACK = 1 << 2,		/* first sector of a track (pre-gap or 01) */
 	IMAGE_EVENT_INDEX = 1 << 3,		/* first sector of an index */
 	IMAGE_EVENT_LEADOUT = 1 << 4,		/* first lead-out sector */
-	IMAGE_EVENT_END = 1 << 5,		/* last sector of the 6750-sector lead-out */
+	IMAGE_EVENT_END = 1 << 5,		/* last sector of the (6750-sector) lead-out */
 };
 
 /* What the decoder found in one sector. The caller owns it; it is filled by each feed. */
@@ -97,6 +97,19 @@ struct image_decoder;
 int image_decoder_open(struct image_decoder **out, enum cd_sector_type type,
 		       unsigned lead_in_sectors, struct burn_error *err);
 
+/*
+ * Like image_decoder_open(), for the stream of one session of a
+ * multi-session disc (doc/reference/tao.md §5): its first sector at
+ * @first_lba, its lead-in up to @program_lba (its first track's pre-gap,
+ * -150 in the first session), its lead-out @leadout_sectors long (6750 in
+ * the first session, 2250 in a later one). The TOC image_decoder_toc()
+ * gives is the session's: its tracks and its lead-out. -EINVAL
+ * (BURN_E_INVALIDARG) for addresses no CD has, else as image_decoder_open().
+ */
+int image_decoder_open_session(struct image_decoder **out, enum cd_sector_type type,
+			       int32_t first_lba, int32_t program_lba, unsigned leadout_sectors,
+			       struct burn_error *err);
+
 /* Frees @dec; NULL is allowed. */
 void image_decoder_destroy(struct image_decoder *dec);
 
@@ -136,10 +149,11 @@ const struct image_decoder_stats *image_decoder_stats(const struct image_decoder
 
 /*
  * Sectors a complete stream has from the first sector fed (or from
- * -lead_in_sectors before any) to the end of the 6750-sector lead-out, or 0
- * while the TOC is unknown.
+ * -lead_in_sectors before any) to the end of the lead-out (6750 sectors
+ * unless image_decoder_open_session() said otherwise), or 0 while the TOC
+ * is unknown.
  */
 uint64_t image_decoder_expected_sectors(const struct image_decoder *dec);
 
-/* True once the last sector of the 6750-sector lead-out was fed. */
+/* True once the last sector of the lead-out (6750 sectors, or the session's) was fed. */
 bool image_decoder_complete(const struct image_decoder *dec);

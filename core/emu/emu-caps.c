@@ -116,13 +116,14 @@ emu_caps_get_configuration(struct emu_drive *d, struct mmc_cmd *cmd)
 	removable[0] = (uint8_t)(1 << 5 | 0x10 | 0x08 | 0x01 |
 				 (emu_media_prevent_active(d) ? 0x04 : 0));
 	/*
-	 * RAW, session-at-once and track-at-once are written; no RAW MS: a
-	 * RAW session may leave the disc appendable, but only TAO appends
+	 * RAW, session-at-once and track-at-once are written; RAW MS with RAW:
+	 * a RAW stream may also append a session, from the next lead-in
 	 * (doc/reference/tao.md §5). R-W: raw sub-channel in RAW; R-W from
 	 * the host in SAO; none in TAO.
 	 */
 	memset(mastering, 0, sizeof(mastering));
-	mastering[0] = (uint8_t)(0x40 | 0x20 | 0x04 | 0x02 | (raw ? 0x08 : 0) | (rw ? 0x01 : 0));
+	mastering[0] = (uint8_t)(0x40 | 0x20 | 0x04 | 0x02 | (raw ? 0x08 | 0x10 : 0) |
+				 (rw ? 0x01 : 0));
 	mmc_put16(mastering + 2, MMC_CUE_MAX_LEN);	/* maximum cue sheet length, 24 bits */
 
 	for (size_t i = 0; i < sizeof(feats) / sizeof(feats[0]); i++) {

@@ -101,6 +101,12 @@ struct emu_state {
 struct emu_rec {
 	struct image_decoder *dec;	/* RAW: the stream's decoder; NULL in SAO */
 	struct image_toc *sao_toc;	/* SAO: the TOC of the cue sheet; NULL in RAW */
+	/*
+	 * RAW onto an appendable disc: the disc's TOC, to which the session
+	 * the stream's lead-in describes is added when it ends; else NULL
+	 */
+	struct image_toc *disc_toc;
+	int32_t from;		/* the first program-area sector (pre-gap) of the session */
 	enum cd_sector_type type;
 	int bin_fd;		/* DIR/rec.bin, -1 in Test Write */
 	int sub_fd;		/* DIR/rec.sub */
@@ -258,8 +264,9 @@ bool emu_session_foreign(const struct emu_drive *d);
  * or session-at-once of the disc @sao_toc (copied) describes. On an
  * appendable disc the recording starts as a copy of the disc's sessions,
  * extended to @from, the first program-area sector the new session
- * records (the disc stays as it was until the session ends whole).
- * 0 or -errno.
+ * records (the disc stays as it was until the session ends whole); a RAW
+ * stream then starts at the next session's lead-in (@nwa) and its
+ * program area at @from (doc/reference/tao.md §5). 0 or -errno.
  */
 int emu_session_begin(struct emu_drive *d, enum cd_sector_type type, int32_t nwa,
 		      const struct image_toc *sao_toc, int32_t from);

@@ -117,6 +117,7 @@ emu_session_rec_free(struct emu_drive *d)
 		return;
 	image_decoder_destroy(d->rec->dec);
 	free(d->rec->sao_toc);
+	free(d->rec->disc_toc);
 	if (d->rec->bin_fd >= 0)
 		close(d->rec->bin_fd);
 	if (d->rec->sub_fd >= 0)
@@ -221,8 +222,38 @@ dir_entry_is(const struct emu_drive *d, const char *name, int fd)
 }
 
 /*
+ * RAW onto an appendable disc: the disc's TOC with the session the
+ * stream's lead-in described added as its next one (in rec->disc_toc,
+ * once, as the session ends). NULL when the stream carried no such
+ * session: no TOC, tracks that do not follow the disc's, or a first track
+ * that does not start after the next lead-in and pre-gap (doc/reference/
+ * tao.md §5): such a session ruins the disc, as on a real one.
+ */
+static const struct image_toc *
+rec_append_toc(struct emu_rec *rec)
+{
+	const struct image_toc *s = image_decoder_toc(rec->dec);
+	struct image_toc *toc = rec->disc_toc;
+	uint8_t session;
+
+	if (!s || toc->last_track >= IMAGE_MAX_TRACKS || s->first_track != toc->last_track + 1 ||
+	    s->track[s->first_track].pregap_lba != rec->from ||
+	    s->track[s->first_track].start_lba != rec->from + CD_PREGAP_FRAMES)
+		return NULL;
+	session = (uint8_t)(toc->track[toc->last_track].session + 1);
+	for (unsigned n = s->first_track; n <= s->last_track; n++) {
+		toc->track[n] = s->track[n];
+		toc->track[n].session = session;
+	}
+	toc->last_track = s->last_track;
+	toc->leadout_lba = s->leadout_lba;
+	return toc;
+}
+
+/*
  * With @finish (SYNCHRONIZE CACHE) a stream that reached the end of its
- * lead-out makes a complete disc; anything else leaves a recorded CD-R
+ * lead-out makes a complete disc (or, on an appendable one, adds its
+ * session); anything else leaves a recorded CD-R
  * ruined (incomplete). Test Write leaves the disc as it was.
  */
 void
@@ -230,7 +261,8 @@ emu_session_end(struct emu_drive *d, bool finish)
 {
 	struct emu_rec *rec = d->rec;
 	const struct image_toc *toc = !rec ? NULL : rec->sao_toc ? rec->sao_toc
-								   : image_decoder_toc(rec->dec);
+				    : rec->disc_toc ? rec_append_toc(rec)
+				    : image_decoder_toc(rec->dec);
 
 	if (!d->st.session_test) {
 		/* a recording whose files were replaced is lost: never move a stranger's file */
@@ -380,6 +412,14 @@ emu_session_begin(struct emu_drive *d, enum cd_sector_type type, int32_t nwa,
 		ret = rec->sao_toc ? 0 : -ENOMEM;
 		if (rec->sao_toc)
 			*rec->sao_toc = *sao_toc;
+	} else if (append) {
+		/* the next session's lead-in, pre-gap, program area and 2250-sector lead-out */
+		rec->disc_toc = malloc(sizeof(*rec->disc_toc));
+		ret = !rec->disc_toc ? -ENOMEM : emu_toc_load_image(d, rec->disc_toc);
+		if (ret == 0)
+			ret = image_decoder_open_session(&rec->dec, type, nwa, from,
+							 EMU_LEADOUT_LATER, NULL);
+		rec->from = from;
 	} else {
 		ret = image_decoder_open(&rec->dec, type, (unsigned)-nwa, NULL);
 	}

@@ -139,7 +139,8 @@ write_accepted(struct emu_drive *d, struct mmc_cmd *cmd, int32_t lba, uint32_t b
 	       uint32_t block)
 {
 	uint8_t dbt = d->st.page05[4] & 0x0f;
-	int32_t nwa;
+	int32_t nwa, from = 0;
+	struct emu_toc toc;
 
 	if (cmd->dir != MMC_DIR_OUT || (uint64_t)blocks * block != cmd->len ||
 	    (blocks && !cmd->buf)) {
@@ -158,17 +159,30 @@ write_accepted(struct emu_drive *d, struct mmc_cmd *cmd, int32_t lba, uint32_t b
 		}
 		return true;
 	}
-	/* a CD-R records once; a used CD-RW must be blanked first */
-	nwa = emu_media_leadin_lba(d->st.media);
-	if (d->st.disc != EMU_DISC_BLANK || lba != nwa) {
+	/*
+	 * a CD-R records once; a used CD-RW must be blanked first. A blank
+	 * disc's stream starts at the ATIP lead-in start; an appendable one's
+	 * at the next session's lead-in, its program area 4500 sectors on
+	 * (doc/reference/tao.md §5)
+	 */
+	if (d->st.disc == EMU_DISC_BLANK) {
+		nwa = emu_media_leadin_lba(d->st.media);
+	} else if (d->st.disc == EMU_DISC_APPENDABLE && emu_toc_load(d, &toc) == 0) {
+		nwa = emu_toc_next_leadin(&toc, toc.sessions);
+		from = nwa + EMU_LEADIN_NEXT;
+	} else {
+		emu_fail(d, cmd, MMC_SENSE_INVALID_ADDRESS_FOR_WRITE);
+		return false;
+	}
+	if (lba != nwa) {
 		emu_fail(d, cmd, MMC_SENSE_INVALID_ADDRESS_FOR_WRITE);
 		return false;
 	}
 	if (!blocks) {
-		emu_good(cmd);	/* nothing written: the disc stays blank */
+		emu_good(cmd);	/* nothing written: the disc stays as it was */
 		return false;
 	}
-	if (emu_session_begin(d, (enum cd_sector_type)dbt, nwa, NULL, 0) < 0) {
+	if (emu_session_begin(d, (enum cd_sector_type)dbt, nwa, NULL, from) < 0) {
 		emu_fail(d, cmd, MMC_SENSE_WRITE_ERROR);
 		return false;
 	}
