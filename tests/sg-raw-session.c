@@ -31,22 +31,18 @@
 
 #include <scsi/sg.h>
 
-#include "cd-sector.h"
 #include "cd.h"
 #include "mmc.h"
-#include "subchannel.h"
+#include "tl-raw-session.h"
 
-#define RAW_SIZE (CD_MAIN_SIZE + SUBCHANNEL_PW_SIZE)
+#define RAW_SIZE TL_RAW_SECTOR
 #define CHUNK 26
 #define LEADIN_NEXT 4500
 #define LEADOUT_LATER 2250
 
-/* The session being written: one Mode 1 track. */
+/* The session being written (one Mode 1 track) and the ISO it holds. */
 struct session {
-	int32_t leadin, pregap, start, leadout;
-	unsigned track;
-	int32_t next;		/* B0: the next session's program area; 0 for none */
-	int32_t last_leadout;	/* B0: the last possible lead-out start */
+	struct tl_raw_session r;
 	int iso_fd;
 };
 
@@ -80,73 +76,17 @@ run(int fd, struct mmc_cmd *cmd, const char *what)
 	return 0;
 }
 
-static void
-put_msf(uint8_t *p, int32_t lba)
-{
-	struct cd_msf m = cd_lba_to_msf(lba);
-
-	p[0] = cd_to_bcd(m.m);
-	p[1] = cd_to_bcd(m.s);
-	p[2] = cd_to_bcd(m.f);
-}
-
-/* Lead-in Q frame @k: A0 A1 A2, the track, B0 (with a next session), each three times. */
-static void
-leadin_q(const struct session *s, int32_t lba, unsigned k, uint8_t *q)
-{
-	unsigned entries = s->next ? 5 : 4, e = (k / 3) % entries;
-	uint8_t pf[3] = { 0 };
-
-	if (e <= 1) {
-		pf[0] = cd_to_bcd(s->track);	/* first and last track; disc type 00 */
-		subq_build_toc(q, SUBQ_CONTROL_DATA, e == 0 ? 0xa0 : 0xa1, lba, pf);
-	} else if (e == 2) {
-		put_msf(pf, s->leadout);
-		subq_build_toc(q, SUBQ_CONTROL_DATA, 0xa2, lba, pf);
-	} else if (e == 3) {
-		put_msf(pf, s->start);
-		subq_build_toc(q, SUBQ_CONTROL_DATA, subq_point_track(s->track), lba, pf);
-	} else {
-		/* mode 5 B0: next program area, pointers in this session, last lead-out */
-		memset(q, 0, SUBQ_SIZE);
-		q[0] = SUBQ_CONTROL_DATA << 4 | 5;
-		q[2] = 0xb0;
-		put_msf(q + 3, s->next);
-		q[6] = 1;
-		put_msf(q + 7, s->last_leadout);
-		subq_set_crc(q);
-	}
-}
-
-/* Sector @lba of the session's stream into @out; -1 when the ISO cannot be read. */
+/* Sector @lba of @s's stream into @out; -1 when the ISO cannot be read. */
 static int
 make_sector(const struct session *s, int32_t lba, uint8_t *out)
 {
-	uint8_t q[SUBQ_SIZE], data[CD_DATA_SIZE] = { 0 };
-	bool p = false;
+	uint8_t data[CD_DATA_SIZE] = { 0 };
 
-	if (lba < s->pregap) {
-		memset(out, 0, CD_MAIN_SIZE);
-		leadin_q(s, lba, (unsigned)(lba - s->leadin), q);
-		subchannel_encode(CD_SECTOR_RAW, out + CD_MAIN_SIZE, q, false);
-		return 0;
-	}
-	if (lba >= s->start && lba < s->leadout &&
-	    pread(s->iso_fd, data, sizeof(data), (off_t)(lba - s->start) * CD_DATA_SIZE) !=
+	if (lba >= s->r.start && lba < s->r.leadout &&
+	    pread(s->iso_fd, data, sizeof(data), (off_t)(lba - s->r.start) * CD_DATA_SIZE) !=
 		    (ssize_t)sizeof(data))
 		return -1;
-	cd_sector_encode_mode1(out, lba, data);
-	cd_sector_scramble(out);
-	if (lba < s->start) {
-		p = true;
-		subq_build_position(q, SUBQ_CONTROL_DATA, s->track, 0, s->start - lba, lba);
-	} else if (lba < s->leadout) {
-		subq_build_position(q, SUBQ_CONTROL_DATA, s->track, 1, lba - s->start, lba);
-	} else {
-		subq_build_position(q, SUBQ_CONTROL_DATA, SUBQ_TNO_LEADOUT, 1, lba - s->leadout,
-				    lba);
-	}
-	subchannel_encode(CD_SECTOR_RAW, out + CD_MAIN_SIZE, q, p);
+	tl_raw_session_sector(&s->r, lba, data, out);
 	return 0;
 }
 
@@ -187,34 +127,34 @@ plan(int fd, struct session *s, off_t iso_size, bool multi)
 		printf("no next writable address\n");
 		return -1;
 	}
-	s->track = ti.track;
-	s->leadin = ti.nwa;
-	s->pregap = s->leadin + LEADIN_NEXT;
-	s->start = s->pregap + CD_PREGAP_FRAMES;
-	s->leadout = s->start + (int32_t)(iso_size / CD_DATA_SIZE);
-	s->last_leadout = di.last_leadout;
+	s->r.track = ti.track;
+	s->r.leadin = ti.nwa;
+	s->r.pregap = s->r.leadin + LEADIN_NEXT;
+	s->r.start = s->r.pregap + CD_PREGAP_FRAMES;
+	s->r.leadout = s->r.start + (int32_t)(iso_size / CD_DATA_SIZE);
+	s->r.last_leadout = di.last_leadout;
 	if (multi)
-		s->next = s->leadout + LEADOUT_LATER + LEADIN_NEXT + CD_PREGAP_FRAMES;
+		s->r.next = s->r.leadout + LEADOUT_LATER + LEADIN_NEXT + CD_PREGAP_FRAMES;
 	return 0;
 }
 
 static int
 write_session(int fd, const struct session *s)
 {
-	int32_t end = s->leadout + LEADOUT_LATER;
+	int32_t end = s->r.leadout + LEADOUT_LATER;
 	uint8_t *buf = malloc(CHUNK * RAW_SIZE);
 	struct mmc_cmd cmd;
 	int ret = 0;
 
 	if (!buf)
 		return -1;
-	for (int32_t at = s->leadin; at < end && ret == 0; at += CHUNK) {
+	for (int32_t at = s->r.leadin; at < end && ret == 0; at += CHUNK) {
 		uint16_t n = end - at < CHUNK ? (uint16_t)(end - at) : CHUNK;
 
 		for (uint16_t k = 0; k < n && ret == 0; k++)
 			ret = make_sector(s, at + k, buf + (size_t)k * RAW_SIZE);
 		if (ret < 0) {
-			printf("the ISO cannot be read at block %d\n", at - s->start);
+			printf("the ISO cannot be read at block %d\n", at - s->r.start);
 			break;
 		}
 		mmc_build_write10(&cmd, at, n, buf, (size_t)n * RAW_SIZE);
@@ -257,7 +197,7 @@ main(int argc, char **argv)
 	if (ret == 0)
 		ret = write_session(fd, &s);
 	if (ret == 0)
-		printf("session at LBA %d, lead-out %d\n", s.start, s.leadout);
+		printf("session at LBA %d, lead-out %d\n", s.r.start, s.r.leadout);
 	close(fd);
 	close(s.iso_fd);
 	return ret == 0 ? 0 : 1;

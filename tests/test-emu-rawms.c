@@ -19,22 +19,18 @@
 #include "mmc-read.h"
 #include "subchannel.h"
 #include "tl-emu.h"
+#include "tl-raw-session.h"
 
-#define RAW_SIZE 2448
+#define RAW_SIZE TL_RAW_SECTOR
 #define CHUNK 26
 #define LEADOUT_FIRST 6750
 #define LEADOUT_LATER 2250
 #define LEADIN_NEXT 4500
 
-/* One session's stream: one Mode 1 track. */
+/* One session's stream (one Mode 1 track) and its lead-out's length. */
 struct session {
-	int32_t leadin;		/* the first sector written */
-	int32_t pregap;		/* where the lead-in ends */
-	int32_t start;		/* the track's index 01 */
-	int32_t leadout;
+	struct tl_raw_session r;
 	unsigned leadout_len;
-	unsigned track;		/* its number, as the lead-in says it */
-	int32_t next;		/* B0: the next session's program area; 0 for none */
 };
 
 /* Block @i of track @track's user data: a byte that names both. */
@@ -44,81 +40,14 @@ fill(uint8_t *b, unsigned track, int32_t i)
 	memset(b, (uint8_t)(track * 64 + (unsigned)i), CD_DATA_SIZE);
 }
 
-static void
-put_msf(uint8_t *p, int32_t lba)
-{
-	struct cd_msf m = cd_lba_to_msf(lba);
-
-	p[0] = cd_to_bcd(m.m);
-	p[1] = cd_to_bcd(m.s);
-	p[2] = cd_to_bcd(m.f);
-}
-
-/*
- * Lead-in Q frame @k of the cycle A0 A1 A2, the track, and B0 (mode 5)
- * when a session may follow, each entry three times in a row.
- */
-static void
-leadin_q(const struct session *s, int32_t lba, unsigned k, uint8_t *q)
-{
-	unsigned entries = s->next ? 5 : 4, e = (k / 3) % entries;
-	uint8_t pf[3] = { 0 };
-
-	switch (e) {
-	case 0:
-	case 1:
-		pf[0] = cd_to_bcd(s->track);	/* A0 first, A1 last track; disc type 00 */
-		subq_build_toc(q, SUBQ_CONTROL_DATA, e == 0 ? 0xa0 : 0xa1, lba, pf);
-		return;
-	case 2:
-		put_msf(pf, s->leadout);
-		subq_build_toc(q, SUBQ_CONTROL_DATA, 0xa2, lba, pf);
-		return;
-	case 3:
-		put_msf(pf, s->start);
-		subq_build_toc(q, SUBQ_CONTROL_DATA, subq_point_track(s->track), lba, pf);
-		return;
-	default:
-		/* B0: next program area, pointers in this session, last possible lead-out */
-		memset(q, 0, SUBQ_SIZE);
-		q[0] = SUBQ_CONTROL_DATA << 4 | 5;
-		q[2] = 0xb0;
-		put_msf(q + 3, s->next);
-		q[6] = 2;
-		put_msf(q + 7, 79 * CD_FRAMES_PER_MINUTE + 59 * CD_FRAMES_PER_SECOND + 74 - 150);
-		subq_set_crc(q);
-		return;
-	}
-}
-
-/* Sector @lba of @s's stream, 2448 bytes (main channel, raw P-W) into @out. */
+/* Sector @lba of @s's stream into @out, its track's blocks filled by fill(). */
 static void
 make_sector(const struct session *s, int32_t lba, uint8_t *out)
 {
-	uint8_t q[SUBQ_SIZE], data[CD_DATA_SIZE];
-	bool p = false;
+	uint8_t data[CD_DATA_SIZE];
 
-	if (lba < s->pregap) {
-		memset(out, 0, CD_MAIN_SIZE);
-		leadin_q(s, lba, (unsigned)(lba - s->leadin), q);
-	} else {
-		if (lba >= s->start && lba < s->leadout)
-			fill(data, s->track, lba - s->start);
-		else
-			memset(data, 0, sizeof(data));
-		cd_sector_encode_mode1(out, lba, data);
-		cd_sector_scramble(out);
-		if (lba < s->start) {
-			p = true;
-			subq_build_position(q, SUBQ_CONTROL_DATA, s->track, 0, s->start - lba, lba);
-		} else if (lba < s->leadout) {
-			subq_build_position(q, SUBQ_CONTROL_DATA, s->track, 1, lba - s->start, lba);
-		} else {
-			subq_build_position(q, SUBQ_CONTROL_DATA, SUBQ_TNO_LEADOUT, 1,
-					    lba - s->leadout, lba);
-		}
-	}
-	subchannel_encode(CD_SECTOR_RAW, out + CD_MAIN_SIZE, q, p);
+	fill(data, s->r.track, lba - s->r.start);
+	tl_raw_session_sector(&s->r, lba, data, out);
 }
 
 /* page 05h: RAW, 96-byte raw P-W, Multi-session @ms (3: a next session may follow). */
@@ -150,12 +79,12 @@ nwa(struct emu_drive *d)
 static void
 write_session(struct emu_drive *d, const struct session *s)
 {
-	int32_t end = s->leadout + (int32_t)s->leadout_len;
+	int32_t end = s->r.leadout + (int32_t)s->leadout_len;
 	uint8_t *buf = malloc(CHUNK * RAW_SIZE);
 	struct mmc_cmd cmd;
 
 	ck_assert_ptr_nonnull(buf);
-	for (int32_t at = s->leadin; at < end; at += CHUNK) {
+	for (int32_t at = s->r.leadin; at < end; at += CHUNK) {
 		uint16_t n = end - at < CHUNK ? (uint16_t)(end - at) : CHUNK;
 
 		for (uint16_t k = 0; k < n; k++)
@@ -173,21 +102,23 @@ write_session(struct emu_drive *d, const struct session *s)
 static struct session
 layout(const struct session *prev, unsigned n, int32_t blocks, bool multi)
 {
-	struct session s = { .track = n };
+	struct session s = { .r.track = n };
 
 	if (!prev) {
-		s.leadin = TL_NWA_CDR80;
-		s.pregap = -150;
+		s.r.leadin = TL_NWA_CDR80;
+		s.r.pregap = -150;
 		s.leadout_len = LEADOUT_FIRST;
 	} else {
-		s.leadin = prev->leadout + (int32_t)prev->leadout_len;
-		s.pregap = s.leadin + LEADIN_NEXT;
+		s.r.leadin = prev->r.leadout + (int32_t)prev->leadout_len;
+		s.r.pregap = s.r.leadin + LEADIN_NEXT;
 		s.leadout_len = LEADOUT_LATER;
 	}
-	s.start = s.pregap + 150;
-	s.leadout = s.start + blocks;
-	if (multi)
-		s.next = s.leadout + (prev ? LEADOUT_LATER : LEADOUT_FIRST) + LEADIN_NEXT + 150;
+	s.r.start = s.r.pregap + 150;
+	s.r.leadout = s.r.start + blocks;
+	if (multi) {
+		s.r.next = s.r.leadout + (prev ? LEADOUT_LATER : LEADOUT_FIRST) + LEADIN_NEXT + 150;
+		s.r.last_leadout = 79 * CD_FRAMES_PER_MINUTE + 59 * CD_FRAMES_PER_SECOND + 74 - 150;
+	}
 	return s;
 }
 
@@ -198,9 +129,9 @@ check_reads(struct emu_drive *d, const struct session *s, int32_t i)
 	uint8_t sector[CD_DATA_SIZE], want[CD_DATA_SIZE];
 	struct mmc_cmd cmd;
 
-	tl_build_read10(&cmd, s->start + i, 1, sector, sizeof(sector));
+	tl_build_read10(&cmd, s->r.start + i, 1, sector, sizeof(sector));
 	tl_good(d, &cmd);
-	fill(want, s->track, i);
+	fill(want, s->r.track, i);
 	ck_assert_mem_eq(sector, want, sizeof(want));
 }
 
@@ -239,7 +170,7 @@ START_TEST(raw_sessions)
 	for (unsigned s = 0; s < 3; s++) {
 		ses[s] = layout(s ? &ses[s - 1] : NULL, s + 1, blocks[s], s < 2);
 		select_raw_multi(tl_drive, s < 2 ? 3 : 0);
-		ck_assert_int_eq(nwa(tl_drive), ses[s].leadin);
+		ck_assert_int_eq(nwa(tl_drive), ses[s].r.leadin);
 		write_session(tl_drive, &ses[s]);
 		tl_disc_info(tl_drive, buf, sizeof(buf), &di);
 		ck_assert_uint_eq(di.sessions, s < 2 ? s + 2 : 3);
@@ -247,29 +178,29 @@ START_TEST(raw_sessions)
 		ck_assert_int_eq(mmc_parse_session_info(buf, n, &si), 0);
 		ck_assert_uint_eq(si.last_session, s + 1);
 		ck_assert_uint_eq(si.first_track.track, s + 1);
-		ck_assert_int_eq(si.first_track.lba, ses[s].start);
+		ck_assert_int_eq(si.first_track.lba, ses[s].r.start);
 		if (s == 2)
 			break;
 		/* appendable, the next lead-in where the layout puts it */
 		ck_assert_int_eq(di.status, MMC_DISC_INCOMPLETE);
 		ck_assert_uint_eq(di.last_session_state, 0);
 		ck_assert(di.leadin_valid);
-		ck_assert_int_eq(di.leadin_start, ses[s].leadout + (int32_t)ses[s].leadout_len);
+		ck_assert_int_eq(di.leadin_start, ses[s].r.leadout + (int32_t)ses[s].leadout_len);
 	}
 	ck_assert_int_eq(tl_disc_status(tl_drive), MMC_DISC_COMPLETE);
 	/* the second session as a TAO append records it: 11550, 11700, 11900 */
-	ck_assert_int_eq(ses[1].start, 300 + 6750 + 4500 + 150);
-	snprintf(line, sizeof(line), "track 2 4 %d %d %d 1 2\n", ses[1].pregap, ses[1].start,
-		 ses[1].leadout);
+	ck_assert_int_eq(ses[1].r.start, 300 + 6750 + 4500 + 150);
+	snprintf(line, sizeof(line), "track 2 4 %d %d %d 1 2\n", ses[1].r.pregap, ses[1].r.start,
+		 ses[1].r.leadout);
 	ck_assert_ptr_nonnull(strstr(tl_get(toc_path), line));
-	snprintf(line, sizeof(line), "track 3 4 %d %d %d 1 3\n", ses[2].pregap, ses[2].start,
-		 ses[2].leadout);
+	snprintf(line, sizeof(line), "track 3 4 %d %d %d 1 3\n", ses[2].r.pregap, ses[2].r.start,
+		 ses[2].r.leadout);
 	ck_assert_ptr_nonnull(strstr(tl_get(toc_path), line));
 	ck_assert_ptr_nonnull(strstr(tl_get(cue_path),
 				     "  REM SESSION 03\n  TRACK 03 MODE1/2352\n"));
 	/* disc.bin: every sector up to the last lead-out, the gaps between as zeros */
 	ck_assert_int_eq(stat(bin_path, &sb), 0);
-	ck_assert_int_eq(sb.st_size, (off_t)ses[2].leadout * CD_MAIN_SIZE);
+	ck_assert_int_eq(sb.st_size, (off_t)ses[2].r.leadout * CD_MAIN_SIZE);
 	for (unsigned s = 0; s < 3; s++) {
 		check_reads(tl_drive, &ses[s], 0);
 		check_reads(tl_drive, &ses[s], blocks[s] - 1);
@@ -335,9 +266,9 @@ START_TEST(raw_misfit)
 	struct mmc_cmd cmd;
 
 	if (_i == 0)
-		second.track = 1;
+		second.r.track = 1;
 	else
-		second.start += 75;
+		second.r.start += 75;
 	select_raw_multi(tl_drive, 3);
 	write_session(tl_drive, &first);
 	select_raw_multi(tl_drive, 0);

@@ -47,8 +47,8 @@ subq_crc_ok(const uint8_t *q)
 	return subq_crc16(q, SUBQ_SIZE) == SUBQ_CRC_RESIDUE;
 }
 
-static void
-put_msf(uint8_t *dst, int32_t lba)
+void
+subq_put_msf(uint8_t *dst, int32_t lba)
 {
 	struct cd_msf msf = cd_lba_to_msf(lba);
 
@@ -76,7 +76,7 @@ subq_build_position(uint8_t *q, uint8_t control, unsigned tno, unsigned index,
 	q[2] = cd_to_bcd(index);
 	put_frames(q + 3, relative);
 	q[6] = 0;
-	put_msf(q + 7, lba);
+	subq_put_msf(q + 7, lba);
 	subq_set_crc(q);
 }
 
@@ -87,7 +87,7 @@ subq_build_toc(uint8_t *q, uint8_t control, uint8_t point, int32_t lba,
 	q[0] = (uint8_t)(control << 4 | SUBQ_ADR_POSITION);
 	q[1] = SUBQ_TNO_LEADIN;
 	q[2] = point;
-	put_msf(q + 3, lba);
+	subq_put_msf(q + 3, lba);
 	q[6] = 0;
 	memcpy(q + 7, pfield, 3);
 	subq_set_crc(q);

@@ -61,6 +61,9 @@ uint16_t subq_crc16(const uint8_t *buf, size_t len);
 /* Stores the inverted CRC of bytes 0-9 of @q in bytes 10-11. */
 void subq_set_crc(uint8_t *q);
 
+/* @lba as Q gives an absolute time: minute, second, frame in BCD, 3 bytes at @dst. */
+void subq_put_msf(uint8_t *dst, int32_t lba);
+
 /* True when @q carries a valid (inverted) CRC: residue 1D0Fh. */
 bool subq_crc_ok(const uint8_t *q);
 
