@@ -188,6 +188,20 @@ START_TEST(tao_multi)
 }
 END_TEST
 
+/* wodim -raw96r -multi of @iso onto a fresh CD-R (@dev its dev=): the first lead-out. */
+static long
+raw_first_session(const char *dev, char *iso)
+{
+	const char *raw[] = { "wodim", "-v", dev, "-raw96r", "-multi", iso, NULL };
+	long first;
+
+	ck_assert_msg(tl_sg_run(raw, true, TL_SG_FRESH_CDR, out, sizeof(out)) == 0,
+		      "wodim -raw96r -multi:\n%s", out);
+	first = disc_leadout();
+	msinfo_is("wodim", 0, first + NEXT_AFTER_FIRST);
+	return first;
+}
+
 /*
  * wodim -raw96r -multi (the host writes lead-in and lead-out, page 05h
  * asks for the next session), then -tao without -multi closes the disc;
@@ -197,15 +211,11 @@ END_TEST
 START_TEST(raw_multi_then_tao)
 {
 	char *iso = tl_make_iso(), *iso2, dev[4200];
-	const char *raw[] = { "wodim", "-v", dev, "-raw96r", "-multi", iso, NULL };
 	const char *tao[] = { "wodim", "-v", dev, "-tao", NULL, NULL };
 	long first;
 
 	snprintf(dev, sizeof(dev), "dev=%s", tl_sg_node);
-	ck_assert_msg(tl_sg_run(raw, true, TL_SG_FRESH_CDR, out, sizeof(out)) == 0,
-		      "wodim -raw96r -multi:\n%s", out);
-	first = disc_leadout();
-	msinfo_is("wodim", 0, first + NEXT_AFTER_FIRST);
+	first = raw_first_session(dev, iso);
 	iso2 = next_iso("second", 0, first + NEXT_AFTER_FIRST);
 	tao[4] = iso2;
 	ck_assert_msg(tl_sg_run(tao, true, NULL, out, sizeof(out)) == 0, "wodim -tao:\n%s", out);
@@ -233,7 +243,6 @@ END_TEST
 START_TEST(raw_append)
 {
 	char *iso = tl_make_iso(), *iso2, *iso3, dev[4200], want[80];
-	const char *raw[] = { "wodim", "-v", dev, "-raw96r", "-multi", iso, NULL };
 	const char *host[] = { getenv("SG_RAW_SESSION"), tl_sg_node, NULL, "multi", NULL };
 	const char *tao[] = { "wodim", "-v", dev, "-tao", iso, NULL };
 	const char *const shows[] = { want };
@@ -241,10 +250,7 @@ START_TEST(raw_append)
 
 	ck_assert_msg(host[0] && *host[0], "SG_RAW_SESSION must be set (meson sets it)");
 	snprintf(dev, sizeof(dev), "dev=%s", tl_sg_node);
-	ck_assert_msg(tl_sg_run(raw, true, TL_SG_FRESH_CDR, out, sizeof(out)) == 0,
-		      "wodim -raw96r -multi:\n%s", out);
-	first = disc_leadout();
-	msinfo_is("wodim", 0, first + NEXT_AFTER_FIRST);
+	first = raw_first_session(dev, iso);
 	iso2 = next_iso("second", 0, first + NEXT_AFTER_FIRST);
 	host[2] = iso2;
 	ck_assert_msg(tl_sg_run(host, true, NULL, out, sizeof(out)) == 0,
