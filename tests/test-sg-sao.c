@@ -8,7 +8,8 @@
  * cdrdao's SAO burn is the disc burnfs's RAW burn of the same content
  * records (acceptance 2). cdrdao burns Mode 2 too: an ISO as a CD-ROM XA
  * track (MODE2_FORM1) reads back as the ISO, and that disc's sectors as a
- * MODE2_RAW track make the same disc.
+ * MODE2_RAW track make the same disc; wodim -sao -mode2 burns a formless
+ * Mode 2 track.
  */
 #include "config.h"
 
@@ -154,6 +155,41 @@ START_TEST(cdrdao_xa)
 }
 END_TEST
 
+/*
+ * wodim -sao -mode2 of an ISO: a formless Mode 2 track (data forms 34h,
+ * 30h, 30h, 34h; 2336-byte blocks, the last padded with zeros). Exits 0;
+ * each recorded sector is sync, a mode 2 header and the next 2336 bytes of
+ * the ISO.
+ */
+START_TEST(wodim_mode2)
+{
+	char *iso = tl_make_iso(), dev[4200], *bin = tl_disc_file("disc.bin");
+	const char *argv[] = { "wodim", "-v", dev, "-sao", "-mode2", iso, NULL };
+	uint8_t *disc, *want;
+	size_t disc_len, want_len, sectors;
+
+	snprintf(dev, sizeof(dev), "dev=%s", tl_sg_node);
+	ck_assert_msg(tl_sg_run(argv, true, TL_SG_FRESH_CDR, out, sizeof(out)) == 0,
+		      "wodim -sao -mode2:\n%s", out);
+	tl_assert_has(out, "in real SAO mode");
+	disc = tl_slurp(bin, &disc_len);
+	want = tl_slurp(iso, &want_len);
+	sectors = (want_len + 2335) / 2336;
+	ck_assert_uint_eq(disc_len, sectors * 2352);
+	for (size_t i = 0; i < sectors; i++) {
+		const uint8_t *s = disc + i * 2352;
+		size_t n = want_len - i * 2336 < 2336 ? want_len - i * 2336 : 2336;
+
+		ck_assert_uint_eq(s[15], 2);
+		ck_assert_msg(memcmp(s + 16, want + i * 2336, n) == 0, "sector %zu differs", i);
+	}
+	free(want);
+	free(disc);
+	free(bin);
+	free(iso);
+}
+END_TEST
+
 /* wodim (_i 0) and cdrskin (_i 1), -sao, of a data ISO. */
 START_TEST(sao_data)
 {
@@ -254,6 +290,7 @@ sg_sao_suite(void)
 	suite_add_tcase(s, tc);
 	tcase_add_test(tc, cdrdao_generic_mmc);
 	tcase_add_test(tc, cdrdao_xa);
+	tcase_add_test(tc, wodim_mode2);
 	tcase_add_loop_test(tc, sao_data, 0, 2);
 	tcase_add_loop_test(tc, sao_audio, 0, 2);
 	TL_TESTS(tc, bad_cue_sheet, sao_same_as_raw);
