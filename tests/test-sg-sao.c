@@ -92,8 +92,8 @@ END_TEST
 /*
  * cdrdao --driver generic-mmc of an ISO as a CD-ROM XA track (toc file
  * CD_ROM_XA, MODE2_FORM1: cue sheet data form 20h, lead-in and lead-out
- * 24h): cd-info sees a Mode 2 disc, the node's 2048-byte blocks are the
- * ISO (dd, iso-info). Then the recorded disc.bin burned again as a
+ * 24h): cd-info sees a Mode 2 disc, the node's 2048-byte blocks (dd,
+ * iso-info) and burnfs's disc/01.iso are the ISO. Then the recorded disc.bin burned again as a
  * MODE2_RAW track (the same 20h, the sectors' own sub-headers and data)
  * records the same disc.
  */
@@ -111,6 +111,7 @@ START_TEST(cdrdao_xa)
 			       "--driver", "generic-mmc", toc, NULL };
 	const char *dd[] = { "dd", NULL, of, "bs=2048", count, NULL };
 	char in[4200], *disc_toc;
+	struct tl_mount m = { 0 };
 	struct stat st;
 	long blocks;
 
@@ -135,6 +136,11 @@ START_TEST(cdrdao_xa)
 	ck_assert_msg(tl_sg_run(dd, true, NULL, out, sizeof(out)) == 0, "dd:\n%s", out);
 	ck_assert_int_eq(tl_sh("cmp '%s' '%s'", back, iso), 0);
 	tl_sg_iso_info_equals(iso);
+	/* burnfs's disc/01.iso of the disc: the track's Form 1 user data */
+	snprintf(in, sizeof(in), "emu:%s", tl_disc);
+	ck_assert_int_eq(tl_mount_start(&m, "emu", in, NULL), 0);
+	ck_assert_int_eq(tl_sh("cmp '%s' '%s'", tl_at(&m, "disc/01.iso"), iso), 0);
+	tl_mount_stop(&m);
 
 	/* MODE2_RAW of the disc's own sectors: the same disc again */
 	ck_assert_int_eq(tl_sh("mkdir -p '%s/first' && cp '%s/disc.bin' '%s' && cp '%s'/disc.* "
