@@ -287,13 +287,85 @@ START_TEST(xa_sizes)
 }
 END_TEST
 
+#define SAME_SECTORS 400
+#define SAME_FORM2_FROM 300
+
+static uint8_t *same_iso;
+
+/* The XA block of sector @lba as the RAW stream re-codes it (tl_stream.mode2): its bytes 16 on. */
+static void
+fill_same(int32_t lba, uint8_t *block)
+{
+	const uint8_t *sh = lba >= SAME_FORM2_FROM ? tl_form2_subheader : tl_form1_subheader;
+
+	memset(block, 0, CD_MODE2_SIZE);
+	if (lba < 0)
+		return;
+	memcpy(block, sh, 4);
+	memcpy(block + 4, sh, 4);
+	memcpy(block + 8, same_iso + (size_t)lba * CD_DATA_SIZE, CD_DATA_SIZE);
+}
+
+/*
+ * Issue 15 acceptance 2 for CD-ROM XA: a track sent session-at-once as
+ * data form 20h and the same sectors sent RAW (test-emu-mode2's stream:
+ * Form 1, then Form 2) record the same disc, file for file.
+ */
+START_TEST(same_disc_as_raw)
+{
+	static const char *const files[] = { "disc.bin", "disc.sub", "disc.toc", "disc.cue" };
+	char *iso = tl_path(tl_emu_work, "data.iso"), *sao_dir = tl_mkdtemp("sao");
+	struct emu_config cfg = { .media = "cdr80" };
+	uint8_t sheet[64], *p = sheet;
+	struct emu_drive *sao;
+	struct tl_stream s;
+
+	tl_make_pvd_iso(iso, SAME_SECTORS, SAME_SECTORS);
+	same_iso = tl_slurp(iso, NULL);
+	tl_stream_open(&s, iso, CD_SECTOR_PQ);
+	s.mode2 = true;
+	s.form2_from = SAME_FORM2_FROM;
+	tl_select_raw(tl_drive, CD_SECTOR_PQ, true, false);
+	tl_stream_skip_to(&s, TL_NWA_CDR80);
+	tl_stream_write(tl_drive, &s, s.end);
+	tl_sync_cache(tl_drive, false);
+	tl_stream_close(&s);
+
+	sao = tl_emu_open_dir(sao_dir, &cfg);
+	p = entry(p, 0x41, 0, 0, MMC_CUE_FORM_XA_GEN, -150);
+	p = entry(p, 0x41, 1, 0, MMC_CUE_FORM_XA, -150);
+	p = entry(p, 0x41, 1, 1, MMC_CUE_FORM_XA, 0);
+	p = entry(p, 0x41, 0xaa, 1, MMC_CUE_FORM_XA_GEN, SAME_SECTORS);
+	start_sao(sao, 0x20, sheet, (size_t)(p - sheet));
+	write_blocks(sao, -150, 150 + SAME_SECTORS, fill_same);
+	tl_sync_cache(sao, false);
+	emu_drive_close(sao);
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		char *a = tl_path(tl_emu_dir, files[i]), *b = tl_path(sao_dir, files[i]);
+		size_t na, nb;
+		uint8_t *da = tl_slurp(a, &na), *db = tl_slurp(b, &nb);
+
+		ck_assert_msg(na == nb && memcmp(da, db, na) == 0, "%s differs: %zu and %zu bytes",
+			      files[i], na, nb);
+		free(da);
+		free(db);
+		free(a);
+		free(b);
+	}
+	tl_rmtree(sao_dir);
+	free(sao_dir);
+	free(same_iso);
+	free(iso);
+}
+END_TEST
+
 static Suite *
 emu_sao_xa_suite(void)
 {
 	Suite *s = suite_create("emu-sao-xa");
 	TCase *tc = tl_emu_tcase(s, "cdr80");
 
-	TL_TESTS(tc, xa_forms, formless, xa_sizes);
+	TL_TESTS(tc, xa_forms, formless, xa_sizes, same_disc_as_raw);
 	return s;
 }
 
