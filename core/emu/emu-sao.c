@@ -197,7 +197,8 @@ block_size_at(const struct emu_sao *s, int32_t lba)
 
 /*
  * The sub-header of the CD-ROM XA sectors the drive generates (data form
- * 24h): Form 2, no file, channel or coding, as the pause of an XA track
+ * 24h): Form 2, no file, channel or coding; the silence image-encoder.c
+ * gives a Mode 2 track, so that SAO and RAW burns stay one disc
  */
 static const uint8_t sao_xa_gen_subheader[4] = { 0, 0, CD_SUBMODE_FORM2, 0 };
 
