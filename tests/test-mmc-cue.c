@@ -50,6 +50,20 @@ static const struct sheet mixed = { "mixed", 6, {
 	E(0x01, 0x01, 0x01, 0xc0, 0x80, 0, 2, 0), E(0x41, 0x02, 0x00, 0x14, 0, 0, 7, 0),
 	E(0x41, 0x02, 0x01, 0x11, 0, 0, 10, 0), E(0x41, 0xaa, 0x01, 0x14, 0, 0, 20, 0) } };
 
+/*
+ * cdrdao generic-mmc of a CD_ROM_XA toc, MODE2_FORM1 track (20h) with R-W
+ * in packs (+40h): lead-in and lead-out 24h, the drive's
+ */
+static const struct sheet cdrdao_xa = { "cdrdao XA", 4, {
+	E(0x41, 0x00, 0x00, 0x24, 0, 0, 0, 0), E(0x41, 0x01, 0x00, 0x60, 0, 0, 0, 0),
+	E(0x41, 0x01, 0x01, 0x60, 0, 0, 2, 0), E(0x41, 0xaa, 0x01, 0x24, 0, 0, 6, 23) } };
+
+/* cdrdao of a MODE2 (formless) track: 30h, lead-in and lead-out 34h; track 2's pre-gap 34h */
+static const struct sheet cdrdao_mode2 = { "cdrdao Mode 2", 6, {
+	E(0x41, 0x00, 0x00, 0x34, 0, 0, 0, 0), E(0x41, 0x01, 0x00, 0x30, 0, 0, 0, 0),
+	E(0x41, 0x01, 0x01, 0x30, 0, 0, 2, 0), E(0x41, 0x02, 0x00, 0x34, 0, 0, 8, 0),
+	E(0x41, 0x02, 0x01, 0x30, 0, 0, 10, 0), E(0x41, 0xaa, 0x01, 0x34, 0, 0, 20, 0) } };
+
 START_TEST(good_sheets)
 {
 	static const struct {
@@ -63,6 +77,8 @@ START_TEST(good_sheets)
 		{ &wodim_data, 1, 1, 4, 23 * 75 + 64 - 150, "", "", "" },
 		{ &cdrskin_audio, 1, 3, 6, 17 * 75 + 60 - 150, "", "", "" },
 		{ &mixed, 1, 2, 6, 20 * 75 - 150, "", "", "" },
+		{ &cdrdao_xa, 1, 1, 4, 6 * 75 + 23 - 150, "", "", "" },
+		{ &cdrdao_mode2, 1, 2, 6, 20 * 75 - 150, "", "", "" },
 	};
 	struct mmc_cue *cue = malloc(sizeof(*cue));
 	struct mmc_sense_code sense;
@@ -97,6 +113,18 @@ START_TEST(good_sheets)
 	ck_assert_uint_eq(mmc_cue_form_block_size(cue->point[4].form), 2352);
 	ck_assert_uint_eq(mmc_cue_form_block_size(MMC_CUE_FORM_MODE1), 2048);
 	ck_assert(cue->point[1].copy);
+	/* Mode 2: the 2336 bytes after the header, and sub-channel; nothing for 24h and 34h */
+	ck_assert_int_eq(mmc_cue_parse(&cdrdao_xa.e[0][0], cdrdao_xa.n * 8, cue, &sense, NULL, 0),
+			 0);
+	ck_assert_uint_eq(mmc_cue_form_block_size(cue->point[0].form), 0);
+	ck_assert_uint_eq(mmc_cue_form_block_size(cue->point[1].form), 2336 + 96);
+	ck_assert_uint_eq(mmc_cue_form_block_size(cue->point[3].form), 0);
+	ck_assert_int_eq(mmc_cue_parse(&cdrdao_mode2.e[0][0], cdrdao_mode2.n * 8, cue, &sense,
+				       NULL, 0), 0);
+	ck_assert_uint_eq(mmc_cue_form_block_size(cue->point[2].form), 2336);
+	ck_assert_uint_eq(mmc_cue_form_block_size(cue->point[3].form), 0);
+	ck_assert_uint_eq(mmc_cue_form_block_size(MMC_CUE_FORM_XA), 2336);
+	ck_assert_uint_eq(mmc_cue_form_block_size(MMC_CUE_FORM_XA | MMC_CUE_SUB_RAW), 2336 + 96);
 	free(cue);
 }
 END_TEST
@@ -123,8 +151,31 @@ static const struct bad_case bad_cases[] = {
 	  "not the lead-in" },
 	{ "lead-in asks for data", &wodim_data, 0, E(0x41, 0x00, 0x00, 0x10, 0, 0, 0, 0), 0, 0,
 	  BAD_FIELD, "lead-in's data form 10h" },
-	{ "unknown data form", &wodim_data, 2, E(0x41, 0x01, 0x01, 0x30, 0, 0, 2, 0), 0, 0,
-	  BAD_FIELD, "data form 30h" },
+	{ "unknown data form", &wodim_data, 2, E(0x41, 0x01, 0x01, 0x12, 0, 0, 2, 0), 0, 0,
+	  BAD_FIELD, "data form 12h is not one" },
+	/* wodim -sao -multi: FFh for its XA track, FCh for lead-in and lead-out; forms of no MMC */
+	{ "wodim's XA track form", &wodim_data, 2, E(0x41, 0x01, 0x01, 0xff, 0, 0, 2, 0), 0, 0,
+	  BAD_FIELD, "data form FFh is not one" },
+	{ "wodim's XA lead-in form", &wodim_data, 0, E(0x41, 0x00, 0x00, 0xfc, 0, 0, 0, 0), 0, 0,
+	  BAD_FIELD, "data form FCh is not one" },
+	{ "raw XA form", &cdrdao_xa, 2, E(0x41, 0x01, 0x01, 0x21, 0, 0, 2, 0), 0, 0, BAD_FIELD,
+	  "data form 21h is not one" },
+	{ "raw Mode 2 form", &cdrdao_mode2, 2, E(0x41, 0x01, 0x01, 0x31, 0, 0, 2, 0), 0, 0,
+	  BAD_FIELD, "data form 31h is not one" },
+	{ "sub-channel on 24h", &cdrdao_xa, 3, E(0x41, 0xaa, 0x01, 0x64, 0, 0, 6, 23), 0, 0,
+	  BAD_FIELD, "data form 64h is not one" },
+	{ "sub-channel on 34h", &cdrdao_mode2, 0, E(0x41, 0x00, 0x00, 0xf4, 0, 0, 0, 0), 0, 0,
+	  BAD_FIELD, "data form F4h is not one" },
+	{ "XA lead-in asks for data", &cdrdao_xa, 0, E(0x41, 0x00, 0x00, 0x20, 0, 0, 0, 0), 0, 0,
+	  BAD_FIELD, "lead-in's data form 20h asks the host for data" },
+	{ "Mode 2 lead-out asks for data", &cdrdao_mode2, 5, E(0x41, 0xaa, 0x01, 0x30, 0, 0, 20, 0),
+	  0, 0, BAD_FIELD, "lead-out's data form 30h asks the host for data" },
+	{ "audio CTL, XA form", &cdrdao_xa, 1, E(0x01, 0x01, 0x00, 0x60, 0, 0, 0, 0), 0, 0,
+	  BAD_FIELD, "CTL 0h and data form 60h disagree" },
+	{ "audio CTL, Mode 2 form", &cdrdao_mode2, 4, E(0x01, 0x02, 0x01, 0x30, 0, 0, 10, 0), 0, 0,
+	  BAD_FIELD, "CTL 0h and data form 30h disagree" },
+	{ "XA, then Mode 2 at index 02", &cdrdao_xa, 3, E(0x41, 0x01, 0x02, 0x30, 0, 0, 4, 0), 0, 0,
+	  BAD_FIELD, "data form of track 1 changes at index 2" },
 	{ "sub-channel on generated", &wodim_data, 3, E(0x41, 0xaa, 0x01, 0xd4, 0, 0, 23, 64), 0,
 	  0, BAD_FIELD, "data form D4h" },
 	{ "bad SCMS", &wodim_data, 2, E(0x41, 0x01, 0x01, 0x10, 0x01, 0, 2, 0), 0, 0, BAD_FIELD,

@@ -379,7 +379,8 @@ static const struct {
 	  MS_APPENDABLE,
 	  { "wodim", "-v", "@dev", "-raw96r", "@iso" }, 255,
 	  { "Drive returns wrong startsec", "Could not write Lead-in." } },
-	{ "wodim -sao -multi: CD-ROM XA data forms, SEND CUE SHEET 5/26/00", MS_BLANK,
+	/* its cue sheet names data forms FFh and FCh, not defined by MMC: any drive refuses it */
+	{ "wodim -sao -multi: data forms FFh/FCh, not MMC's, SEND CUE SHEET 5/26/00", MS_BLANK,
 	  { "wodim", "-v", "@dev", "-sao", "-multi", "@iso" }, 255,
 	  { "Sense Code: 0x26 Qual 0x00 (invalid field in parameter list)",
 	    "CUE sheet still not accepted." } },

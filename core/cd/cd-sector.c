@@ -342,23 +342,14 @@ cd_sector_check_mode1(const uint8_t *sector, const int32_t *expected_lba)
 }
 
 void
-cd_sector_encode_mode2(uint8_t *sector, int32_t lba, const uint8_t subheader[4],
-		       const uint8_t *data)
+cd_sector_finish_mode2(uint8_t *sector, int32_t lba)
 {
-	bool form2 = subheader[2] & CD_SUBMODE_FORM2;
-	size_t len = form2 ? CD_FORM2_DATA_SIZE : CD_DATA_SIZE;
 	uint8_t header[4];
 
 	tables_ready();
-	if (!data)
-		memset(sector + CD_MODE2_DATA_OFFSET, 0, len);
-	else if (data != sector + CD_MODE2_DATA_OFFSET)
-		memmove(sector + CD_MODE2_DATA_OFFSET, data, len);
 	memcpy(sector, sync_pattern, CD_SYNC_SIZE);
 	write_header(sector, lba, 2);
-	memcpy(sector + CD_MODE2_SUBHEADER_OFFSET, subheader, 4);
-	memcpy(sector + CD_MODE2_SUBHEADER_OFFSET + 4, subheader, 4);
-	if (form2) {
+	if (sector[CD_MODE2_SUBHEADER_OFFSET + 2] & CD_SUBMODE_FORM2) {
 		put_edc(sector, CD_MODE2_SUBHEADER_OFFSET, CD_FORM2_EDC_OFFSET - 16,
 			CD_FORM2_EDC_OFFSET);
 		return;
@@ -370,6 +361,21 @@ cd_sector_encode_mode2(uint8_t *sector, int32_t lba, const uint8_t subheader[4],
 	ecc_p(sector);
 	ecc_q(sector);
 	memcpy(sector + CD_HEADER_OFFSET, header, 4);
+}
+
+void
+cd_sector_encode_mode2(uint8_t *sector, int32_t lba, const uint8_t subheader[4],
+		       const uint8_t *data)
+{
+	size_t len = subheader[2] & CD_SUBMODE_FORM2 ? CD_FORM2_DATA_SIZE : CD_DATA_SIZE;
+
+	if (!data)
+		memset(sector + CD_MODE2_DATA_OFFSET, 0, len);
+	else if (data != sector + CD_MODE2_DATA_OFFSET)
+		memmove(sector + CD_MODE2_DATA_OFFSET, data, len);
+	memcpy(sector + CD_MODE2_SUBHEADER_OFFSET, subheader, 4);
+	memcpy(sector + CD_MODE2_SUBHEADER_OFFSET + 4, subheader, 4);
+	cd_sector_finish_mode2(sector, lba);
 }
 
 unsigned

@@ -28,6 +28,7 @@
 
 #define CD_MODE2_SUBHEADER_OFFSET 16	/* file, channel, submode, coding; then again */
 #define CD_MODE2_DATA_OFFSET 24
+#define CD_MODE2_SIZE 2336		/* all after the header: a host's Mode 2 block */
 #define CD_FORM1_EDC_OFFSET 2072	/* over bytes 16-2071 */
 #define CD_FORM2_DATA_SIZE 2324
 #define CD_FORM2_EDC_OFFSET 2348	/* over bytes 16-2347; 0 = none */
@@ -99,6 +100,15 @@ unsigned cd_sector_check_mode1(const uint8_t *sector, const int32_t *expected_lb
  */
 void cd_sector_encode_mode2(uint8_t *sector, int32_t lba, const uint8_t subheader[4],
 			    const uint8_t *data);
+
+/*
+ * Completes the Mode 2 XA sector @sector (caller-owned, CD_MAIN_SIZE
+ * bytes) for @lba whose sub-header (both copies, kept as they are) and
+ * user data are in place: sync, header (mode 2), then by the first copy's
+ * form bit Form 1's EDC and P/Q parity or Form 2's EDC. What a recorder
+ * adds to the 2336 bytes a host sends.
+ */
+void cd_sector_finish_mode2(uint8_t *sector, int32_t lba);
 
 /*
  * Checks an unscrambled Mode 2 XA sector: sync, header, the subheader's

@@ -48,6 +48,25 @@ sao_append(const struct emu_drive *d, struct emu_sao *s)
 	return true;
 }
 
+/* The sector mode of data form @form: 0 CD-DA, 1 Mode 1, 2 Mode 2 (CD-ROM XA or formless). */
+static uint8_t
+sao_form_mode(uint8_t form)
+{
+	switch (form & MMC_CUE_FORM_MAIN_MASK) {
+	case MMC_CUE_FORM_MODE1:
+	case MMC_CUE_FORM_MODE1_RAW:
+	case MMC_CUE_FORM_MODE1_GEN:
+		return 1;
+	case MMC_CUE_FORM_XA:
+	case MMC_CUE_FORM_XA_GEN:
+	case MMC_CUE_FORM_MODE2:
+	case MMC_CUE_FORM_MODE2_GEN:
+		return 2;
+	default:
+		return 0;
+	}
+}
+
 /*
  * The TOC the cue sheet describes, as the RAW path's decoder would find it
  * on the disc; with @append, added to the disc's tracks already in @toc,
@@ -70,12 +89,13 @@ sao_toc(const struct mmc_cue *cue, struct image_toc *toc, bool append)
 		struct image_toc_track *t = &toc->track[pt->tno];
 
 		t->control = pt->control;
-		t->mode = (pt->control & SUBQ_CONTROL_DATA) ? 1 : 0;
 		if (pt->index == 0) {
 			t->pregap_lba = pt->lba;
 			continue;
 		}
 		if (pt->index == 1) {
+			/* the track's data form from index 01 on says its mode */
+			t->mode = sao_form_mode(pt->form);
 			t->start_lba = pt->lba;
 			if (cue->point[i - 1].tno != pt->tno)
 				t->pregap_lba = pt->lba;
@@ -175,6 +195,13 @@ block_size_at(const struct emu_sao *s, int32_t lba)
 	return mmc_cue_form_block_size(s->cue.point[mmc_cue_point_of(&s->cue, lba)].form);
 }
 
+/*
+ * The sub-header of the CD-ROM XA sectors the drive generates (data form
+ * 24h): Form 2, no file, channel or coding; the silence image-encoder.c
+ * gives a Mode 2 track, so that SAO and RAW burns stay one disc
+ */
+static const uint8_t sao_xa_gen_subheader[4] = { 0, 0, CD_SUBMODE_FORM2, 0 };
+
 /* Makes sector @lba from the host's @block (NULL for a form the drive generates) and records it. */
 static int
 sao_record(struct emu_drive *d, struct emu_sao *s, int32_t lba, const uint8_t *block)
@@ -194,6 +221,22 @@ sao_record(struct emu_drive *d, struct emu_sao *s, int32_t lba, const uint8_t *b
 		break;
 	case MMC_CUE_FORM_MODE1_GEN:
 		cd_sector_encode_mode1(main, lba, NULL);
+		break;
+	case MMC_CUE_FORM_XA:
+		/* sub-header and data as sent; EDC and ECC by the sub-header's form bit */
+		memcpy(main + CD_MODE2_SUBHEADER_OFFSET, block, CD_MODE2_SIZE);
+		cd_sector_finish_mode2(main, lba);
+		break;
+	case MMC_CUE_FORM_XA_GEN:
+		cd_sector_encode_mode2(main, lba, sao_xa_gen_subheader, NULL);
+		break;
+	case MMC_CUE_FORM_MODE2:
+	case MMC_CUE_FORM_MODE2_GEN:
+		if (block)
+			memcpy(main + CD_MODE2_SUBHEADER_OFFSET, block, CD_MODE2_SIZE);
+		else
+			memset(main + CD_MODE2_SUBHEADER_OFFSET, 0, CD_MODE2_SIZE);
+		cd_sector_write_header(main, lba, 2);
 		break;
 	default:
 		memset(main, 0, sizeof(main));

@@ -560,7 +560,8 @@ emu_toc_read_track_info(struct emu_drive *d, struct mmc_cmd *cmd)
 		r[2] = (uint8_t)t;
 		r[3] = tr->session;
 		r[5] = tr->control;
-		r[6] = (tr->control & SUBQ_CONTROL_DATA) ? 0x01 : 0x0f;
+		/* Data Mode: 1 or 2 for a data track, Fh (none) for audio */
+		r[6] = !(tr->control & SUBQ_CONTROL_DATA) ? 0x0f : tr->mode == 2 ? 0x02 : 0x01;
 		mmc_put32(r + 8, (uint32_t)tr->start);
 		mmc_put32(r + 24, (uint32_t)(tr->end - tr->start));
 		mmc_put32(r + 28, (uint32_t)(tr->end - 1));

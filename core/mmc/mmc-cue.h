@@ -30,6 +30,15 @@
 #define MMC_CUE_FORM_MODE1 0x10		/* Mode 1, 2048 user data bytes from the host */
 #define MMC_CUE_FORM_MODE1_RAW 0x11	/* Mode 1, the whole 2352-byte sector from the host */
 #define MMC_CUE_FORM_MODE1_GEN 0x14	/* Mode 1, 0 bytes: the drive records zero sectors */
+/*
+ * CD-ROM XA (and CD-I): the sub-header and the 2328 bytes after it from the
+ * host; the drive adds sync, header and, by the sub-header's form bit, Form
+ * 1's EDC and ECC or Form 2's EDC
+ */
+#define MMC_CUE_FORM_XA 0x20
+#define MMC_CUE_FORM_XA_GEN 0x24	/* CD-ROM XA, 0 bytes: the drive records zero sectors */
+#define MMC_CUE_FORM_MODE2 0x30		/* Mode 2 formless, 2336 bytes; the drive adds the header */
+#define MMC_CUE_FORM_MODE2_GEN 0x34	/* Mode 2 formless, 0 bytes: zero sectors */
 #define MMC_CUE_FORM_MAIN_MASK 0x3f
 /* DATA FORM bits 7-6: sub-channel from the host, 96 bytes after each block's main data */
 #define MMC_CUE_SUB_MASK 0xc0
