@@ -10,8 +10,11 @@
  * it is fed, so that mutations reach the TOC logic behind the CRC check;
  * bit 6 "feed_at": each sector is preceded by a 16-bit big-endian LBA step
  * (0 repeats the previous LBA, refused once a sector was fed), so that a
- * few sectors reach the program area, the lead-out and its end. The rest
- * is whole sectors.
+ * few sectors reach the program area, the lead-out and its end; bit 7 "a
+ * later session": the stream starts at LATER_LEADIN, as a RAW session
+ * appended to a disc does (image_decoder_open_session()), with a lead-in
+ * as long as bits 2-4 say (at most what such a session may have) and a
+ * 2250-sector lead-out. The rest is whole sectors.
  */
 #include "config.h"
 
@@ -26,6 +29,10 @@
 
 #define FLAG_FIX_CRC 0x20
 #define FLAG_FEED_AT 0x40
+#define FLAG_LATER 0x80
+/* the next lead-in after a 300-block first session (doc/reference/tao.md §5) */
+#define LATER_LEADIN 7050
+#define LATER_LEADOUT 2250
 
 static const unsigned lead_ins[] = { 0, 150, 154, 162, 168, 11634, 22650, IMAGE_MAX_LEAD_IN };
 
@@ -74,7 +81,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	unsigned sector_size, flags;
 	const struct image_toc *toc;
 	bool started = false;
-	int32_t lba;
+	int32_t lba, later_program = INT32_MIN;
 
 	if (size < 1)
 		return 0;
@@ -85,7 +92,24 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fuzz_assert(image_decoder_open(&dec, type, 0, NULL) == -EINVAL && !dec);
 		return 0;
 	}
-	fuzz_assert(image_decoder_open(&dec, type, (unsigned)-lba, NULL) == 0);
+	if (flags & FLAG_LATER) {
+		unsigned lead_in = (unsigned)-lba;
+		int32_t program;
+
+		if (lead_in > IMAGE_MAX_LEAD_IN - CD_PREGAP_FRAMES)
+			lead_in = IMAGE_MAX_LEAD_IN - CD_PREGAP_FRAMES;
+		program = LATER_LEADIN + (int32_t)lead_in;
+		/* a session whose lead-in would end before the disc's start is no session */
+		fuzz_assert(image_decoder_open_session(&dec, type, -CD_PREGAP_FRAMES - 1,
+						       -CD_PREGAP_FRAMES - 1, LATER_LEADOUT,
+						       NULL) == -EINVAL && !dec);
+		fuzz_assert(image_decoder_open_session(&dec, type, LATER_LEADIN, program,
+						       LATER_LEADOUT, NULL) == 0);
+		later_program = program;
+		lba = LATER_LEADIN;
+	} else {
+		fuzz_assert(image_decoder_open(&dec, type, (unsigned)-lba, NULL) == 0);
+	}
 	sector_size = cd_sector_type_size(type);
 	sector = malloc(sector_size);	/* exactly one sector, for ASan */
 	if (!sector)
@@ -131,6 +155,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	toc = image_decoder_toc(dec);
 	if (toc) {
 		check_toc(toc);
+		/* a later session's tracks start after its lead-in and first pre-gap */
+		fuzz_assert(toc->track[toc->first_track].start_lba > later_program);
 		fuzz_assert(image_decoder_toc_failure(dec, NULL) == 0);
 		fuzz_assert(image_decoder_expected_sectors(dec) > 0);
 	} else {
