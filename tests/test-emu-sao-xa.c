@@ -23,22 +23,6 @@
 #define FORM2_FROM 200		/* track 1's sectors from here on are Form 2 */
 #define TRACK2_SECTORS 40
 
-static uint8_t *
-entry(uint8_t *p, uint8_t ctl_adr, uint8_t tno, uint8_t index, uint8_t form, int32_t lba)
-{
-	struct cd_msf msf = cd_lba_to_msf(lba);
-
-	p[0] = ctl_adr;
-	p[1] = tno;
-	p[2] = index;
-	p[3] = form;
-	p[4] = 0;
-	p[5] = msf.m;
-	p[6] = msf.s;
-	p[7] = msf.f;
-	return p + 8;
-}
-
 /* MODE SELECT page 05h: SAO, session format @format; then the cue sheet @sheet, taken. */
 static void
 start_sao(struct emu_drive *d, uint8_t format, const uint8_t *sheet, size_t n)
@@ -161,12 +145,12 @@ START_TEST(xa_forms)
 	struct mmc_cmd cmd;
 
 	ck_assert_ptr_nonnull(buf);
-	p = entry(p, 0x41, 0, 0, MMC_CUE_FORM_XA_GEN, -150);
-	p = entry(p, 0x41, 1, 0, MMC_CUE_FORM_XA, -150);
-	p = entry(p, 0x41, 1, 1, MMC_CUE_FORM_XA, 0);
-	p = entry(p, 0x41, 2, 0, MMC_CUE_FORM_XA_GEN, TRACK_SECTORS);
-	p = entry(p, 0x41, 2, 1, MMC_CUE_FORM_XA, t2);
-	p = entry(p, 0x41, 0xaa, 1, MMC_CUE_FORM_XA_GEN, end);
+	p = tl_cue_entry(p, 0x41, 0, 0, MMC_CUE_FORM_XA_GEN, -150);
+	p = tl_cue_entry(p, 0x41, 1, 0, MMC_CUE_FORM_XA, -150);
+	p = tl_cue_entry(p, 0x41, 1, 1, MMC_CUE_FORM_XA, 0);
+	p = tl_cue_entry(p, 0x41, 2, 0, MMC_CUE_FORM_XA_GEN, TRACK_SECTORS);
+	p = tl_cue_entry(p, 0x41, 2, 1, MMC_CUE_FORM_XA, t2);
+	p = tl_cue_entry(p, 0x41, 0xaa, 1, MMC_CUE_FORM_XA_GEN, end);
 	start_sao(tl_drive, 0x20, sheet, (size_t)(p - sheet));
 	write_blocks(tl_drive, -150, 150 + TRACK_SECTORS, fill_xa);
 	/* the drive's pre-gap of track 2 is not sent: the next WRITE goes to its index 01 */
@@ -227,12 +211,12 @@ START_TEST(formless)
 	uint8_t sheet[64], *p = sheet, *bin;
 	static const uint8_t zero[CD_MODE2_SIZE];
 
-	p = entry(p, 0x41, 0, 0, MMC_CUE_FORM_MODE2_GEN, -150);
-	p = entry(p, 0x41, 1, 0, MMC_CUE_FORM_MODE2, -150);
-	p = entry(p, 0x41, 1, 1, MMC_CUE_FORM_MODE2, 0);
-	p = entry(p, 0x41, 2, 0, MMC_CUE_FORM_MODE2_GEN, TRACK_SECTORS);
-	p = entry(p, 0x41, 2, 1, MMC_CUE_FORM_MODE2, t2);
-	p = entry(p, 0x41, 0xaa, 1, MMC_CUE_FORM_MODE2_GEN, end);
+	p = tl_cue_entry(p, 0x41, 0, 0, MMC_CUE_FORM_MODE2_GEN, -150);
+	p = tl_cue_entry(p, 0x41, 1, 0, MMC_CUE_FORM_MODE2, -150);
+	p = tl_cue_entry(p, 0x41, 1, 1, MMC_CUE_FORM_MODE2, 0);
+	p = tl_cue_entry(p, 0x41, 2, 0, MMC_CUE_FORM_MODE2_GEN, TRACK_SECTORS);
+	p = tl_cue_entry(p, 0x41, 2, 1, MMC_CUE_FORM_MODE2, t2);
+	p = tl_cue_entry(p, 0x41, 0xaa, 1, MMC_CUE_FORM_MODE2_GEN, end);
 	start_sao(tl_drive, 0x00, sheet, (size_t)(p - sheet));
 	write_blocks(tl_drive, -150, 150 + TRACK_SECTORS, fill_formless);
 	write_blocks(tl_drive, t2, TRACK2_SECTORS, fill_formless);
@@ -272,10 +256,10 @@ START_TEST(xa_sizes)
 	struct mmc_cmd cmd;
 
 	ck_assert_ptr_nonnull(buf);
-	p = entry(p, 0x41, 0, 0, MMC_CUE_FORM_XA_GEN, -150);
-	p = entry(p, 0x41, 1, 0, MMC_CUE_FORM_XA | MMC_CUE_SUB_PACKED, -150);
-	p = entry(p, 0x41, 1, 1, MMC_CUE_FORM_XA | MMC_CUE_SUB_PACKED, 0);
-	p = entry(p, 0x41, 0xaa, 1, MMC_CUE_FORM_XA_GEN, TRACK_SECTORS);
+	p = tl_cue_entry(p, 0x41, 0, 0, MMC_CUE_FORM_XA_GEN, -150);
+	p = tl_cue_entry(p, 0x41, 1, 0, MMC_CUE_FORM_XA | MMC_CUE_SUB_PACKED, -150);
+	p = tl_cue_entry(p, 0x41, 1, 1, MMC_CUE_FORM_XA | MMC_CUE_SUB_PACKED, 0);
+	p = tl_cue_entry(p, 0x41, 0xaa, 1, MMC_CUE_FORM_XA_GEN, TRACK_SECTORS);
 	start_sao(tl_drive, 0x20, sheet, (size_t)(p - sheet));
 	mmc_build_write10(&cmd, -150, 2, buf, 2 * CD_DATA_SIZE);
 	tl_expect(tl_drive, &cmd, 5, 0x24, 0);
@@ -332,10 +316,10 @@ START_TEST(same_disc_as_raw)
 	tl_stream_close(&s);
 
 	sao = tl_emu_open_dir(sao_dir, &cfg);
-	p = entry(p, 0x41, 0, 0, MMC_CUE_FORM_XA_GEN, -150);
-	p = entry(p, 0x41, 1, 0, MMC_CUE_FORM_XA, -150);
-	p = entry(p, 0x41, 1, 1, MMC_CUE_FORM_XA, 0);
-	p = entry(p, 0x41, 0xaa, 1, MMC_CUE_FORM_XA_GEN, SAME_SECTORS);
+	p = tl_cue_entry(p, 0x41, 0, 0, MMC_CUE_FORM_XA_GEN, -150);
+	p = tl_cue_entry(p, 0x41, 1, 0, MMC_CUE_FORM_XA, -150);
+	p = tl_cue_entry(p, 0x41, 1, 1, MMC_CUE_FORM_XA, 0);
+	p = tl_cue_entry(p, 0x41, 0xaa, 1, MMC_CUE_FORM_XA_GEN, SAME_SECTORS);
 	start_sao(sao, 0x20, sheet, (size_t)(p - sheet));
 	write_blocks(sao, -150, 150 + SAME_SECTORS, fill_same);
 	tl_sync_cache(sao, false);

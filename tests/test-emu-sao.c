@@ -24,22 +24,6 @@ select_sao(struct emu_drive *d, uint8_t dbt, bool test_write)
 	tl_select_write(d, 2, dbt, true, test_write);
 }
 
-static uint8_t *
-entry(uint8_t *p, uint8_t ctl_adr, uint8_t tno, uint8_t index, uint8_t form, int32_t lba)
-{
-	struct cd_msf msf = cd_lba_to_msf(lba);
-
-	p[0] = ctl_adr;
-	p[1] = tno;
-	p[2] = index;
-	p[3] = form;
-	p[4] = 0;
-	p[5] = msf.m;
-	p[6] = msf.s;
-	p[7] = msf.f;
-	return p + 8;
-}
-
 static uint8_t
 host_form(const struct image_toc_track *t)
 {
@@ -72,7 +56,7 @@ sheet_of(const struct image_toc *toc, bool gen, uint8_t *out)
 		p[15] = 0;
 		p += 16;
 	}
-	p = entry(p, (uint8_t)(first->control << 4 | 1), 0, 0, gen_form(first), -150);
+	p = tl_cue_entry(p, (uint8_t)(first->control << 4 | 1), 0, 0, gen_form(first), -150);
 	for (unsigned n = toc->first_track; n <= toc->last_track; n++) {
 		const struct image_toc_track *t = &toc->track[n];
 		uint8_t ctl = (uint8_t)(t->control << 4);
@@ -87,13 +71,15 @@ sheet_of(const struct image_toc *toc, bool gen, uint8_t *out)
 			p += 16;
 		}
 		if (t->pregap_lba < t->start_lba)
-			p = entry(p, ctl | 1, (uint8_t)n, 0,
-				  gen && n > toc->first_track ? gen_form(t) : host_form(t),
-				  t->pregap_lba);
+			p = tl_cue_entry(p, ctl | 1, (uint8_t)n, 0,
+					 gen && n > toc->first_track ? gen_form(t) : host_form(t),
+					 t->pregap_lba);
 		for (unsigned i = 1; i <= t->index_count; i++)
-			p = entry(p, ctl | 1, (uint8_t)n, (uint8_t)i, host_form(t), t->index_lba[i]);
+			p = tl_cue_entry(p, ctl | 1, (uint8_t)n, (uint8_t)i, host_form(t),
+					 t->index_lba[i]);
 	}
-	p = entry(p, (uint8_t)(last->control << 4 | 1), 0xaa, 1, gen_form(last), toc->leadout_lba);
+	p = tl_cue_entry(p, (uint8_t)(last->control << 4 | 1), 0xaa, 1, gen_form(last),
+			 toc->leadout_lba);
 	return (size_t)(p - out);
 }
 
@@ -251,10 +237,10 @@ START_TEST(data_disc)
 	ck_assert_ptr_nonnull(buf);
 	iso = tl_slurp(iso_path, &iso_len);
 	ck_assert_uint_eq(iso_len, 300 * 2048);
-	p = entry(p, 0x41, 0, 0, 0x14, -150);
-	p = entry(p, 0x41, 1, 0, 0x10, -150);
-	p = entry(p, 0x41, 1, 1, 0x10, 0);
-	p = entry(p, 0x41, 0xaa, 1, 0x14, 300);
+	p = tl_cue_entry(p, 0x41, 0, 0, 0x14, -150);
+	p = tl_cue_entry(p, 0x41, 1, 0, 0x10, -150);
+	p = tl_cue_entry(p, 0x41, 1, 1, 0x10, 0);
+	p = tl_cue_entry(p, 0x41, 0xaa, 1, 0x14, 300);
 	n = (size_t)(p - sheet);
 	for (int test = 1; test >= 0; test--) {
 		select_sao(tl_drive, 8, test);
@@ -289,10 +275,10 @@ START_TEST(refusals)
 	uint8_t *p = sheet;
 	size_t n;
 
-	p = entry(p, 0x01, 0, 0, 0x01, -150);
-	p = entry(p, 0x01, 1, 0, 0x00, -150);
-	p = entry(p, 0x01, 1, 1, 0x00, 0);
-	p = entry(p, 0x01, 0xaa, 1, 0x01, 300);
+	p = tl_cue_entry(p, 0x01, 0, 0, 0x01, -150);
+	p = tl_cue_entry(p, 0x01, 1, 0, 0x00, -150);
+	p = tl_cue_entry(p, 0x01, 1, 1, 0x00, 0);
+	p = tl_cue_entry(p, 0x01, 0xaa, 1, 0x01, 300);
 	n = (size_t)(p - sheet);
 	/* Track-at-once takes Mode 1 and audio blocks, not raw ones (doc/reference/tao.md) */
 	{
@@ -318,7 +304,7 @@ START_TEST(refusals)
 	send_sheet(tl_drive, sheet, n - 4, 5, 0x1a, 0);
 	send_sheet(tl_drive, sheet, n - 8, 5, 0x26, 0);
 	memcpy(bad, sheet, n);
-	entry(bad + n - 8, 0x01, 0xaa, 1, 0x01, 360000);
+	tl_cue_entry(bad + n - 8, 0x01, 0xaa, 1, 0x01, 360000);
 	send_sheet(tl_drive, bad, n, 5, 0x26, 0);
 	send_sheet(tl_drive, sheet, n, 0, 0, 0);
 	/* the first WRITE starts at the first pre-gap, with 2352 bytes a block */
@@ -359,10 +345,10 @@ START_TEST(stopped_short)
 	struct mmc_cmd cmd;
 	uint8_t *p = sheet;
 
-	p = entry(p, 0x01, 0, 0, 0x01, -150);
-	p = entry(p, 0x01, 1, 0, 0x00, -150);
-	p = entry(p, 0x01, 1, 1, 0x00, 0);
-	p = entry(p, 0x01, 0xaa, 1, 0x01, 300);
+	p = tl_cue_entry(p, 0x01, 0, 0, 0x01, -150);
+	p = tl_cue_entry(p, 0x01, 1, 0, 0x00, -150);
+	p = tl_cue_entry(p, 0x01, 1, 1, 0x00, 0);
+	p = tl_cue_entry(p, 0x01, 0xaa, 1, 0x01, 300);
 	select_sao(tl_drive, 0, false);
 	send_sheet(tl_drive, sheet, (size_t)(p - sheet), 0, 0, 0);
 	mmc_build_write10(&cmd, -150, 150, block, sizeof(block));
@@ -384,10 +370,10 @@ START_TEST(host_rw)
 	bool pflag;
 
 	ck_assert_ptr_nonnull(buf);
-	p = entry(p, 0x01, 0, 0, 0x01, -150);
-	p = entry(p, 0x01, 1, 0, 0xc0, -150);
-	p = entry(p, 0x01, 1, 1, 0xc0, 0);
-	p = entry(p, 0x01, 0xaa, 1, 0x01, 300);
+	p = tl_cue_entry(p, 0x01, 0, 0, 0x01, -150);
+	p = tl_cue_entry(p, 0x01, 1, 0, 0xc0, -150);
+	p = tl_cue_entry(p, 0x01, 1, 1, 0xc0, 0);
+	p = tl_cue_entry(p, 0x01, 0xaa, 1, 0x01, 300);
 	select_sao(tl_drive, 0, false);
 	send_sheet(tl_drive, sheet, (size_t)(p - sheet), 0, 0, 0);
 	for (int32_t lba = -150; lba < 300; lba += CHUNK) {
@@ -447,10 +433,10 @@ sao_session(struct emu_drive *d, uint8_t tno, int32_t pregap, uint32_t blocks, u
 	struct mmc_cmd cmd;
 
 	ck_assert_ptr_nonnull(buf);
-	p = entry(p, 0x41, 0, 0, MMC_CUE_FORM_MODE1_GEN, -150);
-	p = entry(p, 0x41, tno, 0, MMC_CUE_FORM_MODE1, pregap);
-	p = entry(p, 0x41, tno, 1, MMC_CUE_FORM_MODE1, pregap + 150);
-	p = entry(p, 0x41, 0xaa, 1, MMC_CUE_FORM_MODE1_GEN, end);
+	p = tl_cue_entry(p, 0x41, 0, 0, MMC_CUE_FORM_MODE1_GEN, -150);
+	p = tl_cue_entry(p, 0x41, tno, 0, MMC_CUE_FORM_MODE1, pregap);
+	p = tl_cue_entry(p, 0x41, tno, 1, MMC_CUE_FORM_MODE1, pregap + 150);
+	p = tl_cue_entry(p, 0x41, 0xaa, 1, MMC_CUE_FORM_MODE1_GEN, end);
 	send_sheet(d, sheet, (size_t)(p - sheet), key, asc, 0);
 	if (key) {
 		free(buf);

@@ -240,6 +240,22 @@ tl_select_write(struct emu_drive *d, uint8_t write_type, uint8_t dbt, bool bufe,
 	tl_select_page05(d, &want);
 }
 
+uint8_t *
+tl_cue_entry(uint8_t *p, uint8_t ctl_adr, uint8_t tno, uint8_t index, uint8_t form, int32_t lba)
+{
+	struct cd_msf msf = cd_lba_to_msf(lba);
+
+	p[0] = ctl_adr;
+	p[1] = tno;
+	p[2] = index;
+	p[3] = form;
+	p[4] = 0;
+	p[5] = msf.m;
+	p[6] = msf.s;
+	p[7] = msf.f;
+	return p + 8;
+}
+
 void
 tl_select_page05(struct emu_drive *d, const struct mmc_page05 *want)
 {

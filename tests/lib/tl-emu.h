@@ -121,6 +121,12 @@ void tl_select_raw(struct emu_drive *d, enum cd_sector_type dbt, bool bufe, bool
 void tl_select_write(struct emu_drive *d, uint8_t write_type, uint8_t dbt, bool bufe, bool test_write);
 /* MODE SELECT of page 05h as @want has it, over the drive's current page (expected GOOD). */
 void tl_select_page05(struct emu_drive *d, const struct mmc_page05 *want);
+/*
+ * One 8-byte SEND CUE SHEET entry at @p (CTL/ADR, TNO, INDEX, data form,
+ * SCMS 0, the absolute MSF of @lba, binary); returns the next entry's place.
+ */
+uint8_t *tl_cue_entry(uint8_t *p, uint8_t ctl_adr, uint8_t tno, uint8_t index, uint8_t form,
+		      int32_t lba);
 /* READ(10) of @n blocks at @lba into @buf. */
 void tl_build_read10(struct mmc_cmd *cmd, int32_t lba, uint16_t n, void *buf, size_t len);
 /* Polls TEST UNIT READY past 2/04/08 (long write in progress); returns how often it was busy. */

@@ -55,7 +55,9 @@ tl_raw_session_sector(const struct tl_raw_session *s, int32_t lba, const uint8_t
 		memset(out, 0, CD_MAIN_SIZE);
 		leadin_q(s, lba, (unsigned)(lba - s->leadin), q);
 	} else {
-		cd_sector_encode_mode1(out, lba, lba >= s->start && lba < s->leadout ? data : zeros);
+		bool track = lba >= s->start && lba < s->leadout;
+
+		cd_sector_encode_mode1(out, lba, track ? data : zeros);
 		cd_sector_scramble(out);
 		if (lba < s->start) {
 			p = true;
