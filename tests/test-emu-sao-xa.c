@@ -23,6 +23,26 @@
 #define FORM2_FROM 200		/* track 1's sectors from here on are Form 2 */
 #define TRACK2_SECTORS 40
 
+/*
+ * The cue sheet of two data tracks in form @form: track 1 from LBA 0,
+ * TRACK_SECTORS long, its pre-gap the host's; track 2's pre-gap in @gen
+ * (the drive makes it), then TRACK2_SECTORS; lead-in and lead-out @gen.
+ * Returns the sheet's end.
+ */
+static uint8_t *
+two_tracks(uint8_t *sheet, uint8_t form, uint8_t gen)
+{
+	int32_t t2 = TRACK_SECTORS + 150;
+	uint8_t *p = sheet;
+
+	p = tl_cue_entry(p, 0x41, 0, 0, gen, -150);
+	p = tl_cue_entry(p, 0x41, 1, 0, form, -150);
+	p = tl_cue_entry(p, 0x41, 1, 1, form, 0);
+	p = tl_cue_entry(p, 0x41, 2, 0, gen, TRACK_SECTORS);
+	p = tl_cue_entry(p, 0x41, 2, 1, form, t2);
+	return tl_cue_entry(p, 0x41, 0xaa, 1, gen, t2 + TRACK2_SECTORS);
+}
+
 /* MODE SELECT page 05h: SAO, session format @format; then the cue sheet @sheet, taken. */
 static void
 start_sao(struct emu_drive *d, uint8_t format, const uint8_t *sheet, size_t n)
@@ -139,18 +159,13 @@ assert_xa_generated(const uint8_t *sector, int32_t lba)
 START_TEST(xa_forms)
 {
 	int32_t t2 = TRACK_SECTORS + 150, end = t2 + TRACK2_SECTORS;
-	uint8_t sheet[64], *p = sheet, *bin, *buf = malloc(FORM2_FROM * CD_DATA_SIZE);
+	uint8_t sheet[64], *p, *bin, *buf = malloc(FORM2_FROM * CD_DATA_SIZE);
 	uint8_t rdi[34], rti[36];
 	struct mmc_disc_info di;
 	struct mmc_cmd cmd;
 
 	ck_assert_ptr_nonnull(buf);
-	p = tl_cue_entry(p, 0x41, 0, 0, MMC_CUE_FORM_XA_GEN, -150);
-	p = tl_cue_entry(p, 0x41, 1, 0, MMC_CUE_FORM_XA, -150);
-	p = tl_cue_entry(p, 0x41, 1, 1, MMC_CUE_FORM_XA, 0);
-	p = tl_cue_entry(p, 0x41, 2, 0, MMC_CUE_FORM_XA_GEN, TRACK_SECTORS);
-	p = tl_cue_entry(p, 0x41, 2, 1, MMC_CUE_FORM_XA, t2);
-	p = tl_cue_entry(p, 0x41, 0xaa, 1, MMC_CUE_FORM_XA_GEN, end);
+	p = two_tracks(sheet, MMC_CUE_FORM_XA, MMC_CUE_FORM_XA_GEN);
 	start_sao(tl_drive, 0x20, sheet, (size_t)(p - sheet));
 	write_blocks(tl_drive, -150, 150 + TRACK_SECTORS, fill_xa);
 	/* the drive's pre-gap of track 2 is not sent: the next WRITE goes to its index 01 */
@@ -208,15 +223,10 @@ END_TEST
 START_TEST(formless)
 {
 	int32_t t2 = TRACK_SECTORS + 150, end = t2 + TRACK2_SECTORS;
-	uint8_t sheet[64], *p = sheet, *bin;
+	uint8_t sheet[64], *p, *bin;
 	static const uint8_t zero[CD_MODE2_SIZE];
 
-	p = tl_cue_entry(p, 0x41, 0, 0, MMC_CUE_FORM_MODE2_GEN, -150);
-	p = tl_cue_entry(p, 0x41, 1, 0, MMC_CUE_FORM_MODE2, -150);
-	p = tl_cue_entry(p, 0x41, 1, 1, MMC_CUE_FORM_MODE2, 0);
-	p = tl_cue_entry(p, 0x41, 2, 0, MMC_CUE_FORM_MODE2_GEN, TRACK_SECTORS);
-	p = tl_cue_entry(p, 0x41, 2, 1, MMC_CUE_FORM_MODE2, t2);
-	p = tl_cue_entry(p, 0x41, 0xaa, 1, MMC_CUE_FORM_MODE2_GEN, end);
+	p = two_tracks(sheet, MMC_CUE_FORM_MODE2, MMC_CUE_FORM_MODE2_GEN);
 	start_sao(tl_drive, 0x00, sheet, (size_t)(p - sheet));
 	write_blocks(tl_drive, -150, 150 + TRACK_SECTORS, fill_formless);
 	write_blocks(tl_drive, t2, TRACK2_SECTORS, fill_formless);
